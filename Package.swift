@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The hot cryptographic code is compiled optimized even in debug builds, so that `swift test`
+/// runs the arithmetic at full speed. `-enforce-exclusivity=unchecked` drops the dynamic
+/// exclusivity checks that otherwise sit inside every limb loop.
+let optimized: [SwiftSetting] = [
+    .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])
+]
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "ProverNet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "provernet", targets: ["provernet"]),
+        .library(name: "BN254", targets: ["BN254"]),
+        .library(name: "Market", targets: ["Market"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .target(name: "BN254", swiftSettings: strict + optimized),
+        .target(name: "Market", swiftSettings: strict + optimized),
+        .executableTarget(
+            name: "provernet",
+            dependencies: [
+                "BN254", "Market",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict + optimized
+        ),
+        .testTarget(name: "BN254Tests", dependencies: ["BN254"], swiftSettings: strict + optimized),
+        .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
+    ],
+    swiftLanguageModes: [.v6]
+)

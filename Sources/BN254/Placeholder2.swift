@@ -1,0 +1,1 @@
+public enum BN254Placeholder2 {}

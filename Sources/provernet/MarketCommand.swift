@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct MarketCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "market",
+        abstract: "The DARA market."
+    )
+    func run() async throws {}
+}

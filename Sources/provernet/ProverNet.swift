@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `provernet` command-line tool: a thin layer over the library modules.
+@main
+struct ProverNet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provernet",
+        abstract: "ProverNet: a decentralized zero-knowledge prover network (Groth16 over BN254).",
+        subcommands: [BenchCommand.self, MarketCommand.self]
+    )
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import Market
+@Test func smoke() { #expect(Bool(true)) }
