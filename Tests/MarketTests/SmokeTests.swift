@@ -1,3 +1,0 @@
-import Testing
-@testable import Market
-@Test func smoke() { #expect(Bool(true)) }
