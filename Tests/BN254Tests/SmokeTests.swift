@@ -1,3 +1,0 @@
-import Testing
-@testable import BN254
-@Test func smoke() { #expect(Bool(true)) }
