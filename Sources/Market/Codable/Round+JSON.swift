@@ -95,7 +95,8 @@ private struct RawRound: Decodable {
             }
             round.bids.append(
                 Bid(
-                    id: try need(raw.id, "id"), jobs: try need(raw.jobs, "jobs"),
+                    id: try need(raw.id, "id"),
+                    jobs: try Self.count(try need(raw.jobs, "jobs"), entry: entry, field: "jobs"),
                     value: try need(raw.value, "value"),
                     deadlineSeconds: try need(raw.deadlineSeconds, "deadlineSeconds")))
         }
@@ -107,7 +108,8 @@ private struct RawRound: Decodable {
             }
             round.asks.append(
                 Ask(
-                    id: try need(raw.id, "id"), slots: try need(raw.slots, "slots"),
+                    id: try need(raw.id, "id"),
+                    slots: try Self.count(try need(raw.slots, "slots"), entry: entry, field: "slots"),
                     cost: try need(raw.cost, "cost"),
                     secondsPerJob: try need(raw.secondsPerJob, "secondsPerJob"),
                     reputation: try need(raw.reputation, "reputation"),
@@ -115,18 +117,28 @@ private struct RawRound: Decodable {
         }
         return round
     }
+
+    /// Counts arrive as JSON numbers; decoding them as `Double` and checking here, rather than
+    /// asking the decoder for an `Int`, lets a fraction be reported with its entry's id.
+    private static func count(_ value: Double, entry: String, field: String) throws(MarketError) -> Int {
+        guard value.isFinite else { throw .notFinite(entry: entry, field: field, value: value) }
+        guard value == value.rounded(), abs(value) < 1e15 else {
+            throw .wrongType(entry: entry, field: field, reason: "expected a whole number, got \(value)")
+        }
+        return Int(value)
+    }
 }
 
 private struct RawBid: Decodable {
     var id: String?
-    var jobs: Int?
+    var jobs: Double?
     var value: Double?
     var deadlineSeconds: Double?
 }
 
 private struct RawAsk: Decodable {
     var id: String?
-    var slots: Int?
+    var slots: Double?
     var cost: Double?
     var secondsPerJob: Double?
     var reputation: Double?
