@@ -1,0 +1,128 @@
+/// The quadratic extension Fq2 = Fq[u]/(u² + 1), the coordinate field of G2.
+@frozen
+public struct Fq2: Sendable, Hashable {
+    /// The real part.
+    public var c0: Fq
+    /// The imaginary part (the coefficient of u).
+    public var c1: Fq
+
+    @inlinable @inline(__always)
+    public init(_ c0: Fq, _ c1: Fq) {
+        self.c0 = c0
+        self.c1 = c1
+    }
+
+    public static let zero = Fq2(.zero, .zero)
+    public static let one = Fq2(.one, .zero)
+
+    @inlinable public var isZero: Bool { c0.isZero && c1.isZero }
+
+    @inlinable @inline(__always)
+    public static func + (a: Fq2, b: Fq2) -> Fq2 { Fq2(a.c0 + b.c0, a.c1 + b.c1) }
+    @inlinable @inline(__always)
+    public static func - (a: Fq2, b: Fq2) -> Fq2 { Fq2(a.c0 - b.c0, a.c1 - b.c1) }
+    @inlinable @inline(__always)
+    public static prefix func - (a: Fq2) -> Fq2 { Fq2(-a.c0, -a.c1) }
+    @inlinable @inline(__always)
+    public static func += (a: inout Fq2, b: Fq2) { a = a + b }
+    @inlinable @inline(__always)
+    public static func -= (a: inout Fq2, b: Fq2) { a = a - b }
+    @inlinable @inline(__always)
+    public static func *= (a: inout Fq2, b: Fq2) { a = a * b }
+
+    /// Karatsuba: three base-field multiplications.
+    @inlinable @inline(__always)
+    public static func * (a: Fq2, b: Fq2) -> Fq2 {
+        let v0 = a.c0 * b.c0
+        let v1 = a.c1 * b.c1
+        let s = (a.c0 + a.c1) * (b.c0 + b.c1)
+        return Fq2(v0 - v1, s - v0 - v1)
+    }
+
+    /// Multiplies by an element of the base field.
+    @inlinable @inline(__always)
+    public func scaled(by k: Fq) -> Fq2 { Fq2(c0 * k, c1 * k) }
+
+    /// (a + bu)² = (a + b)(a − b) + 2ab·u: two base-field multiplications.
+    @inlinable @inline(__always)
+    public func squared() -> Fq2 {
+        let ab = c0 * c1
+        return Fq2((c0 + c1) * (c0 - c1), ab.doubled())
+    }
+
+    @inlinable @inline(__always)
+    public func doubled() -> Fq2 { Fq2(c0.doubled(), c1.doubled()) }
+
+    /// The conjugate a − bu, which is also the q-power Frobenius map.
+    @inlinable @inline(__always)
+    public func conjugate() -> Fq2 { Fq2(c0, -c1) }
+
+    /// The norm a² + b² in Fq.
+    @inlinable
+    public var norm: Fq { c0.squared() + c1.squared() }
+
+    public func inverse() -> Fq2 {
+        let t = norm.inverse()
+        return Fq2(c0 * t, -(c1 * t))
+    }
+
+    /// Multiplies by ξ = 9 + u, the non-residue that defines Fq6 and the twist.
+    @inlinable @inline(__always)
+    public func mulByNonResidue() -> Fq2 {
+        // (a + bu)(9 + u) = (9a − b) + (a + 9b)u
+        let a8 = c0.doubled().doubled().doubled()
+        let b8 = c1.doubled().doubled().doubled()
+        return Fq2(a8 + c0 - c1, b8 + c1 + c0)
+    }
+
+    public static func batchInverse(_ values: UnsafeMutableBufferPointer<Fq2>) {
+        // Invert the norms in one batch: (a + bu)^-1 = (a − bu)/(a² + b²).
+        var norms = values.map { $0.norm }
+        Fq.batchInverse(&norms)
+        for i in values.indices {
+            values[i] = Fq2(values[i].c0 * norms[i], -(values[i].c1 * norms[i]))
+        }
+    }
+
+    /// self^e for an exponent given as little-endian 64-bit words.
+    public func power(_ exponent: [UInt64]) -> Fq2 {
+        var result = Fq2.one
+        for word in exponent.reversed() {
+            for i in stride(from: 63, through: 0, by: -1) {
+                result = result.squared()
+                if (word >> UInt64(i)) & 1 == 1 { result = result * self }
+            }
+        }
+        return result
+    }
+
+    /// A square root, or nil if there is none (used to decompress G2 points).
+    public func squareRoot() -> Fq2? {
+        // Complex method: for a + bu with norm n = a² + b², a root is x + yu with
+        // x² = (a ± √n)/2 and y = b/(2x).
+        if isZero { return self }
+        guard let n = norm.squareRoot() else { return nil }
+        var x2 = (c0 + n).halved()
+        if x2.legendre == -1 { x2 = (c0 - n).halved() }
+        guard let x = x2.squareRoot() else { return nil }
+        if x.isZero {
+            // a = −√n ... only when b = 0 and a is a non-square: then the root is purely imaginary.
+            guard let y = (-c0).squareRoot() else { return nil }
+            let candidate = Fq2(.zero, y)
+            return candidate.squared() == self ? candidate : nil
+        }
+        let y = c1 * x.doubled().inverse()
+        let candidate = Fq2(x, y)
+        return candidate.squared() == self ? candidate : nil
+    }
+
+    public static func random<G: RandomNumberGenerator>(using generator: inout G) -> Fq2 {
+        Fq2(.random(using: &generator), .random(using: &generator))
+    }
+}
+
+extension Fq2: FieldElement {}
+
+extension Fq2: CustomStringConvertible {
+    public var description: String { "(\(c0), \(c1))" }
+}
