@@ -20,6 +20,8 @@ let package = Package(
         .executable(name: "provernet", targets: ["provernet"]),
         .library(name: "BN254", targets: ["BN254"]),
         .library(name: "Market", targets: ["Market"]),
+        .library(name: "Groth16", targets: ["Groth16"]),
+        .library(name: "Circom", targets: ["Circom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -27,16 +29,20 @@ let package = Package(
     targets: [
         .target(name: "BN254", swiftSettings: strict + optimized),
         .target(name: "Market", swiftSettings: strict + optimized),
+        .target(name: "Groth16", dependencies: ["BN254"], swiftSettings: strict + optimized),
+        .target(name: "Circom", dependencies: ["BN254", "Groth16"], swiftSettings: strict + optimized),
         .executableTarget(
             name: "provernet",
             dependencies: [
-                "BN254", "Market",
+                "BN254", "Market", "Groth16", "Circom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict + optimized
         ),
         .testTarget(name: "BN254Tests", dependencies: ["BN254"], swiftSettings: strict + optimized),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
+        .testTarget(name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254"], swiftSettings: strict + optimized),
+        .testTarget(name: "CircomTests", dependencies: ["Circom", "Groth16", "BN254"], swiftSettings: strict + optimized),
     ],
     swiftLanguageModes: [.v6]
 )

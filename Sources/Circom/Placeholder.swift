@@ -1,0 +1,2 @@
+/// Placeholder until the first Circom type lands.
+enum CircomPlaceholder {}
