@@ -1,0 +1,42 @@
+import BN254
+
+/// What can go wrong when proving or verifying; each case names the problem.
+public enum Groth16Error: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The witness has the wrong number of values for the key or circuit.
+    case witnessLength(expected: Int, actual: Int)
+    /// The number of public signals does not match the verification key.
+    case publicInputCount(expected: Int, actual: Int)
+    /// A witness breaks a constraint: A·B ≠ C at `constraint` (0-based).
+    case constraintNotSatisfied(constraint: Int)
+    /// A constraint refers to a wire the circuit does not have.
+    case wireOutOfRange(constraint: Int, wire: Int, wires: Int)
+    /// The witness's first value must be 1 (the constant wire).
+    case constantWireNotOne(String)
+    /// A key is inconsistent with itself (counts, sizes, domain).
+    case inconsistentKey(String)
+    /// A circuit too large for the scalar field's 2-adic domain.
+    case circuitTooLarge(constraints: Int)
+    /// An underlying BN254 decoding problem.
+    case bn254(BN254Error)
+
+    public var description: String {
+        switch self {
+        case .witnessLength(let expected, let actual):
+            return "the witness has \(actual) values but the circuit has \(expected) wires"
+        case .publicInputCount(let expected, let actual):
+            return "\(actual) public signals given, the verification key expects \(expected)"
+        case .constraintNotSatisfied(let constraint):
+            return "the witness does not satisfy constraint \(constraint) (A·B ≠ C)"
+        case .wireOutOfRange(let constraint, let wire, let wires):
+            return "constraint \(constraint) refers to wire \(wire), but the circuit has \(wires) wires"
+        case .constantWireNotOne(let value):
+            return "witness value 0 (the constant wire) must be 1, got \(value)"
+        case .inconsistentKey(let what):
+            return "inconsistent key: \(what)"
+        case .circuitTooLarge(let constraints):
+            return "\(constraints) constraints exceed the largest NTT domain (2^28)"
+        case .bn254(let error):
+            return error.description
+        }
+    }
+}
