@@ -1,2 +1,0 @@
-/// Placeholder until the first Circom type lands.
-enum CircomPlaceholder {}

@@ -1,0 +1,132 @@
+import Testing
+
+@testable import BN254
+
+@Suite struct TowerTests {
+    @Test func fq6FieldLawsHoldOnRandomElements() {
+        var g = SeededGenerator(seed: 6)
+        for _ in 0..<200 {
+            let a = Fq6.random(using: &g), b = Fq6.random(using: &g), c = Fq6.random(using: &g)
+            #expect(a * b == b * a)
+            #expect((a * b) * c == a * (b * c))
+            #expect(a * (b + c) == a * b + a * c)
+            #expect(a.squared() == a * a)
+            #expect(a - a == .zero)
+            #expect(a * .one == a)
+            #expect(a * a.inverse() == .one)
+            let v = Fq6(.zero, .one, .zero)
+            #expect(a.mulByNonResidue() == a * v)
+            let k = Fq2.random(using: &g), l = Fq2.random(using: &g)
+            #expect(a.scaled(by: k) == a * Fq6(k))
+            #expect(a.multiplied(by01: k, l) == a * Fq6(k, l, .zero))
+            #expect(a.multiplied(by1: l) == a * Fq6(.zero, l, .zero))
+        }
+        #expect(Fq6.zero.inverse() == .zero)
+    }
+
+    @Test func fq6IsTheCubicExtensionByXi() {
+        let v = Fq6(.zero, .one, .zero)
+        #expect(v * v * v == Fq6(Fq2(Fq(9), Fq(1))))
+    }
+
+    @Test func fq12FieldLawsHoldOnRandomElements() {
+        var g = SeededGenerator(seed: 12)
+        for _ in 0..<100 {
+            let a = Fq12.random(using: &g), b = Fq12.random(using: &g), c = Fq12.random(using: &g)
+            #expect(a * b == b * a)
+            #expect((a * b) * c == a * (b * c))
+            #expect(a * (b + c) == a * b + a * c)
+            #expect(a.squared() == a * a)
+            #expect(a - a == .zero)
+            #expect(a * .one == a)
+            #expect(a * a.inverse() == .one)
+            #expect(a.isOne == false)
+        }
+        #expect(Fq12.one.isOne)
+        #expect(Fq12.zero.inverse() == .zero)
+    }
+
+    @Test func fq12IsTheQuadraticExtensionByV() {
+        let w = Fq12(.zero, .one)
+        #expect(w * w == Fq12(Fq6(.zero, .one, .zero), .zero))
+        var w6 = Fq12.one
+        for _ in 0..<6 { w6 = w6 * w }
+        #expect(w6 == Fq12(Fq6(Fq2(Fq(9), Fq(1))), .zero))
+    }
+
+    @Test func sparseLineMultiplicationMatchesTheFullProduct() {
+        var g = SeededGenerator(seed: 34)
+        let zero = Fq2.zero
+        for _ in 0..<100 {
+            let f = Fq12.random(using: &g)
+            let l0 = Fq2.random(using: &g), l3 = Fq2.random(using: &g), l4 = Fq2.random(using: &g)
+            let line = Fq12(Fq6(l0, zero, zero), Fq6(l3, l4, zero))
+            #expect(f.multiplied(by034: l0, l3, l4) == f * line)
+            let monic = Fq12(Fq6(.one, zero, zero), Fq6(l3, l4, zero))
+            #expect(f.multiplied(by34: l3, l4) == f * monic)
+            let m0 = Fq2.random(using: &g), m3 = Fq2.random(using: &g), m4 = Fq2.random(using: &g)
+            let other = Fq12(Fq6(m0, zero, zero), Fq6(m3, m4, zero))
+            #expect(Fq12.product(ofLine: l0, l3, l4, withLine: m0, m3, m4) == line * other)
+        }
+    }
+
+    @Test func frobeniusMapsArePowersOfQ() {
+        var g = SeededGenerator(seed: 7)
+        let q = FqParameters.modulus
+        for _ in 0..<3 {
+            let a = Fq12.random(using: &g)
+            let aq = a.power(q)
+            #expect(a.frobenius() == aq)
+            #expect(a.frobeniusSquared() == aq.power(q))
+            #expect(a.frobeniusCubed() == aq.power(q).power(q))
+            #expect(a.frobenius().frobenius() == a.frobeniusSquared())
+            #expect(a.frobeniusSquared().frobenius() == a.frobeniusCubed())
+            var twelve = a
+            for _ in 0..<6 { twelve = twelve.frobeniusSquared() }
+            #expect(twelve == a)
+            #expect(a.frobeniusCubed().frobeniusCubed() == a.conjugate())
+            let b = Fq6.random(using: &g)
+            let bq = Fq12(b, .zero).power(q)
+            #expect(Fq12(b.frobenius(), .zero) == bq)
+            #expect(Fq12(b.frobeniusSquared(), .zero) == bq.power(q))
+            #expect(Fq12(b.frobeniusCubed(), .zero) == bq.power(q).power(q))
+        }
+    }
+
+    @Test func frobeniusConstantsLieWhereExpected() {
+        let c = TowerConstants.shared
+        for gamma in [c.gamma2.w1, c.gamma2.w2, c.gamma2.w3, c.gamma2.w4, c.gamma2.w5] {
+            #expect(gamma.c1.isZero)
+        }
+        // ξ^((q²−1)/2) = −1: ξ is not a square in Fq2, as the tower needs.
+        #expect(c.gamma2.w3 == -Fq2.one)
+    }
+
+    @Test func cyclotomicSquaringEqualsSquaringOnTheCyclotomicSubgroup() {
+        var g = SeededGenerator(seed: 8)
+        for _ in 0..<50 {
+            let f = Fq12.random(using: &g)
+            // f^((q⁶−1)(q²+1)) lies in the cyclotomic subgroup.
+            var m = f.conjugate() * f.inverse()
+            m = m.frobeniusSquared() * m
+            #expect(m.cyclotomicSquared() == m.squared())
+            #expect(m.cyclotomicSquared().cyclotomicSquared() == m.squared().squared())
+            #expect(m * m.conjugate() == .one)
+            #expect(Pairing.exponentiatedByX(m) == m.power((PairingConstants.x, 0, 0, 0)))
+        }
+    }
+
+    @Test func powerMatchesRepeatedMultiplication() {
+        var g = SeededGenerator(seed: 9)
+        let a = Fq12.random(using: &g)
+        #expect(a.power((0, 0, 0, 0)) == .one)
+        #expect(a.power((1, 0, 0, 0)) == a)
+        #expect(a.power((5, 0, 0, 0)) == a * a * a * a * a)
+        #expect(a.power([3, 1]) == a.power((3, 1, 0, 0)))
+        // The multiplicative group has order q¹² − 1: a^(q−1) is fixed by nothing simpler, but
+        // a^(q¹²) = a.
+        var a12 = a
+        for _ in 0..<12 { a12 = a12.power(FqParameters.modulus) }
+        #expect(a12 == a)
+    }
+}
