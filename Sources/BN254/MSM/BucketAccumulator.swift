@@ -1,0 +1,227 @@
+/// An affine bucket: (x, y) with (0, 0) for the point at infinity. Neither BN254 group has a point with y = 0
+/// (both have odd order, so no point of order 2), so y = 0 marks infinity unambiguously. Without the flag of
+/// `AffinePoint` a G1 bucket is 64 bytes, one cache line.
+@frozen @usableFromInline
+struct BucketPoint<F: FieldElement> {
+    @usableFromInline var x: F
+    @usableFromInline var y: F
+
+    @inlinable @inline(__always)
+    init(x: F, y: F) {
+        self.x = x
+        self.y = y
+    }
+
+    @inlinable @inline(__always)
+    var isInfinity: Bool { y.isZero }
+}
+
+/// The buckets of one window of the bucket method, accumulated in affine form with batched inversions.
+///
+/// The batch-affine technique is from gnark-crypto (`multiexp_affine.go`, after Aztec's barretenberg and
+/// "EdMSM", ia.cr/2022/1396 §5.3): an affine addition costs 1 inversion + 2M + 1S, and Montgomery's trick
+/// shares one inversion among a batch of additions into distinct buckets for 3M each, so an addition costs
+/// about 6M instead of the 11M of a mixed Jacobian addition. Two additions into the same bucket cannot be in one
+/// batch; the later one waits in a queue and joins the next batch, and when the queue fills up (inputs far
+/// from random, such as one point repeated) its entries go into a second set of Jacobian buckets instead.
+/// Doubling (a point added to a bucket equal to it) goes there too.
+///
+/// With `batchCapacity` 0 every addition goes straight into the Jacobian buckets, which is faster for small
+/// inputs where a batch would rarely fill.
+@usableFromInline
+struct BucketAccumulator<C: CurveParameters> {
+    @usableFromInline typealias Field = C.Field
+
+    @usableFromInline let bucketCount: Int
+    @usableFromInline let buckets: UnsafeMutablePointer<BucketPoint<Field>>
+    /// Jacobian buckets, allocated on first use.
+    @usableFromInline var jacobian: UnsafeMutablePointer<JacobianPoint<C>>?
+
+    @usableFromInline let batchCapacity: Int
+    @usableFromInline var batchCount = 0
+    /// For each batch entry, the bucket it adds into.
+    @usableFromInline let batchBucket: UnsafeMutablePointer<Int32>
+    /// For each batch entry, the point to add (already signed).
+    @usableFromInline let batchPoint: UnsafeMutablePointer<BucketPoint<Field>>
+    /// Prefix products of the batch's denominators.
+    @usableFromInline let prefix: UnsafeMutablePointer<Field>
+    /// 1 for a bucket that has an entry in the current batch.
+    @usableFromInline let inBatch: UnsafeMutablePointer<UInt8>
+
+    @usableFromInline let queueCapacity: Int
+    @usableFromInline var queueCount = 0
+    @usableFromInline let queueBucket: UnsafeMutablePointer<Int32>
+    @usableFromInline let queuePoint: UnsafeMutablePointer<BucketPoint<Field>>
+
+    @inlinable
+    init(bucketCount: Int, batchCapacity: Int) {
+        self.bucketCount = bucketCount
+        self.batchCapacity = batchCapacity
+        // The queue is smaller than a batch, so draining it into an empty batch never fills the batch.
+        self.queueCapacity = max(0, batchCapacity - 1)
+        buckets = .allocate(capacity: bucketCount)
+        buckets.initialize(repeating: BucketPoint(x: .zero, y: .zero), count: bucketCount)
+        let slots = max(1, batchCapacity)
+        batchBucket = .allocate(capacity: slots)
+        batchPoint = .allocate(capacity: slots)
+        prefix = .allocate(capacity: slots)
+        queueBucket = .allocate(capacity: slots)
+        queuePoint = .allocate(capacity: slots)
+        inBatch = .allocate(capacity: bucketCount)
+        inBatch.initialize(repeating: 0, count: bucketCount)
+        jacobian = nil
+        if batchCapacity == 0 { jacobian = Self.allocateJacobian(bucketCount) }
+    }
+
+    @inlinable
+    static func allocateJacobian(_ count: Int) -> UnsafeMutablePointer<JacobianPoint<C>> {
+        let p = UnsafeMutablePointer<JacobianPoint<C>>.allocate(capacity: count)
+        p.initialize(repeating: .infinity, count: count)
+        return p
+    }
+
+    @inlinable
+    func deallocate() {
+        buckets.deallocate()
+        batchBucket.deallocate()
+        batchPoint.deallocate()
+        prefix.deallocate()
+        queueBucket.deallocate()
+        queuePoint.deallocate()
+        inBatch.deallocate()
+        jacobian?.deallocate()
+    }
+
+    /// Adds ±`point` (not infinity) into bucket `b`.
+    @inlinable @inline(__always)
+    mutating func add(_ b: Int, x: Field, y: Field) {
+        if batchCapacity == 0 {
+            jacobian.unsafelyUnwrapped[b] = jacobian.unsafelyUnwrapped[b].adding(AffinePoint(unchecked: x, y))
+            return
+        }
+        if inBatch[b] != 0 {
+            enqueue(b, BucketPoint(x: x, y: y))
+            return
+        }
+        addOutsideBatch(b, BucketPoint(x: x, y: y))
+    }
+
+    /// Adds `p` into bucket `b`, which has no entry in the current batch.
+    @inlinable @inline(__always)
+    mutating func addOutsideBatch(_ b: Int, _ p: BucketPoint<Field>) {
+        let bucket = buckets[b]
+        if bucket.isInfinity {
+            buckets[b] = p
+            return
+        }
+        if bucket.x == p.x {
+            if bucket.y == p.y {
+                addJacobian(b, p)  // doubling: rare enough to leave to the Jacobian formulas
+            } else {
+                buckets[b] = BucketPoint(x: .zero, y: .zero)  // P + (−P)
+            }
+            return
+        }
+        inBatch[b] = 1
+        batchBucket[batchCount] = Int32(truncatingIfNeeded: b)
+        batchPoint[batchCount] = p
+        batchCount &+= 1
+        if batchCount == batchCapacity {
+            executeBatch()
+            drainQueue()
+        }
+    }
+
+    @inlinable
+    mutating func addJacobian(_ b: Int, _ p: BucketPoint<Field>) {
+        if jacobian == nil { jacobian = Self.allocateJacobian(bucketCount) }
+        let jac = jacobian.unsafelyUnwrapped
+        jac[b] = jac[b].adding(AffinePoint(unchecked: p.x, p.y))
+    }
+
+    @inlinable
+    mutating func enqueue(_ b: Int, _ p: BucketPoint<Field>) {
+        queueBucket[queueCount] = Int32(truncatingIfNeeded: b)
+        queuePoint[queueCount] = p
+        queueCount &+= 1
+        if queueCount == queueCapacity {
+            // The input is not random enough for the batch to absorb the collisions.
+            for i in 0..<queueCount { addJacobian(Int(queueBucket[i]), queuePoint[i]) }
+            queueCount = 0
+        }
+    }
+
+    /// Moves the queued additions whose buckets are free into the (just emptied) batch.
+    @inlinable
+    mutating func drainQueue() {
+        var kept = 0
+        for i in 0..<queueCount {
+            let b = Int(queueBucket[i])
+            if inBatch[b] != 0 {
+                queueBucket[kept] = queueBucket[i]
+                queuePoint[kept] = queuePoint[i]
+                kept &+= 1
+            } else {
+                addOutsideBatch(b, queuePoint[i])
+            }
+        }
+        queueCount = kept
+    }
+
+    /// Performs the batch's additions: λ = (y2 − y1)/(x2 − x1), x3 = λ² − x1 − x2, y3 = λ(x1 − x3) − y1, with the
+    /// inverses of all x2 − x1 from one inversion.
+    @inlinable
+    mutating func executeBatch() {
+        let n = batchCount
+        if n == 0 { return }
+        var acc = Field.one
+        for j in 0..<n {
+            prefix[j] = acc
+            let bucketX = buckets[Int(batchBucket[j])].x
+            acc = acc * (batchPoint[j].x - bucketX)
+        }
+        var inverse = acc.inverse()
+        var j = n - 1
+        while j >= 0 {
+            let b = Int(batchBucket[j])
+            let r = buckets[b]
+            let p = batchPoint[j]
+            let dx = p.x - r.x
+            let dxInverse = inverse * prefix[j]
+            inverse = inverse * dx
+            let lambda = (p.y - r.y) * dxInverse
+            let x3 = lambda.squared() - r.x - p.x
+            let y3 = lambda * (r.x - x3) - r.y
+            buckets[b] = BucketPoint(x: x3, y: y3)
+            inBatch[b] = 0
+            j &-= 1
+        }
+        batchCount = 0
+    }
+
+    /// Completes the pending additions and returns Σ (k + 1)·bucket[k].
+    @inlinable
+    mutating func finish() -> JacobianPoint<C> {
+        executeBatch()
+        for i in 0..<queueCount { addJacobian(Int(queueBucket[i]), queuePoint[i]) }
+        queueCount = 0
+        // Running sums from the top bucket down: after bucket k, running = Σ_{i≥k} bucket[i], and adding it
+        // to the total at every step counts bucket[i] exactly i + 1 times.
+        var running = JacobianPoint<C>.infinity
+        var total = JacobianPoint<C>.infinity
+        let jac = jacobian
+        var k = bucketCount - 1
+        while k >= 0 {
+            let bucket = buckets[k]
+            if !bucket.isInfinity {
+                running = running.adding(AffinePoint(unchecked: bucket.x, bucket.y))
+            }
+            if let jac, !jac[k].isInfinity {
+                running = running + jac[k]
+            }
+            total = total + running
+            k &-= 1
+        }
+        return total
+    }
+}

@@ -1,0 +1,250 @@
+import Dispatch
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Multi-scalar multiplication Σ kᵢ·Pᵢ, the bulk of a Groth16 prover's work.
+///
+/// The algorithm is Pippenger's bucket method with signed digits (2^(c−1) buckets per window of c bits),
+/// buckets accumulated in affine form with one inversion per batch (see `BucketAccumulator`), and for G1 and G2
+/// the GLV endomorphism, which halves the scalars' length (see `GLVEndomorphism.swift`). The window width and
+/// the batch size follow the number of points and threads (`MSMPlan`). Work is spread over the threads by
+/// window and, where the windows do not divide evenly, by slices of the points.
+///
+/// Lengths: when `points` and `scalars` differ in length, the extra elements of the longer one are ignored, as
+/// in arkworks' `msm_unchecked`. The Groth16 prover passes slices of a proving key whose sections it has
+/// already checked against the circuit, so the MSM does not repeat that check.
+///
+/// Scalars are field elements, so they are below r; points are taken as they are (not checked to be on the
+/// curve or in the group: callers validate untrusted points once, when they load them). The result is exact
+/// for any points, including the point at infinity and repeated points, but the GLV variants assume that the
+/// points are in the prime-order group, where φ acts as λ.
+public enum MSM {
+    /// The number of threads the MSM uses unless told otherwise: every processor the system lets us use.
+    public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Σ scalars[i]·points[i] in G1.
+    public static func g1(_ points: [G1Affine], _ scalars: [Fr], threads: Int = defaultThreads) -> G1Jacobian {
+        points.withUnsafeBufferPointer { p in
+            scalars.withUnsafeBufferPointer { s in g1(p, s, threads: threads) }
+        }
+    }
+
+    /// Σ scalars[i]·points[i] in G1, on buffers (for slices of a loaded proving key, without copying).
+    public static func g1(
+        _ points: UnsafeBufferPointer<G1Affine>, _ scalars: UnsafeBufferPointer<Fr>, threads: Int = defaultThreads
+    ) -> G1Jacobian {
+        withEndomorphism(points, scalars, threads: threads, inversionCost: 300)
+    }
+
+    /// Σ scalars[i]·points[i] in G2.
+    public static func g2(_ points: [G2Affine], _ scalars: [Fr], threads: Int = defaultThreads) -> G2Jacobian {
+        points.withUnsafeBufferPointer { p in
+            scalars.withUnsafeBufferPointer { s in g2(p, s, threads: threads) }
+        }
+    }
+
+    /// Σ scalars[i]·points[i] in G2, on buffers (for slices of a loaded proving key, without copying).
+    public static func g2(
+        _ points: UnsafeBufferPointer<G2Affine>, _ scalars: UnsafeBufferPointer<Fr>, threads: Int = defaultThreads
+    ) -> G2Jacobian {
+        // An Fq2 inversion is one Fq inversion and a few Fq multiplications: about 100 Fq2 multiplications.
+        withEndomorphism(points, scalars, threads: threads, inversionCost: 110)
+    }
+
+    /// Σ scalars[i]·points[i] on any short Weierstrass curve with a = 0, without an endomorphism.
+    ///
+    /// The bucket points assume that the group has no point with y = 0 (no point of order 2), as for any group
+    /// of odd order.
+    @inlinable
+    public static func pippenger<C: CurveParameters>(
+        _ points: UnsafeBufferPointer<AffinePoint<C>>, _ scalars: UnsafeBufferPointer<Fr>,
+        threads: Int = defaultThreads
+    ) -> JacobianPoint<C> {
+        let n = min(points.count, scalars.count)
+        if n == 0 { return .infinity }
+        let threads = max(1, threads)
+        let plan = MSMPlan.choose(points: n, scalarBits: 254, threads: threads, inversionCost: 300)
+        let digits = UnsafeMutablePointer<UInt16>.allocate(capacity: plan.windows * n)
+        defer { digits.deallocate() }
+        let shared = MSMShared(digits)
+        MSMParallel.forEachSlice(of: n, workers: threads) { range in
+            for i in range {
+                SignedDigits.recode(
+                    scalars[i].canonical, negative: false, windowBits: plan.windowBits, windows: plan.windows,
+                    into: shared.base + i, stride: n)
+            }
+        }
+        return accumulate(
+            points.extracting(0..<n), UnsafeBufferPointer(start: nil, count: 0), digits: digits, plan: plan,
+            threads: threads)
+    }
+
+    /// The GLV form: k·P = k1·P + k2·φ(P) with 127-bit k1 and k2, as an MSM over P₀…P_{n−1}, φ(P₀)…φ(P_{n−1}).
+    @inlinable
+    static func withEndomorphism<C: GLVCurve>(
+        _ points: UnsafeBufferPointer<AffinePoint<C>>, _ scalars: UnsafeBufferPointer<Fr>, threads: Int,
+        inversionCost: Double, plan fixedPlan: MSMPlan? = nil
+    ) -> JacobianPoint<C> {
+        let n = min(points.count, scalars.count)
+        if n == 0 { return .infinity }
+        let threads = max(1, threads)
+        let m = 2 * n
+        let plan =
+            fixedPlan
+            ?? MSMPlan.choose(points: m, scalarBits: 127, threads: threads, inversionCost: inversionCost)
+        let digits = UnsafeMutablePointer<UInt16>.allocate(capacity: plan.windows * m)
+        defer { digits.deallocate() }
+        let images = UnsafeMutablePointer<AffinePoint<C>>.allocate(capacity: n)
+        defer { images.deallocate() }
+        let sharedDigits = MSMShared(digits)
+        let sharedImages = MSMShared(images)
+        MSMParallel.forEachSlice(of: n, workers: threads) { range in
+            for i in range {
+                (sharedImages.base + i).initialize(to: C.endomorphism(points[i]))
+                let (k1, k2) = GLV.decompose(scalars[i].canonical)
+                let m1 = k1.magnitude
+                let m2 = k2.magnitude
+                SignedDigits.recode(
+                    (UInt64(truncatingIfNeeded: m1), UInt64(truncatingIfNeeded: m1 >> 64), 0, 0), negative: k1 < 0,
+                    windowBits: plan.windowBits, windows: plan.windows, into: sharedDigits.base + i, stride: m)
+                SignedDigits.recode(
+                    (UInt64(truncatingIfNeeded: m2), UInt64(truncatingIfNeeded: m2 >> 64), 0, 0), negative: k2 < 0,
+                    windowBits: plan.windowBits, windows: plan.windows, into: sharedDigits.base + n + i, stride: m)
+            }
+        }
+        return accumulate(
+            points.extracting(0..<n), UnsafeBufferPointer(start: images, count: n), digits: digits, plan: plan,
+            threads: threads)
+    }
+
+    /// Σ over windows of 2^(j·c)·(Σ digit·point) for the points `first` followed by `second`, whose digit codes
+    /// are at `digits[j·m + i]` (m = first.count + second.count).
+    @inlinable
+    static func accumulate<C: CurveParameters>(
+        _ first: UnsafeBufferPointer<AffinePoint<C>>, _ second: UnsafeBufferPointer<AffinePoint<C>>,
+        digits: UnsafePointer<UInt16>, plan: MSMPlan, threads: Int
+    ) -> JacobianPoint<C> {
+        let m = first.count + second.count
+        let tasks = plan.windows * plan.splits
+        let results = UnsafeMutablePointer<JacobianPoint<C>>.allocate(capacity: tasks)
+        defer { results.deallocate() }
+        let shared = MSMShared(results)
+        let workers = min(threads, tasks)
+        let body: (Int) -> Void = { worker in
+            var task = worker
+            while task < tasks {
+                let window = task / plan.splits
+                let range = MSMParallel.slice(task % plan.splits, of: plan.splits, count: m)
+                (shared.base + task).initialize(
+                    to: accumulateWindow(
+                        first, second, range: range, digits: digits + window * m,
+                        bucketCount: 1 << (plan.windowBits - 1), batchCapacity: plan.batchCapacity))
+                task += workers
+            }
+        }
+        if workers == 1 {
+            body(0)
+        } else {
+            MSMParallel.run(workers: workers, body)
+        }
+        // Horner over the windows, from the top: result = Σ_j 2^(j·c)·W_j.
+        var result = JacobianPoint<C>.infinity
+        for window in stride(from: plan.windows - 1, through: 0, by: -1) {
+            for _ in 0..<plan.windowBits where !result.isInfinity { result = result.doubled() }
+            for split in 0..<plan.splits { result = result + results[window * plan.splits + split] }
+        }
+        return result
+    }
+
+    /// Σ digit_i·P_i over the points with index in `range` for one window.
+    @inlinable
+    static func accumulateWindow<C: CurveParameters>(
+        _ first: UnsafeBufferPointer<AffinePoint<C>>, _ second: UnsafeBufferPointer<AffinePoint<C>>,
+        range: Range<Int>, digits: UnsafePointer<UInt16>, bucketCount: Int, batchCapacity: Int
+    ) -> JacobianPoint<C> {
+        var buckets = BucketAccumulator<C>(bucketCount: bucketCount, batchCapacity: batchCapacity)
+        defer { buckets.deallocate() }
+        let split = first.count
+        addAll(first, offset: 0, range: range.clamped(to: 0..<split), digits: digits, into: &buckets)
+        addAll(
+            second, offset: split, range: range.clamped(to: split..<(split + second.count)), digits: digits,
+            into: &buckets)
+        return buckets.finish()
+    }
+
+    @inlinable @inline(__always)
+    static func addAll<C: CurveParameters>(
+        _ points: UnsafeBufferPointer<AffinePoint<C>>, offset: Int, range: Range<Int>,
+        digits: UnsafePointer<UInt16>, into buckets: inout BucketAccumulator<C>
+    ) {
+        guard let base = points.baseAddress else { return }
+        for i in range {
+            let code = digits[i]
+            if code == SignedDigits.zero { continue }
+            let p = base + (i - offset)
+            if p.pointee.isInfinity { continue }
+            let bucket = Int(code & ~SignedDigits.negativeBit)
+            if code & SignedDigits.negativeBit != 0 {
+                buckets.add(bucket, x: p.pointee.x, y: -p.pointee.y)
+            } else {
+                buckets.add(bucket, x: p.pointee.x, y: p.pointee.y)
+            }
+        }
+    }
+}
+
+/// A pointer that `concurrentPerform`'s workers share: each worker writes a disjoint part of the memory it
+/// points into, which is what makes sharing it sound.
+@usableFromInline
+struct MSMShared<Element>: @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<Element>
+    @inlinable init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
+}
+
+/// How the MSM spreads its set-up work over threads.
+@usableFromInline
+enum MSMParallel {
+
+    /// Calls `body` on `workers` contiguous slices covering `0..<count`, in parallel.
+    @inlinable
+    static func forEachSlice(of count: Int, workers: Int, _ body: (Range<Int>) -> Void) {
+        let workers = max(1, min(workers, count))
+        if workers == 1 {
+            body(0..<count)
+            return
+        }
+        run(workers: workers) { worker in body(slice(worker, of: workers, count: count)) }
+    }
+
+    /// Calls `body(0)` … `body(workers − 1)` in parallel and returns when all have returned.
+    ///
+    /// `body` need not be `Sendable`: the workers only read shared inputs and write disjoint memory, and
+    /// `concurrentPerform` returns only after every worker has finished, so nothing outlives this call.
+    @inlinable
+    static func run(workers: Int, _ body: (Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { shared.value($0) }
+        }
+    }
+
+    /// The `index`-th of `parts` near-equal contiguous slices of `0..<count`.
+    @inlinable
+    static func slice(_ index: Int, of parts: Int, count: Int) -> Range<Int> {
+        let base = count / parts
+        let extra = count % parts
+        let start = index * base + min(index, extra)
+        return start..<(start + base + (index < extra ? 1 : 0))
+    }
+}
+
+/// A value handed to `concurrentPerform`'s workers under the conditions that `MSMParallel.run` states.
+@usableFromInline
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    @usableFromInline let value: Value
+    @inlinable init(_ value: Value) { self.value = value }
+}
