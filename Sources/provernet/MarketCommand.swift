@@ -72,12 +72,12 @@ extension MarketCommand {
             for bidCount in bids {
                 for askCount in asks {
                     let round = SyntheticRound(bids: bidCount, asks: askCount).round(seed: seed)
-                    marketBenchSink(try DoubleAuction.clear(round))  // warm up
+                    blackHole(try DoubleAuction.clear(round))  // warm up
                     var samples: [Duration] = []
                     let start = clock.now
                     while samples.count < 5 || (clock.now - start < .seconds(seconds) && samples.count < 10_000) {
                         let begin = clock.now
-                        marketBenchSink(try DoubleAuction.clear(round))
+                        blackHole(try DoubleAuction.clear(round))
                         samples.append(clock.now - begin)
                     }
                     samples.sort()
@@ -92,6 +92,3 @@ extension MarketCommand {
     }
 }
 
-/// Keeps the optimizer from discarding a benchmarked result.
-@inline(never) @_optimize(none)
-private func blackHole<T>(_ value: T) {}

@@ -1,0 +1,141 @@
+import BN254
+import Dispatch
+
+/// How long each phase of one proof took, in nanoseconds.
+public struct ProverTimings: Sendable, Equatable {
+    /// Evaluating A and B on the domain from the key's coefficients.
+    public var abEvaluation: Double = 0
+    /// The six NTTs that move a, b, c to the odd coset, and h = a·b − c there.
+    public var hPolynomial: Double = 0
+    public var msmA: Double = 0
+    public var msmB1: Double = 0
+    public var msmB2: Double = 0
+    public var msmC: Double = 0
+    public var msmH: Double = 0
+    public var total: Double = 0
+
+    public init() {}
+}
+
+/// The Groth16 prover for snarkjs-layout proving keys (FORMATS.md, "The Groth16 prover that matches
+/// section 9"): A and B are evaluated on the n-domain from the key's coefficients, C = A·B pointwise; the
+/// three are moved to the odd coset of the 2n-domain, where h = a·b − c is paired with the key's H points.
+public enum Prover {
+    /// Proves with fresh random r and s from the system's secure generator.
+    ///
+    /// - Returns: the proof and its public signals w[1…nPublic].
+    public static func prove(
+        key: ProvingKey, witness: [Fr], threads: Int = MSM.defaultThreads
+    ) throws(Groth16Error) -> (proof: Proof, publicSignals: [Fr]) {
+        var timings = ProverTimings()
+        return try prove(key: key, witness: witness, r: .random(), s: .random(), threads: threads, timings: &timings)
+    }
+
+    /// Proves with the given blinding scalars r and s (tests pass fixed ones; a real proof must use fresh
+    /// secure randomness, as `prove(key:witness:threads:)` does) and reports each phase's time.
+    public static func prove(
+        key: ProvingKey, witness: [Fr], r: Fr, s: Fr, threads: Int, timings: inout ProverTimings
+    ) throws(Groth16Error) -> (proof: Proof, publicSignals: [Fr]) {
+        guard witness.count == key.nVars else { throw .witnessLength(expected: key.nVars, actual: witness.count) }
+        guard witness[0] == .one else { throw .constantWireNotOne(witness[0].decimal) }
+        let threads = max(1, threads)
+        let start = now()
+
+        var clock = now()
+        let h = try hEvaluations(key: key, witness: witness, threads: threads, timings: &timings)
+        timings.hPolynomial = now() - clock - timings.abEvaluation
+
+        clock = now()
+        let msmA = MSM.g1(key.a, witness, threads: threads)
+        timings.msmA = now() - clock
+        clock = now()
+        let msmB1 = MSM.g1(key.b1, witness, threads: threads)
+        timings.msmB1 = now() - clock
+        clock = now()
+        let msmB2 = MSM.g2(key.b2, witness, threads: threads)
+        timings.msmB2 = now() - clock
+        clock = now()
+        let msmC = key.c.withUnsafeBufferPointer { points in
+            witness.withUnsafeBufferPointer { w in
+                MSM.g1(points, UnsafeBufferPointer(rebasing: w[(key.nPublic + 1)...]), threads: threads)
+            }
+        }
+        timings.msmC = now() - clock
+        clock = now()
+        let msmH = MSM.g1(key.h, h, threads: threads)
+        timings.msmH = now() - clock
+
+        // A = α + Σ wᵢAᵢ + rδ; B = β + Σ wᵢB2ᵢ + sδ (and in G1 for C); C = Σ wᵢCᵢ + H + sA + rB1 − rsδ.
+        let delta1 = G1Jacobian(key.delta1)
+        let a = msmA.adding(key.alpha1) + delta1.multiplied(by: r)
+        let b2 = msmB2.adding(key.beta2) + G2Jacobian(key.delta2).multiplied(by: s)
+        let b1 = msmB1.adding(key.beta1) + delta1.multiplied(by: s)
+        let c = msmC + msmH + a.multiplied(by: s) + b1.multiplied(by: r) - delta1.multiplied(by: r * s)
+        let affine = G1Jacobian.batchToAffine([a, c])
+        timings.total = now() - start
+        let proof = Proof(a: affine[0], b: b2.toAffine(), c: affine[1])
+        return (proof, Array(witness[1...key.nPublic]))
+    }
+
+    /// h on the odd coset: the evaluations of (A·B − C)(x) at ω_2n·ω^i, i < n.
+    static func hEvaluations(
+        key: ProvingKey, witness: [Fr], threads: Int, timings: inout ProverTimings
+    ) throws(Groth16Error) -> [Fr] {
+        let n = key.domainSize
+        let clock = now()
+        var a = [Fr](repeating: .zero, count: n)
+        var b = [Fr](repeating: .zero, count: n)
+        a.withUnsafeMutableBufferPointer { a in
+            b.withUnsafeMutableBufferPointer { b in
+                key.coefficients.withUnsafeBufferPointer { coefficients in
+                    witness.withUnsafeBufferPointer { w in
+                        for k in coefficients {
+                            let v = k.value * w[Int(k.signal)]
+                            if k.matrix == .a {
+                                a[Int(k.constraint)] += v
+                            } else {
+                                b[Int(k.constraint)] += v
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var c = [Fr](repeating: .zero, count: n)
+        for i in 0..<n { c[i] = a[i] * b[i] }
+        timings.abEvaluation = now() - clock
+
+        let domain: EvaluationDomain
+        do {
+            domain = try EvaluationDomain(size: n, threads: threads)
+            try domain.moveToOddCoset(&a, threads: threads)
+            try domain.moveToOddCoset(&b, threads: threads)
+            try domain.moveToOddCoset(&c, threads: threads)
+        } catch {
+            throw .bn254(error)
+        }
+        a.withUnsafeMutableBufferPointer { aBuffer in
+            b.withUnsafeBufferPointer { bBuffer in
+                c.withUnsafeBufferPointer { cBuffer in
+                    // Each thread writes its own disjoint range of a.
+                    nonisolated(unsafe) let a = aBuffer
+                    nonisolated(unsafe) let b = bBuffer
+                    nonisolated(unsafe) let c = cBuffer
+                    let chunk = (n + threads - 1) / threads
+                    DispatchQueue.concurrentPerform(iterations: threads) { t in
+                        let lower = t * chunk, upper = min(n, lower + chunk)
+                        var i = lower
+                        while i < upper {
+                            a[i] = a[i] * b[i] - c[i]
+                            i += 1
+                        }
+                    }
+                }
+            }
+        }
+        return a
+    }
+
+    @inline(__always)
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) }
+}

@@ -1,2 +1,0 @@
-import Testing
-@Test func groth16Placeholder() { #expect(Bool(true)) }
