@@ -24,6 +24,19 @@ import Testing
         #expect(Fq6.zero.inverse() == .zero)
     }
 
+    @Test func lazyFq2MultiplicationMatchesKaratsuba() {
+        var g = SeededGenerator(seed: 2)
+        let minusOne = -Fq.one
+        let edges = [Fq2.zero, .one, Fq2(minusOne, minusOne), Fq2(minusOne, .zero), Fq2(.zero, minusOne)]
+        for a in edges {
+            for b in edges { #expect(a.lazyMultiplied(by: b) == a * b) }
+        }
+        for _ in 0..<2000 {
+            let a = Fq2.random(using: &g), b = Fq2.random(using: &g)
+            #expect(a.lazyMultiplied(by: b) == a * b)
+        }
+    }
+
     @Test func fq6IsTheCubicExtensionByXi() {
         let v = Fq6(.zero, .one, .zero)
         #expect(v * v * v == Fq6(Fq2(Fq(9), Fq(1))))
