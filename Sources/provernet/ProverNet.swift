@@ -6,6 +6,9 @@ struct ProverNet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provernet",
         abstract: "ProverNet: a decentralized zero-knowledge prover network (Groth16 over BN254).",
-        subcommands: [BenchCommand.self, MarketCommand.self]
+        subcommands: [
+            BenchCommand.self, MarketCommand.self, Groth16Command.self, WtnsCommand.self, ZKeyCommand.self,
+            CircuitCommand.self,
+        ]
     )
 }

@@ -6,7 +6,16 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the BN254 arithmetic; prints one JSON object per line.",
+        abstract: "Benchmarks; each prints one JSON object per line.",
+        subcommands: [Arithmetic.self, Groth16Bench.self],
+        defaultSubcommand: Arithmetic.self
+    )
+}
+
+struct Arithmetic: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bn254",
+        abstract: "Measure the BN254 arithmetic (the default benchmark).",
         discussion: """
             Each line is {"op": "...", "size": n, "threads": t, "ns_per_op": x}. For MSM, ns_per_op is per point;
             for NTT it is per transform. Operations: \(BN254Bench.allOperations.joined(separator: ", ")).

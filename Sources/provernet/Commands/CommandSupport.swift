@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+/// Writes a one-line reason to standard error and returns the exit code to throw: the CLI's convention is
+/// 0 success (or valid), 1 invalid, 2 bad input.
+func failure(_ message: String, code: Int32 = 2) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+/// Writes a line to standard error (warnings, progress), keeping standard output for results.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("\(message)\n".utf8))
+}
+
+/// Runs `body`, turning any error into a one-line message and exit status 2.
+func badInputExits<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        throw failure("\(error)")
+    }
+}
+
+extension URL {
+    /// A URL for a path given on the command line.
+    init(commandLinePath path: String) {
+        self.init(fileURLWithPath: path)
+    }
+}
