@@ -79,11 +79,16 @@ public struct PrimeField<P: PrimeFieldParameters>: Sendable {
         return reduceOnce(t)
     }
 
-    /// Subtracts p once if t ≥ p (t < 2p).
+    /// Subtracts p once if t ≥ p (t < 2p). Branch-free: on random data the branch would be mispredicted
+    /// half the time, which cost about 10% of an NTT butterfly.
     @inlinable @inline(__always)
     static func reduceOnce(_ t: Limbs4) -> Limbs4 {
         let (d, borrow) = sub4(t, P.modulus)
-        return borrow == 0 ? d : t
+        let keep = 0 &- borrow  // all ones when t < p
+        return (
+            (d.0 & ~keep) | (t.0 & keep), (d.1 & ~keep) | (t.1 & keep),
+            (d.2 & ~keep) | (t.2 & keep), (d.3 & ~keep) | (t.3 & keep)
+        )
     }
 
     // MARK: Ring operations
@@ -97,8 +102,9 @@ public struct PrimeField<P: PrimeFieldParameters>: Sendable {
     @inlinable @inline(__always)
     public static func - (a: Self, b: Self) -> Self {
         let (d, borrow) = sub4(a.limbs, b.limbs)
-        if borrow == 0 { return Self(montgomeryLimbs: d) }
-        return Self(montgomeryLimbs: add4(d, P.modulus).0)
+        let mask = 0 &- borrow  // all ones when a < b: add p back
+        let m = P.modulus
+        return Self(montgomeryLimbs: add4(d, (m.0 & mask, m.1 & mask, m.2 & mask, m.3 & mask)).0)
     }
 
     @inlinable @inline(__always)
