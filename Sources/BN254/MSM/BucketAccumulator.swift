@@ -45,6 +45,9 @@ struct BucketAccumulator<C: CurveParameters> {
     @usableFromInline let batchPoint: UnsafeMutablePointer<BucketPoint<Field>>
     /// Prefix products of the batch's denominators.
     @usableFromInline let prefix: UnsafeMutablePointer<Field>
+    /// For Fq2 coordinates, the denominators' norms and their prefix products.
+    @usableFromInline let norms: UnsafeMutablePointer<Fq>
+    @usableFromInline let normPrefix: UnsafeMutablePointer<Fq>
     /// 1 for a bucket that has an entry in the current batch.
     @usableFromInline let inBatch: UnsafeMutablePointer<UInt8>
 
@@ -65,6 +68,9 @@ struct BucketAccumulator<C: CurveParameters> {
         batchBucket = .allocate(capacity: slots)
         batchPoint = .allocate(capacity: slots)
         prefix = .allocate(capacity: slots)
+        let normSlots = Field.self == Fq2.self ? slots : 1
+        norms = .allocate(capacity: normSlots)
+        normPrefix = .allocate(capacity: normSlots)
         queueBucket = .allocate(capacity: slots)
         queuePoint = .allocate(capacity: slots)
         inBatch = .allocate(capacity: bucketCount)
@@ -86,6 +92,8 @@ struct BucketAccumulator<C: CurveParameters> {
         batchBucket.deallocate()
         batchPoint.deallocate()
         prefix.deallocate()
+        norms.deallocate()
+        normPrefix.deallocate()
         queueBucket.deallocate()
         queuePoint.deallocate()
         inBatch.deallocate()
@@ -174,6 +182,11 @@ struct BucketAccumulator<C: CurveParameters> {
     mutating func executeBatch() {
         let n = batchCount
         if n == 0 { return }
+        if Field.self == Fq2.self {
+            // Folded away by specialization: G2 takes the path that inverts norms in Fq.
+            executeBatchOverFq2()
+            return
+        }
         var acc = Field.one
         for j in 0..<n {
             prefix[j] = acc
@@ -189,6 +202,42 @@ struct BucketAccumulator<C: CurveParameters> {
             let dx = p.x - r.x
             let dxInverse = inverse * prefix[j]
             inverse = inverse * dx
+            let lambda = (p.y - r.y) * dxInverse
+            let x3 = lambda.squared() - r.x - p.x
+            let y3 = lambda * (r.x - x3) - r.y
+            buckets[b] = BucketPoint(x: x3, y: y3)
+            inBatch[b] = 0
+            j &-= 1
+        }
+        batchCount = 0
+    }
+
+    /// `executeBatch` for Fq2 coordinates: 1/d = conj(d)/N(d) with the norm N(d) = d₀² + d₁² in Fq, so the batch
+    /// inverts norms in Fq (3M) and each inverse costs 2M more for the norm and 2M for conj(d)·N⁻¹: 7 Fq
+    /// multiplications per entry instead of the 9 of a batch inversion in Fq2.
+    @inlinable
+    mutating func executeBatchOverFq2() {
+        let n = batchCount
+        let buckets = UnsafeMutableRawPointer(self.buckets).assumingMemoryBound(to: BucketPoint<Fq2>.self)
+        let points = UnsafeMutableRawPointer(batchPoint).assumingMemoryBound(to: BucketPoint<Fq2>.self)
+        var acc = Fq.one
+        for j in 0..<n {
+            normPrefix[j] = acc
+            let dx = points[j].x - buckets[Int(batchBucket[j])].x
+            let norm = dx.norm
+            norms[j] = norm
+            acc = acc * norm
+        }
+        var inverse = acc.inverse()
+        var j = n - 1
+        while j >= 0 {
+            let b = Int(batchBucket[j])
+            let r = buckets[b]
+            let p = points[j]
+            let dx = p.x - r.x
+            let normInverse = inverse * normPrefix[j]
+            inverse = inverse * norms[j]
+            let dxInverse = Fq2(dx.c0 * normInverse, -(dx.c1 * normInverse))
             let lambda = (p.y - r.y) * dxInverse
             let x3 = lambda.squared() - r.x - p.x
             let y3 = lambda * (r.x - x3) - r.y
