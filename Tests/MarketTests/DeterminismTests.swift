@@ -28,10 +28,11 @@ struct DeterminismTests {
             Ask(id: $0, slots: 1, cost: 1, secondsPerJob: 30, reputation: 1, stakeHeadroom: 0)
         }
         let outcome = try DoubleAuction.clear(round)
-        // The sweep admits a, b, c (the fourth bid would not fit three slots); c is the marginal
-        // bid and r, the ask of highest id, the marginal ask.
-        #expect(Set(outcome.bidPayments.keys) == ["a", "b"])
-        #expect(Set(outcome.askPayments.keys) == ["p", "q"])
-        #expect(outcome.unmatched == ["c", "d"])
+        // Four jobs do not fit three slots: the bid clock reaches 3 and rejects d, the highest id
+        // among equals. Three slots are not robust, so the ask clock falls toward 3 and stops
+        // there, above every cost: everyone else trades at 3.
+        #expect(outcome.bidPayments == ["a": 3, "b": 3, "c": 3])
+        #expect(outcome.askPayments == ["p": 3, "q": 3, "r": 3])
+        #expect(outcome.unmatched == ["d"])
     }
 }

@@ -42,6 +42,7 @@ struct EfficiencyTests {
         let measure = Self.measure(TestRounds.small.prefix(2_000))
         print("efficiency, small rounds:", measure)
         #expect(measure.ratios.count > 500)
+        #expect(measure.mean > 0.65)
     }
 
     @Test("Rounds of 12 requests and 6 provers")
@@ -51,7 +52,7 @@ struct EfficiencyTests {
         }
         let measure = Self.measure(rounds)
         print("efficiency, 12 × 6 rounds:", measure)
-        #expect(measure.mean > 0.5)
+        #expect(measure.mean > 0.8)
     }
 
     @Test("Rounds of 16 requests and 8 provers")
@@ -61,6 +62,6 @@ struct EfficiencyTests {
         }
         let measure = Self.measure(rounds)
         print("efficiency, 16 × 8 rounds:", measure)
-        #expect(measure.mean > 0.6)
+        #expect(measure.mean > 0.85)
     }
 }

@@ -1,53 +1,32 @@
-/// Chooses, among the bids and asks that beat the marginal ones, who actually trades, and who
-/// proves what, using public facts only.
+/// Who proves what: the winning bids' jobs spread over the winning asks, by public facts only.
 ///
-/// Leaving the marginal ask out can leave less capacity than the remaining bids need, and the
-/// deadlines may not let every prover serve every request. The choice of who trades must not look
-/// at any reported value or cost of the candidates: if it did, a candidate could shift it by
-/// misreporting while its price stayed put. So bids are admitted earliest deadline first (then more
-/// jobs first, then id), each only if the admitted set still fits (``HallCondition`` in its
-/// incremental form), and jobs go to the fast-enough prover with the best reputation (then the
-/// faster, then the lower id).
-struct Rationing: Sendable {
-    /// Admitted bids (indices into `round.bids`), earliest deadline first.
-    private(set) var winners: [Int] = []
+/// The clocks leave active only bids that fit the active asks (Hall's condition), so every active
+/// bid is served in full. Which winning prover takes which job must not look at any reported cost:
+/// if it did, a winning prover could win more jobs at the same price by shading its report. So
+/// bids are served earliest deadline first, and each job goes to the fast-enough prover with the
+/// best reputation (then the faster, then the lower id). Serving bids in deadline order never
+/// strands one: every later bid may use every prover an earlier one could.
+struct Dispatch: Sendable {
     /// Jobs given to each ask, indexed like `round.asks`.
     private(set) var taken: [Int]
     /// Who proves what, as (bid index, ask index, jobs), in the order they were made.
     private(set) var assignments: [(bid: Int, ask: Int, jobs: Int)] = []
 
-    init(book: OrderBook, candidateBids: [Int], candidateAsks: [Int]) {
+    init(book: OrderBook, winningBids: some Collection<Int>, winningAsks: some Collection<Int>) {
         let round = book.round
         taken = [Int](repeating: 0, count: round.asks.count)
         let (deadline, jobs, speed) = (book.deadline, book.jobs, book.speed)
-        let bids = candidateBids.sorted { a, b in
+        let bids = winningBids.sorted { a, b in
             if deadline[a] != deadline[b] { return deadline[a] < deadline[b] }
             if jobs[a] != jobs[b] { return jobs[a] > jobs[b] }
             return round.bids[a].id < round.bids[b].id
         }
-        let asks = candidateAsks.sorted { a, b in
+        let asks = winningAsks.sorted { a, b in
             speed[a] != speed[b] ? speed[a] < speed[b] : round.asks[a].id < round.asks[b].id
         }
 
-        // Admission. Bids come in deadline order, so when one is considered every admitted bid is
-        // due no later; Hall's inequalities for deadlines below it are unchanged and those at or
-        // above it are tightest at its own deadline.
-        var supply = 0
-        var admitted = 0
-        var next = 0
-        for bid in bids {
-            while next < asks.count, speed[asks[next]] <= deadline[bid] {
-                supply += book.capacity[asks[next]]
-                next += 1
-            }
-            if supply - admitted >= jobs[bid] {
-                admitted += jobs[bid]
-                winners.append(bid)
-            }
-        }
-
-        // Assignment. Provers become available as deadlines loosen; among those available the
-        // best by public priority is drained first. Hall's condition guarantees enough is left.
+        // Provers become available as deadlines loosen; among those available the best by public
+        // priority is drained first.
         var remaining = book.capacity
         let reputation = round.asks.map(\.reputation)
         var available = PriorityQueue<Int> { a, b in
@@ -55,8 +34,8 @@ struct Rationing: Sendable {
             if speed[a] != speed[b] { return speed[a] < speed[b] }
             return round.asks[a].id < round.asks[b].id
         }
-        next = 0
-        for bid in winners {
+        var next = 0
+        for bid in bids {
             while next < asks.count, speed[asks[next]] <= deadline[bid] {
                 available.push(asks[next])
                 next += 1
@@ -70,8 +49,8 @@ struct Rationing: Sendable {
                 assignments.append((bid, ask, jobs))
                 if remaining[ask] == 0 { available.pop() }
             }
-            // Invariant: admission checked Hall's condition, so `need` is 0 here.
-            assert(need == 0, "admitted bid could not be served")
+            // Invariant: the clocks stop only where the active bids fit, so `need` is 0 here.
+            precondition(need == 0, "a winning bid could not be served")
         }
     }
 }

@@ -4,19 +4,19 @@
 /// The mechanism (see `docs/market.md` for the proofs):
 /// 1. Drop asks below the reputation floor and cap each ask's slots by its stake headroom; drop bids
 ///    that no set of provers could serve before their deadline. Both use public facts only.
-/// 2. Sweep a price down from infinity: bids join the demand at their value per job, asks leave the
-///    supply below their cost. Stop at the last state where the demand can be served in full by
-///    the supply, deadlines and capacities respected (``Crossing``).
-/// 3. Trade reduction: the marginal bid (last to join) and marginal ask (next to leave) do not
-///    trade; every other bid in the demand and ask in the supply is a candidate.
-/// 4. Ration the candidates by public facts only (``Rationing``).
-/// 5. Every matched bid pays the marginal bid's value per job for each of its jobs; every ask that
-///    takes jobs receives the marginal ask's cost per job. The first is at least the second, so the
-///    network never pays out more than it takes in.
+/// 2. Run two price clocks toward each other (``ClockAuction``): a bid clock rising from 0 rejects
+///    bids in order of value per job, an ask clock falling from +∞ rejects asks in order of cost.
+///    Which clock moves is decided by the clock positions and by whether the active bids fit the
+///    active asks (``HallTree``), never by an active agent's report. The clocks stop once the
+///    active bids fit and the bid clock is at or above the ask clock.
+/// 3. Every active bid trades and pays the bid clock per job; the active asks share the jobs by
+///    public facts only (``Dispatch``) and receive the ask clock per job. The first price is at
+///    least the second, so the network never pays out more than it takes in.
 ///
-/// Each winner's price is set by an agent that does not trade and does not move while the winner
-/// keeps winning, and no loser can win by misreporting without paying at least its true value
-/// (receiving at most its true cost): truthful for both sides, in dominant strategies.
+/// Each agent's price is a clock that its own report never moves while it stays active, and a
+/// rejected agent could only have stayed active with the clock past its true value or cost: a
+/// deferred-acceptance auction, truthful for both sides in dominant strategies and weakly group-
+/// strategy-proof.
 public enum DoubleAuction {
     /// Validates and clears one round. The outcome depends only on the round's content, not on the
     /// order of its bids and asks.
@@ -26,24 +26,18 @@ public enum DoubleAuction {
     }
 
     /// Clears a round that ``Round/validate()`` accepted.
-    static func clearValidated(_ round: Round) -> Outcome {
+    static func clearValidated(_ round: Round, rules: ClockAuction.Rules = .market) -> Outcome {
         let book = OrderBook(round)
-        let hall = HallCondition(book)
-        let crossing = Crossing(book, hall: hall)
-
-        guard crossing.joined > 0 else { return outcome(round, winners: [], taken: [], pairs: [], prices: nil) }
-        // Invariant: the demand at the crossing is non-empty and fits, so the supply is non-empty
-        // and the marginal ask exists.
-        let marginalBid = book.bidsByPrice[crossing.joined - 1]
-        let marginalAsk = book.asksByLeave[crossing.left]
-        let rationing = Rationing(
-            book: book,
-            candidateBids: Array(book.bidsByPrice[..<(crossing.joined - 1)]),
-            candidateAsks: Array(book.asksByLeave[(crossing.left + 1)...]))
-        let prices = (bid: book.density[marginalBid], ask: book.cost[marginalAsk])
+        let clocks = ClockAuction(book, rules: rules)
+        guard clocks.activeBids > 0 else {
+            return outcome(round, winners: [], taken: [], pairs: [], prices: nil)
+        }
+        let winners = book.bidsByPrice[..<clocks.activeBids]
+        let dispatch = Dispatch(
+            book: book, winningBids: winners, winningAsks: book.asksByLeave[clocks.rejectedAsks...])
         return outcome(
-            round, winners: rationing.winners, taken: rationing.taken, pairs: rationing.assignments,
-            prices: prices)
+            round, winners: Array(winners), taken: dispatch.taken, pairs: dispatch.assignments,
+            prices: (bid: clocks.bidPrice, ask: clocks.askPrice))
     }
 
     private static func outcome(
