@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "BN254Tests", dependencies: ["BN254"], swiftSettings: strict + optimized),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
         .testTarget(name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254"], swiftSettings: strict + optimized),
+        .testTarget(name: "ProverNetCLITests", dependencies: ["provernet"], swiftSettings: strict),
         .testTarget(name: "CircomTests", dependencies: ["Circom", "Groth16", "BN254"], swiftSettings: strict + optimized),
     ],
     swiftLanguageModes: [.v6]

@@ -20,14 +20,14 @@ struct Stopwatch {
             total += elapsed / 1e9
             best = min(best, elapsed / Double(batch * opsPerCall))
             rounds += 1
-            if elapsed < 20e6 { batch *= 2 }  // grow batches to about 20 ms so the clock's cost vanishes
+            if elapsed < 20e6 && batch < 1 << 30 { batch *= 2 }  // grow batches to about 20 ms so the clock's cost vanishes
         }
         return best
     }
 }
 
 /// Keeps a value alive so the optimizer cannot delete the work that produced it.
-@inline(never)
+@inline(never) @_optimize(none)
 func blackHole<T>(_ value: T) {
     withExtendedLifetime(value) {}
 }
