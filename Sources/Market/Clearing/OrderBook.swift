@@ -41,7 +41,7 @@ struct OrderBook: Sendable {
         self.capacity = capacity
 
         // A bid that even every eligible prover together could not serve before its deadline
-        // never trades; left in, it would make every price infeasible and stop the sweep.
+        // never trades; left in, the bid clock would have to reject every cheaper bid before it.
         let speed = self.speed
         let eligible = asks.indices.filter { capacity[$0] > 0 }
         let bySpeed = eligible.sorted { speed[$0] < speed[$1] }
