@@ -43,8 +43,14 @@ struct BucketAccumulator<C: CurveParameters> {
     @usableFromInline let batchBucket: UnsafeMutablePointer<Int32>
     /// For each batch entry, the point to add (already signed).
     @usableFromInline let batchPoint: UnsafeMutablePointer<BucketPoint<Field>>
-    /// Prefix products of the batch's denominators.
+    /// The denominators of a batch, then their inverses.
+    @usableFromInline let denominators: UnsafeMutablePointer<Field>
+    /// Prefix products of the denominators.
     @usableFromInline let prefix: UnsafeMutablePointer<Field>
+    /// The targets of a batch of the reduction (bitwise not for a doubling).
+    @usableFromInline let entries: UnsafeMutablePointer<Int32>
+    /// The number of segments whose running sums the reduction advances together (1: plain running sums).
+    @usableFromInline let segmentCount: Int
     /// For Fq2 coordinates, the denominators' norms and their prefix products.
     @usableFromInline let norms: UnsafeMutablePointer<Fq>
     @usableFromInline let normPrefix: UnsafeMutablePointer<Fq>
@@ -64,10 +70,15 @@ struct BucketAccumulator<C: CurveParameters> {
         self.queueCapacity = max(0, batchCapacity - 1)
         buckets = .allocate(capacity: bucketCount)
         buckets.initialize(repeating: BucketPoint(x: .zero, y: .zero), count: bucketCount)
-        let slots = max(1, batchCapacity)
+        // Segments of at least 8 buckets, at most 256 of them (enough to spread an inversion); none for Jacobian
+        // buckets, where the inputs are small.
+        segmentCount = batchCapacity == 0 || bucketCount < 64 ? 1 : min(256, bucketCount / 8)
+        let slots = max(1, batchCapacity, segmentCount)
         batchBucket = .allocate(capacity: slots)
         batchPoint = .allocate(capacity: slots)
         prefix = .allocate(capacity: slots)
+        denominators = .allocate(capacity: slots)
+        entries = .allocate(capacity: slots)
         let normSlots = Field.self == Fq2.self ? slots : 1
         norms = .allocate(capacity: normSlots)
         normPrefix = .allocate(capacity: normSlots)
@@ -92,6 +103,8 @@ struct BucketAccumulator<C: CurveParameters> {
         batchBucket.deallocate()
         batchPoint.deallocate()
         prefix.deallocate()
+        denominators.deallocate()
+        entries.deallocate()
         norms.deallocate()
         normPrefix.deallocate()
         queueBucket.deallocate()
@@ -182,70 +195,119 @@ struct BucketAccumulator<C: CurveParameters> {
     mutating func executeBatch() {
         let n = batchCount
         if n == 0 { return }
+        for j in 0..<n {
+            denominators[j] = batchPoint[j].x - buckets[Int(batchBucket[j])].x
+        }
+        invertDenominators(n)
+        for j in 0..<n {
+            let b = Int(batchBucket[j])
+            let r = buckets[b]
+            let p = batchPoint[j]
+            let lambda = (p.y - r.y) * denominators[j]
+            let x3 = lambda.squared() - r.x - p.x
+            let y3 = lambda * (r.x - x3) - r.y
+            buckets[b] = BucketPoint(x: x3, y: y3)
+            inBatch[b] = 0
+        }
+        batchCount = 0
+    }
+
+    /// Replaces `denominators[0..<n]` (none zero) by their inverses, with one inversion (Montgomery's trick).
+    @inlinable @inline(__always)
+    func invertDenominators(_ n: Int) {
         if Field.self == Fq2.self {
-            // Folded away by specialization: G2 takes the path that inverts norms in Fq.
-            executeBatchOverFq2()
+            // Folded away by specialization: G2 inverts norms in Fq instead.
+            invertDenominatorsOverFq2(n)
             return
         }
         var acc = Field.one
         for j in 0..<n {
             prefix[j] = acc
-            let bucketX = buckets[Int(batchBucket[j])].x
-            acc = acc * (batchPoint[j].x - bucketX)
+            acc = acc * denominators[j]
         }
         var inverse = acc.inverse()
         var j = n - 1
         while j >= 0 {
-            let b = Int(batchBucket[j])
-            let r = buckets[b]
-            let p = batchPoint[j]
-            let dx = p.x - r.x
-            let dxInverse = inverse * prefix[j]
-            inverse = inverse * dx
-            let lambda = (p.y - r.y) * dxInverse
-            let x3 = lambda.squared() - r.x - p.x
-            let y3 = lambda * (r.x - x3) - r.y
-            buckets[b] = BucketPoint(x: x3, y: y3)
-            inBatch[b] = 0
+            let d = denominators[j]
+            denominators[j] = inverse * prefix[j]
+            inverse = inverse * d
             j &-= 1
         }
-        batchCount = 0
     }
 
-    /// `executeBatch` for Fq2 coordinates: 1/d = conj(d)/N(d) with the norm N(d) = d₀² + d₁² in Fq, so the batch
-    /// inverts norms in Fq (3M) and each inverse costs 2M more for the norm and 2M for conj(d)·N⁻¹: 7 Fq
-    /// multiplications per entry instead of the 9 of a batch inversion in Fq2.
+    /// `invertDenominators` for Fq2: 1/d = conj(d)/N(d) with the norm N(d) = d₀² + d₁² in Fq, so the batch
+    /// inverts norms in Fq (3M each) and each inverse costs 2M more for the norm and 2M for conj(d)·N⁻¹:
+    /// 7 Fq multiplications per element instead of the 9 of Montgomery's trick in Fq2.
     @inlinable
-    mutating func executeBatchOverFq2() {
-        let n = batchCount
-        let buckets = UnsafeMutableRawPointer(self.buckets).assumingMemoryBound(to: BucketPoint<Fq2>.self)
-        let points = UnsafeMutableRawPointer(batchPoint).assumingMemoryBound(to: BucketPoint<Fq2>.self)
+    func invertDenominatorsOverFq2(_ n: Int) {
+        let denominators = UnsafeMutableRawPointer(self.denominators).assumingMemoryBound(to: Fq2.self)
         var acc = Fq.one
         for j in 0..<n {
             normPrefix[j] = acc
-            let dx = points[j].x - buckets[Int(batchBucket[j])].x
-            let norm = dx.norm
+            let norm = denominators[j].norm
             norms[j] = norm
             acc = acc * norm
         }
         var inverse = acc.inverse()
         var j = n - 1
         while j >= 0 {
-            let b = Int(batchBucket[j])
-            let r = buckets[b]
-            let p = points[j]
-            let dx = p.x - r.x
             let normInverse = inverse * normPrefix[j]
             inverse = inverse * norms[j]
-            let dxInverse = Fq2(dx.c0 * normInverse, -(dx.c1 * normInverse))
-            let lambda = (p.y - r.y) * dxInverse
-            let x3 = lambda.squared() - r.x - p.x
-            let y3 = lambda * (r.x - x3) - r.y
-            buckets[b] = BucketPoint(x: x3, y: y3)
-            inBatch[b] = 0
+            let d = denominators[j]
+            denominators[j] = Fq2(d.c0 * normInverse, -(d.c1 * normInverse))
             j &-= 1
         }
-        batchCount = 0
+    }
+
+    /// targets[s] += addends[s·stride] for s in 0..<count, in affine form with one shared inversion. Unlike the
+    /// bucket batches this handles doubling in the batch too (λ = 3x²/2y), because the running sums of the
+    /// reduction meet equal points as a matter of course (a running sum added to a total that equals it).
+    @inlinable
+    func addInPlace(
+        _ targets: UnsafeMutablePointer<BucketPoint<Field>>, _ addends: UnsafePointer<BucketPoint<Field>>,
+        stride: Int, count: Int
+    ) {
+        var n = 0
+        for s in 0..<count {
+            let x = addends[s &* stride]
+            if x.isInfinity { continue }
+            let a = targets[s]
+            if a.isInfinity {
+                targets[s] = x
+                continue
+            }
+            if a.x == x.x {
+                if a.y != x.y {
+                    targets[s] = BucketPoint(x: .zero, y: .zero)
+                    continue
+                }
+                denominators[n] = a.y.doubled()
+                entries[n] = Int32(truncatingIfNeeded: ~s)  // a doubling
+            } else {
+                denominators[n] = x.x - a.x
+                entries[n] = Int32(truncatingIfNeeded: s)
+            }
+            n &+= 1
+        }
+        if n == 0 { return }
+        invertDenominators(n)
+        for j in 0..<n {
+            let code = Int(entries[j])
+            let s = code < 0 ? ~code : code
+            let a = targets[s]
+            let x = addends[s &* stride]
+            let numerator: Field
+            if code < 0 {
+                let xx = a.x.squared()
+                numerator = xx.doubled() + xx
+            } else {
+                numerator = x.y - a.y
+            }
+            let lambda = numerator * denominators[j]
+            let x3 = lambda.squared() - a.x - x.x
+            let y3 = lambda * (a.x - x3) - a.y
+            targets[s] = BucketPoint(x: x3, y: y3)
+        }
     }
 
     /// Completes the pending additions and returns Σ (k + 1)·bucket[k].
@@ -254,23 +316,73 @@ struct BucketAccumulator<C: CurveParameters> {
         executeBatch()
         for i in 0..<queueCount { addJacobian(Int(queueBucket[i]), queuePoint[i]) }
         queueCount = 0
-        // Running sums from the top bucket down: after bucket k, running = Σ_{i≥k} bucket[i], and adding it
-        // to the total at every step counts bucket[i] exactly i + 1 times.
+        var total: JacobianPoint<C>
+        if segmentCount > 1 {
+            total = reduceBySegments()
+            if let jacobian { total = total + Self.runningSum(jacobian: jacobian, count: bucketCount) }
+        } else {
+            total = Self.runningSum(affine: buckets, jacobian: jacobian, count: bucketCount)
+        }
+        return total
+    }
+
+    /// Σ (k + 1)·(affine[k] + jacobian[k]) by running sums in Jacobian form: after bucket k, running =
+    /// Σ_{i≥k} bucket[i], and adding it to the total at every step counts bucket[i] exactly i + 1 times.
+    @inlinable
+    static func runningSum(
+        affine: UnsafeMutablePointer<BucketPoint<Field>>? = nil, jacobian: UnsafeMutablePointer<JacobianPoint<C>>?,
+        count: Int
+    ) -> JacobianPoint<C> {
         var running = JacobianPoint<C>.infinity
         var total = JacobianPoint<C>.infinity
-        let jac = jacobian
-        var k = bucketCount - 1
+        var k = count - 1
         while k >= 0 {
-            let bucket = buckets[k]
-            if !bucket.isInfinity {
-                running = running.adding(AffinePoint(unchecked: bucket.x, bucket.y))
+            if let affine, !affine[k].isInfinity {
+                running = running.adding(AffinePoint(unchecked: affine[k].x, affine[k].y))
             }
-            if let jac, !jac[k].isInfinity {
-                running = running + jac[k]
+            if let jacobian, !jacobian[k].isInfinity {
+                running = running + jacobian[k]
             }
             total = total + running
             k &-= 1
         }
         return total
+    }
+
+    /// Σ (k + 1)·bucket[k] over the affine buckets, with the running sums of `segmentCount` segments of L
+    /// buckets advanced in lockstep so that each step is one batch of affine additions. With k = s·L + t,
+    /// (k + 1) = (t + 1) + s·L, so the sum is Σ_s T_s + L·Σ_s s·R_s, where R_s is the sum of segment s and
+    /// T_s its running-sum total with local weights t + 1.
+    @inlinable
+    func reduceBySegments() -> JacobianPoint<C> {
+        let segments = segmentCount
+        let length = bucketCount / segments
+        let sums = UnsafeMutablePointer<BucketPoint<Field>>.allocate(capacity: 2 * segments)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: BucketPoint(x: .zero, y: .zero), count: 2 * segments)
+        let running = sums
+        let totals = sums + segments
+        var t = length - 1
+        while t >= 0 {
+            addInPlace(running, buckets + t, stride: length, count: segments)
+            addInPlace(totals, running, stride: 1, count: segments)
+            t &-= 1
+        }
+        // L·Σ_s s·R_s by running sums over the segments, then Σ_s T_s.
+        var suffix = JacobianPoint<C>.infinity
+        var weighted = JacobianPoint<C>.infinity
+        for s in stride(from: segments - 1, through: 1, by: -1) {
+            if !running[s].isInfinity { suffix = suffix.adding(AffinePoint(unchecked: running[s].x, running[s].y)) }
+            weighted = weighted + suffix
+        }
+        var shift = length
+        while shift > 1 {
+            weighted = weighted.doubled()
+            shift >>= 1
+        }
+        for s in 0..<segments where !totals[s].isInfinity {
+            weighted = weighted.adding(AffinePoint(unchecked: totals[s].x, totals[s].y))
+        }
+        return weighted
     }
 }
