@@ -39,11 +39,12 @@ let package = Package(
             ],
             swiftSettings: strict + optimized
         ),
-        .testTarget(name: "BN254Tests", dependencies: ["BN254"], swiftSettings: strict + optimized),
+        .target(name: "TestSupport", path: "Sources/TestSupport", swiftSettings: strict),
+        .testTarget(name: "BN254Tests", dependencies: ["BN254", "TestSupport"], swiftSettings: strict + optimized),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
-        .testTarget(name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254"], swiftSettings: strict + optimized),
-        .testTarget(name: "ProverNetCLITests", dependencies: ["provernet"], swiftSettings: strict),
-        .testTarget(name: "CircomTests", dependencies: ["Circom", "Groth16", "BN254"], swiftSettings: strict + optimized),
+        .testTarget(name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254", "TestSupport"], swiftSettings: strict + optimized),
+        .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CircomTests", dependencies: ["Circom", "Groth16", "BN254", "TestSupport"], swiftSettings: strict + optimized),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,25 +1,7 @@
 import Foundation
+import TestSupport
 
-/// Where the shared test data from other projects lives (`../shared/testdata` from the package root).
-enum TestData {
-    static let root: URL = {
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
-    }()
-
-    /// The URL of a file in the test data, or nil (with a visible message) when the folder is absent.
-    static func file(_ relativePath: String) -> URL? {
-        let url = root.appendingPathComponent(relativePath)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            print("SKIPPED: test data \(url.path) is absent (expected ../shared/testdata beside the package)")
-            return nil
-        }
-        return url
-    }
-
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: root.path) }
-}
+typealias TestData = SharedTestData
 
 extension Array where Element == UInt8 {
     init(hex: String) {

@@ -2,6 +2,7 @@ import BN254
 import Circom
 import Foundation
 import Groth16
+import TestSupport
 import Testing
 
 /// Damaged files must give the expected typed error, never a crash or an out-of-bounds read.

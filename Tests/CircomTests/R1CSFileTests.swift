@@ -2,6 +2,7 @@ import BN254
 import Circom
 import Foundation
 import Groth16
+import TestSupport
 import Testing
 
 @Suite("r1cs files")

@@ -1,30 +1,11 @@
 import BN254
 import Foundation
 import Groth16
+import TestSupport
 
-/// Where the shared test data from other projects lives (`../shared/testdata` from the package root).
-enum TestData {
-    static let root: URL = {
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
-    }()
+typealias TestData = SharedTestData
 
-    /// The URL of a file in the test data, or nil (with a visible message) when it is absent.
-    static func file(_ relativePath: String) -> URL? {
-        let url = root.appendingPathComponent(relativePath)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            print("SKIPPED: test data \(url.path) is absent (expected ../shared/testdata beside the package)")
-            return nil
-        }
-        return url
-    }
-
-    static func bytes(_ relativePath: String) -> [UInt8]? {
-        guard let url = file(relativePath), let data = try? Data(contentsOf: url) else { return nil }
-        return [UInt8](data)
-    }
-
+extension SharedTestData {
     /// The .r1cs files and what the README says of them: (path, wires, public signals, constraints).
     static let r1csFiles: [(String, Int, Int, Int)] = [
         ("snarkjs-groth16/circuit.r1cs", 103, 1, 100),

@@ -2,6 +2,7 @@ import BN254
 import Circom
 import Foundation
 import Groth16
+import TestSupport
 import Testing
 
 /// Load time and memory of zkeys: the largest one in the test data always, and with CIRCOM_BENCH_LARGE=<log2 of

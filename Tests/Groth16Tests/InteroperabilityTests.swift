@@ -1,6 +1,7 @@
 import BN254
 import Circom
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Groth16

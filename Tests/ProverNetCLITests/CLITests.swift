@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the real `provernet` binary, as a user would, and checks exit statuses and outputs.
@@ -47,9 +48,7 @@ struct CLI {
         return dir
     }
 
-    static let testdata: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/testdata")
+    static let testdata: URL = SharedTestData.root
 }
 
 @Suite struct CLITests {
