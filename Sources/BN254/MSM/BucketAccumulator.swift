@@ -316,28 +316,67 @@ struct BucketAccumulator<C: CurveParameters> {
         executeBatch()
         for i in 0..<queueCount { addJacobian(Int(queueBucket[i]), queuePoint[i]) }
         queueCount = 0
-        var total: JacobianPoint<C>
         if segmentCount > 1 {
-            total = reduceBySegments()
-            if let jacobian { total = total + Self.runningSum(jacobian: jacobian, count: bucketCount) }
-        } else {
-            total = Self.runningSum(affine: buckets, jacobian: jacobian, count: bucketCount)
+            foldJacobianBuckets()
+            return reduceBySegments()
         }
-        return total
+        return Self.runningSum(affine: buckets, jacobian: jacobian, count: bucketCount)
+    }
+
+    /// Adds the Jacobian buckets that were used into the affine ones, converting them with one inversion per
+    /// chunk, so that the reduction runs once over affine buckets. Inputs with many equal scalars (a witness
+    /// full of ones) send many additions to the Jacobian buckets, but only into a few of them.
+    @inlinable
+    mutating func foldJacobianBuckets() {
+        guard let jacobian else { return }
+        let chunk = max(1, batchCapacity, segmentCount)
+        let indices = UnsafeMutablePointer<Int>.allocate(capacity: chunk)
+        let sums = UnsafeMutablePointer<BucketPoint<Field>>.allocate(capacity: 2 * chunk)
+        defer {
+            indices.deallocate()
+            sums.deallocate()
+        }
+        let targets = sums
+        let addends = sums + chunk
+        var k = 0
+        while k < bucketCount {
+            var n = 0
+            while k < bucketCount && n < chunk {
+                if !jacobian[k].isInfinity {
+                    indices[n] = k
+                    denominators[n] = jacobian[k].z
+                    n += 1
+                }
+                k += 1
+            }
+            if n == 0 { break }
+            invertDenominators(n)
+            for j in 0..<n {
+                let p = jacobian[indices[j]]
+                let zInverse = denominators[j]
+                let zInverse2 = zInverse.squared()
+                (addends + j).initialize(to: BucketPoint(x: p.x * zInverse2, y: p.y * zInverse2 * zInverse))
+                (targets + j).initialize(to: buckets[indices[j]])
+            }
+            addInPlace(targets, addends, stride: 1, count: n)
+            for j in 0..<n { buckets[indices[j]] = targets[j] }
+        }
+        jacobian.deallocate()
+        self.jacobian = nil
     }
 
     /// Σ (k + 1)·(affine[k] + jacobian[k]) by running sums in Jacobian form: after bucket k, running =
     /// Σ_{i≥k} bucket[i], and adding it to the total at every step counts bucket[i] exactly i + 1 times.
     @inlinable
     static func runningSum(
-        affine: UnsafeMutablePointer<BucketPoint<Field>>? = nil, jacobian: UnsafeMutablePointer<JacobianPoint<C>>?,
+        affine: UnsafeMutablePointer<BucketPoint<Field>>, jacobian: UnsafeMutablePointer<JacobianPoint<C>>?,
         count: Int
     ) -> JacobianPoint<C> {
         var running = JacobianPoint<C>.infinity
         var total = JacobianPoint<C>.infinity
         var k = count - 1
         while k >= 0 {
-            if let affine, !affine[k].isInfinity {
+            if !affine[k].isInfinity {
                 running = running.adding(AffinePoint(unchecked: affine[k].x, affine[k].y))
             }
             if let jacobian, !jacobian[k].isInfinity {

@@ -142,7 +142,8 @@ public enum MSM {
                 (shared.base + task).initialize(
                     to: accumulateWindow(
                         first, second, range: range, digits: digits + window * m,
-                        bucketCount: 1 << (plan.windowBits - 1), batchCapacity: plan.batchCapacity))
+                        bucketCount: plan.bucketCount(window: window),
+                        batchCapacity: plan.batchCapacity(window: window)))
                 task += workers
             }
         }

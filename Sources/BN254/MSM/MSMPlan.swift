@@ -7,17 +7,39 @@
 /// batch sizes were tuned against measurements on the reference machine (see the MSM tests' benchmark).
 @usableFromInline
 struct MSMPlan: Sendable, Equatable {
+    /// The scalars' magnitudes are below 2^scalarBits.
+    @usableFromInline let scalarBits: Int
     @usableFromInline let windowBits: Int
     @usableFromInline let windows: Int
     @usableFromInline let splits: Int
     @usableFromInline let batchCapacity: Int
 
     @inlinable
-    init(windowBits: Int, windows: Int, splits: Int, batchCapacity: Int) {
+    init(scalarBits: Int, windowBits: Int, splits: Int, batchCapacity: Int) {
+        self.scalarBits = scalarBits
         self.windowBits = windowBits
-        self.windows = windows
+        // Signed digits need windows·c ≥ scalarBits + 1 so that no carry leaves the top window.
+        self.windows = (scalarBits + windowBits) / windowBits
         self.splits = splits
         self.batchCapacity = batchCapacity
+    }
+
+    /// The buckets that window `j` can hit. The top window holds only the scalars' last bits (plus a carry), so
+    /// its digits are in [0, 2^(scalarBits − (windows − 1)·c)] and it may need far fewer than 2^(c−1) buckets.
+    @inlinable
+    func bucketCount(window j: Int) -> Int {
+        let half = 1 << (windowBits - 1)
+        guard j == windows - 1 else { return half }
+        let topBits = scalarBits - (windows - 1) * windowBits
+        return topBits >= windowBits - 1 ? half : 1 << topBits
+    }
+
+    /// The batch size for window `j`: a quarter of its buckets at most, so that few additions collide with the
+    /// batch (0, Jacobian buckets, when that leaves too small a batch to spread an inversion).
+    @inlinable
+    func batchCapacity(window j: Int) -> Int {
+        let capacity = min(batchCapacity, bucketCount(window: j) / 4)
+        return capacity >= 16 ? capacity : 0
     }
 
     /// The batch size for affine buckets with a window of `c` bits: large enough to spread the inversion,
@@ -43,11 +65,10 @@ struct MSMPlan: Sendable, Equatable {
     @inlinable
     static func choose(points m: Int, scalarBits: Int, threads: Int, inversionCost: Double) -> MSMPlan {
         let threads = max(1, threads)
-        var best = MSMPlan(windowBits: 1, windows: scalarBits + 1, splits: 1, batchCapacity: 0)
+        var best = MSMPlan(scalarBits: scalarBits, windowBits: 1, splits: 1, batchCapacity: 0)
         var bestCost = Double.infinity
         for c in 1...SignedDigits.maximumWindowBits {
-            // Signed digits need windows·c ≥ scalarBits + 1 so that no carry leaves the top window.
-            let windows = (scalarBits + 1 + c - 1) / c
+            let windows = (scalarBits + c) / c
             let bucketCount = Double(1 << (c - 1))
             var splitOptions = [1]
             if windows % threads != 0 { splitOptions.append(threads) }
@@ -71,7 +92,7 @@ struct MSMPlan: Sendable, Equatable {
                 let total = rounds * cost
                 if total < bestCost {
                     bestCost = total
-                    best = MSMPlan(windowBits: c, windows: windows, splits: splits, batchCapacity: capacity)
+                    best = MSMPlan(scalarBits: scalarBits, windowBits: c, splits: splits, batchCapacity: capacity)
                 }
             }
         }
