@@ -21,7 +21,7 @@ struct ZKeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try badInputExits {
-                let key = try ZKeyFile(contentsOf: URL(commandLinePath: zkey), options: .init(checkB2Subgroup: false))
+                let key = try ZKeyFile(contentsOf: URL(commandLinePath: zkey), options: .prover)
                 try key.provingKey.verificationKey.writeSnarkjsJSON(to: URL(commandLinePath: verificationKey))
             }
         }
