@@ -94,10 +94,12 @@ enum Circom1Generator {
         let setSignal = try guest.function("setSignal")
         for (name, values) in input.signals {
             let hash = SignalHash(name)
-            do throws(WitnessCalculatorError) {
+            do {
                 try guest.call("getSignalOffset32", UInt32(signalOffsetPointer), 0, hash.high, hash.low)
-            } catch .circuitFailed {
-                throw .unknownSignal(name)
+            } catch {
+                // circom 1 reports an unknown name through its `error` import, as any other failure.
+                if case .circuitFailed = error { throw .unknownSignal(name) }
+                throw error
             }
             let offset = try memory.word(at: signalOffsetPointer)
             for (index, value) in values.enumerated() {

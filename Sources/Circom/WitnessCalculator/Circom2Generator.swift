@@ -66,7 +66,8 @@ enum Circom2Generator {
         for (name, values) in input.signals {
             let hash = SignalHash(name)
             let size = Int32(bitPattern: try guest.callI32("getInputSignalSize", hash.high, hash.low))
-            guard size >= 0 else { throw .unknownSignal(name) }
+            // circom's runtime answers 0 (older versions −1) for a name that is not an input signal.
+            guard size > 0 || (size == 0 && values.isEmpty) else { throw .unknownSignal(name) }
             guard values.count == Int(size) else {
                 throw .wrongNumberOfValues(signal: name, expected: Int(size), actual: values.count)
             }
