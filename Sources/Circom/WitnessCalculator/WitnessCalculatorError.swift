@@ -26,10 +26,11 @@ public enum WitnessCalculatorError: Error, Equatable, Sendable, CustomStringConv
     case wrongNumberOfValues(signal: String, expected: Int, actual: Int)
     /// Some of the circuit's inputs were not given: `given` values were set out of the `expected` total.
     case missingInputs(given: Int, expected: Int)
-    /// The circuit stopped with an error of its own: `code` is circom's runtime code (1 signal not found,
-    /// 2 too many signals set, 3 signal already set, 4 assert failed, 5 not enough memory, 6 input array
-    /// access out of bounds; 0 for circom 1's `error` import), `message` circom's text for the code
-    /// followed by what the circuit printed, e.g. "Assert Failed.\nError in template Multiplier_1 line: 35".
+    /// The circuit stopped with an error of its own. For circom 2, `code` is the runtime's code (1 signal
+    /// not found, 2 too many signals set, 3 signal already set, 4 assert failed, 5 not enough memory,
+    /// 6 input array access out of bounds) and `message` circom's text for it followed by the lines the
+    /// circuit printed, e.g. "Assert Failed.\nError in template Multiplier_1 line: 35". For circom 1, they
+    /// are what the module passed to its `error` import, as snarkjs formats them.
     case circuitFailed(code: Int, message: String)
     /// The WebAssembly code trapped (out-of-bounds access, unreachable, stack exhausted, …) while running
     /// `function`; `reason` is WasmKit's description.
