@@ -60,7 +60,6 @@ enum Circom1Generator {
     }
 
     static func facts(of guest: GuestInstance, memoryType: MemoryType) throws(WitnessCalculatorError) -> Facts {
-        defer { guest.state.importedMemory = nil }
         let memory = try self.memory(guest)
         let frBytes = Int(try guest.callI32("getFrLen"))
         let words = frBytes / 4 - 2
@@ -86,8 +85,10 @@ enum Circom1Generator {
     {
         let memory = try self.memory(guest)
         try guest.call("init", 0)
-        // Scratch space from the module's allocator, as snarkjs's allocInt and allocFr take it.
-        let signalOffsetPointer = Int(try memory.word(at: 0))
+        // Scratch space from the module's allocator, as snarkjs's allocInt and allocFr take it, given
+        // back at the end as snarkjs does, so that the instance can compute another witness.
+        let allocatorTop = try memory.word(at: 0)
+        let signalOffsetPointer = Int(allocatorTop)
         let elementPointer = signalOffsetPointer + 8
         try memory.setWord(UInt32(truncatingIfNeeded: elementPointer + 8 * 4 + 8), at: 0)
 
@@ -117,6 +118,7 @@ enum Circom1Generator {
                 try guest.invoke(getPWitness, name: "getPWitness", [UInt32(index)]), name: "getPWitness")
             witness.append(try element(at: Int(pointer), in: memory))
         }
+        try memory.setWord(allocatorTop, at: 0)
         return witness
     }
 

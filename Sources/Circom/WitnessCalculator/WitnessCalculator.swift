@@ -15,8 +15,10 @@ import WasmParser
 /// let witness = try calculator.calculate(inputJSON: Data(#"{"a": 3, "b": "0x0b"}"#.utf8))
 /// ```
 ///
-/// A calculator parses and validates the module once; each `calculate` call instantiates it afresh, so one
-/// calculator may be used for many inputs, from many tasks at once.
+/// A calculator parses and validates the module once and keeps the instances it has used for the next
+/// calculations (a fresh instance first translates the code it runs, which costs far more than running it).
+/// One calculator may be used for many inputs, from many tasks at once: each calculation has an instance
+/// of its own.
 public struct WitnessCalculator: Sendable {
     /// The witness-generator interface a module implements.
     public enum Interface: Equatable, Sendable {
@@ -40,6 +42,7 @@ public struct WitnessCalculator: Sendable {
     let engine: Engine
     let module: Module
     let generator: Generator
+    let pool: InstancePool
 
     /// What a calculation needs to know of the module, read once when it is loaded.
     enum Generator: Sendable {
@@ -52,6 +55,7 @@ public struct WitnessCalculator: Sendable {
     public init(wasm: [UInt8]) throws(WitnessCalculatorError) {
         // The interpreter's stack holds the generator's locals and frames; circom's templates can be deep.
         engine = Engine(configuration: EngineConfiguration(stackSize: 1 << 23))
+        pool = InstancePool(capacity: ProcessInfo.processInfo.activeProcessorCount)
         do {
             module = try parseWasm(bytes: wasm)
         } catch {
@@ -69,6 +73,7 @@ public struct WitnessCalculator: Sendable {
             witnessCount = facts.witnessCount
             inputCount = facts.inputCount
             generator = .circom2(facts)
+            pool.put(guest)
         } else if exports.contains("getSignalOffset32") {
             for name in Circom1Generator.requiredExports where !exports.contains(name) {
                 throw .missingExport(name: name, interface: Circom1Generator.interfaceName)
@@ -77,11 +82,18 @@ public struct WitnessCalculator: Sendable {
             let memoryType = try Circom1Generator.memoryType(of: module)
             let state = GuestState(logHandler: nil)
             let guest = try Circom1Generator.instantiate(module: module, engine: engine, memoryType: memoryType, state: state)
-            let facts = try Circom1Generator.facts(of: guest, memoryType: memoryType)
+            let facts: Circom1Generator.Facts
+            do {
+                facts = try Circom1Generator.facts(of: guest, memoryType: memoryType)
+            } catch {
+                state.importedMemory = nil  // see InstancePool.deinit
+                throw error
+            }
             interface = .circom1
             witnessCount = facts.witnessCount
             inputCount = nil
             generator = .circom1(facts)
+            pool.put(guest)
         } else {
             throw .missingExport(name: "getVersion", interface: "circom 2 or circom 1 (getSignalOffset32)")
         }
@@ -113,16 +125,35 @@ public struct WitnessCalculator: Sendable {
     }
 
     func calculate(_ input: CircuitInput) throws(WitnessCalculatorError) -> [Fr] {
+        let guest: GuestInstance
+        if let pooled = pool.take() {
+            guest = pooled
+        } else {
+            guest = try instantiate()
+        }
+        guest.state.reset(logHandler: logHandler)
+        do {
+            let witness: [Fr]
+            switch generator {
+            case .circom2(let facts): witness = try Circom2Generator.calculate(guest, input: input, facts: facts)
+            case .circom1(let facts): witness = try Circom1Generator.calculate(guest, input: input, facts: facts)
+            }
+            pool.put(guest)
+            return witness
+        } catch {
+            guest.state.importedMemory = nil  // see InstancePool.deinit
+            throw error
+        }
+    }
+
+    func instantiate() throws(WitnessCalculatorError) -> GuestInstance {
         let state = GuestState(logHandler: logHandler)
         switch generator {
-        case .circom2(let facts):
-            let guest = try Circom2Generator.instantiate(module: module, engine: engine, state: state)
-            return try Circom2Generator.calculate(guest, input: input, facts: facts)
+        case .circom2:
+            return try Circom2Generator.instantiate(module: module, engine: engine, state: state)
         case .circom1(let facts):
-            let guest = try Circom1Generator.instantiate(
+            return try Circom1Generator.instantiate(
                 module: module, engine: engine, memoryType: facts.memoryType, state: state)
-            defer { state.importedMemory = nil }  // the memory holds the store, which holds the state
-            return try Circom1Generator.calculate(guest, input: input, facts: facts)
         }
     }
 
