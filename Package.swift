@@ -24,13 +24,22 @@ let package = Package(
         .library(name: "Circom", targets: ["Circom"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftwasm/WasmKit", from: "0.4.2"),
     ],
     targets: [
         .target(name: "BN254", swiftSettings: strict + optimized),
         .target(name: "Market", swiftSettings: strict + optimized),
         .target(name: "Groth16", dependencies: ["BN254"], swiftSettings: strict + optimized),
-        .target(name: "Circom", dependencies: ["BN254", "Groth16"], swiftSettings: strict + optimized),
+        .target(
+            name: "Circom",
+            dependencies: [
+                "BN254", "Groth16",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmParser", package: "WasmKit"),
+            ],
+            swiftSettings: strict + optimized
+        ),
         .executableTarget(
             name: "provernet",
             dependencies: [
