@@ -1,10 +1,10 @@
 /// How one MSM is cut up: the window width c, the number of point slices per window (so that the tasks divide
 /// evenly among the threads), and the batch size of the affine buckets (0 for Jacobian buckets).
 ///
-/// The choice minimises a cost model counted in field multiplications of the curve's coordinate field: an
+/// The choice minimises a cost model counted in field multiplications (M) of the curve's coordinate field: an
 /// affine batch addition costs about 6.5M plus its share of one inversion, a mixed Jacobian addition 11M, and
-/// folding one bucket into the window's sum 27M (a mixed and a full Jacobian addition). The constants and the
-/// batch sizes were tuned against measurements on the reference machine (see the MSM tests' benchmark).
+/// folding a bucket into the window's sum two batch additions (affine buckets) or 27M (Jacobian buckets, a
+/// mixed and a full addition). The batch sizes were tuned by measurement on the reference machine.
 @usableFromInline
 struct MSMPlan: Sendable, Equatable {
     /// The scalars' magnitudes are below 2^scalarBits.
@@ -42,21 +42,23 @@ struct MSMPlan: Sendable, Equatable {
         return capacity >= 16 ? capacity : 0
     }
 
-    /// The batch size for affine buckets with a window of `c` bits: large enough to spread the inversion,
-    /// small enough that few additions collide on a bucket already in the batch (about B²/2^c per batch).
+    /// The batch size for affine buckets with a window of `c` bits: large enough to spread the inversion (a
+    /// Fermat inversion costs about 300 multiplications), small enough that few additions collide on a bucket
+    /// already in the batch (about B/2^c of them). Measured on the reference machine for 2^16…2^20 points; about
+    /// twice gnark-crypto's sizes, whose inversion is cheaper.
     @inlinable
     static func batchCapacity(windowBits c: Int) -> Int {
         switch c {
         case ..<8: return 0
-        case 8: return 40
-        case 9: return 64
-        case 10: return 80
-        case 11: return 150
-        case 12: return 200
-        case 13: return 350
-        case 14: return 400
-        case 15: return 500
-        default: return 640
+        case 8: return 48
+        case 9: return 80
+        case 10: return 128
+        case 11: return 256
+        case 12: return 400
+        case 13: return 800
+        case 14: return 1200
+        case 15: return 1800
+        default: return 2400
         }
     }
 
@@ -76,14 +78,19 @@ struct MSMPlan: Sendable, Equatable {
                 let tasks = windows * splits
                 let rounds = Double((tasks + threads - 1) / threads)
                 let perTask = Double(m) / Double(splits)
-                let reduction = bucketCount * 27
-                let jacobianCost = perTask * 11 + reduction
+                // Reading a digit and its point costs about 1.5M whether or not the digit is zero.
+                let scan = perTask * 1.5
+                let jacobianCost = scan + perTask * 11 + bucketCount * 27
                 var cost = jacobianCost
                 var capacity = 0
                 let b = batchCapacity(windowBits: c)
-                if b > 0 {
+                if b > 0 && bucketCount >= 64 {
+                    // Affine buckets: the additions share an inversion per batch, and so do the two additions per
+                    // bucket of the reduction, over 256 segments at most.
+                    let segments = min(256, bucketCount / 8)
                     let batches = (perTask / Double(b)).rounded(.up)
-                    let affineCost = perTask * 6.5 + batches * inversionCost + reduction
+                    let reduction = bucketCount * 2 * (6.5 + inversionCost / segments) + segments * 2 * 13
+                    let affineCost = scan + perTask * 6.5 + batches * inversionCost + reduction
                     if affineCost < jacobianCost {
                         cost = affineCost
                         capacity = b
