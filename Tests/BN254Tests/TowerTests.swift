@@ -24,16 +24,55 @@ import Testing
         #expect(Fq6.zero.inverse() == .zero)
     }
 
-    @Test func lazyFq2MultiplicationMatchesKaratsuba() {
+    /// Values whose Montgomery limbs sit at the ends of [0, q): where a carry or a conditional subtraction
+    /// that is off by one shows.
+    static let fqEdges: [Fq] = {
+        let q = FqParameters.modulus
+        let limbs: [Limbs4] = [
+            (0, 0, 0, 0), (1, 0, 0, 0), (2, 0, 0, 0), sub4(q, (1, 0, 0, 0)).0, sub4(q, (2, 0, 0, 0)).0,
+            (q.0 >> 1 | q.1 << 63, q.1 >> 1 | q.2 << 63, q.2 >> 1 | q.3 << 63, q.3 >> 1),
+            (UInt64.max, UInt64.max, UInt64.max, 0), (0, 0, 0, q.3 - 1), FqParameters.r1,
+        ]
+        return limbs.map { Fq(montgomeryLimbs: $0) }
+    }()
+
+    @Test func carryChainArithmeticMatchesTheFieldOperators() {
+        var g = SeededGenerator(seed: 3)
+        let randoms = (0..<300).map { _ in Fq.random(using: &g) }
+        let values = Self.fqEdges + randoms
+        for a in values {
+            #expect(Fq.negation(a) == -a)
+            #expect(Fq.half(a) == a.halved())
+            for b in Self.fqEdges + randoms.prefix(20) {
+                #expect(Fq.sum(a, b) == a + b)
+                #expect(Fq.difference(a, b) == a - b)
+                #expect(Fq.product(a, b) == a * b)
+            }
+        }
+    }
+
+    @Test func lazyFq2MultiplicationMatchesTheSchoolbookProduct() {
         var g = SeededGenerator(seed: 2)
-        let minusOne = -Fq.one
-        let edges = [Fq2.zero, .one, Fq2(minusOne, minusOne), Fq2(minusOne, .zero), Fq2(.zero, minusOne)]
+        let edges = Self.fqEdges.flatMap { x in Self.fqEdges.map { y in Fq2(x, y) } }
+        // (a0 + a1u)(b0 + b1u) = (a0b0 − a1b1) + (a0b1 + a1b0)u, with the Fq operators only.
+        func schoolbook(_ a: Fq2, _ b: Fq2) -> Fq2 {
+            Fq2(a.c0 * b.c0 - a.c1 * b.c1, a.c0 * b.c1 + a.c1 * b.c0)
+        }
         for a in edges {
-            for b in edges { #expect(a.lazyMultiplied(by: b) == a * b) }
+            for b in edges {
+                #expect(a.lazyMultiplied(by: b) == schoolbook(a, b))
+                #expect(a * b == schoolbook(a, b))
+            }
+            #expect(a.squared() == schoolbook(a, a))
+            #expect(a.mulByNonResidue() == schoolbook(a, Fq2(Fq(9), Fq(1))))
+            #expect(-a == Fq2(-a.c0, -a.c1))
         }
         for _ in 0..<2000 {
             let a = Fq2.random(using: &g), b = Fq2.random(using: &g)
-            #expect(a.lazyMultiplied(by: b) == a * b)
+            #expect(a * b == schoolbook(a, b))
+            #expect(a.squared() == schoolbook(a, a))
+            #expect(a + b == Fq2(a.c0 + b.c0, a.c1 + b.c1))
+            #expect(a - b == Fq2(a.c0 - b.c0, a.c1 - b.c1))
         }
     }
 

@@ -34,14 +34,19 @@ func wideProduct(_ a: Limbs4, _ b: Limbs4) -> Wide {
     return ((r0, r1, r2, r3), (r4, r5, r6, r7))
 }
 
+/// a − b as 512-bit integers, and whether it borrowed (1 when a < b). Written as a + ~b + 1 so that it
+/// compiles to one adc per limb (see PrimeField+CarryChains.swift).
 @inlinable @inline(__always)
 func wideSubtract(_ a: Wide, _ b: Wide) -> (Wide, borrow: UInt64) {
-    let (lo, b0) = sub4(a.lo, b.lo)
-    let (h0, b1) = subBorrow(a.hi.0, b.hi.0, b0)
-    let (h1, b2) = subBorrow(a.hi.1, b.hi.1, b1)
-    let (h2, b3) = subBorrow(a.hi.2, b.hi.2, b2)
-    let (h3, b4) = subBorrow(a.hi.3, b.hi.3, b3)
-    return ((lo, (h0, h1, h2, h3)), b4)
+    let (l0, k0) = addCarry(a.lo.0, ~b.lo.0, 1)
+    let (l1, k1) = addCarry(a.lo.1, ~b.lo.1, k0)
+    let (l2, k2) = addCarry(a.lo.2, ~b.lo.2, k1)
+    let (l3, k3) = addCarry(a.lo.3, ~b.lo.3, k2)
+    let (h0, k4) = addCarry(a.hi.0, ~b.hi.0, k3)
+    let (h1, k5) = addCarry(a.hi.1, ~b.hi.1, k4)
+    let (h2, k6) = addCarry(a.hi.2, ~b.hi.2, k5)
+    let (h3, k7) = addCarry(a.hi.3, ~b.hi.3, k6)
+    return (((l0, l1, l2, l3), (h0, h1, h2, h3)), 1 &- k7)
 }
 
 /// One step of word-by-word Montgomery reduction: adds m·q·2^(64i) to make word i zero; returns the carry out
@@ -72,19 +77,12 @@ func montgomeryReduce(_ t: Wide) -> Fq {
     c = reductionStep(t3, &t4, &t5, &t6)
     (t7, _) = addCarry(t7, c, carry)
     // (t4…t7) < 2q.
-    let r: Limbs4 = (t4, t5, t6, t7)
-    let (d, borrow) = sub4(r, FqParameters.modulus)
-    let keep = 0 &- borrow
-    return Fq(
-        montgomeryLimbs: (
-            (d.0 & ~keep) | (r.0 & keep), (d.1 & ~keep) | (r.1 & keep),
-            (d.2 & ~keep) | (r.2 & keep), (d.3 & ~keep) | (r.3 & keep)
-        ))
+    return Fq(montgomeryLimbs: Fq.reducedOnce((t4, t5, t6, t7)))
 }
 
 extension Fq2 {
     /// self·other with two Montgomery reductions instead of three.
-    @inlinable
+    @inlinable @inline(__always)
     func lazyMultiplied(by b: Fq2) -> Fq2 {
         let t0 = wideProduct(c0.limbs, b.c0.limbs)
         let t1 = wideProduct(c1.limbs, b.c1.limbs)

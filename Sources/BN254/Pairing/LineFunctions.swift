@@ -96,7 +96,7 @@ struct TwistPoint: Sendable {
 extension Fq2 {
     /// self / 2.
     @inlinable @inline(__always)
-    func halvedForPairing() -> Fq2 { Fq2(c0.halved(), c1.halved()) }
+    func halvedForPairing() -> Fq2 { Fq2(Fq.half(c0), Fq.half(c1)) }
 }
 
 /// Constants of the Miller loop, computed once from the curve's parameters.
