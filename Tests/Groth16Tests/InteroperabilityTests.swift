@@ -115,3 +115,30 @@ struct ZKeySet: CustomTestStringConvertible, Sendable {
         #expect(try Verifier.verify(key: key.verificationKey, publicSignals: signals, proof: proof))
     }
 }
+
+@Suite struct WitnessToProofTests {
+    @Test func zkKitWitnessFromWasmProvesAgainstItsZkeyAndKey() throws {
+        guard let wasm = TestData.file("zk-kit-groth16/index.wasm"), let zkey = TestData.file("zk-kit-groth16/index.zkey"),
+            let vkURL = TestData.file("zk-kit-groth16/index.json")
+        else { return }
+        let witness = try WitnessCalculator(wasmFile: wasm).calculate(inputJSON: Data(#"{"message": 12, "scope": 122}"#.utf8))
+        let key = try ZKeyFile(contentsOf: zkey).provingKey
+        let (proof, signals) = try Prover.prove(key: key, witness: witness, threads: 2)
+        #expect(signals.count == 3)
+        #expect(try Verifier.verify(key: try VerificationKey(snarkjsJSONContentsOf: vkURL), publicSignals: signals, proof: proof))
+    }
+
+    @Test func developmentSetupOnTheCircom1ComplexCircuitGivesProofsThatVerify() throws {
+        guard let r1csURL = TestData.file("arkworks-complex/complex-circuit-10000-10000.r1cs"),
+            let wasm = TestData.file("arkworks-complex/complex-circuit-10000-10000.wasm"),
+            let input = TestData.file("arkworks-complex/input.json")
+        else { return }
+        let r1cs = try R1CSFile(contentsOf: r1csURL).r1cs
+        let witness = try WitnessCalculator(wasmFile: wasm).calculate(inputJSON: try Data(contentsOf: input))
+        try r1cs.check(witness: witness)
+        let key = try DevelopmentSetup.setup(r1cs: r1cs, threads: 2)
+        let (proof, signals) = try Prover.prove(key: key, witness: witness, threads: 2)
+        #expect(try Verifier.verify(key: key.verificationKey, publicSignals: signals, proof: proof))
+        #expect(try !Verifier.verify(key: key.verificationKey, publicSignals: [signals[0] + .one], proof: proof))
+    }
+}

@@ -111,4 +111,30 @@ struct CLI {
         let broken = try CLI.run(["wtns", "check", set.appendingPathComponent("circuit.r1cs").path, set.appendingPathComponent("witness.wtns").path])
         #expect(broken.status == 0)
     }
+
+    @Test func witnessCalculationAndFullProveMatchSnarkjs() throws {
+        let set = CLI.testdata.appendingPathComponent("snarkjs-circom2-wasm")
+        guard FileManager.default.fileExists(atPath: set.path) else {
+            print("SKIPPED: \(set.path) is absent")
+            return
+        }
+        let dir = try CLI.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let wtns = dir.appendingPathComponent("w.wtns")
+        let calc = try CLI.run(["wtns", "calculate", set.appendingPathComponent("circuit.wasm").path, set.appendingPathComponent("input.json").path, wtns.path])
+        #expect(calc.status == 0, "\(calc.stderr)")
+        #expect(try Data(contentsOf: wtns) == Data(contentsOf: set.appendingPathComponent("witness.wtns")))
+        #expect(try CLI.run(["wtns", "check", set.appendingPathComponent("circuit.r1cs").path, wtns.path]).status == 0)
+        // fullprove with a development key for this circuit, then verify.
+        let zkey = dir.appendingPathComponent("c.zkey").path, vk = dir.appendingPathComponent("vk.json").path
+        #expect(try CLI.run(["groth16", "setup", set.appendingPathComponent("circuit.r1cs").path, zkey, "--verification-key", vk]).status == 0)
+        let proof = dir.appendingPathComponent("proof.json").path, pub = dir.appendingPathComponent("public.json").path
+        let full = try CLI.run(["groth16", "fullprove", set.appendingPathComponent("input.json").path, set.appendingPathComponent("circuit.wasm").path, zkey, proof, pub])
+        #expect(full.status == 0, "\(full.stderr)")
+        #expect(try CLI.run(["groth16", "verify", vk, pub, proof]).status == 0)
+        // Bad input: a missing signal is a one-line error and exit status 2.
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("empty.json"))
+        let missing = try CLI.run(["wtns", "calculate", set.appendingPathComponent("circuit.wasm").path, dir.appendingPathComponent("empty.json").path, wtns.path])
+        #expect(missing.status == 2)
+    }
 }

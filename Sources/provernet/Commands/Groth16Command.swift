@@ -8,7 +8,7 @@ struct Groth16Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groth16",
         abstract: "Groth16 over BN254, compatible with snarkjs and rapidsnark.",
-        subcommands: [Prove.self, Verify.self, Setup.self]
+        subcommands: [Prove.self, FullProve.self, Verify.self, Setup.self]
     )
 
     struct Prove: AsyncParsableCommand {

@@ -6,7 +6,7 @@ import Groth16
 
 struct WtnsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "wtns", abstract: "Witnesses (.wtns).", subcommands: [Check.self])
+        commandName: "wtns", abstract: "Witnesses (.wtns).", subcommands: [Calculate.self, Check.self])
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
