@@ -45,7 +45,7 @@ extension MarketCommand {
             discussion: """
                 Prints {"op":"market_clear","bids":B,"asks":A,"ns_per_op":x} for every pair of \
                 sizes, x being the median over repetitions of one call to the library's clear \
-                (validation, crossing, rationing and payments). Build with -c release to measure.
+                (validation, the two clocks, job assignment and payments). Build with -c release to measure.
                 """
         )
 
