@@ -225,15 +225,19 @@ func awkwardScalars(_ n: Int, _ g: inout SeededGenerator) -> [Fr] {
 
     @Test func signedDigitsRecombine() {
         var g = SeededGenerator(seed: 22)
-        for c in 1...16 {
-            for _ in 0..<200 {
+        for c in 1...SignedDigits.maximumWindowBits {
+            for trial in 0..<400 {
                 let bits = 127
-                let magnitude: Limbs4 = (g.next(), g.next() >> UInt64(128 - bits), 0, 0)
+                // Half the trials negate the scalar, as GLV does for a negative half; some have every bit set,
+                // so that digits of exactly 2^(c−1) occur.
+                let negative = trial % 2 == 1
+                let magnitude: Limbs4 =
+                    trial % 8 < 2 ? (UInt64.max, UInt64.max >> 1, 0, 0) : (g.next(), g.next() >> UInt64(128 - bits), 0, 0)
                 let windows = (bits + 1 + c - 1) / c
                 var codes = [UInt16](repeating: 0, count: windows)
                 codes.withUnsafeMutableBufferPointer {
                     SignedDigits.recode(
-                        magnitude, negative: false, windowBits: c, windows: windows, into: $0.baseAddress!, stride: 1)
+                        magnitude, negative: negative, windowBits: c, windows: windows, into: $0.baseAddress!, stride: 1)
                 }
                 // Σ d_j·2^(j·c) in Fr equals the magnitude.
                 var sum = Fr.zero
@@ -247,7 +251,8 @@ func awkwardScalars(_ n: Int, _ g: inout SeededGenerator) -> [Fr] {
                     }
                     scale = scale * shift
                 }
-                #expect(sum == (try! Fr(canonical: magnitude)))
+                let expected = try! Fr(canonical: magnitude)
+                #expect(sum == (negative ? -expected : expected), "c = \(c), negative: \(negative)")
             }
         }
     }

@@ -1,9 +1,10 @@
 /// Signed-digit recoding of scalars for the bucket method.
 ///
 /// A scalar m < 2^(windows·c − 1) is written as Σ d_j·2^(j·c) with digits d_j in (−2^(c−1), 2^(c−1)], so each
-/// window needs only 2^(c−1) buckets: a negative digit adds −P to bucket |d|. Each digit is stored in 16 bits
-/// (c ≤ 16): `(|d| − 1) | 0x8000·(d < 0)`, and 0xFFFF for d = 0 (that code would mean d = −2^15, which the
-/// range excludes).
+/// window needs only 2^(c−1) buckets: a negative digit adds −P to bucket |d|. Each digit is stored in 16 bits:
+/// `(|d| − 1) | 0x8000·(d < 0)`, and 0xFFFF for d = 0. Windows are at most 15 bits: with c = 16 the digit
+/// +2^15 of a negated scalar (a GLV half below zero) would be −2^15, whose code is 0xFFFF, the zero code; that
+/// silently dropped digits from MSMs of 2^17 points or more before the limit was 15.
 @usableFromInline
 enum SignedDigits {
     /// The code of a zero digit.
@@ -12,7 +13,7 @@ enum SignedDigits {
     @usableFromInline static let negativeBit: UInt16 = 0x8000
 
     /// The widest window the 16-bit codes allow.
-    @usableFromInline static let maximumWindowBits = 16
+    @usableFromInline static let maximumWindowBits = 15
 
     /// The `c` bits of `m` that start at bit `offset` (bits past 255 read as zero).
     @inlinable @inline(__always)
