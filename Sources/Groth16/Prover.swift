@@ -42,8 +42,16 @@ public enum Prover {
         let start = now()
 
         var clock = now()
-        let h = try hEvaluations(key: key, witness: witness, threads: threads, timings: &timings)
-        timings.hPolynomial = now() - clock - timings.abEvaluation
+        // H first, so that its n evaluations are freed before the other MSMs allocate their scratch: the
+        // prover's peak memory is the key plus one MSM's working set, not plus h as well.
+        let msmH: G1Jacobian
+        do {
+            let h = try hEvaluations(key: key, witness: witness, threads: threads, timings: &timings)
+            timings.hPolynomial = now() - clock - timings.abEvaluation
+            clock = now()
+            msmH = MSM.g1(key.h, h, threads: threads)
+            timings.msmH = now() - clock
+        }
 
         clock = now()
         let msmA = MSM.g1(key.a, witness, threads: threads)
@@ -61,9 +69,6 @@ public enum Prover {
             }
         }
         timings.msmC = now() - clock
-        clock = now()
-        let msmH = MSM.g1(key.h, h, threads: threads)
-        timings.msmH = now() - clock
 
         // A = α + Σ wᵢAᵢ + rδ; B = β + Σ wᵢB2ᵢ + sδ (and in G1 for C); C = Σ wᵢCᵢ + H + sA + rB1 − rsδ.
         let delta1 = G1Jacobian(key.delta1)
