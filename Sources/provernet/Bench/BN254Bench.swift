@@ -113,25 +113,11 @@ struct BN254Bench {
             let ns = stopwatch.measure { blackHole(Pairing.pairingProduct(pairs)) }
             return single(ns, size: 4)
         case "msm_g1":
-            return (sizes.isEmpty ? Self.defaultSizes[op]! : sizes).flatMap { n in
-                let points = Self.points(G1Jacobian.generator, count: n)
-                let scalars = (0..<n).map { _ in Fr.random(using: &g) }
-                return threadCounts.map { t in
-                    let ns = msmStopwatch.measure(opsPerCall: n) { blackHole(MSM.g1(points, scalars, threads: t)) }
-                    return BenchResult(op: op, size: n, threads: t, nsPerOp: ns)
-                }
-            }
+            return msm(op, generator: G1Jacobian.generator) { MSM.g1($0, $1, threads: $2) }
         case "msm_g2":
-            return (sizes.isEmpty ? Self.defaultSizes[op]! : sizes).flatMap { n in
-                let points = Self.points(G2Jacobian.generator, count: n)
-                let scalars = (0..<n).map { _ in Fr.random(using: &g) }
-                return threadCounts.map { t in
-                    let ns = msmStopwatch.measure(opsPerCall: n) { blackHole(MSM.g2(points, scalars, threads: t)) }
-                    return BenchResult(op: op, size: n, threads: t, nsPerOp: ns)
-                }
-            }
+            return msm(op, generator: G2Jacobian.generator) { MSM.g2($0, $1, threads: $2) }
         case "ntt":
-            return (sizes.isEmpty ? Self.defaultSizes[op]! : sizes).flatMap { n -> [BenchResult] in
+            return (sizes.isEmpty ? Self.defaultSizes[op] ?? [] : sizes).flatMap { n -> [BenchResult] in
                 guard let domain = try? EvaluationDomain(minimumSize: n) else { return [] }
                 var values = (0..<domain.size).map { _ in Fr.random(using: &g) }
                 return threadCounts.map { t in
@@ -143,6 +129,22 @@ struct BN254Bench {
             }
         default:
             return []
+        }
+    }
+
+    /// One MSM benchmark line per size and thread count: ns_per_op is per point.
+    func msm<C>(
+        _ op: String, generator: JacobianPoint<C>,
+        _ body: ([AffinePoint<C>], [Fr], Int) -> JacobianPoint<C>
+    ) -> [BenchResult] {
+        var g = SystemRandomNumberGenerator()
+        return (sizes.isEmpty ? Self.defaultSizes[op] ?? [] : sizes).flatMap { n in
+            let points = Self.points(generator, count: n)
+            let scalars = (0..<n).map { _ in Fr.random(using: &g) }
+            return threadCounts.map { t in
+                let ns = msmStopwatch.measure(opsPerCall: n) { blackHole(body(points, scalars, t)) }
+                return BenchResult(op: op, size: n, threads: t, nsPerOp: ns)
+            }
         }
     }
 
