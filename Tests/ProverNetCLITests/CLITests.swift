@@ -108,8 +108,8 @@ struct CLI {
         #expect(try CLI.run(["zkey", "export", "verificationkey", set.appendingPathComponent("circuit.zkey").path, vk]).status == 0)
         let verify = try CLI.run(["groth16", "verify", vk, set.appendingPathComponent("public.json").path, set.appendingPathComponent("proof.json").path])
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
-        let broken = try CLI.run(["wtns", "check", set.appendingPathComponent("circuit.r1cs").path, set.appendingPathComponent("witness.wtns").path])
-        #expect(broken.status == 0)
+        let check = try CLI.run(["wtns", "check", set.appendingPathComponent("circuit.r1cs").path, set.appendingPathComponent("witness.wtns").path])
+        #expect(check.status == 0)
     }
 
     @Test func witnessCalculationAndFullProveMatchSnarkjs() throws {

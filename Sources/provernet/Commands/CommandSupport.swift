@@ -1,5 +1,7 @@
 import ArgumentParser
+import BN254
 import Circom
+import Groth16
 import Foundation
 
 /// Writes a one-line reason to standard error and returns the exit code to throw: the CLI's convention is
@@ -38,4 +40,19 @@ extension ZKeyFile.ReadOptions {
     /// is skipped. A B2 point outside G2 can only spoil this prover's own proofs, and every proof is
     /// verified (against a verification key whose points are always subgroup-checked) before use.
     static var prover: Self { Self(checkB2Subgroup: false) }
+}
+
+/// The shared tail of `groth16 prove` and `groth16 fullprove`: read the key as a prover does, prove, and
+/// write the proof and public signals as snarkjs JSON.
+func proveAndWrite(zkey: String, witness: [Fr], proof: String, publicSignals: String, threads: Int) throws {
+    let key = try ZKeyFile(contentsOf: URL(commandLinePath: zkey), options: .prover).provingKey
+    let (p, signals) = try Prover.prove(key: key, witness: witness, threads: threads)
+    try p.writeSnarkjsJSON(to: URL(commandLinePath: proof))
+    try PublicSignals.write(signals, to: URL(commandLinePath: publicSignals))
+}
+
+/// Runs a circom witness generator on an input JSON file.
+func calculateWitness(wasm: String, input: String) throws -> [Fr] {
+    let calculator = try WitnessCalculator(wasmFile: URL(commandLinePath: wasm))
+    return try calculator.calculate(inputJSON: try Data(contentsOf: URL(commandLinePath: input)))
 }

@@ -21,11 +21,8 @@ struct Groth16Command: AsyncParsableCommand {
 
         func run() async throws {
             try badInputExits {
-                let key = try ZKeyFile(contentsOf: URL(commandLinePath: zkey), options: .prover).provingKey
                 let values = try WitnessFile(contentsOf: URL(commandLinePath: witness)).values
-                let (p, signals) = try Prover.prove(key: key, witness: values, threads: threads)
-                try p.writeSnarkjsJSON(to: URL(commandLinePath: proof))
-                try PublicSignals.write(signals, to: URL(commandLinePath: publicSignals))
+                try proveAndWrite(zkey: zkey, witness: values, proof: proof, publicSignals: publicSignals, threads: threads)
             }
         }
     }

@@ -14,8 +14,7 @@ extension WtnsCommand {
 
         func run() async throws {
             try badInputExits {
-                let calculator = try WitnessCalculator(wasmFile: URL(commandLinePath: wasm))
-                let values = try calculator.calculate(inputJSON: try Data(contentsOf: URL(commandLinePath: input)))
+                let values = try calculateWitness(wasm: wasm, input: input)
                 try WitnessFile(values: values).write(to: URL(commandLinePath: witness))
             }
         }
@@ -36,12 +35,8 @@ extension Groth16Command {
 
         func run() async throws {
             try badInputExits {
-                let calculator = try WitnessCalculator(wasmFile: URL(commandLinePath: wasm))
-                let values = try calculator.calculate(inputJSON: try Data(contentsOf: URL(commandLinePath: input)))
-                let key = try ZKeyFile(contentsOf: URL(commandLinePath: zkey), options: .prover).provingKey
-                let (p, signals) = try Prover.prove(key: key, witness: values, threads: threads)
-                try p.writeSnarkjsJSON(to: URL(commandLinePath: proof))
-                try PublicSignals.write(signals, to: URL(commandLinePath: publicSignals))
+                let values = try calculateWitness(wasm: wasm, input: input)
+                try proveAndWrite(zkey: zkey, witness: values, proof: proof, publicSignals: publicSignals, threads: threads)
             }
         }
     }
