@@ -42,4 +42,25 @@ public enum SyntheticCircuit {
             constraints: list, wireToLabel: (0..<nWires).map { UInt64($0) })
         return (r1cs, witness)
     }
+
+    /// The witness of the circuit with `constraints` constraints for inputs x, y, computed without building
+    /// its constraints (what a prover needs; `make` builds both).
+    public static func witness(constraints: Int, x: Fr, y: Fr) -> [Fr] {
+        let n = max(1, constraints)
+        var witness = [Fr](repeating: .zero, count: 4 + max(0, n - 1))
+        witness[0] = .one
+        witness[2] = x
+        witness[3] = y
+        // z_k lives at wire 2 for k = 0, 3 for k = 1, k + 2 otherwise.
+        var previous = x
+        var current = y
+        for k in 0..<(n - 1) {
+            let next = (previous + Fr(UInt64(k))) * current
+            witness[k + 4] = next
+            previous = current
+            current = next
+        }
+        witness[1] = current
+        return witness
+    }
 }

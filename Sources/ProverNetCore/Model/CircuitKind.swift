@@ -1,0 +1,75 @@
+/// What a circuit is made of.
+public enum CircuitKind: String, Sendable, Codable, CaseIterable {
+    /// A circom circuit: a witness generator (`wasm`) and a Groth16 proving key (`zkey`).
+    case circom
+    /// A built-in synthetic circuit (`SyntheticCircuit`) of a given number of constraints, whose
+    /// development proving key the gateway makes. Its inputs are `{"x": "…", "y": "…"}`.
+    case synthetic
+}
+
+/// The role of an artifact in a circuit.
+public enum ArtifactRole: String, Sendable, Codable, CaseIterable {
+    case wasm
+    case zkey
+}
+
+/// A content-addressed artifact.
+public struct ArtifactDescriptor: Sendable, Hashable, Codable {
+    public var role: ArtifactRole
+    /// Lower-case hex SHA-256 of the content.
+    public var sha256: String
+    public var size: UInt64
+
+    public init(role: ArtifactRole, sha256: String, size: UInt64) {
+        self.role = role
+        self.sha256 = sha256
+        self.size = size
+    }
+}
+
+/// A registered circuit as the network knows it.
+public struct CircuitDescriptor: Sendable, Hashable, Codable {
+    public var id: CircuitID
+    public var name: String
+    public var kind: CircuitKind
+    /// The number of constraints (for a circom circuit, the key's domain size is the bound that matters).
+    public var constraints: UInt64
+    /// The NTT domain size of the proving key: the size of the work.
+    public var domainSize: UInt64
+    public var publicSignals: Int
+    public var artifacts: [ArtifactDescriptor]
+    /// The verification key, as snarkjs writes it.
+    public var verificationKeyJSON: String
+
+    public init(
+        id: CircuitID, name: String, kind: CircuitKind, constraints: UInt64, domainSize: UInt64,
+        publicSignals: Int, artifacts: [ArtifactDescriptor], verificationKeyJSON: String
+    ) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.constraints = constraints
+        self.domainSize = domainSize
+        self.publicSignals = publicSignals
+        self.artifacts = artifacts
+        self.verificationKeyJSON = verificationKeyJSON
+    }
+
+    public func artifact(_ role: ArtifactRole) -> ArtifactDescriptor? { artifacts.first { $0.role == role } }
+
+    /// The market class of this circuit's proving jobs.
+    public var jobClass: JobClass { .groth16(domainSize: domainSize) }
+
+    /// The circuit id: SHA-256 over the kind, the constraint count of a synthetic circuit, and the
+    /// hashes of a circom circuit's artifacts, so that registering the same files twice gives the same id.
+    public static func id(kind: CircuitKind, constraints: UInt64, artifacts: [ArtifactDescriptor]) -> CircuitID {
+        switch kind {
+        case .synthetic:
+            return ContentHash.sha256Hex(Array("provernet-circuit-v1/synthetic/\(constraints)".utf8))
+        case .circom:
+            let parts = artifacts.sorted { $0.role.rawValue < $1.role.rawValue }
+                .map { "\($0.role.rawValue)=\($0.sha256)" }.joined(separator: ",")
+            return ContentHash.sha256Hex(Array("provernet-circuit-v1/circom/\(parts)".utf8))
+        }
+    }
+}

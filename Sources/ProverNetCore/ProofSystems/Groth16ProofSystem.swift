@@ -1,0 +1,170 @@
+import BN254
+import Circom
+import Foundation
+import Groth16
+
+/// Groth16 over BN254 in the circom/snarkjs formats.
+public enum Groth16ProofSystem: ProofSystem {
+    public static let name = "groth16-bn254"
+    public static let jobKinds = ["groth16.prove"]
+
+    /// A proof is dominated by MSMs of n points and NTTs of n·log n: n·log₂n scaled so 2^12 is one unit.
+    public static func workUnits(domainSize: UInt64) -> Double {
+        let n = Double(max(domainSize, 2))
+        return n * log2(n) / (4096 * 12)
+    }
+
+    /// A development proving key for the synthetic circuit of `constraints` constraints: the circuit, its
+    /// zkey bytes and its verification key. UNSAFE: the setup's toxic waste is not destroyed by a
+    /// ceremony; it is for demos and benchmarks.
+    public static func syntheticKey(constraints: UInt64) throws -> (zkey: [UInt8], verificationKey: VerificationKey, domainSize: UInt64) {
+        let (r1cs, _) = SyntheticCircuit.make(constraints: Int(constraints))
+        let key = try DevelopmentSetup.setup(r1cs: r1cs)
+        return (ZKeyFile(provingKey: key).encoded(), key.verificationKey, UInt64(key.domainSize))
+    }
+
+    /// Proves with a zkey file and a witness, returning the snarkjs proof and public-signals JSON.
+    /// `stage` is told the phase as it starts ("key", "proving"), for progress reports.
+    public static func prove(
+        zkey: URL, witness: [Fr], threads: Int, stage: (String, Double) -> Void = { _, _ in }
+    ) throws -> (proofJSON: Data, publicJSON: Data) {
+        stage("loading key", 0.15)
+        let key = try ZKeyFile(contentsOf: zkey, options: ReadOptions.proverOptions).provingKey
+        stage("proving", 0.3)
+        let (proof, signals) = try Prover.prove(key: key, witness: witness, threads: threads)
+        return (proof.snarkjsJSON, PublicSignals.encode(signals))
+    }
+
+    typealias ReadOptions = ZKeyFile.ReadOptions
+}
+
+extension ZKeyFile.ReadOptions {
+    /// How a prover reads its key: every point checked on its curve, but not each B2 point's subgroup
+    /// membership (one G2 scalar multiplication per wire). A bad B2 point can only spoil this prover's own
+    /// proofs, and every proof is verified against a subgroup-checked verification key before it is used.
+    static var proverOptions: Self { Self(checkB2Subgroup: false) }
+}
+
+/// A circuit loaded for witnesses and verification: what the gateway holds per registered circuit, and
+/// what a prover holds per circuit it proves.
+public struct Groth16Circuit: Sendable {
+    public enum Witnesses: Sendable {
+        case circom(WitnessCalculator)
+        case synthetic(constraints: Int)
+    }
+
+    public let witnesses: Witnesses
+    public let verificationKey: VerificationKey
+    public var publicSignals: Int { verificationKey.publicCount }
+
+    public init(witnesses: Witnesses, verificationKey: VerificationKey) {
+        self.witnesses = witnesses
+        self.verificationKey = verificationKey
+    }
+
+    /// Loads a circuit from its artifacts: the wasm of a circom circuit (nil for a synthetic one) and its
+    /// verification key JSON.
+    public init(kind: CircuitKind, constraints: UInt64, wasm: URL?, verificationKeyJSON: String) throws {
+        let key: VerificationKey
+        do {
+            key = try VerificationKey(snarkjsJSON: Data(verificationKeyJSON.utf8))
+        } catch {
+            throw ProverNetError.invalidCircuit(reason: "verification key: \(error)")
+        }
+        switch kind {
+        case .synthetic:
+            self.init(witnesses: .synthetic(constraints: Int(constraints)), verificationKey: key)
+        case .circom:
+            guard let wasm else { throw ProverNetError.invalidCircuit(reason: "a circom circuit needs its wasm") }
+            do {
+                self.init(witnesses: .circom(try WitnessCalculator(wasmFile: wasm)), verificationKey: key)
+            } catch {
+                throw ProverNetError.invalidCircuit(reason: "wasm: \(error)")
+            }
+        }
+    }
+
+    /// The witness for one job's input JSON.
+    public func witness(inputJSON: String, index: Int? = nil) throws(ProverNetError) -> [Fr] {
+        switch witnesses {
+        case .circom(let calculator):
+            do {
+                return try calculator.calculate(inputJSON: Data(inputJSON.utf8))
+            } catch {
+                throw .invalidInput(index: index, reason: "\(error)")
+            }
+        case .synthetic(let constraints):
+            let (x, y) = try Self.syntheticInput(inputJSON, index: index)
+            return SyntheticCircuit.witness(constraints: constraints, x: x, y: y)
+        }
+    }
+
+    /// The public signals that a proof for this input must carry: w[1…nPublic] of its witness.
+    public func publicSignals(inputJSON: String, index: Int? = nil) throws(ProverNetError) -> [Fr] {
+        let w = try witness(inputJSON: inputJSON, index: index)
+        guard w.count > publicSignals else {
+            throw .invalidInput(index: index, reason: "witness has \(w.count) values, fewer than the public signals")
+        }
+        return Array(w[1...publicSignals])
+    }
+
+    /// Checks a prover's proof: it must parse, carry exactly `expected` as its public signals, and verify.
+    public func check(proofJSON: String, publicJSON: String, expected: [Fr]) throws(ProverNetError) {
+        let proof: Proof
+        let signals: [Fr]
+        do {
+            proof = try Proof(snarkjsJSON: Data(proofJSON.utf8))
+            signals = try PublicSignals.decode(Data(publicJSON.utf8))
+        } catch {
+            throw .invalidProof(reason: "\(error)")
+        }
+        guard signals == expected else {
+            throw .invalidProof(reason: "public signals \(signals.map(\.decimal)) are not those of the job's input \(expected.map(\.decimal))")
+        }
+        let valid: Bool
+        do {
+            valid = try Verifier.verify(key: verificationKey, publicSignals: signals, proof: proof)
+        } catch {
+            throw .invalidProof(reason: "\(error)")
+        }
+        guard valid else { throw .invalidProof(reason: "the proof does not verify with the circuit's key") }
+    }
+
+    /// Reads `{"x": …, "y": …}` (decimal strings or non-negative integers).
+    static func syntheticInput(_ json: String, index: Int?) throws(ProverNetError) -> (Fr, Fr) {
+        let object: [String: SyntheticValue]
+        do {
+            object = try JSONDecoder().decode([String: SyntheticValue].self, from: Data(json.utf8))
+        } catch {
+            throw .invalidInput(
+                index: index, reason: "a synthetic circuit's input is {\"x\": …, \"y\": …} with numbers or decimal strings")
+        }
+        let unknown = Set(object.keys).subtracting(["x", "y"])
+        guard unknown.isEmpty else { throw .invalidInput(index: index, reason: "unknown signals \(unknown.sorted())") }
+        func value(_ name: String) throws(ProverNetError) -> Fr {
+            guard let text = object[name]?.text else {
+                throw .invalidInput(index: index, reason: "\"\(name)\" is missing")
+            }
+            do {
+                return try Fr(string: text)
+            } catch {
+                throw .invalidInput(index: index, reason: "\"\(name)\": \(error)")
+            }
+        }
+        return (try value("x"), try value("y"))
+    }
+}
+
+/// A signal value in a synthetic input: a decimal string or a JSON integer.
+struct SyntheticValue: Decodable {
+    var text: String
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let s = try? container.decode(String.self) {
+            text = s
+        } else {
+            text = String(try container.decode(UInt64.self))
+        }
+    }
+}
