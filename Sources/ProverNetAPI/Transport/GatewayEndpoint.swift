@@ -45,7 +45,7 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
             },
             config: .defaults { config in
                 config.backoff.initial = .milliseconds(100)
-                config.backoff.maximum = .seconds(2)
+                config.backoff.max = .seconds(2)
             }
         )
     }

@@ -1,0 +1,90 @@
+import Circom
+import Foundation
+import Groth16
+import Logging
+import ProverNetCore
+import Store
+import Synchronization
+
+/// The circuits the gateway knows: registration (checking every artifact), and the loaded circuits
+/// (witness generator and verification key) kept in memory for computing public signals and verifying.
+public final class CircuitRegistry: Sendable {
+    let store: any GatewayStore
+    let artifacts: ArtifactStore
+    let limits: NetworkLimits
+    let logger: Logger
+    private let loaded = Mutex<[CircuitID: Groth16Circuit]>([:])
+
+    public init(store: any GatewayStore, artifacts: ArtifactStore, limits: NetworkLimits, logger: Logger) {
+        self.store = store
+        self.artifacts = artifacts
+        self.limits = limits
+        self.logger = logger
+    }
+
+    public func descriptor(_ id: CircuitID) throws -> CircuitDescriptor {
+        guard let record = try store.circuit(id: id) else { throw GatewayError.unknownCircuit(id) }
+        return try record.descriptor()
+    }
+
+    /// The loaded circuit, from memory or from its artifacts.
+    public func circuit(_ id: CircuitID) throws -> (CircuitDescriptor, Groth16Circuit) {
+        let descriptor = try descriptor(id)
+        if let circuit = loaded.withLock({ $0[id] }) { return (descriptor, circuit) }
+        let wasm = descriptor.artifact(.wasm).flatMap { artifacts.url(sha256: $0.sha256) }
+        let circuit = try Groth16Circuit(
+            kind: descriptor.kind, constraints: descriptor.constraints, wasm: wasm,
+            verificationKeyJSON: descriptor.verificationKeyJSON)
+        loaded.withLock { $0[id] = circuit }
+        return (descriptor, circuit)
+    }
+
+    /// Registers the synthetic circuit of `constraints` constraints, making its (UNSAFE, development) key
+    /// the first time; registering it again returns the same circuit.
+    public func registerSynthetic(constraints: UInt64, name: String) throws -> CircuitDescriptor {
+        guard constraints >= 1, constraints <= limits.maxSyntheticConstraints else {
+            throw GatewayError.invalidArgument(
+                "a synthetic circuit has 1 to \(limits.maxSyntheticConstraints) constraints, not \(constraints)")
+        }
+        let id = CircuitDescriptor.id(kind: .synthetic, constraints: constraints, artifacts: [])
+        if let existing = try store.circuit(id: id) { return try existing.descriptor() }
+        logger.warning("making an UNSAFE development key for a synthetic circuit", metadata: ["constraints": "\(constraints)"])
+        let (zkey, verificationKey, domainSize) = try Groth16ProofSystem.syntheticKey(constraints: constraints)
+        let zkeyArtifact = try artifacts.put(zkey, role: .zkey)
+        let descriptor = CircuitDescriptor(
+            id: id, name: name.isEmpty ? "synthetic-\(constraints)" : name, kind: .synthetic, constraints: constraints,
+            domainSize: domainSize, publicSignals: verificationKey.publicCount, artifacts: [zkeyArtifact],
+            verificationKeyJSON: String(decoding: verificationKey.snarkjsJSON, as: UTF8.self))
+        try store.insertCircuit(CircuitRecord(descriptor, createdMillis: Identifiers.nowMillis()))
+        return descriptor
+    }
+
+    /// Registers a circom circuit whose artifacts are already stored (checked against their hashes):
+    /// reads the zkey fully (every point on its curve, the verification key's points in their
+    /// subgroups) and loads the wasm, so that a broken circuit is refused now and not at proving time.
+    public func registerCircom(name: String, wasm: ArtifactDescriptor, zkey: ArtifactDescriptor) throws -> CircuitDescriptor {
+        let artifactsList = [wasm, zkey]
+        let id = CircuitDescriptor.id(kind: .circom, constraints: 0, artifacts: artifactsList)
+        if let existing = try store.circuit(id: id) { return try existing.descriptor() }
+        guard let zkeyURL = artifacts.url(sha256: zkey.sha256), let wasmURL = artifacts.url(sha256: wasm.sha256) else {
+            throw GatewayError.invalidArgument("the circuit's artifacts were not received")
+        }
+        let key: ProvingKey
+        do {
+            key = try ZKeyFile(contentsOf: zkeyURL, options: .init(checkB2Subgroup: false)).provingKey
+        } catch {
+            throw GatewayError.invalidArgument("zkey: \(error)")
+        }
+        let verificationKeyJSON = String(decoding: key.verificationKey.snarkjsJSON, as: UTF8.self)
+        // Reading the key back from JSON applies every check a verifier applies (subgroups included).
+        let circuit = try Groth16Circuit(
+            kind: .circom, constraints: UInt64(key.domainSize), wasm: wasmURL, verificationKeyJSON: verificationKeyJSON)
+        let descriptor = CircuitDescriptor(
+            id: id, name: name.isEmpty ? "circom-\(id.prefix(8))" : name, kind: .circom,
+            constraints: UInt64(key.domainSize), domainSize: UInt64(key.domainSize), publicSignals: key.nPublic,
+            artifacts: artifactsList, verificationKeyJSON: verificationKeyJSON)
+        try store.insertCircuit(CircuitRecord(descriptor, createdMillis: Identifiers.nowMillis()))
+        loaded.withLock { $0[id] = circuit }
+        return descriptor
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import ProverNetCore
+
+/// Everything the gateway can be told, with documented defaults. Read from a JSON file, environment
+/// variables and flags by the `provernet gateway` command, validated once at start.
+public struct GatewayConfiguration: Sendable {
+    /// Where the database (`gateway.sqlite`) and the artifacts (`artifacts/`) live.
+    public var dataDirectory: String
+    /// The address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
+    public var host: String = "127.0.0.1"
+    /// The port to listen on (default 7443; 0 picks a free one, reported at start).
+    public var port: Int = 7443
+    /// The TLS certificate chain and private key (PEM). With `developmentTLS`, a development CA and a
+    /// certificate for localhost/127.0.0.1 are made in the data directory if these are nil.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    public var developmentTLS: Bool = false
+    /// How often the market clears a round per job class.
+    public var roundInterval: Duration = .milliseconds(250)
+    /// How often provers send heartbeats.
+    public var heartbeatInterval: Duration = .seconds(2)
+    /// A lease not extended by a heartbeat for this many intervals ends and its job returns to the market.
+    public var leaseHeartbeats: Int = 4
+    /// Failed attempts (rejected proofs, reported failures) after which a job fails its request.
+    public var maxAttempts: Int = 3
+    /// The default deadline of a request that gives none.
+    public var defaultDeadlineSeconds: Int = 3600
+    /// The network's reserve price per unit of work (one 2^12 Groth16 proof): the ask that the market
+    /// always has. It sets the price when provers are scarce (a truthful double auction cannot trade with
+    /// a single seller otherwise), and no client whose maximum price is below it is served at a scarce time.
+    public var reservePricePerUnit: Double = 1.0
+    /// How long a graceful shutdown waits for running jobs to finish before handing them back.
+    public var drainSeconds: Double = 30
+    public var limits: NetworkLimits = .default
+
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+
+    public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("gateway.sqlite") }
+    public var artifactsDirectory: String { (dataDirectory as NSString).appendingPathComponent("artifacts") }
+    public var leaseMillis: Int64 {
+        Int64(leaseHeartbeats) * (heartbeatInterval.components.seconds * 1000
+            + heartbeatInterval.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// Checks the values once at start.
+    public func validate() throws(GatewayError) {
+        guard (0...65535).contains(port) else { throw .configuration("port \(port) is not in 0…65535") }
+        guard leaseHeartbeats >= 1 else { throw .configuration("leaseHeartbeats must be at least 1") }
+        guard maxAttempts >= 1 else { throw .configuration("maxAttempts must be at least 1") }
+        guard reservePricePerUnit > 0, reservePricePerUnit.isFinite else {
+            throw .configuration("reservePricePerUnit must be a positive number")
+        }
+        guard developmentTLS || (tlsCertificatePath != nil && tlsKeyPath != nil) else {
+            throw .configuration("TLS needs a certificate and a key (--tls-cert, --tls-key) or --dev-tls")
+        }
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import Logging
+import ProverNetAPI
+import SwiftProtobuf
+import ProverNetCore
+import Store
+
+/// Why a message about a job was refused.
+public enum LeaseRefusal: Error, Sendable, CustomStringConvertible {
+    case unknownJob(JobID)
+    case notYours(JobID)
+    case staleEpoch(job: JobID, epoch: UInt64, current: Int64)
+    case notLeased(job: JobID, state: JobState)
+
+    public var description: String {
+        switch self {
+        case .unknownJob(let job): "job \(job) is not open"
+        case .notYours(let job): "job \(job) is not leased to this prover"
+        case .staleEpoch(let job, let epoch, let current): "job \(job): lease epoch \(epoch) is stale (current \(current))"
+        case .notLeased(let job, let state): "job \(job) is \(state.rawValue), not leased"
+        }
+    }
+}
+
+extension Coordinator {
+    /// Registers a prover's connection and returns the stream of messages to send it. A second
+    /// connection of the same prover replaces the first; the jobs it says it still holds stay its own.
+    func connect(
+        proverID: ProverID, name: String, hello: Provernet_V1_Hello,
+        outbound continuation: AsyncStream<Provernet_V1_GatewayMessage>.Continuation
+    ) -> UInt64 {
+        let connection = token()
+        let capabilities = hello.capabilities
+        var session = ProverSession(
+            connection: connection, proverID: proverID, name: name, slots: max(1, Int(capabilities.slots)),
+            maxConstraints: capabilities.maxConstraints, proofSystems: Set(capabilities.proofSystems),
+            secondsPerJob: capabilities.secondsPerJob, ask: hello.ask, outbound: continuation,
+            lastHeartbeatMillis: Identifiers.nowMillis())
+        if let old = sessions[proverID] {
+            old.outbound.finish()
+        }
+        // Jobs the prover still holds under a live lease are its own again; any other lease it had ends.
+        let held = Set(hello.heldJobs)
+        for job in jobs.values where job.proverID == proverID && job.state.isLeased {
+            if held.contains(job.id) {
+                session.running.insert(job.id)
+            }
+        }
+        sessions[proverID] = session
+        let orphaned = jobs.values.filter { $0.proverID == proverID && $0.state.isLeased && !held.contains($0.id) }
+        requeue(orphaned.map(\.id), reason: "prover reconnected without the job")
+        logger.info("prover connected", metadata: ["prover": "\(proverID.prefix(12))", "name": "\(name)", "slots": "\(session.slots)"])
+        var record = (try? store.prover(id: proverID)) ?? nil
+        record?.lastSeenMillis = Identifiers.nowMillis()
+        if let record { try? commit(StoreChanges(provers: [record])) }
+        return connection
+    }
+
+    /// The prover's stream ended: its leases end now and its jobs go back to the market (a prover that
+    /// disappears does not use up a job's attempts).
+    func disconnect(proverID: ProverID, connection: UInt64) {
+        guard let session = sessions[proverID], session.connection == connection else { return }
+        sessions[proverID] = nil
+        session.outbound.finish()
+        requeue(Array(session.running), reason: "prover disconnected")
+        logger.info("prover disconnected", metadata: ["prover": "\(proverID.prefix(12))"])
+    }
+
+    /// Puts leased jobs back to pending without counting an attempt.
+    func requeue(_ ids: [JobID], reason: String) {
+        var changed: [JobRecord] = []
+        for id in ids {
+            guard var job = jobs[id], job.state.isLeased else { continue }
+            if let prover = job.proverID { sessions[prover]?.running.remove(id) }
+            job.state = .pending
+            job.proverID = nil
+            job.leaseExpiresMillis = nil
+            job.lastError = reason
+            changed.append(job)
+        }
+        guard !changed.isEmpty, (try? commit(StoreChanges(jobs: changed))) != nil else { return }
+        for job in changed {
+            jobs[job.id] = job
+            progress[job.id] = nil
+            logger.info("job back to the market", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
+            emit(request: job.requestID, kind: "requeued", job: job, message: reason)
+        }
+    }
+
+    /// Checks that `proverID` holds the lease of epoch `epoch` on the job.
+    func checkLease(proverID: ProverID, job id: JobID, epoch: UInt64) throws(LeaseRefusal) -> JobRecord {
+        guard let job = jobs[id] else { throw .unknownJob(id) }
+        guard job.proverID == proverID else { throw .notYours(id) }
+        guard UInt64(job.epoch) == epoch else { throw .staleEpoch(job: id, epoch: epoch, current: job.epoch) }
+        guard job.state.isLeased else { throw .notLeased(job: id, state: job.state) }
+        return job
+    }
+
+    func heartbeat(proverID: ProverID, connection: UInt64, _ beat: Provernet_V1_Heartbeat) {
+        guard var session = sessions[proverID], session.connection == connection else { return }
+        let now = Identifiers.nowMillis()
+        session.lastHeartbeatMillis = now
+        session.cpuLoad = beat.cpuLoad
+        session.memoryUsed = beat.memoryUsedBytes
+        sessions[proverID] = session
+        for id in session.running {
+            jobs[id]?.leaseExpiresMillis = now + configuration.leaseMillis
+        }
+        for p in beat.jobs { progressReport(proverID: proverID, p, quiet: true) }
+    }
+
+    func progressReport(proverID: ProverID, _ p: Provernet_V1_Progress, quiet: Bool = false) {
+        guard var job = try? checkLease(proverID: proverID, job: p.jobID, epoch: p.epoch) else { return }
+        let previous = progress[job.id]
+        progress[job.id] = (max(0, min(1, p.fraction)), p.stage)
+        if job.state == .assigned {
+            job.state = .proving
+            jobs[job.id] = job
+            try? commit(StoreChanges(jobs: [job]))
+        }
+        if previous?.fraction != p.fraction || previous?.stage != p.stage {
+            emit(request: job.requestID, kind: "progress", job: job, message: p.stage)
+        }
+    }
+
+    /// A verified result: the job is done, the prover paid and the client charged (one transaction).
+    func accept(proverID: ProverID, job id: JobID, epoch: UInt64, proof: Provernet_V1_ProofBundle) throws(LeaseRefusal) {
+        var job = try checkLease(proverID: proverID, job: id, epoch: epoch)
+        guard var request = requests[job.requestID] else { throw .unknownJob(id) }
+        let now = Identifiers.nowMillis()
+        job.state = .verified
+        job.proofJSON = proof.proofJson
+        job.publicJSON = proof.publicJson
+        job.verifiedMillis = now
+        job.leaseExpiresMillis = nil
+        request.paid += job.charge
+        var prover = (try? store.prover(id: proverID)) ?? nil
+        prover?.jobsVerified += 1
+        prover?.earned += job.price
+        prover?.lastSeenMillis = now
+        let ledger = [
+            LedgerEntry(atMillis: now, kind: .clientCharge, requestID: request.id, jobID: id, proverID: nil, amount: job.charge),
+            LedgerEntry(atMillis: now, kind: .proverPayment, requestID: request.id, jobID: id, proverID: proverID, amount: job.price),
+        ]
+        let done = (jobsOfRequest[request.id] ?? []).allSatisfy { $0 == id || jobs[$0]?.state == .verified }
+        if done {
+            request.state = .done
+            request.finishedMillis = now
+        }
+        do {
+            try commit(StoreChanges(requests: [request], jobs: [job], provers: prover.map { [$0] } ?? [], ledger: ledger))
+        } catch {
+            // Not durable, so not accepted: the prover's lease stands and it may send again.
+            throw .notLeased(job: id, state: job.state)
+        }
+        jobs[id] = job
+        requests[request.id] = request
+        sessions[proverID]?.running.remove(id)
+        progress[id] = nil
+        logger.info("proof verified", metadata: ["job": "\(id)", "prover": "\(proverID.prefix(12))", "epoch": "\(epoch)"])
+        emit(request: request.id, kind: "verified", job: job)
+        if done {
+            try? finish(request.id, state: .done, reason: nil)
+        }
+    }
+
+    /// A rejected proof or a reported failure: one attempt used; the job goes back to the market, or
+    /// fails its request once its attempts are used up.
+    func reject(proverID: ProverID, job id: JobID, epoch: UInt64, reason: String, reportedFailure: Bool) throws(LeaseRefusal) {
+        var job = try checkLease(proverID: proverID, job: id, epoch: epoch)
+        job.attempts += 1
+        job.state = .pending
+        job.proverID = nil
+        job.leaseExpiresMillis = nil
+        job.lastError = reason
+        var prover = (try? store.prover(id: proverID)) ?? nil
+        if reportedFailure { prover?.jobsFailed += 1 } else { prover?.jobsRejected += 1 }
+        let exhausted = job.attempts >= configuration.maxAttempts
+        if exhausted { job.state = .failed }
+        do {
+            try commit(StoreChanges(jobs: [job], provers: prover.map { [$0] } ?? []))
+        } catch {
+            throw .notLeased(job: id, state: job.state)
+        }
+        jobs[id] = job
+        sessions[proverID]?.running.remove(id)
+        progress[id] = nil
+        logger.warning(
+            reportedFailure ? "prover reported a failure" : "proof rejected",
+            metadata: ["job": "\(id)", "prover": "\(proverID.prefix(12))", "attempts": "\(job.attempts)", "reason": "\(reason)"])
+        emit(request: job.requestID, kind: reportedFailure ? "failed" : "rejected", job: job, message: reason)
+        if exhausted {
+            try? finish(
+                job.requestID, state: .failed,
+                reason: "job \(job.index) failed \(job.attempts) times; last: \(reason)")
+        }
+    }
+
+    /// Ends leases that were not extended in time (prover presumed dead or stalled) and expires overdue
+    /// requests.
+    public func reapLeases() {
+        let now = Identifiers.nowMillis()
+        let lapsed = jobs.values.filter { $0.state.isLeased && ($0.leaseExpiresMillis ?? 0) < now }
+        if !lapsed.isEmpty {
+            for job in lapsed {
+                if let prover = job.proverID, let session = sessions[prover] {
+                    var cancel = Provernet_V1_CancelJob()
+                    cancel.jobID = job.id
+                    cancel.epoch = UInt64(job.epoch)
+                    cancel.reason = "lease expired"
+                    session.send(.with { $0.cancel = cancel })
+                }
+            }
+            requeue(lapsed.map(\.id), reason: "lease expired")
+        }
+        expireOverdue(now: now)
+    }
+
+    /// What the administrator's listing shows of connected provers.
+    func connectedProvers() -> [ProverID: (slots: Int, running: Int, lastHeartbeat: Int64)] {
+        sessions.mapValues { ($0.slots, $0.running.count, $0.lastHeartbeatMillis) }
+    }
+
+    /// Closes every prover's stream (shutdown).
+    public func disconnectAll() {
+        for session in sessions.values { session.outbound.finish() }
+    }
+}

@@ -1,0 +1,44 @@
+import ProverNetAPI
+import ProverNetCore
+
+/// A connected prover, as the coordinator sees it: what it announced and measured, what it holds, and
+/// the stream to it.
+struct ProverSession: Sendable {
+    let connection: UInt64
+    let proverID: ProverID
+    let name: String
+    /// Jobs at once.
+    let slots: Int
+    let maxConstraints: UInt64
+    let proofSystems: Set<String>
+    /// Measured seconds per job, by class.
+    let secondsPerJob: [String: Double]
+    /// Price per job, by class; "*" for the rest.
+    let ask: [String: Double]
+    let outbound: AsyncStream<Provernet_V1_GatewayMessage>.Continuation
+    /// The jobs it holds a lease on.
+    var running: Set<JobID> = []
+    var lastHeartbeatMillis: Int64
+    var cpuLoad: Double = 0
+    var memoryUsed: UInt64 = 0
+
+    var freeSlots: Int { max(0, slots - running.count) }
+
+    func canProve(_ jobClass: JobClass, domainSize: UInt64) -> Bool {
+        proofSystems.contains(jobClass.proofSystem) && domainSize <= maxConstraints
+    }
+
+    func askPrice(_ jobClass: JobClass) -> Double? { ask[jobClass.description] ?? ask["*"] }
+
+    /// Measured seconds for the class, or a prediction from the nearest measured class.
+    func seconds(_ jobClass: JobClass) -> Double {
+        if let s = secondsPerJob[jobClass.description] { return s }
+        let measured = secondsPerJob.compactMap { key, value in JobClass(key).map { ($0, value) } }
+            .min { abs($0.0.log2Size - jobClass.log2Size) < abs($1.0.log2Size - jobClass.log2Size) }
+        guard let (near, s) = measured else { return 60 }
+        return Groth16ProofSystem.predictSeconds(
+            domainSize: 1 << UInt64(jobClass.log2Size), measuredSeconds: s, measuredDomainSize: 1 << UInt64(near.log2Size))
+    }
+
+    func send(_ message: Provernet_V1_GatewayMessage) { outbound.yield(message) }
+}

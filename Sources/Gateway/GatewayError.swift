@@ -1,0 +1,24 @@
+/// What can go wrong in the gateway, with what the caller can act on. The services map these to gRPC
+/// status codes (`RPCError`).
+public enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
+    case configuration(String)
+    case unknownCircuit(String)
+    case unknownRequest(String)
+    case invalidArgument(String)
+    case tooLarge(what: String, size: UInt64, limit: UInt64)
+    case artifactMismatch(role: String, expected: String, actual: String)
+    case tls(String)
+
+    public var description: String {
+        switch self {
+        case .configuration(let reason): "configuration: \(reason)"
+        case .unknownCircuit(let id): "unknown circuit \(id)"
+        case .unknownRequest(let id): "unknown request \(id)"
+        case .invalidArgument(let reason): reason
+        case .tooLarge(let what, let size, let limit): "\(what) is \(size) bytes, over the limit of \(limit)"
+        case .artifactMismatch(let role, let expected, let actual):
+            "the \(role) artifact's SHA-256 is \(actual), not the declared \(expected)"
+        case .tls(let reason): "TLS: \(reason)"
+        }
+    }
+}

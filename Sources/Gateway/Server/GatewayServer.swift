@@ -1,0 +1,112 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import ProverNetAPI
+import ProverNetCore
+import ServiceLifecycle
+import Store
+
+/// The gateway as a `Service`: gRPC over TLS (client, prover, artifact and admin services), the market
+/// loop and the lease reaper. `run()` returns after a graceful shutdown: it stops assigning, waits up to
+/// `drainSeconds` for running jobs to come in, tells provers, stops the server and closes the database.
+public final class GatewayServer: Service {
+    public let configuration: GatewayConfiguration
+    public let store: SQLiteStore
+    public let coordinator: Coordinator
+    let circuits: CircuitRegistry
+    let artifacts: ArtifactStore
+    let logger: Logger
+    let tls: (certificate: String, key: String)
+    /// The CA file to give provers and clients, when the gateway made development certificates.
+    public let developmentCAPath: String?
+    /// Called once with the port the server listens on.
+    let onListening: @Sendable (String, Int) -> Void
+
+    public init(
+        configuration: GatewayConfiguration, logger: Logger, onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+    ) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        if configuration.developmentTLS, configuration.tlsCertificatePath == nil {
+            let certificates = try DevelopmentCertificates.ensure(
+                in: (configuration.dataDirectory as NSString).appendingPathComponent("tls"))
+            tls = (certificates.serverCertificatePath, certificates.serverKeyPath)
+            developmentCAPath = certificates.caCertificatePath
+        } else if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+            tls = (certificate, key)
+            developmentCAPath = nil
+        } else {
+            throw GatewayError.configuration("no TLS certificate")
+        }
+        store = try SQLiteStore(path: configuration.databasePath)
+        artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
+        circuits = CircuitRegistry(store: store, artifacts: artifacts, limits: configuration.limits, logger: logger)
+        coordinator = Coordinator(store: store, circuits: circuits, configuration: configuration, logger: logger)
+    }
+
+    public func run() async throws {
+        let logger = self.logger
+        let onListening = self.onListening
+        let configuration = self.configuration
+        let coordinator = self.coordinator
+        try await coordinator.recover()
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: configuration.host, port: configuration.port),
+            transportSecurity: .tls(
+                certificateChain: [.file(path: tls.certificate, format: .pem)],
+                privateKey: .file(path: tls.key, format: .pem)),
+            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.limits.maxMessageBytes })
+        let server = GRPCServer(
+            transport: transport,
+            services: [
+                ClientServiceHandler(
+                    coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
+                    logger: logger),
+                ProverServiceHandler(
+                    coordinator: coordinator, circuits: circuits, store: store, configuration: configuration, logger: logger),
+                ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits),
+                AdminServiceHandler(coordinator: coordinator, store: store),
+            ])
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await server.serve() }
+            group.addTask {
+                let address = try await transport.listeningAddress
+                let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
+                logger.info("gateway listening", metadata: ["address": "\(configuration.host):\(port)", "tls": "on"])
+                onListening(configuration.host, port)
+            }
+            // The market and the leases, until a graceful shutdown (or cancellation).
+            var lastReap = ContinuousClock.now
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                await coordinator.runRounds()
+                if ContinuousClock.now - lastReap >= .seconds(1) {
+                    await coordinator.reapLeases()
+                    lastReap = .now
+                }
+                try? await Task.sleep(for: configuration.roundInterval)
+            }
+            // Drain: no new assignments; running jobs may still come in for a while.
+            await coordinator.stopAssigning()
+            let deadline = ContinuousClock.now + .milliseconds(Int(configuration.drainSeconds * 1000))
+            var remaining = await coordinator.leasedJobCount()
+            if remaining > 0 { logger.info("draining: waiting for running jobs", metadata: ["jobs": "\(remaining)"]) }
+            while remaining > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                remaining = await coordinator.leasedJobCount()
+            }
+            if remaining > 0 {
+                logger.info("shutting down with jobs still leased; they return to the market when their leases lapse", metadata: ["jobs": "\(remaining)"])
+            }
+            await coordinator.disconnectAll()
+            server.beginGracefulShutdown()
+            try? await Task.sleep(for: .seconds(2))
+            group.cancelAll()
+        }
+        try store.close()
+        logger.info("gateway stopped; database closed")
+    }
+}

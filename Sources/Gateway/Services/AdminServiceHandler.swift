@@ -1,0 +1,86 @@
+import GRPCCore
+import ProverNetAPI
+import SwiftProtobuf
+import ProverNetCore
+import Store
+
+/// Read-only listings for administrators: provers, jobs, rounds.
+struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
+    let coordinator: Coordinator
+    let store: any GatewayStore
+
+    func listProvers(request: Provernet_V1_ListProversRequest, context: ServerContext) async throws
+        -> Provernet_V1_ListProversResponse
+    {
+        let connected = await coordinator.connectedProvers()
+        let records: [ProverRecord]
+        do { records = try store.provers() } catch { throw RPCError.from(error) }
+        return .with { r in
+            r.provers = records.map { p in
+                .with {
+                    $0.proverID = p.id
+                    $0.name = p.name
+                    $0.allowed = p.allowed
+                    $0.connected = connected[p.id] != nil
+                    $0.slots = UInt32(connected[p.id]?.slots ?? 0)
+                    $0.running = UInt32(connected[p.id]?.running ?? 0)
+                    $0.jobsVerified = UInt64(p.jobsVerified)
+                    $0.jobsRejected = UInt64(p.jobsRejected)
+                    $0.earned = p.earned
+                    $0.lastSeenUnixMillis = connected[p.id]?.lastHeartbeat ?? p.lastSeenMillis ?? 0
+                }
+            }
+        }
+    }
+
+    func listJobs(request: Provernet_V1_ListJobsRequest, context: ServerContext) async throws
+        -> Provernet_V1_ListJobsResponse
+    {
+        let limit = request.limit == 0 ? 100 : Int(min(request.limit, 10_000))
+        let list: [JobRecord]
+        do {
+            list = request.requestID.isEmpty
+                ? try store.recentJobs(limit: limit)
+                : try await coordinator.snapshot(request.requestID).1
+        } catch {
+            throw RPCError.from(error)
+        }
+        return .with { r in
+            r.jobs = list.prefix(limit).map { job in
+                .with {
+                    $0.jobID = job.id
+                    $0.requestID = job.requestID
+                    $0.index = UInt32(job.index)
+                    $0.state = job.state.proto
+                    $0.proverID = job.proverID ?? ""
+                    $0.epoch = UInt64(job.epoch)
+                    $0.attempts = UInt32(job.attempts)
+                    $0.price = job.price
+                    $0.jobClass = job.jobClass
+                }
+            }
+        }
+    }
+
+    func listRounds(request: Provernet_V1_ListRoundsRequest, context: ServerContext) async throws
+        -> Provernet_V1_ListRoundsResponse
+    {
+        let limit = request.limit == 0 ? 50 : Int(min(request.limit, 10_000))
+        let rounds: [RoundRecord]
+        do { rounds = try store.rounds(limit: limit) } catch { throw RPCError.from(error) }
+        return .with { r in
+            r.rounds = rounds.map { round in
+                .with {
+                    $0.roundID = UInt64(round.id ?? 0)
+                    $0.jobClass = round.jobClass
+                    $0.unixMillis = round.atMillis
+                    $0.bids = UInt32(round.bids)
+                    $0.asks = UInt32(round.asks)
+                    $0.jobsMatched = UInt32(round.jobsMatched)
+                    $0.welfare = round.welfare
+                    $0.surplus = round.surplus
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import GRPCCore
+import Logging
+import ProverNetAPI
+import SwiftProtobuf
+import ProverNetCore
+import Store
+
+/// The client service: circuits, requests, watching, cancelling.
+struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
+    let coordinator: Coordinator
+    let circuits: CircuitRegistry
+    let artifacts: ArtifactStore
+    let configuration: GatewayConfiguration
+    let logger: Logger
+
+    func registerCircuit(
+        request: RPCAsyncSequence<Provernet_V1_RegisterCircuitChunk, any Error>, context: ServerContext
+    ) async throws -> Provernet_V1_RegisterCircuitResponse {
+        do {
+            var iterator = request.makeAsyncIterator()
+            guard let first = try await iterator.next(), case .header(let header)? = first.chunk else {
+                throw GatewayError.invalidArgument("the first message of RegisterCircuit must be its header")
+            }
+            let descriptor: CircuitDescriptor
+            switch header.kind {
+            case .synthetic:
+                let constraints = header.constraints
+                let name = header.name
+                descriptor = try await Task.detached { [circuits] in
+                    try circuits.registerSynthetic(constraints: constraints, name: name)
+                }.value
+            case .circom:
+                descriptor = try await receiveCircom(header: header, iterator: &iterator)
+            default:
+                throw GatewayError.invalidArgument("circuit kind must be CIRCOM or SYNTHETIC")
+            }
+            logger.info("circuit registered", metadata: ["circuit": "\(descriptor.id.prefix(12))", "name": "\(descriptor.name)"])
+            return .with {
+                $0.circuitID = descriptor.id
+                $0.verificationKeyJson = descriptor.verificationKeyJSON
+                $0.publicSignals = UInt32(descriptor.publicSignals)
+                $0.constraints = descriptor.constraints
+            }
+        } catch {
+            throw RPCError.from(error)
+        }
+    }
+
+    func receiveCircom(
+        header: Provernet_V1_RegisterCircuitChunk.Header,
+        iterator: inout RPCAsyncSequence<Provernet_V1_RegisterCircuitChunk, any Error>.AsyncIterator
+    ) async throws -> CircuitDescriptor {
+        var declared: [ArtifactRole: ArtifactDescriptor] = [:]
+        for a in header.artifacts {
+            guard let role = ArtifactRole(rawValue: a.role), ContentHash.isValidHex(a.sha256) else {
+                throw GatewayError.invalidArgument("artifact \(a.role) \(a.sha256): role must be wasm or zkey, sha256 64 hex digits")
+            }
+            guard a.size <= configuration.limits.maxArtifactBytes else {
+                throw GatewayError.tooLarge(what: "the \(role.rawValue) artifact", size: a.size, limit: configuration.limits.maxArtifactBytes)
+            }
+            declared[role] = ArtifactDescriptor(role: role, sha256: a.sha256, size: a.size)
+        }
+        guard let wasm = declared[.wasm], let zkey = declared[.zkey], declared.count == 2 else {
+            throw GatewayError.invalidArgument("a circom circuit declares exactly one wasm and one zkey artifact")
+        }
+        var writers: [ArtifactRole: ArtifactStore.Writer] = [:]
+        do {
+            while let message = try await iterator.next() {
+                guard case .data(let data)? = message.chunk, let role = ArtifactRole(rawValue: data.role),
+                    let expected = declared[role]
+                else { throw GatewayError.invalidArgument("after the header only data chunks of a declared artifact may come") }
+                if artifacts.url(sha256: expected.sha256) != nil, writers[role] == nil {
+                    // Already stored: the bytes are skipped but still bounded.
+                    continue
+                }
+                if writers[role] == nil { writers[role] = try artifacts.makeWriter(role: role, limit: expected.size) }
+                try writers[role]!.append(data.bytes)
+            }
+            for (role, writer) in writers { _ = try writer.finish(expected: declared[role]) }
+        } catch {
+            for writer in writers.values { writer.abandon() }
+            throw error
+        }
+        for artifact in [wasm, zkey] where artifacts.url(sha256: artifact.sha256) == nil {
+            throw GatewayError.invalidArgument("the \(artifact.role.rawValue) artifact was declared but not sent")
+        }
+        let name = header.name
+        return try await Task.detached { [circuits] in
+            try circuits.registerCircom(name: name, wasm: wasm, zkey: zkey)
+        }.value
+    }
+
+    func submitRequest(request: Provernet_V1_SubmitRequestRequest, context: ServerContext) async throws
+        -> Provernet_V1_SubmitRequestResponse
+    {
+        do {
+            let limits = configuration.limits
+            guard !request.inputsJson.isEmpty else { throw GatewayError.invalidArgument("a request needs at least one input") }
+            guard request.inputsJson.count <= limits.maxInputsPerRequest else {
+                throw GatewayError.invalidArgument("\(request.inputsJson.count) inputs, over the limit of \(limits.maxInputsPerRequest)")
+            }
+            guard request.maxPricePerJob.isFinite, request.maxPricePerJob > 0 else {
+                throw GatewayError.invalidArgument("max_price_per_job must be a positive number")
+            }
+            guard request.redundancy <= 16 else { throw GatewayError.invalidArgument("redundancy must be 1 to 16") }
+            for (index, input) in request.inputsJson.enumerated() where input.utf8.count > limits.maxInputBytes {
+                throw ProverNetError.invalidInput(index: index, reason: "\(input.utf8.count) bytes, over the limit of \(limits.maxInputBytes)")
+            }
+            let (descriptor, circuit) = try circuits.circuit(request.circuitID)
+            // The public signals each input implies: a proof is accepted only with exactly these.
+            let inputs = request.inputsJson
+            let newJobs = try await Task.detached {
+                try inputs.enumerated().map { index, input in
+                    let signals = try circuit.publicSignals(inputJSON: input, index: index)
+                    let json = String(decoding: try JSONEncoder().encode(signals.map(\.decimal)), as: UTF8.self)
+                    return NewJob(inputJSON: input, expectedPublicJSON: json)
+                }
+            }.value
+            let deadline = request.deadlineSeconds == 0 ? configuration.defaultDeadlineSeconds : Int(request.deadlineSeconds)
+            let record = try await coordinator.submit(
+                circuit: descriptor, jobs: newJobs, deadlineSeconds: deadline, maxPricePerJob: request.maxPricePerJob,
+                redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate)
+            return .with {
+                $0.requestID = record.id
+                $0.jobs = UInt32(record.jobsTotal)
+            }
+        } catch {
+            throw RPCError.from(error)
+        }
+    }
+
+    func watchRequest(
+        request: Provernet_V1_WatchRequestRequest, response: RPCWriter<Provernet_V1_RequestEvent>, context: ServerContext
+    ) async throws {
+        let stream: AsyncStream<Provernet_V1_RequestEvent>
+        do {
+            stream = try await coordinator.watch(request.requestID)
+        } catch {
+            throw RPCError.from(error)
+        }
+        for await event in stream {
+            try await response.write(event)
+        }
+    }
+
+    func getRequest(request: Provernet_V1_GetRequestRequest, context: ServerContext) async throws
+        -> Provernet_V1_GetRequestResponse
+    {
+        do {
+            let (record, jobList) = try await coordinator.snapshot(request.requestID)
+            let descriptor = try? circuits.descriptor(record.circuitID)
+            return .with { r in
+                r.requestID = record.id
+                r.circuitID = record.circuitID
+                r.state = record.state.proto
+                r.reason = record.reason ?? ""
+                r.verificationKeyJson = descriptor?.verificationKeyJSON ?? ""
+                r.paid = record.paid
+                r.createdUnixMillis = record.createdMillis
+                r.finishedUnixMillis = record.finishedMillis ?? 0
+                r.jobs = jobList.map { job in
+                    .with { j in
+                        j.jobID = job.id
+                        j.index = UInt32(job.index)
+                        j.state = job.state.proto
+                        j.proverID = job.proverID ?? ""
+                        j.attempts = UInt32(job.attempts)
+                        j.price = job.charge
+                        if job.state == .verified, let proof = job.proofJSON, let publics = job.publicJSON {
+                            j.proof = .with {
+                                $0.proofJson = proof
+                                $0.publicJson = publics
+                            }
+                        }
+                    }
+                }
+            }
+        } catch {
+            throw RPCError.from(error)
+        }
+    }
+
+    func cancelRequest(request: Provernet_V1_CancelRequestRequest, context: ServerContext) async throws
+        -> Provernet_V1_CancelRequestResponse
+    {
+        do {
+            let state = try await coordinator.cancel(request.requestID)
+            return .with { $0.state = state.proto }
+        } catch {
+            throw RPCError.from(error)
+        }
+    }
+}
