@@ -1,0 +1,78 @@
+import Foundation
+import ProverNetCore
+
+/// A request as the gateway holds it: its state, its jobs, and the proofs verified so far.
+public struct RequestStatus: Sendable, Hashable {
+    public var id: RequestID
+    public var circuit: CircuitID
+    public var state: RequestState
+    /// Why the request failed, expired or was cancelled; empty otherwise.
+    public var reason: String
+    /// The jobs, in the order of the request's inputs.
+    public var jobs: [JobStatus]
+    /// The circuit's Groth16 verification key, as snarkjs writes it.
+    public var verificationKeyJSON: String
+    /// What the client has paid for the request so far, in credits.
+    public var paid: Double
+    public var createdAt: Date
+    /// When the request ended; nil while it runs.
+    public var finishedAt: Date?
+
+    public init(
+        id: RequestID, circuit: CircuitID, state: RequestState, reason: String = "", jobs: [JobStatus],
+        verificationKeyJSON: String, paid: Double = 0, createdAt: Date = Date(), finishedAt: Date? = nil
+    ) {
+        self.id = id
+        self.circuit = circuit
+        self.state = state
+        self.reason = reason
+        self.jobs = jobs
+        self.verificationKeyJSON = verificationKeyJSON
+        self.paid = paid
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
+
+    /// How many jobs have a verified proof.
+    public var jobsVerified: Int { jobs.count(where: { $0.state == .verified }) }
+}
+
+/// One job of a request.
+public struct JobStatus: Sendable, Hashable {
+    public var id: JobID
+    /// The position of the job's input in the request.
+    public var index: Int
+    public var state: JobState
+    /// The prover that holds or held the job's lease, if any.
+    public var prover: ProverID?
+    /// How many times the job was leased.
+    public var attempts: Int
+    /// The auction's price for the job, in credits.
+    public var price: Double
+    /// The verified proof, once there is one.
+    public var proof: JobProof?
+
+    public init(
+        id: JobID, index: Int, state: JobState, prover: ProverID? = nil, attempts: Int = 0, price: Double = 0,
+        proof: JobProof? = nil
+    ) {
+        self.id = id
+        self.index = index
+        self.state = state
+        self.prover = prover
+        self.attempts = attempts
+        self.price = price
+        self.proof = proof
+    }
+}
+
+/// A Groth16 proof and its public signals as snarkjs writes them (`proof.json`, `public.json`).
+public struct JobProof: Sendable, Hashable {
+    public var proofJSON: String
+    public var publicJSON: String
+
+    public init(proofJSON: String, publicJSON: String) {
+        self.proofJSON = proofJSON
+        self.publicJSON = publicJSON
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+import ProverNetCore
+
+extension ProverNetClient {
+    /// Fetches a request's verified proofs into `directory` as snarkjs files: `proof_N.json` and
+    /// `public_N.json` for the job at index N, `verification_key.json`, and `request.json`. Jobs without a
+    /// verified proof yet are listed in the result's `missing`.
+    public func fetch(_ id: RequestID, to directory: URL) async throws(ProverNetClientError) -> FetchResult {
+        try FetchedProofs.write(try await request(id), to: directory)
+    }
+
+    /// Checks every proof fetched into `directory` with its verification key, and reports which fail
+    /// (see `FetchedProofs.verify(at:)`). Needs no gateway.
+    public static func verifyFetched(at directory: URL) throws(ProverNetClientError) -> FetchVerification {
+        try FetchedProofs.verify(at: directory)
+    }
+}

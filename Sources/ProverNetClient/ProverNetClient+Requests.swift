@@ -1,0 +1,94 @@
+import Foundation
+import GRPCCore
+import ProverNetAPI
+import ProverNetCore
+
+extension ProverNetClient {
+    /// Submits a request: one job per input, each input a circom input JSON object (for synthetic
+    /// circuits `{"x": "3", "y": "11"}`).
+    ///
+    /// - Parameters:
+    ///   - circuit: a registered circuit's id (`notFound` from the gateway otherwise).
+    ///   - inputs: the inputs' JSON texts (`invalidArgument` from the gateway, naming the index, for a bad one).
+    ///   - deadlineSeconds: seconds from now in which the request must be done; 0 for the gateway's default.
+    ///   - maxPricePerJob: the most the client pays for one job, in credits; 0 for the gateway's default.
+    ///   - redundancy: how many provers prove each job at once.
+    ///   - aggregate: whether the proofs are to be aggregated (SnarkPack).
+    public func submit(
+        circuit: CircuitID, inputs: [String], deadlineSeconds: Int = 0, maxPricePerJob: Double = 0,
+        redundancy: Int = 1, aggregate: Bool = false
+    ) async throws(ProverNetClientError) -> SubmittedRequest {
+        guard !inputs.isEmpty else { throw .noInputs }
+        guard (0...Int(UInt32.max)).contains(deadlineSeconds) else {
+            throw .invalidArgument(name: "deadline seconds", value: "\(deadlineSeconds)", reason: "must be 0 (the gateway's default) or more")
+        }
+        guard maxPricePerJob.isFinite, maxPricePerJob >= 0 else {
+            throw .invalidArgument(name: "max price per job", value: "\(maxPricePerJob)", reason: "must be a price of 0 (the gateway's default) or more")
+        }
+        guard (1...Int(UInt32.max)).contains(redundancy) else {
+            throw .invalidArgument(name: "redundancy", value: "\(redundancy)", reason: "must be 1 or more")
+        }
+        var message = Provernet_V1_SubmitRequestRequest()
+        message.circuitID = circuit
+        message.inputsJson = inputs
+        message.deadlineSeconds = UInt32(deadlineSeconds)
+        message.maxPricePerJob = maxPricePerJob
+        message.redundancy = UInt32(redundancy)
+        message.aggregate = aggregate
+        let request = message
+        let response = try await call("SubmitRequest") {
+            try await service.submitRequest(request, options: unaryOptions)
+        }
+        return SubmittedRequest(id: response.requestID, jobs: Int(response.jobs))
+    }
+
+    /// The request as the gateway holds it now, with the proofs verified so far.
+    public func request(_ id: RequestID) async throws(ProverNetClientError) -> RequestStatus {
+        var message = Provernet_V1_GetRequestRequest()
+        message.requestID = id
+        let request = message
+        let response = try await call("GetRequest") {
+            try await service.getRequest(request, options: unaryOptions)
+        }
+        return try RequestStatus(response)
+    }
+
+    /// Cancels a request that has not ended; returns its state afterwards.
+    @discardableResult
+    public func cancel(_ id: RequestID) async throws(ProverNetClientError) -> RequestState {
+        var message = Provernet_V1_CancelRequestRequest()
+        message.requestID = id
+        let request = message
+        let response = try await call("CancelRequest") {
+            try await service.cancelRequest(request, options: unaryOptions)
+        }
+        return try RequestState(response.state, call: "CancelRequest")
+    }
+
+    /// The request's events: first its state, then every change; the stream finishes when the request
+    /// ends (done, failed, expired or cancelled), and throws a `ProverNetClientError` if the call fails.
+    /// Stopping the iteration (or cancelling its task) ends the call.
+    public func watch(request id: RequestID) -> AsyncThrowingStream<RequestEvent, any Error> {
+        var message = Provernet_V1_WatchRequestRequest()
+        message.requestID = id
+        let request = message
+        let service = self.service
+        let options = streamingOptions
+        let (stream, continuation) = AsyncThrowingStream<RequestEvent, any Error>.makeStream()
+        // The task is owned by the stream: it ends with the call, and the stream's end cancels it.
+        let task = Task {
+            do {
+                try await service.watchRequest(request, options: options) { response in
+                    for try await event in response.messages {
+                        continuation.yield(try RequestEvent(event))
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: ProverNetClientError(error, call: "WatchRequest"))
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+}
