@@ -1,0 +1,72 @@
+import Foundation
+import ProverNetAPI
+import ProverNetCore
+
+/// The messages a node sends, built from its own values.
+enum ProverMessages {
+    static func hello(
+        identity: ProverIdentity, name: String, capabilities: Capabilities, ask: [String: Double], heldJobs: [JobID]
+    ) -> Provernet_V1_ProverMessage {
+        var hello = Provernet_V1_Hello()
+        hello.publicKey = Data(identity.publicKey)
+        hello.version = ProverNetVersion.software
+        hello.capabilities = capabilities.message
+        hello.ask = ask
+        hello.heldJobs = heldJobs
+        hello.name = name
+        return message(.hello(hello))
+    }
+
+    static func challengeResponse(signature: [UInt8]) -> Provernet_V1_ProverMessage {
+        var response = Provernet_V1_ChallengeResponse()
+        response.signature = Data(signature)
+        return message(.challengeResponse(response))
+    }
+
+    static func progress(job: JobID, epoch: UInt64, stage: String, fraction: Double) -> Provernet_V1_Progress {
+        var progress = Provernet_V1_Progress()
+        progress.jobID = job
+        progress.epoch = epoch
+        progress.stage = stage
+        progress.fraction = fraction
+        return progress
+    }
+
+    static func result(job: JobID, epoch: UInt64, proofJSON: String, publicJSON: String, seconds: Double)
+        -> Provernet_V1_ProverMessage
+    {
+        var bundle = Provernet_V1_ProofBundle()
+        bundle.proofJson = proofJSON
+        bundle.publicJson = publicJSON
+        var result = Provernet_V1_Result()
+        result.jobID = job
+        result.epoch = epoch
+        result.proof = bundle
+        result.proveSeconds = seconds
+        return message(.result(result))
+    }
+
+    static func failure(job: JobID, epoch: UInt64, reason: String) -> Provernet_V1_ProverMessage {
+        var failure = Provernet_V1_Failure()
+        failure.jobID = job
+        failure.epoch = epoch
+        failure.reason = reason
+        return message(.failure(failure))
+    }
+
+    static func heartbeat(metrics: SystemMetrics, jobs: [JobTable.Job], freeSlots: Int) -> Provernet_V1_ProverMessage {
+        var heartbeat = Provernet_V1_Heartbeat()
+        heartbeat.cpuLoad = metrics.cpuLoad
+        heartbeat.memoryUsedBytes = metrics.memoryUsedBytes
+        heartbeat.memoryTotalBytes = metrics.memoryTotalBytes
+        heartbeat.jobs = jobs.map { progress(job: $0.id, epoch: $0.epoch, stage: $0.stage, fraction: $0.fraction) }
+        heartbeat.freeSlots = UInt32(clamping: freeSlots)
+        return message(.heartbeat(heartbeat))
+    }
+
+    static func message(_ body: Provernet_V1_ProverMessage.OneOf_Message) -> Provernet_V1_ProverMessage {
+        var message = Provernet_V1_ProverMessage()
+        message.message = body
+        return message
+    }
+}

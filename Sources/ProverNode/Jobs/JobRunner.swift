@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import ProverNetAPI
+import ProverNetCore
+
+/// Proves one assigned job: downloads its artifacts, runs the worker process, and reports the result or
+/// the failure under the job's current epoch. It never throws: whatever goes wrong becomes a failure.
+struct JobRunner: Sendable {
+    let configuration: ProverNodeConfiguration
+    let jobs: JobTable
+    let cache: ArtifactCache
+    let source: any ArtifactSource
+    let outbox: Outbox
+    let logger: Logger
+
+    func run(_ assignment: JobAssignment, handle: WorkerHandle) async {
+        var logger = logger
+        logger[metadataKey: "job"] = "\(assignment.job)"
+        logger[metadataKey: "epoch"] = "\(assignment.epoch)"
+        logger.info(
+            "job assigned",
+            metadata: [
+                "class": "\(assignment.jobClass)", "constraints": "\(assignment.constraints)", "price": "\(assignment.price)",
+            ])
+        let directory = configuration.jobsDirectory.appendingPathComponent(Self.directoryName(assignment))
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let outcome: WorkerOutcome
+        do {
+            outcome = try await prove(assignment, in: directory, handle: handle, logger: logger)
+        } catch {
+            outcome = .failed(reason: "\(error)")
+        }
+
+        switch jobs.finish(job: assignment.job) {
+        case .unknown:
+            logger.warning("finished a job that is no longer held")
+        case .cancelled:
+            logger.info("job cancelled by the gateway")
+        case .shuttingDown(let epoch):
+            logger.info("job stopped: the prover is shutting down")
+            outbox.send(ProverMessages.failure(job: assignment.job, epoch: epoch, reason: "prover shutting down"), keep: true)
+        case .report(let epoch):
+            switch outcome {
+            case .proved(let proofJSON, let publicJSON, let seconds):
+                logger.info("job proven", metadata: ["seconds": "\(seconds)"])
+                let sent = configuration.misbehavior?.proof(proofJSON) ?? proofJSON
+                outbox.send(
+                    ProverMessages.result(
+                        job: assignment.job, epoch: epoch, proofJSON: sent, publicJSON: publicJSON, seconds: seconds),
+                    keep: true)
+            case .failed(let reason):
+                logger.warning("job failed", metadata: ["reason": "\(reason)"])
+                outbox.send(ProverMessages.failure(job: assignment.job, epoch: epoch, reason: reason), keep: true)
+            }
+        }
+    }
+
+    private func prove(_ assignment: JobAssignment, in directory: URL, handle: WorkerHandle, logger: Logger)
+        async throws -> WorkerOutcome
+    {
+        report(assignment.job, stage: "downloading", fraction: 0)
+        let zkey = try await cache.file(for: assignment.zkey, from: source)
+        var wasm: URL?
+        if let artifact = assignment.wasm { wasm = try await cache.file(for: artifact, from: source) }
+        let witness: ProofWorker.WitnessSource =
+            switch (assignment.kind, wasm) {
+            case (.circom, let wasm?): .wasm(wasm)
+            case (.circom, nil):
+                throw ProverNodeError.invalidAssignment(job: assignment.job, reason: "a circom circuit needs its wasm")
+            case (.synthetic, _): .synthetic(constraints: Int(assignment.constraints))
+            }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let input = directory.appendingPathComponent("input.json")
+        let inputJSON = configuration.misbehavior?.input(assignment.inputJSON, kind: assignment.kind) ?? assignment.inputJSON
+        try Data(inputJSON.utf8).write(to: input)
+        let invocation = WorkerInvocation(
+            executable: configuration.workerExecutable, zkey: zkey, witness: witness, input: input,
+            outputDirectory: directory, threads: configuration.threadsPerJob, niceness: configuration.workerNiceness)
+        logger.debug("starting worker", metadata: ["arguments": "\(invocation.arguments)"])
+        let job = assignment.job
+        return await WorkerProcess.run(invocation, handle: handle) { progress in
+            report(job, stage: progress.stage, fraction: progress.fraction)
+        }
+    }
+
+    private func report(_ job: JobID, stage: String, fraction: Double) {
+        guard let epoch = jobs.progress(job: job, stage: stage, fraction: fraction) else { return }
+        let progress = ProverMessages.progress(job: job, epoch: epoch, stage: stage, fraction: fraction)
+        outbox.send(ProverMessages.message(.progress(progress)), keep: false)
+    }
+
+    /// A directory name for a job (`req-…/3` becomes `req-…_3-e2`).
+    static func directoryName(_ assignment: JobAssignment) -> String {
+        let safe = assignment.job.unicodeScalars.map {
+            CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_"
+        }
+        return String(safe) + "-e\(assignment.epoch)"
+    }
+}

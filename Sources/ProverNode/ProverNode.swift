@@ -1,0 +1,125 @@
+import Foundation
+import GRPCCore
+import Logging
+import ProverNetAPI
+import ProverNetCore
+import ServiceLifecycle
+
+/// A prover node: one stream to the gateway, kept up with reconnection and backoff, over which it takes
+/// assignments and sends back proofs, each proven in a worker process. A `Service`: on graceful shutdown
+/// it stops taking work, lets running jobs finish for `drainSeconds`, hands back the rest as failures
+/// ("prover shutting down"), closes its stream and returns.
+public struct ProverNode: Service {
+    public let configuration: ProverNodeConfiguration
+    public let identity: ProverIdentity
+    public let capabilities: Capabilities
+    let logger: Logger
+    let jobs: JobTable
+    let outbox = Outbox()
+    let lifecycle = NodeLifecycle()
+
+    public init(
+        configuration: ProverNodeConfiguration, identity: ProverIdentity, capabilities: Capabilities, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.identity = identity
+        self.capabilities = capabilities
+        var logger = logger
+        logger[metadataKey: "prover"] = "\(identity.proverID.prefix(16))"
+        self.logger = logger
+        self.jobs = JobTable(slots: configuration.slots)
+    }
+
+    /// Runs until shut down gracefully (then returns) or refused by the gateway (then throws
+    /// `ProverNodeError.refused`).
+    public func run() async throws {
+        let transport = try configuration.gateway.makeTransport()
+        try await withGRPCClient(transport: transport) { client in
+            let runner = JobRunner(
+                configuration: configuration, jobs: jobs,
+                cache: ArtifactCache(directory: configuration.artifactsDirectory, logger: logger),
+                source: GRPCArtifactSource(client: client), outbox: outbox, logger: logger)
+            let (assignments, sink) = AsyncStream<(JobAssignment, WorkerHandle)>.makeStream()
+            defer { sink.finish() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await withDiscardingTaskGroup { running in
+                        for await (assignment, handle) in assignments {
+                            running.addTask { await runner.run(assignment, handle: handle) }
+                        }
+                    }
+                }
+                group.addTask { try await keepConnected(client: client, assignments: sink) }
+                group.addTask {
+                    do {
+                        try await gracefulShutdown()
+                    } catch {
+                        return
+                    }
+                    await drain()
+                }
+                // Whichever ends first (the connection loop after a drain or a refusal, or the drain's
+                // own time limit) ends the node; cancelling the rest kills any worker still running.
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        }
+        logger.info("prover stopped")
+    }
+
+    /// Connects, and reconnects after each dropped stream with exponential backoff (reset by a welcome),
+    /// until the node stops. A refusal (unknown key, bad signature, wrong version) ends it with an error.
+    private func keepConnected<Transport: ClientTransport>(
+        client: GRPCClient<Transport>, assignments: AsyncStream<(JobAssignment, WorkerHandle)>.Continuation
+    ) async throws {
+        let session = GatewaySession(
+            identity: identity, configuration: configuration, capabilities: capabilities, jobs: jobs, outbox: outbox,
+            assignments: assignments, logger: logger)
+        var backoff = configuration.initialBackoff
+        while lifecycle.current != .stopping, !Task.isCancelled {
+            do {
+                if try await session.run(client: client) { backoff = configuration.initialBackoff }
+                if lifecycle.current == .stopping { return }
+                logger.warning("the gateway closed the stream; reconnecting", metadata: ["after": "\(backoff)"])
+            } catch let error as RPCError where Self.refusals.contains(error.code) {
+                let refusal = ProverNodeError.refused(code: error.code, reason: error.message)
+                logger.error("\(refusal)")
+                throw refusal
+            } catch {
+                if lifecycle.current == .stopping || Task.isCancelled { return }
+                logger.warning("connection to the gateway lost; reconnecting", metadata: ["error": "\(error)", "after": "\(backoff)"])
+            }
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, configuration.maximumBackoff)
+        }
+    }
+
+    /// The codes with which a gateway refuses a prover for good.
+    static let refusals: Set<RPCError.Code> = [.permissionDenied, .unauthenticated, .failedPrecondition]
+
+    /// Stops taking work, waits for running jobs up to the drain time, stops the rest (their runners report
+    /// them as failures), then closes the stream after what it holds and gives the gateway a moment to end it.
+    private func drain() async {
+        lifecycle.advance(to: .draining)
+        jobs.stopAcceptingWork()
+        let running = jobs.jobs.count
+        logger.info(
+            "shutting down: taking no more work",
+            metadata: ["running_jobs": "\(running)", "drain_seconds": "\(configuration.drainSeconds)"])
+        let deadline = ContinuousClock.now + .milliseconds(Int(configuration.drainSeconds * 1000))
+        while !jobs.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        if !jobs.isEmpty {
+            logger.warning("drain time is up: stopping running jobs", metadata: ["running_jobs": "\(jobs.jobs.count)"])
+            jobs.stopAll()
+            let stopDeadline = ContinuousClock.now + .seconds(5)
+            while !jobs.isEmpty, ContinuousClock.now < stopDeadline {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        lifecycle.advance(to: .stopping)
+        outbox.close()
+        try? await Task.sleep(for: .seconds(3))
+    }
+}
