@@ -1,0 +1,111 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+import ProverNetAPI
+import ProverNetCore
+import ProverNode
+import ServiceLifecycle
+import UnixSignals
+
+/// `provernet prover [run] --gateway HOST:PORT --ca CA.pem --key prover.key --data-dir DIR …`: calibrates,
+/// connects, and proves what the gateway assigns until SIGINT/SIGTERM.
+struct ProverRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a prover node (the default subcommand).",
+        discussion: """
+            Settings come from flags, then environment variables PROVERNET_PROVER_<KEY> (PROVERNET_PROVER_GATEWAY, \
+            PROVERNET_PROVER_DATA_DIR, PROVERNET_PROVER_SLOTS, PROVERNET_PROVER_ASK_CLASS="groth16-bn254/2^16=2.5,…"), \
+            then the "prover" section of the --config JSON file ({"prover": {"gateway": "127.0.0.1:7443", "slots": 2}}). \
+            On start it prints {"public_key": …, "prover_id": …}; allowlist the public key on the gateway with \
+            `provernet admin allow-prover --public-key HEX`. Exit status: 0 after a graceful shutdown, 1 when the \
+            gateway refuses the prover (unknown key, bad signature, incompatible version), 2 for bad settings.
+            """)
+
+    @Option(help: "The gateway's address, HOST:PORT.") var gateway: String?
+    @Option(help: "The CA certificate (PEM) that signed the gateway's TLS certificate (default: system roots).")
+    var ca: String?
+    @Option(help: "The prover's Ed25519 identity key file (created if absent).") var key: String?
+    @Option(help: "Where the node keeps its artifact cache and job files.") var dataDir: String?
+    @Option(help: "A name for the gateway's logs and listings (default: the host name).") var name: String?
+    @Option(help: "Jobs at once (default 1).") var slots: Int?
+    @Option(help: "Threads per job (default: cores / slots).") var threads: Int?
+    @Option(help: "Price asked per job for any class (default 1.0).") var ask: Double?
+    @Option(help: "Price asked per job for one class, CLASS=PRICE (groth16-bn254/2^16=2.5); repeatable.")
+    var askClass: [String] = []
+    @Option(help: "Seconds that running jobs may finish after SIGINT/SIGTERM before they are handed back (default 30).")
+    var drainSeconds: Double?
+    @Option(help: "A JSON configuration file with a \"prover\" section.") var config: String?
+    @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
+    @Option(help: .hidden) var calibrationLog2Size: Int?
+    /// FOR TESTING THE GATEWAY ONLY: `wrong-proof` sends proofs that do not verify; `other-input` proves
+    /// another input than the one assigned. Hidden from the help.
+    @Option(help: .hidden) var misbehave: String?
+
+    func run() async throws {
+        let settings = try await badInputExitsAsync { try await readSettings() }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
+        var logger = Logger(label: "provernet.prover")
+        logger.logLevel = settings.logLevel
+        let configuration = settings.node
+
+        let identity = try badInputExits { try ProverIdentity.loadOrCreate(at: settings.keyPath) }
+        writeLine(identityJSON(identity))
+        if let misbehavior = configuration.misbehavior {
+            logger.warning("TESTING ONLY: this prover misbehaves on purpose", metadata: ["misbehave": "\(misbehavior.rawValue)"])
+        }
+
+        let capabilities = try badInputExits {
+            try Calibration.run(
+                log2Size: configuration.calibrationLog2Size, threads: configuration.threadsPerJob,
+                slots: configuration.slots, bytesPerConstraint: configuration.bytesPerConstraint)
+        }
+        logger.info(
+            "calibrated",
+            metadata: [
+                "prover_id": "\(identity.proverID)", "seconds": "\(capabilities.measuredSeconds)",
+                "domain_size": "\(capabilities.measuredDomainSize)", "max_constraints": "\(capabilities.maxConstraints)",
+                "slots": "\(configuration.slots)", "threads_per_job": "\(configuration.threadsPerJob)",
+            ])
+
+        let node = ProverNode(configuration: configuration, identity: identity, capabilities: capabilities, logger: logger)
+        let group = ServiceGroup(services: [node], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        do {
+            try await group.run()
+        } catch let error as ProverNodeError {
+            throw failure("\(error)", code: 1)
+        } catch {
+            throw failure("\(error)", code: 1)
+        }
+    }
+
+    /// The settings, from flags over environment over the configuration file, checked.
+    private func readSettings() async throws -> ProverSettings {
+        var flags: [String: String?] = [
+            "prover.gateway": gateway, "prover.ca": ca, "prover.key": key, "prover.dataDir": dataDir,
+            "prover.name": name, "prover.slots": slots.map(String.init), "prover.threads": threads.map(String.init),
+            "prover.ask": ask.map { String($0) }, "prover.drainSeconds": drainSeconds.map { String($0) },
+            "prover.logLevel": logLevel, "prover.misbehave": misbehave,
+            "prover.calibrationLog2Size": calibrationLog2Size.map(String.init),
+        ]
+        if !askClass.isEmpty { flags["prover.askClass"] = askClass.joined(separator: ",") }
+        let reader = try await ConfigurationSources.reader(file: config, flags: flags)
+        return try ProverSettings(reader: reader)
+    }
+}
+
+/// Runs `body`, turning any error into a one-line message and exit status 2.
+private func badInputExitsAsync<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        throw failure("\(error)")
+    }
+}

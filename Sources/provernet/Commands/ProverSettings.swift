@@ -1,0 +1,76 @@
+import Configuration
+import Foundation
+import Logging
+import ProverNetAPI
+import ProverNetCore
+import ProverNode
+
+/// The prover's settings as read from the configuration sources (section `prover`), checked once.
+struct ProverSettings {
+    var node: ProverNodeConfiguration
+    var keyPath: String
+    var logLevel: Logger.Level
+
+    init(reader: ConfigReader) throws {
+        let settings = reader.scoped(to: "prover")
+        func text(_ key: String) -> String? {
+            // Flags and environment variables are text; a JSON file may hold numbers.
+            if let value = settings.string(forKey: ConfigKey(key)) { return value }
+            if let value = settings.int(forKey: ConfigKey(key)) { return String(value) }
+            if let value = settings.double(forKey: ConfigKey(key)) { return String(value) }
+            return nil
+        }
+        func required(_ key: String, flag: String) throws -> String {
+            guard let value = text(key), !value.isEmpty else {
+                throw ProverNodeError.configuration("--\(flag) (or prover.\(key) in the configuration) is required")
+            }
+            return value
+        }
+        func number<T: LosslessStringConvertible>(_ key: String, _ type: T.Type) throws -> T? {
+            guard let value = text(key) else { return nil }
+            guard let number = T(value) else { throw ProverNodeError.configuration("prover.\(key): '\(value)' is not a number") }
+            return number
+        }
+
+        let endpoint = try GatewayEndpoint(parsing: try required("gateway", flag: "gateway"), caCertificatePath: text("ca"))
+        keyPath = try required("key", flag: "key")
+        let dataDirectory = URL(fileURLWithPath: try required("dataDir", flag: "data-dir"), isDirectory: true)
+
+        let levelText = text("logLevel") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ProverNodeError.configuration("log level '\(levelText)' is not one of \(Logger.Level.allCases.map(\.rawValue))")
+        }
+        logLevel = level
+
+        var askByClass: [JobClass: Double] = [:]
+        // Text "C=P,C=P" from a flag, the environment or the file; or a JSON array of "C=P" in the file.
+        let askEntries = text("askClass")?.split(separator: ",").map(String.init)
+            ?? settings.stringArray(forKey: "askClass") ?? []
+        for entry in askEntries {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let jobClass = JobClass(parts[0]), let price = Double(parts[1]) else {
+                throw ProverNodeError.configuration("ask-class '\(entry)' is not CLASS=PRICE (groth16-bn254/2^16=2.5)")
+            }
+            askByClass[jobClass] = price
+        }
+
+        var misbehavior: Misbehavior?
+        if let value = text("misbehave") {
+            guard let parsed = Misbehavior(rawValue: value) else {
+                throw ProverNodeError.configuration(
+                    "misbehave '\(value)' is not one of \(Misbehavior.allCases.map(\.rawValue))")
+            }
+            misbehavior = parsed
+        }
+
+        let defaults = ProverNodeConfiguration(gateway: endpoint, dataDirectory: dataDirectory)
+        let slots = try number("slots", Int.self) ?? defaults.slots
+        node = ProverNodeConfiguration(
+            gateway: endpoint, dataDirectory: dataDirectory, name: text("name") ?? defaults.name, slots: slots,
+            threadsPerJob: try number("threads", Int.self), ask: try number("ask", Double.self) ?? defaults.ask,
+            askByClass: askByClass, drainSeconds: try number("drainSeconds", Double.self) ?? defaults.drainSeconds,
+            calibrationLog2Size: try number("calibrationLog2Size", Int.self) ?? defaults.calibrationLog2Size,
+            misbehavior: misbehavior)
+        try node.validate()
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import BN254
+import Foundation
+import ProverNode
+
+/// `provernet prover worker`: proves one job in a child process of the node (hidden; the node runs it).
+/// Prints progress as JSON lines on standard output, writes `proof.json` and `public.json` to `--out`,
+/// exits 0 on success and 1 with a one-line reason on standard error otherwise.
+struct ProverWorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Prove one job (run by the prover node in a child process).",
+        shouldDisplay: false)
+
+    @Option(help: "The proving key (.zkey).") var zkey: String
+    @Option(help: "The circom witness generator (.wasm).") var wasm: String?
+    @Option(help: "The built-in synthetic circuit of this many constraints, instead of a wasm.")
+    var syntheticConstraints: Int?
+    @Option(help: "The input JSON file.") var input: String
+    @Option(help: "Where to write proof.json and public.json.") var out: String
+    @Option(help: "Threads.") var threads: Int = MSM.defaultThreads
+    @Option(help: "Lower this process's priority to this niceness first (0…19).") var nice: Int = 10
+
+    func validate() throws {
+        guard (wasm == nil) != (syntheticConstraints == nil) else {
+            throw ValidationError("give exactly one of --wasm and --synthetic-constraints")
+        }
+    }
+
+    func run() async throws {
+        ProofWorker.lowerPriority(to: nice)
+        let source: ProofWorker.WitnessSource =
+            if let wasm { .wasm(URL(commandLinePath: wasm)) } else { .synthetic(constraints: syntheticConstraints ?? 1) }
+        do {
+            let inputJSON = try String(contentsOf: URL(commandLinePath: input), encoding: .utf8)
+            try ProofWorker.run(
+                zkey: URL(commandLinePath: zkey), witness: source, inputJSON: inputJSON,
+                outputDirectory: URL(commandLinePath: out), threads: threads
+            ) { progress in
+                writeLine(progress.line)
+            }
+        } catch {
+            throw failure("\(error)", code: 1)
+        }
+    }
+}
