@@ -1,0 +1,54 @@
+import Foundation
+import ProverNetCore
+import Testing
+
+/// The prover's identity key file, through the library and through `provernet prover key`.
+@Suite struct IdentityKeyTests {
+    @Test func createsAKeyOnceThenLoadsTheSameOne() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.remove() }
+        let path = dir.file("keys/prover.key").path
+        let created = try ProverIdentity.loadOrCreate(at: path)
+        let loaded = try ProverIdentity.loadOrCreate(at: path)
+        #expect(created.publicKey == loaded.publicKey)
+        #expect(created.publicKey.count == 32)
+        let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        #expect(permissions?.intValue == 0o600)
+        // The signature it makes is the one the gateway checks.
+        let nonce = ProverAuthentication.newNonce()
+        #expect(ProverAuthentication.verify(signature: try loaded.sign(nonce: nonce), nonce: nonce, publicKey: created.publicKey))
+    }
+
+    @Test func theKeyCommandPrintsThePublicKeyAndRefusesAMalformedFile() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.remove() }
+        let path = dir.file("prover.key").path
+        let first = try run(["prover", "key", "--key", path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let printed = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: String]
+        let identity = try ProverIdentity.loadOrCreate(at: path)
+        #expect(printed == ["public_key": identity.publicKey.hex, "prover_id": identity.proverID])
+        #expect(try run(["prover", "key", "--key", path]).stdout == first.stdout)
+
+        try Data("not a key\n".utf8).write(to: dir.file("bad.key"))
+        let bad = try run(["prover", "key", "--key", dir.file("bad.key").path])
+        #expect(bad.status == 2)
+        #expect(bad.stdout.isEmpty)
+        #expect(bad.stderr.contains("64-hex-digit Ed25519 private key"))
+        #expect(throws: (any Error).self) { try ProverIdentity.loadOrCreate(at: dir.file("bad.key").path) }
+    }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = Binary.provernet
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+}
