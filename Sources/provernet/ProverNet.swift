@@ -9,6 +9,10 @@ struct ProverNet: AsyncParsableCommand {
         subcommands: [
             BenchCommand.self, MarketCommand.self, Groth16Command.self, WtnsCommand.self, ZKeyCommand.self,
             CircuitCommand.self,
+            SubmitCommand.self, StatusCommand.self, WaitCommand.self, FetchCommand.self, VerifyCommand.self,
+            CancelCommand.self,
+            ProverCommand.self,
+            GatewayCommand.self, AdminCommand.self, DevnetCommand.self,
         ]
     )
 }

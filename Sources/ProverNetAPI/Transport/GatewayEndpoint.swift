@@ -34,8 +34,12 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// A TLS client transport to the gateway.
     public func makeTransport() throws -> HTTP2ClientTransport.Posix {
+        // An IP literal must not go into TLS's server name indication: connect to it as an address, and
+        // the certificate is checked against the address (the development certificate names 127.0.0.1).
+        let isIPv4 = host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
         let target: any ResolvableTarget =
-            host.contains(":") ? .ipv6(address: host, port: port) : .dns(host: host, port: port)
+            host.contains(":") ? .ipv6(address: host, port: port)
+            : isIPv4 ? .ipv4(address: host, port: port) : .dns(host: host, port: port)
         return try HTTP2ClientTransport.Posix(
             target: target,
             transportSecurity: .tls { tls in

@@ -1,0 +1,276 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Logging
+import ProverNetAPI
+import ProverNetClient
+import ProverNetCore
+import ServiceLifecycle
+import Store
+import Synchronization
+import UnixSignals
+
+/// `provernet devnet`: a whole network on one machine. A gateway on an embedded SQLite database (in this
+/// process), prover processes, development TLS, a demo circuit and a demo request, and what happens to
+/// it, event by event.
+struct DevnetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devnet",
+        abstract: "Start a whole network on this machine (gateway, provers, TLS, a demo circuit and request) and show it working.",
+        discussion: """
+            Everything lives in a fresh directory (--dir to choose it): the gateway's database and artifacts, \
+            the development CA, each prover's key, cache and log, and the fetched proofs. The demo circuit is \
+            a synthetic circuit (--constraints) or your own circom circuit (--wasm, --zkey, --inputs). Without \
+            --exit-when-done the network keeps running after the demo until Ctrl-C, so you can submit more.
+            """)
+
+    @Option(help: "The directory for everything (default: a fresh one under the temporary directory).") var dir: String?
+    @Option(help: "How many prover processes (at least 2).") var provers: Int = 2
+    @Option(help: "Constraints of the synthetic demo circuit (default 4094: a 2^12 domain).") var constraints: String = "4094"
+    @Option(help: "Jobs in the demo request (synthetic circuit).") var jobs: Int = 6
+    @Option(help: "Your circuit's witness generator (.wasm), with --zkey and --inputs.") var wasm: String?
+    @Option(help: "Your circuit's proving key (.zkey).") var zkey: String?
+    @Option(help: "A JSON file with an array of input objects for your circuit.") var inputs: String?
+    @Option(help: "The gateway's port (default: a free one).") var port: Int = 0
+    @Option(help: "The most the demo client pays per job.") var maxPrice: Double = 100
+    @Flag(help: "Exit 0 once every proof of the demo request is verified (non-zero otherwise).") var exitWhenDone = false
+    @Option(help: "Give up after this many seconds (with --exit-when-done).") var timeout: Double = 600
+    @Option(help: "Log level of the in-process gateway (its log goes to DIR/gateway.log).") var logLevel: String = "info"
+
+    func run() async throws {
+        guard provers >= 1, provers <= 32 else { throw failure("--provers must be 1 to 32") }
+        guard jobs >= 1, jobs <= 10_000 else { throw failure("--jobs must be 1 to 10000") }
+        guard let n = BN254Bench.parseSize(constraints), n >= 1, n <= 1 << 20 else {
+            throw failure("--constraints \(constraints) is not a count from 1 to 2^20")
+        }
+        let ownCircuit = (wasm, zkey, inputs)
+        if wasm != nil || zkey != nil || inputs != nil {
+            guard wasm != nil, zkey != nil, inputs != nil else { throw failure("your own circuit needs --wasm, --zkey and --inputs") }
+        }
+        let root = try makeDirectory()
+        let out = DevnetOutput()
+        out.line("ProverNet devnet in \(root.path)")
+
+        // The gateway, in this process, logging to a file.
+        guard let level = Logger.Level(rawValue: logLevel) else { throw failure("unknown log level \(logLevel)") }
+        let gatewayLog = root.appendingPathComponent("gateway.log")
+        FileManager.default.createFile(atPath: gatewayLog.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: gatewayLog)
+        LoggingSystem.bootstrap { label in
+            var handler = FileLogHandler(label: label, handle: logHandle)
+            handler.logLevel = level
+            return handler
+        }
+        var configuration = GatewayConfiguration(dataDirectory: root.appendingPathComponent("gateway").path)
+        configuration.port = port
+        configuration.developmentTLS = true
+        configuration.heartbeatInterval = .seconds(1)
+        configuration.roundInterval = .milliseconds(200)
+        configuration.drainSeconds = 5
+        let (listening, listened) = AsyncStream<Int>.makeStream()
+        let server = try badInputExits {
+            try GatewayServer(configuration: configuration, logger: Logger(label: "provernet.gateway")) { _, port in
+                listened.yield(port)
+                listened.finish()
+            }
+        }
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "provernet.devnet")))
+        let gatewayTask = Task { try await services.run() }
+        var iterator = listening.makeAsyncIterator()
+        guard let boundPort = await iterator.next(), let ca = server.developmentCAPath else {
+            gatewayTask.cancel()
+            throw failure("the gateway did not start; see \(gatewayLog.path)")
+        }
+        let endpoint = GatewayEndpoint(host: "127.0.0.1", port: boundPort, caCertificatePath: ca)
+        out.line("gateway    listening on 127.0.0.1:\(boundPort) over TLS (CA \(ca)), database \(configuration.databasePath)")
+
+        // The provers: keys on the allowlist, then one process each.
+        var children: [Process] = []
+        var names: [ProverID: String] = [:]
+        for i in 1...provers {
+            let home = root.appendingPathComponent("prover-\(i)")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            let keyPath = home.appendingPathComponent("prover.key").path
+            let identity = try ProverIdentity.loadOrCreate(at: keyPath)
+            try server.store.allowProver(publicKey: identity.publicKey, name: "prover-\(i)")
+            names[identity.proverID] = "prover-\(i)"
+            let log = home.appendingPathComponent("prover.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try Self.ownExecutable())
+            process.arguments = [
+                "prover", "--gateway", "127.0.0.1:\(boundPort)", "--ca", ca, "--key", keyPath,
+                "--data-dir", home.path, "--name", "prover-\(i)", "--slots", "1",
+                "--threads", "\(max(1, ProcessInfo.processInfo.activeProcessorCount / min(provers, 2)))",
+                "--ask", String(format: "%.2f", 0.05 * Double(i)),
+            ]
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            children.append(process)
+            out.line("prover-\(i)   pid \(process.processIdentifier), id \(identity.proverID.prefix(12))…, log \(log.path)")
+        }
+        let stopAll: @Sendable () -> Void = { [children] in
+            for child in children where child.isRunning { child.terminate() }
+        }
+
+        var exitCode: Int32 = 0
+        do {
+            try await ProverNetClient.withClient(endpoint: endpoint) { client in
+                // The demo circuit and request.
+                let circuit: RegisteredCircuit
+                let inputList: [String]
+                if let wasm = ownCircuit.0, let zkey = ownCircuit.1, let inputsFile = ownCircuit.2 {
+                    circuit = try await client.registerCircuit(
+                        name: "devnet-circom", wasm: URL(fileURLWithPath: wasm), zkey: URL(fileURLWithPath: zkey))
+                    inputList = try Self.inputObjects(inputsFile)
+                } else {
+                    out.line("circuit    making an UNSAFE development key for a synthetic circuit of \(n) constraints…")
+                    circuit = try await client.registerSyntheticCircuit(constraints: UInt64(n), name: "devnet-synthetic")
+                    var generator = SystemRandomNumberGenerator()
+                    inputList = (0..<jobs).map { _ in
+                        "{\"x\": \"\(UInt64.random(in: 1...1_000_000, using: &generator))\", \"y\": \"\(UInt64.random(in: 1...1_000_000, using: &generator))\"}"
+                    }
+                }
+                out.line("circuit    \(circuit.id.prefix(16))… registered (\(circuit.constraints) constraints, \(circuit.publicSignals) public signals)")
+                let submitted = try await client.submit(
+                    circuit: circuit.id, inputs: inputList, deadlineSeconds: Int(timeout), maxPricePerJob: maxPrice)
+                out.line("request    \(submitted.id) submitted: \(submitted.jobs) jobs, max price \(maxPrice) per job")
+                let start = Date()
+                var lastProgress: [Int: Int] = [:]
+                var final: RequestEvent?
+                let watch = client.watch(request: submitted.id)
+                let deadline = Task {
+                    try await Task.sleep(for: .seconds(timeout))
+                    _ = try? await client.cancel(submitted.id)
+                }
+                defer { deadline.cancel() }
+                for try await event in watch {
+                    let t = String(format: "%6.2fs", Date().timeIntervalSince(start))
+                    let who = event.prover.flatMap { names[$0] } ?? ""
+                    let job = event.jobIndex.map { "job \($0)" } ?? ""
+                    switch event.kind {
+                    case .assigned:
+                        out.line("\(t)  round: \(job) → \(who) (\(event.message))")
+                    case .progress:
+                        let step = Int(event.progress * 4)
+                        if let index = event.jobIndex, lastProgress[index] != step {
+                            lastProgress[index] = step
+                            out.line("\(t)  \(job) on \(who): \(Int(event.progress * 100))% \(event.message)")
+                        }
+                    case .verified:
+                        out.line("\(t)  \(job) proof from \(who) VERIFIED (\(event.jobsVerified)/\(event.jobsTotal))")
+                    case .rejected, .requeued:
+                        out.line("\(t)  \(job) \(event.kind): \(event.message)")
+                    case .state:
+                        out.line("\(t)  request \(event.state.rawValue) \(event.jobsVerified)/\(event.jobsTotal) \(event.message)")
+                    case .other(let kind):
+                        out.line("\(t)  \(job) \(kind): \(event.message)")
+                    }
+                    final = event
+                }
+                let status = try await client.request(submitted.id)
+                let proofs = root.appendingPathComponent("proofs")
+                _ = try await client.fetch(submitted.id, to: proofs)
+                let verification = try ProverNetClient.verifyFetched(at: proofs)
+                let done = status.state == .done && verification.allValid && !verification.checks.isEmpty
+                out.line("")
+                out.line("request \(submitted.id): \(status.state.rawValue), \(status.jobsVerified)/\(status.jobs.count) proofs verified by the gateway; client paid \(String(format: "%.3f", status.paid)) credits")
+                out.line("proofs in \(proofs.path): \(verification.checks.count - verification.failures.count) of \(verification.checks.count) verify locally with verification_key.json")
+                if !done { out.line("NOT DONE: \(status.reason.isEmpty ? final?.message ?? "" : status.reason)") }
+                out.line("")
+                out.line("Where to look next:")
+                out.line("  export PROVERNET_GATEWAY=127.0.0.1:\(boundPort) PROVERNET_CA=\(ca)")
+                out.line("  provernet status \(submitted.id)        provernet verify \(proofs.path)")
+                out.line("  provernet admin provers                 provernet admin rounds")
+                out.line("  provernet submit --circuit \(circuit.id) --inputs FILE.json")
+                out.line("  logs: \(gatewayLog.path), \(root.path)/prover-*/prover.log; database: \(configuration.databasePath)")
+                if !done { exitCode = 1 }
+            }
+        } catch {
+            out.line("devnet failed: \(error)")
+            exitCode = 1
+        }
+        if !exitWhenDone && exitCode == 0 {
+            out.line("")
+            out.line("The network keeps running; Ctrl-C stops it.")
+            _ = try? await gatewayTask.value
+        } else {
+            await services.triggerGracefulShutdown()
+            _ = try? await gatewayTask.value
+        }
+        stopAll()
+        for child in children { child.waitUntilExit() }
+        out.line("devnet stopped")
+        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    func makeDirectory() throws -> URL {
+        let url: URL
+        if let dir {
+            url = URL(fileURLWithPath: dir, isDirectory: true)
+        } else {
+            url = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-devnet-\(UUID().uuidString.prefix(8))")
+        }
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw failure("cannot create \(url.path): \(error)")
+        }
+        return url
+    }
+
+    /// The input objects of a JSON array file, each re-serialized as one JSON text.
+    static func inputObjects(_ path: String) throws -> [String] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let array = try JSONSerialization.jsonObject(with: data) as? [Any], !array.isEmpty else {
+            throw failure("\(path) must hold a non-empty JSON array of input objects")
+        }
+        return try array.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+    }
+
+    /// The path of the running `provernet` binary, so that provers run the same build.
+    static func ownExecutable() throws -> String {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        return CommandLine.arguments[0]
+    }
+}
+
+/// The devnet's own lines on standard output, flushed at once.
+final class DevnetOutput: Sendable {
+    func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}
+
+/// A swift-log handler writing to a file.
+struct FileLogHandler: LogHandler {
+    let label: String
+    let handle: FileHandle
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    init(label: String, handle: FileHandle) {
+        self.label = label
+        self.handle = handle
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
+        let all = self.metadata.merging(metadata ?? [:]) { $1 }
+        let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        handle.write(Data("\(stamp) \(level) \(label): \(message) \(fields)\n".utf8))
+    }
+}
