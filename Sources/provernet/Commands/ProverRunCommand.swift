@@ -17,7 +17,8 @@ struct ProverRunCommand: AsyncParsableCommand {
         discussion: """
             Settings come from flags, then environment variables PROVERNET_PROVER_<KEY> (PROVERNET_PROVER_GATEWAY, \
             PROVERNET_PROVER_DATA_DIR, PROVERNET_PROVER_SLOTS, PROVERNET_PROVER_ASK_CLASS="groth16-bn254/2^16=2.5,…"), \
-            then the "prover" section of the --config JSON file ({"prover": {"gateway": "127.0.0.1:7443", "slots": 2}}). \
+            then the "prover" section of the --config JSON file ({"prover": {"gateway": "127.0.0.1:7443", "slots": 2}}); \
+            the clients' PROVERNET_GATEWAY and PROVERNET_CA serve when the prover's own are unset. \
             On start it prints {"public_key": …, "prover_id": …}; allowlist the public key on the gateway with \
             `provernet admin allow-prover --public-key HEX`. Exit status: 0 after a graceful shutdown, 1 when the \
             gateway refuses the prover (unknown key, bad signature, incompatible version), 2 for bad settings.

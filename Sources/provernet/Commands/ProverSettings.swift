@@ -32,7 +32,14 @@ struct ProverSettings {
             return number
         }
 
-        let endpoint = try GatewayEndpoint(parsing: try required("gateway", flag: "gateway"), caCertificatePath: text("ca"))
+        // The client commands' PROVERNET_GATEWAY and PROVERNET_CA serve the prover too when its own are unset.
+        let environment = ProcessInfo.processInfo.environment
+        let gatewayAddress = text("gateway") ?? environment["PROVERNET_GATEWAY"]
+        guard let gatewayAddress, !gatewayAddress.isEmpty else {
+            throw ProverNodeError.configuration("--gateway (or prover.gateway in the configuration) is required")
+        }
+        let endpoint = try GatewayEndpoint(
+            parsing: gatewayAddress, caCertificatePath: text("ca") ?? environment["PROVERNET_CA"])
         keyPath = try required("key", flag: "key")
         let dataDirectory = URL(fileURLWithPath: try required("dataDir", flag: "data-dir"), isDirectory: true)
 
