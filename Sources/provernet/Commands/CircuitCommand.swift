@@ -6,7 +6,7 @@ import Groth16
 
 struct CircuitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "circuit", abstract: "Circuits for tests and benchmarks.", subcommands: [Synth.self])
+        commandName: "circuit", abstract: "Circuits for tests and benchmarks.", subcommands: [Synth.self, Register.self])
 
     struct Synth: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import ProverNetClient
+import ProverNetCore
+
+/// `provernet status`: a request's state and its jobs.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a request's state and its jobs.",
+        discussion: "Exit status: 0 shown (whatever the state), 2 bad input or the gateway refused (with its reason).")
+    @OptionGroup var connection: ClientGatewayOptions
+    @Argument(help: "The request's id.") var request: String
+    @Flag(help: "Print one JSON object instead of a table.") var json = false
+
+    func run() async throws {
+        let status = try await connection.withClient { client in try await client.request(request) }
+        if json {
+            try ClientOutput.printJSON(StatusOutput(status))
+            return
+        }
+        var lines = [
+            "request  \(status.id)",
+            "circuit  \(status.circuit)",
+            "state    \(status.state.rawValue)\(status.reason.isEmpty ? "" : " (\(status.reason))")",
+            "jobs     \(status.jobsVerified)/\(status.jobs.count) verified",
+            "paid     \(status.paid)",
+            "",
+        ]
+        let rows = status.jobs.map { job in
+            [String(job.index), job.state.rawValue, job.prover.map { String($0.prefix(16)) } ?? "-", String(job.attempts),
+             String(job.price), job.proof == nil ? "" : "yes"]
+        }
+        lines += StatusCommand.table(header: ["JOB", "STATE", "PROVER", "ATTEMPTS", "PRICE", "PROOF"], rows: rows)
+        print(lines.joined(separator: "\n"))
+    }
+
+    /// Left-aligned columns, two spaces apart.
+    static func table(header: [String], rows: [[String]]) -> [String] {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// `status --json`: the request without its proofs (`provernet fetch` writes those).
+    struct StatusOutput: Encodable {
+        struct Job: Encodable {
+            var index: Int
+            var jobID: String
+            var state: String
+            var proverID: String?
+            var attempts: Int
+            var price: Double
+            var hasProof: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case index, jobID = "job_id", state, proverID = "prover_id", attempts, price, hasProof = "has_proof"
+            }
+        }
+
+        var requestID: String
+        var circuitID: String
+        var state: String
+        var reason: String
+        var jobsTotal: Int
+        var jobsVerified: Int
+        var paid: Double
+        var createdUnixMillis: Int64
+        var finishedUnixMillis: Int64?
+        var jobs: [Job]
+
+        enum CodingKeys: String, CodingKey {
+            case requestID = "request_id", circuitID = "circuit_id", state, reason, jobsTotal = "jobs_total"
+            case jobsVerified = "jobs_verified", paid, createdUnixMillis = "created_unix_millis"
+            case finishedUnixMillis = "finished_unix_millis", jobs
+        }
+
+        init(_ status: RequestStatus) {
+            func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+            requestID = status.id
+            circuitID = status.circuit
+            state = status.state.rawValue
+            reason = status.reason
+            jobsTotal = status.jobs.count
+            jobsVerified = status.jobsVerified
+            paid = status.paid
+            createdUnixMillis = millis(status.createdAt)
+            finishedUnixMillis = status.finishedAt.map(millis)
+            jobs = status.jobs.map {
+                Job(index: $0.index, jobID: $0.id, state: $0.state.rawValue, proverID: $0.prover, attempts: $0.attempts,
+                    price: $0.price, hasProof: $0.proof != nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import ProverNetClient
+
+/// `provernet submit`: submits a request of one job per input.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit a proof request: a registered circuit and its inputs, one job per input.",
+        discussion: """
+            Inputs are circom input JSON objects (for synthetic circuits {"x": "3", "y": "11"}): each --input file holds one,
+            each --inputs file an array of them. Jobs are numbered from 0: the --input files in the order given, then the
+            elements of the --inputs files.
+            Prints {"request_id": …, "jobs": …}. Exit status: 0 submitted, 2 bad input or the gateway refused (with its reason).
+            """)
+    @OptionGroup var connection: ClientGatewayOptions
+    @Option(help: "The circuit's id (from `provernet circuit register`).") var circuit: String
+    @Option(help: "A JSON file holding one input object (repeatable).") var input: [String] = []
+    @Option(help: "A JSON file holding an array of input objects (repeatable).") var inputs: [String] = []
+    @Option(help: "Seconds from now in which the request must be done (default: the gateway's).") var deadlineSeconds: Int = 0
+    @Option(help: "The most to pay for one job, in credits; a job costs at least the gateway's reserve price per unit of work (one 2^12 proof is one unit, 2^16 about 21).")
+    var maxPrice: Double = 100
+    @Option(help: "How many provers prove each job at once.") var redundancy: Int = 1
+    @Flag(help: "Aggregate the proofs (SnarkPack).") var aggregate = false
+
+    func run() async throws {
+        guard !input.isEmpty || !inputs.isEmpty else { throw failure("give at least one --input or --inputs file") }
+        let texts = try badInputExits {
+            try input.map { try RequestInputs.object(fileAt: URL(commandLinePath: $0)) }
+                + inputs.flatMap { try RequestInputs.array(fileAt: URL(commandLinePath: $0)) }
+        }
+        let request = try await connection.withClient { client in
+            try await client.submit(
+                circuit: circuit, inputs: texts, deadlineSeconds: deadlineSeconds, maxPricePerJob: maxPrice,
+                redundancy: redundancy, aggregate: aggregate)
+        }
+        try ClientOutput.printJSON(SubmitOutput(requestID: request.id, jobs: request.jobs))
+    }
+
+    struct SubmitOutput: Encodable {
+        var requestID: String
+        var jobs: Int
+
+        enum CodingKeys: String, CodingKey {
+            case requestID = "request_id", jobs
+        }
+    }
+}
