@@ -10,10 +10,11 @@ import Synchronization
 ///
 /// The scoped way runs the connection for as long as a closure runs:
 /// ```swift
-/// let endpoint = try ProverNetClient.endpoint(gateway: "127.0.0.1:7443", ca: "devnet/ca.pem")
+/// let endpoint = try ProverNetClient.endpoint(gateway: "localhost:7443", ca: "devnet/ca.pem")
 /// let proofs = try await ProverNetClient.withClient(endpoint: endpoint) { client in
 ///     let circuit = try await client.registerSyntheticCircuit(constraints: 4096)
-///     let request = try await client.submit(circuit: circuit.id, inputs: [#"{"x": "3", "y": "11"}"#])
+///     let request = try await client.submit(
+///         circuit: circuit.id, inputs: [#"{"x": "3", "y": "11"}"#], maxPricePerJob: 10)
 ///     for try await event in client.watch(request: request.id) { print(event.kind) }
 ///     return try await client.fetch(request.id, to: URL(fileURLWithPath: "proofs"))
 /// }
