@@ -46,10 +46,14 @@ public enum ProofWorker {
 
 extension ProofWorker {
     /// Lowers this process's CPU priority, so that the node's own work (its heartbeats) and the machine
-    /// stay responsive while it proves on every core.
+    /// stay responsive while it proves on every core. On Linux a niceness belongs to each thread (and a new
+    /// thread inherits its creator's), so every thread that exists now is lowered, not just the caller.
     public static func lowerPriority(to niceness: Int) {
         #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Int32(clamping: niceness))
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task"))?.compactMap { UInt32($0) }
+        for thread in threads ?? [0] {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, Int32(clamping: niceness))
+        }
         #else
         _ = setpriority(PRIO_PROCESS, 0, Int32(clamping: niceness))
         #endif

@@ -43,6 +43,15 @@ public struct WorkerInvocation: Sendable, Equatable {
         return arguments
     }
 
+    /// The program and arguments to start: under `nice -n NICENESS` where `/usr/bin/nice` exists, so that
+    /// every thread of the worker runs at the lower priority from its first instruction (`nice` execs the
+    /// worker, so the process id is the worker's own).
+    var command: (executable: URL, arguments: [String]) {
+        let nice = URL(fileURLWithPath: "/usr/bin/nice")
+        guard niceness > 0, FileManager.default.isExecutableFile(atPath: nice.path) else { return (executable, arguments) }
+        return (nice, ["-n", String(niceness), executable.path] + arguments)
+    }
+
     /// Where the worker's standard output (its progress lines) and standard error are kept.
     var progressFile: URL { outputDirectory.appendingPathComponent("progress.jsonl") }
     var errorFile: URL { outputDirectory.appendingPathComponent("stderr.log") }

@@ -23,6 +23,9 @@ public enum WorkerProcess {
         let fileManager = FileManager.default
         let process = Process()
         let exited = AsyncStream<Void>.makeStream()
+        guard fileManager.isExecutableFile(atPath: invocation.executable.path) else {
+            return .failed(reason: "cannot start the worker \(invocation.executable.path): not an executable file")
+        }
         do {
             try fileManager.createDirectory(at: invocation.outputDirectory, withIntermediateDirectories: true)
             for file in [invocation.progressFile, invocation.errorFile] {
@@ -30,8 +33,9 @@ public enum WorkerProcess {
                     return .failed(reason: "cannot create \(file.path)")
                 }
             }
-            process.executableURL = invocation.executable
-            process.arguments = invocation.arguments
+            let command = invocation.command
+            process.executableURL = command.executable
+            process.arguments = command.arguments
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = try FileHandle(forWritingTo: invocation.progressFile)
             process.standardError = try FileHandle(forWritingTo: invocation.errorFile)
