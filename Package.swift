@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "ProverNetClient",
             dependencies: [
-                "ProverNetCore", "ProverNetAPI",
+                "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -137,6 +137,11 @@ let package = Package(
         .testTarget(
             name: "ProverNetClientTests",
             dependencies: ["ProverNetClient", "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "BN254", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NetworkTests",
+            dependencies: ["ProverNetClient", "ProverNetAPI", "ProverNetCore", "provernet", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),

@@ -27,8 +27,10 @@ public struct GatewayConfiguration: Sendable {
     public var defaultDeadlineSeconds: Int = 3600
     /// The network's reserve price per unit of work (one 2^12 Groth16 proof): the ask that the market
     /// always has. It sets the price when provers are scarce (a truthful double auction cannot trade with
-    /// a single seller otherwise), and no client whose maximum price is below it is served at a scarce time.
-    public var reservePricePerUnit: Double = 1.0
+    /// a single seller otherwise), and no client whose maximum price is below it is served at a scarce time;
+    /// a prover whose cost is above it trades only against other provers. Provers ask 1.0 per unit by
+    /// default, below this.
+    public var reservePricePerUnit: Double = 2.0
     /// How long a graceful shutdown waits for running jobs to finish before handing them back.
     public var drainSeconds: Double = 30
     public var limits: NetworkLimits = .default

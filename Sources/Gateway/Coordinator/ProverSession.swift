@@ -28,7 +28,13 @@ struct ProverSession: Sendable {
         proofSystems.contains(jobClass.proofSystem) && domainSize <= maxConstraints
     }
 
-    func askPrice(_ jobClass: JobClass) -> Double? { ask[jobClass.description] ?? ask["*"] }
+    /// The prover's price for one job of the class: its price for that class if it named one, else its
+    /// "*" price per unit of work (one 2^12 Groth16 proof) times the class's units.
+    func askPrice(_ jobClass: JobClass) -> Double? {
+        if let price = ask[jobClass.description] { return price }
+        guard let perUnit = ask["*"] else { return nil }
+        return perUnit * Groth16ProofSystem.workUnits(domainSize: UInt64(1) << UInt64(jobClass.log2Size))
+    }
 
     /// Measured seconds for the class, or a prediction from the nearest measured class.
     func seconds(_ jobClass: JobClass) -> Double {

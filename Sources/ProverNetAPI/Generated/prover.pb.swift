@@ -77,7 +77,8 @@ public nonisolated struct Provernet_V1_Hello: Sendable {
   /// Clears the value of `capabilities`. Subsequent reads from it will return its default value.
   public mutating func clearCapabilities() {self._capabilities = nil}
 
-  /// Price asked per job, by job class; "*" is the default for classes not listed.
+  /// Price asked per job, by job class ("groth16-bn254/2^16"); for classes not listed, "*" is the price
+  /// per unit of work (one 2^12 Groth16 proof is one unit; a job of domain n is n·log2(n)/(4096·12) units).
   public var ask: Dictionary<String,Double> = [:]
 
   /// Jobs the prover still holds from an earlier connection (for fault tolerance).

@@ -29,7 +29,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between prover heartbeats (default 2000).") var heartbeatMs: Int?
     @Option(help: "Heartbeats a lease survives without one (default 4).") var leaseHeartbeats: Int?
     @Option(help: "Failed attempts before a job fails its request (default 3).") var maxAttempts: Int?
-    @Option(help: "The reserve price per unit of work (one 2^12 proof; default 1.0).") var reservePrice: Double?
+    @Option(help: "The reserve price per unit of work (one 2^12 proof; default 2.0).") var reservePrice: Double?
     @Option(help: "Seconds a graceful shutdown waits for running jobs (default 30).") var drainSeconds: Double?
     @Option(help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
 

@@ -1,0 +1,172 @@
+import Foundation
+import ProverNetAPI
+import ProverNetClient
+import ProverNetCore
+import Testing
+
+/// The network end to end: real gateway and prover processes on loopback over TLS, driven through the
+/// client library as a user's program would.
+@Suite(.serialized) struct NetworkTests {
+    /// Watches a request until it ends and returns every event.
+    func watchToEnd(_ client: ProverNetClient, _ request: RequestID, timeout: Double = 240) async throws -> [RequestEvent] {
+        try await withThrowingTaskGroup(of: [RequestEvent]?.self) { group in
+            group.addTask {
+                var list: [RequestEvent] = []
+                for try await event in client.watch(request: request) { list.append(event) }
+                return list
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let list = first else {
+                throw NetworkTestError("request \(request) did not end in \(timeout) s")
+            }
+            return list
+        }
+    }
+
+    @Test func twoProversProveARequestOverTLS() async throws {
+        let network = try LocalNetwork()
+        for name in ["prover-a", "prover-b"] {
+            try network.startProver(name, key: try network.makeProverKey(name).key)
+        }
+        try await network.waitForProvers(2)
+        let proofs = network.root.appendingPathComponent("proofs")
+        let (status, verification, events) = try await ProverNetClient.withClient(endpoint: network.endpoint) {
+            (client) async throws -> (RequestStatus, FetchVerification, [RequestEvent]) in
+            let circuit = try await client.registerSyntheticCircuit(constraints: 1000, name: "test")
+            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(6), maxPricePerJob: 10)
+            #expect(submitted.jobs == 6)
+            let events = try await watchToEnd(client, submitted.id)
+            let status = try await client.request(submitted.id)
+            _ = try await client.fetch(submitted.id, to: proofs)
+            return (status, try ProverNetClient.verifyFetched(at: proofs), events)
+        }
+        #expect(status.state == .done, "gateway log: \(network.log("gateway.log"))")
+        #expect(status.jobs.count == 6 && status.jobs.allSatisfy { $0.state == .verified && $0.proof != nil })
+        #expect(verification.checks.count == 6 && verification.allValid)
+        // Both provers proved, and the client paid the auction's prices.
+        #expect(Set(status.jobs.compactMap(\.prover)).count == 2)
+        #expect(status.paid > 0)
+        #expect(events.contains { $0.kind == .assigned } && events.contains { $0.kind == .verified })
+        // What a user would run on the fetched directory agrees.
+        let verify = try LocalNetwork.run(["verify", proofs.path])
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+        network.clean()
+    }
+
+    @Test func wrongProofsAndOtherInputsAreRefusedAndTheJobsCompleteElsewhere() async throws {
+        let network = try LocalNetwork(gatewayArguments: ["--max-attempts", "20"])
+        try network.startProver("liar", key: try network.makeProverKey("liar").key, extra: ["--misbehave", "wrong-proof"])
+        try network.startProver("shirker", key: try network.makeProverKey("shirker").key, extra: ["--misbehave", "other-input"])
+        try await network.waitForProvers(2)
+        let honest = try network.makeProverKey("honest")
+        let (status, events) = try await ProverNetClient.withClient(endpoint: network.endpoint) {
+            (client) async throws -> (RequestStatus, [RequestEvent]) in
+            let circuit = try await client.registerSyntheticCircuit(constraints: 500, name: "test")
+            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(2), maxPricePerJob: 10)
+            var seen: [RequestEvent] = []
+            var honestStarted = false
+            for try await event in client.watch(request: submitted.id) {
+                seen.append(event)
+                let rejections = seen.filter { $0.kind == .rejected }
+                if !honestStarted, rejections.contains(where: { $0.message.contains("public signals") }),
+                    rejections.contains(where: { $0.message.contains("does not verify") })
+                {
+                    // Both kinds of cheat were caught: now an honest prover joins.
+                    try network.startProver("honest", key: honest.key)
+                    honestStarted = true
+                }
+            }
+            return (try await client.request(submitted.id), seen)
+        }
+        #expect(status.state == .done, "gateway log: \(network.log("gateway.log"))")
+        #expect(status.jobs.allSatisfy { $0.state == .verified && $0.prover == honest.id })
+        #expect(status.jobs.allSatisfy { $0.attempts >= 1 })
+        let rejections = events.filter { $0.kind == .rejected }
+        #expect(rejections.contains { $0.message.contains("public signals") })
+        #expect(rejections.contains { $0.message.contains("does not verify") })
+        network.clean()
+    }
+
+    @Test func anUnknownProverCannotConnect() async throws {
+        let network = try LocalNetwork()
+        let stranger = try network.makeProverKey("stranger", allow: false)
+        let process = try network.startProver("stranger", key: stranger.key)
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
+        #expect(!process.isRunning, "an unknown prover kept running")
+        #expect(process.terminationStatus == 1)
+        #expect(network.log("stranger.log").contains("allowlist"))
+        #expect(network.log("gateway.log").contains("unknown prover refused"))
+        network.clean()
+    }
+
+    @Test func cancelStopsARequestAndItsJobs() async throws {
+        let network = try LocalNetwork()
+        try network.startProver("prover-a", key: try network.makeProverKey("prover-a").key)
+        try await network.waitForProvers(1)
+        let (state, status, events) = try await ProverNetClient.withClient(endpoint: network.endpoint) {
+            (client) async throws -> (RequestState?, RequestStatus, [RequestEvent]) in
+            let circuit = try await client.registerSyntheticCircuit(constraints: 16382, name: "test")
+            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(4), maxPricePerJob: 100)
+            var seen: [RequestEvent] = []
+            var state: RequestState?
+            for try await event in client.watch(request: submitted.id) {
+                seen.append(event)
+                if state == nil, event.kind == .assigned {
+                    state = try await client.cancel(submitted.id)
+                }
+            }
+            return (state, try await client.request(submitted.id), seen)
+        }
+        #expect(state == .cancelled)
+        #expect(status.state == .cancelled)
+        #expect(status.jobs.allSatisfy { $0.state == .cancelled || $0.state == .verified })
+        #expect(events.last?.state == .cancelled)
+        // Cancelling again is harmless and says where it stands; an unknown request is NOT_FOUND.
+        try await ProverNetClient.withClient(endpoint: network.endpoint) { (client) async throws -> Void in
+            let again = try await client.cancel(status.id)
+            #expect(again == .cancelled)
+            await #expect(throws: ProverNetClientError.self) { try await client.cancel("req-0000000000000000") }
+        }
+        network.clean()
+    }
+
+    @Test func badInputGetsTypedErrorsAndTheGatewayStaysUp() async throws {
+        let network = try LocalNetwork()
+        try await ProverNetClient.withClient(endpoint: network.endpoint) { (client) async throws -> Void in
+            await #expect(throws: ProverNetClientError.self) {
+                _ = try await client.submit(circuit: String(repeating: "0", count: 64), inputs: ["{}"], maxPricePerJob: 1)
+            }
+            let circuit = try await client.registerSyntheticCircuit(constraints: 100, name: "test")
+            do {
+                _ = try await client.submit(circuit: circuit.id, inputs: ["{\"x\": \"1\", \"y\": \"2\"}", "{\"x\": \"oops\"}"], maxPricePerJob: 1)
+                Issue.record("a malformed input was accepted")
+            } catch {
+                #expect("\(error)".contains("input 1"))
+            }
+            await #expect(throws: ProverNetClientError.self) {
+                _ = try await client.registerSyntheticCircuit(constraints: 1 << 30, name: "huge")
+            }
+            await #expect(throws: ProverNetClientError.self) { _ = try await client.request("req-nothing") }
+            // Still serving.
+            let again = try await client.registerSyntheticCircuit(constraints: 100, name: "test")
+            #expect(again.id == circuit.id)
+        }
+        network.clean()
+    }
+
+    @Test func devnetExitsZeroWhenEveryProofIsVerified() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-devnet-\(UUID().uuidString.prefix(8))")
+        let result = try LocalNetwork.run([
+            "devnet", "--dir", dir.path, "--exit-when-done", "--jobs", "3", "--constraints", "1000", "--timeout", "300",
+        ])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("VERIFIED"))
+        #expect(result.stdout.contains("3 of 3 verify locally"))
+        if result.status == 0 { try? FileManager.default.removeItem(at: dir) }
+    }
+}
