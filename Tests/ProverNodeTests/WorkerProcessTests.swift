@@ -70,6 +70,19 @@ import Testing
         #expect(handle.killRequested)
     }
 
+    @Test func theWorkerRunsAtALowerPriority() async throws {
+        let dir = try ScratchDirectory()
+        defer { dir.remove() }
+        // The script reports the niceness that its children inherit from it.
+        let worker = try dir.script(
+            "nice-worker", #"echo "{\"stage\":\"nice $(cut -d' ' -f19 /proc/self/stat)\",\"fraction\":0.1}""#)
+        let stages = Mutex<[String]>([])
+        var invocation = Self.invocation(worker, dir)
+        invocation.niceness = 7
+        _ = await WorkerProcess.run(invocation) { progress in stages.withLock { $0.append(progress.stage) } }
+        #expect(stages.withLock { $0 } == ["nice 7"])
+    }
+
     @Test func aCrashOrAMissingOutputIsAFailure() async throws {
         let dir = try ScratchDirectory()
         defer { dir.remove() }
