@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Market", targets: ["Market"]),
         .library(name: "Groth16", targets: ["Groth16"]),
         .library(name: "Circom", targets: ["Circom"]),
+        .library(name: "SnarkPack", targets: ["SnarkPack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,10 +41,11 @@ let package = Package(
             ],
             swiftSettings: strict + optimized
         ),
+        .target(name: "SnarkPack", dependencies: ["BN254", "Groth16"], swiftSettings: strict + optimized),
         .executableTarget(
             name: "provernet",
             dependencies: [
-                "BN254", "Market", "Groth16", "Circom",
+                "BN254", "Market", "Groth16", "Circom", "SnarkPack",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict + optimized
@@ -53,6 +55,9 @@ let package = Package(
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
         .testTarget(name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254", "TestSupport"], swiftSettings: strict + optimized),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SnarkPackTests", dependencies: ["SnarkPack", "Groth16", "Circom", "BN254", "TestSupport"],
+            swiftSettings: strict + optimized),
         .testTarget(name: "CircomTests", dependencies: ["Circom", "Groth16", "BN254", "TestSupport"], swiftSettings: strict + optimized),
     ],
     swiftLanguageModes: [.v6]
