@@ -61,7 +61,7 @@ import Testing
         ])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("proof2.json"))
-        // Two equal ptau files are refused.
+        // A missing ptau file is bad input.
         let srs = try CLI.run(["snarkpack", "srs", "--ptau", p("absent.ptau"), "--ptau", p("absent.ptau"), "-o", p("x.bin")])
         #expect(srs.status == 2)
     }
