@@ -11,12 +11,7 @@ struct CommitmentKey<C: CurveParameters>: Sendable {
 
     /// (aᵢ·sᵢ, bᵢ·sᵢ): w scaled by r^(−i) in the Groth16 aggregation.
     func scaled(by s: [Fr], threads: Int) -> Self {
-        let pairs = Parallel.slices(count, threads: threads, minimumPerThread: 16) { range in
-            let scaled = range.flatMap { i in [a[i].multiplied(by: s[i]), b[i].multiplied(by: s[i])] }
-            return JacobianPoint<C>.batchToAffine(scaled)
-        }.flatMap { $0 }
-        return Self(a: stride(from: 0, to: pairs.count, by: 2).map { pairs[$0] },
-                    b: stride(from: 1, to: pairs.count, by: 2).map { pairs[$0] })
+        Self(a: multiplyEach(a, by: s, threads: threads), b: multiplyEach(b, by: s, threads: threads))
     }
 
     /// The first and second halves.
@@ -36,8 +31,8 @@ struct CommitmentKey<C: CurveParameters>: Sendable {
 
 /// leftᵢ + x·rightᵢ for every i, in affine form.
 func compressed<C: CurveParameters>(_ left: [AffinePoint<C>], _ right: [AffinePoint<C>], by x: Fr, threads: Int) -> [AffinePoint<C>] {
-    let k = x.canonical
+    let k = SignedScalar(x)
     return Parallel.slices(left.count, threads: threads, minimumPerThread: 16) { range in
-        JacobianPoint<C>.batchToAffine(range.map { i in JacobianPoint(right[i]).multiplied(by: k).adding(left[i]) })
+        affine(range.map { i in k.times(right[i]).adding(left[i]) })
     }.flatMap { $0 }
 }

@@ -51,9 +51,7 @@ public enum Aggregator {
 
         // B' = rⁱ·Bᵢ, so Π e(Aᵢ, B'ᵢ) = Π e(Aᵢ, Bᵢ)^(rⁱ); w' = r^(−i)·wᵢ keeps the commitment to (A, B') equal
         // to com_ab.
-        let bR = Parallel.slices(m, threads: threads, minimumPerThread: 8) { range in
-            G2Jacobian.batchToAffine(range.map { b[$0].multiplied(by: rPowers[$0]) })
-        }.flatMap { $0 }
+        let bR = multiplyEach(b, by: rPowers, threads: threads)
         let ipAB = PairingProducts.product(Array(zip(a, bR)), threads: threads)
         let aggC = MSM.g1(c, rPowers, threads: threads).toAffine()
         let wScaled = key.w.scaled(by: rInverses, threads: threads)

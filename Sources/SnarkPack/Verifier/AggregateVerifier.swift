@@ -110,11 +110,11 @@ public enum AggregateVerifier {
         ]
         let g2Sides: [G2Affine] = [p.finalB, v1, v2, .generator, piV1, piV2, srs.hAlpha, srs.hBeta, vk.beta2]
         var g1 = g1Sides.map { side in
-            side.reduce(G1Jacobian.infinity) { acc, term in acc + term.0.multiplied(by: term.1) }
+            side.reduce(G1Jacobian.infinity) { acc, term in acc + SignedScalar(term.1).times(term.0) }
         }
         g1.append(vkX)
         g1.append(G1Jacobian(p.aggC))
-        let g1Affine = G1Jacobian.batchToAffine(g1)
+        let g1Affine = affine(g1)
         let pairs = Array(zip(g1Affine, g2Sides + [vk.gamma2, vk.delta2]))
 
         // Expected values: Z_AB·(Z_AB,final)^ρZ·(T_AB,final)^ρT·…, each final value being the statement's value
