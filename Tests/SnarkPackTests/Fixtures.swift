@@ -52,7 +52,15 @@ enum Fixtures {
     }()
 
     /// A real set: zk-kit's circuit (wasm, zkey and verification key from ../shared/testdata) proven for
-    /// `count` different inputs, or nil (with a SKIPPED line) when the test data is absent.
+    /// 8 different inputs, or nil (with a SKIPPED line) when the test data is absent.
+    static let zkKit: Set? = {
+        do {
+            return try zkKit(count: 8)
+        } catch {
+            preconditionFailure("proving zk-kit's circuit failed: \(error)")
+        }
+    }()
+
     static func zkKit(count: Int) throws -> Set? {
         guard let wasm = SharedTestData.file("zk-kit-groth16/index.wasm"),
             let zkey = SharedTestData.file("zk-kit-groth16/index.zkey"),
