@@ -33,9 +33,10 @@ import Testing
         #expect(try verify(decoded))
     }
 
-    @Test(arguments: [2, 3, 8])
+    @Test(arguments: [2, 3, 8, 64])
     func aggregatesOfARealSetVerify(_ n: Int) throws {
         guard var real = Fixtures.zkKit else { return }
+        #expect(try Verifier.batchVerify(key: real.key, items: zip(real.publicSignals, real.proofs).map { ($0, $1) }))
         real.proofs = Array(real.proofs.prefix(n))
         real.publicSignals = Array(real.publicSignals.prefix(n))
         let p = try Aggregator.aggregate(

@@ -51,15 +51,32 @@ enum Fixtures {
         return srs
     }()
 
-    /// A real set: zk-kit's circuit (wasm, zkey and verification key from ../shared/testdata) proven for
-    /// 8 different inputs, or nil (with a SKIPPED line) when the test data is absent.
+    /// A real set of 64 proofs of zk-kit's circuit (wasm, zkey and verification key from ../shared/testdata):
+    /// 8 inputs proven with the wasm witness generator, each proof re-randomized into 7 more (proving 64
+    /// times in a debug build would cost a minute), or nil (with a SKIPPED line) when the test data is absent.
     static let zkKit: Set? = {
         do {
-            return try zkKit(count: 8)
+            guard var set = try zkKit(count: 8) else { return nil }
+            let proven = set
+            for i in 8..<64 {
+                set.proofs.append(rerandomized(proven.proofs[i % 8], key: set.key))
+                set.publicSignals.append(proven.publicSignals[i % 8])
+            }
+            return set
         } catch {
             preconditionFailure("proving zk-kit's circuit failed: \(error)")
         }
     }()
+
+    /// Another valid proof of the same statement: A' = θ⁻¹·A, B' = θ·B + μ·δ, C' = C + μ·A', since
+    /// e(A', B') = e(A, B)·e(μ·A', δ).
+    static func rerandomized(_ proof: Proof, key: VerificationKey) -> Proof {
+        let theta = Fr.random(), mu = Fr.random()
+        let a = proof.a.multiplied(by: theta.inverse()).toAffine()
+        let b = (proof.b.multiplied(by: theta) + key.delta2.multiplied(by: mu)).toAffine()
+        let c = (G1Jacobian(proof.c) + a.multiplied(by: mu)).toAffine()
+        return Proof(a: a, b: b, c: c)
+    }
 
     static func zkKit(count: Int) throws -> Set? {
         guard let wasm = SharedTestData.file("zk-kit-groth16/index.wasm"),
