@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Groth16", targets: ["Groth16"]),
         .library(name: "Circom", targets: ["Circom"]),
         .library(name: "ProverNetClient", targets: ["ProverNetClient"]),
+        .library(name: "SnarkPack", targets: ["SnarkPack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,6 +53,7 @@ let package = Package(
             ],
             swiftSettings: strict + optimized
         ),
+        .target(name: "SnarkPack", dependencies: ["BN254", "Groth16"], swiftSettings: strict + optimized),
         .target(
             name: "ProverNetCore",
             dependencies: [
@@ -64,7 +66,6 @@ let package = Package(
             name: "ProverNetAPI",
             dependencies: [
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -110,6 +111,7 @@ let package = Package(
             dependencies: [
                 "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -118,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "provernet",
             dependencies: [
-                "BN254", "Market", "Groth16", "Circom",
+                "BN254", "Market", "Groth16", "Circom", "SnarkPack",
                 "ProverNetCore", "ProverNetAPI", "Store", "Gateway", "ProverNode", "ProverNetClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -126,6 +128,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: strict + optimized
@@ -146,6 +149,9 @@ let package = Package(
         ),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ProverNodeTests", dependencies: ["ProverNode", "ProverNetCore", "ProverNetAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SnarkPackTests", dependencies: ["SnarkPack", "Groth16", "Circom", "BN254", "TestSupport"],
+            swiftSettings: strict + optimized),
         .testTarget(name: "CircomTests", dependencies: ["Circom", "Groth16", "BN254", "TestSupport"], swiftSettings: strict + optimized),
     ],
     swiftLanguageModes: [.v6]

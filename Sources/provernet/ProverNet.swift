@@ -8,7 +8,7 @@ struct ProverNet: AsyncParsableCommand {
         abstract: "ProverNet: a decentralized zero-knowledge prover network (Groth16 over BN254).",
         subcommands: [
             BenchCommand.self, MarketCommand.self, Groth16Command.self, WtnsCommand.self, ZKeyCommand.self,
-            CircuitCommand.self,
+            CircuitCommand.self, SnarkPackCommand.self,
             SubmitCommand.self, StatusCommand.self, WaitCommand.self, FetchCommand.self, VerifyCommand.self,
             CancelCommand.self,
             ProverCommand.self,
