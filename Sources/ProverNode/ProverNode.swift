@@ -123,3 +123,8 @@ public struct ProverNode: Service {
         try? await Task.sleep(for: .seconds(3))
     }
 }
+
+extension ProverNode: CustomStringConvertible {
+    /// What the service group's logs name this service by.
+    public var description: String { "ProverNode(prover: \(identity.proverID.prefix(16)), gateway: \(configuration.gateway))" }
+}

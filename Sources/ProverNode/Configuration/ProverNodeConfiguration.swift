@@ -15,9 +15,10 @@ public struct ProverNodeConfiguration: Sendable {
     public var slots: Int
     /// Threads per job (default: cores / slots, at least 1).
     public var threadsPerJob: Int
-    /// Price asked per job for any class not in `askByClass` (the "*" entry of the ask; default 1.0).
+    /// Price asked per unit of work (one 2^12 Groth16 proof) for any class not in `askByClass`: the "*"
+    /// entry of the ask, which the gateway scales by each class's work units (default 1.0).
     public var ask: Double
-    /// Prices asked per job for specific classes, such as `groth16-bn254/2^16`.
+    /// Prices asked per job (not per unit) for specific classes, such as `groth16-bn254/2^16`.
     public var askByClass: [JobClass: Double]
     /// How long running jobs may finish after SIGINT/SIGTERM before they are killed and handed back.
     public var drainSeconds: Double

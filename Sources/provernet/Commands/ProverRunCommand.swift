@@ -32,7 +32,8 @@ struct ProverRunCommand: AsyncParsableCommand {
     @Option(help: "A name for the gateway's logs and listings (default: the host name).") var name: String?
     @Option(help: "Jobs at once (default 1).") var slots: Int?
     @Option(help: "Threads per job (default: cores / slots).") var threads: Int?
-    @Option(help: "Price asked per job for any class (default 1.0).") var ask: Double?
+    @Option(help: "Price asked per unit of work (one 2^12 proof) for classes without an --ask-class (default 1.0).")
+    var ask: Double?
     @Option(help: "Price asked per job for one class, CLASS=PRICE (groth16-bn254/2^16=2.5); repeatable.")
     var askClass: [String] = []
     @Option(help: "Seconds that running jobs may finish after SIGINT/SIGTERM before they are handed back (default 30).")
