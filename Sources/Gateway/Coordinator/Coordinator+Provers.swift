@@ -124,7 +124,9 @@ extension Coordinator {
     }
 
     /// A verified result: the job is done, the prover paid and the client charged (one transaction).
-    func accept(proverID: ProverID, job id: JobID, epoch: UInt64, proof: Provernet_V1_ProofBundle) throws(LeaseRefusal) {
+    func accept(
+        proverID: ProverID, job id: JobID, epoch: UInt64, proof: Provernet_V1_ProofBundle, proveSeconds: Double
+    ) throws(LeaseRefusal) {
         var job = try checkLease(proverID: proverID, job: id, epoch: epoch)
         guard var request = requests[job.requestID] else { throw .unknownJob(id) }
         let now = Identifiers.nowMillis()
@@ -132,6 +134,7 @@ extension Coordinator {
         job.proofJSON = proof.proofJson
         job.publicJSON = proof.publicJson
         job.verifiedMillis = now
+        job.proveMillis = Int64((proveSeconds * 1000).rounded())
         job.leaseExpiresMillis = nil
         request.paid += job.charge
         var prover = (try? store.prover(id: proverID)) ?? nil
@@ -225,4 +228,9 @@ extension Coordinator {
     public func disconnectAll() {
         for session in sessions.values { session.outbound.finish() }
     }
+}
+
+extension Coordinator {
+    /// How many provers are connected now.
+    public func connectedProverCount() -> Int { sessions.count }
 }

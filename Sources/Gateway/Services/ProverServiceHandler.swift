@@ -156,7 +156,9 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
                 try await coordinator.reject(proverID: proverID, job: job.id, epoch: result.epoch, reason: verdict, reportedFailure: false)
                 await sendVerdict(proverID: proverID, result: result, accepted: false, reason: verdict)
             } else {
-                try await coordinator.accept(proverID: proverID, job: job.id, epoch: result.epoch, proof: result.proof)
+                try await coordinator.accept(
+                    proverID: proverID, job: job.id, epoch: result.epoch, proof: result.proof,
+                    proveSeconds: result.proveSeconds.isFinite ? min(max(0, result.proveSeconds), 1e7) : 0)
                 await sendVerdict(proverID: proverID, result: result, accepted: true, reason: "")
             }
         } catch {

@@ -124,6 +124,8 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var proofJSON: String?
     public var publicJSON: String?
     public var verifiedMillis: Int64?
+    /// The prover's own measure of the time it spent proving (from its result).
+    public var proveMillis: Int64?
     public var lastError: String?
 
     public init(

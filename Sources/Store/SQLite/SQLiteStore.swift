@@ -89,6 +89,7 @@ public final class SQLiteStore: GatewayStore {
                 t.column("proofJSON", .text)
                 t.column("publicJSON", .text)
                 t.column("verifiedMillis", .integer)
+                t.column("proveMillis", .integer)
                 t.column("lastError", .text)
             }
             try db.create(table: "round") { t in
@@ -151,6 +152,10 @@ public final class SQLiteStore: GatewayStore {
 
     public func jobs(requestID: RequestID) throws -> [JobRecord] {
         try read { db in try JobRecord.filter(Column("requestID") == requestID).order(Column("index")).fetchAll(db) }
+    }
+
+    public func requests(createdSince millis: Int64) throws -> [RequestRecord] {
+        try read { db in try RequestRecord.filter(Column("createdMillis") >= millis).order(Column("createdMillis")).fetchAll(db) }
     }
 
     public func recentJobs(limit: Int) throws -> [JobRecord] {

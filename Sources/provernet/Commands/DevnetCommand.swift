@@ -51,69 +51,17 @@ struct DevnetCommand: AsyncParsableCommand {
         let out = DevnetOutput()
         out.line("ProverNet devnet in \(root.path)")
 
-        // The gateway, in this process, logging to a file.
         guard let level = Logger.Level(rawValue: logLevel) else { throw failure("unknown log level \(logLevel)") }
-        let gatewayLog = root.appendingPathComponent("gateway.log")
-        FileManager.default.createFile(atPath: gatewayLog.path, contents: nil)
-        let logHandle = try FileHandle(forWritingTo: gatewayLog)
-        LoggingSystem.bootstrap { label in
-            var handler = FileLogHandler(label: label, handle: logHandle)
-            handler.logLevel = level
-            return handler
-        }
         var configuration = GatewayConfiguration(dataDirectory: root.appendingPathComponent("gateway").path)
         configuration.port = port
-        configuration.developmentTLS = true
-        configuration.heartbeatInterval = .seconds(1)
-        configuration.roundInterval = .milliseconds(200)
-        configuration.drainSeconds = 5
-        let (listening, listened) = AsyncStream<Int>.makeStream()
-        let server = try badInputExits {
-            try GatewayServer(configuration: configuration, logger: Logger(label: "provernet.gateway")) { _, port in
-                listened.yield(port)
-                listened.finish()
-            }
-        }
-        let services = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: Logger(label: "provernet.devnet")))
-        let gatewayTask = Task { try await services.run() }
-        var iterator = listening.makeAsyncIterator()
-        guard let boundPort = await iterator.next(), let ca = server.developmentCAPath else {
-            gatewayTask.cancel()
-            throw failure("the gateway did not start; see \(gatewayLog.path)")
-        }
-        let endpoint = GatewayEndpoint(host: "127.0.0.1", port: boundPort, caCertificatePath: ca)
-        out.line("gateway    listening on 127.0.0.1:\(boundPort) over TLS (CA \(ca)), database \(configuration.databasePath)")
-
-        // The provers: keys on the allowlist, then one process each.
-        var children: [Process] = []
-        var names: [ProverID: String] = [:]
-        for i in 1...provers {
-            let home = root.appendingPathComponent("prover-\(i)")
-            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-            let keyPath = home.appendingPathComponent("prover.key").path
-            let identity = try ProverIdentity.loadOrCreate(at: keyPath)
-            try server.store.allowProver(publicKey: identity.publicKey, name: "prover-\(i)")
-            names[identity.proverID] = "prover-\(i)"
-            let log = home.appendingPathComponent("prover.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try Self.ownExecutable())
-            process.arguments = [
-                "prover", "--gateway", "127.0.0.1:\(boundPort)", "--ca", ca, "--key", keyPath,
-                "--data-dir", home.path, "--name", "prover-\(i)", "--slots", "1",
-                "--threads", "\(max(1, ProcessInfo.processInfo.activeProcessorCount / min(provers, 2)))",
-                "--ask", String(format: "%.2f", 0.05 * Double(i)),
-            ]
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            children.append(process)
-            out.line("prover-\(i)   pid \(process.processIdentifier), id \(identity.proverID.prefix(12))…, log \(log.path)")
-        }
+        let network = try await LocalNetworkRunner.start(
+            root: root, configuration: configuration, provers: provers, logLevel: level) { line in out.line(line) }
+        let (server, services, gatewayTask, endpoint, children, names) = (
+            network.server, network.services, network.gatewayTask, network.endpoint, network.children, network.names)
+        let boundPort = endpoint.port
+        let ca = endpoint.caCertificatePath ?? ""
+        let gatewayLog = network.gatewayLog
+        configuration = server.configuration
         let stopAll: @Sendable () -> Void = { [children] in
             for child in children where child.isRunning { child.terminate() }
         }
@@ -232,45 +180,11 @@ struct DevnetCommand: AsyncParsableCommand {
         }
         return try array.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
     }
-
-    /// The path of the running `provernet` binary, so that provers run the same build.
-    static func ownExecutable() throws -> String {
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
-        return CommandLine.arguments[0]
-    }
 }
 
 /// The devnet's own lines on standard output, flushed at once.
 final class DevnetOutput: Sendable {
     func line(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-}
-
-/// A swift-log handler writing to a file.
-struct FileLogHandler: LogHandler {
-    let label: String
-    let handle: FileHandle
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-
-    init(label: String, handle: FileHandle) {
-        self.label = label
-        self.handle = handle
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
-        let all = self.metadata.merging(metadata ?? [:]) { $1 }
-        let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let stamp = ISO8601DateFormatter().string(from: Date())
-        handle.write(Data("\(stamp) \(level) \(label): \(message) \(fields)\n".utf8))
     }
 }

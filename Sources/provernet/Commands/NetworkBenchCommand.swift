@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Logging
+import ProverNetAPI
+import ProverNetClient
+import ProverNetCore
+import Store
+
+/// `provernet bench network`: a devnet-like network (the gateway in this process, prover processes) under
+/// a burst of requests, measured from the gateway's own records.
+struct NetworkBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "network",
+        abstract: "Run a local network under R requests of I inputs and print latency, time to first assignment, throughput and the share of time outside proving.",
+        discussion: """
+            Prints JSON lines. request_latency_ms: submission to done, per request. first_assignment_ms: \
+            submission to the first lease of any of its jobs. throughput: jobs verified per second over the run. \
+            outside_proving: of each job's lease time (assigned to verified), the share the prover did not \
+            report as proving (auction round, messages, artifact cache, witness, key loading, verification), \
+            and of each job's end-to-end time (submitted to verified, queueing included) the share outside \
+            proving. Proving time is what the prover reports for its worker.
+            """)
+
+    @Option(help: "Prover processes.") var provers: Int = 2
+    @Option(help: "Requests, submitted all at once.") var requests: Int = 4
+    @Option(help: "Inputs (jobs) per request.") var inputs: Int = 4
+    @Option(help: "The circuit: synth:N or synth:2^K (a synthetic circuit whose domain is the next power of two).")
+    var circuit: String = "synth:2^12"
+    @Option(help: "Milliseconds between market rounds.") var roundIntervalMs: Int = 200
+    @Option(help: "Threads per prover (default: cores / provers, at least 1).") var threads: Int?
+    @Option(help: "Give up after this many seconds.") var timeout: Double = 900
+
+    func run() async throws {
+        guard circuit.hasPrefix("synth:"), let k = BN254Bench.parseSize(String(circuit.dropFirst(6))), k >= 4, k <= 1 << 20 else {
+            throw failure("--circuit must be synth:N or synth:2^K with 16 ≤ N ≤ 2^20, not \(circuit)")
+        }
+        guard provers >= 1, requests >= 1, inputs >= 1 else { throw failure("--provers, --requests and --inputs must be at least 1") }
+        // A power-of-two size means its domain: the synthetic circuit has 2 more rows than constraints.
+        let constraints = k & (k - 1) == 0 ? k - 2 : k
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        var configuration = GatewayConfiguration(dataDirectory: root.appendingPathComponent("gateway").path)
+        configuration.port = 0
+        configuration.roundInterval = .milliseconds(roundIntervalMs)
+        let perProver = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / provers)
+        let network = try await LocalNetworkRunner.start(
+            root: root, configuration: configuration, provers: provers, threadsPerProver: perProver, logLevel: .notice
+        ) { note($0) }
+        configuration = network.server.configuration
+        do {
+            try await network.waitForProvers(provers, timeout: 300)
+            let ids = try await ProverNetClient.withClient(endpoint: network.endpoint) { client -> [RequestID] in
+                let registered = try await client.registerSyntheticCircuit(constraints: UInt64(constraints), name: "bench")
+                let started = Date()
+                let ids = try await withThrowingTaskGroup(of: RequestID.self) { group in
+                    for r in 0..<requests {
+                        group.addTask {
+                            let list = (0..<inputs).map { "{\"x\": \"\(r * 1000 + $0 + 2)\", \"y\": \"\($0 + 7)\"}" }
+                            let submitted = try await client.submit(circuit: registered.id, inputs: list, maxPricePerJob: 1e6)
+                            for try await _ in client.watch(request: submitted.id) {}
+                            return submitted.id
+                        }
+                    }
+                    var ids: [RequestID] = []
+                    for try await id in group {
+                        ids.append(id)
+                        if Date().timeIntervalSince(started) > timeout { group.cancelAll() }
+                    }
+                    return ids
+                }
+                return ids
+            }
+            try report(ids: ids, store: network.server.store, jobClass: JobClass.groth16(domainSize: UInt64(constraints + 2)))
+        } catch {
+            await network.stop()
+            throw error
+        }
+        await network.stop()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func report(ids: [RequestID], store: SQLiteStore, jobClass: JobClass) throws {
+        var latency: [Double] = []
+        var firstAssignment: [Double] = []
+        var leaseTime = 0.0, endToEnd = 0.0, proving = 0.0
+        var first = Int64.max, last = Int64.min, jobsDone = 0
+        var failed = 0
+        for id in ids {
+            guard let request = try store.request(id: id) else { continue }
+            let jobs = try store.jobs(requestID: id)
+            first = min(first, request.createdMillis)
+            guard request.state == .done, let finished = request.finishedMillis else {
+                failed += 1
+                continue
+            }
+            last = max(last, finished)
+            latency.append(Double(finished - request.createdMillis))
+            if let assigned = jobs.compactMap(\.assignedMillis).min() {
+                firstAssignment.append(Double(assigned - request.createdMillis))
+            }
+            for job in jobs {
+                guard let verified = job.verifiedMillis, let assigned = job.assignedMillis else { continue }
+                jobsDone += 1
+                leaseTime += Double(verified - assigned)
+                endToEnd += Double(verified - request.createdMillis)
+                proving += Double(job.proveMillis ?? 0)
+            }
+        }
+        func percentiles(_ values: [Double]) -> String {
+            let sorted = values.sorted()
+            func p(_ q: Double) -> Double {
+                sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))]
+            }
+            return String(format: "\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f", p(0.5), p(0.9), p(0.99), p(1))
+        }
+        let head = "\"op\": \"network\", \"circuit\": \"\(circuit)\", \"class\": \"\(jobClass)\", \"provers\": \(provers), \"requests\": \(requests), \"inputs\": \(inputs), \"round_interval_ms\": \(roundIntervalMs)"
+        print("{\(head), \"metric\": \"request_latency_ms\", \(percentiles(latency)), \"failed\": \(failed)}")
+        print("{\(head), \"metric\": \"first_assignment_ms\", \(percentiles(firstAssignment))}")
+        let seconds = Double(last - first) / 1000
+        print(String(format: "{\(head), \"metric\": \"throughput\", \"jobs\": %d, \"seconds\": %.3f, \"jobs_per_second\": %.3f}", jobsDone, seconds, Double(jobsDone) / max(seconds, 1e-9)))
+        print(String(
+            format: "{\(head), \"metric\": \"outside_proving\", \"of_lease_time\": %.4f, \"of_end_to_end\": %.4f, \"mean_prove_ms\": %.1f, \"mean_lease_ms\": %.1f}",
+            leaseTime > 0 ? 1 - proving / leaseTime : .nan, endToEnd > 0 ? 1 - proving / endToEnd : .nan,
+            proving / Double(max(jobsDone, 1)), leaseTime / Double(max(jobsDone, 1))))
+    }
+}
