@@ -31,7 +31,7 @@ struct GatewaySession: Sendable {
             for await message in stream { try await writer.write(message) }
         } onResponse: { response in
             defer {
-                outbox.detach(connection)
+                outbox.detach()
                 connection.finish()
             }
             let (welcomes, welcomed) = AsyncStream<Duration>.makeStream()

@@ -35,8 +35,8 @@ final class Outbox: Sendable {
         }
     }
 
-    /// Forgets the connection (it ended).
-    func detach(_ connection: AsyncStream<Provernet_V1_ProverMessage>.Continuation) {
+    /// Forgets the current connection (it ended; connections follow one another, never overlap).
+    func detach() {
         state.withLock { state in
             state.connection = nil
         }

@@ -79,9 +79,8 @@ struct ProverRunCommand: AsyncParsableCommand {
         let group = ServiceGroup(services: [node], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         do {
             try await group.run()
-        } catch let error as ProverNodeError {
-            throw failure("\(error)", code: 1)
         } catch {
+            // A refusal by the gateway (ProverNodeError.refused), or a failure to set up the connection.
             throw failure("\(error)", code: 1)
         }
     }
