@@ -82,8 +82,9 @@ extension Coordinator {
             let price = (outcome.askPayments[a.ask] ?? 0) / Double(max(1, jobsOfAsk[a.ask] ?? 1))
             let charge = (outcome.bidPayments[a.bid] ?? 0) / Double(max(1, jobsOfBid[a.bid] ?? 1))
             for _ in 0..<a.jobs {
-                guard !list.isEmpty else { break }
-                var job = list.removeFirst()
+                // Not a job this prover already failed, if the request has another.
+                guard let pick = list.firstIndex(where: { !(failedBy[$0.id]?.contains(a.ask) ?? false) }) else { break }
+                var job = list.remove(at: pick)
                 job.state = .assigned
                 job.epoch += 1
                 job.proverID = a.ask

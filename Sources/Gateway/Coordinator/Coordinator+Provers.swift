@@ -87,6 +87,13 @@ extension Coordinator {
         }
     }
 
+    /// A prover hands a job back (it is shutting down): the job returns to the market without using an
+    /// attempt.
+    func release(proverID: ProverID, job id: JobID, epoch: UInt64, reason: String) {
+        guard (try? checkLease(proverID: proverID, job: id, epoch: epoch)) != nil else { return }
+        requeue([id], reason: "handed back: \(reason)")
+    }
+
     /// Checks that `proverID` holds the lease of epoch `epoch` on the job.
     func checkLease(proverID: ProverID, job id: JobID, epoch: UInt64) throws(LeaseRefusal) -> JobRecord {
         guard let job = jobs[id] else { throw .unknownJob(id) }
@@ -188,6 +195,7 @@ extension Coordinator {
         jobs[id] = job
         sessions[proverID]?.running.remove(id)
         progress[id] = nil
+        failedBy[id, default: []].insert(proverID)
         logger.warning(
             reportedFailure ? "prover reported a failure" : "proof rejected",
             metadata: ["job": "\(id)", "prover": "\(proverID.prefix(12))", "attempts": "\(job.attempts)", "reason": "\(reason)"])

@@ -95,6 +95,7 @@ extension Coordinator {
         for jobID in jobsOfRequest.removeValue(forKey: id) ?? [] {
             jobs.removeValue(forKey: jobID)
             progress.removeValue(forKey: jobID)
+            failedBy.removeValue(forKey: jobID)
         }
         requests.removeValue(forKey: id)
     }

@@ -22,6 +22,9 @@ public actor Coordinator {
     var jobsOfRequest: [RequestID: [JobID]] = [:]
     var sessions: [ProverID: ProverSession] = [:]
     var progress: [JobID: (fraction: Double, stage: String)] = [:]
+    /// The provers whose proof of a job was rejected or who failed it: the job is not given to them again
+    /// while another prover can take it.
+    var failedBy: [JobID: Set<ProverID>] = [:]
     var watchers: [RequestID: [UInt64: AsyncStream<Provernet_V1_RequestEvent>.Continuation]] = [:]
     var nextToken: UInt64 = 1
     /// Set by a graceful shutdown: no more assignments.

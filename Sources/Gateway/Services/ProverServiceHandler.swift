@@ -112,6 +112,10 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             await handleResult(result, proverID: proverID)
         case .failure(let failure):
             let reason = String(failure.reason.prefix(2000))
+            if failure.released {
+                await coordinator.release(proverID: proverID, job: failure.jobID, epoch: failure.epoch, reason: reason)
+                return
+            }
             do {
                 try await coordinator.reject(
                     proverID: proverID, job: failure.jobID, epoch: failure.epoch, reason: "prover failed: \(reason)",

@@ -163,6 +163,10 @@ public nonisolated struct Provernet_V1_Failure: Sendable {
 
   public var reason: String = String()
 
+  /// The prover hands the job back (it is shutting down): not a failure of the job, so it does not use
+  /// up one of the job's attempts.
+  public var released: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -659,7 +663,7 @@ nonisolated extension Provernet_V1_Result: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Provernet_V1_Failure: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Failure"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{1}reason\0\u{1}released\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -670,6 +674,7 @@ nonisolated extension Provernet_V1_Failure: SwiftProtobuf.Message, SwiftProtobuf
       case 1: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.epoch) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.released) }()
       default: break
       }
     }
@@ -685,6 +690,9 @@ nonisolated extension Provernet_V1_Failure: SwiftProtobuf.Message, SwiftProtobuf
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
     }
+    if self.released != false {
+      try visitor.visitSingularBoolField(value: self.released, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -692,6 +700,7 @@ nonisolated extension Provernet_V1_Failure: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.jobID != rhs.jobID {return false}
     if lhs.epoch != rhs.epoch {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.released != rhs.released {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

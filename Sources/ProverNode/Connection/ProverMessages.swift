@@ -46,11 +46,12 @@ enum ProverMessages {
         return message(.result(result))
     }
 
-    static func failure(job: JobID, epoch: UInt64, reason: String) -> Provernet_V1_ProverMessage {
+    static func failure(job: JobID, epoch: UInt64, reason: String, released: Bool = false) -> Provernet_V1_ProverMessage {
         var failure = Provernet_V1_Failure()
         failure.jobID = job
         failure.epoch = epoch
         failure.reason = reason
+        failure.released = released
         return message(.failure(failure))
     }
 

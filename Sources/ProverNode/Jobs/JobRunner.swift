@@ -39,7 +39,7 @@ struct JobRunner: Sendable {
             logger.info("job cancelled by the gateway")
         case .shuttingDown(let epoch):
             logger.info("job stopped: the prover is shutting down")
-            outbox.send(ProverMessages.failure(job: assignment.job, epoch: epoch, reason: "prover shutting down"), keep: true)
+            outbox.send(ProverMessages.failure(job: assignment.job, epoch: epoch, reason: "prover shutting down", released: true), keep: true)
         case .report(let epoch):
             switch outcome {
             case .proved(let proofJSON, let publicJSON, let seconds):
