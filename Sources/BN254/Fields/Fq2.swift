@@ -68,14 +68,23 @@ public struct Fq2: Sendable, Hashable {
     /// Multiplies by ξ = 9 + u, the non-residue that defines Fq6 and the twist.
     @inlinable @inline(__always)
     public func mulByNonResidue() -> Fq2 {
-        // (a + bu)(9 + u) = (9a − b) + (a + 9b)u
-        let a2 = Fq.sum(c0, c0)
-        let a4 = Fq.sum(a2, a2)
-        let a8 = Fq.sum(a4, a4)
-        let b2 = Fq.sum(c1, c1)
-        let b4 = Fq.sum(b2, b2)
-        let b8 = Fq.sum(b4, b4)
-        return Fq2(Fq.difference(Fq.sum(a8, c0), c1), Fq.sum(Fq.sum(b8, c1), c0))
+        // (a + bu)(9 + u) = (9a − b) + (a + 9b)u: 9a + (q − b) and 9b + a are below 10q, and one small-multiple
+        // reduction each replaces the five modular additions of 8a + a − b.
+        let a = c0.limbs
+        let b = c1.limbs
+        let q = FqParameters.modulus
+        let qb = sub4(q, b).0
+        var (k, r0) = madd2(a.0, 9, qb.0, 0)
+        var r1: UInt64, r2: UInt64, r3: UInt64
+        (k, r1) = madd2(a.1, 9, qb.1, k)
+        (k, r2) = madd2(a.2, 9, qb.2, k)
+        (k, r3) = madd2(a.3, 9, qb.3, k)
+        let real = reduceSmallMultiple((r0, r1, r2, r3), k)
+        (k, r0) = madd2(b.0, 9, a.0, 0)
+        (k, r1) = madd2(b.1, 9, a.1, k)
+        (k, r2) = madd2(b.2, 9, a.2, k)
+        (k, r3) = madd2(b.3, 9, a.3, k)
+        return Fq2(Fq(montgomeryLimbs: real), Fq(montgomeryLimbs: reduceSmallMultiple((r0, r1, r2, r3), k)))
     }
 
     public static func batchInverse(_ values: UnsafeMutableBufferPointer<Fq2>) {
