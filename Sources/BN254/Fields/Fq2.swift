@@ -35,7 +35,7 @@ public struct Fq2: Sendable, Hashable {
 
     /// Karatsuba with lazy reduction: three 512-bit products, two Montgomery reductions
     /// (Fq2+LazyReduction.swift).
-    @inlinable @inline(__always)
+    @inlinable @inline(never)
     public static func * (a: Fq2, b: Fq2) -> Fq2 { a.lazyMultiplied(by: b) }
 
     /// Multiplies by an element of the base field.
@@ -43,7 +43,7 @@ public struct Fq2: Sendable, Hashable {
     public func scaled(by k: Fq) -> Fq2 { Fq2(Fq.product(c0, k), Fq.product(c1, k)) }
 
     /// (a + bu)² = (a + b)(a − b) + 2ab·u: two base-field multiplications.
-    @inlinable @inline(__always)
+    @inlinable @inline(never)
     public func squared() -> Fq2 {
         let ab = Fq.product(c0, c1)
         return Fq2(Fq.product(Fq.sum(c0, c1), Fq.difference(c0, c1)), Fq.sum(ab, ab))
@@ -66,7 +66,7 @@ public struct Fq2: Sendable, Hashable {
     }
 
     /// Multiplies by ξ = 9 + u, the non-residue that defines Fq6 and the twist.
-    @inlinable @inline(__always)
+    @inlinable @inline(never)
     public func mulByNonResidue() -> Fq2 {
         // (a + bu)(9 + u) = (9a − b) + (a + 9b)u: 9a + (q − b) and 9b + a are below 10q, and one small-multiple
         // reduction each replaces the five modular additions of 8a + a − b.

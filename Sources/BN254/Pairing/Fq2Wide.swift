@@ -72,7 +72,7 @@ struct Fq2Wide {
     }
 
     /// a·b by Karatsuba: three 256×256-bit products, no reduction.
-    @inlinable @inline(__always)
+    @inlinable @inline(never)
     static func product(_ a: Fq2, _ b: Fq2) -> Fq2Wide {
         let t0 = wideProduct(a.c0.limbs, b.c0.limbs)
         let t1 = wideProduct(a.c1.limbs, b.c1.limbs)
@@ -84,7 +84,7 @@ struct Fq2Wide {
     }
 
     /// a²: (a0 + a1)(a0 − a1) + 2a0a1·u, two products.
-    @inlinable @inline(__always)
+    @inlinable @inline(never)
     static func square(_ a: Fq2) -> Fq2Wide {
         let x = a.c0.limbs
         let y = a.c1.limbs
@@ -107,7 +107,7 @@ struct Fq2Wide {
 
     /// Multiplies by ξ = 9 + u: (9a − b) + (a + 9b)u, each as nine times a wide value plus another, whose
     /// high half (below 16q) is then reduced by `reduceSmallMultiple`.
-    @inlinable @inline(__always)
+    @inlinable @inline(never)
     func mulByNonResidue() -> Fq2Wide {
         let q = FqParameters.modulus
         let (xl, xh) = c0
@@ -140,7 +140,7 @@ struct Fq2Wide {
     }
 
     /// The reduced element: two Montgomery reductions.
-    @inlinable @inline(__always)
+    @inlinable @inline(never)
     func reduced() -> Fq2 { Fq2(montgomeryReduce(c0), montgomeryReduce(c1)) }
 }
 
