@@ -96,10 +96,10 @@ struct Fq2Wide {
         return Fq2Wide(wideProduct(s, d), wideProduct(xx, y))
     }
 
-    @inlinable @inline(__always)
+    @inlinable @inline(never)
     static func + (a: Fq2Wide, b: Fq2Wide) -> Fq2Wide { Fq2Wide(wideAdd(a.c0, b.c0), wideAdd(a.c1, b.c1)) }
 
-    @inlinable @inline(__always)
+    @inlinable @inline(never)
     static func - (a: Fq2Wide, b: Fq2Wide) -> Fq2Wide { Fq2Wide(wideSub(a.c0, b.c0), wideSub(a.c1, b.c1)) }
 
     @inlinable @inline(__always)
