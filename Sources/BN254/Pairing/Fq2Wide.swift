@@ -85,7 +85,11 @@ struct Fq2Wide {
 
     /// a²: (a0 + a1)(a0 − a1) + 2a0a1·u, two products.
     @inlinable @inline(never)
-    static func square(_ a: Fq2) -> Fq2Wide {
+    static func square(_ a: Fq2) -> Fq2Wide { squareInline(a) }
+
+    /// The body of `square`, also inlined into `Fq2.squared()`.
+    @inlinable @inline(__always)
+    static func squareInline(_ a: Fq2) -> Fq2Wide {
         let x = a.c0.limbs
         let y = a.c1.limbs
         let q = FqParameters.modulus
