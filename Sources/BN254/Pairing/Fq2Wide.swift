@@ -60,6 +60,9 @@ func reduceSmallMultiple(_ h: Limbs4, _ h4: UInt64) -> Limbs4 {
 }
 
 /// An element of Fq2 as two unreduced wide values (see the invariant at the top of the file).
+///
+/// Its products, sums, differences, ξ-multiplication and reduction are out-of-line calls (see Fq2.swift for
+/// why); the Fq6Wide products that combine them stay inlined into the Fq12 formulas (out of line, slower).
 @frozen @usableFromInline
 struct Fq2Wide {
     @usableFromInline var c0: Wide
