@@ -76,6 +76,51 @@ import Testing
         }
     }
 
+    @Test func wideTowerArithmeticMatchesTheReducedOne() {
+        var g = SeededGenerator(seed: 12)
+        // Wide values at the edges of the invariant [0, qR): high half 0, 1, q − 1, q/2; low half 0, 1, all ones.
+        let q = FqParameters.modulus
+        let highs: [Limbs4] = [(0, 0, 0, 0), (1, 0, 0, 0), sub4(q, (1, 0, 0, 0)).0, (q.0, q.1, q.2, q.3 >> 1)]
+        let lows: [Limbs4] = [(0, 0, 0, 0), (1, 0, 0, 0), (.max, .max, .max, .max)]
+        var wides: [Wide] = highs.flatMap { h in lows.map { l in (l, h) } }
+        for _ in 0..<20 {
+            let h = Fq.random(using: &g).limbs
+            wides.append(((g.next(), g.next(), g.next(), g.next()), h))
+        }
+        let values = wides.flatMap { x in wides.prefix(8).map { y in Fq2Wide(x, y) } }
+        for x in values {
+            #expect(x.mulByNonResidue().reduced() == x.reduced().mulByNonResidue())
+            #expect(x.doubled().reduced() == x.reduced().doubled())
+            for y in values.prefix(12) {
+                #expect((x + y).reduced() == x.reduced() + y.reduced())
+                #expect((x - y).reduced() == x.reduced() - y.reduced())
+            }
+        }
+        let edges = Self.fqEdges.flatMap { x in Self.fqEdges.map { y in Fq2(x, y) } }
+        for a in edges {
+            for b in edges { #expect(Fq2Wide.product(a, b).reduced() == a * b) }
+            #expect(Fq2Wide.square(a).reduced() == a * a)
+        }
+        // The small-multiple reduction over its whole range h < 16q, at and around every multiple of q.
+        for k in 0..<16 {
+            var c: UInt64 = 0
+            var m: Limbs4 = (0, 0, 0, 0)
+            (c, m.0) = madd1(q.0, UInt64(k), 0)
+            (c, m.1) = madd1(q.1, UInt64(k), c)
+            (c, m.2) = madd1(q.2, UInt64(k), c)
+            (c, m.3) = madd1(q.3, UInt64(k), c)
+            for d: UInt64 in [0, 1, 2] {
+                // k·q + d and k·q − d (when non-negative), with the fifth limb.
+                let (up, carry) = add4(m, (d, 0, 0, 0))
+                #expect(equal4(reduceSmallMultiple(up, c + carry), (d, 0, 0, 0)))
+                if k > 0 && d > 0 {
+                    let (down, borrow) = sub4(m, (d, 0, 0, 0))
+                    #expect(equal4(reduceSmallMultiple(down, c - borrow), sub4(q, (d, 0, 0, 0)).0))
+                }
+            }
+        }
+    }
+
     @Test func fq6IsTheCubicExtensionByXi() {
         let v = Fq6(.zero, .one, .zero)
         #expect(v * v * v == Fq6(Fq2(Fq(9), Fq(1))))

@@ -48,17 +48,9 @@ public struct Fq6: Sendable, Hashable {
 
     // MARK: Multiplication
 
-    /// Karatsuba: six Fq2 multiplications.
+    /// Karatsuba: six Fq2 products, accumulated unreduced, then three Fq2 reductions (Fq2Wide.swift).
     @inlinable
-    public static func * (a: Fq6, b: Fq6) -> Fq6 {
-        let v0 = a.c0 * b.c0
-        let v1 = a.c1 * b.c1
-        let v2 = a.c2 * b.c2
-        let t0 = ((a.c1 + a.c2) * (b.c1 + b.c2) - v1 - v2).mulByNonResidue() + v0
-        let t1 = (a.c0 + a.c1) * (b.c0 + b.c1) - v0 - v1 + v2.mulByNonResidue()
-        let t2 = (a.c0 + a.c2) * (b.c0 + b.c2) - v0 - v2 + v1
-        return Fq6(t0, t1, t2)
-    }
+    public static func * (a: Fq6, b: Fq6) -> Fq6 { Fq6Wide.product(a, b).reduced() }
 
     /// Chung–Hasan SQR2: two Fq2 multiplications and three squarings.
     @inlinable
@@ -83,16 +75,9 @@ public struct Fq6: Sendable, Hashable {
     @inlinable @inline(__always)
     public func scaled(by k: Fq) -> Fq6 { Fq6(c0.scaled(by: k), c1.scaled(by: k), c2.scaled(by: k)) }
 
-    /// Multiplies by the sparse element b0 + b1·v (five Fq2 multiplications).
+    /// Multiplies by the sparse element b0 + b1·v (five Fq2 products, three Fq2 reductions).
     @inlinable @inline(__always)
-    public func multiplied(by01 b0: Fq2, _ b1: Fq2) -> Fq6 {
-        let v0 = c0 * b0
-        let v1 = c1 * b1
-        let t0 = (c2 * b1).mulByNonResidue() + v0
-        let t1 = (c0 + c1) * (b0 + b1) - v0 - v1
-        let t2 = c2 * b0 + v1
-        return Fq6(t0, t1, t2)
-    }
+    public func multiplied(by01 b0: Fq2, _ b1: Fq2) -> Fq6 { Fq6Wide.product(self, by01: b0, b1).reduced() }
 
     /// Multiplies by the sparse element b1·v (three Fq2 multiplications).
     @inlinable @inline(__always)

@@ -17,8 +17,11 @@ struct BenchResult {
 struct BN254Bench {
     static let allOperations = [
         "fq_mul", "fr_mul", "g1_add_mixed", "g1_double", "g1_scalar_mul", "g2_scalar_mul", "pairing",
-        "pairing_product_4", "g1_subgroup_check", "g2_subgroup_check", "msm_g1", "msm_g2", "ntt",
+        "pairing_product_4", "miller_loop", "final_exp", "g1_subgroup_check", "g2_subgroup_check", "msm_g1",
+        "msm_g2", "ntt",
     ]
+    /// Accepted by `--op` but not run by default: the costs of the tower operations inside a pairing.
+    static let diagnosticOperations = ["fq2_mul", "fq12_mul", "fq12_square", "fq12_cyclotomic_square"]
     static let defaultSizes: [String: [Int]] = [
         "msm_g1": [1 << 16, 1 << 18, 1 << 20], "msm_g2": [1 << 16], "ntt": [1 << 16, 1 << 20],
     ]
@@ -94,6 +97,20 @@ struct BN254Bench {
             }
             let ns = stopwatch.measure { blackHole(Pairing.pairingProduct(pairs)) }
             return single(ns, size: 4)
+        case "miller_loop":
+            // The two halves of a pairing, as mcl's benchmark reports them.
+            let p = G1Jacobian.generator.multiplied(by: Fr.random(using: &g)).toAffine()
+            let q = G2Jacobian.generator.multiplied(by: Fr.random(using: &g)).toAffine()
+            let ns = stopwatch.measure { blackHole(Pairing.millerLoop(p, q)) }
+            return single(ns)
+        case "final_exp":
+            let p = G1Jacobian.generator.multiplied(by: Fr.random(using: &g)).toAffine()
+            let q = G2Jacobian.generator.multiplied(by: Fr.random(using: &g)).toAffine()
+            let f = Pairing.millerLoop(p, q)
+            let ns = stopwatch.measure { blackHole(Pairing.finalExponentiation(f)) }
+            return single(ns)
+        case "fq2_mul", "fq12_mul", "fq12_square", "fq12_cyclotomic_square":
+            return towerOperation(op)
         case "msm_g1":
             return msm(op, generator: G1Jacobian.generator) { MSM.g1($0, $1, threads: $2) }
         case "msm_g2":
@@ -112,6 +129,42 @@ struct BN254Bench {
         default:
             return []
         }
+    }
+
+    /// Latency of one tower operation in a dependent chain (diagnostics for the pairing; not in the default set).
+    func towerOperation(_ op: String) -> [BenchResult] {
+        var g = SystemRandomNumberGenerator()
+        let ns: Double
+        switch op {
+        case "fq2_mul":
+            var x = Fq2.random(using: &g)
+            let y = Fq2.random(using: &g)
+            ns = stopwatch.measure(opsPerCall: 1000) {
+                for _ in 0..<1000 { x = x * y }
+                blackHole(x)
+            }
+        case "fq12_mul":
+            var x = Fq12.random(using: &g)
+            let y = Fq12.random(using: &g)
+            ns = stopwatch.measure(opsPerCall: 100) {
+                for _ in 0..<100 { x = x * y }
+                blackHole(x)
+            }
+        case "fq12_square":
+            var x = Fq12.random(using: &g)
+            ns = stopwatch.measure(opsPerCall: 100) {
+                for _ in 0..<100 { x = x.squared() }
+                blackHole(x)
+            }
+        default:
+            // Random elements are not cyclotomic, but the formula's cost does not depend on the value.
+            var x = Fq12.random(using: &g)
+            ns = stopwatch.measure(opsPerCall: 100) {
+                for _ in 0..<100 { x = x.cyclotomicSquared() }
+                blackHole(x)
+            }
+        }
+        return [BenchResult(op: op, size: 1, threads: 1, nsPerOp: ns)]
     }
 
     /// Nanoseconds for k·P with a random 254-bit k, each result feeding the next.

@@ -37,7 +37,7 @@ struct Arithmetic: AsyncParsableCommand {
     var seconds: Double = 0.5
 
     func validate() throws {
-        for op in operations where !BN254Bench.allOperations.contains(op) {
+        for op in operations where !(BN254Bench.allOperations + BN254Bench.diagnosticOperations).contains(op) {
             throw ValidationError("unknown operation \(op); known: \(BN254Bench.allOperations.joined(separator: ", "))")
         }
         for t in threads where t < 1 { throw ValidationError("--threads must be at least 1, got \(t)") }
