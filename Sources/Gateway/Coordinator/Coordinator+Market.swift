@@ -31,9 +31,12 @@ extension Coordinator {
 
     func runRound(_ jobClass: JobClass, pending: [JobRecord], now: Int64) -> Int {
         let domainSize = UInt64(1) << UInt64(jobClass.log2Size)
-        // Asks: every connected prover that can prove the class and has a free slot.
-        let eligible = sessions.values.filter { $0.freeSlots > 0 && $0.canProve(jobClass, domainSize: domainSize) }
-            .sorted { $0.proverID < $1.proverID }
+        // Asks: every connected prover that can prove the class, has a free slot, and has not already failed
+        // every pending job (else a cheap cheater would win the same job each round and starve it).
+        let eligible = sessions.values.filter { session in
+            session.freeSlots > 0 && session.canProve(jobClass, domainSize: domainSize)
+                && pending.contains { !(failedBy[$0.id]?.contains(session.proverID) ?? false) }
+        }.sorted { $0.proverID < $1.proverID }
         var asks: [Ask] = eligible.compactMap { session in
             guard let cost = session.askPrice(jobClass) else { return nil }
             return Ask(

@@ -143,6 +143,7 @@ public nonisolated struct Provernet_V1_Result: Sendable {
   /// Clears the value of `proof`. Subsequent reads from it will return its default value.
   public mutating func clearProof() {self._proof = nil}
 
+  /// The Groth16 prove itself, as the prover measured it (not its witness, key loading or process start).
   public var proveSeconds: Double = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

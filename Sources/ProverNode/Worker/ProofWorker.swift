@@ -18,12 +18,15 @@ public enum ProofWorker {
     /// The names of the outputs in the output directory.
     public static let proofFile = "proof.json"
     public static let publicFile = "public.json"
+    /// Where the worker writes how long each phase took (`WorkerTimings`).
+    public static let timingsFile = "timings.json"
 
     /// Proves one input and writes the outputs to `outputDirectory`.
     public static func run(
         zkey: URL, witness source: WitnessSource, inputJSON: String, outputDirectory: URL, threads: Int,
         progress: (WorkerProgress) -> Void
     ) throws {
+        let start = ContinuousClock.now
         progress(WorkerProgress(stage: "witness", fraction: 0.05))
         let witnesses: Groth16Circuit.Witnesses
         switch source {
@@ -34,12 +37,21 @@ public enum ProofWorker {
         }
         let witness = try witnesses.witness(inputJSON: inputJSON)
         progress(WorkerProgress(stage: "witness", fraction: 0.1))
+        let witnessDone = ContinuousClock.now
+        var provingStart = witnessDone
         let (proof, signals) = try Groth16ProofSystem.prove(zkey: zkey, witness: witness, threads: threads) {
-            stage, fraction in progress(WorkerProgress(stage: stage, fraction: fraction))
+            stage, fraction in
+            if stage == "proving" { provingStart = .now }
+            progress(WorkerProgress(stage: stage, fraction: fraction))
         }
+        let provingDone = ContinuousClock.now
+        let timings = WorkerTimings(
+            witnessSeconds: Calibration.seconds(witnessDone - start), keySeconds: Calibration.seconds(provingStart - witnessDone),
+            proveSeconds: Calibration.seconds(provingDone - provingStart))
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         try proof.write(to: outputDirectory.appendingPathComponent(proofFile), options: .atomic)
         try signals.write(to: outputDirectory.appendingPathComponent(publicFile), options: .atomic)
+        try JSONEncoder().encode(timings).write(to: outputDirectory.appendingPathComponent(timingsFile), options: .atomic)
         progress(WorkerProgress(stage: "done", fraction: 1))
     }
 }

@@ -99,9 +99,13 @@ public enum WorkerProcess {
         } catch {
             return .failed(reason: "the worker's output is not a valid proof: \(error)")
         }
+        // The proving time reported to the gateway is the Groth16 prove itself, as the worker measured it;
+        // the process's start, witness and key loading count as time outside proving.
+        let timings = (try? Data(contentsOf: invocation.outputDirectory.appendingPathComponent(ProofWorker.timingsFile)))
+            .flatMap { try? JSONDecoder().decode(WorkerTimings.self, from: $0) }
         return .proved(
             proofJSON: String(decoding: proof, as: UTF8.self), publicJSON: String(decoding: signals, as: UTF8.self),
-            seconds: seconds)
+            seconds: timings.map { min($0.proveSeconds, seconds) } ?? seconds)
     }
 
     /// The last few hundred bytes of a file, on one line.
