@@ -92,26 +92,34 @@ public enum Pairing {
         let digits = PairingConstants.loopDigits
         // The accumulator is 1 until the first line: its squaring is skipped and the first line is copied in.
         var fIsOne = true
-        for i in 1..<digits.count {
-            if !fIsOne { f = f.squared() }
-            for k in states.indices {
-                let (l0, l3, l4) = states[k].t.doubleStep(
-                    negativeYP: states[k].negativeYP, threeXP: states[k].threeXP)
+        // The steps of all pairs first, then the multiplications: each kind of code stays hot in the
+        // instruction cache for n calls in a row.
+        withUnsafeTemporaryAllocation(of: (Fq2, Fq2, Fq2).self, capacity: states.count) { lines in
+            for i in 1..<digits.count {
+                if !fIsOne { f = f.squared() }
+                for k in states.indices {
+                    lines[k] = states[k].t.doubleStep(negativeYP: states[k].negativeYP, threeXP: states[k].threeXP)
+                }
+                var first = 0
                 if fIsOne {
                     let zero = Fq2(.zero, .zero)
-                    f = Fq12(Fq6(l0, zero, zero), Fq6(l3, l4, zero))
+                    f = Fq12(Fq6(lines[0].0, zero, zero), Fq6(lines[0].1, lines[0].2, zero))
                     fIsOne = false
-                } else {
-                    f = f.multiplied(by034: l0, l3, l4)
+                    first = 1
                 }
-            }
-            let digit = digits[i]
-            if digit != 0 {
-                for k in states.indices {
-                    let qy = digit > 0 ? states[k].qy : states[k].negativeQY
-                    let (l0, l3, l4) = states[k].t.addStep(
-                        states[k].qx, qy, yP: states[k].yP, negativeXP: states[k].negativeXP)
-                    f = f.multiplied(by034: l0, l3, l4)
+                for k in first..<states.count {
+                    f = f.multiplied(by034: lines[k].0, lines[k].1, lines[k].2)
+                }
+                let digit = digits[i]
+                if digit != 0 {
+                    for k in states.indices {
+                        let qy = digit > 0 ? states[k].qy : states[k].negativeQY
+                        lines[k] = states[k].t.addStep(
+                            states[k].qx, qy, yP: states[k].yP, negativeXP: states[k].negativeXP)
+                    }
+                    for k in states.indices {
+                        f = f.multiplied(by034: lines[k].0, lines[k].1, lines[k].2)
+                    }
                 }
             }
         }
