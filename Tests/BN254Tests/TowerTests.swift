@@ -24,6 +24,29 @@ import Testing
         #expect(Fq6.zero.inverse() == .zero)
     }
 
+    @Test func variableTimeInversionAgreesWithFermat() {
+        var g = SeededGenerator(seed: 12)
+        for a in Self.fqEdges {
+            #expect(a.inverseVariableTime() == a.inverse())
+        }
+        #expect(Fq.one.inverseVariableTime() == .one)
+        #expect(Fr(7).inverseVariableTime() * Fr(7) == .one)
+        for _ in 0..<200 {
+            let a = Fq.random(using: &g)
+            #expect(a.inverseVariableTime() == a.inverse())
+            let r = Fr.random(using: &g)
+            #expect(r.inverseVariableTime() == r.inverse())
+            let b = Fq2.random(using: &g)
+            #expect(b.inverseVariableTime() == b.inverse())
+        }
+        for _ in 0..<20 {
+            let f = Fq12.random(using: &g)
+            #expect(f.inverseVariableTime() == f.inverse())
+            #expect(f * f.inverseVariableTime() == .one)
+        }
+        #expect(Fq12.zero.inverseVariableTime() == .zero)
+    }
+
     /// Values whose Montgomery limbs sit at the ends of [0, q): where a carry or a conditional subtraction
     /// that is off by one shows.
     static let fqEdges: [Fq] = {

@@ -109,6 +109,13 @@ public struct Fq12: Sendable, Hashable {
         return Fq12(c0 * t, -(c1 * t))
     }
 
+    /// The inverse with the variable-time base-field inversion: for public values only (see
+    /// `PrimeField.inverseVariableTime`).
+    public func inverseVariableTime() -> Fq12 {
+        let t = (c0.squared() - c1.squared().mulByNonResidue()).inverseVariableTime()
+        return Fq12(c0 * t, -(c1 * t))
+    }
+
     // MARK: Frobenius
 
     /// self^q.

@@ -66,10 +66,14 @@ public struct Fq2: Sendable, Hashable {
     @inlinable
     public var norm: Fq { c0.squared() + c1.squared() }
 
-    public func inverse() -> Fq2 {
-        let t = norm.inverse()
-        return Fq2(c0 * t, -(c1 * t))
-    }
+    public func inverse() -> Fq2 { inverse(normInverse: norm.inverse()) }
+
+    /// The inverse with the variable-time base-field inversion: for public values only (see
+    /// `PrimeField.inverseVariableTime`).
+    public func inverseVariableTime() -> Fq2 { inverse(normInverse: norm.inverseVariableTime()) }
+
+    @inlinable @inline(__always)
+    func inverse(normInverse t: Fq) -> Fq2 { Fq2(c0 * t, -(c1 * t)) }
 
     /// Multiplies by ξ = 9 + u, the non-residue that defines Fq6 and the twist.
     @inlinable @inline(never)

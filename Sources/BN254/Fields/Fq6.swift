@@ -86,14 +86,21 @@ public struct Fq6: Sendable, Hashable {
     }
 
     /// The inverse; zero maps to zero.
-    public func inverse() -> Fq6 {
+    public func inverse() -> Fq6 { inverse { $0.inverse() } }
+
+    /// The inverse with the variable-time base-field inversion: for public values only (see
+    /// `PrimeField.inverseVariableTime`).
+    public func inverseVariableTime() -> Fq6 { inverse { $0.inverseVariableTime() } }
+
+    @inline(__always)
+    func inverse(_ invert: (Fq2) -> Fq2) -> Fq6 {
         // With t0 = c0² − ξc1c2, t1 = ξc2² − c0c1, t2 = c1² − c0c2, the product
         // (c0 + c1v + c2v²)(t0 + t1v + t2v²) is the Fq2 element c0t0 + ξ(c2t1 + c1t2).
         let t0 = c0.squared() - (c1 * c2).mulByNonResidue()
         let t1 = c2.squared().mulByNonResidue() - c0 * c1
         let t2 = c1.squared() - c0 * c2
         let d = c0 * t0 + (c2 * t1 + c1 * t2).mulByNonResidue()
-        let dInverse = d.inverse()
+        let dInverse = invert(d)
         return Fq6(t0 * dInverse, t1 * dInverse, t2 * dInverse)
     }
 

@@ -168,6 +168,61 @@ public struct PrimeField<P: PrimeFieldParameters>: Sendable {
         power(sub4(P.modulus, (2, 0, 0, 0)).0)
     }
 
+    /// The multiplicative inverse by the binary extended Euclidean algorithm (Hankerson, Menezes and
+    /// Vanstone, "Guide to Elliptic Curve Cryptography", Algorithm 2.22); the inverse of zero is zero.
+    ///
+    /// Variable time: its branches and running time depend on the value. Only for public values, such as
+    /// the Miller loop's output in the final exponentiation (pairing inputs are public in verification);
+    /// `inverse()` is the one for secrets.
+    @inlinable
+    public func inverseVariableTime() -> Self {
+        if isZero { return .zero }
+        let p = P.modulus
+        // Invariants: x1·a ≡ u and x2·a ≡ v (mod p) for a = the Montgomery limbs, and gcd(u, v) = 1.
+        var u = limbs
+        var v = p
+        var x1: Limbs4 = (1, 0, 0, 0)
+        var x2: Limbs4 = (0, 0, 0, 0)
+        @inline(__always)
+        func halved(_ a: Limbs4) -> Limbs4 {
+            ((a.0 >> 1) | (a.1 << 63), (a.1 >> 1) | (a.2 << 63), (a.2 >> 1) | (a.3 << 63), a.3 >> 1)
+        }
+        @inline(__always)
+        func halvedModP(_ x: Limbs4) -> Limbs4 {
+            // x + p < 2p < 2^255: no carry out.
+            x.0 & 1 == 0 ? halved(x) : halved(add4(x, p).0)
+        }
+        @inline(__always)
+        func subtractedModP(_ a: Limbs4, _ b: Limbs4) -> Limbs4 {
+            let (d, borrow) = sub4(a, b)
+            return borrow == 0 ? d : add4(d, p).0
+        }
+        @inline(__always)
+        func isOne(_ a: Limbs4) -> Bool { a.0 == 1 && (a.1 | a.2 | a.3) == 0 }
+        while !isOne(u) && !isOne(v) {
+            while u.0 & 1 == 0 {
+                u = halved(u)
+                x1 = halvedModP(x1)
+            }
+            while v.0 & 1 == 0 {
+                v = halved(v)
+                x2 = halvedModP(x2)
+            }
+            let (d, borrow) = sub4(u, v)
+            if borrow == 0 {
+                u = d
+                x1 = subtractedModP(x1, x2)
+            } else {
+                v = sub4(v, u).0
+                x2 = subtractedModP(x2, x1)
+            }
+        }
+        // (aR)⁻¹ for the stored aR; two Montgomery multiplications by R² make it R/a, the Montgomery form
+        // of a⁻¹.
+        let inverse = isOne(u) ? x1 : x2
+        return Self(montgomeryLimbs: Self.montgomeryMultiply(Self.montgomeryMultiply(inverse, P.r2), P.r2))
+    }
+
     /// Inverts every element in place with one inversion (Montgomery's trick); zeros stay zero.
     public static func batchInverse(_ values: inout [Self]) {
         values.withUnsafeMutableBufferPointer { batchInverse($0) }

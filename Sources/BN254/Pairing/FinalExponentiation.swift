@@ -13,7 +13,9 @@ extension Pairing {
     public static func finalExponentiation(_ f: Fq12) -> Fq12 {
         // Easy part: f^(q⁶ − 1) = conj(f)/f, then ^(q² + 1). The result is in the cyclotomic subgroup, where
         // the inverse is the conjugate and squaring is cheaper.
-        var m = f.conjugate() * f.inverse()
+        // The inversion is variable-time (a binary GCD, not Fermat's 2^254-power): pairing inputs are public
+        // in every use of this library (proof verification), and so is the Miller loop's output.
+        var m = f.conjugate() * f.inverseVariableTime()
         m = m.frobeniusSquared() * m
 
         // Hard part.

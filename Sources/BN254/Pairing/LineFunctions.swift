@@ -58,6 +58,22 @@ struct TwistPoint: Sendable {
     /// T ← 2T, returning the tangent at T: 3M + 6S and a multiplication by the constant 3b'.
     @inlinable
     mutating func doubleStep() -> LineCoefficients {
+        let (h, j, i) = doubleStepCore()
+        // The tangent 2Y'·ℓ up to sign: −2YZ·yP + 3X²·xP·w + (3b'Z² − Y²)·w³.
+        return LineCoefficients(-h, j.doubled() + j, i)
+    }
+
+    /// T ← 2T, returning the tangent's value at P = (xP, yP) as its coefficients at w⁰, w¹ and w³, given
+    /// −yP and 3xP (computed once per pair, which saves the negation and the tripling of every step).
+    @inlinable
+    mutating func doubleStep(negativeYP: Fq, threeXP: Fq) -> (Fq2, Fq2, Fq2) {
+        let (h, j, i) = doubleStepCore()
+        return (h.scaled(by: negativeYP), j.scaled(by: threeXP), i)
+    }
+
+    /// The doubling itself, returning 2YZ, X² and 3b'Z² − Y² for the tangent.
+    @inlinable @inline(__always)
+    mutating func doubleStepCore() -> (h: Fq2, j: Fq2, i: Fq2) {
         let a = (x * y).halvedForPairing()
         let b = y.squared()
         let c = z.squared()
@@ -70,13 +86,27 @@ struct TwistPoint: Sendable {
         x = a * (b - f)
         y = g.squared() - (e2.doubled() + e2)
         z = b * h
-        // The tangent 2Y'·ℓ up to sign: −2YZ·yP + 3X²·xP·w + (3b'Z² − Y²)·w³.
-        return LineCoefficients(-h, j.doubled() + j, e - b)
+        return (h, j, e - b)
     }
 
     /// T ← T + Q for an affine Q ≠ ±T, returning the line through T and Q: 11M + 2S.
     @inlinable
     mutating func addStep(_ qx: Fq2, _ qy: Fq2) -> LineCoefficients {
+        let (lambda, theta, c) = addStepCore(qx, qy)
+        return LineCoefficients(lambda, -theta, c)
+    }
+
+    /// T ← T + Q, returning the line's value at P = (xP, yP) as its coefficients at w⁰, w¹ and w³, given
+    /// yP and −xP.
+    @inlinable
+    mutating func addStep(_ qx: Fq2, _ qy: Fq2, yP: Fq, negativeXP: Fq) -> (Fq2, Fq2, Fq2) {
+        let (lambda, theta, c) = addStepCore(qx, qy)
+        return (lambda.scaled(by: yP), theta.scaled(by: negativeXP), c)
+    }
+
+    /// The addition itself, returning λ, θ and θ·x_Q − λ·y_Q for the line.
+    @inlinable @inline(__always)
+    mutating func addStepCore(_ qx: Fq2, _ qy: Fq2) -> (lambda: Fq2, theta: Fq2, c: Fq2) {
         let theta = y - qy * z
         let lambda = x - qx * z
         let c = theta.squared()
@@ -89,7 +119,7 @@ struct TwistPoint: Sendable {
         y = theta * (g - h) - y * e
         z = z * e
         // λ·yP − θ·xP·w + (θ·x_Q − λ·y_Q)·w³: the chord, scaled by λ = X − x_Q·Z.
-        return LineCoefficients(lambda, -theta, theta * qx - lambda * qy)
+        return (lambda, theta, theta * qx - lambda * qy)
     }
 }
 

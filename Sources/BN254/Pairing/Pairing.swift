@@ -42,8 +42,11 @@ public enum Pairing {
         @usableFromInline let qx: Fq2
         @usableFromInline let qy: Fq2
         @usableFromInline let negativeQY: Fq2
-        @usableFromInline let xP: Fq
         @usableFromInline let yP: Fq
+        /// −yP, 3xP and −xP, the factors of the lines' coefficients at w⁰ and w¹.
+        @usableFromInline let negativeYP: Fq
+        @usableFromInline let threeXP: Fq
+        @usableFromInline let negativeXP: Fq
 
         @inlinable
         init(_ p: G1Affine, _ q: G2Affine) {
@@ -51,8 +54,10 @@ public enum Pairing {
             qx = q.x
             qy = q.y
             negativeQY = -q.y
-            xP = p.x
             yP = p.y
+            negativeYP = -p.y
+            threeXP = p.x + p.x + p.x
+            negativeXP = -p.x
         }
     }
 
@@ -87,32 +92,45 @@ public enum Pairing {
         let digits = PairingConstants.loopDigits
         // The accumulator is 1 until the first line: its squaring is skipped and the first line is copied in.
         var fIsOne = true
-        for i in 1..<digits.count {
-            if !fIsOne { f = f.squared() }
-            for k in states.indices {
-                let line = states[k].t.doubleStep()
-                if fIsOne {
-                    f = Fq12(line: line, xP: states[k].xP, yP: states[k].yP)
-                    fIsOne = false
-                } else {
-                    f = f.multiplied(byLine: line, xP: states[k].xP, yP: states[k].yP)
-                }
-            }
-            let digit = digits[i]
-            if digit != 0 {
+        // The steps of all pairs first, then the multiplications: each kind of code stays hot in the
+        // instruction cache for n calls in a row.
+        withUnsafeTemporaryAllocation(of: (Fq2, Fq2, Fq2).self, capacity: states.count) { lines in
+            for i in 1..<digits.count {
+                if !fIsOne { f = f.squared() }
                 for k in states.indices {
-                    let qy = digit > 0 ? states[k].qy : states[k].negativeQY
-                    let line = states[k].t.addStep(states[k].qx, qy)
-                    f = f.multiplied(byLine: line, xP: states[k].xP, yP: states[k].yP)
+                    lines[k] = states[k].t.doubleStep(negativeYP: states[k].negativeYP, threeXP: states[k].threeXP)
+                }
+                var first = 0
+                if fIsOne {
+                    let zero = Fq2(.zero, .zero)
+                    f = Fq12(Fq6(lines[0].0, zero, zero), Fq6(lines[0].1, lines[0].2, zero))
+                    fIsOne = false
+                    first = 1
+                }
+                for k in first..<states.count {
+                    f = f.multiplied(by034: lines[k].0, lines[k].1, lines[k].2)
+                }
+                let digit = digits[i]
+                if digit != 0 {
+                    for k in states.indices {
+                        let qy = digit > 0 ? states[k].qy : states[k].negativeQY
+                        lines[k] = states[k].t.addStep(
+                            states[k].qx, qy, yP: states[k].yP, negativeXP: states[k].negativeXP)
+                    }
+                    for k in states.indices {
+                        f = f.multiplied(by034: lines[k].0, lines[k].1, lines[k].2)
+                    }
                 }
             }
         }
         for k in states.indices {
             let (q1, q2) = frobeniusPoints(x: states[k].qx, y: states[k].qy)
-            let line1 = states[k].t.addStep(q1.x, q1.y)
-            f = f.multiplied(byLine: line1, xP: states[k].xP, yP: states[k].yP)
-            let line2 = states[k].t.addStep(q2.x, q2.y)
-            f = f.multiplied(byLine: line2, xP: states[k].xP, yP: states[k].yP)
+            let (a0, a3, a4) = states[k].t.addStep(
+                q1.x, q1.y, yP: states[k].yP, negativeXP: states[k].negativeXP)
+            f = f.multiplied(by034: a0, a3, a4)
+            let (b0, b3, b4) = states[k].t.addStep(
+                q2.x, q2.y, yP: states[k].yP, negativeXP: states[k].negativeXP)
+            f = f.multiplied(by034: b0, b3, b4)
         }
         return f
     }
