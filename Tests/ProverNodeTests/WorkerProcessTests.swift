@@ -59,14 +59,16 @@ import Testing
     @Test func aWorkerStoppedThroughItsHandleEndsAtOnce() async throws {
         let dir = try ScratchDirectory()
         defer { dir.remove() }
-        let worker = try dir.script("slow-worker", #"echo '{"stage":"proving","fraction":0.3}'; exec sleep 60"#)
+        // The worker would sleep for 10 minutes; the test only checks that it ended long before, not how
+        // soon (under a loaded test run the cooperative pool may read the progress file late).
+        let worker = try dir.script("slow-worker", #"echo '{"stage":"proving","fraction":0.3}'; exec sleep 600"#)
         let handle = WorkerHandle()
         let started = ContinuousClock.now
         async let outcome = WorkerProcess.run(Self.invocation(worker, dir), handle: handle) { progress in
             if progress.stage == "proving" { handle.kill() }
         }
         #expect(await outcome == .failed(reason: "the worker was stopped"))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(300))
         #expect(handle.killRequested)
     }
 
