@@ -2,21 +2,13 @@ import Foundation
 import ProverNetAPI
 import ProverNetClient
 import ProverNetCore
+import TestSupport
 import Testing
 
 /// A network of real processes on loopback for a test: `provernet gateway` with development TLS, and
 /// `provernet prover` processes, each with its own directory; everything is killed when the test ends.
 final class LocalNetwork: @unchecked Sendable {
-    static let binary: URL = {
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = testBinary.deletingLastPathComponent()
-        while !dir.path.isEmpty, dir.path != "/" {
-            let candidate = dir.appendingPathComponent("provernet")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "provernet")
-    }()
+    static let binary: URL = BuiltBinary.provernet
 
     let root: URL
     let gatewayDirectory: URL

@@ -4,17 +4,7 @@ import Testing
 
 /// Runs the real `provernet` binary, as a user would, and checks exit statuses and outputs.
 struct CLI {
-    static let binary: URL = {
-        // The test bundle and the executable are built into the same directory.
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = testBinary.deletingLastPathComponent()
-        while !dir.path.isEmpty, dir.path != "/" {
-            let candidate = dir.appendingPathComponent("provernet")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "provernet")
-    }()
+    static let binary: URL = BuiltBinary.provernet
 
     struct Result {
         var status: Int32

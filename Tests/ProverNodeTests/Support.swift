@@ -2,19 +2,11 @@ import Foundation
 import Logging
 import ProverNetCore
 import ProverNode
+import TestSupport
 
 /// The `provernet` binary built beside the test bundle, found as Tests/ProverNetCLITests does.
 enum Binary {
-    static let provernet: URL = {
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = testBinary.deletingLastPathComponent()
-        while !dir.path.isEmpty, dir.path != "/" {
-            let candidate = dir.appendingPathComponent("provernet")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "provernet")
-    }()
+    static let provernet: URL = BuiltBinary.provernet
 }
 
 /// A fresh directory under the system's temporary directory, removed by `remove()`.

@@ -86,17 +86,7 @@ public struct Groth16Circuit: Sendable {
 
     /// The witness for one job's input JSON.
     public func witness(inputJSON: String, index: Int? = nil) throws(ProverNetError) -> [Fr] {
-        switch witnesses {
-        case .circom(let calculator):
-            do {
-                return try calculator.calculate(inputJSON: Data(inputJSON.utf8))
-            } catch {
-                throw .invalidInput(index: index, reason: "\(error)")
-            }
-        case .synthetic(let constraints):
-            let (x, y) = try Self.syntheticInput(inputJSON, index: index)
-            return SyntheticCircuit.witness(constraints: constraints, x: x, y: y)
-        }
+        try witnesses.witness(inputJSON: inputJSON, index: index)
     }
 
     /// The public signals that a proof for this input must carry: w[1…nPublic] of its witness.
