@@ -14,6 +14,8 @@ public final class CircuitRegistry: Sendable {
     let limits: NetworkLimits
     let logger: Logger
     private let loaded = Mutex<[CircuitID: Groth16Circuit]>([:])
+    /// Registered circuits never change, so each is read from the store once (not per assignment or result).
+    private let descriptors = Mutex<[CircuitID: CircuitDescriptor]>([:])
 
     public init(store: any GatewayStore, artifacts: ArtifactStore, limits: NetworkLimits, logger: Logger) {
         self.store = store
@@ -23,8 +25,11 @@ public final class CircuitRegistry: Sendable {
     }
 
     public func descriptor(_ id: CircuitID) throws -> CircuitDescriptor {
+        if let known = descriptors.withLock({ $0[id] }) { return known }
         guard let record = try store.circuit(id: id) else { throw GatewayError.unknownCircuit(id) }
-        return try record.descriptor()
+        let descriptor = try record.descriptor()
+        descriptors.withLock { $0[id] = descriptor }
+        return descriptor
     }
 
     /// The loaded circuit, from memory or from its artifacts.
@@ -71,7 +76,7 @@ public final class CircuitRegistry: Sendable {
         }
         let key: ProvingKey
         do {
-            key = try ZKeyFile(contentsOf: zkeyURL, options: .init(checkB2Subgroup: false)).provingKey
+            key = try ZKeyFile(contentsOf: zkeyURL, options: .prover).provingKey
         } catch {
             throw GatewayError.invalidArgument("zkey: \(error)")
         }

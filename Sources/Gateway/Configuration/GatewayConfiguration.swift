@@ -41,10 +41,10 @@ public struct GatewayConfiguration: Sendable {
 
     public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("gateway.sqlite") }
     public var artifactsDirectory: String { (dataDirectory as NSString).appendingPathComponent("artifacts") }
-    public var leaseMillis: Int64 {
-        Int64(leaseHeartbeats) * (heartbeatInterval.components.seconds * 1000
-            + heartbeatInterval.components.attoseconds / 1_000_000_000_000_000)
+    public var heartbeatMillis: Int64 {
+        heartbeatInterval.components.seconds * 1000 + heartbeatInterval.components.attoseconds / 1_000_000_000_000_000
     }
+    public var leaseMillis: Int64 { Int64(leaseHeartbeats) * heartbeatMillis }
 
     /// Checks the values once at start.
     public func validate() throws(GatewayError) {

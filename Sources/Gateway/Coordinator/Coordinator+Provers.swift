@@ -11,6 +11,8 @@ public enum LeaseRefusal: Error, Sendable, CustomStringConvertible {
     case notYours(JobID)
     case staleEpoch(job: JobID, epoch: UInt64, current: Int64)
     case notLeased(job: JobID, state: JobState)
+    /// The change could not be stored, so it was not made; the prover may send again.
+    case notDurable(job: JobID)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum LeaseRefusal: Error, Sendable, CustomStringConvertible {
         case .notYours(let job): "job \(job) is not leased to this prover"
         case .staleEpoch(let job, let epoch, let current): "job \(job): lease epoch \(epoch) is stale (current \(current))"
         case .notLeased(let job, let state): "job \(job) is \(state.rawValue), not leased"
+        case .notDurable(let job): "job \(job): the gateway could not store the change; send it again"
         }
     }
 }
@@ -161,7 +164,7 @@ extension Coordinator {
             try commit(StoreChanges(requests: [request], jobs: [job], provers: prover.map { [$0] } ?? [], ledger: ledger))
         } catch {
             // Not durable, so not accepted: the prover's lease stands and it may send again.
-            throw .notLeased(job: id, state: job.state)
+            throw .notDurable(job: id)
         }
         jobs[id] = job
         requests[request.id] = request
@@ -190,7 +193,7 @@ extension Coordinator {
         do {
             try commit(StoreChanges(jobs: [job], provers: prover.map { [$0] } ?? []))
         } catch {
-            throw .notLeased(job: id, state: job.state)
+            throw .notDurable(job: id)
         }
         jobs[id] = job
         sessions[proverID]?.running.remove(id)

@@ -74,8 +74,9 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                     // Already stored: the bytes are skipped but still bounded.
                     continue
                 }
-                if writers[role] == nil { writers[role] = try artifacts.makeWriter(role: role, limit: expected.size) }
-                try writers[role]!.append(data.bytes)
+                var writer = try writers[role] ?? artifacts.makeWriter(role: role, limit: expected.size)
+                try writer.append(data.bytes)
+                writers[role] = writer
             }
             for (role, writer) in writers { _ = try writer.finish(expected: declared[role]) }
         } catch {

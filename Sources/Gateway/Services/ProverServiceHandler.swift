@@ -84,8 +84,7 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         outbound.yield(.with {
             $0.welcome = .with {
                 $0.proverID = proverID
-                $0.heartbeatIntervalMillis = UInt32(configuration.heartbeatInterval.components.seconds * 1000
-                    + configuration.heartbeatInterval.components.attoseconds / 1_000_000_000_000_000)
+                $0.heartbeatIntervalMillis = UInt32(clamping: configuration.heartbeatMillis)
                 $0.gatewayVersion = ProverNetVersion.software
             }
         })

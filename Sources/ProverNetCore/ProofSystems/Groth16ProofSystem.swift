@@ -29,20 +29,11 @@ public enum Groth16ProofSystem: ProofSystem {
         zkey: URL, witness: [Fr], threads: Int, stage: (String, Double) -> Void = { _, _ in }
     ) throws -> (proofJSON: Data, publicJSON: Data) {
         stage("loading key", 0.15)
-        let key = try ZKeyFile(contentsOf: zkey, options: ReadOptions.proverOptions).provingKey
+        let key = try ZKeyFile(contentsOf: zkey, options: .prover).provingKey
         stage("proving", 0.3)
         let (proof, signals) = try Prover.prove(key: key, witness: witness, threads: threads)
         return (proof.snarkjsJSON, PublicSignals.encode(signals))
     }
-
-    typealias ReadOptions = ZKeyFile.ReadOptions
-}
-
-extension ZKeyFile.ReadOptions {
-    /// How a prover reads its key: every point checked on its curve, but not each B2 point's subgroup
-    /// membership (one G2 scalar multiplication per wire). A bad B2 point can only spoil this prover's own
-    /// proofs, and every proof is verified against a subgroup-checked verification key before it is used.
-    static var proverOptions: Self { Self(checkB2Subgroup: false) }
 }
 
 /// A circuit loaded for witnesses and verification: what the gateway holds per registered circuit, and

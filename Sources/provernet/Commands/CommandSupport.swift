@@ -34,14 +34,6 @@ extension URL {
     }
 }
 
-extension ZKeyFile.ReadOptions {
-    /// How a prover reads its key: every point is checked to be on its curve, but the subgroup check of
-    /// each B2 point (one 128-bit scalar multiplication in G2 per wire: 22 s for 2^16 wires on one core)
-    /// is skipped. A B2 point outside G2 can only spoil this prover's own proofs, and every proof is
-    /// verified (against a verification key whose points are always subgroup-checked) before use.
-    static var prover: Self { Self(checkB2Subgroup: false) }
-}
-
 /// The shared tail of `groth16 prove` and `groth16 fullprove`: read the key as a prover does, prove, and
 /// write the proof and public signals as snarkjs JSON.
 func proveAndWrite(zkey: String, witness: [Fr], proof: String, publicSignals: String, threads: Int) throws {

@@ -56,15 +56,11 @@ struct DevnetCommand: AsyncParsableCommand {
         configuration.port = port
         let network = try await LocalNetworkRunner.start(
             root: root, configuration: configuration, provers: provers, logLevel: level) { line in out.line(line) }
-        let (server, services, gatewayTask, endpoint, children, names) = (
-            network.server, network.services, network.gatewayTask, network.endpoint, network.children, network.names)
+        let (server, endpoint, names) = (network.server, network.endpoint, network.names)
         let boundPort = endpoint.port
         let ca = endpoint.caCertificatePath ?? ""
         let gatewayLog = network.gatewayLog
         configuration = server.configuration
-        let stopAll: @Sendable () -> Void = { [children] in
-            for child in children where child.isRunning { child.terminate() }
-        }
 
         var exitCode: Int32 = 0
         do {
@@ -146,13 +142,9 @@ struct DevnetCommand: AsyncParsableCommand {
         if !exitWhenDone && exitCode == 0 {
             out.line("")
             out.line("The network keeps running; Ctrl-C stops it.")
-            _ = try? await gatewayTask.value
-        } else {
-            await services.triggerGracefulShutdown()
-            _ = try? await gatewayTask.value
+            _ = try? await network.gatewayTask.value
         }
-        stopAll()
-        for child in children { child.waitUntilExit() }
+        await network.stop()
         out.line("devnet stopped")
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
