@@ -34,11 +34,32 @@ public struct ProverNode: Service {
     /// `ProverNodeError.refused`).
     public func run() async throws {
         let transport = try configuration.gateway.makeTransport()
+        let workers = WorkerPool(
+            executable: configuration.workerExecutable, niceness: configuration.workerNiceness,
+            directory: configuration.workersDirectory)
+        // Worker processes started before the first job; a failure to start one now is logged, and the
+        // job that needs it reports it.
+        do {
+            try await workers.prewarm(configuration.slots)
+        } catch {
+            logger.error("cannot start the worker processes", metadata: ["error": "\(error)"])
+        }
+        do {
+            try await serve(transport: transport, workers: workers)
+        } catch {
+            await workers.shutdown()
+            throw error
+        }
+        await workers.shutdown()
+        logger.info("prover stopped")
+    }
+
+    private func serve(transport: some ClientTransport, workers: WorkerPool) async throws {
         try await withGRPCClient(transport: transport) { client in
             let runner = JobRunner(
                 configuration: configuration, jobs: jobs,
                 cache: ArtifactCache(directory: configuration.artifactsDirectory, logger: logger),
-                source: GRPCArtifactSource(client: client), outbox: outbox, logger: logger)
+                source: GRPCArtifactSource(client: client), outbox: outbox, workers: workers, logger: logger)
             let (assignments, sink) = AsyncStream<(JobAssignment, WorkerHandle)>.makeStream()
             defer { sink.finish() }
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -64,7 +85,6 @@ public struct ProverNode: Service {
                 group.cancelAll()
             }
         }
-        logger.info("prover stopped")
     }
 
     /// Connects, and reconnects after each dropped stream with exponential backoff (reset by a welcome),

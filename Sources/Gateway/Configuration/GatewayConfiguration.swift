@@ -15,7 +15,9 @@ public struct GatewayConfiguration: Sendable {
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
     public var developmentTLS: Bool = false
-    /// How often the market clears a round per job class.
+    /// The longest time between two market rounds per job class. A round also runs at once when something
+    /// changes that could make a trade (a request arrives, a job returns to the market, a prover connects
+    /// or frees a slot), so a free prover does not wait for the tick.
     public var roundInterval: Duration = .milliseconds(250)
     /// How often provers send heartbeats.
     public var heartbeatInterval: Duration = .seconds(2)

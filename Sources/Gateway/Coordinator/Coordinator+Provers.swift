@@ -56,6 +56,7 @@ extension Coordinator {
         var record = (try? store.prover(id: proverID)) ?? nil
         record?.lastSeenMillis = Identifiers.nowMillis()
         if let record { try? commit(StoreChanges(provers: [record])) }
+        wakeMarket()
         return connection
     }
 
@@ -88,6 +89,7 @@ extension Coordinator {
             logger.info("job back to the market", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
             emit(request: job.requestID, kind: "requeued", job: job, message: reason)
         }
+        wakeMarket()
     }
 
     /// A prover hands a job back (it is shutting down): the job returns to the market without using an
@@ -172,6 +174,7 @@ extension Coordinator {
         progress[id] = nil
         logger.info("proof verified", metadata: ["job": "\(id)", "prover": "\(proverID.prefix(12))", "epoch": "\(epoch)"])
         emit(request: request.id, kind: "verified", job: job)
+        wakeMarket()
         if done {
             try? finish(request.id, state: .done, reason: nil)
         }
@@ -203,6 +206,7 @@ extension Coordinator {
             reportedFailure ? "prover reported a failure" : "proof rejected",
             metadata: ["job": "\(id)", "prover": "\(proverID.prefix(12))", "attempts": "\(job.attempts)", "reason": "\(reason)"])
         emit(request: job.requestID, kind: reportedFailure ? "failed" : "rejected", job: job, message: reason)
+        wakeMarket()
         if exhausted {
             try? finish(
                 job.requestID, state: .failed,

@@ -39,6 +39,7 @@ extension Coordinator {
         jobsOfRequest[id] = records.map(\.id)
         for job in records { jobs[job.id] = job }
         logger.info("request queued", metadata: ["request": "\(id)", "jobs": "\(records.count)", "circuit": "\(circuit.id.prefix(12))"])
+        wakeMarket()
         return request
     }
 
@@ -87,6 +88,7 @@ extension Coordinator {
             cancel.reason = reason ?? state.rawValue
             sessions[prover]?.send(.with { $0.cancel = cancel })
         }
+        if !stops.isEmpty { wakeMarket() }
         requests[id] = request
         logger.info("request ended", metadata: ["request": "\(id)", "state": "\(state.rawValue)", "reason": "\(reason ?? "")"])
         emit(request: id, kind: "state", job: nil, message: reason ?? state.rawValue)

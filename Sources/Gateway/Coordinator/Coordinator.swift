@@ -29,6 +29,8 @@ public actor Coordinator {
     var nextToken: UInt64 = 1
     /// Set by a graceful shutdown: no more assignments.
     var draining = false
+    /// Wakes the market loop when a round could trade something new.
+    nonisolated let marketWakeup = MarketWakeup()
 
     public init(store: any GatewayStore, circuits: CircuitRegistry, configuration: GatewayConfiguration, logger: Logger) {
         self.store = store
@@ -68,6 +70,15 @@ public actor Coordinator {
     }
 
     public func stopAssigning() { draining = true }
+
+    /// Lets the market loop run a round now: called after every change that adds a bid (a request, a job
+    /// back on the market) or an ask (a prover connected or freed a slot).
+    func wakeMarket() { marketWakeup.signal() }
+
+    /// What the market loop waits on between rounds: a change that could make a trade, or `interval`.
+    public nonisolated func waitForMarketChange(upTo interval: Duration) async {
+        await marketWakeup.wait(upTo: interval)
+    }
 
     /// Jobs that provers still hold.
     public func leasedJobCount() -> Int { jobs.values.filter { $0.state.isLeased }.count }

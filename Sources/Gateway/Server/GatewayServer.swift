@@ -87,7 +87,8 @@ public final class GatewayServer: Service {
                     await coordinator.reapLeases()
                     lastReap = .now
                 }
-                try? await Task.sleep(for: configuration.roundInterval)
+                // The next round: at once if something changed that could trade, else after the interval.
+                await coordinator.waitForMarketChange(upTo: configuration.roundInterval)
             }
             // Drain: no new assignments; running jobs may still come in for a while.
             await coordinator.stopAssigning()

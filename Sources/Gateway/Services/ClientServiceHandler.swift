@@ -1,3 +1,4 @@
+import BN254
 import Foundation
 import GRPCCore
 import Logging

@@ -29,7 +29,19 @@ public enum Groth16ProofSystem: ProofSystem {
         zkey: URL, witness: [Fr], threads: Int, stage: (String, Double) -> Void = { _, _ in }
     ) throws -> (proofJSON: Data, publicJSON: Data) {
         stage("loading key", 0.15)
-        let key = try ZKeyFile(contentsOf: zkey, options: .prover).provingKey
+        let key = try loadProvingKey(zkey)
+        return try prove(key: key, witness: witness, threads: threads, stage: stage)
+    }
+
+    /// Reads and checks a zkey file's proving key, as a prover needs it.
+    public static func loadProvingKey(_ zkey: URL) throws -> ProvingKey {
+        try ZKeyFile(contentsOf: zkey, options: .prover).provingKey
+    }
+
+    /// Proves with a proving key already in memory (a worker that proves many jobs of one circuit keeps it).
+    public static func prove(
+        key: ProvingKey, witness: [Fr], threads: Int, stage: (String, Double) -> Void = { _, _ in }
+    ) throws -> (proofJSON: Data, publicJSON: Data) {
         stage("proving", 0.3)
         let (proof, signals) = try Prover.prove(key: key, witness: witness, threads: threads)
         return (proof.snarkjsJSON, PublicSignals.encode(signals))

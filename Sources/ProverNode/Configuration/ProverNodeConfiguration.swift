@@ -103,6 +103,8 @@ public struct ProverNodeConfiguration: Sendable {
     public var artifactsDirectory: URL { dataDirectory.appendingPathComponent("artifacts", isDirectory: true) }
     /// Where jobs keep their input and outputs while they run.
     public var jobsDirectory: URL { dataDirectory.appendingPathComponent("jobs", isDirectory: true) }
+    /// Where the worker processes' standard error is kept.
+    public var workersDirectory: URL { dataDirectory.appendingPathComponent("workers", isDirectory: true) }
 
     /// The running binary (`/proc/self/exe` on Linux), which also runs the worker subcommand.
     public static var currentExecutable: URL {

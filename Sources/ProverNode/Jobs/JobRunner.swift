@@ -3,7 +3,7 @@ import Logging
 import ProverNetAPI
 import ProverNetCore
 
-/// Proves one assigned job: downloads its artifacts, runs the worker process, and reports the result or
+/// Proves one assigned job: downloads its artifacts, proves it on one of the node's persistent workers, and reports the result or
 /// the failure under the job's current epoch. It never throws: whatever goes wrong becomes a failure.
 struct JobRunner: Sendable {
     let configuration: ProverNodeConfiguration
@@ -11,6 +11,7 @@ struct JobRunner: Sendable {
     let cache: ArtifactCache
     let source: any ArtifactSource
     let outbox: Outbox
+    let workers: WorkerPool
     let logger: Logger
 
     func run(_ assignment: JobAssignment, handle: WorkerHandle) async {
@@ -74,12 +75,10 @@ struct JobRunner: Sendable {
         let input = directory.appendingPathComponent("input.json")
         let inputJSON = configuration.misbehavior?.input(assignment.inputJSON, kind: assignment.kind) ?? assignment.inputJSON
         try Data(inputJSON.utf8).write(to: input)
-        let invocation = WorkerInvocation(
-            executable: configuration.workerExecutable, zkey: zkey, witness: witness, input: input,
-            outputDirectory: directory, threads: configuration.threadsPerJob, niceness: configuration.workerNiceness)
-        logger.debug("starting worker", metadata: ["arguments": "\(invocation.arguments)"])
+        let request = WorkerRequest(
+            zkey: zkey, witness: witness, input: input, outputDirectory: directory, threads: configuration.threadsPerJob)
         let job = assignment.job
-        return await WorkerProcess.run(invocation, handle: handle) { progress in
+        return await workers.run(request, handle: handle) { progress in
             report(job, stage: progress.stage, fraction: progress.fraction)
         }
     }

@@ -1,6 +1,7 @@
 import BN254
 import Circom
 import Foundation
+import Groth16
 import ProverNetCore
 
 /// What the hidden `provernet prover worker` subcommand does, in the child process: compute the witness,
@@ -26,22 +27,34 @@ public enum ProofWorker {
         zkey: URL, witness source: WitnessSource, inputJSON: String, outputDirectory: URL, threads: Int,
         progress: (WorkerProgress) -> Void
     ) throws {
+        try run(
+            zkey: zkey, witness: source, inputJSON: inputJSON, outputDirectory: outputDirectory, threads: threads,
+            cache: Cache(), progress: progress)
+    }
+
+    /// Proves one input with what `cache` holds from earlier jobs of the same process (the proving key and
+    /// the witness generator of the last circuit), and writes the outputs to `outputDirectory`.
+    public static func run(
+        zkey: URL, witness source: WitnessSource, inputJSON: String, outputDirectory: URL, threads: Int,
+        cache: Cache, progress: (WorkerProgress) -> Void
+    ) throws {
         let start = ContinuousClock.now
         progress(WorkerProgress(stage: "witness", fraction: 0.05))
         let witnesses: Groth16Circuit.Witnesses
         switch source {
         case .wasm(let url):
-            witnesses = .circom(try WitnessCalculator(wasmFile: url))
+            witnesses = .circom(try cache.witnessCalculator(url))
         case .synthetic(let constraints):
             witnesses = .synthetic(constraints: constraints)
         }
         let witness = try witnesses.witness(inputJSON: inputJSON)
         progress(WorkerProgress(stage: "witness", fraction: 0.1))
         let witnessDone = ContinuousClock.now
-        var provingStart = witnessDone
-        let (proof, signals) = try Groth16ProofSystem.prove(zkey: zkey, witness: witness, threads: threads) {
+        progress(WorkerProgress(stage: "loading key", fraction: 0.15))
+        let key = try cache.provingKey(zkey)
+        let provingStart = ContinuousClock.now
+        let (proof, signals) = try Groth16ProofSystem.prove(key: key, witness: witness, threads: threads) {
             stage, fraction in
-            if stage == "proving" { provingStart = .now }
             progress(WorkerProgress(stage: stage, fraction: fraction))
         }
         let provingDone = ContinuousClock.now
@@ -53,6 +66,74 @@ public enum ProofWorker {
         try signals.write(to: outputDirectory.appendingPathComponent(publicFile), options: .atomic)
         try JSONEncoder().encode(timings).write(to: outputDirectory.appendingPathComponent(timingsFile), options: .atomic)
         progress(WorkerProgress(stage: "done", fraction: 1))
+    }
+
+    /// What a worker that proves many jobs keeps between them: the proving key and the witness generator of
+    /// the last circuit it proved, so that the next job of that circuit starts proving at once. One of each,
+    /// because a key is the largest thing a prover holds; a job of another circuit replaces them.
+    public final class Cache {
+        private var key: (file: FileIdentity, key: ProvingKey)?
+        private var calculator: (file: FileIdentity, calculator: WitnessCalculator)?
+
+        public init() {}
+
+        func provingKey(_ zkey: URL) throws -> ProvingKey {
+            let identity = try FileIdentity(zkey)
+            if let key, key.file == identity { return key.key }
+            key = nil  // free the old key before reading the new one
+            let loaded = try Groth16ProofSystem.loadProvingKey(zkey)
+            key = (identity, loaded)
+            return loaded
+        }
+
+        func witnessCalculator(_ wasm: URL) throws -> WitnessCalculator {
+            let identity = try FileIdentity(wasm)
+            if let calculator, calculator.file == identity { return calculator.calculator }
+            calculator = nil
+            let loaded = try WitnessCalculator(wasmFile: wasm)
+            calculator = (identity, loaded)
+            return loaded
+        }
+    }
+
+    /// A file as the cache knows it: its path, size and modification time, so that a file replaced under
+    /// the same name (the artifact cache names files by content hash, so this should not happen) is read again.
+    struct FileIdentity: Equatable {
+        var path: String
+        var size: UInt64
+        var modified: Date
+
+        init(_ url: URL) throws {
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            path = url.standardizedFileURL.path
+            size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+            modified = attributes[.modificationDate] as? Date ?? .distantPast
+        }
+    }
+
+    /// What `provernet prover worker --serve` does: reads one `WorkerRequest` per line from `input`, proves
+    /// it with a cache kept across requests, and writes its progress lines then one `WorkerEnd` line to
+    /// `output`; returns at the end of `input` (the node closed the pipe).
+    public static func serve(readLine: () -> String?, writeLine: (String) -> Void) {
+        let cache = Cache()
+        while let line = readLine() {
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            let end: WorkerEnd
+            do {
+                let request = try JSONDecoder().decode(WorkerRequest.self, from: Data(line.utf8))
+                let inputJSON = try String(contentsOf: request.input, encoding: .utf8)
+                try run(
+                    zkey: request.zkey, witness: request.witness, inputJSON: inputJSON,
+                    outputDirectory: request.outputDirectory, threads: request.threads, cache: cache
+                ) { progress in
+                    writeLine(progress.line)
+                }
+                end = WorkerEnd(ok: true, error: nil)
+            } catch {
+                end = WorkerEnd(ok: false, error: "\(error)")
+            }
+            writeLine(end.line)
+        }
     }
 }
 

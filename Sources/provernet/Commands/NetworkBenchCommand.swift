@@ -19,7 +19,11 @@ struct NetworkBench: AsyncParsableCommand {
             outside_proving: of each job's lease time (assigned to verified), the share the prover did not \
             report as proving (auction round, messages, artifact cache, witness, key loading, verification), \
             and of each job's end-to-end time (submitted to verified, queueing included) the share outside \
-            proving. Proving time is what the prover reports for its worker.
+            proving. With more jobs than provers, end to end includes the wait for a free prover, so \
+            busy_provers also gives the share of the provers' time over the run that went to proving. Proving \
+            time is what the prover reports for its worker. Before the measured requests, \
+            --warmup requests of one input per prover run unmeasured, so that the numbers are those of a \
+            running network (artifacts downloaded, keys loaded in the workers), not of its first job.
             """)
 
     @Option(help: "Prover processes.") var provers: Int = 2
@@ -29,6 +33,7 @@ struct NetworkBench: AsyncParsableCommand {
     var circuit: String = "synth:2^12"
     @Option(help: "Milliseconds between market rounds.") var roundIntervalMs: Int = 200
     @Option(help: "Threads per prover (default: cores / provers, at least 1).") var threads: Int?
+    @Option(help: "Unmeasured requests (one input per prover each) run first.") var warmup: Int = 1
     @Option(help: "Give up after this many seconds.") var timeout: Double = 900
 
     func run() async throws {
@@ -52,6 +57,11 @@ struct NetworkBench: AsyncParsableCommand {
             try await network.waitForProvers(provers, timeout: 300)
             let ids = try await ProverNetClient.withClient(endpoint: network.endpoint) { client -> [RequestID] in
                 let registered = try await client.registerSyntheticCircuit(constraints: UInt64(constraints), name: "bench")
+                for w in 0..<max(0, warmup) {
+                    let list = (0..<provers).map { "{\"x\": \"\(w * 1000 + $0 + 900_000)\", \"y\": \"3\"}" }
+                    let submitted = try await client.submit(circuit: registered.id, inputs: list, maxPricePerJob: 1e6)
+                    for try await _ in client.watch(request: submitted.id) {}
+                }
                 let started = Date()
                 let ids = try await withThrowingTaskGroup(of: RequestID.self) { group in
                     for r in 0..<requests {
@@ -114,7 +124,7 @@ struct NetworkBench: AsyncParsableCommand {
             }
             return String(format: "\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f", p(0.5), p(0.9), p(0.99), p(1))
         }
-        let head = "\"op\": \"network\", \"circuit\": \"\(circuit)\", \"class\": \"\(jobClass)\", \"provers\": \(provers), \"requests\": \(requests), \"inputs\": \(inputs), \"round_interval_ms\": \(roundIntervalMs)"
+        let head = "\"op\": \"network\", \"circuit\": \"\(circuit)\", \"class\": \"\(jobClass)\", \"provers\": \(provers), \"requests\": \(requests), \"inputs\": \(inputs), \"round_interval_ms\": \(roundIntervalMs), \"warmup\": \(warmup)"
         print("{\(head), \"metric\": \"request_latency_ms\", \(percentiles(latency)), \"failed\": \(failed)}")
         print("{\(head), \"metric\": \"first_assignment_ms\", \(percentiles(firstAssignment))}")
         let seconds = Double(last - first) / 1000
@@ -123,5 +133,8 @@ struct NetworkBench: AsyncParsableCommand {
             format: "{\(head), \"metric\": \"outside_proving\", \"of_lease_time\": %.4f, \"of_end_to_end\": %.4f, \"mean_prove_ms\": %.1f, \"mean_lease_ms\": %.1f}",
             leaseTime > 0 ? 1 - proving / leaseTime : .nan, endToEnd > 0 ? 1 - proving / endToEnd : .nan,
             proving / Double(max(jobsDone, 1)), leaseTime / Double(max(jobsDone, 1))))
+        print(String(
+            format: "{\(head), \"metric\": \"busy_provers\", \"proving_share\": %.4f}",
+            seconds > 0 ? proving / 1000 / (seconds * Double(provers)) : .nan))
     }
 }

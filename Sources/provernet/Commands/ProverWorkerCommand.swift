@@ -3,25 +3,36 @@ import BN254
 import Foundation
 import ProverNode
 
-/// `provernet prover worker`: proves one job in a child process of the node (hidden; the node runs it).
-/// Prints progress as JSON lines on standard output, writes `proof.json` and `public.json` to `--out`,
-/// exits 0 on success and 1 with a one-line reason on standard error otherwise.
+/// `provernet prover worker`: proves jobs in a child process of the node (hidden; the node runs it).
+/// With `--serve` (what the node runs) it reads one job per line on standard input until its end, keeping
+/// the last circuit's key in memory, and answers each with progress lines and an end line on standard
+/// output. Without it, it proves the one job its options name: progress as JSON lines on standard output,
+/// `proof.json` and `public.json` in `--out`, exit 0 on success and 1 with a one-line reason on standard
+/// error otherwise.
 struct ProverWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Prove one job (run by the prover node in a child process).",
         shouldDisplay: false)
 
-    @Option(help: "The proving key (.zkey).") var zkey: String
+    @Flag(help: "Prove the jobs read from standard input, one JSON line each, until its end.") var serve = false
+    @Option(help: "The proving key (.zkey).") var zkey: String?
     @Option(help: "The circom witness generator (.wasm).") var wasm: String?
     @Option(help: "The built-in synthetic circuit of this many constraints, instead of a wasm.")
     var syntheticConstraints: Int?
-    @Option(help: "The input JSON file.") var input: String
-    @Option(help: "Where to write proof.json and public.json.") var out: String
+    @Option(help: "The input JSON file.") var input: String?
+    @Option(help: "Where to write proof.json and public.json.") var out: String?
     @Option(help: "Threads.") var threads: Int = MSM.defaultThreads
     @Option(help: "Lower this process's priority to this niceness first (0…19).") var nice: Int = 10
 
     func validate() throws {
+        if serve {
+            guard zkey == nil, wasm == nil, syntheticConstraints == nil, input == nil, out == nil else {
+                throw ValidationError("--serve reads its jobs from standard input: give no job options with it")
+            }
+            return
+        }
+        guard zkey != nil, input != nil, out != nil else { throw ValidationError("give --zkey, --input and --out") }
         guard (wasm == nil) != (syntheticConstraints == nil) else {
             throw ValidationError("give exactly one of --wasm and --synthetic-constraints")
         }
@@ -29,6 +40,11 @@ struct ProverWorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         ProofWorker.lowerPriority(to: nice)
+        if serve {
+            ProofWorker.serve(readLine: { Swift.readLine(strippingNewline: true) }, writeLine: writeLine)
+            return
+        }
+        guard let zkey, let input, let out else { return }
         let source: ProofWorker.WitnessSource =
             if let wasm { .wasm(URL(commandLinePath: wasm)) } else { .synthetic(constraints: syntheticConstraints ?? 1) }
         do {
