@@ -156,6 +156,32 @@ import Testing
             let again = try await client.registerSyntheticCircuit(constraints: 100, name: "test")
             #expect(again.id == circuit.id)
         }
+        // A client that does not hold itself to the network's limits: the gateway holds it to them.
+        var unlimited = ProverNetClient.Configuration()
+        unlimited.limits.maxMessageBytes = 16 << 20
+        try await ProverNetClient.withClient(endpoint: network.endpoint, configuration: unlimited) {
+            (client) async throws -> Void in
+            let circuit = try await client.registerSyntheticCircuit(constraints: 100, name: "test")
+            let input = #"{"x": "1", "y": "2"}"#
+            let cases: [(inputs: [String], expected: String)] = [
+                // A message over 4 MiB.
+                ([#"{"x": "1", "y": "2", "pad": ""# + String(repeating: "7", count: 5 << 20) + #""}"#], "over the network's limit of 4194304 bytes"),
+                // One input over 1 MiB, in a message under the limit.
+                ([input, #"{"x": "1", "y": "2", "pad": ""# + String(repeating: "7", count: 2 << 20) + #""}"#], "input 1"),
+                // More inputs than a request may have.
+                (Array(repeating: input, count: 10_001), "10001 inputs"),
+            ]
+            for (inputs, expected) in cases {
+                do {
+                    _ = try await client.submit(circuit: circuit.id, inputs: inputs, maxPricePerJob: 1)
+                    Issue.record("an oversized request was accepted (\(expected))")
+                } catch let error as ProverNetClientError {
+                    #expect("\(error)".contains(expected), "\(error)")
+                }
+            }
+            let still = try await client.registerSyntheticCircuit(constraints: 100, name: "test")
+            #expect(still.id == circuit.id)
+        }
         network.clean()
     }
 

@@ -59,7 +59,9 @@ public final class GatewayServer: Service {
             transportSecurity: .tls(
                 certificateChain: [.file(path: tls.certificate, format: .pem)],
                 privateKey: .file(path: tls.key, format: .pem)),
-            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.limits.maxMessageBytes })
+            config: .defaults {
+                $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(configuration.limits.maxMessageBytes)
+            })
         let server = GRPCServer(
             transport: transport,
             services: [
@@ -70,7 +72,8 @@ public final class GatewayServer: Service {
                     coordinator: coordinator, circuits: circuits, store: store, configuration: configuration, logger: logger),
                 ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits),
                 AdminServiceHandler(coordinator: coordinator, store: store),
-            ])
+            ],
+            interceptors: [MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes)])
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
             group.addTask {
