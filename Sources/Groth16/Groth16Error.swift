@@ -18,6 +18,16 @@ public enum Groth16Error: Error, Equatable, Sendable, CustomStringConvertible {
     case circuitTooLarge(constraints: Int)
     /// An underlying BN254 decoding problem.
     case bn254(BN254Error)
+    /// A checkpoint file or its directory could not be written or removed (`reason` is the system's word).
+    case checkpointUnwritable(path: String, reason: String)
+    /// A checkpoint file exists but could not be read.
+    case checkpointUnreadable(path: String, reason: String)
+    /// A checkpoint file is damaged: torn, truncated, a checksum that does not match, or a value that fails
+    /// its decoding checks (a point off its curve or outside its subgroup, a scalar not below r).
+    case checkpointCorrupt(path: String, reason: String)
+    /// A checkpoint file is intact but was written for something else: another format version, another
+    /// stage, another proving key or another witness.
+    case checkpointMismatch(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -37,6 +47,14 @@ public enum Groth16Error: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(constraints) constraints exceed the largest NTT domain (2^28)"
         case .bn254(let error):
             return error.description
+        case .checkpointUnwritable(let path, let reason):
+            return "cannot write the checkpoint at \(path): \(reason)"
+        case .checkpointUnreadable(let path, let reason):
+            return "cannot read the checkpoint at \(path): \(reason)"
+        case .checkpointCorrupt(let path, let reason):
+            return "the checkpoint file \(path) is damaged: \(reason)"
+        case .checkpointMismatch(let path, let reason):
+            return "the checkpoint file \(path) was written for \(reason)"
         }
     }
 }

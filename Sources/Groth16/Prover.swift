@@ -12,6 +12,9 @@ public struct ProverTimings: Sendable, Equatable {
     public var msmB2: Double = 0
     public var msmC: Double = 0
     public var msmH: Double = 0
+    /// Reading and writing a checkpoint, when the proof has one: loads, hashing and durable writes.
+    public var checkpoint: Double = 0
+    /// The whole proof, checkpoint included.
     public var total: Double = 0
 
     public init() {}
@@ -36,39 +39,55 @@ public enum Prover {
     public static func prove(
         key: ProvingKey, witness: [Fr], r: Fr, s: Fr, threads: Int, timings: inout ProverTimings
     ) throws(Groth16Error) -> (proof: Proof, publicSignals: [Fr]) {
+        try prove(key: key, witness: witness, r: r, s: s, threads: threads, timings: &timings, checkpoint: nil) { _ in }
+    }
+
+    /// The prover behind every overload; with a checkpoint, each stage is loaded from it when it holds a
+    /// valid one, else computed and saved (see `Prover+Checkpoint.swift`).
+    static func prove(
+        key: ProvingKey, witness: [Fr], r: Fr, s: Fr, threads: Int, timings: inout ProverTimings,
+        checkpoint: ProofCheckpoint?, progress: (ProofCheckpoint.Event) -> Void
+    ) throws(Groth16Error) -> (proof: Proof, publicSignals: [Fr]) {
         guard witness.count == key.nVars else { throw .witnessLength(expected: key.nVars, actual: witness.count) }
         guard witness[0] == .one else { throw .constantWireNotOne(witness[0].decimal) }
         let threads = max(1, threads)
         let start = now()
+        let stages = StageRunner(checkpoint: checkpoint, key: key, witness: witness, timings: &timings)
 
-        var clock = now()
         // H first, so that its n evaluations are freed before the other MSMs allocate their scratch: the
-        // prover's peak memory is the key plus one MSM's working set, not plus h as well.
-        let msmH: G1Jacobian
-        do {
-            let h = try hEvaluations(key: key, witness: witness, threads: threads, timings: &timings)
-            timings.hPolynomial = now() - clock - timings.abEvaluation
-            clock = now()
-            msmH = MSM.g1(key.h, h, threads: threads)
+        // prover's peak memory is the key plus one MSM's working set, not plus h as well. With a checkpoint
+        // that holds msmH, h is not even read.
+        let msmH = try stages.run(.msmH, ProofCheckpoint.g1Codec, &timings, progress) { (timings) throws(Groth16Error) in
+            let h = try stages.run(.h, ProofCheckpoint.scalarCodec(count: key.domainSize), &timings, progress) {
+                (timings) throws(Groth16Error) in
+                let clock = now()
+                let h = try hEvaluations(key: key, witness: witness, threads: threads, timings: &timings)
+                timings.hPolynomial = now() - clock - timings.abEvaluation
+                return h
+            }
+            let clock = now()
+            let msmH = MSM.g1(key.h, h, threads: threads)
             timings.msmH = now() - clock
+            return msmH
         }
-
-        clock = now()
-        let msmA = MSM.g1(key.a, witness, threads: threads)
-        timings.msmA = now() - clock
-        clock = now()
-        let msmB1 = MSM.g1(key.b1, witness, threads: threads)
-        timings.msmB1 = now() - clock
-        clock = now()
-        let msmB2 = MSM.g2(key.b2, witness, threads: threads)
-        timings.msmB2 = now() - clock
-        clock = now()
-        let msmC = key.c.withUnsafeBufferPointer { points in
-            witness.withUnsafeBufferPointer { w in
-                MSM.g1(points, UnsafeBufferPointer(rebasing: w[(key.nPublic + 1)...]), threads: threads)
+        let msmA = stages.run(.msmA, ProofCheckpoint.g1Codec, &timings, progress) { timings in
+            timed(&timings.msmA) { MSM.g1(key.a, witness, threads: threads) }
+        }
+        let msmB1 = stages.run(.msmB1, ProofCheckpoint.g1Codec, &timings, progress) { timings in
+            timed(&timings.msmB1) { MSM.g1(key.b1, witness, threads: threads) }
+        }
+        let msmB2 = stages.run(.msmB2, ProofCheckpoint.g2Codec, &timings, progress) { timings in
+            timed(&timings.msmB2) { MSM.g2(key.b2, witness, threads: threads) }
+        }
+        let msmC = stages.run(.msmC, ProofCheckpoint.g1Codec, &timings, progress) { timings in
+            timed(&timings.msmC) {
+                key.c.withUnsafeBufferPointer { points in
+                    witness.withUnsafeBufferPointer { w in
+                        MSM.g1(points, UnsafeBufferPointer(rebasing: w[(key.nPublic + 1)...]), threads: threads)
+                    }
+                }
             }
         }
-        timings.msmC = now() - clock
 
         // A = α + Σ wᵢAᵢ + rδ; B = β + Σ wᵢB2ᵢ + sδ (and in G1 for C); C = Σ wᵢCᵢ + H + sA + rB1 − rsδ.
         let delta1 = G1Jacobian(key.delta1)
@@ -139,6 +158,15 @@ public enum Prover {
             }
         }
         return a
+    }
+
+    /// `body`'s result, with its time stored in `phase`.
+    @inline(__always)
+    static func timed<T>(_ phase: inout Double, _ body: () -> T) -> T {
+        let clock = now()
+        let result = body()
+        phase = now() - clock
+        return result
     }
 
     @inline(__always)
