@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "ProverNetCore",
             dependencies: [
-                "BN254", "Groth16", "Circom", "Market",
+                "BN254", "Groth16", "Circom", "SnarkPack", "Market",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "ProverNetCore", "ProverNetAPI", "Store", "Market", "Groth16", "Circom", "BN254",
+                "ProverNetCore", "ProverNetAPI", "Store", "Market", "Groth16", "Circom", "SnarkPack", "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "ProverNode",
             dependencies: [
-                "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "BN254",
+                "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "SnarkPack", "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -109,7 +109,7 @@ let package = Package(
         .target(
             name: "ProverNetClient",
             dependencies: [
-                "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "BN254",
+                "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "SnarkPack", "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -8,6 +8,9 @@ public enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(what: String, size: UInt64, limit: UInt64)
     case artifactMismatch(role: String, expected: String, actual: String)
     case tls(String)
+    /// The gateway cannot do what is asked as it is set up (a request for aggregation without a reference
+    /// string).
+    case failedPrecondition(String)
 
     public var description: String {
         switch self {
@@ -19,6 +22,7 @@ public enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
         case .artifactMismatch(let role, let expected, let actual):
             "the \(role) artifact's SHA-256 is \(actual), not the declared \(expected)"
         case .tls(let reason): "TLS: \(reason)"
+        case .failedPrecondition(let reason): reason
         }
     }
 }

@@ -11,7 +11,7 @@ extension ProverNetClient {
 
     /// Checks every proof fetched into `directory` with its verification key, and reports which fail
     /// (see `FetchedProofs.verify(at:)`). Needs no gateway.
-    public static func verifyFetched(at directory: URL) throws(ProverNetClientError) -> FetchVerification {
-        try FetchedProofs.verify(at: directory)
+    public static func verifyFetched(at directory: URL, srs: URL? = nil) throws(ProverNetClientError) -> FetchVerification {
+        try FetchedProofs.verify(at: directory, srs: srs)
     }
 }

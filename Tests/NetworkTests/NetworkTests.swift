@@ -91,6 +91,93 @@ import Testing
         network.clean()
     }
 
+    @Test func aRequestForAggregationGetsOneVerifiedAggregateFromAProverThatAggregates() async throws {
+        let srsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-srs-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: srsDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: srsDirectory) }
+        let srs = srsDirectory.appendingPathComponent("srs.bin")
+        let setup = try LocalNetwork.run(["snarkpack", "setup", "--max-proofs", "8", "-o", srs.path])
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let network = try LocalNetwork(gatewayArguments: ["--snarkpack-srs", srs.path])
+        let prover = try network.makeProverKey("prover")
+        let aggregator = try network.makeProverKey("aggregator")
+        try network.startProver("prover", key: prover.key, extra: ["--no-aggregation"])
+        try network.startProver("aggregator", key: aggregator.key)
+        try await network.waitForProvers(2)
+        let proofs = network.root.appendingPathComponent("proofs")
+        let (status, events) = try await ProverNetClient.withClient(endpoint: network.endpoint) {
+            (client) async throws -> (RequestStatus, [RequestEvent]) in
+            let circuit = try await client.registerSyntheticCircuit(constraints: 500, name: "test")
+            // Over the reference string's 8 proofs, or a single input: refused at submission.
+            for count in [9, 1] {
+                do {
+                    _ = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(count), maxPricePerJob: 10, aggregate: true)
+                    Issue.record("a request of \(count) inputs for aggregation was accepted")
+                } catch let error as ProverNetClientError {
+                    #expect("\(error)".contains(count == 9 ? "8 proofs" : "at least 2"), "\(error)")
+                }
+            }
+            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(3), maxPricePerJob: 10, aggregate: true)
+            let events = try await watchToEnd(client, submitted.id)
+            _ = try await client.fetch(submitted.id, to: proofs)
+            return (try await client.request(submitted.id), events)
+        }
+        #expect(status.state == .done, "gateway log: \(network.log("gateway.log"))")
+        #expect(status.aggregate && status.aggregateProof != nil && status.snarkpackVerifierKey != nil)
+        #expect(status.provingJobs.count == 3 && status.provingJobs.allSatisfy { $0.state == .verified })
+        let aggregation = status.jobs.first { $0.isAggregation }
+        #expect(aggregation?.state == .verified)
+        // Only the prover that announced aggregation could take the aggregation job.
+        #expect(aggregation?.prover == aggregator.id)
+        #expect(events.contains { $0.kind == .other("aggregating") })
+        // The fetched aggregate verifies with the gateway's verifier key and with the client's own SRS.
+        let verify = try LocalNetwork.run(["verify", proofs.path])
+        #expect(verify.status == 0 && verify.stdout.contains("aggregate of the 3 proofs is valid"), "\(verify.stdout) \(verify.stderr)")
+        #expect(try LocalNetwork.run(["verify", proofs.path, "--srs", srs.path]).status == 0)
+        // A changed aggregate does not.
+        let aggregateFile = proofs.appendingPathComponent("aggregate.bin")
+        var bytes = try Data(contentsOf: aggregateFile)
+        bytes[bytes.count / 2] ^= 1
+        try bytes.write(to: aggregateFile)
+        let tampered = try LocalNetwork.run(["verify", proofs.path])
+        #expect(tampered.status == 1 && tampered.stdout.contains("INVALID: aggregate"), "\(tampered.stdout)")
+        network.clean()
+    }
+
+    @Test func aWrongAggregateIsRefusedAndTheAggregationCompletesElsewhere() async throws {
+        let srsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-srs-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: srsDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: srsDirectory) }
+        let srs = srsDirectory.appendingPathComponent("srs.bin")
+        #expect(try LocalNetwork.run(["snarkpack", "setup", "--max-proofs", "4", "-o", srs.path]).status == 0)
+        let network = try LocalNetwork(gatewayArguments: ["--snarkpack-srs", srs.path, "--max-attempts", "20"])
+        // Proofs come from an honest prover that does not aggregate; the only aggregator cheats at first.
+        let honest = try network.makeProverKey("honest")
+        try network.startProver("honest", key: honest.key, extra: ["--no-aggregation"])
+        try network.startProver("liar", key: try network.makeProverKey("liar").key, extra: ["--misbehave", "wrong-proof"])
+        try await network.waitForProvers(2)
+        let aggregator = try network.makeProverKey("aggregator")
+        let (status, events) = try await ProverNetClient.withClient(endpoint: network.endpoint) {
+            (client) async throws -> (RequestStatus, [RequestEvent]) in
+            let circuit = try await client.registerSyntheticCircuit(constraints: 300, name: "test")
+            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(2), maxPricePerJob: 10, aggregate: true)
+            var seen: [RequestEvent] = []
+            var started = false
+            for try await event in client.watch(request: submitted.id) {
+                seen.append(event)
+                if !started, event.kind == .rejected, event.jobIndex == 2 {
+                    try network.startProver("aggregator", key: aggregator.key)
+                    started = true
+                }
+            }
+            return (try await client.request(submitted.id), seen)
+        }
+        #expect(status.state == .done, "gateway log: \(network.log("gateway.log"))")
+        #expect(status.jobs.first { $0.isAggregation }?.prover == aggregator.id)
+        #expect(events.contains { $0.kind == .rejected && $0.jobIndex == 2 && $0.message.contains("aggregate") })
+        network.clean()
+    }
+
     @Test func anUnknownProverCannotConnect() async throws {
         let network = try LocalNetwork()
         let stranger = try network.makeProverKey("stranger", allow: false)
@@ -181,6 +268,13 @@ import Testing
             }
             let still = try await client.registerSyntheticCircuit(constraints: 100, name: "test")
             #expect(still.id == circuit.id)
+            // Aggregation from a gateway that has no reference string.
+            do {
+                _ = try await client.submit(circuit: circuit.id, inputs: [input, input], maxPricePerJob: 1, aggregate: true)
+                Issue.record("a request for aggregation was accepted by a gateway without a reference string")
+            } catch let error as ProverNetClientError {
+                #expect("\(error)".contains("does not aggregate"), "\(error)")
+            }
         }
         network.clean()
     }
@@ -193,6 +287,7 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("VERIFIED"))
         #expect(result.stdout.contains("3 of 3 verify locally"))
+        #expect(result.stdout.contains("one SnarkPack proof of all 3, verifies locally"), "\(result.stdout)")
         if result.status == 0 { try? FileManager.default.removeItem(at: dir) }
     }
 }

@@ -26,7 +26,11 @@ import Testing
 
     @Test func readsWhatItNeedsAndRefusesWhatItCannotProve() throws {
         let synthetic = try JobAssignment(Self.assignment(kind: .synthetic, roles: ["zkey"]))
-        #expect(synthetic.kind == .synthetic && synthetic.zkey.sha256 == Self.zkey && synthetic.wasm == nil)
+        guard case .prove(.synthetic, 100, let zkey, nil, #"{"x": "1", "y": "2"}"#) = synthetic.work else {
+            Issue.record("not read as a synthetic proving job: \(synthetic.work)")
+            return
+        }
+        #expect(zkey.sha256 == Self.zkey)
         let circom = try JobAssignment(Self.assignment(kind: .circom, roles: ["zkey", "wasm"]))
         #expect(circom.artifacts.map(\.role) == [.zkey, .wasm])
         #expect(throws: ProverNodeError.invalidAssignment(job: "req-1/0", reason: "a circom circuit needs its wasm artifact")) {
@@ -37,5 +41,39 @@ import Testing
         var badHash = Self.assignment(kind: .synthetic, roles: ["zkey"])
         badHash.artifacts[0].sha256 = "../x"
         #expect(throws: ProverNodeError.self) { try JobAssignment(badHash) }
+    }
+
+    @Test func readsAnAggregationJobAndRefusesOneThatLacksWhatItNeeds() throws {
+        var message = Provernet_V1_Assignment()
+        message.jobID = "req-1/8"
+        message.jobKind = "snarkpack.aggregate"
+        message.proofs = 8
+        message.artifacts = ["srs", "verification_key", "proofs"].enumerated().map { index, role in
+            var reference = Provernet_V1_ArtifactRef()
+            reference.role = role
+            reference.sha256 = String(repeating: String(index), count: 64)
+            reference.size = 10
+            return reference
+        }
+        let assignment = try JobAssignment(message)
+        guard case .aggregate(8, let srs, let key, let bundle) = assignment.work else {
+            Issue.record("not read as an aggregation job: \(assignment.work)")
+            return
+        }
+        #expect([srs.role, key.role, bundle.role] == [.srs, .verificationKey, .proofs])
+        #expect(assignment.artifacts.count == 3)
+        var missing = message
+        missing.artifacts.removeLast()
+        #expect(throws: ProverNodeError.invalidAssignment(job: "req-1/8", reason: "an aggregation job needs srs, verification_key and proofs artifacts")) {
+            try JobAssignment(missing)
+        }
+        var one = message
+        one.proofs = 1
+        #expect(throws: ProverNodeError.self) { try JobAssignment(one) }
+        var unknown = message
+        unknown.jobKind = "plonk.prove"
+        #expect(throws: ProverNodeError.invalidAssignment(job: "req-1/8", reason: "unknown job kind 'plonk.prove'")) {
+            try JobAssignment(unknown)
+        }
     }
 }

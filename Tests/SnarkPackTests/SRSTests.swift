@@ -85,4 +85,45 @@ import Testing
             try SRS(encoded: mixed, threads: 2)
         }
     }
+
+    @Test func theVerifierKeyFileRoundTripsAndVerifiesAggregates() throws {
+        let srs = Fixtures.srs
+        let set = Fixtures.synthetic
+        let bytes = srs.verifierKey.encoded
+        #expect(bytes.count == VerifierKey.encodedSize)
+        let key = try VerifierKey(encoded: bytes)
+        #expect(key == srs.verifierKey)
+        #expect(try VerifierKey.read(encoded: bytes) == key)
+        #expect(try VerifierKey.read(encoded: srs.encoded) == key)
+        let aggregate = try Aggregator.aggregate(
+            proofs: Array(set.proofs[0..<4]), publicSignals: Array(set.publicSignals[0..<4]), verificationKey: set.key,
+            srs: srs, threads: 2)
+        #expect(try AggregateVerifier.verify(
+            aggregate: aggregate, publicSignals: Array(set.publicSignals[0..<4]), verificationKey: set.key, srs: key, threads: 2))
+    }
+
+    @Test func aVerifierKeyFileThatIsWrongIsRefused() throws {
+        let bytes = Fixtures.srs.verifierKey.encoded
+        #expect(throws: SnarkPackError.trailingBytes(what: "SnarkPack verifier key", offset: bytes.count, count: 1)) {
+            try VerifierKey(encoded: bytes + [0])
+        }
+        #expect(throws: SnarkPackError.self) { try VerifierKey(encoded: Array(bytes.dropLast())) }
+        var magic = bytes
+        magic[3] = UInt8(ascii: "X")
+        #expect(throws: SnarkPackError.self) { try VerifierKey(encoded: magic) }
+        // β·g replaced by α·g: identical secrets.
+        var same = bytes
+        same.replaceSubrange(76..<140, with: bytes[12..<76])
+        #expect(throws: SnarkPackError.identicalSecrets) { try VerifierKey(encoded: same) }
+        // α·h replaced by β·h: valid points, not powers of one secret.
+        var mixed = bytes
+        mixed.replaceSubrange(140..<268, with: bytes[268..<396])
+        #expect(throws: SnarkPackError.invalidSRS("α·g and α·h (or β) are not powers of the same secret")) {
+            try VerifierKey(encoded: mixed)
+        }
+        // A G1 point off the curve.
+        var off = bytes
+        off[75] ^= 1
+        #expect(throws: SnarkPackError.self) { try VerifierKey(encoded: off) }
+    }
 }

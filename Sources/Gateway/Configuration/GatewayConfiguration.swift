@@ -36,6 +36,10 @@ public struct GatewayConfiguration: Sendable {
     /// How long a graceful shutdown waits for running jobs to finish before handing them back.
     public var drainSeconds: Double = 30
     public var limits: NetworkLimits = .default
+    /// The SnarkPack reference string (`provernet snarkpack srs` from two .ptau files, or `snarkpack setup`
+    /// for development) with which requests that ask for aggregation are aggregated. Without one, such
+    /// requests are refused.
+    public var snarkpackSRSPath: String?
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

@@ -30,7 +30,7 @@ extension Coordinator {
     }
 
     func runRound(_ jobClass: JobClass, pending: [JobRecord], now: Int64) -> Int {
-        let domainSize = UInt64(1) << UInt64(jobClass.log2Size)
+        let domainSize = jobClass.size
         // Asks: every connected prover that can prove the class, has a free slot, and has not already failed
         // every pending job (else a cheap cheater would win the same job each round and starve it).
         let eligible = sessions.values.filter { session in
@@ -45,8 +45,7 @@ extension Coordinator {
         }
         guard !asks.isEmpty else { return 0 }
         let capacity = asks.reduce(0) { $0 + $1.slots }
-        let reserve = configuration.reservePricePerUnit
-            * Groth16ProofSystem.workUnits(domainSize: domainSize)
+        let reserve = configuration.reservePricePerUnit * jobClass.workUnits
         asks.append(
             Ask(id: Self.reserveAskID, slots: capacity, cost: reserve, secondsPerJob: 0, reputation: 1,
                 stakeHeadroom: .greatestFiniteMagnitude))
@@ -131,9 +130,11 @@ extension Coordinator {
 
     /// The assignment message for a leased job.
     func assignment(_ job: JobRecord) -> Provernet_V1_GatewayMessage? {
-        guard let request = requests[job.requestID], let circuit = try? circuits.descriptor(request.circuitID) else {
-            return nil
+        guard let request = requests[job.requestID] else { return nil }
+        if job.isAggregation {
+            return aggregationAssignment(job, request: request).map { a in .with { $0.assignment = a } }
         }
+        guard let circuit = try? circuits.descriptor(request.circuitID) else { return nil }
         var a = Provernet_V1_Assignment()
         a.jobID = job.id
         a.epoch = UInt64(job.epoch)
@@ -152,6 +153,7 @@ extension Coordinator {
         a.price = job.price
         a.deadlineUnixMillis = request.deadlineMillis
         a.jobClass = job.jobClass
+        a.jobKind = Groth16ProofSystem.jobKinds[0]
         return .with { $0.assignment = a }
     }
 }

@@ -143,8 +143,12 @@ extension Coordinator {
         guard var request = requests[job.requestID] else { throw .unknownJob(id) }
         let now = Identifiers.nowMillis()
         job.state = .verified
-        job.proofJSON = proof.proofJson
-        job.publicJSON = proof.publicJson
+        if job.isAggregation {
+            job.aggregateProof = proof.aggregate
+        } else {
+            job.proofJSON = proof.proofJson
+            job.publicJSON = proof.publicJson
+        }
         job.verifiedMillis = now
         job.proveMillis = Int64((proveSeconds * 1000).rounded())
         job.leaseExpiresMillis = nil
@@ -157,16 +161,37 @@ extension Coordinator {
             LedgerEntry(atMillis: now, kind: .clientCharge, requestID: request.id, jobID: id, proverID: nil, amount: job.charge),
             LedgerEntry(atMillis: now, kind: .proverPayment, requestID: request.id, jobID: id, proverID: proverID, amount: job.price),
         ]
-        let done = (jobsOfRequest[request.id] ?? []).allSatisfy { $0 == id || jobs[$0]?.state == .verified }
+        let allVerified = (jobsOfRequest[request.id] ?? []).allSatisfy { $0 == id || jobs[$0]?.state == .verified }
+        // Every proof verified: the request is done, or, if it asked for an aggregate and this was not
+        // the aggregate, its aggregation job goes to the market.
+        var aggregationJob: JobRecord?
+        if allVerified, request.aggregate, !job.isAggregation {
+            do {
+                aggregationJob = try makeAggregationJob(request, verified: job)
+            } catch {
+                logger.error("cannot make the aggregation job", metadata: ["request": "\(request.id)", "error": "\(error)"])
+                throw .notDurable(job: id)
+            }
+            request.state = .aggregating
+        }
+        let done = allVerified && aggregationJob == nil
         if done {
             request.state = .done
             request.finishedMillis = now
         }
         do {
-            try commit(StoreChanges(requests: [request], jobs: [job], provers: prover.map { [$0] } ?? [], ledger: ledger))
+            try commit(StoreChanges(
+                requests: [request], jobs: [job] + (aggregationJob.map { [$0] } ?? []), provers: prover.map { [$0] } ?? [],
+                ledger: ledger))
         } catch {
             // Not durable, so not accepted: the prover's lease stands and it may send again.
             throw .notDurable(job: id)
+        }
+        if let aggregationJob {
+            jobs[aggregationJob.id] = aggregationJob
+            jobsOfRequest[request.id, default: []].append(aggregationJob.id)
+            logger.info("every proof verified: aggregation job queued", metadata: ["request": "\(request.id)", "job": "\(aggregationJob.id)"])
+            emit(request: request.id, kind: "aggregating", job: aggregationJob)
         }
         jobs[id] = job
         requests[request.id] = request

@@ -167,6 +167,7 @@ extension RequestState {
         case .failed: .failed
         case .expired: .expired
         case .cancelled: .cancelled
+        case .aggregating: .aggregating
         }
     }
 }

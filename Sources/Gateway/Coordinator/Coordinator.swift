@@ -14,6 +14,9 @@ import Store
 public actor Coordinator {
     let store: any GatewayStore
     let circuits: CircuitRegistry
+    let artifacts: ArtifactStore
+    /// The gateway's SnarkPack set-up, if it aggregates.
+    public nonisolated let aggregation: AggregationSetup?
     let configuration: GatewayConfiguration
     let logger: Logger
 
@@ -32,9 +35,14 @@ public actor Coordinator {
     /// Wakes the market loop when a round could trade something new.
     nonisolated let marketWakeup = MarketWakeup()
 
-    public init(store: any GatewayStore, circuits: CircuitRegistry, configuration: GatewayConfiguration, logger: Logger) {
+    public init(
+        store: any GatewayStore, circuits: CircuitRegistry, artifacts: ArtifactStore, aggregation: AggregationSetup?,
+        configuration: GatewayConfiguration, logger: Logger
+    ) {
         self.store = store
         self.circuits = circuits
+        self.artifacts = artifacts
+        self.aggregation = aggregation
         self.configuration = configuration
         self.logger = logger
     }

@@ -25,7 +25,8 @@ struct ProverSession: Sendable {
     var freeSlots: Int { max(0, slots - running.count) }
 
     func canProve(_ jobClass: JobClass, domainSize: UInt64) -> Bool {
-        proofSystems.contains(jobClass.proofSystem) && domainSize <= maxConstraints
+        // An aggregation's size is a count of proofs, not of constraints.
+        proofSystems.contains(jobClass.proofSystem) && (jobClass.isAggregation || domainSize <= maxConstraints)
     }
 
     /// The prover's price for one job of the class: its price for that class if it named one, else its
@@ -33,7 +34,7 @@ struct ProverSession: Sendable {
     func askPrice(_ jobClass: JobClass) -> Double? {
         if let price = ask[jobClass.description] { return price }
         guard let perUnit = ask["*"] else { return nil }
-        return perUnit * Groth16ProofSystem.workUnits(domainSize: UInt64(1) << UInt64(jobClass.log2Size))
+        return perUnit * jobClass.workUnits
     }
 
     /// Measured seconds for the class, or a prediction from the nearest measured class.
@@ -42,8 +43,7 @@ struct ProverSession: Sendable {
         let measured = secondsPerJob.compactMap { key, value in JobClass(key).map { ($0, value) } }
             .min { abs($0.0.log2Size - jobClass.log2Size) < abs($1.0.log2Size - jobClass.log2Size) }
         guard let (near, s) = measured else { return 60 }
-        return Groth16ProofSystem.predictSeconds(
-            domainSize: 1 << UInt64(jobClass.log2Size), measuredSeconds: s, measuredDomainSize: 1 << UInt64(near.log2Size))
+        return s * jobClass.workUnits / near.workUnits
     }
 
     func send(_ message: Provernet_V1_GatewayMessage) { outbound.yield(message) }

@@ -45,7 +45,13 @@ public final class GatewayServer: Service {
         store = try SQLiteStore(path: configuration.databasePath)
         artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
         circuits = CircuitRegistry(store: store, artifacts: artifacts, limits: configuration.limits, logger: logger)
-        coordinator = Coordinator(store: store, circuits: circuits, configuration: configuration, logger: logger)
+        var aggregation: AggregationSetup?
+        if let path = configuration.snarkpackSRSPath {
+            aggregation = try AggregationSetup.load(path: path, artifacts: artifacts, logger: logger)
+        }
+        coordinator = Coordinator(
+            store: store, circuits: circuits, artifacts: artifacts, aggregation: aggregation, configuration: configuration,
+            logger: logger)
     }
 
     public func run() async throws {

@@ -54,7 +54,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
     ) async throws -> CircuitDescriptor {
         var declared: [ArtifactRole: ArtifactDescriptor] = [:]
         for a in header.artifacts {
-            guard let role = ArtifactRole(rawValue: a.role), ContentHash.isValidHex(a.sha256) else {
+            guard let role = ArtifactRole(rawValue: a.role), role.isCircuitArtifact, ContentHash.isValidHex(a.sha256) else {
                 throw GatewayError.invalidArgument("artifact \(a.role) \(a.sha256): role must be wasm or zkey, sha256 64 hex digits")
             }
             guard a.size <= configuration.limits.maxArtifactBytes else {
@@ -109,6 +109,19 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             for (index, input) in request.inputsJson.enumerated() where input.utf8.count > limits.maxInputBytes {
                 throw ProverNetError.invalidInput(index: index, reason: "\(input.utf8.count) bytes, over the limit of \(limits.maxInputBytes)")
             }
+            if request.aggregate {
+                guard let aggregation = coordinator.aggregation else {
+                    throw GatewayError.failedPrecondition(
+                        "this gateway does not aggregate: it was started without a SnarkPack reference string (--snarkpack-srs)")
+                }
+                guard request.inputsJson.count >= 2 else {
+                    throw GatewayError.invalidArgument("an aggregate needs at least 2 inputs, not \(request.inputsJson.count)")
+                }
+                guard request.inputsJson.count <= aggregation.maxProofs else {
+                    throw GatewayError.invalidArgument(
+                        "\(request.inputsJson.count) inputs, over the \(aggregation.maxProofs) proofs that this gateway's reference string can aggregate")
+                }
+            }
             let (descriptor, circuit) = try circuits.circuit(request.circuitID)
             // The public signals each input implies: a proof is accepted only with exactly these.
             let inputs = request.inputsJson
@@ -161,9 +174,15 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 r.paid = record.paid
                 r.createdUnixMillis = record.createdMillis
                 r.finishedUnixMillis = record.finishedMillis ?? 0
+                r.aggregate = record.aggregate
+                if let aggregate = jobList.first(where: { $0.isAggregation && $0.state == .verified })?.aggregateProof {
+                    r.aggregateProof = aggregate
+                    r.snarkpackVerifierKey = Data(coordinator.aggregation?.verifierKeyBytes ?? [])
+                }
                 r.jobs = jobList.map { job in
                     .with { j in
                         j.jobID = job.id
+                        j.kind = job.isAggregation ? SnarkPackProofSystem.jobKind : Groth16ProofSystem.jobKinds[0]
                         j.index = UInt32(job.index)
                         j.state = job.state.proto
                         j.proverID = job.proverID ?? ""

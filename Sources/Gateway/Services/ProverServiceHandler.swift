@@ -141,7 +141,9 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         }
         let limits = configuration.limits
         var verdict: String? = nil
-        if result.proof.proofJson.utf8.count > limits.maxProofJSONBytes || result.proof.publicJson.utf8.count > limits.maxProofJSONBytes {
+        if job.isAggregation {
+            verdict = await checkAggregate(result, job: job)
+        } else if result.proof.proofJson.utf8.count > limits.maxProofJSONBytes || result.proof.publicJson.utf8.count > limits.maxProofJSONBytes {
             verdict = "proof or public signals over \(limits.maxProofJSONBytes) bytes"
         } else {
             do {
@@ -166,6 +168,27 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             }
         } catch {
             await sendVerdict(proverID: proverID, result: result, accepted: false, reason: "\(error)")
+        }
+    }
+
+    /// Why an aggregate is refused, or nil if it verifies: it must aggregate, in order, proofs of the
+    /// request's circuit with exactly the public signals its inputs imply, under the gateway's reference
+    /// string.
+    func checkAggregate(_ result: Provernet_V1_Result, job: JobRecord) async -> String? {
+        guard let aggregation = coordinator.aggregation else { return "this gateway does not aggregate" }
+        guard result.proof.aggregate.count <= configuration.limits.maxProofJSONBytes else {
+            return "aggregate over \(configuration.limits.maxProofJSONBytes) bytes"
+        }
+        do {
+            let (request, _) = try await coordinator.snapshot(job.requestID)
+            let (_, circuit) = try circuits.circuit(request.circuitID)
+            let expected = try await coordinator.expectedPublicSignals(job.requestID)
+            try SnarkPackProofSystem.check(
+                aggregate: [UInt8](result.proof.aggregate), publicSignals: expected,
+                verificationKey: circuit.verificationKey, verifierKey: aggregation.verifierKey)
+            return nil
+        } catch {
+            return "\(error)"
         }
     }
 

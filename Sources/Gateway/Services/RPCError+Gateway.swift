@@ -14,6 +14,7 @@ extension RPCError {
             case .tooLarge: return RPCError(code: .resourceExhausted, message: e.description)
             case .invalidArgument, .artifactMismatch: return RPCError(code: .invalidArgument, message: e.description)
             case .configuration, .tls: return RPCError(code: .internalError, message: e.description)
+            case .failedPrecondition: return RPCError(code: .failedPrecondition, message: e.description)
             }
         case let e as ProverNetError:
             switch e {

@@ -135,7 +135,9 @@ public nonisolated struct Provernet_V1_SubmitRequestRequest: Sendable {
   /// How many provers prove each job at once (1 by default).
   public var redundancy: UInt32 = 0
 
-  /// Whether the proofs are to be aggregated (SnarkPack; accepted, not yet done).
+  /// Whether the proofs are to be aggregated into one SnarkPack proof (at least 2 inputs, and no more
+  /// than the gateway's reference string allows): once every proof is verified, an aggregation job goes
+  /// through the market to a prover that aggregates.
   public var aggregate: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -233,7 +235,7 @@ public nonisolated struct Provernet_V1_JobSummary: Sendable {
 
   public var price: Double = 0
 
-  /// Present once verified.
+  /// Present once verified (for the aggregation job: in GetRequestResponse.aggregate_proof instead).
   public var proof: Provernet_V1_ProofBundle {
     get {_proof ?? Provernet_V1_ProofBundle()}
     set {_proof = newValue}
@@ -242,6 +244,9 @@ public nonisolated struct Provernet_V1_JobSummary: Sendable {
   public var hasProof: Bool {self._proof != nil}
   /// Clears the value of `proof`. Subsequent reads from it will return its default value.
   public mutating func clearProof() {self._proof = nil}
+
+  /// "groth16.prove" or "snarkpack.aggregate".
+  public var kind: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -272,6 +277,16 @@ public nonisolated struct Provernet_V1_GetRequestResponse: Sendable {
   public var createdUnixMillis: Int64 = 0
 
   public var finishedUnixMillis: Int64 = 0
+
+  /// Whether the request asked for a SnarkPack aggregate of its proofs.
+  public var aggregate: Bool = false
+
+  /// Once done: the aggregate of the proofs of jobs 0…n−1 in order (docs/snarkpack.md), and the
+  /// gateway's reference-string verifier key to check it with (SPVK format; a client with its own copy
+  /// of the reference string should use that instead).
+  public var aggregateProof: Data = Data()
+
+  public var snarkpackVerifierKey: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -730,7 +745,7 @@ nonisolated extension Provernet_V1_GetRequestRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}attempts\0\u{1}price\0\u{1}proof\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}attempts\0\u{1}price\0\u{1}proof\0\u{1}kind\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -745,6 +760,7 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.attempts) }()
       case 6: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._proof) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.kind) }()
       default: break
       }
     }
@@ -776,6 +792,9 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
     try { if let v = self._proof {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     } }()
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -787,6 +806,7 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
     if lhs.attempts != rhs.attempts {return false}
     if lhs.price != rhs.price {return false}
     if lhs._proof != rhs._proof {return false}
+    if lhs.kind != rhs.kind {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -794,7 +814,7 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Provernet_V1_GetRequestResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetRequestResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}circuit_id\0\u{1}state\0\u{1}reason\0\u{1}jobs\0\u{3}verification_key_json\0\u{1}paid\0\u{3}created_unix_millis\0\u{3}finished_unix_millis\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}circuit_id\0\u{1}state\0\u{1}reason\0\u{1}jobs\0\u{3}verification_key_json\0\u{1}paid\0\u{3}created_unix_millis\0\u{3}finished_unix_millis\0\u{1}aggregate\0\u{3}aggregate_proof\0\u{3}snarkpack_verifier_key\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -811,6 +831,9 @@ nonisolated extension Provernet_V1_GetRequestResponse: SwiftProtobuf.Message, Sw
       case 7: try { try decoder.decodeSingularDoubleField(value: &self.paid) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.createdUnixMillis) }()
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.finishedUnixMillis) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.aggregate) }()
+      case 11: try { try decoder.decodeSingularBytesField(value: &self.aggregateProof) }()
+      case 12: try { try decoder.decodeSingularBytesField(value: &self.snarkpackVerifierKey) }()
       default: break
       }
     }
@@ -844,6 +867,15 @@ nonisolated extension Provernet_V1_GetRequestResponse: SwiftProtobuf.Message, Sw
     if self.finishedUnixMillis != 0 {
       try visitor.visitSingularInt64Field(value: self.finishedUnixMillis, fieldNumber: 9)
     }
+    if self.aggregate != false {
+      try visitor.visitSingularBoolField(value: self.aggregate, fieldNumber: 10)
+    }
+    if !self.aggregateProof.isEmpty {
+      try visitor.visitSingularBytesField(value: self.aggregateProof, fieldNumber: 11)
+    }
+    if !self.snarkpackVerifierKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.snarkpackVerifierKey, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -857,6 +889,9 @@ nonisolated extension Provernet_V1_GetRequestResponse: SwiftProtobuf.Message, Sw
     if lhs.paid != rhs.paid {return false}
     if lhs.createdUnixMillis != rhs.createdUnixMillis {return false}
     if lhs.finishedUnixMillis != rhs.finishedUnixMillis {return false}
+    if lhs.aggregate != rhs.aggregate {return false}
+    if lhs.aggregateProof != rhs.aggregateProof {return false}
+    if lhs.snarkpackVerifierKey != rhs.snarkpackVerifierKey {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

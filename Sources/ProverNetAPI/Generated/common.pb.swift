@@ -10,6 +10,11 @@
 
 /// ProverNet API, version 1: types shared by the services.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import SwiftProtobuf
 
 // If the compiler emits an error on this type, it is because this file
@@ -76,6 +81,9 @@ public nonisolated enum Provernet_V1_RequestState: SwiftProtobuf.Enum, Swift.Cas
   case failed // = 4
   case expired // = 5
   case cancelled // = 6
+
+  /// Every proof is verified; the SnarkPack aggregation job runs.
+  case aggregating // = 7
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -91,6 +99,7 @@ public nonisolated enum Provernet_V1_RequestState: SwiftProtobuf.Enum, Swift.Cas
     case 4: self = .failed
     case 5: self = .expired
     case 6: self = .cancelled
+    case 7: self = .aggregating
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -104,6 +113,7 @@ public nonisolated enum Provernet_V1_RequestState: SwiftProtobuf.Enum, Swift.Cas
     case .failed: return 4
     case .expired: return 5
     case .cancelled: return 6
+    case .aggregating: return 7
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -117,6 +127,7 @@ public nonisolated enum Provernet_V1_RequestState: SwiftProtobuf.Enum, Swift.Cas
     .failed,
     .expired,
     .cancelled,
+    .aggregating,
   ]
 
 }
@@ -182,7 +193,9 @@ public nonisolated struct Provernet_V1_ArtifactRef: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// "wasm" or "zkey".
+  /// "wasm" or "zkey" (a circuit's); "srs" (a SnarkPack reference string), "verification_key" (snarkjs
+  /// JSON) and "proofs" (the proofs to aggregate, in order: a JSON object {"proofs": [snarkjs proof JSON
+  /// text, …], "publicSignals": [public-signals JSON text, …]}) for an aggregation job.
   public var role: String = String()
 
   /// Lower-case hex SHA-256 of the content.
@@ -195,7 +208,8 @@ public nonisolated struct Provernet_V1_ArtifactRef: Sendable {
   public init() {}
 }
 
-/// A Groth16 proof and its public signals, as snarkjs writes them (JSON text).
+/// A Groth16 proof and its public signals, as snarkjs writes them (JSON text); or, for an aggregation
+/// job, the SnarkPack aggregate (docs/snarkpack.md) and no JSON.
 public nonisolated struct Provernet_V1_ProofBundle: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -204,6 +218,8 @@ public nonisolated struct Provernet_V1_ProofBundle: Sendable {
   public var proofJson: String = String()
 
   public var publicJson: String = String()
+
+  public var aggregate: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -219,7 +235,7 @@ nonisolated extension Provernet_V1_CircuitKind: SwiftProtobuf._ProtoNameProvidin
 }
 
 nonisolated extension Provernet_V1_RequestState: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REQUEST_STATE_UNSPECIFIED\0\u{1}REQUEST_STATE_QUEUED\0\u{1}REQUEST_STATE_PROVING\0\u{1}REQUEST_STATE_DONE\0\u{1}REQUEST_STATE_FAILED\0\u{1}REQUEST_STATE_EXPIRED\0\u{1}REQUEST_STATE_CANCELLED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REQUEST_STATE_UNSPECIFIED\0\u{1}REQUEST_STATE_QUEUED\0\u{1}REQUEST_STATE_PROVING\0\u{1}REQUEST_STATE_DONE\0\u{1}REQUEST_STATE_FAILED\0\u{1}REQUEST_STATE_EXPIRED\0\u{1}REQUEST_STATE_CANCELLED\0\u{1}REQUEST_STATE_AGGREGATING\0")
 }
 
 nonisolated extension Provernet_V1_JobState: SwiftProtobuf._ProtoNameProviding {
@@ -268,7 +284,7 @@ nonisolated extension Provernet_V1_ArtifactRef: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Provernet_V1_ProofBundle: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProofBundle"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}proof_json\0\u{3}public_json\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}proof_json\0\u{3}public_json\0\u{1}aggregate\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -278,6 +294,7 @@ nonisolated extension Provernet_V1_ProofBundle: SwiftProtobuf.Message, SwiftProt
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.proofJson) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.publicJson) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.aggregate) }()
       default: break
       }
     }
@@ -290,12 +307,16 @@ nonisolated extension Provernet_V1_ProofBundle: SwiftProtobuf.Message, SwiftProt
     if !self.publicJson.isEmpty {
       try visitor.visitSingularStringField(value: self.publicJson, fieldNumber: 2)
     }
+    if !self.aggregate.isEmpty {
+      try visitor.visitSingularBytesField(value: self.aggregate, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Provernet_V1_ProofBundle, rhs: Provernet_V1_ProofBundle) -> Bool {
     if lhs.proofJson != rhs.proofJson {return false}
     if lhs.publicJson != rhs.publicJson {return false}
+    if lhs.aggregate != rhs.aggregate {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

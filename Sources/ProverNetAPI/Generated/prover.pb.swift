@@ -37,7 +37,7 @@ public nonisolated struct Provernet_V1_Capabilities: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// "groth16-bn254".
+  /// "groth16-bn254"; "snarkpack-bn254" for a prover that aggregates.
   public var proofSystems: [String] = []
 
   /// The largest number of constraints the prover can hold in memory.
@@ -143,7 +143,8 @@ public nonisolated struct Provernet_V1_Result: Sendable {
   /// Clears the value of `proof`. Subsequent reads from it will return its default value.
   public mutating func clearProof() {self._proof = nil}
 
-  /// The Groth16 prove itself, as the prover measured it (not its witness, key loading or process start).
+  /// The Groth16 prove (or the aggregation) itself, as the prover measured it (not its witness, key
+  /// loading or process start).
   public var proveSeconds: Double = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -319,6 +320,13 @@ public nonisolated struct Provernet_V1_Assignment: Sendable {
   public var deadlineUnixMillis: Int64 = 0
 
   public var jobClass: String = String()
+
+  /// "groth16.prove" (also when empty) or "snarkpack.aggregate". An aggregation job has no input; its
+  /// artifacts are the reference string, the verification key and the proofs.
+  public var jobKind: String = String()
+
+  /// For an aggregation job: how many proofs it aggregates.
+  public var proofs: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -964,7 +972,7 @@ nonisolated extension Provernet_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Assignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{1}price\0\u{3}deadline_unix_millis\0\u{3}job_class\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{1}price\0\u{3}deadline_unix_millis\0\u{3}job_class\0\u{3}job_kind\0\u{1}proofs\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -983,6 +991,8 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
       case 9: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.deadlineUnixMillis) }()
       case 11: try { try decoder.decodeSingularStringField(value: &self.jobClass) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.jobKind) }()
+      case 13: try { try decoder.decodeSingularUInt32Field(value: &self.proofs) }()
       default: break
       }
     }
@@ -1022,6 +1032,12 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if !self.jobClass.isEmpty {
       try visitor.visitSingularStringField(value: self.jobClass, fieldNumber: 11)
     }
+    if !self.jobKind.isEmpty {
+      try visitor.visitSingularStringField(value: self.jobKind, fieldNumber: 12)
+    }
+    if self.proofs != 0 {
+      try visitor.visitSingularUInt32Field(value: self.proofs, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1037,6 +1053,8 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if lhs.price != rhs.price {return false}
     if lhs.deadlineUnixMillis != rhs.deadlineUnixMillis {return false}
     if lhs.jobClass != rhs.jobClass {return false}
+    if lhs.jobKind != rhs.jobKind {return false}
+    if lhs.proofs != rhs.proofs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

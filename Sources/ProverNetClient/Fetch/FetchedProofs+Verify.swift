@@ -2,6 +2,7 @@ import BN254
 import Circom
 import Foundation
 import Groth16
+import SnarkPack
 
 extension FetchedProofs {
     /// Checks every proof in a fetched directory against its verification key: each `proof_N.json` with
@@ -11,7 +12,12 @@ extension FetchedProofs {
     ///
     /// - Throws: `.fetchedDirectory` when the directory, its verification key or `request.json` cannot be
     ///   read, or there is nothing to check.
-    public static func verify(at directory: URL) throws(ProverNetClientError) -> FetchVerification {
+    ///
+    /// When the directory has `aggregate.bin` (or `request.json` says the request asked for one), the
+    /// aggregate is checked too: against the public signals of every job in index order, with the SnarkPack
+    /// verifier key `srs` names (a reference-string or SPVK file of the client's own), else the gateway's
+    /// `snarkpack_verifier_key.bin`.
+    public static func verify(at directory: URL, srs: URL? = nil) throws(ProverNetClientError) -> FetchVerification {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
         else { throw .fetchedDirectory(path: directory.path, reason: "no such directory") }
@@ -26,7 +32,8 @@ extension FetchedProofs {
             throw .fetchedDirectory(path: directory.path, reason: "\(verificationKeyFile): \(error)")
         }
         let indices: [Int]
-        if let manifest = try manifest(in: directory) {
+        let manifest = try manifest(in: directory)
+        if let manifest {
             indices = manifest.jobs
         } else {
             indices = try presentIndices(in: directory)
@@ -77,7 +84,35 @@ extension FetchedProofs {
                 }
             }
         }
-        return FetchVerification(directory: directory, checks: checks)
+        let aggregateURL = directory.appendingPathComponent(aggregateFile)
+        var aggregateCheck: FetchVerification.AggregateCheck?
+        if manifest?.aggregate != nil || FileManager.default.fileExists(atPath: aggregateURL.path) {
+            aggregateCheck = checkAggregate(
+                in: directory, key: key, publicSignals: readable.map(\.publicSignals), complete: readable.count == indices.count,
+                srs: srs)
+        }
+        return FetchVerification(directory: directory, checks: checks, aggregate: aggregateCheck)
+    }
+
+    /// The verdict on `aggregate.bin`.
+    private static func checkAggregate(
+        in directory: URL, key: VerificationKey, publicSignals: [[Fr]], complete: Bool, srs: URL?
+    ) -> FetchVerification.AggregateCheck {
+        let aggregateURL = directory.appendingPathComponent(aggregateFile)
+        let keyURL = srs ?? directory.appendingPathComponent(snarkpackVerifierKeyFile)
+        guard FileManager.default.fileExists(atPath: aggregateURL.path) else {
+            return .init(failure: "\(aggregateFile) is missing (the request asked for an aggregate)")
+        }
+        guard complete else { return .init(failure: "the aggregate cannot be checked: some public signals are missing") }
+        do {
+            let verifierKey = try VerifierKey.read(encoded: [UInt8](try Data(contentsOf: keyURL)))
+            let aggregate = try AggregateProof(encoded: [UInt8](try Data(contentsOf: aggregateURL)), threads: 1)
+            let valid = try AggregateVerifier.verify(
+                aggregate: aggregate, publicSignals: publicSignals, verificationKey: key, srs: verifierKey, threads: 1)
+            return .init(failure: valid ? nil : "the aggregate does not verify with these public signals, the key and \(keyURL.lastPathComponent)")
+        } catch {
+            return .init(failure: "\(error)")
+        }
     }
 
     /// The indices N of every proof_N.json or public_N.json in the directory.
@@ -119,16 +154,29 @@ public struct FetchVerification: Sendable, Hashable {
         public var isValid: Bool { failure == nil }
     }
 
+    /// The verdict on the SnarkPack aggregate (`aggregate.bin`).
+    public struct AggregateCheck: Sendable, Hashable {
+        /// Why the aggregate is not valid; nil when it is.
+        public var failure: String?
+
+        public init(failure: String?) { self.failure = failure }
+
+        public var isValid: Bool { failure == nil }
+    }
+
     public var directory: URL
     public var checks: [Check]
+    /// Present when the directory holds (or should hold) an aggregate.
+    public var aggregate: AggregateCheck?
 
-    public init(directory: URL, checks: [Check]) {
+    public init(directory: URL, checks: [Check], aggregate: AggregateCheck? = nil) {
         self.directory = directory
         self.checks = checks
+        self.aggregate = aggregate
     }
 
     /// The checks that failed.
     public var failures: [Check] { checks.filter { !$0.isValid } }
-    /// Whether every proof is valid.
-    public var allValid: Bool { checks.allSatisfy(\.isValid) }
+    /// Whether every proof, and the aggregate if there is one, is valid.
+    public var allValid: Bool { checks.allSatisfy(\.isValid) && aggregate?.isValid != false }
 }

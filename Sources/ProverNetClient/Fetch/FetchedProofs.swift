@@ -7,6 +7,10 @@ import ProverNetCore
 public enum FetchedProofs {
     public static let verificationKeyFile = "verification_key.json"
     public static let manifestFile = "request.json"
+    /// The SnarkPack aggregate of the proofs in index order, when the request asked for one.
+    public static let aggregateFile = "aggregate.bin"
+    /// The gateway's SnarkPack verifier key (SPVK) for `aggregate.bin`.
+    public static let snarkpackVerifierKeyFile = "snarkpack_verifier_key.bin"
 
     /// The proof of the job at `index`.
     public static func proofFile(_ index: Int) -> String { "proof_\(index).json" }
@@ -27,7 +31,7 @@ public enum FetchedProofs {
         try save(Data(request.verificationKeyJSON.utf8), as: verificationKeyFile, in: directory)
         var written: [Int] = []
         var missing: [Int] = []
-        for job in request.jobs {
+        for job in request.provingJobs {
             guard let proof = job.proof else {
                 missing.append(job.index)
                 continue
@@ -36,9 +40,15 @@ public enum FetchedProofs {
             try save(Data(proof.publicJSON.utf8), as: publicFile(job.index), in: directory)
             written.append(job.index)
         }
+        var aggregateWritten = false
+        if let aggregate = request.aggregateProof, let key = request.snarkpackVerifierKey {
+            try save(Data(aggregate), as: aggregateFile, in: directory)
+            try save(Data(key), as: snarkpackVerifierKeyFile, in: directory)
+            aggregateWritten = true
+        }
         let manifest = FetchManifest(
             requestID: request.id, circuitID: request.circuit, state: request.state.rawValue,
-            jobs: request.jobs.map(\.index), proofs: written)
+            jobs: request.provingJobs.map(\.index), proofs: written, aggregate: request.aggregate ? aggregateWritten : nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
@@ -49,7 +59,8 @@ public enum FetchedProofs {
             throw .file(path: directory.appendingPathComponent(manifestFile).path, reason: "\(error)")
         }
         return FetchResult(
-            request: request.id, state: request.state, directory: directory, written: written, missing: missing)
+            request: request.id, state: request.state, directory: directory, written: written, missing: missing,
+            aggregateMissing: request.aggregate && !aggregateWritten)
     }
 
     /// Reads `request.json`, if the directory has one.
@@ -82,9 +93,11 @@ struct FetchManifest: Codable, Equatable {
     var jobs: [Int]
     /// The indices whose proofs were written.
     var proofs: [Int]
+    /// Absent when the request did not ask for an aggregate; else whether `aggregate.bin` was written.
+    var aggregate: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case requestID = "request_id", circuitID = "circuit_id", state, jobs, proofs
+        case requestID = "request_id", circuitID = "circuit_id", state, jobs, proofs, aggregate
     }
 }
 
@@ -98,8 +111,13 @@ public struct FetchResult: Sendable, Hashable {
     public var written: [Int]
     /// The indices of the jobs that have no verified proof yet.
     public var missing: [Int]
+    /// Whether the request asked for an aggregate that is not there yet.
+    public var aggregateMissing: Bool
 
-    public init(request: RequestID, state: RequestState, directory: URL, written: [Int], missing: [Int]) {
+    public init(
+        request: RequestID, state: RequestState, directory: URL, written: [Int], missing: [Int], aggregateMissing: Bool = false
+    ) {
+        self.aggregateMissing = aggregateMissing
         self.request = request
         self.state = state
         self.directory = directory
@@ -108,5 +126,5 @@ public struct FetchResult: Sendable, Hashable {
     }
 
     /// Whether every job's proof was written.
-    public var isComplete: Bool { missing.isEmpty }
+    public var isComplete: Bool { missing.isEmpty && !aggregateMissing }
 }

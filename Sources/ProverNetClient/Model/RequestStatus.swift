@@ -17,11 +17,21 @@ public struct RequestStatus: Sendable, Hashable {
     public var createdAt: Date
     /// When the request ended; nil while it runs.
     public var finishedAt: Date?
+    /// Whether the request asked for a SnarkPack aggregate of its proofs.
+    public var aggregate: Bool
+    /// The aggregate of the proofs of its proving jobs in order, once verified by the gateway.
+    public var aggregateProof: [UInt8]?
+    /// The gateway's SnarkPack verifier key (SPVK) to check `aggregateProof` with.
+    public var snarkpackVerifierKey: [UInt8]?
 
     public init(
         id: RequestID, circuit: CircuitID, state: RequestState, reason: String = "", jobs: [JobStatus],
-        verificationKeyJSON: String, paid: Double = 0, createdAt: Date = Date(), finishedAt: Date? = nil
+        verificationKeyJSON: String, paid: Double = 0, createdAt: Date = Date(), finishedAt: Date? = nil,
+        aggregate: Bool = false, aggregateProof: [UInt8]? = nil, snarkpackVerifierKey: [UInt8]? = nil
     ) {
+        self.aggregate = aggregate
+        self.aggregateProof = aggregateProof
+        self.snarkpackVerifierKey = snarkpackVerifierKey
         self.id = id
         self.circuit = circuit
         self.state = state
@@ -33,8 +43,12 @@ public struct RequestStatus: Sendable, Hashable {
         self.finishedAt = finishedAt
     }
 
-    /// How many jobs have a verified proof.
+    /// How many jobs have a verified proof (the aggregation job, if any, counts once its aggregate is
+    /// verified).
     public var jobsVerified: Int { jobs.count(where: { $0.state == .verified }) }
+
+    /// The jobs that prove the request's inputs, without its aggregation job.
+    public var provingJobs: [JobStatus] { jobs.filter { !$0.isAggregation } }
 }
 
 /// One job of a request.
@@ -49,13 +63,16 @@ public struct JobStatus: Sendable, Hashable {
     public var attempts: Int
     /// The auction's price for the job, in credits.
     public var price: Double
-    /// The verified proof, once there is one.
+    /// The verified proof, once there is one (none for the aggregation job: see `RequestStatus.aggregateProof`).
     public var proof: JobProof?
+    /// The job's kind: `groth16.prove`, or `snarkpack.aggregate` for a request's aggregation.
+    public var kind: String
 
     public init(
         id: JobID, index: Int, state: JobState, prover: ProverID? = nil, attempts: Int = 0, price: Double = 0,
-        proof: JobProof? = nil
+        proof: JobProof? = nil, kind: String = "groth16.prove"
     ) {
+        self.kind = kind
         self.id = id
         self.index = index
         self.state = state
@@ -64,6 +81,8 @@ public struct JobStatus: Sendable, Hashable {
         self.price = price
         self.proof = proof
     }
+
+    public var isAggregation: Bool { kind == SnarkPackProofSystem.jobKind }
 }
 
 /// A Groth16 proof and its public signals as snarkjs writes them (`proof.json`, `public.json`).

@@ -14,6 +14,7 @@ extension RequestState {
         case .failed: self = .failed
         case .expired: self = .expired
         case .cancelled: self = .cancelled
+        case .aggregating: self = .aggregating
         case .unspecified, .UNRECOGNIZED:
             throw .unexpectedResponse(call: call, reason: "request state \(state.rawValue) is not one this client knows")
         }
@@ -61,13 +62,16 @@ extension RequestStatus {
                 JobStatus(
                     id: job.jobID, index: Int(job.index), state: try JobState(job.state, call: "GetRequest"),
                     prover: job.proverID.isEmpty ? nil : job.proverID, attempts: Int(job.attempts), price: job.price,
-                    proof: job.hasProof ? JobProof(proofJSON: job.proof.proofJson, publicJSON: job.proof.publicJson) : nil))
+                    proof: job.hasProof ? JobProof(proofJSON: job.proof.proofJson, publicJSON: job.proof.publicJson) : nil,
+                    kind: job.kind.isEmpty ? Groth16ProofSystem.jobKinds[0] : job.kind))
         }
         self.init(
             id: response.requestID, circuit: response.circuitID, state: try RequestState(response.state, call: "GetRequest"),
             reason: response.reason, jobs: jobs.sorted { $0.index < $1.index },
             verificationKeyJSON: response.verificationKeyJson, paid: response.paid,
             createdAt: Date(unixMillis: response.createdUnixMillis),
-            finishedAt: response.finishedUnixMillis > 0 ? Date(unixMillis: response.finishedUnixMillis) : nil)
+            finishedAt: response.finishedUnixMillis > 0 ? Date(unixMillis: response.finishedUnixMillis) : nil,
+            aggregate: response.aggregate, aggregateProof: response.aggregateProof.isEmpty ? nil : [UInt8](response.aggregateProof),
+            snarkpackVerifierKey: response.snarkpackVerifierKey.isEmpty ? nil : [UInt8](response.snarkpackVerifierKey))
     }
 }

@@ -11,6 +11,15 @@ public enum CircuitKind: String, Sendable, Codable, CaseIterable {
 public enum ArtifactRole: String, Sendable, Codable, CaseIterable {
     case wasm
     case zkey
+    /// A SnarkPack reference string (the gateway's), for aggregation jobs.
+    case srs
+    /// A circuit's verification key (snarkjs JSON), for aggregation jobs.
+    case verificationKey = "verification_key"
+    /// The proofs an aggregation job aggregates (`AggregationBundle`).
+    case proofs
+
+    /// Whether a circuit may be registered with an artifact of this role.
+    public var isCircuitArtifact: Bool { self == .wasm || self == .zkey }
 }
 
 /// A content-addressed artifact.

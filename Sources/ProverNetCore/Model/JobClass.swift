@@ -28,4 +28,16 @@ public struct JobClass: Sendable, Hashable, Codable, CustomStringConvertible, Co
     }
 
     public static func < (a: JobClass, b: JobClass) -> Bool { a.description < b.description }
+
+    /// The size the class stands for: a Groth16 key's domain, or the (padded) count of proofs an
+    /// aggregation takes.
+    public var size: UInt64 { UInt64(1) << UInt64(log2Size) }
+
+    /// Whether the class is one of aggregation jobs (`snarkpack-bn254/2^k`).
+    public var isAggregation: Bool { proofSystem == SnarkPackProofSystem.name }
+
+    /// The estimated work of one job of the class, in units of one 2^12 Groth16 proof.
+    public var workUnits: Double {
+        isAggregation ? SnarkPackProofSystem.workUnits(domainSize: size) : Groth16ProofSystem.workUnits(domainSize: size)
+    }
 }

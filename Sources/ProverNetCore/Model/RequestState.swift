@@ -1,5 +1,5 @@
-/// Where a request stands. `queued → proving → done`, or one of the ends `failed`, `expired`,
-/// `cancelled`.
+/// Where a request stands. `queued → proving → done`, through `aggregating` when it asked for a SnarkPack
+/// aggregate of its proofs, or one of the ends `failed`, `expired`, `cancelled`.
 public enum RequestState: String, Sendable, Codable, CaseIterable {
     case queued
     case proving
@@ -7,11 +7,13 @@ public enum RequestState: String, Sendable, Codable, CaseIterable {
     case failed
     case expired
     case cancelled
+    /// Every proof is verified; the aggregation job runs.
+    case aggregating
 
     /// Whether the request has ended: no job of it runs again.
     public var isFinal: Bool {
         switch self {
-        case .queued, .proving: false
+        case .queued, .proving, .aggregating: false
         case .done, .failed, .expired, .cancelled: true
         }
     }

@@ -9,11 +9,15 @@ import ProverNetCore
 public enum Calibration {
     /// The job classes whose speed a node announces.
     public static let announcedLog2Sizes = 10...22
+    /// The aggregation classes (log₂ of the proof count) whose speed a node announces.
+    public static let announcedAggregationLog2Sizes = 1...13
 
     /// Measures this machine. `log2Size` is the size of the circuit proven (2^12 by default: big enough
     /// that MSM and NTT dominate, small enough to take well under a second).
+    /// With `aggregates`, the node also announces SnarkPack aggregation, its speed predicted from the same
+    /// measurement by the work units.
     public static func run(
-        log2Size: Int, threads: Int, slots: Int, bytesPerConstraint: UInt64,
+        log2Size: Int, threads: Int, slots: Int, bytesPerConstraint: UInt64, aggregates: Bool = true,
         metrics: SystemMetrics = .current()
     ) throws -> Capabilities {
         // A domain of 2^k holds the constraints plus one row per public signal and the constant.
@@ -35,8 +39,16 @@ public enum Calibration {
             secondsPerJob[.groth16(domainSize: 1 << k)] = Groth16ProofSystem.predictSeconds(
                 domainSize: 1 << k, measuredSeconds: best, measuredDomainSize: domainSize)
         }
+        var proofSystems = [Groth16ProofSystem.name]
+        if aggregates {
+            proofSystems.append(SnarkPackProofSystem.name)
+            for k in announcedAggregationLog2Sizes {
+                let jobClass = JobClass(proofSystem: SnarkPackProofSystem.name, log2Size: k)
+                secondsPerJob[jobClass] = best * jobClass.workUnits / Groth16ProofSystem.workUnits(domainSize: domainSize)
+            }
+        }
         return Capabilities(
-            proofSystems: [Groth16ProofSystem.name], maxConstraints: maxConstraints, slots: slots,
+            proofSystems: proofSystems, maxConstraints: maxConstraints, slots: slots,
             cores: SystemMetrics.cores, memoryBytes: metrics.memoryTotalBytes, secondsPerJob: secondsPerJob,
             measuredSeconds: best, measuredDomainSize: domainSize)
     }

@@ -44,6 +44,14 @@ public enum Misbehavior: String, Sendable, CaseIterable {
         return String(decoding: proof.snarkjsJSON, as: UTF8.self)
     }
 
+    /// The aggregate this prover actually sends: with wrong-proof, its last byte changed.
+    func aggregate(_ bytes: [UInt8]) -> [UInt8] {
+        guard self == .wrongProof, !bytes.isEmpty else { return bytes }
+        var changed = bytes
+        changed[changed.count - 1] ^= 1
+        return changed
+    }
+
     /// Adds one to the first number in a JSON text, written as a JSON integer or a string of decimal
     /// digits, that is a value and not a key (for `{"x": "3", "y": "11"}`, x).
     static func incrementFirstNumber(_ json: String) -> String? {

@@ -46,6 +46,17 @@ enum ProverMessages {
         return message(.result(result))
     }
 
+    static func aggregateResult(job: JobID, epoch: UInt64, aggregate: [UInt8], seconds: Double) -> Provernet_V1_ProverMessage {
+        var bundle = Provernet_V1_ProofBundle()
+        bundle.aggregate = Data(aggregate)
+        var result = Provernet_V1_Result()
+        result.jobID = job
+        result.epoch = epoch
+        result.proof = bundle
+        result.proveSeconds = seconds
+        return message(.result(result))
+    }
+
     static func failure(job: JobID, epoch: UInt64, reason: String, released: Bool = false) -> Provernet_V1_ProverMessage {
         var failure = Provernet_V1_Failure()
         failure.jobID = job

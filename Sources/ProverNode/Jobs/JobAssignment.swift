@@ -3,16 +3,19 @@ import ProverNetCore
 
 /// A job as the gateway assigned it, checked: what the node needs to prove it.
 public struct JobAssignment: Sendable, Equatable {
+    /// What the job asks for.
+    public enum Work: Sendable, Equatable {
+        /// A Groth16 proof of one input (`groth16.prove`).
+        case prove(kind: CircuitKind, constraints: UInt64, zkey: ArtifactDescriptor, wasm: ArtifactDescriptor?, inputJSON: String)
+        /// A SnarkPack aggregate of a request's proofs (`snarkpack.aggregate`).
+        case aggregate(proofs: Int, srs: ArtifactDescriptor, verificationKey: ArtifactDescriptor, bundle: ArtifactDescriptor)
+    }
+
     public var job: JobID
     public var epoch: UInt64
     public var request: RequestID
     public var circuit: CircuitID
-    public var kind: CircuitKind
-    public var constraints: UInt64
-    public var zkey: ArtifactDescriptor
-    /// The witness generator of a circom circuit.
-    public var wasm: ArtifactDescriptor?
-    public var inputJSON: String
+    public var work: Work
     public var price: Double
     public var deadlineUnixMillis: Int64
     public var jobClass: String
@@ -24,14 +27,9 @@ public struct JobAssignment: Sendable, Equatable {
         epoch = message.epoch
         request = message.requestID
         circuit = message.circuitID
-        constraints = message.constraints
-        inputJSON = message.inputJson
         price = message.price
         deadlineUnixMillis = message.deadlineUnixMillis
         jobClass = message.jobClass
-        guard inputJSON.utf8.count <= limits.maxInputBytes else {
-            throw invalid("input of \(inputJSON.utf8.count) bytes is over the limit of \(limits.maxInputBytes)")
-        }
         var artifacts: [ArtifactRole: ArtifactDescriptor] = [:]
         for reference in message.artifacts {
             guard let role = ArtifactRole(rawValue: reference.role) else {
@@ -42,24 +40,47 @@ public struct JobAssignment: Sendable, Equatable {
             }
             artifacts[role] = ArtifactDescriptor(role: role, sha256: reference.sha256, size: reference.size)
         }
+        switch message.jobKind {
+        case "", Groth16ProofSystem.jobKinds[0]:
+            work = try Self.proving(message, artifacts: artifacts, limits: limits, invalid: invalid)
+        case SnarkPackProofSystem.jobKind:
+            guard let srs = artifacts[.srs], let key = artifacts[.verificationKey], let bundle = artifacts[.proofs] else {
+                throw invalid("an aggregation job needs srs, verification_key and proofs artifacts")
+            }
+            guard message.proofs >= 2 else { throw invalid("an aggregation of \(message.proofs) proofs") }
+            work = .aggregate(proofs: Int(message.proofs), srs: srs, verificationKey: key, bundle: bundle)
+        default:
+            throw invalid("unknown job kind '\(message.jobKind)'")
+        }
+    }
+
+    private static func proving(
+        _ message: Provernet_V1_Assignment, artifacts: [ArtifactRole: ArtifactDescriptor], limits: NetworkLimits,
+        invalid: (String) -> ProverNodeError
+    ) throws(ProverNodeError) -> Work {
+        guard message.inputJson.utf8.count <= limits.maxInputBytes else {
+            throw invalid("input of \(message.inputJson.utf8.count) bytes is over the limit of \(limits.maxInputBytes)")
+        }
         guard let zkey = artifacts[.zkey] else { throw invalid("no zkey artifact") }
-        self.zkey = zkey
         switch message.circuitKind {
         case .circom:
-            kind = .circom
             guard let wasm = artifacts[.wasm] else { throw invalid("a circom circuit needs its wasm artifact") }
-            self.wasm = wasm
+            return .prove(kind: .circom, constraints: message.constraints, zkey: zkey, wasm: wasm, inputJSON: message.inputJson)
         case .synthetic:
-            kind = .synthetic
-            guard constraints > 0, constraints <= limits.maxSyntheticConstraints else {
-                throw invalid("a synthetic circuit of \(constraints) constraints is out of range")
+            guard message.constraints > 0, message.constraints <= limits.maxSyntheticConstraints else {
+                throw invalid("a synthetic circuit of \(message.constraints) constraints is out of range")
             }
-            wasm = nil
+            return .prove(kind: .synthetic, constraints: message.constraints, zkey: zkey, wasm: nil, inputJSON: message.inputJson)
         case .unspecified, .UNRECOGNIZED:
             throw invalid("unknown circuit kind \(message.circuitKind)")
         }
     }
 
     /// The artifacts to download before proving.
-    public var artifacts: [ArtifactDescriptor] { [zkey] + (wasm.map { [$0] } ?? []) }
+    public var artifacts: [ArtifactDescriptor] {
+        switch work {
+        case .prove(_, _, let zkey, let wasm, _): [zkey] + (wasm.map { [$0] } ?? [])
+        case .aggregate(_, let srs, let key, let bundle): [srs, key, bundle]
+        }
+    }
 }

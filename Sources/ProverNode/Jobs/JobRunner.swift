@@ -21,7 +21,7 @@ struct JobRunner: Sendable {
         logger.info(
             "job assigned",
             metadata: [
-                "class": "\(assignment.jobClass)", "constraints": "\(assignment.constraints)", "price": "\(assignment.price)",
+                "class": "\(assignment.jobClass)", "price": "\(assignment.price)",
             ])
         let directory = configuration.jobsDirectory.appendingPathComponent(Self.directoryName(assignment))
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -50,6 +50,13 @@ struct JobRunner: Sendable {
                     ProverMessages.result(
                         job: assignment.job, epoch: epoch, proofJSON: sent, publicJSON: publicJSON, seconds: seconds),
                     keep: true)
+            case .aggregated(let aggregate, let seconds):
+                logger.info("aggregate made", metadata: ["seconds": "\(seconds)", "bytes": "\(aggregate.count)"])
+                outbox.send(
+                    ProverMessages.aggregateResult(
+                        job: assignment.job, epoch: epoch,
+                        aggregate: configuration.misbehavior?.aggregate(aggregate) ?? aggregate, seconds: seconds),
+                    keep: true)
             case .failed(let reason):
                 logger.warning("job failed", metadata: ["reason": "\(reason)"])
                 outbox.send(ProverMessages.failure(job: assignment.job, epoch: epoch, reason: reason), keep: true)
@@ -61,22 +68,31 @@ struct JobRunner: Sendable {
         async throws -> WorkerOutcome
     {
         report(assignment.job, stage: "downloading", fraction: 0)
-        let zkey = try await cache.file(for: assignment.zkey, from: source)
-        var wasm: URL?
-        if let artifact = assignment.wasm { wasm = try await cache.file(for: artifact, from: source) }
-        let witness: ProofWorker.WitnessSource =
-            switch (assignment.kind, wasm) {
-            case (.circom, let wasm?): .wasm(wasm)
-            case (.circom, nil):
-                throw ProverNodeError.invalidAssignment(job: assignment.job, reason: "a circom circuit needs its wasm")
-            case (.synthetic, _): .synthetic(constraints: Int(assignment.constraints))
-            }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let input = directory.appendingPathComponent("input.json")
-        let inputJSON = configuration.misbehavior?.input(assignment.inputJSON, kind: assignment.kind) ?? assignment.inputJSON
-        try Data(inputJSON.utf8).write(to: input)
-        let request = WorkerRequest(
-            zkey: zkey, witness: witness, input: input, outputDirectory: directory, threads: configuration.threadsPerJob)
+        let task: WorkerRequest.Task
+        switch assignment.work {
+        case .prove(let kind, let constraints, let zkeyArtifact, let wasmArtifact, let inputJSON):
+            let zkey = try await cache.file(for: zkeyArtifact, from: source)
+            var wasm: URL?
+            if let wasmArtifact { wasm = try await cache.file(for: wasmArtifact, from: source) }
+            let witness: ProofWorker.WitnessSource =
+                switch (kind, wasm) {
+                case (.circom, let wasm?): .wasm(wasm)
+                case (.circom, nil):
+                    throw ProverNodeError.invalidAssignment(job: assignment.job, reason: "a circom circuit needs its wasm")
+                case (.synthetic, _): .synthetic(constraints: Int(constraints))
+                }
+            let input = directory.appendingPathComponent("input.json")
+            let sent = configuration.misbehavior?.input(inputJSON, kind: kind) ?? inputJSON
+            try Data(sent.utf8).write(to: input)
+            task = .prove(zkey: zkey, witness: witness, input: input)
+        case .aggregate(_, let srs, let verificationKey, let bundle):
+            task = .aggregate(
+                srs: try await cache.file(for: srs, from: source),
+                verificationKey: try await cache.file(for: verificationKey, from: source),
+                proofs: try await cache.file(for: bundle, from: source))
+        }
+        let request = WorkerRequest(task: task, outputDirectory: directory, threads: configuration.threadsPerJob)
         let job = assignment.job
         return await workers.run(request, handle: handle) { progress in
             report(job, stage: progress.stage, fraction: progress.fraction)

@@ -3,6 +3,7 @@ import Circom
 import Foundation
 import Groth16
 import ProverNetCore
+import SnarkPack
 
 /// What the hidden `provernet prover worker` subcommand does, in the child process: compute the witness,
 /// prove, and write `proof.json` and `public.json`, reporting its stages. Kept apart from the node so that
@@ -21,6 +22,8 @@ public enum ProofWorker {
     public static let publicFile = "public.json"
     /// Where the worker writes how long each phase took (`WorkerTimings`).
     public static let timingsFile = "timings.json"
+    /// The output of an aggregation job.
+    public static let aggregateFile = "aggregate.bin"
 
     /// Proves one input and writes the outputs to `outputDirectory`.
     public static func run(
@@ -68,12 +71,37 @@ public enum ProofWorker {
         progress(WorkerProgress(stage: "done", fraction: 1))
     }
 
+    /// Aggregates the proofs of a bundle file and writes `aggregate.bin` to `outputDirectory`.
+    public static func aggregate(
+        srs: URL, verificationKey: URL, proofs: URL, outputDirectory: URL, threads: Int, cache: Cache,
+        progress: (WorkerProgress) -> Void
+    ) throws {
+        progress(WorkerProgress(stage: "loading reference string", fraction: 0.05))
+        let start = ContinuousClock.now
+        let referenceString = try cache.referenceString(srs)
+        let bundle = try AggregationBundle(json: Data(contentsOf: proofs))
+        let keyJSON = try Data(contentsOf: verificationKey)
+        progress(WorkerProgress(stage: "aggregating", fraction: 0.2))
+        let aggregateStart = ContinuousClock.now
+        let bytes = try SnarkPackProofSystem.aggregate(
+            bundle: bundle, verificationKeyJSON: keyJSON, srs: referenceString, threads: threads)
+        let done = ContinuousClock.now
+        let timings = WorkerTimings(
+            witnessSeconds: 0, keySeconds: Calibration.seconds(aggregateStart - start),
+            proveSeconds: Calibration.seconds(done - aggregateStart))
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        try Data(bytes).write(to: outputDirectory.appendingPathComponent(aggregateFile), options: .atomic)
+        try JSONEncoder().encode(timings).write(to: outputDirectory.appendingPathComponent(timingsFile), options: .atomic)
+        progress(WorkerProgress(stage: "done", fraction: 1))
+    }
+
     /// What a worker that proves many jobs keeps between them: the proving key and the witness generator of
     /// the last circuit it proved, so that the next job of that circuit starts proving at once. One of each,
     /// because a key is the largest thing a prover holds; a job of another circuit replaces them.
     public final class Cache {
         private var key: (file: FileIdentity, key: ProvingKey)?
         private var calculator: (file: FileIdentity, calculator: WitnessCalculator)?
+        private var srs: (file: FileIdentity, srs: SRS)?
 
         public init() {}
 
@@ -83,6 +111,16 @@ public enum ProofWorker {
             key = nil  // free the old key before reading the new one
             let loaded = try Groth16ProofSystem.loadProvingKey(zkey)
             key = (identity, loaded)
+            return loaded
+        }
+
+        /// A reference string, read and checked (every point, and that they are powers) once per file.
+        func referenceString(_ file: URL) throws -> SRS {
+            let identity = try FileIdentity(file)
+            if let srs, srs.file == identity { return srs.srs }
+            srs = nil
+            let loaded = try SRS(encoded: [UInt8](try Data(contentsOf: file)))
+            srs = (identity, loaded)
             return loaded
         }
 
@@ -121,12 +159,22 @@ public enum ProofWorker {
             let end: WorkerEnd
             do {
                 let request = try JSONDecoder().decode(WorkerRequest.self, from: Data(line.utf8))
-                let inputJSON = try String(contentsOf: request.input, encoding: .utf8)
-                try run(
-                    zkey: request.zkey, witness: request.witness, inputJSON: inputJSON,
-                    outputDirectory: request.outputDirectory, threads: request.threads, cache: cache
-                ) { progress in
-                    writeLine(progress.line)
+                switch request.task {
+                case .prove(let zkey, let witness, let input):
+                    let inputJSON = try String(contentsOf: input, encoding: .utf8)
+                    try run(
+                        zkey: zkey, witness: witness, inputJSON: inputJSON, outputDirectory: request.outputDirectory,
+                        threads: request.threads, cache: cache
+                    ) { progress in
+                        writeLine(progress.line)
+                    }
+                case .aggregate(let srs, let verificationKey, let proofs):
+                    try aggregate(
+                        srs: srs, verificationKey: verificationKey, proofs: proofs, outputDirectory: request.outputDirectory,
+                        threads: request.threads, cache: cache
+                    ) { progress in
+                        writeLine(progress.line)
+                    }
                 }
                 end = WorkerEnd(ok: true, error: nil)
             } catch {

@@ -11,6 +11,16 @@ enum WorkerOutputs {
     /// The proof and public signals the worker left in `directory`, if both are there, small enough, and
     /// parse. `seconds` is the job's time as the node saw it.
     static func read(from directory: URL, limits: NetworkLimits, seconds: Double) -> WorkerOutcome {
+        let timings = (try? Data(contentsOf: directory.appendingPathComponent(ProofWorker.timingsFile)))
+            .flatMap { try? JSONDecoder().decode(WorkerTimings.self, from: $0) }
+        let aggregateURL = directory.appendingPathComponent(ProofWorker.aggregateFile)
+        if let aggregate = try? Data(contentsOf: aggregateURL) {
+            // The gateway decodes and verifies it; here only its size is held to the limit.
+            guard aggregate.count <= limits.maxProofJSONBytes else {
+                return .failed(reason: "the worker's aggregate is larger than \(limits.maxProofJSONBytes) bytes")
+            }
+            return .aggregated(aggregate: [UInt8](aggregate), seconds: timings.map { min($0.proveSeconds, seconds) } ?? seconds)
+        }
         let proofURL = directory.appendingPathComponent(ProofWorker.proofFile)
         let publicURL = directory.appendingPathComponent(ProofWorker.publicFile)
         guard let proof = try? Data(contentsOf: proofURL), let signals = try? Data(contentsOf: publicURL) else {
@@ -27,8 +37,6 @@ enum WorkerOutputs {
         }
         // The proving time reported to the gateway is the Groth16 prove itself, as the worker measured it;
         // the witness and key loading count as time outside proving.
-        let timings = (try? Data(contentsOf: directory.appendingPathComponent(ProofWorker.timingsFile)))
-            .flatMap { try? JSONDecoder().decode(WorkerTimings.self, from: $0) }
         return .proved(
             proofJSON: String(decoding: proof, as: UTF8.self), publicJSON: String(decoding: signals, as: UTF8.self),
             seconds: timings.map { min($0.proveSeconds, seconds) } ?? seconds)

@@ -3,20 +3,29 @@ import Foundation
 /// One job for a persistent worker (`provernet prover worker --serve`), one JSON line on its standard
 /// input. The worker answers with progress lines (`WorkerProgress`) and then one `WorkerEnd` line.
 public struct WorkerRequest: Sendable, Codable, Equatable {
-    public var zkey: URL
-    public var witness: ProofWorker.WitnessSource
-    /// The input JSON file.
-    public var input: URL
-    /// Where the worker writes `proof.json`, `public.json` and `timings.json`.
+    /// What the worker is to do.
+    public enum Task: Sendable, Codable, Equatable {
+        /// Prove one input (`input` is its JSON file) with a proving key.
+        case prove(zkey: URL, witness: ProofWorker.WitnessSource, input: URL)
+        /// Aggregate the proofs of a bundle file (`AggregationBundle`) with a reference string.
+        case aggregate(srs: URL, verificationKey: URL, proofs: URL)
+    }
+
+    public var task: Task
+    /// Where the worker writes its outputs (`proof.json` and `public.json`, or `aggregate.bin`) and
+    /// `timings.json`.
     public var outputDirectory: URL
     public var threads: Int
 
-    public init(zkey: URL, witness: ProofWorker.WitnessSource, input: URL, outputDirectory: URL, threads: Int) {
-        self.zkey = zkey
-        self.witness = witness
-        self.input = input
+    public init(task: Task, outputDirectory: URL, threads: Int) {
+        self.task = task
         self.outputDirectory = outputDirectory
         self.threads = threads
+    }
+
+    /// A proving job.
+    public init(zkey: URL, witness: ProofWorker.WitnessSource, input: URL, outputDirectory: URL, threads: Int) {
+        self.init(task: .prove(zkey: zkey, witness: witness, input: input), outputDirectory: outputDirectory, threads: threads)
     }
 
     /// The line, without its newline.

@@ -42,14 +42,7 @@ extension SRS {
         guard gA[0] == .generator, gB[0] == .generator, hA[0] == .generator, hB[0] == .generator else {
             throw .invalidSRS("the powers do not start at the standard generators of G1 and G2")
         }
-        guard gA[1] != gB[1] else { throw .identicalSecrets }
-        let sigma = Fr.random()
-        let pairs: [(G1Affine, G2Affine)] = [
-            (gA[1], .generator), (-G1Affine.generator, hA[1]),
-            (gB[1].multiplied(by: sigma).toAffine(), .generator), (G1Jacobian.generator.multiplied(by: -sigma).toAffine(), hB[1]),
-        ]
-        guard Pairing.pairingCheck(pairs) else { throw .invalidSRS("α·g and α·h (or β) are not powers of the same secret") }
-        return VerifierKey(maxProofs: n, gAlpha: gA[1], gBeta: gB[1], hAlpha: hA[1], hBeta: hB[1])
+        return try VerifierKey(checking: n, gAlpha: gA[1], gBeta: gB[1], hAlpha: hA[1], hBeta: hB[1])
     }
 
     /// Checks magic, version, N and the exact length; returns N.

@@ -126,6 +126,8 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var verifiedMillis: Int64?
     /// The prover's own measure of the time it spent proving (from its result).
     public var proveMillis: Int64?
+    /// For an aggregation job: the verified SnarkPack aggregate (docs/snarkpack.md).
+    public var aggregateProof: Data?
     public var lastError: String?
 
     public init(

@@ -114,6 +114,11 @@ public final class SQLiteStore: GatewayStore {
                 t.column("amount", .double).notNull()
             }
         }
+        migrator.registerMigration("v2-aggregation") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "aggregateProof", .blob)
+            }
+        }
         return migrator
     }
 
@@ -145,7 +150,7 @@ public final class SQLiteStore: GatewayStore {
 
     public func openRequests() throws -> [RequestRecord] {
         try read { db in
-            try RequestRecord.filter([RequestState.queued.rawValue, RequestState.proving.rawValue].contains(Column("state")))
+            try RequestRecord.filter(RequestState.allCases.filter { !$0.isFinal }.map(\.rawValue).contains(Column("state")))
                 .order(Column("createdMillis")).fetchAll(db)
         }
     }

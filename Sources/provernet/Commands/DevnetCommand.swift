@@ -6,6 +6,7 @@ import ProverNetAPI
 import ProverNetClient
 import ProverNetCore
 import ServiceLifecycle
+import SnarkPack
 import Store
 import Synchronization
 import UnixSignals
@@ -36,6 +37,8 @@ struct DevnetCommand: AsyncParsableCommand {
     @Flag(help: "Exit 0 once every proof of the demo request is verified (non-zero otherwise).") var exitWhenDone = false
     @Option(help: "Give up after this many seconds (with --exit-when-done).") var timeout: Double = 600
     @Option(help: "Log level of the in-process gateway (its log goes to DIR/gateway.log).") var logLevel: String = "info"
+    @Flag(help: "Do not aggregate the demo request's proofs (by default the gateway gets an UNSAFE development SnarkPack reference string and the demo request asks for one aggregate).")
+    var noAggregation = false
 
     func run() async throws {
         guard provers >= 1, provers <= 32 else { throw failure("--provers must be 1 to 32") }
@@ -54,6 +57,14 @@ struct DevnetCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else { throw failure("unknown log level \(logLevel)") }
         var configuration = GatewayConfiguration(dataDirectory: root.appendingPathComponent("gateway").path)
         configuration.port = port
+        let aggregate = !noAggregation && (ownCircuit.0 != nil || jobs >= 2)
+        if !noAggregation {
+            // Room for the demo request and for requests of up to 256 inputs submitted by hand.
+            let srsPath = root.appendingPathComponent("snarkpack-srs-UNSAFE.bin")
+            out.line("snarkpack  making an UNSAFE development reference string (256 proofs): \(SRS.developmentWarning)")
+            try Data(SRS.unsafeDevelopment(maxProofs: 256).encoded).write(to: srsPath)
+            configuration.snarkpackSRSPath = srsPath.path
+        }
         let network = try await LocalNetworkRunner.start(
             root: root, configuration: configuration, provers: provers, logLevel: level) { line in out.line(line) }
         let (server, endpoint, names) = (network.server, network.endpoint, network.names)
@@ -82,7 +93,8 @@ struct DevnetCommand: AsyncParsableCommand {
                 }
                 out.line("circuit    \(circuit.id.prefix(16))… registered (\(circuit.constraints) constraints, \(circuit.publicSignals) public signals)")
                 let submitted = try await client.submit(
-                    circuit: circuit.id, inputs: inputList, deadlineSeconds: Int(timeout), maxPricePerJob: maxPrice)
+                    circuit: circuit.id, inputs: inputList, deadlineSeconds: Int(timeout), maxPricePerJob: maxPrice,
+                    aggregate: aggregate && inputList.count >= 2)
                 out.line("request    \(submitted.id) submitted: \(submitted.jobs) jobs, max price \(maxPrice) per job")
                 let start = Date()
                 var lastProgress: [Int: Int] = [:]
@@ -110,6 +122,8 @@ struct DevnetCommand: AsyncParsableCommand {
                         out.line("\(t)  \(job) proof from \(who) VERIFIED (\(event.jobsVerified)/\(event.jobsTotal))")
                     case .rejected, .requeued:
                         out.line("\(t)  \(job) \(event.kind): \(event.message)")
+                    case .other("aggregating"):
+                        out.line("\(t)  every proof verified: the aggregation job goes to the market")
                     case .state:
                         out.line("\(t)  request \(event.state.rawValue) \(event.jobsVerified)/\(event.jobsTotal) \(event.message)")
                     case .other(let kind):
@@ -125,6 +139,9 @@ struct DevnetCommand: AsyncParsableCommand {
                 out.line("")
                 out.line("request \(submitted.id): \(status.state.rawValue), \(status.jobsVerified)/\(status.jobs.count) proofs verified by the gateway; client paid \(String(format: "%.3f", status.paid)) credits")
                 out.line("proofs in \(proofs.path): \(verification.checks.count - verification.failures.count) of \(verification.checks.count) verify locally with verification_key.json")
+                if let check = verification.aggregate {
+                    out.line("aggregate  \(proofs.appendingPathComponent(FetchedProofs.aggregateFile).path): \(check.failure.map { "INVALID: \($0)" } ?? "one SnarkPack proof of all \(verification.checks.count), verifies locally")")
+                }
                 if !done { out.line("NOT DONE: \(status.reason.isEmpty ? final?.message ?? "" : status.reason)") }
                 out.line("")
                 out.line("Where to look next:")

@@ -10,9 +10,10 @@ struct FetchCommand: AsyncParsableCommand {
         abstract: "Fetch a request's verified proofs into a directory as snarkjs files.",
         discussion: """
             Writes proof_N.json and public_N.json for the job at index N, verification_key.json, and request.json;
-            check them with `provernet verify DIR` or `snarkjs groth16 verify`.
-            Prints {"request_id": …, "state": …, "directory": …, "proofs": …, "missing": […]}.
-            Exit status: 0 every job's proof fetched, 1 some jobs have no verified proof (the others are written),
+            for a request that asked for aggregation, also aggregate.bin (SnarkPack) and snarkpack_verifier_key.bin.
+            Check them with `provernet verify DIR` or `snarkjs groth16 verify`.
+            Prints {"request_id": …, "state": …, "directory": …, "proofs": …, "missing": […], "aggregate": …}.
+            Exit status: 0 every job's proof (and the aggregate, if asked for) fetched, 1 some are missing (the others are written),
             2 bad input or the gateway refused (with its reason).
             """)
     @OptionGroup var connection: ClientGatewayOptions
@@ -25,7 +26,12 @@ struct FetchCommand: AsyncParsableCommand {
         try ClientOutput.printJSON(
             FetchOutput(
                 requestID: result.request, state: result.state.rawValue, directory: directory.path,
-                proofs: result.written.count, missing: result.missing))
+                proofs: result.written.count, missing: result.missing,
+                aggregate: result.aggregateMissing ? "missing" : FileManager.default.fileExists(
+                    atPath: directory.appendingPathComponent(FetchedProofs.aggregateFile).path) ? "written" : nil))
+        if result.aggregateMissing, result.missing.isEmpty {
+            throw failure("every proof is fetched but the aggregate is not made yet (request \(result.state.rawValue))", code: 1)
+        }
         if !result.isComplete {
             throw failure(
                 "\(result.missing.count) of \(result.written.count + result.missing.count) jobs have no verified proof (request \(result.state.rawValue)): \(result.missing.map(String.init).joined(separator: ", "))",
@@ -39,9 +45,11 @@ struct FetchCommand: AsyncParsableCommand {
         var directory: String
         var proofs: Int
         var missing: [Int]
+        /// "written", "missing", or absent when the request did not ask for an aggregate.
+        var aggregate: String?
 
         enum CodingKeys: String, CodingKey {
-            case requestID = "request_id", state, directory, proofs, missing
+            case requestID = "request_id", state, directory, proofs, missing, aggregate
         }
     }
 }

@@ -31,6 +31,8 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Failed attempts before a job fails its request (default 3).") var maxAttempts: Int?
     @Option(help: "The reserve price per unit of work (one 2^12 proof; default 2.0).") var reservePrice: Double?
     @Option(help: "Seconds a graceful shutdown waits for running jobs (default 30).") var drainSeconds: Double?
+    @Option(help: "The SnarkPack reference string with which requests are aggregated (`provernet snarkpack srs`); without it, requests for aggregation are refused.")
+    var snarkpackSrs: String?
     @Option(help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
 
     func run() async throws {
@@ -41,7 +43,7 @@ struct GatewayCommand: AsyncParsableCommand {
             "gateway.heartbeatMillis": heartbeatMs.map(String.init),
             "gateway.leaseHeartbeats": leaseHeartbeats.map(String.init), "gateway.maxAttempts": maxAttempts.map(String.init),
             "gateway.reservePrice": reservePrice.map { String($0) }, "gateway.drainSeconds": drainSeconds.map { String($0) },
-            "gateway.logLevel": logLevel,
+            "gateway.logLevel": logLevel, "gateway.snarkpackSRS": snarkpackSrs,
         ]
         let reader: ConfigReader
         do {
@@ -99,6 +101,7 @@ struct GatewaySettings {
         c.maxAttempts = try Self.int(config, "maxAttempts", c.maxAttempts)
         c.reservePricePerUnit = try Self.double(config, "reservePrice", c.reservePricePerUnit)
         c.drainSeconds = try Self.double(config, "drainSeconds", c.drainSeconds)
+        c.snarkpackSRSPath = config.string(forKey: "snarkpackSRS")
         do {
             try c.validate()
         } catch {

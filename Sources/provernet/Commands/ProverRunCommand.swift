@@ -30,6 +30,8 @@ struct ProverRunCommand: AsyncParsableCommand {
     @Option(help: "The prover's Ed25519 identity key file (created if absent).") var key: String?
     @Option(help: "Where the node keeps its artifact cache and job files.") var dataDir: String?
     @Option(help: "A name for the gateway's logs and listings (default: the host name).") var name: String?
+    @Flag(help: "Do not take SnarkPack aggregation jobs (by default a prover announces that it aggregates).")
+    var noAggregation = false
     @Option(help: "Jobs at once (default 1).") var slots: Int?
     @Option(help: "Threads per job (default: cores / slots).") var threads: Int?
     @Option(help: "Price asked per unit of work (one 2^12 proof) for classes without an --ask-class (default 1.0).")
@@ -65,7 +67,8 @@ struct ProverRunCommand: AsyncParsableCommand {
         let capabilities = try badInputExits {
             try Calibration.run(
                 log2Size: configuration.calibrationLog2Size, threads: configuration.threadsPerJob,
-                slots: configuration.slots, bytesPerConstraint: configuration.bytesPerConstraint)
+                slots: configuration.slots, bytesPerConstraint: configuration.bytesPerConstraint,
+                aggregates: !noAggregation)
         }
         logger.info(
             "calibrated",

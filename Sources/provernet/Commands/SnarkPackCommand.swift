@@ -123,7 +123,8 @@ struct SnarkPackCommand: AsyncParsableCommand {
             abstract: "Verify a SnarkPack aggregate: verification_key.json publics... aggregate.bin.",
             discussion: "The public signal files are in the order of the aggregated proofs. Exit status: 0 valid, 1 invalid, 2 bad input.")
         @Argument(help: "The verification key, the public signals of each proof, then the aggregate.") var files: [String] = []
-        @Option(help: "The reference string the aggregate was made with.") var srs: String
+        @Option(help: "The reference string the aggregate was made with, or its verifier key (SPVK, as `provernet fetch` writes it).")
+        var srs: String
         @Option(help: "Threads (default: all cores).") var threads: Int = MSM.defaultThreads
 
         func validate() throws {
@@ -136,7 +137,7 @@ struct SnarkPackCommand: AsyncParsableCommand {
             let valid = try badInputExits {
                 let key = try VerificationKey(snarkjsJSONContentsOf: URL(commandLinePath: files[0]))
                 let signals = try files.dropFirst().dropLast().map { try PublicSignals.read(URL(commandLinePath: $0)) }
-                let verifierKey = try SRS.verifierKey(encoded: [UInt8](try Data(contentsOf: URL(commandLinePath: srs))))
+                let verifierKey = try VerifierKey.read(encoded: [UInt8](try Data(contentsOf: URL(commandLinePath: srs))))
                 let aggregate = try AggregateProof(encoded: [UInt8](try Data(contentsOf: URL(commandLinePath: files[files.count - 1]))), threads: threads)
                 return try AggregateVerifier.verify(aggregate: aggregate, publicSignals: signals, verificationKey: key, srs: verifierKey, threads: threads)
             }
