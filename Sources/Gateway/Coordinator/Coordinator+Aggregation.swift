@@ -14,6 +14,17 @@ struct AggregationInput: Codable, Equatable {
     var count: Int
 }
 
+extension ArtifactDescriptor {
+    /// The reference to the artifact that an assignment carries.
+    var proto: Provernet_V1_ArtifactRef {
+        .with {
+            $0.role = role.rawValue
+            $0.sha256 = sha256
+            $0.size = size
+        }
+    }
+}
+
 extension JobRecord {
     /// Whether the job is a request's SnarkPack aggregation (`snarkpack.aggregate`).
     var isAggregation: Bool { JobClass(jobClass)?.isAggregation ?? false }
@@ -63,13 +74,7 @@ extension Coordinator {
         a.circuitID = request.circuitID
         a.jobKind = SnarkPackProofSystem.jobKind
         a.proofs = UInt32(input.count)
-        a.artifacts = [aggregation.srs, input.verificationKey, input.proofs].map { artifact in
-            .with {
-                $0.role = artifact.role.rawValue
-                $0.sha256 = artifact.sha256
-                $0.size = artifact.size
-            }
-        }
+        a.artifacts = [aggregation.srs, input.verificationKey, input.proofs].map(\.proto)
         a.price = job.price
         a.deadlineUnixMillis = request.deadlineMillis
         a.jobClass = job.jobClass

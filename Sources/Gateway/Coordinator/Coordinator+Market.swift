@@ -142,13 +142,7 @@ extension Coordinator {
         a.circuitID = circuit.id
         a.circuitKind = circuit.kind == .circom ? .circom : .synthetic
         a.constraints = circuit.constraints
-        a.artifacts = circuit.artifacts.map { artifact in
-            .with {
-                $0.role = artifact.role.rawValue
-                $0.sha256 = artifact.sha256
-                $0.size = artifact.size
-            }
-        }
+        a.artifacts = circuit.artifacts.map(\.proto)
         a.inputJson = job.inputJSON
         a.price = job.price
         a.deadlineUnixMillis = request.deadlineMillis

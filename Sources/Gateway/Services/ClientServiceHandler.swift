@@ -106,6 +106,12 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 throw GatewayError.invalidArgument("max_price_per_job must be a positive number")
             }
             guard request.redundancy <= 16 else { throw GatewayError.invalidArgument("redundancy must be 1 to 16") }
+            // Leasing one job to several provers at once comes with the fault-tolerance work; until then a
+            // request that asks for it is refused rather than served with less than it asked.
+            guard request.redundancy <= 1 else {
+                throw GatewayError.failedPrecondition(
+                    "redundancy \(request.redundancy) is not supported yet: this gateway leases each job to one prover")
+            }
             for (index, input) in request.inputsJson.enumerated() where input.utf8.count > limits.maxInputBytes {
                 throw ProverNetError.invalidInput(index: index, reason: "\(input.utf8.count) bytes, over the limit of \(limits.maxInputBytes)")
             }

@@ -132,7 +132,8 @@ public nonisolated struct Provernet_V1_SubmitRequestRequest: Sendable {
   /// The most the client pays for one job, in credits.
   public var maxPricePerJob: Double = 0
 
-  /// How many provers prove each job at once (1 by default).
+  /// How many provers prove each job at once (1 by default; a gateway that cannot lease a job to several
+  /// provers refuses more with FAILED_PRECONDITION).
   public var redundancy: UInt32 = 0
 
   /// Whether the proofs are to be aggregated into one SnarkPack proof (at least 2 inputs, and no more

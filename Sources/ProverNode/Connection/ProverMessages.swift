@@ -38,17 +38,18 @@ enum ProverMessages {
         var bundle = Provernet_V1_ProofBundle()
         bundle.proofJson = proofJSON
         bundle.publicJson = publicJSON
-        var result = Provernet_V1_Result()
-        result.jobID = job
-        result.epoch = epoch
-        result.proof = bundle
-        result.proveSeconds = seconds
-        return message(.result(result))
+        return result(job: job, epoch: epoch, bundle: bundle, seconds: seconds)
     }
 
     static func aggregateResult(job: JobID, epoch: UInt64, aggregate: [UInt8], seconds: Double) -> Provernet_V1_ProverMessage {
         var bundle = Provernet_V1_ProofBundle()
         bundle.aggregate = Data(aggregate)
+        return result(job: job, epoch: epoch, bundle: bundle, seconds: seconds)
+    }
+
+    private static func result(job: JobID, epoch: UInt64, bundle: Provernet_V1_ProofBundle, seconds: Double)
+        -> Provernet_V1_ProverMessage
+    {
         var result = Provernet_V1_Result()
         result.jobID = job
         result.epoch = epoch

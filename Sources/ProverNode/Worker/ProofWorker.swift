@@ -96,41 +96,41 @@ public enum ProofWorker {
     }
 
     /// What a worker that proves many jobs keeps between them: the proving key and the witness generator of
-    /// the last circuit it proved, so that the next job of that circuit starts proving at once. One of each,
-    /// because a key is the largest thing a prover holds; a job of another circuit replaces them.
+    /// the last circuit it proved, and the last SnarkPack reference string it aggregated with, so that the
+    /// next job of the same kind starts at once. One of each, because a key is the largest thing a prover
+    /// holds; a job of another circuit replaces them.
     public final class Cache {
-        private var key: (file: FileIdentity, key: ProvingKey)?
-        private var calculator: (file: FileIdentity, calculator: WitnessCalculator)?
-        private var srs: (file: FileIdentity, srs: SRS)?
+        private var key = Slot<ProvingKey>()
+        private var calculator = Slot<WitnessCalculator>()
+        private var srs = Slot<SRS>()
 
         public init() {}
 
         func provingKey(_ zkey: URL) throws -> ProvingKey {
-            let identity = try FileIdentity(zkey)
-            if let key, key.file == identity { return key.key }
-            key = nil  // free the old key before reading the new one
-            let loaded = try Groth16ProofSystem.loadProvingKey(zkey)
-            key = (identity, loaded)
-            return loaded
+            try key.value(for: zkey) { try Groth16ProofSystem.loadProvingKey($0) }
         }
 
         /// A reference string, read and checked (every point, and that they are powers) once per file.
         func referenceString(_ file: URL) throws -> SRS {
-            let identity = try FileIdentity(file)
-            if let srs, srs.file == identity { return srs.srs }
-            srs = nil
-            let loaded = try SRS(encoded: [UInt8](try Data(contentsOf: file)))
-            srs = (identity, loaded)
-            return loaded
+            try srs.value(for: file) { try SRS(encoded: [UInt8](try Data(contentsOf: $0))) }
         }
 
         func witnessCalculator(_ wasm: URL) throws -> WitnessCalculator {
-            let identity = try FileIdentity(wasm)
-            if let calculator, calculator.file == identity { return calculator.calculator }
-            calculator = nil
-            let loaded = try WitnessCalculator(wasmFile: wasm)
-            calculator = (identity, loaded)
-            return loaded
+            try calculator.value(for: wasm) { try WitnessCalculator(wasmFile: $0) }
+        }
+
+        /// One value read from a file, kept while the file is the same.
+        struct Slot<Value> {
+            private var entry: (file: FileIdentity, value: Value)?
+
+            mutating func value(for url: URL, load: (URL) throws -> Value) throws -> Value {
+                let identity = try FileIdentity(url)
+                if let entry, entry.file == identity { return entry.value }
+                entry = nil  // free the old value before reading the new one
+                let loaded = try load(url)
+                entry = (identity, loaded)
+                return loaded
+            }
         }
     }
 
