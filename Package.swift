@@ -148,6 +148,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Store", "ProverNetCore", "ProverNetAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "ProverNodeTests", dependencies: ["ProverNode", "ProverNetCore", "ProverNetAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SnarkPackTests", dependencies: ["SnarkPack", "Groth16", "Circom", "BN254", "TestSupport"],

@@ -15,6 +15,7 @@ public protocol GatewayStore: Sendable {
     func request(id: RequestID) throws -> RequestRecord?
     /// Requests that have not ended, oldest first: what the gateway resumes after a restart.
     func openRequests() throws -> [RequestRecord]
+    func job(id: JobID) throws -> JobRecord?
     func jobs(requestID: RequestID) throws -> [JobRecord]
     func recentJobs(limit: Int) throws -> [JobRecord]
     func rounds(limit: Int) throws -> [RoundRecord]

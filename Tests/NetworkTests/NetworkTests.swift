@@ -268,13 +268,6 @@ import Testing
             }
             let still = try await client.registerSyntheticCircuit(constraints: 100, name: "test")
             #expect(still.id == circuit.id)
-            // Redundancy, which this gateway does not offer yet.
-            do {
-                _ = try await client.submit(circuit: circuit.id, inputs: [input], maxPricePerJob: 1, redundancy: 2)
-                Issue.record("a request with redundancy 2 was accepted")
-            } catch let error as ProverNetClientError {
-                #expect("\(error)".contains("redundancy 2 is not supported yet"), "\(error)")
-            }
             // Aggregation from a gateway that has no reference string.
             do {
                 _ = try await client.submit(circuit: circuit.id, inputs: [input, input], maxPricePerJob: 1, aggregate: true)

@@ -37,8 +37,9 @@ extension Coordinator {
     /// committed with the last proof.
     func makeAggregationJob(_ request: RequestRecord, verified last: JobRecord) throws -> JobRecord {
         guard let aggregation else { throw GatewayError.invalidArgument("this gateway has no SnarkPack reference string") }
+        // The verified replica of each input, in input order.
         let proving = (jobsOfRequest[request.id] ?? []).compactMap { $0 == last.id ? last : jobs[$0] }
-            .filter { !$0.isAggregation }.sorted { $0.index < $1.index }
+            .filter { !$0.isAggregation && $0.state == .verified }.sorted { $0.index < $1.index }
         var proofs: [String] = []
         var signals: [String] = []
         for job in proving {
@@ -84,7 +85,7 @@ extension Coordinator {
     /// The public signals the proofs of a request's jobs carry, in order (what its aggregate must prove).
     public func expectedPublicSignals(_ id: RequestID) throws -> [[Fr]] {
         let (_, list) = try snapshot(id)
-        return try list.filter { !$0.isAggregation }.sorted { $0.index < $1.index }.map { job in
+        return try list.filter { !$0.isAggregation && $0.replica == 0 }.sorted { $0.index < $1.index }.map { job in
             try JSONDecoder().decode([String].self, from: Data(job.expectedPublicJSON.utf8)).map { try Fr(string: $0) }
         }
     }

@@ -35,7 +35,9 @@ extension Coordinator {
         // every pending job (else a cheap cheater would win the same job each round and starve it).
         let eligible = sessions.values.filter { session in
             session.freeSlots > 0 && session.canProve(jobClass, domainSize: domainSize)
-                && pending.contains { !(failedBy[$0.id]?.contains(session.proverID) ?? false) }
+                && pending.contains {
+                    !(failedBy[$0.id]?.contains(session.proverID) ?? false) && !hasReplica(of: $0, prover: session.proverID)
+                }
         }.sorted { $0.proverID < $1.proverID }
         var asks: [Ask] = eligible.compactMap { session in
             guard let cost = session.askPrice(jobClass) else { return nil }
@@ -79,14 +81,24 @@ extension Coordinator {
         var changed: [JobRecord] = []
         var sends: [(ProverID, JobRecord)] = []
         var touchedRequests: [RequestRecord] = []
+        // The inputs each prover got in this round, so that it does not get two replicas of one.
+        var inputsOfProver: [ProverID: Set<String>] = [:]
         for a in outcome.assignments where a.ask != Self.reserveAskID {
             guard var list = pendingOfRequest[a.bid], sessions[a.ask] != nil else { continue }
             let price = (outcome.askPayments[a.ask] ?? 0) / Double(max(1, jobsOfAsk[a.ask] ?? 1))
             let charge = (outcome.bidPayments[a.bid] ?? 0) / Double(max(1, jobsOfBid[a.bid] ?? 1))
             for _ in 0..<a.jobs {
                 // Not a job this prover already failed, if the request has another.
-                guard let pick = list.firstIndex(where: { !(failedBy[$0.id]?.contains(a.ask) ?? false) }) else { break }
+                // Not a job this prover already failed, if the request has another, nor a replica of an input
+                // it already holds.
+                guard
+                    let pick = list.firstIndex(where: {
+                        !(failedBy[$0.id]?.contains(a.ask) ?? false) && !hasReplica(of: $0, prover: a.ask)
+                            && !(inputsOfProver[a.ask]?.contains("\($0.requestID)/\($0.index)") ?? false)
+                    })
+                else { break }
                 var job = list.remove(at: pick)
+                inputsOfProver[a.ask, default: []].insert("\(job.requestID)/\(job.index)")
                 job.state = .assigned
                 job.epoch += 1
                 job.proverID = a.ask

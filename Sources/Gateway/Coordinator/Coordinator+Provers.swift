@@ -66,23 +66,31 @@ extension Coordinator {
         guard let session = sessions[proverID], session.connection == connection else { return }
         sessions[proverID] = nil
         session.outbound.finish()
-        requeue(Array(session.running), reason: "prover disconnected")
+        requeue(Array(session.running), reason: "prover disconnected", lost: true)
         logger.info("prover disconnected", metadata: ["prover": "\(proverID.prefix(12))"])
     }
 
-    /// Puts leased jobs back to pending without counting an attempt.
-    func requeue(_ ids: [JobID], reason: String) {
+    /// Puts leased jobs back to pending without counting an attempt. With `lost`, the prover that held
+    /// each one disappeared with it (disconnected, or let its lease lapse): that counts against its record.
+    func requeue(_ ids: [JobID], reason: String, lost: Bool = false) {
         var changed: [JobRecord] = []
+        var provers: [ProverID: ProverRecord] = [:]
         for id in ids {
             guard var job = jobs[id], job.state.isLeased else { continue }
-            if let prover = job.proverID { sessions[prover]?.running.remove(id) }
+            if let prover = job.proverID {
+                sessions[prover]?.running.remove(id)
+                if lost, var record = provers[prover] ?? ((try? store.prover(id: prover)) ?? nil) {
+                    record.jobsLost += 1
+                    provers[prover] = record
+                }
+            }
             job.state = .pending
             job.proverID = nil
             job.leaseExpiresMillis = nil
             job.lastError = reason
             changed.append(job)
         }
-        guard !changed.isEmpty, (try? commit(StoreChanges(jobs: changed))) != nil else { return }
+        guard !changed.isEmpty, (try? commit(StoreChanges(jobs: changed, provers: Array(provers.values)))) != nil else { return }
         for job in changed {
             jobs[job.id] = job
             progress[job.id] = nil
@@ -115,9 +123,16 @@ extension Coordinator {
         session.cpuLoad = beat.cpuLoad
         session.memoryUsed = beat.memoryUsedBytes
         sessions[proverID] = session
+        // Extended leases are written, so that a gateway restarted after a crash knows which leases lapsed
+        // while it was down and which a reconnecting prover still holds.
+        var extended: [JobRecord] = []
         for id in session.running {
-            jobs[id]?.leaseExpiresMillis = now + configuration.leaseMillis
+            guard var job = jobs[id] else { continue }
+            job.leaseExpiresMillis = now + configuration.leaseMillis
+            jobs[id] = job
+            extended.append(job)
         }
+        if !extended.isEmpty { try? commit(StoreChanges(jobs: extended)) }
         for p in beat.jobs { progressReport(proverID: proverID, p, quiet: true) }
     }
 
@@ -161,7 +176,9 @@ extension Coordinator {
             LedgerEntry(atMillis: now, kind: .clientCharge, requestID: request.id, jobID: id, proverID: nil, amount: job.charge),
             LedgerEntry(atMillis: now, kind: .proverPayment, requestID: request.id, jobID: id, proverID: proverID, amount: job.price),
         ]
-        let allVerified = (jobsOfRequest[request.id] ?? []).allSatisfy { $0 == id || jobs[$0]?.state == .verified }
+        // The other replicas of this input, if the request asked for redundancy: cancelled, not paid.
+        let superseded = job.isAggregation ? (jobs: [], stops: []) : supersededSiblings(of: job)
+        let allVerified = job.isAggregation || everyInputVerified(request, with: job)
         // Every proof verified: the request is done, or, if it asked for an aggregate and this was not
         // the aggregate, its aggregation job goes to the market.
         var aggregationJob: JobRecord?
@@ -181,8 +198,8 @@ extension Coordinator {
         }
         do {
             try commit(StoreChanges(
-                requests: [request], jobs: [job] + (aggregationJob.map { [$0] } ?? []), provers: prover.map { [$0] } ?? [],
-                ledger: ledger))
+                requests: [request], jobs: [job] + superseded.jobs + (aggregationJob.map { [$0] } ?? []),
+                provers: prover.map { [$0] } ?? [], ledger: ledger))
         } catch {
             // Not durable, so not accepted: the prover's lease stands and it may send again.
             throw .notDurable(job: id)
@@ -194,6 +211,8 @@ extension Coordinator {
             emit(request: request.id, kind: "aggregating", job: aggregationJob)
         }
         jobs[id] = job
+        for sibling in superseded.jobs { jobs[sibling.id] = sibling }
+        sendStops(superseded.stops, reason: "another replica of the job was proven first")
         requests[request.id] = request
         sessions[proverID]?.running.remove(id)
         progress[id] = nil
@@ -232,7 +251,9 @@ extension Coordinator {
             metadata: ["job": "\(id)", "prover": "\(proverID.prefix(12))", "attempts": "\(job.attempts)", "reason": "\(reason)"])
         emit(request: job.requestID, kind: reportedFailure ? "failed" : "rejected", job: job, message: reason)
         wakeMarket()
-        if exhausted {
+        // The request fails once an input can no longer be proven: this job's attempts are used up and no
+        // replica of it is left.
+        if exhausted, job.isAggregation || !inputStillOpen(job) {
             try? finish(
                 job.requestID, state: .failed,
                 reason: "job \(job.index) failed \(job.attempts) times; last: \(reason)")
@@ -254,8 +275,9 @@ extension Coordinator {
                     session.send(.with { $0.cancel = cancel })
                 }
             }
-            requeue(lapsed.map(\.id), reason: "lease expired")
+            requeue(lapsed.map(\.id), reason: "lease expired", lost: true)
         }
+        reauctionLate(now: now)
         expireOverdue(now: now)
     }
 
@@ -273,4 +295,50 @@ extension Coordinator {
 extension Coordinator {
     /// How many provers are connected now.
     public func connectedProverCount() -> Int { sessions.count }
+}
+
+extension Coordinator {
+    /// Re-auctions, early, a leased job whose prover cannot finish it before its request's deadline while
+    /// another connected prover with a free slot could: the slow lease is ended (no attempt used; the slow
+    /// prover is not offered the job again while others can take it) instead of waited for until the
+    /// request expires. The finish is estimated from the job's progress (elapsed / fraction), or before any
+    /// progress from the prover's announced seconds for the class.
+    func reauctionLate(now: Int64) {
+        var late: [JobRecord] = []
+        for job in jobs.values where job.state.isLeased {
+            guard let prover = job.proverID, let request = requests[job.requestID], let jobClass = JobClass(job.jobClass),
+                let assigned = job.assignedMillis
+            else { continue }
+            let elapsed = Double(now - assigned) / 1000
+            let fraction = progress[job.id]?.fraction ?? 0
+            let remaining: Double
+            if fraction >= 0.05 {
+                remaining = elapsed * (1 - fraction) / fraction
+            } else {
+                remaining = max(0, (sessions[prover]?.seconds(jobClass) ?? 0) - elapsed)
+            }
+            let left = Double(request.deadlineMillis - now) / 1000
+            guard remaining > left else { continue }
+            let faster = sessions.values.contains { other in
+                other.proverID != prover && other.freeSlots > 0 && other.canProve(jobClass, domainSize: jobClass.size)
+                    && other.seconds(jobClass) < left
+            }
+            if faster { late.append(job) }
+        }
+        guard !late.isEmpty else { return }
+        for job in late {
+            guard let prover = job.proverID else { continue }
+            failedBy[job.id, default: []].insert(prover)
+            sendStops([(prover, job)], reason: "cannot finish before the deadline: re-auctioned")
+        }
+        requeue(late.map(\.id), reason: "its prover could not finish before the deadline")
+    }
+
+    /// Whether a result is one the gateway already accepted from this prover under this lease (sent twice,
+    /// or sent again after a reconnection): answered as accepted again, and changes nothing.
+    func alreadyAccepted(proverID: ProverID, job id: JobID, epoch: UInt64) -> Bool {
+        let job = jobs[id] ?? ((try? store.job(id: id)) ?? nil)
+        guard let job else { return false }
+        return job.state == .verified && job.proverID == proverID && UInt64(job.epoch) == epoch
+    }
 }

@@ -28,11 +28,14 @@ extension Coordinator {
             id: id, circuitID: circuit.id, state: .queued, createdMillis: now,
             deadlineMillis: now + Int64(deadlineSeconds) * 1000, maxPricePerJob: maxPricePerJob,
             redundancy: redundancy, aggregate: aggregate, jobsTotal: newJobs.count)
-        let records = newJobs.enumerated().map { index, job in
-            JobRecord(
-                id: Identifiers.jobID(request: id, index: index), requestID: id, index: index,
-                jobClass: circuit.jobClass.description, inputJSON: job.inputJSON,
-                expectedPublicJSON: job.expectedPublicJSON)
+        // One job per input, or r replicas of it with redundancy r (each to a different prover).
+        let records = newJobs.enumerated().flatMap { index, job in
+            (0..<max(1, redundancy)).map { replica in
+                JobRecord(
+                    id: Identifiers.jobID(request: id, index: index, replica: replica), requestID: id, index: index,
+                    replica: replica, jobClass: circuit.jobClass.description, inputJSON: job.inputJSON,
+                    expectedPublicJSON: job.expectedPublicJSON)
+            }
         }
         try commit(StoreChanges(requests: [request], jobs: records))
         requests[id] = request
@@ -80,14 +83,7 @@ extension Coordinator {
         }
         try commit(StoreChanges(requests: [request], jobs: changed))
         for job in changed { jobs[job.id] = job }
-        for (prover, job) in stops {
-            sessions[prover]?.running.remove(job.id)
-            var cancel = Provernet_V1_CancelJob()
-            cancel.jobID = job.id
-            cancel.epoch = UInt64(job.epoch)
-            cancel.reason = reason ?? state.rawValue
-            sessions[prover]?.send(.with { $0.cancel = cancel })
-        }
+        sendStops(stops, reason: reason ?? state.rawValue)
         if !stops.isEmpty { wakeMarket() }
         requests[id] = request
         logger.info("request ended", metadata: ["request": "\(id)", "state": "\(state.rawValue)", "reason": "\(reason ?? "")"])
@@ -144,7 +140,8 @@ extension Coordinator {
         e.requestID = request.id
         e.state = request.state.proto
         e.jobsTotal = UInt32(request.jobsTotal)
-        e.jobsVerified = UInt32(jobList.filter { $0.state == .verified }.count)
+        // Inputs with a verified proof: one per input whatever its replicas, and not the aggregation job.
+        e.jobsVerified = UInt32(Set(jobList.filter { $0.state == .verified && !$0.isAggregation }.map(\.index)).count)
         e.kind = kind
         e.message = message
         e.unixMillis = Identifiers.nowMillis()

@@ -106,12 +106,6 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 throw GatewayError.invalidArgument("max_price_per_job must be a positive number")
             }
             guard request.redundancy <= 16 else { throw GatewayError.invalidArgument("redundancy must be 1 to 16") }
-            // Leasing one job to several provers at once comes with the fault-tolerance work; until then a
-            // request that asks for it is refused rather than served with less than it asked.
-            guard request.redundancy <= 1 else {
-                throw GatewayError.failedPrecondition(
-                    "redundancy \(request.redundancy) is not supported yet: this gateway leases each job to one prover")
-            }
             for (index, input) in request.inputsJson.enumerated() where input.utf8.count > limits.maxInputBytes {
                 throw ProverNetError.invalidInput(index: index, reason: "\(input.utf8.count) bytes, over the limit of \(limits.maxInputBytes)")
             }
@@ -190,6 +184,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                         j.jobID = job.id
                         j.kind = job.isAggregation ? SnarkPackProofSystem.jobKind : Groth16ProofSystem.jobKinds[0]
                         j.index = UInt32(job.index)
+                        j.replica = UInt32(job.replica)
                         j.state = job.state.proto
                         j.proverID = job.proverID ?? ""
                         j.attempts = UInt32(job.attempts)

@@ -136,6 +136,11 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         do {
             job = try await coordinator.checkLease(proverID: proverID, job: result.jobID, epoch: result.epoch)
         } catch {
+            // The same result again (a retry after a lost acknowledgement): accepted once, acknowledged again.
+            if await coordinator.alreadyAccepted(proverID: proverID, job: result.jobID, epoch: result.epoch) {
+                await sendVerdict(proverID: proverID, result: result, accepted: true, reason: "already accepted")
+                return
+            }
             await sendVerdict(proverID: proverID, result: result, accepted: false, reason: "\(error)")
             return
         }

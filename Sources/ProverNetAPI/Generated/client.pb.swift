@@ -132,8 +132,8 @@ public nonisolated struct Provernet_V1_SubmitRequestRequest: Sendable {
   /// The most the client pays for one job, in credits.
   public var maxPricePerJob: Double = 0
 
-  /// How many provers prove each job at once (1 by default; a gateway that cannot lease a job to several
-  /// provers refuses more with FAILED_PRECONDITION).
+  /// How many provers prove each input at once (1 by default, at most 16): each input gets that many
+  /// replica jobs, leased to different provers; the first valid proof wins and the others are cancelled.
   public var redundancy: UInt32 = 0
 
   /// Whether the proofs are to be aggregated into one SnarkPack proof (at least 2 inputs, and no more
@@ -248,6 +248,9 @@ public nonisolated struct Provernet_V1_JobSummary: Sendable {
 
   /// "groth16.prove" or "snarkpack.aggregate".
   public var kind: String = String()
+
+  /// With redundancy r, each input has r replicas (0 … r−1) with the same index; at most one is verified.
+  public var replica: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -746,7 +749,7 @@ nonisolated extension Provernet_V1_GetRequestRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}attempts\0\u{1}price\0\u{1}proof\0\u{1}kind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}attempts\0\u{1}price\0\u{1}proof\0\u{1}kind\0\u{1}replica\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -762,6 +765,7 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
       case 6: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._proof) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.replica) }()
       default: break
       }
     }
@@ -796,6 +800,9 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
     if !self.kind.isEmpty {
       try visitor.visitSingularStringField(value: self.kind, fieldNumber: 8)
     }
+    if self.replica != 0 {
+      try visitor.visitSingularUInt32Field(value: self.replica, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -808,6 +815,7 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
     if lhs.price != rhs.price {return false}
     if lhs._proof != rhs._proof {return false}
     if lhs.kind != rhs.kind {return false}
+    if lhs.replica != rhs.replica {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -31,14 +31,15 @@ public enum FetchedProofs {
         try save(Data(request.verificationKeyJSON.utf8), as: verificationKeyFile, in: directory)
         var written: [Int] = []
         var missing: [Int] = []
-        for job in request.provingJobs {
-            guard let proof = job.proof else {
-                missing.append(job.index)
+        let proofs = request.proofsByInput
+        for index in proofs.keys.sorted() {
+            guard case .some(.some(let proof)) = proofs[index] else {
+                missing.append(index)
                 continue
             }
-            try save(Data(proof.proofJSON.utf8), as: proofFile(job.index), in: directory)
-            try save(Data(proof.publicJSON.utf8), as: publicFile(job.index), in: directory)
-            written.append(job.index)
+            try save(Data(proof.proofJSON.utf8), as: proofFile(index), in: directory)
+            try save(Data(proof.publicJSON.utf8), as: publicFile(index), in: directory)
+            written.append(index)
         }
         var aggregateWritten = false
         if let aggregate = request.aggregateProof, let key = request.snarkpackVerifierKey {
@@ -48,7 +49,7 @@ public enum FetchedProofs {
         }
         let manifest = FetchManifest(
             requestID: request.id, circuitID: request.circuit, state: request.state.rawValue,
-            jobs: request.provingJobs.map(\.index), proofs: written, aggregate: request.aggregate ? aggregateWritten : nil)
+            jobs: proofs.keys.sorted(), proofs: written, aggregate: request.aggregate ? aggregateWritten : nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {

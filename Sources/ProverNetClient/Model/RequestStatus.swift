@@ -47,8 +47,22 @@ public struct RequestStatus: Sendable, Hashable {
     /// verified).
     public var jobsVerified: Int { jobs.count(where: { $0.state == .verified }) }
 
-    /// The jobs that prove the request's inputs, without its aggregation job.
+    /// How many inputs the request has.
+    public var inputsTotal: Int { Set(provingJobs.map(\.index)).count }
+    /// How many inputs have a verified proof (one replica each).
+    public var inputsVerified: Int { Set(provingJobs.filter { $0.state == .verified }.map(\.index)).count }
+
+    /// The jobs that prove the request's inputs (every replica), without its aggregation job.
     public var provingJobs: [JobStatus] { jobs.filter { !$0.isAggregation } }
+
+    /// The verified proof of each input, by input index (nil for an input not proven yet).
+    public var proofsByInput: [Int: JobProof?] {
+        var proofs: [Int: JobProof?] = [:]
+        for job in provingJobs {
+            if let proof = job.proof { proofs[job.index] = proof } else if proofs[job.index] == nil { proofs[job.index] = .some(nil) }
+        }
+        return proofs
+    }
 }
 
 /// One job of a request.
@@ -67,12 +81,15 @@ public struct JobStatus: Sendable, Hashable {
     public var proof: JobProof?
     /// The job's kind: `groth16.prove`, or `snarkpack.aggregate` for a request's aggregation.
     public var kind: String
+    /// With redundancy r, which of the input's r replicas this is (0 … r−1); at most one is verified.
+    public var replica: Int
 
     public init(
         id: JobID, index: Int, state: JobState, prover: ProverID? = nil, attempts: Int = 0, price: Double = 0,
-        proof: JobProof? = nil, kind: String = "groth16.prove"
+        proof: JobProof? = nil, kind: String = "groth16.prove", replica: Int = 0
     ) {
         self.kind = kind
+        self.replica = replica
         self.id = id
         self.index = index
         self.state = state

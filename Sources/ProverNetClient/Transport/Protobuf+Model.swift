@@ -63,7 +63,7 @@ extension RequestStatus {
                     id: job.jobID, index: Int(job.index), state: try JobState(job.state, call: "GetRequest"),
                     prover: job.proverID.isEmpty ? nil : job.proverID, attempts: Int(job.attempts), price: job.price,
                     proof: job.hasProof ? JobProof(proofJSON: job.proof.proofJson, publicJSON: job.proof.publicJson) : nil,
-                    kind: job.kind.isEmpty ? Groth16ProofSystem.jobKinds[0] : job.kind))
+                    kind: job.kind.isEmpty ? Groth16ProofSystem.jobKinds[0] : job.kind, replica: Int(job.replica)))
         }
         self.init(
             id: response.requestID, circuit: response.circuitID, state: try RequestState(response.state, call: "GetRequest"),

@@ -19,6 +19,11 @@ public enum Identifiers {
     /// The id of the job at `index` of a request.
     public static func jobID(request: RequestID, index: Int) -> JobID { "\(request)/\(index)" }
 
+    /// The id of replica `replica` of a job (replica 0 is the job itself): `req-…/3~1`.
+    public static func jobID(request: RequestID, index: Int, replica: Int) -> JobID {
+        replica == 0 ? jobID(request: request, index: index) : "\(request)/\(index)~\(replica)"
+    }
+
     /// Milliseconds since 1970, the unit of every timestamp the network stores.
     public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -48,6 +48,9 @@ public struct ProverRecord: Sendable, Codable, Equatable {
     public var jobsVerified: Int64
     public var jobsRejected: Int64
     public var jobsFailed: Int64
+    /// Jobs whose lease this prover lost by disappearing (disconnected, or a lease not extended in time):
+    /// they go back to the market without using the job's attempts, and count here instead.
+    public var jobsLost: Int64
     public var earned: Double
 
     public init(id: ProverID, publicKeyHex: String, name: String, allowed: Bool, addedMillis: Int64) {
@@ -59,6 +62,7 @@ public struct ProverRecord: Sendable, Codable, Equatable {
         self.lastSeenMillis = nil
         self.jobsVerified = 0
         self.jobsRejected = 0
+        self.jobsLost = 0
         self.jobsFailed = 0
         self.earned = 0
     }
@@ -103,7 +107,11 @@ public struct RequestRecord: Sendable, Codable, Equatable {
 public struct JobRecord: Sendable, Codable, Equatable {
     public var id: JobID
     public var requestID: RequestID
+    /// The position of the job's input in its request (for an aggregation job, the count of inputs).
     public var index: Int
+    /// With redundancy r, each input has r replicas (0 … r−1), each leased to a different prover; the
+    /// first valid proof wins and the others are cancelled.
+    public var replica: Int
     public var jobClass: String
     public var inputJSON: String
     /// The public signals the job's input implies (a JSON array of decimal strings), computed by the
@@ -131,11 +139,13 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var lastError: String?
 
     public init(
-        id: JobID, requestID: RequestID, index: Int, jobClass: String, inputJSON: String, expectedPublicJSON: String
+        id: JobID, requestID: RequestID, index: Int, replica: Int = 0, jobClass: String, inputJSON: String,
+        expectedPublicJSON: String
     ) {
         self.id = id
         self.requestID = requestID
         self.index = index
+        self.replica = replica
         self.jobClass = jobClass
         self.inputJSON = inputJSON
         self.expectedPublicJSON = expectedPublicJSON

@@ -119,6 +119,14 @@ public final class SQLiteStore: GatewayStore {
                 t.add(column: "aggregateProof", .blob)
             }
         }
+        migrator.registerMigration("v3-redundancy") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "replica", .integer).notNull().defaults(to: 0)
+            }
+            try db.alter(table: "prover") { t in
+                t.add(column: "jobsLost", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 
@@ -154,6 +162,8 @@ public final class SQLiteStore: GatewayStore {
                 .order(Column("createdMillis")).fetchAll(db)
         }
     }
+
+    public func job(id: JobID) throws -> JobRecord? { try read { try JobRecord.fetchOne($0, key: id) } }
 
     public func jobs(requestID: RequestID) throws -> [JobRecord] {
         try read { db in try JobRecord.filter(Column("requestID") == requestID).order(Column("index")).fetchAll(db) }

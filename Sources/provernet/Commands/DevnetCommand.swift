@@ -137,7 +137,7 @@ struct DevnetCommand: AsyncParsableCommand {
                 let verification = try ProverNetClient.verifyFetched(at: proofs)
                 let done = status.state == .done && verification.allValid && !verification.checks.isEmpty
                 out.line("")
-                out.line("request \(submitted.id): \(status.state.rawValue), \(status.jobsVerified)/\(status.jobs.count) proofs verified by the gateway; client paid \(String(format: "%.3f", status.paid)) credits")
+                out.line("request \(submitted.id): \(status.state.rawValue), \(status.inputsVerified)/\(status.inputsTotal) proofs verified by the gateway; client paid \(String(format: "%.3f", status.paid)) credits")
                 out.line("proofs in \(proofs.path): \(verification.checks.count - verification.failures.count) of \(verification.checks.count) verify locally with verification_key.json")
                 if let check = verification.aggregate {
                     out.line("aggregate  \(proofs.appendingPathComponent(FetchedProofs.aggregateFile).path): \(check.failure.map { "INVALID: \($0)" } ?? "one SnarkPack proof of all \(verification.checks.count), verifies locally")")

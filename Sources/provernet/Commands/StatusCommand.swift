@@ -23,7 +23,8 @@ struct StatusCommand: AsyncParsableCommand {
             "request  \(status.id)",
             "circuit  \(status.circuit)",
             "state    \(status.state.rawValue)\(status.reason.isEmpty ? "" : " (\(status.reason))")",
-            "jobs     \(status.jobsVerified)/\(status.jobs.count) verified",
+            "inputs   \(status.inputsVerified)/\(status.inputsTotal) verified"
+                + (status.aggregate ? (status.aggregateProof != nil ? ", aggregated" : ", aggregate pending") : ""),
             "paid     \(status.paid)",
             "",
         ]
@@ -85,8 +86,8 @@ struct StatusCommand: AsyncParsableCommand {
             circuitID = status.circuit
             state = status.state.rawValue
             reason = status.reason
-            jobsTotal = status.jobs.count
-            jobsVerified = status.jobsVerified
+            jobsTotal = status.inputsTotal
+            jobsVerified = status.inputsVerified
             paid = status.paid
             createdUnixMillis = millis(status.createdAt)
             finishedUnixMillis = status.finishedAt.map(millis)

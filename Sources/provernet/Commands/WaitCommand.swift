@@ -114,8 +114,8 @@ struct WaitCommand: AsyncParsableCommand {
             if progress.isFinal { return .ended(progress) }
             if let status = try? await client.request(request), status.state.isFinal {
                 progress.state = status.state
-                progress.jobsTotal = status.jobs.count
-                progress.jobsVerified = status.jobsVerified
+                progress.jobsTotal = status.inputsTotal
+                progress.jobsVerified = status.inputsVerified
                 progress.message = status.reason
                 return .ended(progress)
             }
