@@ -155,7 +155,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "ProverNodeTests", dependencies: ["ProverNode", "ProverNetCore", "ProverNetAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ProverNodeTests",
+            dependencies: [
+                "ProverNode", "ProverNetCore", "ProverNetAPI", "Groth16", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "SnarkPackTests", dependencies: ["SnarkPack", "Groth16", "Circom", "BN254", "TestSupport"],
             swiftSettings: strict + optimized),

@@ -62,6 +62,13 @@ public struct ProverNode: Service {
                 source: GRPCArtifactSource(client: client), outbox: outbox, workers: workers, logger: logger)
             let (assignments, sink) = AsyncStream<(JobAssignment, WorkerHandle)>.makeStream()
             defer { sink.finish() }
+            // Jobs a crash interrupted: held again (the hello names them, so the gateway keeps their leases
+            // if they are still this node's) and proven again, resuming from their checkpoints.
+            for assignment in JobRunner.interruptedAssignments(in: configuration.jobsDirectory, logger: logger) {
+                if case .admitted(let handle) = jobs.admit(job: assignment.job, epoch: assignment.epoch) {
+                    sink.yield((assignment, handle))
+                }
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await withDiscardingTaskGroup { running in

@@ -1,6 +1,9 @@
+import Foundation
 import ProverNetAPI
 import ProverNetCore
-import ProverNode
+import Logging
+@testable import ProverNode
+import SwiftProtobuf
 import Testing
 
 @Suite struct JobAssignmentTests {
@@ -75,5 +78,35 @@ import Testing
         #expect(throws: ProverNodeError.invalidAssignment(job: "req-1/8", reason: "unknown job kind 'plonk.prove'")) {
             try JobAssignment(unknown)
         }
+    }
+}
+
+/// What a node finds on disk after a crash: the assignments of the jobs it was running.
+@Suite struct InterruptedJobsTests {
+    @Test func aRestartedNodeTakesUpTheNewestLeaseOfEachInterruptedJobAndClearsTheRest() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.remove() }
+        let jobs = dir.file("jobs")
+        func leave(_ epoch: UInt64, job: String = "req-1/0") throws {
+            var message = JobAssignmentTests.assignment(kind: .synthetic, roles: ["zkey"])
+            message.jobID = job
+            message.epoch = epoch
+            let directory = jobs.appendingPathComponent("\(job.replacingOccurrences(of: "/", with: "_"))-e\(epoch)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try message.serializedData().write(to: directory.appendingPathComponent("assignment.pb"))
+        }
+        try leave(1)
+        try leave(3)
+        try leave(2, job: "req-2/5")
+        // A directory without a readable assignment, and a checkpoint, which stays.
+        try FileManager.default.createDirectory(at: jobs.appendingPathComponent("junk-e1"), withIntermediateDirectories: true)
+        try Data("not protobuf".utf8).write(to: jobs.appendingPathComponent("junk-e1/assignment.pb"))
+        try FileManager.default.createDirectory(at: jobs.appendingPathComponent("checkpoints/req-1_0"), withIntermediateDirectories: true)
+
+        let found = JobRunner.interruptedAssignments(in: jobs, logger: Logger(label: "test"))
+        #expect(found.map(\.job) == ["req-1/0", "req-2/5"])
+        #expect(found.map(\.epoch) == [3, 2])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: jobs.path) == ["checkpoints"])
+        #expect(JobRunner.interruptedAssignments(in: jobs, logger: Logger(label: "test")).isEmpty)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Groth16
 import ProverNetCore
 import ProverNode
 import Synchronization
@@ -30,7 +31,8 @@ import Testing
                 try fixture.circuit.check(proofJSON: proofJSON, publicJSON: publicJSON, expected: expected)
             }
             let seen = stages.withLock { $0 }
-            #expect(seen.first?.stage == "witness")
+            #expect(seen.first?.stage == "loading key")
+            #expect(seen.contains { $0.stage == "witness" })
             #expect(seen.last == WorkerProgress(stage: "done", fraction: 1))
             #expect(seen.map(\.fraction) == seen.map(\.fraction).sorted())
             let timings = try JSONDecoder().decode(
@@ -42,6 +44,46 @@ import Testing
         // One process served every job: one standard-error log.
         let logs = try FileManager.default.contentsOfDirectory(atPath: dir.file("workers").path)
         #expect(logs == ["worker-1.stderr.log"])
+    }
+
+    @Test func anInterruptedProofResumesFromItsCheckpointAndTheCheckpointGoesOnceItIsDone() async throws {
+        let dir = try ScratchDirectory()
+        defer { dir.remove() }
+        let fixture = try SyntheticFixture(constraints: 250, in: dir)
+        let input = #"{"x": "9", "y": "4"}"#
+        // What a worker killed after its first MSMs leaves: the witness, h and three MSMs.
+        let key = try Groth16ProofSystem.loadProvingKey(fixture.zkey)
+        let witness = try fixture.circuit.witness(inputJSON: input)
+        let checkpoint = ProofCheckpoint(directory: dir.file("checkpoint"))
+        try checkpoint.saveWitness(witness, for: key)
+        _ = try Prover.prove(key: key, witness: witness, threads: 1, checkpoint: checkpoint)
+        for stage in [ProofCheckpoint.Stage.msmB2, .msmC] { try FileManager.default.removeItem(at: checkpoint.fileURL(for: stage)) }
+
+        try Data(input.utf8).write(to: dir.file("input.json"))
+        let pool = WorkerPool(executable: Binary.provernet, niceness: 10, directory: dir.file("workers"))
+        defer { Task { await pool.shutdown() } }
+        let request = WorkerRequest(
+            task: .prove(
+                zkey: fixture.zkey, witness: .synthetic(constraints: fixture.constraints), input: dir.file("input.json"),
+                checkpoint: dir.file("checkpoint")),
+            outputDirectory: dir.file("out"), threads: 1)
+        let stages = Mutex<[String]>([])
+        let outcome = await pool.run(request) { progress in stages.withLock { $0.append(progress.stage) } }
+        guard case .proved(let proofJSON, let publicJSON, _) = outcome else {
+            Issue.record("the resumed proof failed: \(outcome)")
+            return
+        }
+        #expect(throws: Never.self) {
+            try fixture.circuit.check(
+                proofJSON: proofJSON, publicJSON: publicJSON, expected: try fixture.circuit.publicSignals(inputJSON: input))
+        }
+        let seen = stages.withLock { $0 }
+        // (h is not even read: msmH, made from it, is there.)
+        for stage in ["witness", "msmH", "msmA", "msmB1"] {
+            #expect(seen.contains("resumed \(stage) from the checkpoint"), "\(seen)")
+        }
+        #expect(!seen.contains("resumed msmB2 from the checkpoint") && !seen.contains("resumed msmC from the checkpoint"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("checkpoint").path))
     }
 
     @Test func aBadInputIsAFailureWithTheWorkersReasonAndTheWorkerCarriesOn() async throws {

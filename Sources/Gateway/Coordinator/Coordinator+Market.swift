@@ -24,7 +24,9 @@ extension Coordinator {
         var assigned = 0
         for (className, pending) in pendingByClass.sorted(by: { $0.key < $1.key }) {
             guard let jobClass = JobClass(className) else { continue }
-            assigned += runRound(jobClass, pending: pending, now: now)
+            // In input order, so that a round's assignments do not depend on a dictionary's order.
+            let ordered = pending.sorted { ($0.requestID, $0.index, $0.replica) < ($1.requestID, $1.index, $1.replica) }
+            assigned += runRound(jobClass, pending: ordered, now: now)
         }
         return assigned
     }

@@ -52,6 +52,16 @@ extension Coordinator {
         sessions[proverID] = session
         let orphaned = jobs.values.filter { $0.proverID == proverID && $0.state.isLeased && !held.contains($0.id) }
         requeue(orphaned.map(\.id), reason: "prover reconnected without the job")
+        // Jobs it says it holds that are no longer its own (the lease lapsed while it was away, or the job
+        // ended): it must stop them; a result for them would be refused anyway.
+        let notOurs = held.filter { !session.running.contains($0) }
+        for id in notOurs {
+            var cancel = Provernet_V1_CancelJob()
+            cancel.jobID = id
+            cancel.epoch = UInt64(jobs[id]?.epoch ?? Int64.max)
+            cancel.reason = "the lease is no longer this prover's"
+            continuation.yield(.with { $0.cancel = cancel })
+        }
         logger.info("prover connected", metadata: ["prover": "\(proverID.prefix(12))", "name": "\(name)", "slots": "\(session.slots)"])
         var record = (try? store.prover(id: proverID)) ?? nil
         record?.lastSeenMillis = Identifiers.nowMillis()

@@ -38,6 +38,16 @@ public enum Groth16ProofSystem: ProofSystem {
         try ZKeyFile(contentsOf: zkey, options: .prover).provingKey
     }
 
+    /// Proves with a proving key in memory, keeping each stage in `checkpoint` as it is done and taking the
+    /// stages already there (after a crash): `event` is told what was resumed, computed or refused.
+    public static func prove(
+        key: ProvingKey, witness: [Fr], threads: Int, checkpoint: ProofCheckpoint,
+        event: (ProofCheckpoint.Event) -> Void
+    ) throws -> (proofJSON: Data, publicJSON: Data) {
+        let (proof, signals) = try Prover.prove(key: key, witness: witness, threads: threads, checkpoint: checkpoint, progress: event)
+        return (proof.snarkjsJSON, PublicSignals.encode(signals))
+    }
+
     /// Proves with a proving key already in memory (a worker that proves many jobs of one circuit keeps it).
     public static func prove(
         key: ProvingKey, witness: [Fr], threads: Int, stage: (String, Double) -> Void = { _, _ in }

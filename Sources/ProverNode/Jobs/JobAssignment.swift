@@ -19,10 +19,14 @@ public struct JobAssignment: Sendable, Equatable {
     public var price: Double
     public var deadlineUnixMillis: Int64
     public var jobClass: String
+    /// The message it was read from: kept on disk while the job runs, so that a node restarted after a
+    /// crash takes its jobs up again.
+    public var message: Provernet_V1_Assignment
 
     public init(_ message: Provernet_V1_Assignment, limits: NetworkLimits = .default) throws(ProverNodeError) {
         func invalid(_ reason: String) -> ProverNodeError { .invalidAssignment(job: message.jobID, reason: reason) }
         guard !message.jobID.isEmpty else { throw invalid("no job id") }
+        self.message = message
         job = message.jobID
         epoch = message.epoch
         request = message.requestID

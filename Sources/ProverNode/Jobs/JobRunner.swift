@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ProverNetAPI
 import ProverNetCore
+import SwiftProtobuf
 
 /// Proves one assigned job: downloads its artifacts, proves it on one of the node's persistent workers, and reports the result or
 /// the failure under the job's current epoch. It never throws: whatever goes wrong becomes a failure.
@@ -24,7 +25,19 @@ struct JobRunner: Sendable {
                 "class": "\(assignment.jobClass)", "price": "\(assignment.price)",
             ])
         let directory = configuration.jobsDirectory.appendingPathComponent(Self.directoryName(assignment))
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let checkpoint = Self.checkpointDirectory(assignment.job, in: configuration.jobsDirectory)
+        // The job's directory (with its assignment) and its checkpoint last while the job runs: only a crash
+        // of the node leaves them, for the restarted node to take the job up again where it stood.
+        defer {
+            try? FileManager.default.removeItem(at: directory)
+            try? FileManager.default.removeItem(at: checkpoint)
+        }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try assignment.message.serializedData().write(to: directory.appendingPathComponent(Self.assignmentFile), options: .atomic)
+        } catch {
+            logger.warning("cannot keep the assignment on disk: a crash would lose the job", metadata: ["error": "\(error)"])
+        }
 
         let outcome: WorkerOutcome
         do {
@@ -85,7 +98,9 @@ struct JobRunner: Sendable {
             let input = directory.appendingPathComponent("input.json")
             let sent = configuration.misbehavior?.input(inputJSON, kind: kind) ?? inputJSON
             try Data(sent.utf8).write(to: input)
-            task = .prove(zkey: zkey, witness: witness, input: input)
+            task = .prove(
+                zkey: zkey, witness: witness, input: input,
+                checkpoint: Self.checkpointDirectory(assignment.job, in: configuration.jobsDirectory))
         case .aggregate(_, let srs, let verificationKey, let bundle):
             task = .aggregate(
                 srs: try await cache.file(for: srs, from: source),
@@ -107,9 +122,43 @@ struct JobRunner: Sendable {
 
     /// A directory name for a job (`req-…/3` becomes `req-…_3-e2`).
     static func directoryName(_ assignment: JobAssignment) -> String {
-        let safe = assignment.job.unicodeScalars.map {
-            CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_"
+        safeName(assignment.job) + "-e\(assignment.epoch)"
+    }
+
+    /// The file in a job's directory that holds its assignment (the protobuf message).
+    static let assignmentFile = "assignment.pb"
+
+    /// Where a job's proof keeps its finished stages: one directory per job whatever its lease epoch, so
+    /// that a job taken up again under a newer lease also resumes.
+    static func checkpointDirectory(_ job: JobID, in jobsDirectory: URL) -> URL {
+        jobsDirectory.appendingPathComponent("checkpoints", isDirectory: true).appendingPathComponent(safeName(job))
+    }
+
+    static func safeName(_ job: JobID) -> String {
+        String(job.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" })
+    }
+
+    /// The assignments of jobs that were running when the node last stopped without finishing them (it
+    /// crashed or was killed), oldest lease first; their directories are removed, and unreadable ones too.
+    static func interruptedAssignments(in jobsDirectory: URL, logger: Logger) -> [JobAssignment] {
+        let fileManager = FileManager.default
+        guard let names = try? fileManager.contentsOfDirectory(atPath: jobsDirectory.path) else { return [] }
+        var found: [JobAssignment] = []
+        for name in names where name != "checkpoints" {
+            let directory = jobsDirectory.appendingPathComponent(name)
+            defer { try? fileManager.removeItem(at: directory) }
+            guard let data = try? Data(contentsOf: directory.appendingPathComponent(assignmentFile)),
+                let message = try? Provernet_V1_Assignment(serializedBytes: data),
+                let assignment = try? JobAssignment(message)
+            else { continue }
+            found.append(assignment)
         }
-        return String(safe) + "-e\(assignment.epoch)"
+        // One job may have left directories of several epochs: the newest lease is the one to take up.
+        var newest: [JobID: JobAssignment] = [:]
+        for assignment in found where (newest[assignment.job]?.epoch ?? 0) <= assignment.epoch {
+            newest[assignment.job] = assignment
+        }
+        if !newest.isEmpty { logger.info("taking up jobs interrupted by the last stop", metadata: ["jobs": "\(newest.count)"]) }
+        return newest.values.sorted { $0.job < $1.job }
     }
 }

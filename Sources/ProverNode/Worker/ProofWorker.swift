@@ -36,38 +36,66 @@ public enum ProofWorker {
     }
 
     /// Proves one input with what `cache` holds from earlier jobs of the same process (the proving key and
-    /// the witness generator of the last circuit), and writes the outputs to `outputDirectory`.
+    /// the witness generator of the last circuit), and writes the outputs to `outputDirectory`. With a
+    /// `checkpoint` directory, the witness and every finished stage are kept there as they are done, an
+    /// interrupted proof resumes from what is there, and the directory is removed once the proof is written.
     public static func run(
         zkey: URL, witness source: WitnessSource, inputJSON: String, outputDirectory: URL, threads: Int,
-        cache: Cache, progress: (WorkerProgress) -> Void
+        cache: Cache, checkpoint checkpointURL: URL? = nil, progress: (WorkerProgress) -> Void
     ) throws {
         let start = ContinuousClock.now
-        progress(WorkerProgress(stage: "witness", fraction: 0.05))
-        let witnesses: Groth16Circuit.Witnesses
-        switch source {
-        case .wasm(let url):
-            witnesses = .circom(try cache.witnessCalculator(url))
-        case .synthetic(let constraints):
-            witnesses = .synthetic(constraints: constraints)
-        }
-        let witness = try witnesses.witness(inputJSON: inputJSON)
-        progress(WorkerProgress(stage: "witness", fraction: 0.1))
-        let witnessDone = ContinuousClock.now
-        progress(WorkerProgress(stage: "loading key", fraction: 0.15))
+        progress(WorkerProgress(stage: "loading key", fraction: 0.02))
         let key = try cache.provingKey(zkey)
+        let keyDone = ContinuousClock.now
+        let checkpoint = checkpointURL.map { ProofCheckpoint(directory: $0) }
+        progress(WorkerProgress(stage: "witness", fraction: 0.05))
+        let witness: [Fr]
+        if let checkpoint, case .loaded(let saved) = checkpoint.loadWitness(for: key) {
+            witness = saved
+            progress(WorkerProgress(stage: "resumed witness from the checkpoint", fraction: 0.1))
+        } else {
+            let witnesses: Groth16Circuit.Witnesses
+            switch source {
+            case .wasm(let url):
+                witnesses = .circom(try cache.witnessCalculator(url))
+            case .synthetic(let constraints):
+                witnesses = .synthetic(constraints: constraints)
+            }
+            witness = try witnesses.witness(inputJSON: inputJSON)
+            // A failure to save only costs the chance to skip the witness after a crash.
+            try? checkpoint?.saveWitness(witness, for: key)
+            progress(WorkerProgress(stage: "witness", fraction: 0.1))
+        }
         let provingStart = ContinuousClock.now
-        let (proof, signals) = try Groth16ProofSystem.prove(key: key, witness: witness, threads: threads) {
-            stage, fraction in
-            progress(WorkerProgress(stage: stage, fraction: fraction))
+        let proof: Data
+        let signals: Data
+        if let checkpoint {
+            progress(WorkerProgress(stage: "proving", fraction: 0.3))
+            // The stages in the order the prover runs them, for a fraction of the way.
+            let order: [ProofCheckpoint.Stage] = [.h, .msmH, .msmA, .msmB1, .msmB2, .msmC]
+            (proof, signals) = try Groth16ProofSystem.prove(key: key, witness: witness, threads: threads, checkpoint: checkpoint) {
+                event in
+                let done = Double((order.firstIndex(of: event.stage) ?? 0) + 1) / Double(order.count)
+                switch event {
+                case .resumed: progress(WorkerProgress(stage: "resumed \(event.stage) from the checkpoint", fraction: 0.3 + 0.65 * done))
+                case .computed: progress(WorkerProgress(stage: "proving", fraction: 0.3 + 0.65 * done))
+                case .rejected, .saveFailed: progress(WorkerProgress(stage: "checkpoint: \(event)", fraction: 0.3 + 0.65 * done))
+                }
+            }
+        } else {
+            (proof, signals) = try Groth16ProofSystem.prove(key: key, witness: witness, threads: threads) { stage, fraction in
+                progress(WorkerProgress(stage: stage, fraction: fraction))
+            }
         }
         let provingDone = ContinuousClock.now
         let timings = WorkerTimings(
-            witnessSeconds: Calibration.seconds(witnessDone - start), keySeconds: Calibration.seconds(provingStart - witnessDone),
+            witnessSeconds: Calibration.seconds(provingStart - keyDone), keySeconds: Calibration.seconds(keyDone - start),
             proveSeconds: Calibration.seconds(provingDone - provingStart))
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         try proof.write(to: outputDirectory.appendingPathComponent(proofFile), options: .atomic)
         try signals.write(to: outputDirectory.appendingPathComponent(publicFile), options: .atomic)
         try JSONEncoder().encode(timings).write(to: outputDirectory.appendingPathComponent(timingsFile), options: .atomic)
+        try? checkpoint?.remove()
         progress(WorkerProgress(stage: "done", fraction: 1))
     }
 
@@ -160,11 +188,11 @@ public enum ProofWorker {
             do {
                 let request = try JSONDecoder().decode(WorkerRequest.self, from: Data(line.utf8))
                 switch request.task {
-                case .prove(let zkey, let witness, let input):
+                case .prove(let zkey, let witness, let input, let checkpoint):
                     let inputJSON = try String(contentsOf: input, encoding: .utf8)
                     try run(
                         zkey: zkey, witness: witness, inputJSON: inputJSON, outputDirectory: request.outputDirectory,
-                        threads: request.threads, cache: cache
+                        threads: request.threads, cache: cache, checkpoint: checkpoint
                     ) { progress in
                         writeLine(progress.line)
                     }

@@ -5,8 +5,9 @@ import Foundation
 public struct WorkerRequest: Sendable, Codable, Equatable {
     /// What the worker is to do.
     public enum Task: Sendable, Codable, Equatable {
-        /// Prove one input (`input` is its JSON file) with a proving key.
-        case prove(zkey: URL, witness: ProofWorker.WitnessSource, input: URL)
+        /// Prove one input (`input` is its JSON file) with a proving key. With a `checkpoint` directory, the
+        /// witness and each finished stage are kept there, and a proof that was interrupted resumes from it.
+        case prove(zkey: URL, witness: ProofWorker.WitnessSource, input: URL, checkpoint: URL? = nil)
         /// Aggregate the proofs of a bundle file (`AggregationBundle`) with a reference string.
         case aggregate(srs: URL, verificationKey: URL, proofs: URL)
     }
