@@ -25,7 +25,7 @@ struct GatewaySession: Sendable {
         connection.yield(
             ProverMessages.hello(
                 identity: identity, name: configuration.name, capabilities: capabilities,
-                ask: configuration.askTable, heldJobs: jobs.jobs.map(\.id)))
+                ask: configuration.askTable, heldJobs: Array(Set(jobs.jobs.map(\.id) + outbox.unacknowledgedJobs))))
         let prover = Provernet_V1_ProverService.Client(wrapping: client)
         return try await prover.connect(options: .provernet()) { writer in
             for await message in stream { try await writer.write(message) }
@@ -91,6 +91,7 @@ struct GatewaySession: Sendable {
                 guard isWelcomed else { throw ProverNodeError.protocolViolation("an assignment before the welcome") }
                 take(assignment)
             case .verdict(let verdict):
+                outbox.acknowledge(job: verdict.jobID, epoch: verdict.epoch)
                 let metadata: Logger.Metadata = ["job": "\(verdict.jobID)", "epoch": "\(verdict.epoch)"]
                 if verdict.accepted {
                     logger.info("proof accepted", metadata: metadata)
