@@ -45,8 +45,9 @@ public enum ProofWorker {
     ) throws {
         let start = ContinuousClock.now
         progress(WorkerProgress(stage: "loading key", fraction: 0.02))
-        let key = try cache.provingKey(zkey)
+        let (key, read) = try cache.provingKey(zkey)
         let keyDone = ContinuousClock.now
+        progress(WorkerProgress(stage: read ? "key read" : "key in memory", fraction: 0.04))
         let checkpoint = checkpointURL.map { ProofCheckpoint(directory: $0) }
         progress(WorkerProgress(stage: "witness", fraction: 0.05))
         let witness: [Fr]
@@ -134,30 +135,33 @@ public enum ProofWorker {
 
         public init() {}
 
-        func provingKey(_ zkey: URL) throws -> ProvingKey {
-            try key.value(for: zkey) { try Groth16ProofSystem.loadProvingKey($0) }
+        /// The proving key, and whether it had to be read (false: it was in memory from an earlier job).
+        func provingKey(_ zkey: URL) throws -> (key: ProvingKey, read: Bool) {
+            let (value, read) = try key.value(for: zkey) { try Groth16ProofSystem.loadProvingKey($0) }
+            return (value, read)
         }
 
         /// A reference string, read and checked (every point, and that they are powers) once per file.
         func referenceString(_ file: URL) throws -> SRS {
-            try srs.value(for: file) { try SRS(encoded: [UInt8](try Data(contentsOf: $0))) }
+            try srs.value(for: file) { try SRS(encoded: [UInt8](try Data(contentsOf: $0))) }.value
         }
 
         func witnessCalculator(_ wasm: URL) throws -> WitnessCalculator {
-            try calculator.value(for: wasm) { try WitnessCalculator(wasmFile: $0) }
+            try calculator.value(for: wasm) { try WitnessCalculator(wasmFile: $0) }.value
         }
 
         /// One value read from a file, kept while the file is the same.
         struct Slot<Value> {
             private var entry: (file: FileIdentity, value: Value)?
 
-            mutating func value(for url: URL, load: (URL) throws -> Value) throws -> Value {
+            /// The value, and whether it was read now (false: it was kept).
+            mutating func value(for url: URL, load: (URL) throws -> Value) throws -> (value: Value, read: Bool) {
                 let identity = try FileIdentity(url)
-                if let entry, entry.file == identity { return entry.value }
+                if let entry, entry.file == identity { return (entry.value, false) }
                 entry = nil  // free the old value before reading the new one
                 let loaded = try load(url)
                 entry = (identity, loaded)
-                return loaded
+                return (loaded, true)
             }
         }
     }
