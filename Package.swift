@@ -39,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "BN254", swiftSettings: strict + optimized),
@@ -94,6 +97,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "HealthHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ProverNode",
             dependencies: [
                 "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "SnarkPack", "BN254",
@@ -121,7 +135,7 @@ let package = Package(
             name: "provernet",
             dependencies: [
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
-                "ProverNetCore", "ProverNetAPI", "Store", "Gateway", "ProverNode", "ProverNetClient",
+                "ProverNetCore", "ProverNetAPI", "Store", "Gateway", "ProverNode", "ProverNetClient", "HealthHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

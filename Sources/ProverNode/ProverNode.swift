@@ -17,6 +17,7 @@ public struct ProverNode: Service {
     let jobs: JobTable
     let outbox = Outbox()
     let lifecycle = NodeLifecycle()
+    let connectionState = ConnectionState()
 
     public init(
         configuration: ProverNodeConfiguration, identity: ProverIdentity, capabilities: Capabilities, logger: Logger
@@ -101,13 +102,16 @@ public struct ProverNode: Service {
     ) async throws {
         let session = GatewaySession(
             identity: identity, configuration: configuration, capabilities: capabilities, jobs: jobs, outbox: outbox,
-            assignments: assignments, logger: logger)
+            connectionState: connectionState, assignments: assignments, logger: logger)
+        defer { connectionState.ended() }
         var backoff = configuration.initialBackoff
         while lifecycle.current != .stopping, !Task.isCancelled {
+            connectionState.connecting()
             do {
                 if try await session.run(client: client) { backoff = configuration.initialBackoff }
                 if lifecycle.current == .stopping { return }
                 logger.warning("the gateway closed the stream; reconnecting", metadata: ["after": "\(backoff)"])
+                connectionState.lost(error: nil, retryAfter: backoff)
             } catch let error as RPCError where Self.refusals.contains(error.code) {
                 let refusal = ProverNodeError.refused(code: error.code, reason: error.message)
                 logger.error("\(refusal)")
@@ -115,6 +119,7 @@ public struct ProverNode: Service {
             } catch {
                 if lifecycle.current == .stopping || Task.isCancelled { return }
                 logger.warning("connection to the gateway lost; reconnecting", metadata: ["error": "\(error)", "after": "\(backoff)"])
+                connectionState.lost(error: "\(error)", retryAfter: backoff)
             }
             try await Task.sleep(for: backoff)
             backoff = min(backoff * 2, configuration.maximumBackoff)

@@ -12,23 +12,32 @@ final class LocalNetwork: @unchecked Sendable {
 
     let root: URL
     let gatewayDirectory: URL
+    let gatewayArguments: [String]
     private(set) var gateway: Process?
     private(set) var provers: [String: Process] = [:]
     private(set) var port = 0
+    /// The port of the gateway's health endpoints, when it was started with `--health-port`.
+    private(set) var healthPort: Int?
 
     init(gatewayArguments: [String] = []) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-net-\(UUID().uuidString.prefix(8))")
         gatewayDirectory = root.appendingPathComponent("gateway")
+        self.gatewayArguments = gatewayArguments
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try startGateway(port: 0, log: "gateway.log")
+    }
+
+    /// Starts the gateway on `port` (0: a free one) and reads the port it reports.
+    private func startGateway(port requested: Int, log name: String) throws {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = [
-            "gateway", "--data-dir", gatewayDirectory.path, "--port", "0", "--dev-tls", "--heartbeat-ms", "500",
+            "gateway", "--data-dir", gatewayDirectory.path, "--port", "\(requested)", "--dev-tls", "--heartbeat-ms", "500",
             "--round-interval-ms", "100", "--drain-seconds", "2",
         ] + gatewayArguments
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = try Self.logHandle(root.appendingPathComponent("gateway.log"))
+        process.standardError = try Self.logHandle(root.appendingPathComponent(name))
         try process.run()
         gateway = process
         // The first line on standard output says where it listens.
@@ -39,13 +48,30 @@ final class LocalNetwork: @unchecked Sendable {
             buffer.append(chunk)
         }
         let line = String(decoding: buffer, as: UTF8.self)
-        guard let range = line.range(of: "\"port\":"),
-            let port = Int(line[range.upperBound...].prefix { $0.isNumber })
-        else {
+        func number(_ key: String) -> Int? {
+            guard let range = line.range(of: "\"\(key)\":") else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        guard let port = number("port") else {
             stop()
-            throw NetworkTestError("the gateway did not report its port: \(line); log: \(log("gateway.log"))")
+            throw NetworkTestError("the gateway did not report its port: \(line); log: \(log(name))")
         }
         self.port = port
+        healthPort = number("health_port")
+    }
+
+    /// Stops the gateway gracefully (SIGTERM) and waits for it to exit; the provers keep running.
+    func stopGateway() {
+        guard let gateway else { return }
+        if gateway.isRunning { gateway.terminate() }
+        gateway.waitUntilExit()
+        self.gateway = nil
+    }
+
+    /// Starts the gateway again on the same port and data directory (its log is `log`).
+    func restartGateway(log: String = "gateway-restarted.log") throws {
+        stopGateway()
+        try startGateway(port: port, log: log)
     }
 
     deinit { stop() }
@@ -127,11 +153,7 @@ final class LocalNetwork: @unchecked Sendable {
         for process in provers.values where process.isRunning { process.terminate() }
         for process in provers.values { process.waitUntilExit() }
         provers = [:]
-        if let gateway, gateway.isRunning {
-            gateway.terminate()
-            gateway.waitUntilExit()
-        }
-        gateway = nil
+        stopGateway()
     }
 
     /// Removes the directory (call at the end of a passing test; a failing one keeps its logs).

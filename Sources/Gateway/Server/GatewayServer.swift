@@ -22,6 +22,8 @@ public final class GatewayServer: Service {
     public let developmentCAPath: String?
     /// Called once with the port the server listens on.
     let onListening: @Sendable (String, Int) -> Void
+    /// Where `run()` stands, for the health endpoints.
+    let status = GatewayStatus()
 
     public init(
         configuration: GatewayConfiguration, logger: Logger, onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
@@ -59,6 +61,9 @@ public final class GatewayServer: Service {
         let onListening = self.onListening
         let configuration = self.configuration
         let coordinator = self.coordinator
+        let status = self.status
+        status.starting()
+        defer { status.stopped() }
         try await coordinator.recover()
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: configuration.host, port: configuration.port),
@@ -86,6 +91,7 @@ public final class GatewayServer: Service {
                 let address = try await transport.listeningAddress
                 let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
                 logger.info("gateway listening", metadata: ["address": "\(configuration.host):\(port)", "tls": "on"])
+                status.listening(port: port)
                 onListening(configuration.host, port)
             }
             // The market and the leases, until a graceful shutdown (or cancellation).
@@ -98,8 +104,10 @@ public final class GatewayServer: Service {
                 }
                 // The next round: at once if something changed that could trade, else after the interval.
                 await coordinator.waitForMarketChange(upTo: configuration.roundInterval)
+                status.marketLoopRan()
             }
             // Drain: no new assignments; running jobs may still come in for a while.
+            status.draining()
             await coordinator.stopAssigning()
             let deadline = ContinuousClock.now + .milliseconds(Int(configuration.drainSeconds * 1000))
             var remaining = await coordinator.leasedJobCount()

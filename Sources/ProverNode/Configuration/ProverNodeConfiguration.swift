@@ -34,6 +34,9 @@ public struct ProverNodeConfiguration: Sendable {
     /// How long to wait before reconnecting after a dropped stream, doubling up to `maximumBackoff`.
     public var initialBackoff: Duration
     public var maximumBackoff: Duration
+    /// When a job counts as stuck in the node's health: no progress for the larger of 60 s and 3 times
+    /// its class's predicted time, by default.
+    public var stuck: StuckPolicy
     /// FOR TESTING THE GATEWAY ONLY: make this prover cheat in a given way.
     public var misbehavior: Misbehavior?
 
@@ -52,6 +55,7 @@ public struct ProverNodeConfiguration: Sendable {
         bytesPerConstraint: UInt64 = 2048,
         initialBackoff: Duration = .milliseconds(200),
         maximumBackoff: Duration = .seconds(10),
+        stuck: StuckPolicy = StuckPolicy(),
         misbehavior: Misbehavior? = nil
     ) {
         self.gateway = gateway
@@ -68,6 +72,7 @@ public struct ProverNodeConfiguration: Sendable {
         self.bytesPerConstraint = bytesPerConstraint
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
+        self.stuck = stuck
         self.misbehavior = misbehavior
     }
 
@@ -89,6 +94,12 @@ public struct ProverNodeConfiguration: Sendable {
         }
         guard (4...22).contains(calibrationLog2Size) else {
             throw .configuration("the calibration size must be 2^4…2^22, not 2^\(calibrationLog2Size)")
+        }
+        guard stuck.minimumSeconds.isFinite, stuck.minimumSeconds > 0 else {
+            throw .configuration("stuck seconds must be > 0, not \(stuck.minimumSeconds)")
+        }
+        guard stuck.predictedMultiple.isFinite, stuck.predictedMultiple >= 0 else {
+            throw .configuration("the stuck multiple of the predicted time must be ≥ 0, not \(stuck.predictedMultiple)")
         }
     }
 

@@ -12,6 +12,7 @@ struct GatewaySession: Sendable {
     let capabilities: Capabilities
     let jobs: JobTable
     let outbox: Outbox
+    let connectionState: ConnectionState
     let assignments: AsyncStream<(JobAssignment, WorkerHandle)>.Continuation
     let logger: Logger
 
@@ -85,6 +86,7 @@ struct GatewaySession: Sendable {
                         "heartbeat": "\(interval)", "held_jobs": "\(jobs.jobs.count)",
                     ])
                 outbox.attach(connection)
+                connectionState.welcomed(heartbeatInterval: interval)
                 welcomed.yield(interval)
                 welcomed.finish()
             case .assignment(let assignment):
@@ -120,7 +122,7 @@ struct GatewaySession: Sendable {
             outbox.send(ProverMessages.failure(job: message.jobID, epoch: message.epoch, reason: "\(error)"), keep: true)
             return
         }
-        switch jobs.admit(job: assignment.job, epoch: assignment.epoch) {
+        switch jobs.admit(job: assignment.job, epoch: assignment.epoch, jobClass: assignment.jobClass) {
         case .admitted(let handle):
             assignments.yield((assignment, handle))
         case .renewed:
@@ -140,6 +142,7 @@ struct GatewaySession: Sendable {
             while !Task.isCancelled {
                 outbox.send(
                     ProverMessages.heartbeat(metrics: .current(), jobs: jobs.jobs, freeSlots: jobs.freeSlots), keep: false)
+                connectionState.heartbeatSent()
                 do {
                     try await Task.sleep(for: interval)
                 } catch {

@@ -9,8 +9,13 @@ public final class JobTable: Sendable {
         public var id: JobID
         /// The epoch of the lease it holds: what every message about the job carries.
         public var epoch: UInt64
+        /// Its job class (`groth16-bn254/2^16`), when the assignment named one.
+        public var jobClass: String?
         public var stage: String
         public var fraction: Double
+        /// When it was admitted or its progress last advanced (a new stage or a larger fraction; the same
+        /// progress reported again is not an advance): what tells a slow job from a stuck one.
+        public var lastProgress: ContinuousClock.Instant
         /// Why the job was stopped, if it was: then what becomes of it is decided here, not by its worker.
         public var stopped: StopReason?
     }
@@ -58,7 +63,7 @@ public final class JobTable: Sendable {
     }
 
     /// Takes an assignment if a slot is free and the node is taking work.
-    public func admit(job: JobID, epoch: UInt64) -> Admission {
+    public func admit(job: JobID, epoch: UInt64, jobClass: String? = nil) -> Admission {
         state.withLock { state in
             if var held = state.jobs[job] {
                 guard epoch > held.epoch else {
@@ -74,7 +79,8 @@ public final class JobTable: Sendable {
                 return .refused(reason: "no free slot (\(state.slots) jobs running)")
             }
             let handle = WorkerHandle()
-            state.jobs[job] = Job(id: job, epoch: epoch, stage: "assigned", fraction: 0, stopped: nil)
+            state.jobs[job] = Job(
+                id: job, epoch: epoch, jobClass: jobClass, stage: "assigned", fraction: 0, lastProgress: .now, stopped: nil)
             state.handles[job] = handle
             return .admitted(handle)
         }
@@ -84,6 +90,7 @@ public final class JobTable: Sendable {
     public func progress(job: JobID, stage: String, fraction: Double) -> UInt64? {
         state.withLock { state in
             guard var held = state.jobs[job], held.stopped == nil else { return nil }
+            if stage != held.stage || fraction > held.fraction { held.lastProgress = .now }
             held.stage = stage
             held.fraction = max(held.fraction, fraction)
             state.jobs[job] = held

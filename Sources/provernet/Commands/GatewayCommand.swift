@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import Gateway
+import HealthHTTP
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -15,7 +16,10 @@ struct GatewayCommand: AsyncParsableCommand {
             Settings come from flags, then environment variables PROVERNET_GATEWAY_<KEY> (for example \
             PROVERNET_GATEWAY_PORT), then the JSON file given with --config ({"gateway": {"port": 7443}}), then \
             the defaults. Once listening it prints one JSON line on standard output: \
-            {"event":"listening","host":…,"port":…,"ca":…}.
+            {"event":"listening","host":…,"port":…}, with "health_port" when --health-port is set. \
+            The health endpoints (plain HTTP): GET /livez (200 while the gateway's loops run), GET /readyz \
+            (200 when listening, the database answers and not draining; else 503 with the state), GET /health \
+            (JSON: state, connected provers, open requests, leased jobs, draining, version).
             """)
 
     @Option(help: "A JSON configuration file.") var config: String?
@@ -34,6 +38,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "The SnarkPack reference string with which requests are aggregated (`provernet snarkpack srs`); without it, requests for aggregation are refused.")
     var snarkpackSrs: String?
     @Option(help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
+    @Option(help: "Serve /livez, /readyz and /health over HTTP on this port (0 picks a free one; default: off).")
+    var healthPort: Int?
+    @Option(help: "The address of the health endpoints (default 127.0.0.1).") var healthHost: String?
 
     func run() async throws {
         let flags: [String: String?] = [
@@ -44,6 +51,7 @@ struct GatewayCommand: AsyncParsableCommand {
             "gateway.leaseHeartbeats": leaseHeartbeats.map(String.init), "gateway.maxAttempts": maxAttempts.map(String.init),
             "gateway.reservePrice": reservePrice.map { String($0) }, "gateway.drainSeconds": drainSeconds.map { String($0) },
             "gateway.logLevel": logLevel, "gateway.snarkpackSRS": snarkpackSrs,
+            "gateway.healthPort": healthPort.map(String.init), "gateway.healthHost": healthHost,
         ]
         let reader: ConfigReader
         do {
@@ -54,29 +62,36 @@ struct GatewayCommand: AsyncParsableCommand {
         let settings = try GatewaySettings(reader.scoped(to: "gateway"))
         bootstrapLogging(level: settings.logLevel)
         let logger = Logger(label: "provernet.gateway")
+        let announcement = ListeningAnnouncement(withHealth: settings.health != nil)
         let server: GatewayServer
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         do {
             server = try GatewayServer(configuration: settings.configuration, logger: logger) { host, port in
-                Self.announceListening(host: host, port: port, ca: nil)
+                announcement.grpc(host: host, port: port)
+            }
+            // Before the gateway: services stop in reverse order, so the health endpoints answer (draining)
+            // until the gateway has stopped.
+            if let health = settings.health {
+                let endpoints = try HealthServer(configuration: health, logger: logger) { _, port in
+                    announcement.health(port: port)
+                } check: {
+                    let health = await server.health()
+                    return HealthReport(live: health.live, ready: health.ready, state: health.state.rawValue, details: health)
+                }
+                services.append(.init(service: endpoints))
             }
         } catch {
             throw failure("\(error)")
         }
+        services.append(.init(service: server))
         if let ca = server.developmentCAPath { note("development CA for provers and clients: \(ca)") }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
             throw failure("gateway stopped: \(error)")
         }
-    }
-
-    static func announceListening(host: String, port: Int, ca: String?) {
-        var line = "{\"event\":\"listening\",\"host\":\"\(host)\",\"port\":\(port)"
-        if let ca { line += ",\"ca\":\"\(ca)\"" }
-        FileHandle.standardOutput.write(Data((line + "}\n").utf8))
     }
 }
 
@@ -84,10 +99,12 @@ struct GatewayCommand: AsyncParsableCommand {
 struct GatewaySettings {
     var configuration: GatewayConfiguration
     var logLevel: Logger.Level
+    /// Where the health endpoints listen; nil (the default) for none.
+    var health: HealthServerConfiguration?
 
     init(_ config: ConfigReader) throws {
         guard let dataDirectory = config.string(forKey: "dataDirectory") else {
-            throw failure("no data directory: pass --data-dir, set PROVERNET_GATEWAY_DATADIRECTORY or gateway.dataDirectory in --config")
+            throw failure("no data directory: pass --data-dir, set PROVERNET_GATEWAY_DATA_DIRECTORY or gateway.dataDirectory in --config")
         }
         var c = GatewayConfiguration(dataDirectory: dataDirectory)
         c.host = config.string(forKey: "host", default: c.host)
@@ -108,19 +125,37 @@ struct GatewaySettings {
             throw failure("\(error)")
         }
         configuration = c
+        if Self.text(config, "healthPort") != nil {
+            let health = HealthServerConfiguration(
+                host: config.string(forKey: "healthHost", default: "127.0.0.1"), port: try Self.int(config, "healthPort", 0))
+            do {
+                try health.validate()
+            } catch {
+                throw failure("\(error)")
+            }
+            self.health = health
+        }
         let level = config.string(forKey: "logLevel", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else { throw failure("log level '\(level)' is not one of trace, debug, info, notice, warning, error, critical") }
         logLevel = parsed
     }
 
+    /// A setting as text: flags and environment variables are text, a JSON file may hold numbers.
+    static func text(_ config: ConfigReader, _ key: String) -> String? {
+        if let value = config.string(forKey: ConfigKey(key)) { return value }
+        if let value = config.int(forKey: ConfigKey(key)) { return String(value) }
+        if let value = config.double(forKey: ConfigKey(key)) { return String(value) }
+        return nil
+    }
+
     static func int(_ config: ConfigReader, _ key: String, _ fallback: Int) throws -> Int {
-        guard let text = config.string(forKey: ConfigKey(key)) else { return fallback }
+        guard let text = text(config, key) else { return fallback }
         guard let value = Int(text) else { throw failure("gateway.\(key) = '\(text)' is not an integer") }
         return value
     }
 
     static func double(_ config: ConfigReader, _ key: String, _ fallback: Double) throws -> Double {
-        guard let text = config.string(forKey: ConfigKey(key)) else { return fallback }
+        guard let text = text(config, key) else { return fallback }
         guard let value = Double(text), value.isFinite else { throw failure("gateway.\(key) = '\(text)' is not a number") }
         return value
     }

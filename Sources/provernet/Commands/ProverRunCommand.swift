@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import HealthHTTP
 import Logging
 import ProverNetAPI
 import ProverNetCore
@@ -21,7 +22,10 @@ struct ProverRunCommand: AsyncParsableCommand {
             the clients' PROVERNET_GATEWAY and PROVERNET_CA serve when the prover's own are unset. \
             On start it prints {"public_key": …, "prover_id": …}; allowlist the public key on the gateway with \
             `provernet admin allow-prover --public-key HEX`. Exit status: 0 after a graceful shutdown, 1 when the \
-            gateway refuses the prover (unknown key, bad signature, incompatible version), 2 for bad settings.
+            gateway refuses the prover (unknown key, bad signature, incompatible version), 2 for bad settings. \
+            With --health-port it serves, over plain HTTP, GET /livez (200 while the node's loops run), GET /readyz \
+            (200 when connected and neither stuck nor draining; else 503 with the state) and GET /health (JSON: \
+            state idle, proving, stuck, disconnected or draining; jobs; gateway; last heartbeat), and logs the port.
             """)
 
     @Option(help: "The gateway's address, HOST:PORT.") var gateway: String?
@@ -42,6 +46,11 @@ struct ProverRunCommand: AsyncParsableCommand {
     var drainSeconds: Double?
     @Option(help: "A JSON configuration file with a \"prover\" section.") var config: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
+    @Option(help: "Serve /livez, /readyz and /health over HTTP on this port (0 picks a free one; default: off).")
+    var healthPort: Int?
+    @Option(help: "The address of the health endpoints (default 127.0.0.1).") var healthHost: String?
+    @Option(help: "Seconds without progress after which a job is stuck, at least (default 60; 3× its predicted time if longer).")
+    var stuckSeconds: Double?
     @Option(help: .hidden) var calibrationLog2Size: Int?
     /// FOR TESTING THE GATEWAY ONLY: `wrong-proof` sends proofs that do not verify; `other-input` proves
     /// another input than the one assigned. Hidden from the help.
@@ -79,7 +88,19 @@ struct ProverRunCommand: AsyncParsableCommand {
             ])
 
         let node = ProverNode(configuration: configuration, identity: identity, capabilities: capabilities, logger: logger)
-        let group = ServiceGroup(services: [node], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var services: [any Service] = []
+        if let health = settings.health {
+            // Before the node: services stop in reverse order, so the endpoints answer (draining) while it drains.
+            services.append(
+                try badInputExits {
+                    try HealthServer(configuration: health, logger: logger) {
+                        let health = node.health()
+                        return HealthReport(live: health.live, ready: health.ready, state: health.state.rawValue, details: health)
+                    }
+                })
+        }
+        services.append(node)
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         do {
             try await group.run()
         } catch {
@@ -96,6 +117,8 @@ struct ProverRunCommand: AsyncParsableCommand {
             "prover.ask": ask.map { String($0) }, "prover.drainSeconds": drainSeconds.map { String($0) },
             "prover.logLevel": logLevel, "prover.misbehave": misbehave,
             "prover.calibrationLog2Size": calibrationLog2Size.map(String.init),
+            "prover.healthPort": healthPort.map(String.init), "prover.healthHost": healthHost,
+            "prover.stuckSeconds": stuckSeconds.map { String($0) },
         ]
         if !askClass.isEmpty { flags["prover.askClass"] = askClass.joined(separator: ",") }
         let reader = try await ConfigurationSources.reader(file: config, flags: flags)

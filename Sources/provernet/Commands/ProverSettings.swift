@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import HealthHTTP
 import Logging
 import ProverNetAPI
 import ProverNetCore
@@ -10,6 +11,8 @@ struct ProverSettings {
     var node: ProverNodeConfiguration
     var keyPath: String
     var logLevel: Logger.Level
+    /// Where the health endpoints listen; nil (the default) for none.
+    var health: HealthServerConfiguration?
 
     init(reader: ConfigReader) throws {
         let settings = reader.scoped(to: "prover")
@@ -77,7 +80,13 @@ struct ProverSettings {
             threadsPerJob: try number("threads", Int.self), ask: try number("ask", Double.self) ?? defaults.ask,
             askByClass: askByClass, drainSeconds: try number("drainSeconds", Double.self) ?? defaults.drainSeconds,
             calibrationLog2Size: try number("calibrationLog2Size", Int.self) ?? defaults.calibrationLog2Size,
+            stuck: StuckPolicy(minimumSeconds: try number("stuckSeconds", Double.self) ?? defaults.stuck.minimumSeconds),
             misbehavior: misbehavior)
         try node.validate()
+        if let port = try number("healthPort", Int.self) {
+            let health = HealthServerConfiguration(host: text("healthHost") ?? "127.0.0.1", port: port)
+            try health.validate()
+            self.health = health
+        }
     }
 }

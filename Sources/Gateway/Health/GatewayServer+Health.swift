@@ -1,0 +1,53 @@
+import ProverNetCore
+import Store
+
+extension GatewayServer {
+    /// The gateway's health now (see `GatewayHealth` for the rules): the service's phase, a cheap check of
+    /// the database, and the coordinator's counts.
+    public func health() async -> GatewayHealth {
+        let snapshot = status.snapshot
+        let now = ContinuousClock.now
+        var port: Int?
+        var listening = false
+        var draining = false
+        var stopped = false
+        switch snapshot.phase {
+        case .created, .starting: break
+        case .serving(let p):
+            port = p
+            listening = true
+        case .draining(let p):
+            port = p
+            listening = p != nil
+            draining = true
+        case .stopped:
+            stopped = true
+        }
+        // Once stopped, the database is closed on purpose: nothing to check.
+        var databaseError: String?
+        do {
+            if !stopped { try store.checkHealth() }
+        } catch {
+            databaseError = "\(error)"
+        }
+        let counts: Coordinator.HealthCounts? = stopped ? nil : await coordinator.healthCounts()
+        draining = draining || counts?.draining == true
+        let state = GatewayHealth.classify(
+            listening: listening, draining: draining, stopped: stopped, databaseOK: databaseError == nil)
+        let silence = snapshot.lastMarketLoop.map { Self.seconds(now - $0) }
+        return GatewayHealth(
+            state: state,
+            live: GatewayHealth.isLive(
+                state: state, secondsSinceMarketLoop: silence,
+                roundIntervalSeconds: Self.seconds(configuration.roundInterval)),
+            ready: state == .ready, version: ProverNetVersion.software, grpcPort: port, draining: draining,
+            database: databaseError ?? "ok", marketLoopSecondsAgo: silence, connectedProvers: counts?.connectedProvers,
+            openRequests: counts?.openRequests, pendingJobs: counts?.pendingJobs, leasedJobs: counts?.leasedJobs)
+    }
+
+    /// Seconds to the millisecond.
+    static func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return ((Double(whole) + Double(attoseconds) * 1e-18) * 1000).rounded() / 1000
+    }
+}

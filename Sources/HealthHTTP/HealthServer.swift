@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The health endpoints of one process over plain HTTP, as a `Service`:
+///
+/// - `GET /livez`: 200 `ok` while the process's own loops run, else 503 with its state;
+/// - `GET /readyz`: 200 `ok` when it can do its job now, else 503 with its state;
+/// - `GET /health`: 200 with the details as JSON (snake_case keys, sorted), whatever the state.
+///
+/// Each request runs `check` afresh, so the answers are never stale. Put it before the service it watches
+/// in a `ServiceGroup`: services shut down in reverse order, so it still answers (503, `draining`) while
+/// that service drains.
+public struct HealthServer: Service {
+    public let configuration: HealthServerConfiguration
+    let check: @Sendable () async -> HealthReport
+    let logger: Logger
+    let onListening: @Sendable (String, Int) -> Void
+
+    /// - Parameters:
+    ///   - check: what the endpoints report, asked once per request.
+    ///   - onListening: called once with the host and the port bound (the port chosen, when configured 0).
+    public init(
+        configuration: HealthServerConfiguration, logger: Logger,
+        onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in },
+        check: @escaping @Sendable () async -> HealthReport
+    ) throws(HealthServerError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+        self.check = check
+    }
+
+    public func run() async throws {
+        let check = self.check
+        let router = Router()
+        router.get("livez") { _, _ in
+            let report = await check()
+            return Self.text(report.live ? .ok : .serviceUnavailable, report.live ? "ok" : report.state)
+        }
+        router.get("readyz") { _, _ in
+            let report = await check()
+            return Self.text(report.ready ? .ok : .serviceUnavailable, report.ready ? "ok" : report.state)
+        }
+        router.get("health") { _, _ in
+            let report = await check()
+            return try Self.json(report.details)
+        }
+        let host = configuration.host
+        let port = configuration.port
+        let logger = self.logger
+        let onListening = self.onListening
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                logger.info("health endpoints listening on http://\(host):\(bound)", metadata: ["health_port": "\(bound)"])
+                onListening(host, bound)
+            },
+            logger: logger)
+        try await application.run()
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+
+    static func json(_ details: any Encodable & Sendable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var data = try encoder.encode(details)
+        data.append(UInt8(ascii: "\n"))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension HealthServer: CustomStringConvertible {
+    /// What the service group's logs name this service by.
+    public var description: String { "HealthServer(\(configuration.host):\(configuration.port))" }
+}
