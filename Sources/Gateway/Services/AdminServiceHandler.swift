@@ -26,6 +26,8 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
                     $0.running = UInt32(connected[p.id]?.running ?? 0)
                     $0.jobsVerified = UInt64(p.jobsVerified)
                     $0.jobsRejected = UInt64(p.jobsRejected)
+                    $0.jobsFailed = UInt64(p.jobsFailed)
+                    $0.jobsLost = UInt64(p.jobsLost)
                     $0.earned = p.earned
                     $0.lastSeenUnixMillis = connected[p.id]?.lastHeartbeat ?? p.lastSeenMillis ?? 0
                 }

@@ -58,6 +58,13 @@ public nonisolated struct Provernet_V1_ProverInfo: Sendable {
 
   public var lastSeenUnixMillis: Int64 = 0
 
+  /// Jobs it reported as failed (each used one of the job's attempts).
+  public var jobsFailed: UInt64 = 0
+
+  /// Jobs whose lease it lost by disappearing (disconnected, or silent past its lease): not counted
+  /// against the job's attempts, but against the prover.
+  public var jobsLost: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -205,7 +212,7 @@ nonisolated extension Provernet_V1_ListProversRequest: SwiftProtobuf.Message, Sw
 
 nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProverInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0\u{1}name\0\u{1}allowed\0\u{1}connected\0\u{1}slots\0\u{1}running\0\u{3}jobs_verified\0\u{3}jobs_rejected\0\u{1}earned\0\u{3}last_seen_unix_millis\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0\u{1}name\0\u{1}allowed\0\u{1}connected\0\u{1}slots\0\u{1}running\0\u{3}jobs_verified\0\u{3}jobs_rejected\0\u{1}earned\0\u{3}last_seen_unix_millis\0\u{3}jobs_failed\0\u{3}jobs_lost\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -223,6 +230,8 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
       case 8: try { try decoder.decodeSingularUInt64Field(value: &self.jobsRejected) }()
       case 9: try { try decoder.decodeSingularDoubleField(value: &self.earned) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.lastSeenUnixMillis) }()
+      case 11: try { try decoder.decodeSingularUInt64Field(value: &self.jobsFailed) }()
+      case 12: try { try decoder.decodeSingularUInt64Field(value: &self.jobsLost) }()
       default: break
       }
     }
@@ -259,6 +268,12 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
     if self.lastSeenUnixMillis != 0 {
       try visitor.visitSingularInt64Field(value: self.lastSeenUnixMillis, fieldNumber: 10)
     }
+    if self.jobsFailed != 0 {
+      try visitor.visitSingularUInt64Field(value: self.jobsFailed, fieldNumber: 11)
+    }
+    if self.jobsLost != 0 {
+      try visitor.visitSingularUInt64Field(value: self.jobsLost, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -273,6 +288,8 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
     if lhs.jobsRejected != rhs.jobsRejected {return false}
     if lhs.earned != rhs.earned {return false}
     if lhs.lastSeenUnixMillis != rhs.lastSeenUnixMillis {return false}
+    if lhs.jobsFailed != rhs.jobsFailed {return false}
+    if lhs.jobsLost != rhs.jobsLost {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

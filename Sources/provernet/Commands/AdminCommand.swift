@@ -115,6 +115,8 @@ struct AdminProverLine: Encodable {
     var running: UInt32
     var jobs_verified: UInt64
     var jobs_rejected: UInt64
+    var jobs_failed: UInt64
+    var jobs_lost: UInt64
     var earned: Double
 
     init(_ p: Provernet_V1_ProverInfo) {
@@ -126,6 +128,8 @@ struct AdminProverLine: Encodable {
         running = p.running
         jobs_verified = p.jobsVerified
         jobs_rejected = p.jobsRejected
+        jobs_failed = p.jobsFailed
+        jobs_lost = p.jobsLost
         earned = p.earned
     }
 }
