@@ -159,6 +159,27 @@ import Testing
     }
 
     @Test func aProverThatDisappearsCostsTheJobNoAttemptButCountsOnItsRecord() async throws {
+        let harness = try Harness {
+            $0.heartbeatInterval = .milliseconds(50)
+            $0.leaseHeartbeats = 2
+        }
+        defer { harness.remove() }
+        let prover = try await harness.connect("a")
+        let request = try await harness.submit(inputs: 1)
+        await harness.coordinator.runRounds()
+        let job = try #require(try await harness.leases(request.id)[prover.id])
+        await harness.coordinator.disconnect(proverID: prover.id, connection: prover.connection)
+        // The lease stands until it lapses ...
+        #expect(try await harness.leases(request.id)[prover.id]?.id == job.id)
+        try await Task.sleep(for: .milliseconds(250))
+        await harness.coordinator.reapLeases()
+        // ... then the job goes back to the market, its attempts untouched, and the prover's record pays.
+        let stored = try #require(try harness.store.job(id: job.id))
+        #expect(stored.state == .pending && stored.attempts == 0 && stored.proverID == nil)
+        #expect(try harness.store.prover(id: prover.id)?.jobsLost == 1)
+    }
+
+    @Test func aProverThatReconnectsInTimeKeepsItsLease() async throws {
         let harness = try Harness()
         defer { harness.remove() }
         let prover = try await harness.connect("a")
@@ -166,9 +187,32 @@ import Testing
         await harness.coordinator.runRounds()
         let job = try #require(try await harness.leases(request.id)[prover.id])
         await harness.coordinator.disconnect(proverID: prover.id, connection: prover.connection)
-        let stored = try #require(try harness.store.job(id: job.id))
-        #expect(stored.state == .pending && stored.attempts == 0 && stored.proverID == nil)
-        #expect(try harness.store.prover(id: prover.id)?.jobsLost == 1)
+        let again = try await harness.connect("a", held: [job.id])
+        await harness.coordinator.reapLeases()
+        let kept = try #require(try await harness.leases(request.id)[again.id])
+        #expect(kept.id == job.id && kept.epoch == job.epoch)
+        try await harness.accept(kept, by: again.id)
+        #expect(try harness.store.request(id: request.id)?.state == .done)
+    }
+
+    @Test func aLeaseThatTheProverNoLongerReportsLapsesDespiteItsHeartbeats() async throws {
+        let harness = try Harness {
+            $0.heartbeatInterval = .milliseconds(50)
+            $0.leaseHeartbeats = 2
+        }
+        defer { harness.remove() }
+        let prover = try await harness.connect("a")
+        let request = try await harness.submit(inputs: 1)
+        await harness.coordinator.runRounds()
+        let job = try #require(try await harness.leases(request.id)[prover.id])
+        try await Task.sleep(for: .milliseconds(150))
+        // Heartbeats that do not name the job (the prover lost it) do not extend its lease.
+        for _ in 0..<3 {
+            await harness.coordinator.heartbeat(proverID: prover.id, connection: prover.connection, Provernet_V1_Heartbeat())
+            try await Task.sleep(for: .milliseconds(60))
+        }
+        await harness.coordinator.reapLeases()
+        #expect(try harness.store.job(id: job.id)?.state == .pending)
     }
 
     @Test func aRequestFailsOnlyWhenNoReplicaOfAnInputIsLeft() async throws {
@@ -196,7 +240,12 @@ import Testing
         await harness.coordinator.runRounds()
         let job = try #require(try await harness.leases(request.id)[prover.id])
         try await Task.sleep(for: .milliseconds(20))
-        await harness.coordinator.heartbeat(proverID: prover.id, connection: prover.connection, Provernet_V1_Heartbeat())
+        var beat = Provernet_V1_Heartbeat()
+        var progress = Provernet_V1_Progress()
+        progress.jobID = job.id
+        progress.epoch = UInt64(job.epoch)
+        beat.jobs = [progress]
+        await harness.coordinator.heartbeat(proverID: prover.id, connection: prover.connection, beat)
         let extended = try #require(try await harness.leases(request.id)[prover.id])
         #expect((extended.leaseExpiresMillis ?? 0) > (job.leaseExpiresMillis ?? 0))
         #expect(try harness.store.job(id: job.id)?.leaseExpiresMillis == extended.leaseExpiresMillis)

@@ -178,6 +178,45 @@ import Testing
         network.clean()
     }
 
+    @Test func aProverKilledMidProofResumesFromItsCheckpointAfterARestart() async throws {
+        // Leases of 20 s, so that the restarted prover (which calibrates first) finds its lease standing.
+        let network = try LocalNetwork(gatewayArguments: ["--lease-heartbeats", "40"])
+        let key = try network.makeProverKey("prover")
+        var prover = try network.startProver("prover", key: key.key)
+        try await network.waitForProvers(1)
+        let proofs = network.root.appendingPathComponent("proofs")
+        let (status, events, verification) = try await ProverNetClient.withClient(endpoint: network.endpoint) {
+            (client) async throws -> (RequestStatus, [RequestEvent], FetchVerification) in
+            // 2^16: several seconds of MSMs, time to be killed between two of them.
+            let circuit = try await client.registerSyntheticCircuit(constraints: (1 << 16) - 2, name: "big")
+            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: 100)
+            var seen: [RequestEvent] = []
+            var killed = false
+            for try await event in client.watch(request: submitted.id) {
+                seen.append(event)
+                // After msmA (fraction 0.625), before the last MSMs: kill the node and its worker.
+                if !killed, event.kind == .progress, event.progress >= 0.6, event.progress < 0.9 {
+                    kill(prover.processIdentifier, SIGKILL)
+                    prover.waitUntilExit()
+                    prover = try network.startProver("prover", key: key.key)
+                    killed = true
+                }
+            }
+            #expect(killed, "the proof ended before it could be interrupted: \(seen.map(\.message))")
+            _ = try await client.fetch(submitted.id, to: proofs)
+            return (try await client.request(submitted.id), seen, try ProverNetClient.verifyFetched(at: proofs))
+        }
+        #expect(status.state == .done, "gateway log: \(network.log("gateway.log"))")
+        #expect(verification.allValid && verification.checks.count == 1)
+        // The same lease carried on (no second assignment), from the stages already done.
+        #expect(status.jobs.first?.attempts == 0)
+        let gatewayLog = network.log("gateway.log")
+        #expect(gatewayLog.components(separatedBy: "job assigned").count - 1 == 1, "\(gatewayLog)")
+        #expect(events.contains { $0.message == "resumed msmA from the checkpoint" }, "\(events.map(\.message))")
+        #expect(network.log("prover.log").contains("taking up jobs interrupted by the last stop"))
+        network.clean()
+    }
+
     @Test func anUnknownProverCannotConnect() async throws {
         let network = try LocalNetwork()
         let stranger = try network.makeProverKey("stranger", allow: false)

@@ -52,9 +52,14 @@ extension Coordinator {
         sessions[proverID] = session
         let orphaned = jobs.values.filter { $0.proverID == proverID && $0.state.isLeased && !held.contains($0.id) }
         requeue(orphaned.map(\.id), reason: "prover reconnected without the job")
-        // Jobs it says it holds that are no longer its own (the lease lapsed while it was away, or the job
-        // ended): it must stop them; a result for them would be refused anyway.
-        let notOurs = held.filter { !session.running.contains($0) }
+        // Jobs it says it holds that another prover now holds, or that ended: it must stop them (a result
+        // would be refused anyway). One whose lease lapsed and that waits on the market is left running: the
+        // next round may give it back to this prover, which then carries on under the new lease.
+        let notOurs = held.filter { id in
+            guard !session.running.contains(id) else { return false }
+            guard let job = jobs[id] else { return true }
+            return job.state != .pending
+        }
         for id in notOurs {
             var cancel = Provernet_V1_CancelJob()
             cancel.jobID = id
@@ -70,14 +75,16 @@ extension Coordinator {
         return connection
     }
 
-    /// The prover's stream ended: its leases end now and its jobs go back to the market (a prover that
-    /// disappears does not use up a job's attempts).
+    /// The prover's stream ended. Its leases stand until they lapse, like those of any prover that stops
+    /// sending heartbeats: a prover that reconnects in time (a dropped connection, a restart) carries on
+    /// with its jobs; one that does not loses them to the reaper, which counts them against it (a prover
+    /// that disappears does not use up a job's attempts).
     func disconnect(proverID: ProverID, connection: UInt64) {
         guard let session = sessions[proverID], session.connection == connection else { return }
         sessions[proverID] = nil
         session.outbound.finish()
-        requeue(Array(session.running), reason: "prover disconnected", lost: true)
-        logger.info("prover disconnected", metadata: ["prover": "\(proverID.prefix(12))"])
+        logger.info(
+            "prover disconnected", metadata: ["prover": "\(proverID.prefix(12))", "leases_standing": "\(session.running.count)"])
     }
 
     /// Puts leased jobs back to pending without counting an attempt. With `lost`, the prover that held
@@ -134,10 +141,14 @@ extension Coordinator {
         session.memoryUsed = beat.memoryUsedBytes
         sessions[proverID] = session
         // Extended leases are written, so that a gateway restarted after a crash knows which leases lapsed
-        // while it was down and which a reconnecting prover still holds.
+        // while it was down and which a reconnecting prover still holds. Only the leases the prover says it
+        // is working on (or was given moments ago) are extended: one it dropped must lapse.
+        let reported = Set(beat.jobs.map { "\($0.jobID)#\($0.epoch)" })
         var extended: [JobRecord] = []
         for id in session.running {
             guard var job = jobs[id] else { continue }
+            let recent = (job.assignedMillis ?? 0) >= now - 2 * configuration.heartbeatMillis
+            guard reported.contains("\(id)#\(job.epoch)") || recent else { continue }
             job.leaseExpiresMillis = now + configuration.leaseMillis
             jobs[id] = job
             extended.append(job)

@@ -26,11 +26,13 @@ struct JobRunner: Sendable {
             ])
         let directory = configuration.jobsDirectory.appendingPathComponent(Self.directoryName(assignment))
         let checkpoint = Self.checkpointDirectory(assignment.job, in: configuration.jobsDirectory)
-        // The job's directory (with its assignment) and its checkpoint last while the job runs: only a crash
-        // of the node leaves them, for the restarted node to take the job up again where it stood.
+        // The job's directory (with its assignment) lasts while the job runs: only a crash of the node
+        // leaves it, for the restarted node to take the job up again. The checkpoint also outlives a job
+        // stopped by the gateway or a shutdown, which this node may get again under a newer lease.
+        var keepCheckpoint = false
         defer {
             try? FileManager.default.removeItem(at: directory)
-            try? FileManager.default.removeItem(at: checkpoint)
+            if !keepCheckpoint { try? FileManager.default.removeItem(at: checkpoint) }
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -51,7 +53,9 @@ struct JobRunner: Sendable {
             logger.warning("finished a job that is no longer held")
         case .cancelled:
             logger.info("job cancelled by the gateway")
+            keepCheckpoint = true
         case .shuttingDown(let epoch):
+            keepCheckpoint = true
             logger.info("job stopped: the prover is shutting down")
             outbox.send(ProverMessages.failure(job: assignment.job, epoch: epoch, reason: "prover shutting down", released: true), keep: true)
         case .report(let epoch):
@@ -159,6 +163,22 @@ struct JobRunner: Sendable {
             newest[assignment.job] = assignment
         }
         if !newest.isEmpty { logger.info("taking up jobs interrupted by the last stop", metadata: ["jobs": "\(newest.count)"]) }
+        removeStaleCheckpoints(in: jobsDirectory, keeping: Set(newest.keys.map(safeName)))
         return newest.values.sorted { $0.job < $1.job }
+    }
+
+    /// How long the checkpoint of a job this node no longer holds is kept, in case the job comes back.
+    static let checkpointLifetime: TimeInterval = 3600
+
+    /// Removes checkpoints of jobs not taken up again that have not changed for `checkpointLifetime`.
+    static func removeStaleCheckpoints(in jobsDirectory: URL, keeping kept: Set<String>) {
+        let fileManager = FileManager.default
+        let directory = jobsDirectory.appendingPathComponent("checkpoints", isDirectory: true)
+        guard let names = try? fileManager.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where !kept.contains(name) {
+            let url = directory.appendingPathComponent(name)
+            let modified = (try? fileManager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date ?? .distantPast
+            if Date().timeIntervalSince(modified) > checkpointLifetime { try? fileManager.removeItem(at: url) }
+        }
     }
 }

@@ -218,6 +218,21 @@ public enum ProofWorker {
 }
 
 extension ProofWorker {
+    /// Ends this process as soon as its parent (the node) is gone, checked every `interval` by a thread of
+    /// its own: a node killed with SIGKILL must not leave a worker proving a job that the restarted node
+    /// takes up again (from the same files).
+    public static func exitWithParent(checkingEvery interval: TimeInterval = 0.5) {
+        let parent = getppid()
+        let thread = Thread {
+            while true {
+                Thread.sleep(forTimeInterval: interval)
+                if getppid() != parent { _exit(3) }
+            }
+        }
+        thread.name = "parent-watch"
+        thread.start()
+    }
+
     /// Lowers this process's CPU priority, so that the node's own work (its heartbeats) and the machine
     /// stay responsive while it proves on every core. On Linux a niceness belongs to each thread (and a new
     /// thread inherits its creator's), so every thread that exists now is lowered, not just the caller.

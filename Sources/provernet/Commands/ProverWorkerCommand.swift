@@ -41,6 +41,7 @@ struct ProverWorkerCommand: AsyncParsableCommand {
     func run() async throws {
         ProofWorker.lowerPriority(to: nice)
         if serve {
+            ProofWorker.exitWithParent()
             ProofWorker.serve(readLine: { Swift.readLine(strippingNewline: true) }, writeLine: writeLine)
             return
         }
