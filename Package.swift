@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         .target(name: "BN254", swiftSettings: strict + optimized),
@@ -130,6 +131,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict + optimized
         ),
@@ -147,6 +150,7 @@ let package = Package(
             dependencies: ["ProverNetClient", "ProverNetAPI", "ProverNetCore", "provernet", "TestSupport"],
             swiftSettings: strict
         ),
+        .testTarget(name: "ChaosTests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ProverNodeTests", dependencies: ["ProverNode", "ProverNetCore", "ProverNetAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
