@@ -144,6 +144,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict + optimized
         ),
@@ -161,6 +163,7 @@ let package = Package(
             dependencies: ["ProverNetClient", "ProverNetAPI", "ProverNetCore", "provernet", "TestSupport"],
             swiftSettings: strict
         ),
+        .testTarget(name: "ChaosTests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
