@@ -139,6 +139,9 @@ extension Coordinator {
         session.lastHeartbeatMillis = now
         session.cpuLoad = beat.cpuLoad
         session.memoryUsed = beat.memoryUsedBytes
+        // What the prover says is free, plus the jobs given to it since it said so.
+        let givenSince = session.running.filter { (jobs[$0]?.assignedMillis ?? 0) >= now - configuration.heartbeatMillis }.count
+        session.reportedFreeSlots = Int(beat.freeSlots) + givenSince
         sessions[proverID] = session
         // Extended leases are written, so that a gateway restarted after a crash knows which leases lapsed
         // while it was down and which a reconnecting prover still holds. Only the leases the prover says it

@@ -22,7 +22,11 @@ struct ProverSession: Sendable {
     var cpuLoad: Double = 0
     var memoryUsed: UInt64 = 0
 
-    var freeSlots: Int { max(0, slots - running.count) }
+    /// The free slots the prover last reported in a heartbeat (none while it drains; fewer if it runs jobs
+    /// the gateway does not count, such as one taken up again after a restart); nil before its first.
+    var reportedFreeSlots: Int?
+
+    var freeSlots: Int { max(0, min(slots - running.count, reportedFreeSlots ?? slots)) }
 
     func canProve(_ jobClass: JobClass, domainSize: UInt64) -> Bool {
         // An aggregation's size is a count of proofs, not of constraints.

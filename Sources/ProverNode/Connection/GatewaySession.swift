@@ -131,7 +131,9 @@ struct GatewaySession: Sendable {
             logger.warning(
                 "assignment refused",
                 metadata: ["job": "\(assignment.job)", "epoch": "\(assignment.epoch)", "reason": "\(reason)"])
-            outbox.send(ProverMessages.failure(job: assignment.job, epoch: assignment.epoch, reason: reason), keep: true)
+            // Handed back, not failed: a node that is shutting down or full costs the job no attempt.
+            outbox.send(
+                ProverMessages.failure(job: assignment.job, epoch: assignment.epoch, reason: reason, released: true), keep: true)
         }
     }
 

@@ -141,6 +141,7 @@ public final class JobTable: Sendable {
 
     /// The jobs held now, by id.
     public var jobs: [Job] { state.withLock { Array($0.jobs.values).sorted { $0.id < $1.id } } }
-    public var freeSlots: Int { state.withLock { max(0, $0.slots - $0.jobs.count) } }
+    /// Slots free for new work: none once the node stops taking work (its heartbeats tell the gateway).
+    public var freeSlots: Int { state.withLock { $0.acceptingWork ? max(0, $0.slots - $0.jobs.count) : 0 } }
     public var isEmpty: Bool { state.withLock { $0.jobs.isEmpty } }
 }

@@ -198,11 +198,12 @@ extension ChaosScenario {
     static let redundancyWithOneProverDead = ChaosScenario(
         name: "redundancy-one-dead",
         summary: """
-            A request with redundancy 2: each job is leased to two different provers at once; one of a \
-            job's two provers is SIGKILLed; the request completes and each job is paid exactly once \
-            (needs redundancy in the gateway: issue 6 item 4).
+            A request with redundancy 2: each input's two replica jobs are leased to two different provers \
+            at once; one of an input's two provers is SIGKILLed; the request completes and each input is \
+            paid exactly once (its other replica cancelled, not paid).
             """,
-        provers: proverNames(3)
+        // Four one-slot provers for two inputs × two replicas: every replica is leased at once.
+        provers: proverNames(4)
     ) { context in
         let circuit = try await context.registerCircuit()
         let request = try await context.submit(circuit: circuit, inputs: 2, redundancy: 2)
@@ -210,7 +211,7 @@ extension ChaosScenario {
             ChaosScenario.doublyLeased(context.events(of: request)) != nil
         }
         guard let pair = ChaosScenario.doublyLeased(context.events(of: request)), let victimID = pair.provers.first else {
-            throw ChaosError.eventDidNotHappen(what: "a job leased to two provers at once", request: request, seconds: 60)
+            throw ChaosError.eventDidNotHappen(what: "an input leased to two provers at once", request: request, seconds: 60)
         }
         let victim = await context.network.name(of: victimID)
         try await context.network.killProver(victim)
@@ -225,20 +226,23 @@ extension ChaosScenario {
         context.expectEveryRequestDone()
         context.expectNoAttemptUsed()
         context.atEnd { records in
-            records.allJobs.filter { records.payments(of: $0.id).count != 1 }.map {
-                "job \($0.id) was paid \(records.payments(of: $0.id).count) times, not once"
+            // Each input once, whichever of its replicas won.
+            let byInput = Dictionary(grouping: records.allJobs.filter { $0.requestID == request }, by: \.index)
+            return byInput.keys.sorted().compactMap { index in
+                let paid = (byInput[index] ?? []).reduce(0) { $0 + records.payments(of: $1.id).count }
+                return paid == 1 ? nil : "input \(index) was paid \(paid) times, not once"
             }
         }
     }
 
-    /// The first job whose `assigned` or `progress` events name two different provers, with them (the
-    /// first assignments can come before the watch starts; progress shows who holds the job then).
+    /// The first input whose replicas' `assigned` or `progress` events name two different provers, with
+    /// them (the first assignments can come before the watch starts; progress shows who holds a job then).
     static func doublyLeased(_ events: [RequestEvent]) -> (job: JobID, provers: [ProverID])? {
-        var holders: [JobID: [ProverID]] = [:]
+        var holders: [Int: [ProverID]] = [:]
         for event in events where event.kind == .assigned || event.kind == .progress {
-            guard let job = event.job, let prover = event.prover else { continue }
-            if !(holders[job]?.contains(prover) ?? false) { holders[job, default: []].append(prover) }
-            if let list = holders[job], list.count >= 2 { return (job, list) }
+            guard let job = event.job, let index = event.jobIndex, let prover = event.prover else { continue }
+            if !(holders[index]?.contains(prover) ?? false) { holders[index, default: []].append(prover) }
+            if let list = holders[index], list.count >= 2 { return (job, list) }
         }
         return nil
     }
