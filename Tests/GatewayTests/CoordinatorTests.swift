@@ -255,23 +255,30 @@ import Testing
         let harness = try Harness()
         defer { harness.remove() }
         let slow = try await harness.connect("slow", seconds: 1)
-        let request = try await harness.submit(inputs: 1, deadlineSeconds: 20)
+        let request = try await harness.submit(inputs: 1, deadlineSeconds: 120)
         await harness.coordinator.runRounds()
         let job = try #require(try await harness.leases(request.id)[slow.id])
-        // 5% done after 1.1 s or more: 19 times as long to go (over 20 s), with under 19 s left. (A slower
-        // machine only makes the estimate longer.)
+        let assigned = try #require(job.assignedMillis)
         var progress = Provernet_V1_Progress()
         progress.jobID = job.id
         progress.epoch = UInt64(job.epoch)
-        progress.fraction = 0.05
+        progress.fraction = 0.1
         progress.stage = "proving"
         await harness.coordinator.progressReport(proverID: slow.id, progress)
-        try await Task.sleep(for: .milliseconds(1100))
-        // Nobody faster yet: the lease stands.
-        await harness.coordinator.reapLeases()
+        // Seen 20 s after the assignment (the clock is the caller's, so a loaded machine cannot change the
+        // test): 10% done, about 180 s to go, 100 s left. Nobody faster: the lease stands.
+        let later = assigned + 20_000
+        await harness.coordinator.reauctionLate(now: later)
         #expect(try await harness.leases(request.id)[slow.id] != nil)
+        // A job on course is left alone.
+        progress.fraction = 0.5
+        await harness.coordinator.progressReport(proverID: slow.id, progress)
         let fast = try await harness.connect("fast", seconds: 0.1)
-        await harness.coordinator.reapLeases()
+        await harness.coordinator.reauctionLate(now: later)
+        #expect(try await harness.leases(request.id)[slow.id] != nil)
+        // 90 s after the assignment and still half done: 90 s to go, 30 s left, a faster prover free:
+        // re-auctioned, no attempt used.
+        await harness.coordinator.reauctionLate(now: assigned + 90_000)
         #expect(try await harness.leases(request.id)[slow.id] == nil)
         await harness.coordinator.runRounds()
         let moved = try #require(try await harness.leases(request.id)[fast.id])
