@@ -48,7 +48,7 @@ import Testing
         }
 
         func connect(_ name: String, seconds: Double = 0.1, held: [JobID] = []) async throws -> Prover {
-            let record = try store.allowProver(publicKey: Array(SHA256Bytes.of(name)), name: name)
+            let record = try store.allowProver(publicKey: Self.publicKey(name), name: name)
             var hello = Provernet_V1_Hello()
             hello.capabilities.proofSystems = [Groth16ProofSystem.name]
             hello.capabilities.slots = 1
@@ -88,6 +88,10 @@ import Testing
         }
 
         func remove() { try? FileManager.default.removeItem(at: directory) }
+
+        /// A 32-byte stand-in public key per name, for the allowlist: the SHA-256 of the name (the
+        /// coordinator never sees the stream's signature check, so only the key's identity matters here).
+        static func publicKey(_ name: String) -> [UInt8] { [UInt8](hex: ContentHash.sha256Hex(Array(name.utf8))) ?? [] }
     }
 
     @Test func redundancyLeasesEachInputToDifferentProversAndPaysTheFirstProofOnly() async throws {
@@ -283,15 +287,5 @@ import Testing
         await harness.coordinator.runRounds()
         let moved = try #require(try await harness.leases(request.id)[fast.id])
         #expect(moved.id == job.id && moved.epoch == job.epoch + 1 && moved.attempts == 0)
-    }
-}
-
-/// 32 bytes derived from a name: a stand-in public key for an allowlisted test prover.
-enum SHA256Bytes {
-    static func of(_ name: String) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for (i, byte) in name.utf8.enumerated() { bytes[i % 32] ^= byte &+ UInt8(truncatingIfNeeded: i) }
-        bytes[31] = 0x5A
-        return bytes
     }
 }

@@ -290,15 +290,7 @@ extension Coordinator {
         let now = Identifiers.nowMillis()
         let lapsed = jobs.values.filter { $0.state.isLeased && ($0.leaseExpiresMillis ?? 0) < now }
         if !lapsed.isEmpty {
-            for job in lapsed {
-                if let prover = job.proverID, let session = sessions[prover] {
-                    var cancel = Provernet_V1_CancelJob()
-                    cancel.jobID = job.id
-                    cancel.epoch = UInt64(job.epoch)
-                    cancel.reason = "lease expired"
-                    session.send(.with { $0.cancel = cancel })
-                }
-            }
+            sendStops(lapsed.compactMap { job in job.proverID.map { ($0, job) } }, reason: "lease expired")
             requeue(lapsed.map(\.id), reason: "lease expired", lost: true)
         }
         reauctionLate(now: now)

@@ -32,8 +32,9 @@ public enum FetchedProofs {
         var written: [Int] = []
         var missing: [Int] = []
         let proofs = request.proofsByInput
-        for index in proofs.keys.sorted() {
-            guard case .some(.some(let proof)) = proofs[index] else {
+        let indices = request.inputIndices
+        for index in indices {
+            guard let proof = proofs[index] else {
                 missing.append(index)
                 continue
             }
@@ -49,7 +50,7 @@ public enum FetchedProofs {
         }
         let manifest = FetchManifest(
             requestID: request.id, circuitID: request.circuit, state: request.state.rawValue,
-            jobs: proofs.keys.sorted(), proofs: written, aggregate: request.aggregate ? aggregateWritten : nil)
+            jobs: indices, proofs: written, aggregate: request.aggregate ? aggregateWritten : nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {

@@ -48,19 +48,20 @@ public struct RequestStatus: Sendable, Hashable {
     public var jobsVerified: Int { jobs.count(where: { $0.state == .verified }) }
 
     /// How many inputs the request has.
-    public var inputsTotal: Int { Set(provingJobs.map(\.index)).count }
+    public var inputsTotal: Int { inputIndices.count }
     /// How many inputs have a verified proof (one replica each).
     public var inputsVerified: Int { Set(provingJobs.filter { $0.state == .verified }.map(\.index)).count }
 
     /// The jobs that prove the request's inputs (every replica), without its aggregation job.
     public var provingJobs: [JobStatus] { jobs.filter { !$0.isAggregation } }
 
-    /// The verified proof of each input, by input index (nil for an input not proven yet).
-    public var proofsByInput: [Int: JobProof?] {
-        var proofs: [Int: JobProof?] = [:]
-        for job in provingJobs {
-            if let proof = job.proof { proofs[job.index] = proof } else if proofs[job.index] == nil { proofs[job.index] = .some(nil) }
-        }
+    /// The indices of the request's inputs, in order.
+    public var inputIndices: [Int] { Set(provingJobs.map(\.index)).sorted() }
+
+    /// The verified proof of each input that has one, by input index (one replica's).
+    public var proofsByInput: [Int: JobProof] {
+        var proofs: [Int: JobProof] = [:]
+        for job in provingJobs { if let proof = job.proof { proofs[job.index] = proof } }
         return proofs
     }
 }
