@@ -57,12 +57,18 @@ let package = Package(
             swiftSettings: strict + optimized
         ),
         .target(name: "SnarkPack", dependencies: ["BN254", "Groth16"], swiftSettings: strict + optimized),
+        // The network's vocabulary: ids, states, job classes, money. Depends on nothing heavy.
+        .target(name: "ProverNetCore", swiftSettings: strict),
+        // Content hashes and prover authentication (swift-crypto).
         .target(
-            name: "ProverNetCore",
-            dependencies: [
-                "BN254", "Groth16", "Circom", "SnarkPack", "Market",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            name: "ProverNetCrypto",
+            dependencies: ["ProverNetCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // The proof systems as the network uses them (Groth16, SnarkPack).
+        .target(
+            name: "ProofSystems",
+            dependencies: ["ProverNetCore", "BN254", "Groth16", "Circom", "SnarkPack"],
             swiftSettings: strict
         ),
         .target(
@@ -83,7 +89,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "ProverNetCore", "ProverNetAPI", "Store", "Market", "Groth16", "Circom", "SnarkPack", "BN254",
+                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Market", "Groth16", "Circom",
+                "SnarkPack", "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -110,7 +117,7 @@ let package = Package(
         .target(
             name: "ProverNode",
             dependencies: [
-                "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "SnarkPack", "BN254",
+                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16", "Circom", "SnarkPack", "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -123,7 +130,7 @@ let package = Package(
         .target(
             name: "ProverNetClient",
             dependencies: [
-                "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "SnarkPack", "BN254",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProofSystems", "Groth16", "Circom", "SnarkPack", "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -135,7 +142,8 @@ let package = Package(
             name: "provernet",
             dependencies: [
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
-                "ProverNetCore", "ProverNetAPI", "Store", "Gateway", "ProverNode", "ProverNetClient", "HealthHTTP",
+                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Gateway", "ProverNode",
+                "ProverNetClient", "HealthHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -155,7 +163,10 @@ let package = Package(
         .testTarget(name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254", "TestSupport"], swiftSettings: strict + optimized),
         .testTarget(
             name: "ProverNetClientTests",
-            dependencies: ["ProverNetClient", "ProverNetCore", "ProverNetAPI", "Groth16", "Circom", "BN254", "TestSupport"],
+            dependencies: [
+                "ProverNetClient", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16", "Circom",
+                "BN254", "TestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -166,16 +177,21 @@ let package = Package(
         .testTarget(name: "ChaosTests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "ProverNetCore", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Store", "ProverNetCore", "ProverNetAPI",
+                "Gateway", "Store", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "ProverNodeTests",
             dependencies: [
-                "ProverNode", "ProverNetCore", "ProverNetAPI", "Groth16", "TestSupport",
+                "ProverNode", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],

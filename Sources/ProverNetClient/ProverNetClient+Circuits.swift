@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import ProverNetAPI
 import ProverNetCore
+import ProverNetCrypto
 
 extension ProverNetClient {
     /// Registers a circom circuit: hashes its witness generator (`.wasm`) and proving key (`.zkey`), sends
@@ -73,7 +74,7 @@ extension ProverNetClient {
                 })
         }
         return RegisteredCircuit(
-            id: response.circuitID, verificationKeyJSON: response.verificationKeyJson,
+            id: CircuitID(response.circuitID), verificationKeyJSON: response.verificationKeyJson,
             publicSignals: Int(response.publicSignals), constraints: response.constraints)
     }
 

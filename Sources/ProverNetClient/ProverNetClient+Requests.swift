@@ -30,7 +30,7 @@ extension ProverNetClient {
             throw .invalidArgument(name: "redundancy", value: "\(redundancy)", reason: "must be 1 or more")
         }
         var message = Provernet_V1_SubmitRequestRequest()
-        message.circuitID = circuit
+        message.circuitID = circuit.rawValue
         message.inputsJson = inputs
         message.deadlineSeconds = UInt32(deadlineSeconds)
         message.maxPricePerJob = maxPricePerJob
@@ -40,13 +40,13 @@ extension ProverNetClient {
         let response = try await call("SubmitRequest") {
             try await service.submitRequest(request, options: unaryOptions)
         }
-        return SubmittedRequest(id: response.requestID, jobs: Int(response.jobs))
+        return SubmittedRequest(id: RequestID(response.requestID), jobs: Int(response.jobs))
     }
 
     /// The request as the gateway holds it now, with the proofs verified so far.
     public func request(_ id: RequestID) async throws(ProverNetClientError) -> RequestStatus {
         var message = Provernet_V1_GetRequestRequest()
-        message.requestID = id
+        message.requestID = id.rawValue
         let request = message
         let response = try await call("GetRequest") {
             try await service.getRequest(request, options: unaryOptions)
@@ -56,14 +56,14 @@ extension ProverNetClient {
 
     /// Cancels a request that has not ended; returns its state afterwards.
     @discardableResult
-    public func cancel(_ id: RequestID) async throws(ProverNetClientError) -> RequestState {
+    public func cancel(_ id: RequestID) async throws(ProverNetClientError) -> RequestPhase {
         var message = Provernet_V1_CancelRequestRequest()
-        message.requestID = id
+        message.requestID = id.rawValue
         let request = message
         let response = try await call("CancelRequest") {
             try await service.cancelRequest(request, options: unaryOptions)
         }
-        return try RequestState(response.state, call: "CancelRequest")
+        return try RequestPhase(response.state, call: "CancelRequest")
     }
 
     /// The request's events: first its state, then every change; the stream finishes when the request
@@ -71,7 +71,7 @@ extension ProverNetClient {
     /// Stopping the iteration (or cancelling its task) ends the call.
     public func watch(request id: RequestID) -> AsyncThrowingStream<RequestEvent, any Error> {
         var message = Provernet_V1_WatchRequestRequest()
-        message.requestID = id
+        message.requestID = id.rawValue
         let request = message
         let service = self.service
         let options = streamingOptions

@@ -3,6 +3,7 @@ import GRPCCore
 import Logging
 import ProverNetAPI
 import ProverNetCore
+import ProverNetCrypto
 import ServiceLifecycle
 
 /// A prover node: one stream to the gateway, kept up with reconnection and backoff, over which it takes

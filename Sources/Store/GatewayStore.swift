@@ -1,51 +1,123 @@
 import ProverNetCore
 
 /// The gateway's persistence: what it needs to resume after any crash. Every state change the gateway
-/// makes is one `StoreChanges` batch, committed in one transaction before the change is acknowledged to
-/// anyone. Implementations: `SQLiteStore` (embedded, the default); a PostgreSQL one for several gateways
-/// comes later behind this same protocol.
+/// makes is one `StoreChanges` batch, committed in one transaction before the change is told to anyone.
+/// The protocol is async and batch-oriented so that an implementation on a server database fits it as the
+/// embedded one does: `SQLiteStore` (the default); a PostgreSQL one for several gateways.
 public protocol GatewayStore: Sendable {
-    func insertCircuit(_ circuit: CircuitRecord) throws
-    func circuit(id: CircuitID) throws -> CircuitRecord?
-    func circuits() throws -> [CircuitRecord]
+    func insertCircuit(_ circuit: CircuitDescriptor, createdMillis: Int64) async throws(StoreError)
+    func circuit(id: CircuitID) async throws(StoreError) -> CircuitDescriptor?
+    func circuits() async throws(StoreError) -> [CircuitDescriptor]
 
-    func prover(id: ProverID) throws -> ProverRecord?
-    func provers() throws -> [ProverRecord]
+    func prover(id: ProverID) async throws(StoreError) -> ProverRecord?
+    func provers() async throws(StoreError) -> [ProverRecord]
+    /// Adds a prover to the allowlist, or allows it again; returns its record.
+    func allowProver(id: ProverID, publicKeyHex: String, name: String, atMillis: Int64) async throws(StoreError)
+        -> ProverRecord
+    /// Takes a prover off the allowlist (its record stays).
+    func revokeProver(id: ProverID) async throws(StoreError)
 
-    func request(id: RequestID) throws -> RequestRecord?
+    func request(id: RequestID) async throws(StoreError) -> ProofRequest?
     /// Requests that have not ended, oldest first: what the gateway resumes after a restart.
-    func openRequests() throws -> [RequestRecord]
-    func job(id: JobID) throws -> JobRecord?
-    func jobs(requestID: RequestID) throws -> [JobRecord]
-    func recentJobs(limit: Int) throws -> [JobRecord]
-    func rounds(limit: Int) throws -> [RoundRecord]
-    func ledger(requestID: RequestID) throws -> [LedgerEntry]
+    func openRequests() async throws(StoreError) -> [ProofRequest]
+    func requests(createdSince millis: Int64) async throws(StoreError) -> [ProofRequest]
+    func job(id: JobID) async throws(StoreError) -> Job?
+    /// A request's jobs by input index, then replica (the aggregation job last).
+    func jobs(requestID: RequestID) async throws(StoreError) -> [Job]
+    func recentJobs(limit: Int) async throws(StoreError) -> [Job]
+    func rounds(limit: Int) async throws(StoreError) -> [RoundRecord]
+    func ledger(requestID: RequestID) async throws(StoreError) -> [LedgerEntry]
+    /// The sum of every ledger line, by kind.
+    func ledgerTotals() async throws(StoreError) -> LedgerTotals
 
     /// Writes every change of the batch in one transaction: all of them or none.
-    func commit(_ changes: StoreChanges) throws
+    func commit(_ changes: StoreChanges) async throws(StoreError)
+
+    /// Checks, cheaply, that the database answers and can be written: what readiness needs.
+    func checkHealth() async throws(StoreError)
+    /// Closes the database; nothing may be called after.
+    func close() async throws(StoreError)
 }
 
-/// A batch of changes written in one transaction. Records are upserted by id; rounds and ledger entries
-/// are appended.
-public struct StoreChanges: Sendable {
-    public var requests: [RequestRecord] = []
-    public var jobs: [JobRecord] = []
-    public var provers: [ProverRecord] = []
+/// A batch of changes written in one transaction. Requests and jobs are upserted by id; prover activity
+/// is added to the provers' counters; rounds and ledger lines are appended.
+public struct StoreChanges: Sendable, Equatable {
+    public var requests: [ProofRequest] = []
+    public var jobs: [Job] = []
+    public var proverActivity: [ProverActivity] = []
     public var rounds: [RoundRecord] = []
     public var ledger: [LedgerEntry] = []
 
     public init(
-        requests: [RequestRecord] = [], jobs: [JobRecord] = [], provers: [ProverRecord] = [],
+        requests: [ProofRequest] = [], jobs: [Job] = [], proverActivity: [ProverActivity] = [],
         rounds: [RoundRecord] = [], ledger: [LedgerEntry] = []
     ) {
         self.requests = requests
         self.jobs = jobs
-        self.provers = provers
+        self.proverActivity = proverActivity
         self.rounds = rounds
         self.ledger = ledger
     }
 
     public var isEmpty: Bool {
-        requests.isEmpty && jobs.isEmpty && provers.isEmpty && rounds.isEmpty && ledger.isEmpty
+        requests.isEmpty && jobs.isEmpty && proverActivity.isEmpty && rounds.isEmpty && ledger.isEmpty
+    }
+}
+
+/// What happened to a prover in one batch: counts to add to its record, what it earned, when it was seen.
+public struct ProverActivity: Sendable, Equatable {
+    public var prover: ProverID
+    public var verified = 0
+    public var rejected = 0
+    public var failed = 0
+    /// Jobs whose lease it lost by disappearing.
+    public var lost = 0
+    public var earned = Amount.zero
+    public var lastSeenMillis: Int64?
+
+    public init(
+        prover: ProverID, verified: Int = 0, rejected: Int = 0, failed: Int = 0, lost: Int = 0, earned: Amount = .zero,
+        lastSeenMillis: Int64? = nil
+    ) {
+        self.prover = prover
+        self.verified = verified
+        self.rejected = rejected
+        self.failed = failed
+        self.lost = lost
+        self.earned = earned
+        self.lastSeenMillis = lastSeenMillis
+    }
+
+    public mutating func add(_ other: ProverActivity) {
+        verified += other.verified
+        rejected += other.rejected
+        failed += other.failed
+        lost += other.lost
+        earned = earned + other.earned
+        if let seen = other.lastSeenMillis { lastSeenMillis = max(lastSeenMillis ?? seen, seen) }
+    }
+}
+
+/// The ledger summed by kind. It balances when what clients were charged equals what provers were paid
+/// plus the network's fees, to the unit.
+public struct LedgerTotals: Sendable, Equatable {
+    public var clientCharges: Amount = .zero
+    public var proverPayments: Amount = .zero
+    public var networkFees: Amount = .zero
+
+    public init(clientCharges: Amount = .zero, proverPayments: Amount = .zero, networkFees: Amount = .zero) {
+        self.clientCharges = clientCharges
+        self.proverPayments = proverPayments
+        self.networkFees = networkFees
+    }
+
+    public var balances: Bool { clientCharges == proverPayments + networkFees }
+
+    public mutating func add(_ entry: LedgerEntry) {
+        switch entry.kind {
+        case .clientCharge: clientCharges = clientCharges + entry.amount
+        case .proverPayment: proverPayments = proverPayments + entry.amount
+        case .networkFee: networkFees = networkFees + entry.amount
+        }
     }
 }

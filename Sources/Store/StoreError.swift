@@ -6,7 +6,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case corrupt(table: String, id: String, reason: String)
     /// A row that must exist does not.
     case missing(table: String, id: String)
-    /// A write failed.
+    /// A read failed.
+    case read(reason: String)
+    /// A write failed: nothing of its batch was written.
     case write(reason: String)
 
     public var description: String {
@@ -14,6 +16,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .open(let path, let reason): "cannot open the database \(path): \(reason)"
         case .corrupt(let table, let id, let reason): "stored \(table) \(id) is corrupt: \(reason)"
         case .missing(let table, let id): "no \(table) \(id) in the database"
+        case .read(let reason): "database read failed: \(reason)"
         case .write(let reason): "database write failed: \(reason)"
         }
     }

@@ -1,24 +1,34 @@
 import Foundation
 import Logging
-import ProverNetAPI
+import ProofSystems
 import ProverNetCore
+import ProverNetCrypto
 import Store
+import Synchronization
 import Testing
 
-@testable import Gateway
+@_spi(Testing) @testable import Gateway
 
-/// The coordinator's fault-tolerance rules, driven directly (no network): redundancy, idempotent results,
-/// provers that disappear, attempts, early re-auction and durable leases. The network tests run the same
-/// code through real processes.
+/// The coordinator around the job book, on a real SQLite database: what it commits, what it sends and
+/// when, and that what the book decides survives in the store. The job book's rules are tested alone in
+/// `JobBookTests`; the network tests run the same code through real processes.
 @Suite struct CoordinatorTests {
+    /// A clock the test moves.
+    final class TestClock: Sendable {
+        let millis = Mutex<Int64>(1_000_000)
+        func now() -> Int64 { millis.withLock { $0 } }
+        func advance(_ delta: Int64) { millis.withLock { $0 += delta } }
+    }
+
     /// A coordinator on a fresh database with one synthetic circuit.
     struct Harness {
         let directory: URL
         let store: SQLiteStore
         let coordinator: Coordinator
         let circuit: CircuitDescriptor
+        let clock = TestClock()
 
-        init(_ configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {
+        init(_ configure: (inout GatewayConfiguration) -> Void = { _ in }) async throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-tests-\(UUID().uuidString)")
             var configuration = GatewayConfiguration(dataDirectory: directory.path)
             configuration.developmentTLS = true
@@ -28,63 +38,57 @@ import Testing
             let artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
             let logger = Logger(label: "test")
             let registry = CircuitRegistry(store: store, artifacts: artifacts, limits: configuration.limits, logger: logger)
-            circuit = try registry.registerSynthetic(constraints: 30, name: "test")
+            circuit = try await registry.registerSynthetic(constraints: 30, name: "test")
+            let clock = self.clock
             coordinator = Coordinator(
                 store: store, circuits: registry, artifacts: artifacts, aggregation: nil, configuration: configuration,
-                logger: logger)
+                logger: logger, clock: { clock.now() })
         }
 
-        /// An allowlisted prover, connected, with the messages the gateway sends it.
-        final class Prover: Sendable {
+        /// An allowlisted prover, connected, with the instructions the gateway sends it.
+        struct Prover: Sendable {
             let id: ProverID
             let connection: UInt64
-            let messages: AsyncStream<Provernet_V1_GatewayMessage>
-
-            init(id: ProverID, connection: UInt64, messages: AsyncStream<Provernet_V1_GatewayMessage>) {
-                self.id = id
-                self.connection = connection
-                self.messages = messages
-            }
+            let messages: AsyncStream<ProverInstruction>
         }
 
-        func connect(_ name: String, seconds: Double = 0.1, held: [JobID] = []) async throws -> Prover {
-            let record = try store.allowProver(publicKey: Self.publicKey(name), name: name)
-            var hello = Provernet_V1_Hello()
-            hello.capabilities.proofSystems = [Groth16ProofSystem.name]
-            hello.capabilities.slots = 1
-            hello.capabilities.maxConstraints = 1 << 20
-            hello.capabilities.secondsPerJob = [circuit.jobClass.description: seconds]
-            hello.ask = ["*": 1.0]
-            hello.heldJobs = held
-            let (stream, continuation) = AsyncStream<Provernet_V1_GatewayMessage>.makeStream()
-            let connection = await coordinator.connect(proverID: record.id, name: name, hello: hello, outbound: continuation)
-            return Prover(id: record.id, connection: connection, messages: stream)
+        func connect(_ name: String, seconds: Double = 0.1, held: Set<JobID> = []) async throws -> Prover {
+            let key = Self.publicKey(name)
+            let id = ProverAuthentication.proverID(publicKey: key)
+            _ = try await store.allowProver(id: id, publicKeyHex: key.hex, name: name, atMillis: clock.now())
+            let hello = ConnectedProverHello(
+                id: id, name: name, slots: 1, maxConstraints: 1 << 20, proofSystems: [Groth16ProofSystem.name],
+                secondsPerJob: [circuit.jobClass: seconds], askPerUnit: 1, askByClass: [:])
+            let (stream, continuation) = AsyncStream<ProverInstruction>.makeStream()
+            let connection = await coordinator.connect(hello, held: held, outbound: continuation)
+            return Prover(id: id, connection: connection, messages: stream)
         }
 
-        func submit(inputs: Int, redundancy: Int = 1, deadlineSeconds: Int = 600) async throws -> RequestRecord {
-            let jobs = (0..<inputs).map { NewJob(inputJSON: #"{"x": "\#($0 + 2)", "y": "3"}"#, expectedPublicJSON: "[]") }
+        func submit(inputs: Int, redundancy: Int = 1, deadlineSeconds: Int = 600) async throws -> ProofRequest {
+            let jobs = (0..<inputs).map { NewJob(inputJSON: #"{"x": "\#($0 + 2)", "y": "3"}"#, statementJSON: "[]") }
             return try await coordinator.submit(
-                circuit: circuit, jobs: jobs, deadlineSeconds: deadlineSeconds, maxPricePerJob: 100, redundancy: redundancy,
-                aggregate: false)
+                circuit: circuit, jobs: jobs, deadlineSeconds: deadlineSeconds, maxPricePerJob: Amount(whole: 100),
+                redundancy: redundancy, aggregate: false)
         }
 
         /// The leased jobs of a request, by prover.
-        func leases(_ request: RequestID) async throws -> [ProverID: JobRecord] {
+        func leases(_ request: RequestID) async throws -> [ProverID: Job] {
             let (_, jobs) = try await coordinator.snapshot(request)
-            var leases: [ProverID: JobRecord] = [:]
-            for job in jobs where job.state.isLeased { leases[job.proverID ?? ""] = job }
+            var leases: [ProverID: Job] = [:]
+            for job in jobs {
+                if let lease = job.state.lease { leases[lease.prover] = job }
+            }
             return leases
         }
 
-        func accept(_ job: JobRecord, by prover: ProverID) async throws(LeaseRefusal) {
-            var bundle = Provernet_V1_ProofBundle()
-            bundle.proofJson = "{}"
-            bundle.publicJson = "[]"
-            try await coordinator.accept(proverID: prover, job: job.id, epoch: UInt64(job.epoch), proof: bundle, proveSeconds: 0.1)
+        func accept(_ job: Job, by prover: ProverID) async {
+            await coordinator.resultArrived(
+                prover, job: job.id, epoch: job.epoch,
+                CheckedResult(assumingValid: ProofPayload(proofJSON: "{}", publicJSON: "[]"), proveMillis: 100))
         }
 
-        func payments(_ request: RequestID) throws -> [LedgerEntry] {
-            try store.ledger(requestID: request).filter { $0.kind == .proverPayment }
+        func payments(_ request: RequestID) async throws -> [LedgerEntry] {
+            try await store.ledger(requestID: request).filter { $0.kind == .proverPayment }
         }
 
         func remove() { try? FileManager.default.removeItem(at: directory) }
@@ -94,76 +98,87 @@ import Testing
         static func publicKey(_ name: String) -> [UInt8] { [UInt8](hex: ContentHash.sha256Hex(Array(name.utf8))) ?? [] }
     }
 
+    /// The next instruction for a prover that matches.
+    static func next(
+        _ prover: Harness.Prover, where match: (ProverInstruction) -> Bool
+    ) async -> ProverInstruction? {
+        for await instruction in prover.messages where match(instruction) { return instruction }
+        return nil
+    }
+
     @Test func redundancyLeasesEachInputToDifferentProversAndPaysTheFirstProofOnly() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         defer { harness.remove() }
         let provers = [try await harness.connect("a"), try await harness.connect("b"), try await harness.connect("c")]
         let request = try await harness.submit(inputs: 2, redundancy: 2)
-        #expect(request.jobsTotal == 2)
+        #expect(request.inputCount == 2)
         #expect(await harness.coordinator.runRounds() == 3)
         let (_, jobs) = try await harness.coordinator.snapshot(request.id)
         #expect(jobs.count == 4)
-        // No prover holds two replicas of one input.
         for index in 0..<2 {
-            let holders = jobs.filter { $0.index == index && $0.state.isLeased }.compactMap(\.proverID)
+            let holders = jobs.filter { $0.index == index }.compactMap { $0.state.lease?.prover }
             #expect(Set(holders).count == holders.count)
         }
-        // The first proof of input 0 wins: its sibling is cancelled, and its holder told to stop.
-        let leased = jobs.filter { $0.state.isLeased }
+        let leased = jobs.filter { $0.state.lease != nil }
         let winner = try #require(leased.first { $0.index == 0 })
-        try await harness.accept(winner, by: try #require(winner.proverID))
+        let winnerProver = try #require(winner.state.lease?.prover)
+        await harness.accept(winner, by: winnerProver)
         let (_, after) = try await harness.coordinator.snapshot(request.id)
-        let siblings = after.filter { $0.index == 0 && $0.id != winner.id }
-        #expect(siblings.allSatisfy { $0.state == .cancelled })
-        do {
-            let loser = try #require(jobs.first { $0.index == 0 && $0.id != winner.id && $0.state.isLeased })
-            let holder = try #require(provers.first { $0.id == loser.proverID })
-            var iterator = holder.messages.makeAsyncIterator()
-            var cancelled = false
-            while let message = await iterator.next() {
-                if case .cancel(let cancel) = message.message, cancel.jobID == loser.id {
-                    cancelled = true
-                    break
-                }
-            }
-            #expect(cancelled)
-            // Its late result is refused and not paid.
-            await #expect(throws: LeaseRefusal.self) { try await harness.accept(loser, by: holder.id) }
+        #expect(after.filter { $0.index == 0 && $0.id != winner.id }.allSatisfy { $0.state.phase == .cancelled })
+        // The winner is told its verdict, and the holder of the sibling to stop.
+        let prover = try #require(provers.first { $0.id == winnerProver })
+        let verdict = await Self.next(prover) { if case .verdict = $0 { true } else { false } }
+        #expect(verdict == .verdict(job: winner.id, epoch: 1, accepted: true, reason: ""))
+        if let loser = jobs.first(where: { $0.index == 0 && $0.id != winner.id && $0.state.lease != nil }),
+            let holder = provers.first(where: { $0.id == loser.state.lease?.prover })
+        {
+            let stop = await Self.next(holder) { if case .stop(loser.id, _, _) = $0 { true } else { false } }
+            #expect(stop != nil)
+            await harness.accept(loser, by: holder.id)
+            #expect(try await harness.payments(request.id).count == 1)
         }
-        // Input 1 done by whichever replica: the request is done, each input paid once.
         await harness.coordinator.runRounds()
         let (_, now) = try await harness.coordinator.snapshot(request.id)
-        let input1 = try #require(now.first { $0.index == 1 && $0.state.isLeased })
-        try await harness.accept(input1, by: try #require(input1.proverID))
-        #expect(try harness.store.request(id: request.id)?.state == .done)
-        let payments = try harness.payments(request.id)
-        #expect(payments.count == 2)
-        #expect(Set(payments.map(\.jobID)).count == 2)
+        let input1 = try #require(now.first { $0.index == 1 && $0.state.lease != nil })
+        await harness.accept(input1, by: try #require(input1.state.lease?.prover))
+        #expect(try await harness.store.request(id: request.id)?.state.phase == .done)
+        let payments = try await harness.payments(request.id)
+        #expect(payments.count == 2 && Set(payments.map(\.jobID)).count == 2)
+        #expect(try await harness.store.ledgerTotals().balances)
     }
 
-    @Test func aResultSentTwiceIsAcceptedOnceAndAcknowledgedAgain() async throws {
-        let harness = try Harness()
+    @Test func aResultSentTwiceIsAcceptedOnceAndAcknowledgedAgainEvenAfterItsRequestEnded() async throws {
+        let harness = try await Harness()
         defer { harness.remove() }
         let prover = try await harness.connect("a")
         let other = try await harness.connect("b")
         let request = try await harness.submit(inputs: 2)
         await harness.coordinator.runRounds()
         let job = try #require(try await harness.leases(request.id)[prover.id])
-        try await harness.accept(job, by: prover.id)
-        #expect(await harness.coordinator.alreadyAccepted(proverID: prover.id, job: job.id, epoch: UInt64(job.epoch)))
-        #expect(!(await harness.coordinator.alreadyAccepted(proverID: other.id, job: job.id, epoch: UInt64(job.epoch))))
-        #expect(!(await harness.coordinator.alreadyAccepted(proverID: prover.id, job: job.id, epoch: UInt64(job.epoch + 1))))
-        await #expect(throws: LeaseRefusal.self) { try await harness.accept(job, by: prover.id) }
-        #expect(try harness.payments(request.id).count == 1)
-        // Still recognized once the request has ended and left memory.
+        await harness.accept(job, by: prover.id)
+        await harness.accept(job, by: prover.id)
+        #expect(try await harness.payments(request.id).count == 1)
         let second = try #require(try await harness.leases(request.id)[other.id])
-        try await harness.accept(second, by: other.id)
-        #expect(try harness.store.request(id: request.id)?.state == .done)
-        #expect(await harness.coordinator.alreadyAccepted(proverID: prover.id, job: job.id, epoch: UInt64(job.epoch)))
+        await harness.accept(second, by: other.id)
+        #expect(try await harness.store.request(id: request.id)?.state.phase == .done)
+        // The request has left memory: the store says it was accepted, so it is acknowledged again.
+        await harness.accept(job, by: prover.id)
+        var verdicts: [ProverInstruction] = []
+        for await instruction in prover.messages {
+            if case .verdict = instruction { verdicts.append(instruction) }
+            if verdicts.count == 3 { break }
+        }
+        #expect(
+            verdicts == [
+                .verdict(job: job.id, epoch: 1, accepted: true, reason: ""),
+                .verdict(job: job.id, epoch: 1, accepted: true, reason: "already accepted"),
+                .verdict(job: job.id, epoch: 1, accepted: true, reason: "already accepted"),
+            ])
+        #expect(try await harness.payments(request.id).count == 2)
     }
 
     @Test func aProverThatDisappearsCostsTheJobNoAttemptButCountsOnItsRecord() async throws {
-        let harness = try Harness {
+        let harness = try await Harness {
             $0.heartbeatInterval = .milliseconds(50)
             $0.leaseHeartbeats = 2
         }
@@ -172,55 +187,57 @@ import Testing
         let request = try await harness.submit(inputs: 1)
         await harness.coordinator.runRounds()
         let job = try #require(try await harness.leases(request.id)[prover.id])
-        await harness.coordinator.disconnect(proverID: prover.id, connection: prover.connection)
+        await harness.coordinator.disconnect(prover.id, connection: prover.connection)
         // The lease stands until it lapses ...
         #expect(try await harness.leases(request.id)[prover.id]?.id == job.id)
-        try await Task.sleep(for: .milliseconds(250))
-        await harness.coordinator.reapLeases()
+        harness.clock.advance(250)
+        await harness.coordinator.tick()
         // ... then the job goes back to the market, its attempts untouched, and the prover's record pays.
-        let stored = try #require(try harness.store.job(id: job.id))
-        #expect(stored.state == .pending && stored.attempts == 0 && stored.proverID == nil)
-        #expect(try harness.store.prover(id: prover.id)?.jobsLost == 1)
+        let stored = try #require(try await harness.store.job(id: job.id))
+        #expect(stored.state == .pending && stored.attempts == 0)
+        #expect(try await harness.store.prover(id: prover.id)?.jobsLost == 1)
     }
 
     @Test func aProverThatReconnectsInTimeKeepsItsLease() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         defer { harness.remove() }
         let prover = try await harness.connect("a")
         let request = try await harness.submit(inputs: 1)
         await harness.coordinator.runRounds()
         let job = try #require(try await harness.leases(request.id)[prover.id])
-        await harness.coordinator.disconnect(proverID: prover.id, connection: prover.connection)
+        await harness.coordinator.disconnect(prover.id, connection: prover.connection)
         let again = try await harness.connect("a", held: [job.id])
-        await harness.coordinator.reapLeases()
+        await harness.coordinator.tick()
         let kept = try #require(try await harness.leases(request.id)[again.id])
         #expect(kept.id == job.id && kept.epoch == job.epoch)
-        try await harness.accept(kept, by: again.id)
-        #expect(try harness.store.request(id: request.id)?.state == .done)
+        await harness.accept(kept, by: again.id)
+        #expect(try await harness.store.request(id: request.id)?.state.phase == .done)
     }
 
-    @Test func aLeaseThatTheProverNoLongerReportsLapsesDespiteItsHeartbeats() async throws {
-        let harness = try Harness {
-            $0.heartbeatInterval = .milliseconds(50)
-            $0.leaseHeartbeats = 2
-        }
+    @Test func heartbeatsExtendLeasesInMemoryAtOnceAndOnDiskCoalesced() async throws {
+        let harness = try await Harness()
         defer { harness.remove() }
         let prover = try await harness.connect("a")
         let request = try await harness.submit(inputs: 1)
         await harness.coordinator.runRounds()
         let job = try #require(try await harness.leases(request.id)[prover.id])
-        try await Task.sleep(for: .milliseconds(150))
-        // Heartbeats that do not name the job (the prover lost it) do not extend its lease.
-        for _ in 0..<3 {
-            await harness.coordinator.heartbeat(proverID: prover.id, connection: prover.connection, Provernet_V1_Heartbeat())
-            try await Task.sleep(for: .milliseconds(60))
-        }
-        await harness.coordinator.reapLeases()
-        #expect(try harness.store.job(id: job.id)?.state == .pending)
+        let granted = try #require(job.state.lease?.expiresMillis)
+        harness.clock.advance(20)
+        await harness.coordinator.heartbeat(
+            prover.id, connection: prover.connection,
+            HeartbeatReport(freeSlots: 0, jobs: [ProgressReport(job: job.id, epoch: job.epoch, fraction: 0.2, stage: "proving")]))
+        let extended = try #require(try await harness.leases(request.id)[prover.id]?.state.lease)
+        #expect(extended.expiresMillis > granted && extended.started)
+        // Not yet on disk: heartbeats do not cost a transaction each.
+        #expect(try await harness.store.job(id: job.id)?.state.lease?.expiresMillis == granted)
+        await harness.coordinator.flush()
+        let stored = try #require(try await harness.store.job(id: job.id)?.state.lease)
+        #expect(stored.expiresMillis == extended.expiresMillis && stored.started)
+        #expect(stored == extended)
     }
 
     @Test func aRequestFailsOnlyWhenNoReplicaOfAnInputIsLeft() async throws {
-        let harness = try Harness { $0.maxAttempts = 1 }
+        let harness = try await Harness { $0.maxAttempts = 1 }
         defer { harness.remove() }
         let a = try await harness.connect("a")
         let b = try await harness.connect("b")
@@ -229,63 +246,43 @@ import Testing
         let leases = try await harness.leases(request.id)
         let first = try #require(leases[a.id])
         let second = try #require(leases[b.id])
-        try await harness.coordinator.reject(proverID: a.id, job: first.id, epoch: UInt64(first.epoch), reason: "bad", reportedFailure: false)
-        #expect(try harness.store.request(id: request.id)?.state == .proving)
-        try await harness.coordinator.reject(proverID: b.id, job: second.id, epoch: UInt64(second.epoch), reason: "bad", reportedFailure: false)
-        let ended = try #require(try harness.store.request(id: request.id))
-        #expect(ended.state == .failed && (ended.reason ?? "").contains("failed 1 times"))
+        await harness.coordinator.resultArrived(a.id, job: first.id, epoch: first.epoch, .invalid("bad"))
+        #expect(try await harness.store.request(id: request.id)?.state.phase == .proving)
+        await harness.coordinator.failureReported(b.id, job: second.id, epoch: second.epoch, reason: "bad")
+        let ended = try #require(try await harness.store.request(id: request.id))
+        #expect(ended.state.phase == .failed && (ended.state.reason ?? "").contains("failed 1 times"))
+        #expect(try await harness.store.prover(id: a.id)?.jobsRejected == 1)
+        #expect(try await harness.store.prover(id: b.id)?.jobsFailed == 1)
     }
 
-    @Test func heartbeatsMakeLeasesDurable() async throws {
-        let harness = try Harness()
+    @Test func aGatewayRestartedResumesOpenRequestsFromTheStore() async throws {
+        let harness = try await Harness()
         defer { harness.remove() }
         let prover = try await harness.connect("a")
-        let request = try await harness.submit(inputs: 1)
+        let request = try await harness.submit(inputs: 2)
         await harness.coordinator.runRounds()
-        let job = try #require(try await harness.leases(request.id)[prover.id])
-        try await Task.sleep(for: .milliseconds(20))
-        var beat = Provernet_V1_Heartbeat()
-        var progress = Provernet_V1_Progress()
-        progress.jobID = job.id
-        progress.epoch = UInt64(job.epoch)
-        beat.jobs = [progress]
-        await harness.coordinator.heartbeat(proverID: prover.id, connection: prover.connection, beat)
-        let extended = try #require(try await harness.leases(request.id)[prover.id])
-        #expect((extended.leaseExpiresMillis ?? 0) > (job.leaseExpiresMillis ?? 0))
-        #expect(try harness.store.job(id: job.id)?.leaseExpiresMillis == extended.leaseExpiresMillis)
+        let leased = try #require(try await harness.leases(request.id)[prover.id])
+        // A second coordinator on the same database, as after a crash.
+        let artifacts = try ArtifactStore(directory: harness.directory.appendingPathComponent("artifacts").path)
+        let configuration = GatewayConfiguration(dataDirectory: harness.directory.path)
+        let restarted = Coordinator(
+            store: harness.store,
+            circuits: CircuitRegistry(store: harness.store, artifacts: artifacts, limits: .default, logger: Logger(label: "t")),
+            artifacts: artifacts, aggregation: nil, configuration: configuration, logger: Logger(label: "t"))
+        try await restarted.recover()
+        let (resumed, jobs) = try await restarted.snapshot(request.id)
+        #expect(resumed.state == .proving)
+        #expect(jobs.first { $0.id == leased.id }?.state.lease?.prover == prover.id)
+        #expect(await restarted.healthCounts().openRequests == 1)
     }
 
-    @Test func aJobThatCannotFinishBeforeTheDeadlineIsReauctionedToAFasterProver() async throws {
-        let harness = try Harness()
+    @Test func aCancelOfAnEndedRequestLeavesItAsItWas() async throws {
+        let harness = try await Harness()
         defer { harness.remove() }
-        let slow = try await harness.connect("slow", seconds: 1)
-        let request = try await harness.submit(inputs: 1, deadlineSeconds: 120)
-        await harness.coordinator.runRounds()
-        let job = try #require(try await harness.leases(request.id)[slow.id])
-        let assigned = try #require(job.assignedMillis)
-        var progress = Provernet_V1_Progress()
-        progress.jobID = job.id
-        progress.epoch = UInt64(job.epoch)
-        progress.fraction = 0.1
-        progress.stage = "proving"
-        await harness.coordinator.progressReport(proverID: slow.id, progress)
-        // Seen 20 s after the assignment (the clock is the caller's, so a loaded machine cannot change the
-        // test): 10% done, about 180 s to go, 100 s left. Nobody faster: the lease stands.
-        let later = assigned + 20_000
-        await harness.coordinator.reauctionLate(now: later)
-        #expect(try await harness.leases(request.id)[slow.id] != nil)
-        // A job on course is left alone.
-        progress.fraction = 0.5
-        await harness.coordinator.progressReport(proverID: slow.id, progress)
-        let fast = try await harness.connect("fast", seconds: 0.1)
-        await harness.coordinator.reauctionLate(now: later)
-        #expect(try await harness.leases(request.id)[slow.id] != nil)
-        // 90 s after the assignment and still half done: 90 s to go, 30 s left, a faster prover free:
-        // re-auctioned, no attempt used.
-        await harness.coordinator.reauctionLate(now: assigned + 90_000)
-        #expect(try await harness.leases(request.id)[slow.id] == nil)
-        await harness.coordinator.runRounds()
-        let moved = try #require(try await harness.leases(request.id)[fast.id])
-        #expect(moved.id == job.id && moved.epoch == job.epoch + 1 && moved.attempts == 0)
+        let request = try await harness.submit(inputs: 1)
+        #expect(try await harness.coordinator.cancel(request.id) == .cancelled)
+        #expect(try await harness.coordinator.cancel(request.id) == .cancelled)
+        await #expect(throws: GatewayError.self) { try await harness.coordinator.cancel("req-unknown") }
+        #expect(try await harness.store.request(id: request.id)?.state.reason == "cancelled by the client")
     }
 }

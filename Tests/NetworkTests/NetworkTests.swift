@@ -83,7 +83,7 @@ import Testing
             return (try await client.request(submitted.id), seen)
         }
         #expect(status.state == .done, "gateway log: \(network.log("gateway.log"))")
-        #expect(status.jobs.allSatisfy { $0.state == .verified && $0.prover == honest.id })
+        #expect(status.jobs.allSatisfy { $0.state == .verified && $0.prover?.rawValue == honest.id })
         #expect(status.jobs.allSatisfy { $0.attempts >= 1 })
         let rejections = events.filter { $0.kind == .rejected }
         #expect(rejections.contains { $0.message.contains("public signals") })
@@ -128,7 +128,7 @@ import Testing
         let aggregation = status.jobs.first { $0.isAggregation }
         #expect(aggregation?.state == .verified)
         // Only the prover that announced aggregation could take the aggregation job.
-        #expect(aggregation?.prover == aggregator.id)
+        #expect(aggregation?.prover?.rawValue == aggregator.id)
         #expect(events.contains { $0.kind == .other("aggregating") })
         // The fetched aggregate verifies with the gateway's verifier key and with the client's own SRS.
         let verify = try LocalNetwork.run(["verify", proofs.path])
@@ -173,7 +173,7 @@ import Testing
             return (try await client.request(submitted.id), seen)
         }
         #expect(status.state == .done, "gateway log: \(network.log("gateway.log"))")
-        #expect(status.jobs.first { $0.isAggregation }?.prover == aggregator.id)
+        #expect(status.jobs.first { $0.isAggregation }?.prover?.rawValue == aggregator.id)
         #expect(events.contains { $0.kind == .rejected && $0.jobIndex == 2 && $0.message.contains("aggregate") })
         network.clean()
     }
@@ -235,11 +235,11 @@ import Testing
         try network.startProver("prover-a", key: try network.makeProverKey("prover-a").key)
         try await network.waitForProvers(1)
         let (state, status, events) = try await ProverNetClient.withClient(endpoint: network.endpoint) {
-            (client) async throws -> (RequestState?, RequestStatus, [RequestEvent]) in
+            (client) async throws -> (RequestPhase?, RequestStatus, [RequestEvent]) in
             let circuit = try await client.registerSyntheticCircuit(constraints: 16382, name: "test")
             let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(4), maxPricePerJob: 100)
             var seen: [RequestEvent] = []
-            var state: RequestState?
+            var state: RequestPhase?
             for try await event in client.watch(request: submitted.id) {
                 seen.append(event)
                 if state == nil, event.kind == .assigned {
@@ -265,7 +265,7 @@ import Testing
         let network = try LocalNetwork()
         try await ProverNetClient.withClient(endpoint: network.endpoint) { (client) async throws -> Void in
             await #expect(throws: ProverNetClientError.self) {
-                _ = try await client.submit(circuit: String(repeating: "0", count: 64), inputs: ["{}"], maxPricePerJob: 1)
+                _ = try await client.submit(circuit: CircuitID(String(repeating: "0", count: 64)), inputs: ["{}"], maxPricePerJob: 1)
             }
             let circuit = try await client.registerSyntheticCircuit(constraints: 100, name: "test")
             do {

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import ProverNetAPI
+import ProverNetCore
 import Testing
 
 @testable import ProverNetClient

@@ -23,7 +23,7 @@ import Testing
                 preconditionFailure("proving the synthetic circuit failed")
             }
             return JobStatus(
-                id: "req-test/\(index)", index: index, state: .verified, prover: "p", attempts: 1, price: 1,
+                id: JobID("req-test/\(index)"), index: index, state: .verified, prover: "p", attempts: 1, price: 1,
                 proof: JobProof(
                     proofJSON: String(decoding: proof.snarkjsJSON, as: UTF8.self),
                     publicJSON: String(decoding: PublicSignals.encode(signals), as: UTF8.self)))

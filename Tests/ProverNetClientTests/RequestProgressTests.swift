@@ -5,10 +5,10 @@ import Testing
 
 @Suite struct RequestProgressTests {
     func event(_ kind: RequestEvent.Kind, job: Int? = nil, progress: Double = 0, verified: Int = 0,
-               state: RequestState = .proving, message: String = "") -> RequestEvent {
+               state: RequestPhase = .proving, message: String = "") -> RequestEvent {
         RequestEvent(
             request: "req-1", kind: kind, state: state, jobsTotal: 4, jobsVerified: verified,
-            job: job.map { "req-1/\($0)" }, jobIndex: job, prover: job == nil ? nil : "abcdef0123456789",
+            job: job.map { JobID("req-1/\($0)") }, jobIndex: job, prover: job == nil ? nil : "abcdef0123456789",
             progress: progress, message: message)
     }
 

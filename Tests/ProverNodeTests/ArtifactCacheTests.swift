@@ -1,5 +1,6 @@
 import Foundation
 import ProverNetCore
+import ProverNetCrypto
 import ProverNode
 import Synchronization
 import Testing

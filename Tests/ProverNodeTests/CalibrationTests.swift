@@ -1,3 +1,4 @@
+import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import ProverNode

@@ -1,5 +1,6 @@
 import Foundation
 import ProverNetCore
+import ProverNetCrypto
 import Testing
 
 /// The prover's identity key file, through the library and through `provernet prover key`.
@@ -27,7 +28,7 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         let printed = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: String]
         let identity = try ProverIdentity.loadOrCreate(at: path)
-        #expect(printed == ["public_key": identity.publicKey.hex, "prover_id": identity.proverID])
+        #expect(printed == ["public_key": identity.publicKey.hex, "prover_id": identity.proverID.rawValue])
         #expect(try run(["prover", "key", "--key", path]).stdout == first.stdout)
 
         try Data("not a key\n".utf8).write(to: dir.file("bad.key"))

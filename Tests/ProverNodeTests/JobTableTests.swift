@@ -1,3 +1,4 @@
+import ProverNetCore
 import ProverNode
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import ProofSystems
 import ProverNetCore
 @testable import ProverNode
 import Testing

@@ -1,4 +1,5 @@
 import ProverNetAPI
+import ProverNetCore
 import Testing
 
 @testable import ProverNode

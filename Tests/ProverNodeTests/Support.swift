@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProofSystems
 import ProverNetCore
 import ProverNode
 import TestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import Groth16
+import ProofSystems
 import ProverNetCore
 import ProverNode
 import Synchronization

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import ProverNetCore
+import ProverNetCrypto
 
 /// Artifacts on disk, named by their SHA-256: `artifacts/<hex>`. Written through a temporary file that
 /// is hashed as it is written and renamed into place only when complete and checked, so a crash never

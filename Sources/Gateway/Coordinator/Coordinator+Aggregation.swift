@@ -1,10 +1,7 @@
-import BN254
 import Foundation
-import ProverNetAPI
+import Logging
+import ProofSystems
 import ProverNetCore
-import SnarkPack
-import Store
-import SwiftProtobuf
 
 /// What an aggregation job's `inputJSON` holds: the artifacts its prover downloads besides the reference
 /// string, and how many proofs it aggregates.
@@ -14,79 +11,71 @@ struct AggregationInput: Codable, Equatable {
     var count: Int
 }
 
-extension ArtifactDescriptor {
-    /// The reference to the artifact that an assignment carries.
-    var proto: Provernet_V1_ArtifactRef {
-        .with {
-            $0.role = role.rawValue
-            $0.sha256 = sha256
-            $0.size = size
+extension Coordinator {
+    /// Writes the artifacts of a request's aggregation (the proofs in order, and the circuit's verification
+    /// key; content-addressed, so writing them again after a crash is harmless), outside the actor, then
+    /// queues its job. A request whose aggregation cannot be made fails with why.
+    nonisolated func prepareAggregation(_ need: AggregationNeed) async {
+        let outcome: Result<(JobClass, String), any Error>
+        do {
+            guard let aggregation else { throw GatewayError.failedPrecondition("this gateway has no SnarkPack reference string") }
+            guard need.proofs.count <= aggregation.maxProofs else {
+                throw GatewayError.invalidArgument("\(need.proofs.count) proofs, over the reference string's \(aggregation.maxProofs)")
+            }
+            var proofs: [String] = []
+            var signals: [String] = []
+            for (index, proof) in need.proofs.enumerated() {
+                guard let proofJSON = proof.proofJSON, let publicJSON = proof.publicJSON else {
+                    throw GatewayError.invalidArgument("input \(index) has no proof to aggregate")
+                }
+                proofs.append(proofJSON)
+                signals.append(publicJSON)
+            }
+            let circuit = try await circuits.descriptor(need.circuitID)
+            let bundle = try artifacts.put([UInt8](AggregationBundle(proofs: proofs, publicSignals: signals).json), role: .proofs)
+            let key = try artifacts.put(Array(circuit.verificationKeyJSON.utf8), role: .verificationKey)
+            let input = AggregationInput(proofs: bundle, verificationKey: key, count: proofs.count)
+            outcome = .success(
+                (SnarkPackProofSystem.jobClass(proofs: proofs.count), String(decoding: try JSONEncoder().encode(input), as: UTF8.self)))
+        } catch {
+            outcome = .failure(error)
+        }
+        await aggregationOutcome(need.request, outcome)
+    }
+
+    func aggregationOutcome(_ request: RequestID, _ outcome: Result<(JobClass, String), any Error>) async {
+        do {
+            switch outcome {
+            case .success(let (jobClass, inputJSON)):
+                try await perform { book, now in book.aggregationPrepared(request, jobClass: jobClass, inputJSON: inputJSON, now: now) }
+                logger.info("aggregation job queued", metadata: ["request": "\(request)"])
+            case .failure(let error):
+                logger.error("cannot make the aggregation job", metadata: ["request": "\(request)", "error": "\(error)"])
+                try await perform { book, now in book.aggregationFailed(request, reason: "\(error)", now: now) }
+            }
+        } catch {
+            // The store refused: the request stays aggregating and is prepared again at the next start.
+            logger.error("aggregation job not stored", metadata: ["request": "\(request)", "error": "\(error)"])
         }
     }
-}
-
-extension JobRecord {
-    /// Whether the job is a request's SnarkPack aggregation (`snarkpack.aggregate`).
-    var isAggregation: Bool { JobClass(jobClass)?.isAggregation ?? false }
 }
 
 extension Coordinator {
-    /// The aggregation job of a request whose proofs are all verified (`verified` is the last, not yet in
-    /// memory): the proofs in order and the verification key are written as artifacts first (content
-    /// addressed, so writing them again after a crash is harmless), then the job is returned to be
-    /// committed with the last proof.
-    func makeAggregationJob(_ request: RequestRecord, verified last: JobRecord) throws -> JobRecord {
-        guard let aggregation else { throw GatewayError.invalidArgument("this gateway has no SnarkPack reference string") }
-        // The verified replica of each input, in input order.
-        let proving = (jobsOfRequest[request.id] ?? []).compactMap { $0 == last.id ? last : jobs[$0] }
-            .filter { !$0.isAggregation && $0.state == .verified }.sorted { $0.index < $1.index }
-        var proofs: [String] = []
-        var signals: [String] = []
-        for job in proving {
-            guard let proof = job.proofJSON, let publicJSON = job.publicJSON else {
-                throw GatewayError.invalidArgument("job \(job.id) has no proof to aggregate")
-            }
-            proofs.append(proof)
-            signals.append(publicJSON)
-        }
-        guard proofs.count <= aggregation.maxProofs else {
-            throw GatewayError.invalidArgument("\(proofs.count) proofs, over the reference string's \(aggregation.maxProofs)")
-        }
-        let circuit = try circuits.descriptor(request.circuitID)
-        let bundle = try artifacts.put([UInt8](AggregationBundle(proofs: proofs, publicSignals: signals).json), role: .proofs)
-        let key = try artifacts.put(Array(circuit.verificationKeyJSON.utf8), role: .verificationKey)
-        let input = AggregationInput(proofs: bundle, verificationKey: key, count: proofs.count)
-        let index = request.jobsTotal
-        return JobRecord(
-            id: Identifiers.jobID(request: request.id, index: index), requestID: request.id, index: index,
-            jobClass: SnarkPackProofSystem.jobClass(proofs: proofs.count).description,
-            inputJSON: String(decoding: try JSONEncoder().encode(input), as: UTF8.self), expectedPublicJSON: "[]")
+    /// What the gateway's health reports of the coordinator, read in one turn of the actor.
+    public struct HealthCounts: Sendable, Equatable, Codable {
+        public var connectedProvers: Int
+        public var openRequests: Int
+        /// Jobs waiting in the market for a prover.
+        public var pendingJobs: Int
+        /// Jobs that provers hold a lease on.
+        public var leasedJobs: Int
+        /// A graceful shutdown has begun: no more assignments.
+        public var draining: Bool
     }
 
-    /// The assignment message of a leased aggregation job.
-    func aggregationAssignment(_ job: JobRecord, request: RequestRecord) -> Provernet_V1_Assignment? {
-        guard let aggregation,
-            let input = try? JSONDecoder().decode(AggregationInput.self, from: Data(job.inputJSON.utf8))
-        else { return nil }
-        var a = Provernet_V1_Assignment()
-        a.jobID = job.id
-        a.epoch = UInt64(job.epoch)
-        a.requestID = job.requestID
-        a.circuitID = request.circuitID
-        a.jobKind = SnarkPackProofSystem.jobKind
-        a.proofs = UInt32(input.count)
-        a.artifacts = [aggregation.srs, input.verificationKey, input.proofs].map(\.proto)
-        a.price = job.price
-        a.deadlineUnixMillis = request.deadlineMillis
-        a.jobClass = job.jobClass
-        return a
-    }
-
-    /// The public signals the proofs of a request's jobs carry, in order (what its aggregate must prove).
-    public func expectedPublicSignals(_ id: RequestID) throws -> [[Fr]] {
-        let (_, list) = try snapshot(id)
-        return try list.filter { !$0.isAggregation && $0.replica == 0 }.sorted { $0.index < $1.index }.map { job in
-            try JSONDecoder().decode([String].self, from: Data(job.expectedPublicJSON.utf8)).map { try Fr(string: $0) }
-        }
+    public func healthCounts() -> HealthCounts {
+        HealthCounts(
+            connectedProvers: book.provers.count, openRequests: book.requests.count, pendingJobs: book.pendingJobCount,
+            leasedJobs: book.leasedJobCount, draining: book.draining)
     }
 }

@@ -1,16 +1,14 @@
 import Foundation
 import Logging
-import Market
-import ProverNetAPI
+import ProofSystems
 import ProverNetCore
 import Store
 
-/// The gateway's state machine: requests and their jobs, connected provers and their leases, the
-/// market's rounds, and the watchers of each request. Every transition happens here, in one place, and
-/// is written to the store in one transaction before anyone is told of it.
-///
-/// Open requests and their jobs are held in memory (loaded from the store at start, so a restarted
-/// gateway resumes where it stood); finished requests are read from the store.
+/// The actor around the job book: it takes each event to the book (one at a time, in arrival order),
+/// commits the changes the book returns **before** it tells anyone (provers, watchers), and keeps the book
+/// as it was when the commit fails, so that a failed write refuses the event and is reported, never
+/// swallowed. It holds what the book must not: the streams to provers and watchers, the store, the clock.
+/// It does no blocking I/O on its own executor (the store is async; artifact writes run outside it).
 public actor Coordinator {
     let store: any GatewayStore
     let circuits: CircuitRegistry
@@ -19,25 +17,28 @@ public actor Coordinator {
     public nonisolated let aggregation: AggregationSetup?
     let configuration: GatewayConfiguration
     let logger: Logger
+    /// The time, in milliseconds since 1970: the only clock the gateway's lifecycle reads.
+    let clock: @Sendable () -> Int64
 
-    var requests: [RequestID: RequestRecord] = [:]
-    var jobs: [JobID: JobRecord] = [:]
-    var jobsOfRequest: [RequestID: [JobID]] = [:]
-    var sessions: [ProverID: ProverSession] = [:]
-    var progress: [JobID: (fraction: Double, stage: String)] = [:]
-    /// The provers whose proof of a job was rejected or who failed it: the job is not given to them again
-    /// while another prover can take it.
-    var failedBy: [JobID: Set<ProverID>] = [:]
-    var watchers: [RequestID: [UInt64: AsyncStream<Provernet_V1_RequestEvent>.Continuation]] = [:]
+    /// The book as committed: what every read sees.
+    private(set) var book: JobBook
+    var outbound: [ProverID: (connection: UInt64, continuation: AsyncStream<ProverInstruction>.Continuation)] = [:]
+    var watchers: [RequestID: [UInt64: AsyncStream<RequestUpdate>.Continuation]] = [:]
     var nextToken: UInt64 = 1
-    /// Set by a graceful shutdown: no more assignments.
-    var draining = false
+    /// Jobs whose lazy changes (heartbeat extensions, first progress) are not on disk yet.
+    var unflushed: Set<JobID> = []
+    /// The last write that failed, until one succeeds: the gateway is then not ready.
+    public private(set) var writeFailure: StoreError?
+    /// One event at a time: an event that waits for its commit holds the others back, so none sees a state
+    /// that may not be committed.
+    var eventRunning = false
+    var eventsWaiting: [CheckedContinuation<Void, Never>] = []
     /// Wakes the market loop when a round could trade something new.
     nonisolated let marketWakeup = MarketWakeup()
 
     public init(
         store: any GatewayStore, circuits: CircuitRegistry, artifacts: ArtifactStore, aggregation: AggregationSetup?,
-        configuration: GatewayConfiguration, logger: Logger
+        configuration: GatewayConfiguration, logger: Logger, clock: @escaping @Sendable () -> Int64 = Clock.nowMillis
     ) {
         self.store = store
         self.circuits = circuits
@@ -45,19 +46,104 @@ public actor Coordinator {
         self.aggregation = aggregation
         self.configuration = configuration
         self.logger = logger
+        self.clock = clock
+        book = JobBook(settings: configuration.bookSettings)
     }
 
-    /// Loads the open requests and their jobs from the store. Jobs that were leased when the gateway
-    /// stopped keep their lease until it expires, so that a prover that reconnects in time carries on.
-    public func recover() throws {
-        for request in try store.openRequests() {
-            requests[request.id] = request
-            let list = try store.jobs(requestID: request.id)
-            jobsOfRequest[request.id] = list.map(\.id)
-            for job in list { jobs[job.id] = job }
+    // MARK: Events
+
+    /// Why an event could not be carried out.
+    public enum EventFailure: Error, Sendable, CustomStringConvertible {
+        /// Its changes could not be committed: nothing of it happened.
+        case notDurable(StoreError)
+
+        public var description: String {
+            switch self {
+            case .notDurable(let error): "the change could not be stored, so it was not made: \(error)"
+            }
         }
-        if !requests.isEmpty {
-            logger.info("resumed open requests", metadata: ["requests": "\(requests.count)", "jobs": "\(jobs.count)"])
+    }
+
+    /// Takes one event to the book: commit its changes, then (only then) carry out its actions.
+    @discardableResult
+    func perform(_ event: (inout JobBook, Int64) -> BookActions) async throws(EventFailure) -> BookActions {
+        await enterEvent()
+        defer { leaveEvent() }
+        var next = book
+        let actions = event(&next, clock())
+        if !actions.changes.isEmpty {
+            do {
+                try await store.commit(actions.changes)
+                writeFailure = nil
+            } catch {
+                writeFailure = error
+                logger.error("database write failed: the event is refused", metadata: ["error": "\(error)"])
+                throw .notDurable(error)
+            }
+        }
+        book = next
+        unflushed.formUnion(actions.lazyJobs)
+        unflushed.subtract(actions.changes.jobs.map(\.id))
+        deliver(actions)
+        return actions
+    }
+
+    func enterEvent() async {
+        guard eventRunning else {
+            eventRunning = true
+            return
+        }
+        await withCheckedContinuation { eventsWaiting.append($0) }
+    }
+
+    func leaveEvent() {
+        if eventsWaiting.isEmpty {
+            eventRunning = false
+        } else {
+            eventsWaiting.removeFirst().resume()
+        }
+    }
+
+    /// Carries out an event's actions once its changes are committed.
+    func deliver(_ actions: BookActions) {
+        for (prover, connection) in actions.closeConnections where outbound[prover]?.connection == connection {
+            outbound.removeValue(forKey: prover)?.continuation.finish()
+        }
+        for message in actions.messages {
+            outbound[message.prover]?.continuation.yield(message.instruction)
+            log(message)
+        }
+        for update in actions.updates {
+            for continuation in watchers[update.request]?.values ?? [:].values { continuation.yield(update) }
+        }
+        for id in actions.ended {
+            for continuation in watchers.removeValue(forKey: id)?.values ?? [:].values { continuation.finish() }
+            logger.info("request ended", metadata: ["request": "\(id)"])
+        }
+        for need in actions.aggregations {
+            logger.info("every proof verified: preparing the aggregation", metadata: ["request": "\(need.request)"])
+            Task { await self.prepareAggregation(need) }
+        }
+        if actions.wakeMarket { marketWakeup.signal() }
+    }
+
+    func log(_ message: ProverMessage) {
+        switch message.instruction {
+        case .assign(let a):
+            logger.info(
+                "job assigned",
+                metadata: [
+                    "job": "\(a.job.id)", "prover": "\(message.prover.prefix(12))", "epoch": "\(a.lease.epoch)",
+                    "price": "\(a.lease.price)",
+                ])
+        case .stop(let job, let epoch, let reason):
+            logger.info("job stopped", metadata: ["job": "\(job)", "epoch": "\(epoch)", "reason": "\(reason)"])
+        case .verdict(let job, let epoch, let accepted, let reason):
+            logger.info(
+                accepted ? "proof verified" : "proof rejected",
+                metadata: [
+                    "job": "\(job)", "prover": "\(message.prover.prefix(12))", "epoch": "\(epoch)", "reason": "\(reason)",
+                ])
         }
     }
 
@@ -66,28 +152,95 @@ public actor Coordinator {
         return nextToken
     }
 
-    /// Writes a batch; a failure to persist is logged and rethrown, and the caller must not announce the
-    /// change.
-    func commit(_ changes: StoreChanges) throws {
-        do {
-            try store.commit(changes)
-        } catch {
-            logger.error("database write failed", metadata: ["error": "\(error)"])
-            throw error
+    // MARK: Start and stop
+
+    /// Loads the open requests and their jobs from the store.
+    public func recover() async throws {
+        var open: [(ProofRequest, [Job])] = []
+        for request in try await store.openRequests() {
+            open.append((request, try await store.jobs(requestID: request.id)))
+        }
+        try await perform { book, _ in book.load(open) }
+        if !open.isEmpty {
+            logger.info("resumed open requests", metadata: ["requests": "\(open.count)", "jobs": "\(book.jobs.count)"])
         }
     }
 
-    public func stopAssigning() { draining = true }
+    /// No more assignments (a graceful shutdown has begun).
+    public func stopAssigning() async {
+        _ = try? await perform { book, _ in
+            book.drain()
+            return BookActions()
+        }
+    }
 
-    /// Lets the market loop run a round now: called after every change that adds a bid (a request, a job
-    /// back on the market) or an ask (a prover connected or freed a slot).
-    func wakeMarket() { marketWakeup.signal() }
+    /// Closes every prover's stream (shutdown).
+    public func disconnectAll() async {
+        _ = try? await perform { book, _ in book.disconnectAll() }
+    }
+
+    // MARK: The market and the time
+
+    /// Runs one DARA round per class that could trade; returns how many jobs were assigned.
+    @discardableResult
+    public func runRounds() async -> Int {
+        do {
+            let actions = try await perform { book, now in book.runRounds(now: now) }
+            return actions.messages.filter { if case .assign = $0.instruction { true } else { false } }.count
+        } catch {
+            return 0
+        }
+    }
+
+    /// Ends lapsed leases, re-auctions late ones, expires overdue requests, and writes the lazy changes.
+    public func tick() async {
+        _ = try? await perform { book, now in book.tick(now: now) }
+        await flush()
+    }
+
+    /// Writes heartbeats' lease extensions and first progress reports, coalesced into one transaction. A
+    /// failure is reported and the writes are tried again at the next tick (a lease that a crash finds
+    /// shorter on disk than it was in memory only lapses earlier: epochs keep that safe).
+    public func flush() async {
+        let ids = unflushed
+        guard !ids.isEmpty else { return }
+        do {
+            try await perform { book, _ in
+                var actions = BookActions()
+                actions.changes.jobs = book.currentJobs(ids)
+                return actions
+            }
+            unflushed.subtract(ids)
+        } catch {
+            logger.error("coalesced lease writes failed; retrying at the next tick", metadata: ["jobs": "\(ids.count)"])
+        }
+    }
 
     /// What the market loop waits on between rounds: a change that could make a trade, or `interval`.
     public nonisolated func waitForMarketChange(upTo interval: Duration) async {
         await marketWakeup.wait(upTo: interval)
     }
 
+    // MARK: Reading
+
     /// Jobs that provers still hold.
-    public func leasedJobCount() -> Int { jobs.values.filter { $0.state.isLeased }.count }
+    public func leasedJobCount() -> Int { book.leasedJobCount }
+
+    /// How many provers are connected now.
+    public func connectedProverCount() -> Int { book.provers.count }
+
+    /// What the administrator's listing shows of connected provers.
+    public func connectedProvers() -> [ProverID: ConnectedProver] { book.provers }
+
+    /// The statements an open request's proofs carry, in input order.
+    public func statements(of request: RequestID) -> [String] { book.statements(of: request) }
+}
+
+extension GatewayConfiguration {
+    /// The job book's rules from the configuration.
+    var bookSettings: JobBook.Settings {
+        JobBook.Settings(
+            leaseMillis: leaseMillis, heartbeatMillis: heartbeatMillis, maxAttempts: maxAttempts,
+            reservePricePerUnit: reservePricePerUnit, workUnits: { $0.workUnits })
+    }
 }

@@ -26,9 +26,12 @@ extension GatewayServer {
         // Once stopped, the database is closed on purpose: nothing to check.
         var databaseError: String?
         do {
-            if !stopped { try store.checkHealth() }
+            if !stopped { try await store.checkHealth() }
         } catch {
             databaseError = "\(error)"
+        }
+        if databaseError == nil, !stopped, let failure = await coordinator.writeFailure {
+            databaseError = "the last write failed: \(failure)"
         }
         let counts: Coordinator.HealthCounts? = stopped ? nil : await coordinator.healthCounts()
         draining = draining || counts?.draining == true

@@ -8,11 +8,11 @@ import ServiceLifecycle
 import Store
 
 /// The gateway as a `Service`: gRPC over TLS (client, prover, artifact and admin services), the market
-/// loop and the lease reaper. `run()` returns after a graceful shutdown: it stops assigning, waits up to
+/// loop and the lease reaper, over any `GatewayStore` (the composition root chooses it: SQLite by default). `run()` returns after a graceful shutdown: it stops assigning, waits up to
 /// `drainSeconds` for running jobs to come in, tells provers, stops the server and closes the database.
 public final class GatewayServer: Service {
     public let configuration: GatewayConfiguration
-    public let store: SQLiteStore
+    public let store: any GatewayStore
     public let coordinator: Coordinator
     let circuits: CircuitRegistry
     let artifacts: ArtifactStore
@@ -26,7 +26,8 @@ public final class GatewayServer: Service {
     let status = GatewayStatus()
 
     public init(
-        configuration: GatewayConfiguration, logger: Logger, onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+        configuration: GatewayConfiguration, store: any GatewayStore, logger: Logger,
+        onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
     ) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -44,7 +45,7 @@ public final class GatewayServer: Service {
         } else {
             throw GatewayError.configuration("no TLS certificate")
         }
-        store = try SQLiteStore(path: configuration.databasePath)
+        self.store = store
         artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
         circuits = CircuitRegistry(store: store, artifacts: artifacts, limits: configuration.limits, logger: logger)
         var aggregation: AggregationSetup?
@@ -65,6 +66,7 @@ public final class GatewayServer: Service {
         status.starting()
         defer { status.stopped() }
         try await coordinator.recover()
+        let checker = ResultChecker(circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits)
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: configuration.host, port: configuration.port),
             transportSecurity: .tls(
@@ -80,7 +82,8 @@ public final class GatewayServer: Service {
                     coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
                     logger: logger),
                 ProverServiceHandler(
-                    coordinator: coordinator, circuits: circuits, store: store, configuration: configuration, logger: logger),
+                    coordinator: coordinator, circuits: circuits, checker: checker, store: store, configuration: configuration,
+                    logger: logger),
                 ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits),
                 AdminServiceHandler(coordinator: coordinator, store: store),
             ],
@@ -99,7 +102,7 @@ public final class GatewayServer: Service {
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 await coordinator.runRounds()
                 if ContinuousClock.now - lastReap >= .seconds(1) {
-                    await coordinator.reapLeases()
+                    await coordinator.tick()
                     lastReap = .now
                 }
                 // The next round: at once if something changed that could trade, else after the interval.
@@ -124,7 +127,8 @@ public final class GatewayServer: Service {
             try? await Task.sleep(for: .seconds(2))
             group.cancelAll()
         }
-        try store.close()
+        await coordinator.flush()
+        try await store.close()
         logger.info("gateway stopped; database closed")
     }
 }

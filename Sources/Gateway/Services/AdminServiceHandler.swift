@@ -14,22 +14,22 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
     {
         let connected = await coordinator.connectedProvers()
         let records: [ProverRecord]
-        do { records = try store.provers() } catch { throw RPCError.from(error) }
+        do { records = try await store.provers() } catch { throw RPCError.from(error) }
         return .with { r in
             r.provers = records.map { p in
                 .with {
-                    $0.proverID = p.id
+                    $0.proverID = p.id.rawValue
                     $0.name = p.name
                     $0.allowed = p.allowed
                     $0.connected = connected[p.id] != nil
                     $0.slots = UInt32(connected[p.id]?.slots ?? 0)
-                    $0.running = UInt32(connected[p.id]?.running ?? 0)
+                    $0.running = UInt32(connected[p.id]?.running.count ?? 0)
                     $0.jobsVerified = UInt64(p.jobsVerified)
                     $0.jobsRejected = UInt64(p.jobsRejected)
                     $0.jobsFailed = UInt64(p.jobsFailed)
                     $0.jobsLost = UInt64(p.jobsLost)
-                    $0.earned = p.earned
-                    $0.lastSeenUnixMillis = connected[p.id]?.lastHeartbeat ?? p.lastSeenMillis ?? 0
+                    $0.earned = p.earned.wholeUnits
+                    $0.lastSeenUnixMillis = connected[p.id]?.lastHeartbeatMillis ?? p.lastSeenMillis ?? 0
                 }
             }
         }
@@ -39,26 +39,27 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
         -> Provernet_V1_ListJobsResponse
     {
         let limit = request.limit == 0 ? 100 : Int(min(request.limit, 10_000))
-        let list: [JobRecord]
+        let list: [Job]
         do {
-            list = request.requestID.isEmpty
-                ? try store.recentJobs(limit: limit)
-                : try await coordinator.snapshot(request.requestID).1
+            list =
+                request.requestID.isEmpty
+                ? try await store.recentJobs(limit: limit)
+                : try await coordinator.snapshot(RequestID(request.requestID)).1
         } catch {
             throw RPCError.from(error)
         }
         return .with { r in
             r.jobs = list.prefix(limit).map { job in
                 .with {
-                    $0.jobID = job.id
-                    $0.requestID = job.requestID
-                    $0.index = UInt32(job.index)
-                    $0.state = job.state.proto
-                    $0.proverID = job.proverID ?? ""
-                    $0.epoch = UInt64(job.epoch)
-                    $0.attempts = UInt32(job.attempts)
-                    $0.price = job.price
-                    $0.jobClass = job.jobClass
+                    $0.jobID = job.id.rawValue
+                    $0.requestID = job.requestID.rawValue
+                    $0.index = UInt32(clamping: job.index)
+                    $0.state = job.state.phase.proto
+                    $0.proverID = job.state.prover?.rawValue ?? ""
+                    $0.epoch = UInt64(clamping: job.epoch)
+                    $0.attempts = UInt32(clamping: job.attempts)
+                    $0.price = (job.state.lease?.price ?? job.state.verified?.lease.price ?? .zero).wholeUnits
+                    $0.jobClass = job.jobClass.description
                 }
             }
         }
@@ -69,7 +70,7 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
     {
         let limit = request.limit == 0 ? 50 : Int(min(request.limit, 10_000))
         let rounds: [RoundRecord]
-        do { rounds = try store.rounds(limit: limit) } catch { throw RPCError.from(error) }
+        do { rounds = try await store.rounds(limit: limit) } catch { throw RPCError.from(error) }
         return .with { r in
             r.rounds = rounds.map { round in
                 .with {

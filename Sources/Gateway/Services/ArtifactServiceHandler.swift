@@ -3,6 +3,7 @@ import GRPCCore
 import ProverNetAPI
 import SwiftProtobuf
 import ProverNetCore
+import ProverNetCrypto
 
 /// Serves artifacts by content hash, in chunks, from any offset (so an interrupted download resumes).
 struct ArtifactServiceHandler: Provernet_V1_ArtifactService.SimpleServiceProtocol {

@@ -1,10 +1,11 @@
-import BN254
 import Foundation
 import GRPCCore
 import Logging
 import ProverNetAPI
 import SwiftProtobuf
+import ProofSystems
 import ProverNetCore
+import ProverNetCrypto
 import Store
 
 /// The client service: circuits, requests, watching, cancelling.
@@ -28,9 +29,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             case .synthetic:
                 let constraints = header.constraints
                 let name = header.name
-                descriptor = try await Task.detached { [circuits] in
-                    try circuits.registerSynthetic(constraints: constraints, name: name)
-                }.value
+                descriptor = try await circuits.registerSynthetic(constraints: constraints, name: name)
             case .circom:
                 descriptor = try await receiveCircom(header: header, iterator: &iterator)
             default:
@@ -38,7 +37,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             }
             logger.info("circuit registered", metadata: ["circuit": "\(descriptor.id.prefix(12))", "name": "\(descriptor.name)"])
             return .with {
-                $0.circuitID = descriptor.id
+                $0.circuitID = descriptor.id.rawValue
                 $0.verificationKeyJson = descriptor.verificationKeyJSON
                 $0.publicSignals = UInt32(descriptor.publicSignals)
                 $0.constraints = descriptor.constraints
@@ -88,9 +87,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             throw GatewayError.invalidArgument("the \(artifact.role.rawValue) artifact was declared but not sent")
         }
         let name = header.name
-        return try await Task.detached { [circuits] in
-            try circuits.registerCircom(name: name, wasm: wasm, zkey: zkey)
-        }.value
+        return try await circuits.registerCircom(name: name, wasm: wasm, zkey: zkey)
     }
 
     func submitRequest(request: Provernet_V1_SubmitRequestRequest, context: ServerContext) async throws
@@ -102,8 +99,11 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             guard request.inputsJson.count <= limits.maxInputsPerRequest else {
                 throw GatewayError.invalidArgument("\(request.inputsJson.count) inputs, over the limit of \(limits.maxInputsPerRequest)")
             }
-            guard request.maxPricePerJob.isFinite, request.maxPricePerJob > 0 else {
-                throw GatewayError.invalidArgument("max_price_per_job must be a positive number")
+            // The client's price enters as money here, once, rounded down: it never pays more than it said.
+            let maxPrice = Amount.flooring(request.maxPricePerJob)
+            guard request.maxPricePerJob.isFinite, maxPrice > .zero else {
+                throw GatewayError.invalidArgument(
+                    "max_price_per_job must be a positive amount of at least \(Amount(units: 1)), not \(request.maxPricePerJob)")
             }
             guard request.redundancy <= 16 else { throw GatewayError.invalidArgument("redundancy must be 1 to 16") }
             for (index, input) in request.inputsJson.enumerated() where input.utf8.count > limits.maxInputBytes {
@@ -122,23 +122,23 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                         "\(request.inputsJson.count) inputs, over the \(aggregation.maxProofs) proofs that this gateway's reference string can aggregate")
                 }
             }
-            let (descriptor, circuit) = try circuits.circuit(request.circuitID)
+            let (descriptor, circuit) = try await circuits.circuit(CircuitID(request.circuitID))
             // The public signals each input implies: a proof is accepted only with exactly these.
             let inputs = request.inputsJson
             let newJobs = try await Task.detached {
                 try inputs.enumerated().map { index, input in
                     let signals = try circuit.publicSignals(inputJSON: input, index: index)
                     let json = String(decoding: try JSONEncoder().encode(signals.map(\.decimal)), as: UTF8.self)
-                    return NewJob(inputJSON: input, expectedPublicJSON: json)
+                    return NewJob(inputJSON: input, statementJSON: json)
                 }
             }.value
             let deadline = request.deadlineSeconds == 0 ? configuration.defaultDeadlineSeconds : Int(request.deadlineSeconds)
             let record = try await coordinator.submit(
-                circuit: descriptor, jobs: newJobs, deadlineSeconds: deadline, maxPricePerJob: request.maxPricePerJob,
+                circuit: descriptor, jobs: newJobs, deadlineSeconds: deadline, maxPricePerJob: maxPrice,
                 redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate)
             return .with {
-                $0.requestID = record.id
-                $0.jobs = UInt32(record.jobsTotal)
+                $0.requestID = record.id.rawValue
+                $0.jobs = UInt32(clamping: record.inputCount)
             }
         } catch {
             throw RPCError.from(error)
@@ -148,14 +148,14 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
     func watchRequest(
         request: Provernet_V1_WatchRequestRequest, response: RPCWriter<Provernet_V1_RequestEvent>, context: ServerContext
     ) async throws {
-        let stream: AsyncStream<Provernet_V1_RequestEvent>
+        let stream: AsyncStream<RequestUpdate>
         do {
-            stream = try await coordinator.watch(request.requestID)
+            stream = try await coordinator.watch(RequestID(request.requestID))
         } catch {
             throw RPCError.from(error)
         }
-        for await event in stream {
-            try await response.write(event)
+        for await update in stream {
+            try await response.write(update.proto)
         }
     }
 
@@ -163,33 +163,35 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
         -> Provernet_V1_GetRequestResponse
     {
         do {
-            let (record, jobList) = try await coordinator.snapshot(request.requestID)
-            let descriptor = try? circuits.descriptor(record.circuitID)
+            let (record, jobList) = try await coordinator.snapshot(RequestID(request.requestID))
+            let descriptor = try? await circuits.descriptor(record.circuitID)
             return .with { r in
-                r.requestID = record.id
-                r.circuitID = record.circuitID
-                r.state = record.state.proto
-                r.reason = record.reason ?? ""
+                r.requestID = record.id.rawValue
+                r.circuitID = record.circuitID.rawValue
+                r.state = record.state.phase.proto
+                r.reason = record.state.reason ?? ""
                 r.verificationKeyJson = descriptor?.verificationKeyJSON ?? ""
-                r.paid = record.paid
+                r.paid = record.paid.wholeUnits
                 r.createdUnixMillis = record.createdMillis
-                r.finishedUnixMillis = record.finishedMillis ?? 0
+                r.finishedUnixMillis = record.state.finishedMillis ?? 0
                 r.aggregate = record.aggregate
-                if let aggregate = jobList.first(where: { $0.isAggregation && $0.state == .verified })?.aggregateProof {
-                    r.aggregateProof = aggregate
+                if let aggregate = jobList.first(where: { $0.isAggregation })?.state.verified?.proof.aggregate {
+                    r.aggregateProof = Data(aggregate)
                     r.snarkpackVerifierKey = Data(coordinator.aggregation?.verifierKeyBytes ?? [])
                 }
                 r.jobs = jobList.map { job in
                     .with { j in
-                        j.jobID = job.id
-                        j.kind = job.isAggregation ? SnarkPackProofSystem.jobKind : Groth16ProofSystem.jobKinds[0]
-                        j.index = UInt32(job.index)
-                        j.replica = UInt32(job.replica)
-                        j.state = job.state.proto
-                        j.proverID = job.proverID ?? ""
-                        j.attempts = UInt32(job.attempts)
-                        j.price = job.charge
-                        if job.state == .verified, let proof = job.proofJSON, let publics = job.publicJSON {
+                        j.jobID = job.id.rawValue
+                        j.kind = job.wireKind
+                        j.index = UInt32(clamping: job.index)
+                        j.replica = UInt32(clamping: job.replica)
+                        j.state = job.state.phase.proto
+                        j.proverID = job.state.prover?.rawValue ?? ""
+                        j.attempts = UInt32(clamping: job.attempts)
+                        j.price = (job.state.lease?.charge ?? job.state.verified?.lease.charge ?? .zero).wholeUnits
+                        if let verified = job.state.verified, let proof = verified.proof.proofJSON,
+                            let publics = verified.proof.publicJSON
+                        {
                             j.proof = .with {
                                 $0.proofJson = proof
                                 $0.publicJson = publics
@@ -207,7 +209,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
         -> Provernet_V1_CancelRequestResponse
     {
         do {
-            let state = try await coordinator.cancel(request.requestID)
+            let state = try await coordinator.cancel(RequestID(request.requestID))
             return .with { $0.state = state.proto }
         } catch {
             throw RPCError.from(error)

@@ -1,17 +1,21 @@
-import BN254
 import Foundation
 import GRPCCore
 import Logging
+import ProofSystems
 import ProverNetAPI
-import SwiftProtobuf
 import ProverNetCore
+import ProverNetCrypto
 import Store
+import SwiftProtobuf
 
 /// The prover service: one bidirectional stream per prover. Hello → challenge → signed response →
-/// welcome, then assignments down and progress, results, failures and heartbeats up.
+/// welcome, then assignments down and progress, results, failures and heartbeats up. Protobuf stays here:
+/// the coordinator is told domain events and answers with `ProverInstruction`s, which this turns into
+/// messages.
 struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
     let coordinator: Coordinator
     let circuits: CircuitRegistry
+    let checker: ResultChecker
     let store: any GatewayStore
     let configuration: GatewayConfiguration
     let logger: Logger
@@ -21,8 +25,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         response: RPCWriter<Provernet_V1_GatewayMessage>, context: ServerContext
     ) async throws {
         // Everything sent to the prover goes through one stream: the handshake's messages, then the
-        // coordinator's. When the coordinator closes it (a newer connection of the same prover, or
-        // shutdown), the writer ends and with it the reader and the RPC.
+        // coordinator's instructions, converted. When the coordinator ends its stream (a newer connection of
+        // the same prover, or shutdown), the writer ends and with it the reader and the RPC.
         let (outbound, continuation) = AsyncStream<Provernet_V1_GatewayMessage>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -60,7 +64,7 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         let proverID = ProverAuthentication.proverID(publicKey: publicKey)
         let record: ProverRecord?
         do {
-            record = try store.prover(id: proverID)
+            record = try await store.prover(id: proverID)
         } catch {
             throw RPCError.from(error)
         }
@@ -81,15 +85,27 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             throw RPCError(code: .unauthenticated, message: "the challenge signature does not verify with the prover's key")
         }
         // 3. Welcome, then the session.
-        outbound.yield(.with {
-            $0.welcome = .with {
-                $0.proverID = proverID
-                $0.heartbeatIntervalMillis = UInt32(clamping: configuration.heartbeatMillis)
-                $0.gatewayVersion = ProverNetVersion.software
-            }
-        })
+        outbound.yield(
+            .with {
+                $0.welcome = .with {
+                    $0.proverID = proverID.rawValue
+                    $0.heartbeatIntervalMillis = UInt32(clamping: configuration.heartbeatMillis)
+                    $0.gatewayVersion = ProverNetVersion.software
+                }
+            })
         let name = hello.name.isEmpty ? record.name : hello.name
-        let connection = await coordinator.connect(proverID: proverID, name: name, hello: hello, outbound: outbound)
+        let (instructions, instructionSink) = AsyncStream<ProverInstruction>.makeStream()
+        let connection = await coordinator.connect(
+            ConnectedProverHello(hello, id: proverID, name: name), held: Set(hello.heldJobs.map(JobID.init)),
+            outbound: instructionSink)
+        // The coordinator's instructions, as messages; its stream's end ends the RPC.
+        let pump = Task {
+            for await instruction in instructions {
+                if let message = await message(for: instruction) { outbound.yield(message) }
+            }
+            outbound.finish()
+        }
+        defer { pump.cancel() }
         do {
             while let message = try await inbound.next() {
                 await handle(message, proverID: proverID, connection: connection)
@@ -98,29 +114,25 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         } catch {
             logger.info("prover stream ended", metadata: ["prover": "\(proverID.prefix(12))", "error": "\(error)"])
         }
-        await coordinator.disconnect(proverID: proverID, connection: connection)
+        await coordinator.disconnect(proverID, connection: connection)
     }
 
     func handle(_ message: Provernet_V1_ProverMessage, proverID: ProverID, connection: UInt64) async {
         switch message.message {
         case .heartbeat(let beat):
-            await coordinator.heartbeat(proverID: proverID, connection: connection, beat)
+            await coordinator.heartbeat(proverID, connection: connection, HeartbeatReport(beat))
         case .progress(let p):
-            await coordinator.progressReport(proverID: proverID, p)
+            await coordinator.progressReported(proverID, ProgressReport(p))
         case .result(let result):
             await handleResult(result, proverID: proverID)
         case .failure(let failure):
             let reason = String(failure.reason.prefix(2000))
+            let job = JobID(failure.jobID)
+            let epoch = Int64(wireEpoch: failure.epoch)
             if failure.released {
-                await coordinator.release(proverID: proverID, job: failure.jobID, epoch: failure.epoch, reason: reason)
-                return
-            }
-            do {
-                try await coordinator.reject(
-                    proverID: proverID, job: failure.jobID, epoch: failure.epoch, reason: "prover failed: \(reason)",
-                    reportedFailure: true)
-            } catch {
-                logger.info("failure report refused", metadata: ["job": "\(failure.jobID)", "reason": "\(error)"])
+                await coordinator.released(proverID, job: job, epoch: epoch, reason: reason)
+            } else {
+                await coordinator.failureReported(proverID, job: job, epoch: epoch, reason: reason)
             }
         case .hello, .challengeResponse:
             logger.warning("unexpected handshake message on an open stream", metadata: ["prover": "\(proverID.prefix(12))"])
@@ -129,88 +141,79 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         }
     }
 
-    /// Verifies a result outside the coordinator (a pairing check takes milliseconds), then accepts or
-    /// rejects it there, where the lease is checked again.
+    /// Verifies a result outside the coordinator (a pairing check takes milliseconds), then hands the
+    /// verdict to it, where the lease is checked again.
     func handleResult(_ result: Provernet_V1_Result, proverID: ProverID) async {
-        let job: JobRecord
-        do {
-            job = try await coordinator.checkLease(proverID: proverID, job: result.jobID, epoch: result.epoch)
-        } catch {
-            // The same result again (a retry after a lost acknowledgement): accepted once, acknowledged again.
-            if await coordinator.alreadyAccepted(proverID: proverID, job: result.jobID, epoch: result.epoch) {
-                await sendVerdict(proverID: proverID, result: result, accepted: true, reason: "already accepted")
-                return
-            }
-            await sendVerdict(proverID: proverID, result: result, accepted: false, reason: "\(error)")
+        let jobID = JobID(result.jobID)
+        let epoch = Int64(wireEpoch: result.epoch)
+        let proveMillis = result.proveSeconds.isFinite ? Int64((min(max(0, result.proveSeconds), 1e7) * 1000).rounded()) : 0
+        guard case (let job, let request)? = try? await coordinator.checkLease(prover: proverID, job: jobID, epoch: epoch) else {
+            // Not a current lease: the coordinator says why, or acknowledges a result it already accepted.
+            await coordinator.resultArrived(proverID, job: jobID, epoch: epoch, .invalid("not a current lease"))
             return
         }
-        let limits = configuration.limits
-        var verdict: String? = nil
+        let statements = job.isAggregation ? await coordinator.statements(of: request.id) : []
+        let checked = await checker.check(
+            ProofPayload(result.proof, kind: job.kind), proveMillis: proveMillis, job: job, request: request,
+            statements: statements)
+        await coordinator.resultArrived(proverID, job: jobID, epoch: epoch, checked)
+    }
+
+    /// The message of an instruction; nil for an assignment whose circuit cannot be read (its lease lapses
+    /// and the job returns to the market).
+    func message(for instruction: ProverInstruction) async -> Provernet_V1_GatewayMessage? {
+        switch instruction {
+        case .assign(let assignment):
+            guard let a = await self.assignment(assignment) else {
+                logger.error("cannot build an assignment", metadata: ["job": "\(assignment.job.id)"])
+                return nil
+            }
+            return .with { $0.assignment = a }
+        case .stop(let job, let epoch, let reason):
+            return .with {
+                $0.cancel = .with {
+                    $0.jobID = job.rawValue
+                    $0.epoch = UInt64(clamping: epoch)
+                    $0.reason = reason
+                }
+            }
+        case .verdict(let job, let epoch, let accepted, let reason):
+            return .with {
+                $0.verdict = .with {
+                    $0.jobID = job.rawValue
+                    $0.epoch = UInt64(clamping: epoch)
+                    $0.accepted = accepted
+                    $0.reason = reason
+                }
+            }
+        }
+    }
+
+    /// The assignment message of a leased job.
+    func assignment(_ assignment: JobAssignment) async -> Provernet_V1_Assignment? {
+        let job = assignment.job
+        var a = Provernet_V1_Assignment()
+        a.jobID = job.id.rawValue
+        a.epoch = UInt64(clamping: assignment.lease.epoch)
+        a.requestID = job.requestID.rawValue
+        a.circuitID = assignment.circuitID.rawValue
+        a.price = assignment.lease.price.wholeUnits
+        a.deadlineUnixMillis = assignment.deadlineMillis
+        a.jobClass = job.jobClass.description
+        a.jobKind = job.wireKind
         if job.isAggregation {
-            verdict = await checkAggregate(result, job: job)
-        } else if result.proof.proofJson.utf8.count > limits.maxProofJSONBytes || result.proof.publicJson.utf8.count > limits.maxProofJSONBytes {
-            verdict = "proof or public signals over \(limits.maxProofJSONBytes) bytes"
-        } else {
-            do {
-                let (request, _) = try await coordinator.snapshot(job.requestID)
-                let (_, circuit) = try circuits.circuit(request.circuitID)
-                let expected = try JSONDecoder().decode([String].self, from: Data(job.expectedPublicJSON.utf8))
-                let expectedValues = try expected.map { try Fr(string: $0) }
-                try circuit.check(proofJSON: result.proof.proofJson, publicJSON: result.proof.publicJson, expected: expectedValues)
-            } catch {
-                verdict = "\(error)"
-            }
+            guard let aggregation = coordinator.aggregation,
+                let input = try? JSONDecoder().decode(AggregationInput.self, from: Data(job.inputJSON.utf8))
+            else { return nil }
+            a.proofs = UInt32(clamping: input.count)
+            a.artifacts = [aggregation.srs, input.verificationKey, input.proofs].map(\.proto)
+            return a
         }
-        do {
-            if let verdict {
-                try await coordinator.reject(proverID: proverID, job: job.id, epoch: result.epoch, reason: verdict, reportedFailure: false)
-                await sendVerdict(proverID: proverID, result: result, accepted: false, reason: verdict)
-            } else {
-                try await coordinator.accept(
-                    proverID: proverID, job: job.id, epoch: result.epoch, proof: result.proof,
-                    proveSeconds: result.proveSeconds.isFinite ? min(max(0, result.proveSeconds), 1e7) : 0)
-                await sendVerdict(proverID: proverID, result: result, accepted: true, reason: "")
-            }
-        } catch {
-            await sendVerdict(proverID: proverID, result: result, accepted: false, reason: "\(error)")
-        }
-    }
-
-    /// Why an aggregate is refused, or nil if it verifies: it must aggregate, in order, proofs of the
-    /// request's circuit with exactly the public signals its inputs imply, under the gateway's reference
-    /// string.
-    func checkAggregate(_ result: Provernet_V1_Result, job: JobRecord) async -> String? {
-        guard let aggregation = coordinator.aggregation else { return "this gateway does not aggregate" }
-        guard result.proof.aggregate.count <= configuration.limits.maxProofJSONBytes else {
-            return "aggregate over \(configuration.limits.maxProofJSONBytes) bytes"
-        }
-        do {
-            let (request, _) = try await coordinator.snapshot(job.requestID)
-            let (_, circuit) = try circuits.circuit(request.circuitID)
-            let expected = try await coordinator.expectedPublicSignals(job.requestID)
-            try SnarkPackProofSystem.check(
-                aggregate: [UInt8](result.proof.aggregate), publicSignals: expected,
-                verificationKey: circuit.verificationKey, verifierKey: aggregation.verifierKey)
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
-
-    func sendVerdict(proverID: ProverID, result: Provernet_V1_Result, accepted: Bool, reason: String) async {
-        await coordinator.send(to: proverID, .with {
-            $0.verdict = .with {
-                $0.jobID = result.jobID
-                $0.epoch = result.epoch
-                $0.accepted = accepted
-                $0.reason = reason
-            }
-        })
-    }
-}
-
-extension Coordinator {
-    func send(to proverID: ProverID, _ message: Provernet_V1_GatewayMessage) {
-        sessions[proverID]?.send(message)
+        guard let circuit = try? await circuits.descriptor(assignment.circuitID) else { return nil }
+        a.circuitKind = circuit.kind == .circom ? .circom : .synthetic
+        a.constraints = circuit.constraints
+        a.artifacts = circuit.artifacts.map(\.proto)
+        a.inputJson = job.inputJSON
+        return a
     }
 }

@@ -107,7 +107,7 @@ struct FetchManifest: Codable, Equatable {
 public struct FetchResult: Sendable, Hashable {
     public var request: RequestID
     /// The request's state when it was fetched.
-    public var state: RequestState
+    public var state: RequestPhase
     public var directory: URL
     /// The indices of the jobs whose proofs were written.
     public var written: [Int]
@@ -117,7 +117,7 @@ public struct FetchResult: Sendable, Hashable {
     public var aggregateMissing: Bool
 
     public init(
-        request: RequestID, state: RequestState, directory: URL, written: [Int], missing: [Int], aggregateMissing: Bool = false
+        request: RequestID, state: RequestPhase, directory: URL, written: [Int], missing: [Int], aggregateMissing: Bool = false
     ) {
         self.aggregateMissing = aggregateMissing
         self.request = request

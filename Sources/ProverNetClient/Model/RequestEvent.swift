@@ -50,7 +50,7 @@ public struct RequestEvent: Sendable, Hashable {
     public var request: RequestID
     public var kind: Kind
     /// The request's state after the event.
-    public var state: RequestState
+    public var state: RequestPhase
     public var jobsTotal: Int
     public var jobsVerified: Int
     /// The job the event is about, if it is about one.
@@ -66,7 +66,7 @@ public struct RequestEvent: Sendable, Hashable {
     public var time: Date
 
     public init(
-        request: RequestID, kind: Kind, state: RequestState, jobsTotal: Int, jobsVerified: Int, job: JobID? = nil,
+        request: RequestID, kind: Kind, state: RequestPhase, jobsTotal: Int, jobsVerified: Int, job: JobID? = nil,
         jobIndex: Int? = nil, prover: ProverID? = nil, progress: Double = 0, message: String = "", time: Date = Date()
     ) {
         self.request = request

@@ -1,11 +1,12 @@
 import Foundation
+import ProofSystems
 import ProverNetCore
 
 /// A request as the gateway holds it: its state, its jobs, and the proofs verified so far.
 public struct RequestStatus: Sendable, Hashable {
     public var id: RequestID
     public var circuit: CircuitID
-    public var state: RequestState
+    public var state: RequestPhase
     /// Why the request failed, expired or was cancelled; empty otherwise.
     public var reason: String
     /// The jobs, in the order of the request's inputs.
@@ -25,7 +26,7 @@ public struct RequestStatus: Sendable, Hashable {
     public var snarkpackVerifierKey: [UInt8]?
 
     public init(
-        id: RequestID, circuit: CircuitID, state: RequestState, reason: String = "", jobs: [JobStatus],
+        id: RequestID, circuit: CircuitID, state: RequestPhase, reason: String = "", jobs: [JobStatus],
         verificationKeyJSON: String, paid: Double = 0, createdAt: Date = Date(), finishedAt: Date? = nil,
         aggregate: Bool = false, aggregateProof: [UInt8]? = nil, snarkpackVerifierKey: [UInt8]? = nil
     ) {
@@ -71,7 +72,7 @@ public struct JobStatus: Sendable, Hashable {
     public var id: JobID
     /// The position of the job's input in the request.
     public var index: Int
-    public var state: JobState
+    public var state: JobPhase
     /// The prover that holds or held the job's lease, if any.
     public var prover: ProverID?
     /// How many times the job was leased.
@@ -86,7 +87,7 @@ public struct JobStatus: Sendable, Hashable {
     public var replica: Int
 
     public init(
-        id: JobID, index: Int, state: JobState, prover: ProverID? = nil, attempts: Int = 0, price: Double = 0,
+        id: JobID, index: Int, state: JobPhase, prover: ProverID? = nil, attempts: Int = 0, price: Double = 0,
         proof: JobProof? = nil, kind: String = "groth16.prove", replica: Int = 0
     ) {
         self.kind = kind

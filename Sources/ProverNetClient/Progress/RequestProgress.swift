@@ -6,7 +6,7 @@ import ProverNetCore
 public struct RequestProgress: Sendable, Hashable {
     public var request: RequestID
     /// The request's state; nil until the first event.
-    public var state: RequestState?
+    public var state: RequestPhase?
     public var jobsTotal: Int
     public var jobsVerified: Int
     /// The progress in [0, 1] of each job that a prover holds now, by job index.

@@ -1,11 +1,12 @@
 import Foundation
 import ProverNetAPI
+import ProofSystems
 import ProverNetCore
 
 // The one place where the wire's messages become the client's value types. An enum value this client
 // does not know means a gateway speaking a newer protocol: a typed error, not a guess.
 
-extension RequestState {
+extension RequestPhase {
     init(_ state: Provernet_V1_RequestState, call: String) throws(ProverNetClientError) {
         switch state {
         case .queued: self = .queued
@@ -21,7 +22,7 @@ extension RequestState {
     }
 }
 
-extension JobState {
+extension JobPhase {
     init(_ state: Provernet_V1_JobState, call: String) throws(ProverNetClientError) {
         switch state {
         case .pending: self = .pending
@@ -45,9 +46,9 @@ extension RequestEvent {
     init(_ event: Provernet_V1_RequestEvent) throws(ProverNetClientError) {
         let hasJob = !event.jobID.isEmpty
         self.init(
-            request: event.requestID, kind: Kind(event.kind), state: try RequestState(event.state, call: "WatchRequest"),
-            jobsTotal: Int(event.jobsTotal), jobsVerified: Int(event.jobsVerified), job: hasJob ? event.jobID : nil,
-            jobIndex: hasJob ? Int(event.jobIndex) : nil, prover: event.proverID.isEmpty ? nil : event.proverID,
+            request: RequestID(event.requestID), kind: Kind(event.kind), state: try RequestPhase(event.state, call: "WatchRequest"),
+            jobsTotal: Int(event.jobsTotal), jobsVerified: Int(event.jobsVerified), job: hasJob ? JobID(event.jobID) : nil,
+            jobIndex: hasJob ? Int(event.jobIndex) : nil, prover: event.proverID.isEmpty ? nil : ProverID(event.proverID),
             progress: event.progress, message: event.message,
             time: event.unixMillis > 0 ? Date(unixMillis: event.unixMillis) : Date())
     }
@@ -60,13 +61,13 @@ extension RequestStatus {
         for job in response.jobs {
             jobs.append(
                 JobStatus(
-                    id: job.jobID, index: Int(job.index), state: try JobState(job.state, call: "GetRequest"),
-                    prover: job.proverID.isEmpty ? nil : job.proverID, attempts: Int(job.attempts), price: job.price,
+                    id: JobID(job.jobID), index: Int(job.index), state: try JobPhase(job.state, call: "GetRequest"),
+                    prover: job.proverID.isEmpty ? nil : ProverID(job.proverID), attempts: Int(job.attempts), price: job.price,
                     proof: job.hasProof ? JobProof(proofJSON: job.proof.proofJson, publicJSON: job.proof.publicJson) : nil,
                     kind: job.kind.isEmpty ? Groth16ProofSystem.jobKinds[0] : job.kind, replica: Int(job.replica)))
         }
         self.init(
-            id: response.requestID, circuit: response.circuitID, state: try RequestState(response.state, call: "GetRequest"),
+            id: RequestID(response.requestID), circuit: CircuitID(response.circuitID), state: try RequestPhase(response.state, call: "GetRequest"),
             reason: response.reason, jobs: jobs.sorted { $0.index < $1.index },
             verificationKeyJSON: response.verificationKeyJson, paid: response.paid,
             createdAt: Date(unixMillis: response.createdUnixMillis),

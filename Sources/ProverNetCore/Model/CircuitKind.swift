@@ -65,20 +65,4 @@ public struct CircuitDescriptor: Sendable, Hashable, Codable {
     }
 
     public func artifact(_ role: ArtifactRole) -> ArtifactDescriptor? { artifacts.first { $0.role == role } }
-
-    /// The market class of this circuit's proving jobs.
-    public var jobClass: JobClass { .groth16(domainSize: domainSize) }
-
-    /// The circuit id: SHA-256 over the kind, the constraint count of a synthetic circuit, and the
-    /// hashes of a circom circuit's artifacts, so that registering the same files twice gives the same id.
-    public static func id(kind: CircuitKind, constraints: UInt64, artifacts: [ArtifactDescriptor]) -> CircuitID {
-        switch kind {
-        case .synthetic:
-            return ContentHash.sha256Hex(Array("provernet-circuit-v1/synthetic/\(constraints)".utf8))
-        case .circom:
-            let parts = artifacts.sorted { $0.role.rawValue < $1.role.rawValue }
-                .map { "\($0.role.rawValue)=\($0.sha256)" }.joined(separator: ",")
-            return ContentHash.sha256Hex(Array("provernet-circuit-v1/circom/\(parts)".utf8))
-        }
-    }
 }

@@ -1,6 +1,7 @@
-/// Where a request stands. `queued → proving → done`, through `aggregating` when it asked for a SnarkPack
-/// aggregate of its proofs, or one of the ends `failed`, `expired`, `cancelled`.
-public enum RequestState: String, Sendable, Codable, CaseIterable {
+/// The name of where a request stands, as clients see it and the database stores it. `queued → proving
+/// → done`, through `aggregating` when it asked for a SnarkPack aggregate of its proofs, or one of the
+/// ends `failed`, `expired`, `cancelled`.
+public enum RequestPhase: String, Sendable, Codable, CaseIterable {
     case queued
     case proving
     case done
@@ -19,24 +20,61 @@ public enum RequestState: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// Where a job stands. `pending → assigned (lease epoch k) → proving → verified`; back to `pending`
-/// when its lease ends, its prover fails, or its proof is rejected; `failed` once its attempts are used
-/// up; `cancelled` with its request.
-public enum JobState: String, Sendable, Codable, CaseIterable {
-    case pending
-    case assigned
+/// Where a request stands, with what each state needs: an ended request carries when it ended and why.
+///
+/// `queued` → `proving` (a job of it was leased) → `aggregating` (every input proven, the aggregation job
+/// waits or runs; only if the request asked for it) → `done`; from any open state → `failed`, `expired`
+/// or `cancelled`. Ended states are final.
+public enum RequestState: Sendable, Hashable, Codable {
+    case queued
     case proving
-    case verified
-    case failed
-    case cancelled
+    case aggregating
+    case done(atMillis: Int64)
+    case failed(reason: String, atMillis: Int64)
+    case expired(reason: String, atMillis: Int64)
+    case cancelled(reason: String, atMillis: Int64)
 
-    public var isFinal: Bool {
+    public var phase: RequestPhase {
         switch self {
-        case .pending, .assigned, .proving: false
-        case .verified, .failed, .cancelled: true
+        case .queued: .queued
+        case .proving: .proving
+        case .aggregating: .aggregating
+        case .done: .done
+        case .failed: .failed
+        case .expired: .expired
+        case .cancelled: .cancelled
         }
     }
 
-    /// Whether a prover holds a lease on the job.
-    public var isLeased: Bool { self == .assigned || self == .proving }
+    public var isFinal: Bool { phase.isFinal }
+
+    /// Why it ended, for an ended request other than a done one.
+    public var reason: String? {
+        switch self {
+        case .queued, .proving, .aggregating, .done: nil
+        case .failed(let reason, _), .expired(let reason, _), .cancelled(let reason, _): reason
+        }
+    }
+
+    /// When it ended.
+    public var finishedMillis: Int64? {
+        switch self {
+        case .queued, .proving, .aggregating: nil
+        case .done(let at), .failed(_, let at), .expired(_, let at), .cancelled(_, let at): at
+        }
+    }
+
+    /// The state of a phase read back from storage, with its reason and end time.
+    public init(phase: RequestPhase, reason: String?, finishedMillis: Int64?) {
+        let at = finishedMillis ?? 0
+        switch phase {
+        case .queued: self = .queued
+        case .proving: self = .proving
+        case .aggregating: self = .aggregating
+        case .done: self = .done(atMillis: at)
+        case .failed: self = .failed(reason: reason ?? "", atMillis: at)
+        case .expired: self = .expired(reason: reason ?? "", atMillis: at)
+        case .cancelled: self = .cancelled(reason: reason ?? "", atMillis: at)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ProverNetCore
+import ProverNetCrypto
 
 /// The node's cache of artifacts by content hash: `artifacts/<sha256>` under its data directory. Each
 /// artifact is downloaded once even when several jobs need it at the same time; a download in progress

@@ -1,6 +1,7 @@
 import BN254
 import Foundation
 import Groth16
+import ProofSystems
 import ProverNetCore
 
 /// The short measurement a node makes on start: it proves a small synthetic circuit in-process to measure

@@ -2,7 +2,9 @@ import Foundation
 import GRPCCore
 import Logging
 import ProverNetAPI
+import ProofSystems
 import ProverNetCore
+import ProverNetCrypto
 
 /// One connection of the prover's stream: hello, the signed challenge, welcome, then assignments,
 /// cancels and verdicts down, and progress, results, failures and heartbeats up through the outbox.
@@ -26,7 +28,7 @@ struct GatewaySession: Sendable {
         connection.yield(
             ProverMessages.hello(
                 identity: identity, name: configuration.name, capabilities: capabilities,
-                ask: configuration.askTable, heldJobs: Array(Set(jobs.jobs.map(\.id) + outbox.unacknowledgedJobs))))
+                ask: configuration.askTable, heldJobs: Array(Set(jobs.jobs.map(\.id) + outbox.unacknowledgedJobs)).sorted()))
         let prover = Provernet_V1_ProverService.Client(wrapping: client)
         return try await prover.connect(options: .provernet()) { writer in
             for await message in stream { try await writer.write(message) }
@@ -71,7 +73,7 @@ struct GatewaySession: Sendable {
             case .welcome(let welcome):
                 guard !isWelcomed else { throw ProverNodeError.protocolViolation("a second welcome") }
                 isWelcomed = true
-                if welcome.proverID != identity.proverID {
+                if welcome.proverID != identity.proverID.rawValue {
                     logger.warning(
                         "the gateway names this prover differently",
                         metadata: ["gateway_prover_id": "\(welcome.proverID)"])
@@ -101,7 +103,7 @@ struct GatewaySession: Sendable {
                     logger.warning("proof rejected", metadata: metadata.merging(["reason": "\(verdict.reason)"]) { $1 })
                 }
             case .cancel(let cancel):
-                let held = jobs.cancel(job: cancel.jobID, epoch: cancel.epoch)
+                let held = jobs.cancel(job: JobID(cancel.jobID), epoch: cancel.epoch)
                 logger.info(
                     held ? "cancelling job" : "cancel for a job not held",
                     metadata: ["job": "\(cancel.jobID)", "epoch": "\(cancel.epoch)", "reason": "\(cancel.reason)"])
@@ -119,7 +121,7 @@ struct GatewaySession: Sendable {
             assignment = try JobAssignment(message)
         } catch {
             logger.warning("assignment refused", metadata: ["job": "\(message.jobID)", "reason": "\(error)"])
-            outbox.send(ProverMessages.failure(job: message.jobID, epoch: message.epoch, reason: "\(error)"), keep: true)
+            outbox.send(ProverMessages.failure(job: JobID(message.jobID), epoch: message.epoch, reason: "\(error)"), keep: true)
             return
         }
         switch jobs.admit(job: assignment.job, epoch: assignment.epoch, jobClass: assignment.jobClass) {

@@ -1,3 +1,4 @@
+import ProverNetCore
 import ProverNetAPI
 import Synchronization
 
@@ -56,7 +57,7 @@ final class Outbox: Sendable {
     }
 
     /// The jobs whose results await a verdict: the node still holds them, as far as the gateway is concerned.
-    var unacknowledgedJobs: [String] { state.withLock { Array($0.unacknowledged.keys) } }
+    var unacknowledgedJobs: [JobID] { state.withLock { $0.unacknowledged.keys.map(JobID.init) } }
 
     /// Forgets the current connection (it ended; connections follow one another, never overlap).
     func detach() {

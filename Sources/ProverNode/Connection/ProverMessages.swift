@@ -1,6 +1,7 @@
 import Foundation
 import ProverNetAPI
 import ProverNetCore
+import ProverNetCrypto
 
 /// The messages a node sends, built from its own values.
 enum ProverMessages {
@@ -12,7 +13,7 @@ enum ProverMessages {
         hello.version = ProverNetVersion.software
         hello.capabilities = capabilities.message
         hello.ask = ask
-        hello.heldJobs = heldJobs
+        hello.heldJobs = heldJobs.map(\.rawValue)
         hello.name = name
         return message(.hello(hello))
     }
@@ -25,7 +26,7 @@ enum ProverMessages {
 
     static func progress(job: JobID, epoch: UInt64, stage: String, fraction: Double) -> Provernet_V1_Progress {
         var progress = Provernet_V1_Progress()
-        progress.jobID = job
+        progress.jobID = job.rawValue
         progress.epoch = epoch
         progress.stage = stage
         progress.fraction = fraction
@@ -51,7 +52,7 @@ enum ProverMessages {
         -> Provernet_V1_ProverMessage
     {
         var result = Provernet_V1_Result()
-        result.jobID = job
+        result.jobID = job.rawValue
         result.epoch = epoch
         result.proof = bundle
         result.proveSeconds = seconds
@@ -60,7 +61,7 @@ enum ProverMessages {
 
     static func failure(job: JobID, epoch: UInt64, reason: String, released: Bool = false) -> Provernet_V1_ProverMessage {
         var failure = Provernet_V1_Failure()
-        failure.jobID = job
+        failure.jobID = job.rawValue
         failure.epoch = epoch
         failure.reason = reason
         failure.released = released

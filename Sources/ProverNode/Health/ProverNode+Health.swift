@@ -1,5 +1,7 @@
 import ProverNetAPI
+import ProofSystems
 import ProverNetCore
+import ProverNetCrypto
 
 extension ProverNode {
     /// The node's health now, from its lifecycle, its connection and its jobs (see `ProverHealth` for the
@@ -11,7 +13,7 @@ extension ProverNode {
         let held = jobs.jobs.map { job in
             let predicted = job.jobClass.flatMap(JobClass.init).flatMap { capabilities.secondsPerJob[$0] }
             return ProverHealth.Job(
-                id: job.id, epoch: job.epoch, jobClass: job.jobClass, stage: job.stage, fraction: job.fraction,
+                id: job.id.rawValue, epoch: job.epoch, jobClass: job.jobClass, stage: job.stage, fraction: job.fraction,
                 secondsSinceProgress: Self.rounded(now - job.lastProgress),
                 stuckAfterSeconds: (configuration.stuck.threshold(predictedSeconds: predicted) * 1000).rounded() / 1000)
         }
@@ -44,7 +46,7 @@ extension ProverNode {
             live: ProverHealth.isLive(
                 connection: state, shuttingDown: shuttingDown, secondsSinceHeartbeat: heartbeatSilence,
                 heartbeatIntervalSeconds: heartbeatInterval),
-            ready: ProverHealth.isReady(classified), version: ProverNetVersion.software, proverId: identity.proverID,
+            ready: ProverHealth.isReady(classified), version: ProverNetVersion.software, proverId: identity.proverID.rawValue,
             name: configuration.name, gateway: "\(configuration.gateway.host):\(configuration.gateway.port)",
             connection: state, connectedSeconds: connectedSeconds, failedAttempts: connection.failedAttempts,
             lastError: connection.lastError, nextAttemptSeconds: nextAttemptSeconds,

@@ -1,5 +1,7 @@
 import ProverNetAPI
+import ProofSystems
 import ProverNetCore
+import ProverNetCrypto
 
 /// A job as the gateway assigned it, checked: what the node needs to prove it.
 public struct JobAssignment: Sendable, Equatable {
@@ -27,10 +29,10 @@ public struct JobAssignment: Sendable, Equatable {
         func invalid(_ reason: String) -> ProverNodeError { .invalidAssignment(job: message.jobID, reason: reason) }
         guard !message.jobID.isEmpty else { throw invalid("no job id") }
         self.message = message
-        job = message.jobID
+        job = JobID(message.jobID)
         epoch = message.epoch
-        request = message.requestID
-        circuit = message.circuitID
+        request = RequestID(message.requestID)
+        circuit = CircuitID(message.circuitID)
         price = message.price
         deadlineUnixMillis = message.deadlineUnixMillis
         jobClass = message.jobClass

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ProverNetAPI
+import ProofSystems
 import ProverNetCore
 import SwiftProtobuf
 
@@ -96,7 +97,7 @@ struct JobRunner: Sendable {
                 switch (kind, wasm) {
                 case (.circom, let wasm?): .wasm(wasm)
                 case (.circom, nil):
-                    throw ProverNodeError.invalidAssignment(job: assignment.job, reason: "a circom circuit needs its wasm")
+                    throw ProverNodeError.invalidAssignment(job: assignment.job.rawValue, reason: "a circom circuit needs its wasm")
                 case (.synthetic, _): .synthetic(constraints: Int(constraints))
                 }
             let input = directory.appendingPathComponent("input.json")
@@ -139,7 +140,7 @@ struct JobRunner: Sendable {
     }
 
     static func safeName(_ job: JobID) -> String {
-        String(job.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" })
+        String(job.rawValue.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" })
     }
 
     /// The assignments of jobs that were running when the node last stopped without finishing them (it

@@ -2,6 +2,7 @@ import BN254
 import Circom
 import Foundation
 import Groth16
+import ProofSystems
 import ProverNetCore
 import SnarkPack
 

@@ -1,3 +1,4 @@
+import ProverNetCore
 import Foundation
 import ProverNetClient
 
@@ -23,7 +24,7 @@ enum ChaosError: Error, Sendable, CustomStringConvertible {
     /// The gateway did not accept a request the scenario needs.
     case notAccepted(reason: String)
     /// The event a scenario waits for (to inject its fault) did not come.
-    case eventDidNotHappen(what: String, request: String, seconds: Double)
+    case eventDidNotHappen(what: String, request: RequestID, seconds: Double)
     /// The run's directory or one of its files could not be made or read.
     case file(path: String, reason: String)
     /// The gateway's database could not be read after the run.

@@ -86,7 +86,7 @@ struct ChaosRunner: Sendable {
         context.stopWatching()
         await context.client.close()
         await network.stopAll()
-        return (try GatewayRecords.read(databasePath: await network.databasePath), proofs)
+        return (try await GatewayRecords.read(databasePath: await network.databasePath), proofs)
     }
 
     /// Checks the invariants and the scenario's own end checks against the records, and fills the report's
@@ -134,7 +134,7 @@ struct ChaosRunner: Sendable {
     }
 
     /// Seconds from the first request's creation to the last one's end, or nil if one has not ended.
-    static func completionSeconds(_ requests: [RequestRecord]) -> Double? {
+    static func completionSeconds(_ requests: [GatewayRecords.RequestRecord]) -> Double? {
         guard let first = requests.map(\.createdMillis).min() else { return nil }
         let ends = requests.map(\.finishedMillis)
         guard ends.allSatisfy({ $0 != nil }), let last = ends.compactMap({ $0 }).max() else { return nil }
@@ -143,7 +143,7 @@ struct ChaosRunner: Sendable {
 
     /// How many requests ended otherwise than done, by reason, and refused submissions by the gateway's
     /// words.
-    static func reasons(_ requests: [RequestRecord], refused: [String]) -> [String: Int] {
+    static func reasons(_ requests: [GatewayRecords.RequestRecord], refused: [String]) -> [String: Int] {
         var reasons: [String: Int] = [:]
         for request in requests where request.state != .done {
             reasons["\(request.state.rawValue): \(request.reason ?? "no reason")", default: 0] += 1

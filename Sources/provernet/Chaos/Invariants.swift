@@ -39,6 +39,8 @@ struct Invariants: Codable, Sendable, Equatable {
     var paidWithoutFinishing = 0
     /// Verified jobs without a payment: must be 0.
     var verifiedUnpaid = 0
+    /// Whether what clients were charged equals what provers were paid plus the network's fees, to the unit.
+    var ledgerBalanced = true
 
     /// Counts the invariants; returns them and a line for every violation.
     static func check(
@@ -112,6 +114,13 @@ struct Invariants: Codable, Sendable, Equatable {
         for job in records.allJobs where job.state == .verified && records.payments(of: job.id).isEmpty {
             counts.verifiedUnpaid += 1
             problems.append("job \(job.id) is verified but its prover was not paid")
+        }
+        let totals = records.totals
+        if !totals.balances {
+            counts.ledgerBalanced = false
+            problems.append(
+                "the ledger does not balance: clients were charged \(totals.clientCharges), provers paid "
+                    + "\(totals.proverPayments) and the network kept \(totals.networkFees)")
         }
         return (counts, problems)
     }

@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import Logging
 import ProverNetAPI
 import ProverNetCore
+import ProverNetCrypto
 import Store
 
 #if canImport(Glibc)
@@ -166,7 +167,7 @@ actor ProcessNetwork {
     /// Makes keys for provers and allowlists them in the gateway's database (before the gateway's first
     /// start, or while it runs, as `provernet admin allow-prover` does). Each prover's data directory and
     /// log are named after it.
-    func addProvers(_ names: [String], arguments: [String: [String]] = [:]) throws(ChaosError) {
+    func addProvers(_ names: [String], arguments: [String: [String]] = [:]) async throws(ChaosError) {
         do {
             try FileManager.default.createDirectory(at: gatewayDirectory, withIntermediateDirectories: true)
         } catch {
@@ -178,14 +179,14 @@ actor ProcessNetwork {
         } catch {
             throw .database(path: databasePath, reason: "\(error)")
         }
-        defer { try? store.close() }
         for name in names {
             let directory = root.appendingPathComponent(name, isDirectory: true)
             let keyPath = root.appendingPathComponent("\(name).key").path
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let identity = try ProverIdentity.loadOrCreate(at: keyPath)
-                try store.allowProver(publicKey: identity.publicKey, name: name)
+                try await store.allowProver(
+                    id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: name, atMillis: Clock.nowMillis())
                 provers[name] = Prover(
                     name: name, id: identity.proverID, keyPath: keyPath, directory: directory, address: nil,
                     arguments: arguments[name] ?? [])
@@ -294,7 +295,7 @@ actor ProcessNetwork {
         try await withGRPCClient(transport: try endpoint.makeTransport()) { client in
             let response = try await Provernet_V1_AdminService.Client(wrapping: client).listProvers(
                 .init(), options: .provernet())
-            return Set(response.provers.filter(\.connected).map(\.proverID))
+            return Set(response.provers.filter(\.connected).map { ProverID($0.proverID) })
         }
     }
 

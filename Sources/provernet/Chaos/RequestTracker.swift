@@ -111,7 +111,7 @@ actor RequestTracker {
         var checks: [RequestID: ProofCheck] = [:]
         for id in order where requests[id]?.status?.state == .done {
             var check = ProofCheck()
-            let target = directory.appendingPathComponent(id, isDirectory: true)
+            let target = directory.appendingPathComponent(id.rawValue, isDirectory: true)
             do {
                 _ = try await client.call("fetch", until: deadline) { client in try await client.fetch(id, to: target) }
                 let verification = try ProverNetClient.verifyFetched(at: target)

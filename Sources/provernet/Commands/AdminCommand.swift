@@ -3,7 +3,9 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import ProverNetAPI
+import ProofSystems
 import ProverNetCore
+import ProverNetCrypto
 import Store
 import SwiftProtobuf
 
@@ -26,8 +28,12 @@ struct AdminCommand: AsyncParsableCommand {
                 throw failure("--public-key must be 64 hex digits (a raw Ed25519 public key), got '\(publicKey)'")
             }
             let store = try openStore(dataDir)
-            let record = try badInputExits { try store.allowProver(publicKey: key, name: name) }
-            try? store.close()
+            let record = try await badInputExits {
+                try await store.allowProver(
+                    id: ProverAuthentication.proverID(publicKey: key), publicKeyHex: key.hex, name: name,
+                    atMillis: Clock.nowMillis())
+            }
+            try? await store.close()
             print("{\"prover_id\":\"\(record.id)\",\"allowed\":true}")
         }
     }
@@ -40,8 +46,8 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try openStore(dataDir)
-            try badInputExits { try store.revokeProver(id: prover) }
-            try? store.close()
+            try await badInputExits { try await store.revokeProver(id: ProverID(prover)) }
+            try? await store.close()
             print("{\"prover_id\":\"\(prover)\",\"allowed\":false}")
         }
     }

@@ -12,10 +12,10 @@ struct CancelCommand: AsyncParsableCommand {
             Exit status: 0 answered, 2 bad input or the gateway refused (with its reason).
             """)
     @OptionGroup var connection: ClientGatewayOptions
-    @Argument(help: "The request's id.") var request: String
+    @Argument(help: "The request's id.") var request: RequestID
 
     func run() async throws {
         let state = try await connection.withClient { client in try await client.cancel(request) }
-        try ClientOutput.printJSON(["request_id": request, "state": state.rawValue])
+        try ClientOutput.printJSON(["request_id": request.rawValue, "state": state.rawValue])
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProverNetClient
+import ProverNetCore
 
 extension CircuitCommand {
     /// `provernet circuit register`: registers a circom circuit (wasm + zkey) or a synthetic one with a gateway.
@@ -53,7 +54,7 @@ extension CircuitCommand {
     }
 
     struct RegisterOutput: Encodable {
-        var circuitID: String
+        var circuitID: CircuitID
         var publicSignals: Int
         var constraints: UInt64
 

@@ -27,6 +27,17 @@ func badInputExits<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
+/// `badInputExits` for async work.
+func badInputExits<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        throw failure("\(error)")
+    }
+}
+
 extension URL {
     /// A URL for a path given on the command line.
     init(commandLinePath path: String) {

@@ -17,7 +17,7 @@ struct FetchCommand: AsyncParsableCommand {
             2 bad input or the gateway refused (with its reason).
             """)
     @OptionGroup var connection: ClientGatewayOptions
-    @Argument(help: "The request's id.") var request: String
+    @Argument(help: "The request's id.") var request: RequestID
     @Option(help: "The directory to write into (created if needed).") var out: String
 
     func run() async throws {
@@ -40,7 +40,7 @@ struct FetchCommand: AsyncParsableCommand {
     }
 
     struct FetchOutput: Encodable {
-        var requestID: String
+        var requestID: RequestID
         var state: String
         var directory: String
         var proofs: Int

@@ -5,6 +5,7 @@ import Gateway
 import HealthHTTP
 import Logging
 import ServiceLifecycle
+import Store
 import UnixSignals
 
 /// `provernet gateway`: runs a gateway until SIGINT/SIGTERM, then drains and stops cleanly.
@@ -66,7 +67,10 @@ struct GatewayCommand: AsyncParsableCommand {
         let server: GatewayServer
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         do {
-            server = try GatewayServer(configuration: settings.configuration, logger: logger) { host, port in
+            server = try GatewayServer(
+                configuration: settings.configuration,
+                store: try SQLiteStore(path: settings.configuration.databasePath), logger: logger
+            ) { host, port in
                 announcement.grpc(host: host, port: port)
             }
             // Before the gateway: services stop in reverse order, so the health endpoints answer (draining)

@@ -4,6 +4,7 @@ import Gateway
 import Logging
 import ProverNetAPI
 import ProverNetClient
+import ProofSystems
 import ProverNetCore
 import Store
 
@@ -81,7 +82,7 @@ struct NetworkBench: AsyncParsableCommand {
                 }
                 return ids
             }
-            try report(ids: ids, store: network.server.store, jobClass: JobClass.groth16(domainSize: UInt64(constraints + 2)))
+            try await report(ids: ids, store: network.server.store, jobClass: JobClass.groth16(domainSize: UInt64(constraints + 2)))
         } catch {
             await network.stop()
             throw error
@@ -90,31 +91,32 @@ struct NetworkBench: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: root)
     }
 
-    func report(ids: [RequestID], store: SQLiteStore, jobClass: JobClass) throws {
+    func report(ids: [RequestID], store: any GatewayStore, jobClass: JobClass) async throws {
         var latency: [Double] = []
         var firstAssignment: [Double] = []
         var leaseTime = 0.0, endToEnd = 0.0, proving = 0.0
         var first = Int64.max, last = Int64.min, jobsDone = 0
         var failed = 0
         for id in ids {
-            guard let request = try store.request(id: id) else { continue }
-            let jobs = try store.jobs(requestID: id)
+            guard let request = try await store.request(id: id) else { continue }
+            let jobs = try await store.jobs(requestID: id)
             first = min(first, request.createdMillis)
-            guard request.state == .done, let finished = request.finishedMillis else {
+            guard case .done(let finished) = request.state else {
                 failed += 1
                 continue
             }
             last = max(last, finished)
             latency.append(Double(finished - request.createdMillis))
-            if let assigned = jobs.compactMap(\.assignedMillis).min() {
+            if let assigned = jobs.compactMap({ $0.state.verified?.lease.grantedMillis }).min() {
                 firstAssignment.append(Double(assigned - request.createdMillis))
             }
             for job in jobs {
-                guard let verified = job.verifiedMillis, let assigned = job.assignedMillis else { continue }
+                guard let proof = job.state.verified else { continue }
+                let (verified, assigned) = (proof.verifiedMillis, proof.lease.grantedMillis)
                 jobsDone += 1
                 leaseTime += Double(verified - assigned)
                 endToEnd += Double(verified - request.createdMillis)
-                proving += Double(job.proveMillis ?? 0)
+                proving += Double(proof.proveMillis)
             }
         }
         func percentiles(_ values: [Double]) -> String {

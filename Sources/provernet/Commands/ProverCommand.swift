@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProverNetCore
+import ProverNetCrypto
 
 /// `provernet prover`: run a prover node (the default), make or show its identity key, and the hidden
 /// worker that proves one job in a child process.

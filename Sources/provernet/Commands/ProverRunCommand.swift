@@ -5,6 +5,7 @@ import HealthHTTP
 import Logging
 import ProverNetAPI
 import ProverNetCore
+import ProverNetCrypto
 import ProverNode
 import ServiceLifecycle
 import UnixSignals

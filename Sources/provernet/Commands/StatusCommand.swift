@@ -10,7 +10,7 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show a request's state and its jobs.",
         discussion: "Exit status: 0 shown (whatever the state), 2 bad input or the gateway refused (with its reason).")
     @OptionGroup var connection: ClientGatewayOptions
-    @Argument(help: "The request's id.") var request: String
+    @Argument(help: "The request's id.") var request: RequestID
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func run() async throws {
@@ -82,8 +82,8 @@ struct StatusCommand: AsyncParsableCommand {
 
         init(_ status: RequestStatus) {
             func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-            requestID = status.id
-            circuitID = status.circuit
+            requestID = status.id.rawValue
+            circuitID = status.circuit.rawValue
             state = status.state.rawValue
             reason = status.reason
             jobsTotal = status.inputsTotal
@@ -92,7 +92,7 @@ struct StatusCommand: AsyncParsableCommand {
             createdUnixMillis = millis(status.createdAt)
             finishedUnixMillis = status.finishedAt.map(millis)
             jobs = status.jobs.map {
-                Job(index: $0.index, jobID: $0.id, state: $0.state.rawValue, proverID: $0.prover, attempts: $0.attempts,
+                Job(index: $0.index, jobID: $0.id.rawValue, state: $0.state.rawValue, proverID: $0.prover?.rawValue, attempts: $0.attempts,
                     price: $0.price, hasProof: $0.proof != nil)
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProverNetClient
+import ProverNetCore
 
 /// `provernet submit`: submits a request of one job per input.
 struct SubmitCommand: AsyncParsableCommand {
@@ -14,7 +15,7 @@ struct SubmitCommand: AsyncParsableCommand {
             Prints {"request_id": …, "jobs": …}. Exit status: 0 submitted, 2 bad input or the gateway refused (with its reason).
             """)
     @OptionGroup var connection: ClientGatewayOptions
-    @Option(help: "The circuit's id (from `provernet circuit register`).") var circuit: String
+    @Option(help: "The circuit's id (from `provernet circuit register`).") var circuit: CircuitID
     @Option(help: "A JSON file holding one input object (repeatable).") var input: [String] = []
     @Option(help: "A JSON file holding an array of input objects (repeatable).") var inputs: [String] = []
     @Option(help: "Seconds from now in which the request must be done (default: the gateway's).") var deadlineSeconds: Int = 0
@@ -38,7 +39,7 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     struct SubmitOutput: Encodable {
-        var requestID: String
+        var requestID: RequestID
         var jobs: Int
 
         enum CodingKeys: String, CodingKey {

@@ -22,7 +22,7 @@ struct WaitCommand: AsyncParsableCommand {
             3 --timeout passed first.
             """)
     @OptionGroup var connection: ClientGatewayOptions
-    @Argument(help: "The request's id.") var request: String
+    @Argument(help: "The request's id.") var request: RequestID
     @Option(help: "Give up after this many seconds (default: wait as long as the request runs).") var timeout: Double?
     @Flag(help: "One line per event even on a terminal.") var plain = false
 
@@ -99,7 +99,7 @@ struct WaitCommand: AsyncParsableCommand {
 
     /// Watches the request until it ends. A watch that ends early (the gateway restarted) or cannot reach
     /// the gateway is tried again a few times; the gateway's state decides when to stop.
-    static func follow(client: ProverNetClient, request: String, display: WaitDisplay) async throws -> WaitOutcome {
+    static func follow(client: ProverNetClient, request: RequestID, display: WaitDisplay) async throws -> WaitOutcome {
         var retries = 0
         while true {
             do {
@@ -128,7 +128,7 @@ struct WaitCommand: AsyncParsableCommand {
     }
 
     struct WaitOutput: Encodable {
-        var requestID: String
+        var requestID: RequestID
         var state: String
         var jobsTotal: Int
         var jobsVerified: Int
@@ -156,7 +156,7 @@ actor WaitDisplay {
     private let start = ContinuousClock.now
     private var drawn = false
 
-    init(request: String, redraw: Bool) {
+    init(request: RequestID, redraw: Bool) {
         self.progress = RequestProgress(request: request)
         self.redraws = redraw
     }

@@ -3,6 +3,7 @@ import Gateway
 import Logging
 import ProverNetAPI
 import ProverNetCore
+import ProverNetCrypto
 import ServiceLifecycle
 import Store
 import UnixSignals
@@ -39,7 +40,10 @@ struct LocalNetworkRunner {
         configuration.drainSeconds = 5
         let (listening, listened) = AsyncStream<Int>.makeStream()
         let server = try badInputExits {
-            try GatewayServer(configuration: configuration, logger: Logger(label: "provernet.gateway")) { _, port in
+            try GatewayServer(
+                configuration: configuration, store: try SQLiteStore(path: configuration.databasePath),
+                logger: Logger(label: "provernet.gateway")
+            ) { _, port in
                 listened.yield(port)
                 listened.finish()
             }
@@ -64,7 +68,8 @@ struct LocalNetworkRunner {
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
             let keyPath = home.appendingPathComponent("prover.key").path
             let identity = try ProverIdentity.loadOrCreate(at: keyPath)
-            try server.store.allowProver(publicKey: identity.publicKey, name: "prover-\(i)")
+            try await server.store.allowProver(
+                id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: "prover-\(i)", atMillis: Clock.nowMillis())
             names[identity.proverID] = "prover-\(i)"
             let log = home.appendingPathComponent("prover.log")
             FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -49,7 +49,7 @@ extension ChaosScenario {
         let prover = await context.network.name(of: ending.prover)
         let job = ending.job ?? "?"
         let sent = await context.waitUntil(timeout: .seconds(10)) {
-            context.log(of: prover, hasLineWith: ["job proven", job])
+            context.log(of: prover, hasLineWith: ["job proven", "\(job)"])
         }
         // Give the result a moment to leave the prover for the frozen gateway's socket.
         try? await Task.sleep(for: .milliseconds(200))

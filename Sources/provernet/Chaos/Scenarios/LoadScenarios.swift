@@ -80,8 +80,8 @@ extension ChaosScenario {
         // Each prover that held a job is told to stop it (its log says so, whether or not it still held it).
         let names = await context.network.namesByID
         for (job, prover) in holders.sorted(by: { $0.key < $1.key }) {
-            let name = names[prover] ?? prover
-            let told = await context.waitUntil(timeout: .seconds(5)) { context.log(of: name, hasLineWith: ["cancel", job]) }
+            let name = names[prover] ?? prover.rawValue
+            let told = await context.waitUntil(timeout: .seconds(5)) { context.log(of: name, hasLineWith: ["cancel", "\(job)"]) }
             let finished = status?.jobs.first { $0.id == job }?.state == .verified
             context.expect(told || finished, "\(name) held \(job) at the cancel but was not told to stop it")
         }

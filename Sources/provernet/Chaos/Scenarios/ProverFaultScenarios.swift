@@ -107,19 +107,19 @@ extension ChaosScenario {
         // The stalled prover goes on: its worker finished meanwhile, so it sends its (late) result.
         try await context.network.resumeProver("prover-1")
         let sent = await context.waitUntil(timeout: .seconds(10)) {
-            context.log(of: "prover-1", hasLineWith: ["job proven", job])
+            context.log(of: "prover-1", hasLineWith: ["job proven", "\(job)"])
         }
         try? await Task.sleep(for: .milliseconds(300))
         forwarder.releaseToProver()
         _ = await context.waitUntil(timeout: .seconds(5)) {
-            context.log(of: "prover-1", hasLineWith: ["proof rejected", job])
-                || context.log(of: "prover-1", hasLineWith: ["proof accepted", job])
+            context.log(of: "prover-1", hasLineWith: ["proof rejected", "\(job)"])
+                || context.log(of: "prover-1", hasLineWith: ["proof accepted", "\(job)"])
         }
         let outcome: String
-        if context.log(of: "prover-1", hasLineWith: ["proof accepted", job]) {
+        if context.log(of: "prover-1", hasLineWith: ["proof accepted", "\(job)"]) {
             context.fail("the stalled prover's late proof of \(job) was accepted")
             outcome = "ACCEPTED"
-        } else if context.log(of: "prover-1", hasLineWith: ["proof rejected", job]) {
+        } else if context.log(of: "prover-1", hasLineWith: ["proof rejected", "\(job)"]) {
             outcome = "its late result was refused"
         } else {
             context.expect(sent, "the stalled prover did not finish \(job) within 10 s of going on")
@@ -177,20 +177,20 @@ extension ChaosScenario {
         context.fact("connections_through_forwarder", "\(forwarder.connectionsForwarded)")
         if let job = proving.job {
             let late = await context.waitUntil(timeout: .seconds(5)) {
-                context.log(of: "prover-1", hasLineWith: ["proof rejected", job])
-                    || context.log(of: "prover-1", hasLineWith: ["proof accepted", job])
+                context.log(of: "prover-1", hasLineWith: ["proof rejected", "\(job)"])
+                    || context.log(of: "prover-1", hasLineWith: ["proof accepted", "\(job)"])
             }
             context.fact(
                 "late_result",
                 !late
                     ? "prover-1 sent no result for \(job) after it reconnected"
-                    : context.log(of: "prover-1", hasLineWith: ["proof rejected", job])
+                    : context.log(of: "prover-1", hasLineWith: ["proof rejected", "\(job)"])
                         ? "prover-1's result for \(job), sent after it reconnected, was refused"
                         : "prover-1's result for \(job) was accepted (it kept the job)")
         }
         let after = try await context.submit(circuit: circuit, inputs: 4)
         await context.requests.waitForFinal(until: context.deadline)
-        context.fact("second_request", after)
+        context.fact("second_request", after.rawValue)
         context.expectEveryRequestDone()
         context.expectNoAttemptUsed()
     }

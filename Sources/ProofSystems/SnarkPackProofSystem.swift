@@ -2,6 +2,7 @@ import BN254
 import Circom
 import Foundation
 import Groth16
+import ProverNetCore
 import SnarkPack
 
 /// SnarkPack aggregation of Groth16 proofs over BN254, as the network runs it: one `snarkpack.aggregate`

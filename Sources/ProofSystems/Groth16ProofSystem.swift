@@ -2,6 +2,7 @@ import BN254
 import Circom
 import Foundation
 import Groth16
+import ProverNetCore
 
 /// Groth16 over BN254 in the circom/snarkjs formats.
 public enum Groth16ProofSystem: ProofSystem {

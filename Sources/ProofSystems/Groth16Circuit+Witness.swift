@@ -2,6 +2,7 @@ import BN254
 import Circom
 import Foundation
 import Groth16
+import ProverNetCore
 
 extension Groth16Circuit.Witnesses {
     /// The witness for one job's input JSON, without the circuit's verification key: what a prover needs,

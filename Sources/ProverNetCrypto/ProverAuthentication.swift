@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ProverNetCore
 
 /// How a prover proves who it is: the gateway sends a random nonce; the prover signs
 /// `"provernet-v1-challenge" ‖ nonce ‖ public key` with its Ed25519 key; the gateway checks the
@@ -20,7 +21,7 @@ public enum ProverAuthentication {
     }
 
     /// The prover id of a raw 32-byte Ed25519 public key.
-    public static func proverID(publicKey: [UInt8]) -> ProverID { ContentHash.sha256Hex(publicKey) }
+    public static func proverID(publicKey: [UInt8]) -> ProverID { ProverID(ContentHash.sha256Hex(publicKey)) }
 
     /// Whether `signature` signs the challenge for `nonce` with `publicKey`.
     public static func verify(signature: [UInt8], nonce: [UInt8], publicKey: [UInt8]) -> Bool {

@@ -1,0 +1,151 @@
+import ProverNetCore
+import Store
+
+/// Why the book refuses a new request.
+public enum SubmissionRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case duplicate(RequestID)
+    case noJobs(RequestID)
+    case foreignJob(JobID)
+
+    public var description: String {
+        switch self {
+        case .duplicate(let id): "request \(id) already exists"
+        case .noJobs(let id): "request \(id) has no jobs"
+        case .foreignJob(let id): "job \(id) does not belong to its request"
+        }
+    }
+}
+
+extension JobBook {
+    // MARK: Submission
+
+    /// A new request and its jobs (one per input, times the redundancy), queued for the next round.
+    public mutating func submit(_ request: ProofRequest, jobs newJobs: [Job], now: Int64) throws(SubmissionRefusal)
+        -> BookActions
+    {
+        guard requests[request.id] == nil else { throw .duplicate(request.id) }
+        guard !newJobs.isEmpty else { throw .noJobs(request.id) }
+        if let foreign = newJobs.first(where: { $0.requestID != request.id }) { throw .foreignJob(foreign.id) }
+        var actions = BookActions()
+        requests[request.id] = request
+        jobsOfRequest[request.id] = newJobs.map(\.id)
+        for job in newJobs { jobs[job.id] = job }
+        actions.write(request)
+        for job in newJobs { actions.write(job) }
+        actions.wakeMarket = true
+        return actions
+    }
+
+    // MARK: Ending
+
+    /// Cancels a request that has not ended; provers holding its jobs are told to stop. Nil when the request
+    /// is not open in the book (ended, or unknown: ask the store).
+    public mutating func cancel(_ id: RequestID, now: Int64) -> BookActions? {
+        guard requests[id] != nil else { return nil }
+        return end(id, as: .cancelled(reason: "cancelled by the client", atMillis: now), now: now)
+    }
+
+    /// Expires the requests past their deadline.
+    public mutating func expireOverdue(now: Int64) -> BookActions {
+        var actions = BookActions()
+        for request in requests.values.sorted(by: { $0.id < $1.id }) where request.deadlineMillis <= now {
+            actions.append(
+                end(
+                    request.id,
+                    as: .expired(reason: "the deadline passed before every proof was verified", atMillis: now), now: now))
+        }
+        return actions
+    }
+
+    /// Ends an open request as failed, expired or cancelled.
+    mutating func end(_ id: RequestID, as state: RequestState, now: Int64) -> BookActions {
+        guard var request = requests[id], Self.transition(&request, .end(state), now: now) else { return BookActions() }
+        requests[id] = request
+        return closeEnded(id, now: now)
+    }
+
+    /// After a request reached a final state: its unfinished jobs are cancelled (failed, if it failed) and
+    /// their provers told to stop, the request written, its watchers told and released, and the book
+    /// forgets it.
+    mutating func closeEnded(_ id: RequestID, now: Int64) -> BookActions {
+        var actions = BookActions()
+        guard let request = requests[id], request.state.isFinal else { return actions }
+        let reason = request.state.reason ?? request.state.phase.rawValue
+        var stops: [(ProverID, Job)] = []
+        for jobID in jobsOfRequest[id] ?? [] {
+            guard var job = jobs[jobID], !job.state.isFinal else { continue }
+            let lease = job.state.lease
+            let event: JobEvent = request.state.phase == .failed ? .fail(reason: reason) : .cancel(reason: reason)
+            guard Self.transition(&job, event) else { continue }
+            if let lease { stops.append((lease.prover, job)) }
+            jobs[jobID] = job
+            actions.write(job)
+        }
+        actions.write(request)
+        actions.append(stop(stops, reason: reason))
+        if !stops.isEmpty { actions.wakeMarket = true }
+        actions.updates.append(update(request, .state, message: reason, now: now))
+        actions.ended.append(id)
+        forget(id)
+        return actions
+    }
+
+    /// Drops an ended request and its jobs from memory.
+    mutating func forget(_ id: RequestID) {
+        for jobID in jobsOfRequest.removeValue(forKey: id) ?? [] {
+            jobs.removeValue(forKey: jobID)
+            progress.removeValue(forKey: jobID)
+            failedBy.removeValue(forKey: jobID)
+        }
+        requests.removeValue(forKey: id)
+    }
+
+    /// Tells provers to stop jobs that are no longer theirs to prove.
+    mutating func stop(_ stops: [(ProverID, Job)], reason: String) -> BookActions {
+        var actions = BookActions()
+        for (prover, job) in stops {
+            provers[prover]?.running.remove(job.id)
+            progress[job.id] = nil
+            actions.send(.stop(job: job.id, epoch: job.epoch, reason: reason), to: prover)
+        }
+        return actions
+    }
+
+    // MARK: Aggregation
+
+    /// What the aggregation of a request needs: the verified proof of each input, in input order.
+    func aggregationNeed(_ request: ProofRequest) -> AggregationNeed {
+        var proofOfInput: [Int: ProofPayload] = [:]
+        for job in jobs(of: request.id) where !job.isAggregation {
+            if let verified = job.state.verified { proofOfInput[job.index] = verified.proof }
+        }
+        return AggregationNeed(
+            request: request.id, circuitID: request.circuitID,
+            proofs: proofOfInput.keys.sorted().compactMap { proofOfInput[$0] })
+    }
+
+    /// The aggregation job of a request whose proofs are all verified, made once its artifacts are stored
+    /// (`input` names them): queued for the market.
+    public mutating func aggregationPrepared(
+        _ id: RequestID, jobClass: JobClass, inputJSON: String, now: Int64
+    ) -> BookActions {
+        var actions = BookActions()
+        guard let request = requests[id], case .aggregating = request.state,
+            !jobs(of: id).contains(where: \.isAggregation)
+        else { return actions }
+        let job = Job(
+            id: JobID(request: id, index: request.inputCount), requestID: id, kind: .aggregate, index: request.inputCount,
+            jobClass: jobClass, inputJSON: inputJSON, statementJSON: "[]")
+        jobs[job.id] = job
+        jobsOfRequest[id, default: []].append(job.id)
+        actions.write(job)
+        actions.updates.append(update(request, .aggregating, job: job, now: now))
+        actions.wakeMarket = true
+        return actions
+    }
+
+    /// The aggregation of a request cannot be prepared: the request fails with why.
+    public mutating func aggregationFailed(_ id: RequestID, reason: String, now: Int64) -> BookActions {
+        end(id, as: .failed(reason: "cannot aggregate: \(reason)", atMillis: now), now: now)
+    }
+}

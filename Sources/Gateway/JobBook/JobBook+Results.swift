@@ -1,0 +1,160 @@
+import ProverNetCore
+import Store
+
+extension JobBook {
+    // MARK: Redundancy
+
+    /// The other replicas of a proving job (same request, same input).
+    func siblings(of job: Job) -> [Job] {
+        jobs(of: job.requestID).filter { $0.index == job.index && $0.id != job.id && !$0.isAggregation }
+    }
+
+    /// Whether `prover` holds, or has proven, a replica of the input of `job`.
+    func hasReplica(of job: Job, prover: ProverID) -> Bool {
+        siblings(of: job).contains { $0.state.lease?.prover == prover || $0.state.verified?.lease.prover == prover }
+    }
+
+    /// Whether an input can still be proven: some replica of it is verified or not yet ended.
+    func inputStillOpen(_ job: Job) -> Bool {
+        siblings(of: job).contains { !$0.state.isFinal || $0.state.verified != nil }
+    }
+
+    /// Whether every input of the request has a verified proof.
+    func everyInputVerified(_ request: ProofRequest) -> Bool {
+        Set(jobs(of: request.id).filter { !$0.isAggregation && $0.state.verified != nil }.map(\.index)).count
+            == request.inputCount
+    }
+
+    // MARK: Results
+
+    /// A prover's result, with the gateway's verdict on it. A valid proof under the prover's current lease
+    /// is accepted: the job is verified, the client charged and the prover paid (the network keeps the
+    /// difference), the other replicas of its input cancelled, and the request moves on (to its
+    /// aggregation, or done). An invalid one uses an attempt. A result under a lease that is not current is
+    /// refused, unless it is the one already accepted (sent again), which is acknowledged again.
+    public mutating func resultArrived(
+        _ prover: ProverID, job id: JobID, epoch: Int64, _ result: CheckedResult, now: Int64
+    ) -> BookActions {
+        let job: Job
+        let lease: Lease
+        let request: ProofRequest
+        do {
+            (job, lease, request) = try checkLease(prover: prover, job: id, epoch: epoch)
+        } catch {
+            var actions = BookActions.refused(error)
+            if alreadyAccepted(prover: prover, job: id, epoch: epoch) == true {
+                actions.refusal = nil
+                actions.send(.verdict(job: id, epoch: epoch, accepted: true, reason: "already accepted"), to: prover)
+            }
+            return actions
+        }
+        switch result.verdict {
+        case .invalid(let reason):
+            var actions = rejected(prover, job: job, reason: reason, reportedFailure: false, now: now)
+            actions.send(.verdict(job: id, epoch: epoch, accepted: false, reason: reason), to: prover)
+            return actions
+        case .valid(let proof):
+            var actions = accepted(job, lease: lease, request: request, proof: proof, proveMillis: result.proveMillis, now: now)
+            actions.messages.insert(
+                ProverMessage(prover: prover, instruction: .verdict(job: id, epoch: epoch, accepted: true, reason: "")),
+                at: 0)
+            return actions
+        }
+    }
+
+    /// A prover reports that it failed a job: one attempt used.
+    public mutating func failureReported(_ prover: ProverID, job id: JobID, epoch: Int64, reason: String, now: Int64)
+        -> BookActions
+    {
+        do {
+            let (job, _, _) = try checkLease(prover: prover, job: id, epoch: epoch)
+            return rejected(prover, job: job, reason: "prover failed: \(reason)", reportedFailure: true, now: now)
+        } catch {
+            return .refused(error)
+        }
+    }
+
+    mutating func accepted(
+        _ job: Job, lease: Lease, request: ProofRequest, proof: ProofPayload, proveMillis: Int64, now: Int64
+    ) -> BookActions {
+        var actions = BookActions()
+        var job = job
+        var request = request
+        let verified = VerifiedProof(lease: lease, verifiedMillis: now, proveMillis: max(0, proveMillis), proof: proof)
+        guard Self.transition(&job, .verify(verified)) else { return actions }
+        jobs[job.id] = job
+        provers[lease.prover]?.running.remove(job.id)
+        progress[job.id] = nil
+        actions.write(job)
+        // The money: the client pays the charge, the prover gets the price (never more), the network the rest.
+        request.paid = request.paid + lease.charge
+        actions.changes.ledger += [
+            LedgerEntry(
+                atMillis: now, kind: .clientCharge, requestID: request.id, jobID: job.id, proverID: nil, amount: lease.charge),
+            LedgerEntry(
+                atMillis: now, kind: .proverPayment, requestID: request.id, jobID: job.id, proverID: lease.prover,
+                amount: lease.price),
+            LedgerEntry(
+                atMillis: now, kind: .networkFee, requestID: request.id, jobID: job.id, proverID: nil,
+                amount: lease.charge - lease.price),
+        ]
+        actions.record(ProverActivity(prover: lease.prover, verified: 1, earned: lease.price, lastSeenMillis: now))
+        // The other replicas of this input: cancelled, not paid, their provers told to stop.
+        if !job.isAggregation {
+            var stops: [(ProverID, Job)] = []
+            for var sibling in siblings(of: job) where !sibling.state.isFinal {
+                let holder = sibling.state.lease?.prover
+                guard Self.transition(&sibling, .cancel(reason: "replica \(job.replica) was proven first")) else { continue }
+                if let holder { stops.append((holder, sibling)) }
+                jobs[sibling.id] = sibling
+                actions.write(sibling)
+            }
+            actions.append(stop(stops, reason: "another replica of the job was proven first"))
+        }
+        let moved: Bool
+        if job.isAggregation {
+            moved = Self.transition(&request, .aggregated, now: now)
+        } else if everyInputVerified(request) {
+            moved = Self.transition(&request, .allInputsProven, now: now)
+        } else {
+            moved = false
+        }
+        requests[request.id] = request
+        actions.write(request)
+        actions.updates.append(update(request, .verified, job: job, now: now))
+        actions.wakeMarket = true
+        if moved, case .aggregating = request.state {
+            actions.aggregations.append(aggregationNeed(request))
+        }
+        if request.state.isFinal {
+            actions.append(closeEnded(request.id, now: now))
+        }
+        return actions
+    }
+
+    /// A rejected proof or a reported failure: one attempt used; the job goes back to the market, or fails
+    /// its request once its attempts are used up and no replica of its input is left.
+    mutating func rejected(_ prover: ProverID, job: Job, reason: String, reportedFailure: Bool, now: Int64) -> BookActions {
+        var actions = BookActions()
+        var job = job
+        guard Self.transition(&job, .reject(reason: reason, maxAttempts: settings.maxAttempts)) else { return actions }
+        jobs[job.id] = job
+        provers[prover]?.running.remove(job.id)
+        progress[job.id] = nil
+        failedBy[job.id, default: []].insert(prover)
+        actions.write(job)
+        actions.record(ProverActivity(prover: prover, rejected: reportedFailure ? 0 : 1, failed: reportedFailure ? 1 : 0))
+        if let request = requests[job.requestID] {
+            actions.updates.append(update(request, reportedFailure ? .failed : .rejected, job: job, message: reason, now: now))
+        }
+        actions.wakeMarket = true
+        if case .failed = job.state, job.isAggregation || !inputStillOpen(job) {
+            actions.append(
+                end(
+                    job.requestID,
+                    as: .failed(reason: "job \(job.index) failed \(job.attempts) times; last: \(reason)", atMillis: now),
+                    now: now))
+        }
+        return actions
+    }
+}

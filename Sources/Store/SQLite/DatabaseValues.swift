@@ -1,0 +1,28 @@
+import GRDB
+import ProverNetCore
+
+// The model's identifiers and amounts are stored as the strings and integers they always were.
+
+extension ProverID: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { rawValue.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ProverID? { String.fromDatabaseValue(dbValue).map(Self.init) }
+}
+
+extension RequestID: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { rawValue.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> RequestID? { String.fromDatabaseValue(dbValue).map(Self.init) }
+}
+
+extension JobID: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { rawValue.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> JobID? { String.fromDatabaseValue(dbValue).map(Self.init) }
+}
+
+extension Amount: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { units.databaseValue }
+    /// Only an integer: a REAL here would be money that was never converted.
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Amount? {
+        guard case .int64(let units) = dbValue.storage else { return nil }
+        return Amount(units: units)
+    }
+}

@@ -1,0 +1,486 @@
+import Foundation
+import ProverNetCore
+import Store
+import Testing
+
+@_spi(Testing) @testable import Gateway
+
+/// The job book driven directly: no database, no sockets, no sleeps; the time is an argument.
+@Suite struct JobBookTests {
+    static let jobClass = JobClass(proofSystem: "test-system", log2Size: 4)
+    static let aggregationClass = JobClass(proofSystem: "test-aggregation", log2Size: 2)
+
+    static func settings(maxAttempts: Int = 3) -> JobBook.Settings {
+        JobBook.Settings(
+            leaseMillis: 8_000, heartbeatMillis: 2_000, maxAttempts: maxAttempts, reservePricePerUnit: 2,
+            workUnits: { _ in 1 })
+    }
+
+    /// A book with provers connected and helpers to submit and drive it.
+    struct Fixture {
+        var book: JobBook
+        var now: Int64 = 1_000_000
+        var connection: UInt64 = 0
+        var ledger: [LedgerEntry] = []
+        var written: [JobID: Job] = [:]
+
+        init(maxAttempts: Int = 3) { book = JobBook(settings: JobBookTests.settings(maxAttempts: maxAttempts)) }
+
+        /// Applies an event's actions as the coordinator would, keeping what it wrote.
+        mutating func keep(_ actions: BookActions) -> BookActions {
+            ledger += actions.changes.ledger
+            for job in actions.changes.jobs { written[job.id] = job }
+            return actions
+        }
+
+        @discardableResult
+        mutating func connect(_ name: String, slots: Int = 1, ask: Double = 1, seconds: Double = 1, held: Set<JobID> = [])
+            -> BookActions
+        {
+            connection += 1
+            let prover = ConnectedProver(
+                connection: connection, id: ProverID(name), name: name, slots: slots, maxConstraints: 1 << 20,
+                proofSystems: ["test-system", "test-aggregation"], secondsPerJob: [JobBookTests.jobClass: seconds],
+                askPerUnit: ask, askByClass: [:], connectedMillis: now)
+            return keep(book.proverConnected(prover, held: held, now: now))
+        }
+
+        mutating func submit(inputs: Int, redundancy: Int = 1, maxPrice: Amount = Amount(whole: 100), deadlineSeconds: Int64 = 600, aggregate: Bool = false) throws -> RequestID {
+            let id = RequestID.random()
+            let request = ProofRequest(
+                id: id, circuitID: "circuit", createdMillis: now, deadlineMillis: now + deadlineSeconds * 1000,
+                maxPricePerJob: maxPrice, redundancy: redundancy, aggregate: aggregate, inputCount: inputs)
+            let jobs = (0..<inputs).flatMap { index in
+                (0..<redundancy).map { replica in
+                    Job(
+                        id: JobID(request: id, index: index, replica: replica), requestID: id, index: index,
+                        replica: replica, jobClass: JobBookTests.jobClass, inputJSON: "{\"i\":\(index)}",
+                        statementJSON: "[\"\(index)\"]")
+                }
+            }
+            let actions = try book.submit(request, jobs: jobs, now: now)
+            #expect(actions.changes.requests.count == 1 && actions.changes.jobs.count == inputs * redundancy)
+            #expect(actions.wakeMarket)
+            _ = keep(actions)
+            return id
+        }
+
+        mutating func round() -> BookActions { keep(book.runRounds(now: now)) }
+
+        mutating func result(_ prover: String, _ job: JobID, epoch: Int64, valid: Bool = true) -> BookActions {
+            let checked =
+                valid
+                ? CheckedResult(assumingValid: ProofPayload(proofJSON: "{\"p\":\"\(job)\"}", publicJSON: "[]"), proveMillis: 10)
+                : CheckedResult.invalid("bad proof")
+            return keep(book.resultArrived(ProverID(prover), job: job, epoch: epoch, checked, now: now))
+        }
+
+        func leases(_ request: RequestID) -> [ProverID: Job] {
+            var leases: [ProverID: Job] = [:]
+            for job in book.snapshot(request)?.1 ?? [] {
+                if let lease = job.state.lease { leases[lease.prover] = job }
+            }
+            return leases
+        }
+
+        func assigned(_ actions: BookActions) -> [(ProverID, JobAssignment)] {
+            actions.messages.compactMap { m in
+                if case .assign(let a) = m.instruction { return (m.prover, a) }
+                return nil
+            }
+        }
+
+        var totals: LedgerTotals {
+            var totals = LedgerTotals()
+            for entry in ledger { totals.add(entry) }
+            return totals
+        }
+    }
+
+    // MARK: Transitions
+
+    @Test func everyJobTransitionIsInOneSwitchAndRefusesWhatDoesNotApply() {
+        let lease = Lease(prover: "p", epoch: 1, grantedMillis: 0, expiresMillis: 10, price: .zero, charge: .zero)
+        var job = Job(id: "r/0", requestID: "r", index: 0, jobClass: Self.jobClass, inputJSON: "{}", statementJSON: "[]")
+        // A lease must be of the next epoch.
+        var stale = lease
+        stale.epoch = 5
+        #expect(!JobBook.transition(&job, .grant(stale)))
+        #expect(JobBook.transition(&job, .grant(lease)) && job.state.phase == .assigned && job.epoch == 1)
+        #expect(!JobBook.transition(&job, .grant(lease)))
+        #expect(JobBook.transition(&job, .start) && job.state.phase == .proving)
+        #expect(!JobBook.transition(&job, .start))
+        #expect(JobBook.transition(&job, .extend(untilMillis: 20)) && job.state.lease?.expiresMillis == 20)
+        #expect(!JobBook.transition(&job, .extend(untilMillis: 15)))
+        #expect(JobBook.transition(&job, .release(reason: "lapsed")) && job.state == .pending && job.attempts == 0)
+        #expect(!JobBook.transition(&job, .release(reason: "again")))
+        var second = lease
+        second.epoch = 2
+        #expect(JobBook.transition(&job, .grant(second)))
+        // A proof of another lease does not verify it.
+        let foreign = VerifiedProof(lease: lease, verifiedMillis: 1, proveMillis: 1, proof: ProofPayload())
+        #expect(!JobBook.transition(&job, .verify(foreign)))
+        #expect(JobBook.transition(&job, .reject(reason: "bad", maxAttempts: 2)) && job.state == .pending && job.attempts == 1)
+        var third = lease
+        third.epoch = 3
+        #expect(JobBook.transition(&job, .grant(third)))
+        #expect(JobBook.transition(&job, .reject(reason: "bad", maxAttempts: 2)) && job.state == .failed(reason: "bad"))
+        // Final states stay final.
+        for event in [JobEvent.grant(third), .start, .release(reason: ""), .cancel(reason: ""), .fail(reason: "")] {
+            #expect(!JobBook.transition(&job, event))
+        }
+        var other = Job(id: "r/1", requestID: "r", index: 1, jobClass: Self.jobClass, inputJSON: "{}", statementJSON: "[]")
+        #expect(JobBook.transition(&other, .cancel(reason: "gone")) && other.state == .cancelled(reason: "gone"))
+        #expect(!JobBook.transition(&other, .fail(reason: "late")))
+    }
+
+    @Test func everyRequestTransitionIsInOneSwitch() {
+        var request = ProofRequest(id: "r", circuitID: "c", createdMillis: 0, deadlineMillis: 10, maxPricePerJob: .zero, inputCount: 1)
+        #expect(!JobBook.transition(&request, .aggregated, now: 1))
+        #expect(JobBook.transition(&request, .leased, now: 1) && request.state == .proving)
+        #expect(!JobBook.transition(&request, .leased, now: 1))
+        #expect(JobBook.transition(&request, .allInputsProven, now: 2) && request.state == .done(atMillis: 2))
+        #expect(!JobBook.transition(&request, .end(.cancelled(reason: "x", atMillis: 3)), now: 3))
+        var aggregated = ProofRequest(
+            id: "a", circuitID: "c", createdMillis: 0, deadlineMillis: 10, maxPricePerJob: .zero, aggregate: true, inputCount: 1)
+        #expect(JobBook.transition(&aggregated, .allInputsProven, now: 2) && aggregated.state == .aggregating)
+        #expect(JobBook.transition(&aggregated, .aggregated, now: 3) && aggregated.state == .done(atMillis: 3))
+        var ended = ProofRequest(id: "e", circuitID: "c", createdMillis: 0, deadlineMillis: 10, maxPricePerJob: .zero, inputCount: 1)
+        #expect(!JobBook.transition(&ended, .end(.proving), now: 1))
+        #expect(JobBook.transition(&ended, .end(.expired(reason: "late", atMillis: 4)), now: 4) && ended.state.isFinal)
+    }
+
+    // MARK: The market into the ledger
+
+    @Test func aRoundLeasesJobsAtTheAuctionsPricesAndAnAcceptedProofPaysThemIntoABalancedLedger() throws {
+        var f = Fixture()
+        f.connect("a", ask: 1)
+        f.connect("b", ask: 1.5)
+        let request = try f.submit(inputs: 2, maxPrice: Amount(decimal: "10")!)
+        let round = f.round()
+        let assigned = f.assigned(round)
+        #expect(assigned.count == 2)
+        #expect(round.changes.rounds.count == 1 && round.changes.rounds[0].jobsMatched == 2)
+        #expect(f.book.requests[request]?.state == .proving)
+        for (prover, a) in assigned {
+            #expect(a.lease.prover == prover && a.lease.epoch == 1)
+            #expect(a.lease.price <= a.lease.charge && a.lease.charge <= Amount(whole: 10))
+            #expect(a.lease.price > .zero)
+            #expect(a.lease.expiresMillis == f.now + 8_000)
+        }
+        let (prover, first) = assigned[0]
+        let accepted = f.result(prover.rawValue, first.job.id, epoch: 1)
+        #expect(accepted.messages.first?.instruction == .verdict(job: first.job.id, epoch: 1, accepted: true, reason: ""))
+        // Three ledger lines: the charge, the payment, and the network's fee, their difference.
+        #expect(accepted.changes.ledger.map(\.kind) == [.clientCharge, .proverPayment, .networkFee])
+        #expect(accepted.changes.ledger[0].amount == first.lease.charge)
+        #expect(accepted.changes.ledger[1].amount == first.lease.price)
+        #expect(accepted.changes.ledger[1].proverID == prover)
+        #expect(f.totals.balances)
+        #expect(accepted.changes.proverActivity == [ProverActivity(prover: prover, verified: 1, earned: first.lease.price, lastSeenMillis: f.now)])
+        #expect(f.book.requests[request]?.paid == first.lease.charge)
+        let (other, second) = assigned[1]
+        let done = f.result(other.rawValue, second.job.id, epoch: 1)
+        #expect(done.ended == [request])
+        #expect(done.changes.requests.last?.state == .done(atMillis: f.now))
+        #expect(f.book.requests[request] == nil)
+        #expect(f.totals.balances)
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5, 6, 7, 8])
+    func theLedgerBalancesToTheUnitOverManyRandomRounds(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        print("JobBookTests ledger seed \(seed)")
+        var f = Fixture(maxAttempts: 100)
+        for i in 0..<6 {
+            f.connect("p\(i)", slots: Int.random(in: 1...3, using: &random), ask: Double.random(in: 0.1...3, using: &random))
+        }
+        var requests: [RequestID] = []
+        for _ in 0..<40 {
+            let maxPrice = Amount.flooring(Double.random(in: 0.5...20, using: &random))
+            requests.append(try f.submit(inputs: Int.random(in: 1...4, using: &random), redundancy: Int.random(in: 1...2, using: &random), maxPrice: maxPrice))
+            for (prover, a) in f.assigned(f.round()) {
+                // Most proofs are good; some are rejected and go round again.
+                _ = f.result(prover.rawValue, a.job.id, epoch: a.lease.epoch, valid: Int.random(in: 0..<10, using: &random) > 1)
+            }
+            f.now += 100
+        }
+        for _ in 0..<200 {
+            let assigned = f.assigned(f.round())
+            if assigned.isEmpty { break }
+            for (prover, a) in assigned { _ = f.result(prover.rawValue, a.job.id, epoch: a.lease.epoch) }
+            f.now += 100
+        }
+        let totals = f.totals
+        #expect(totals.balances, "charges \(totals.clientCharges) ≠ payments \(totals.proverPayments) + fees \(totals.networkFees)")
+        #expect(totals.clientCharges > .zero)
+        #expect(f.ledger.allSatisfy { $0.amount >= .zero })
+        // Each input paid once, whatever its replicas.
+        let paidJobs = f.ledger.filter { $0.kind == .proverPayment }.map(\.jobID)
+        let paidInputs = paidJobs.map { $0.rawValue.split(separator: "~")[0] }
+        #expect(Set(paidInputs).count == paidInputs.count)
+    }
+
+    // MARK: Leases
+
+    @Test func aResultOfAStaleEpochIsRefusedAndAnotherProversIsNotYours() throws {
+        var f = Fixture()
+        f.connect("a")
+        let request = try f.submit(inputs: 1)
+        _ = f.round()
+        let job = try #require(f.leases(request)["a"])
+        let stale = f.result("a", job.id, epoch: job.epoch - 1)
+        #expect(stale.refusal == .staleEpoch(job: job.id, epoch: 0, current: 1))
+        #expect(stale.changes.isEmpty && stale.messages.isEmpty)
+        let foreign = f.result("b", job.id, epoch: job.epoch)
+        #expect(foreign.refusal == .notYours(job.id))
+        #expect(f.book.jobs[job.id]?.state.lease != nil)
+    }
+
+    @Test func aDuplicateResultIsAcknowledgedAgainAndPaidOnce() throws {
+        var f = Fixture()
+        f.connect("a")
+        f.connect("b")
+        let request = try f.submit(inputs: 2)
+        _ = f.round()
+        let job = try #require(f.leases(request)["a"])
+        _ = f.result("a", job.id, epoch: 1)
+        let again = f.result("a", job.id, epoch: 1)
+        #expect(again.refusal == nil)
+        #expect(again.messages.map(\.instruction) == [.verdict(job: job.id, epoch: 1, accepted: true, reason: "already accepted")])
+        #expect(again.changes.isEmpty)
+        #expect(f.ledger.filter { $0.kind == .proverPayment }.count == 1)
+        #expect(f.book.alreadyAccepted(prover: "b", job: job.id, epoch: 1) == false)
+    }
+
+    @Test func heartbeatsExtendOnlyTheLeasesTheyNameAndTheWriteIsLazy() throws {
+        var f = Fixture()
+        f.connect("a", slots: 2)
+        let request = try f.submit(inputs: 2)
+        _ = f.round()
+        let jobs = try #require(f.book.snapshot(request)?.1)
+        #expect(jobs.allSatisfy { $0.state.lease?.prover == "a" })
+        f.now += 5_000
+        let named = jobs[0]
+        let beat = f.book.heartbeat(
+            "a", connection: f.connection,
+            HeartbeatReport(freeSlots: 0, jobs: [ProgressReport(job: named.id, epoch: 1, fraction: 0.5, stage: "proving")]),
+            now: f.now)
+        #expect(beat.changes.isEmpty)
+        #expect(beat.lazyJobs == [named.id])
+        #expect(f.book.jobs[named.id]?.state.lease?.expiresMillis == f.now + 8_000)
+        #expect(f.book.jobs[named.id]?.state.phase == .proving)
+        #expect(beat.updates.map(\.kind) == [.progress])
+        // The other lapses at its time: stopped, back to the market, counted against the prover.
+        f.now += 4_000
+        let tick = f.keep(f.book.tick(now: f.now))
+        #expect(tick.messages.map(\.instruction) == [.stop(job: jobs[1].id, epoch: 1, reason: "lease expired")])
+        #expect(f.book.jobs[jobs[1].id]?.state == .pending && f.book.jobs[jobs[1].id]?.attempts == 0)
+        #expect(tick.changes.proverActivity == [ProverActivity(prover: "a", lost: 1)])
+        #expect(f.book.jobs[named.id]?.state.lease != nil)
+        // A heartbeat of an old connection changes nothing.
+        let old = f.book.heartbeat("a", connection: f.connection - 1, HeartbeatReport(freeSlots: 2), now: f.now)
+        #expect(old.isEmpty)
+    }
+
+    @Test func aProverThatReconnectsKeepsTheLeasesItHoldsAndIsToldToStopTheOthers() throws {
+        var f = Fixture()
+        f.connect("a", slots: 2)
+        let request = try f.submit(inputs: 2)
+        _ = f.round()
+        let jobs = try #require(f.book.snapshot(request)?.1)
+        let reconnect = f.connect("a", slots: 2, held: [jobs[0].id, "req-gone/0"])
+        #expect(reconnect.closeConnections.map(\.connection) == [f.connection - 1])
+        #expect(f.book.provers["a"]?.running == [jobs[0].id])
+        #expect(f.book.jobs[jobs[1].id]?.state == .pending)
+        #expect(reconnect.messages.map(\.instruction) == [.stop(job: "req-gone/0", epoch: .max, reason: "the lease is no longer this prover's")])
+        #expect(reconnect.changes.proverActivity.first?.lastSeenMillis == f.now)
+        let gone = f.book.proverDisconnected("a", connection: f.connection)
+        #expect(gone.closeConnections.count == 1 && f.book.provers["a"] == nil)
+        // Its lease stands until it lapses.
+        #expect(f.book.jobs[jobs[0].id]?.state.lease?.prover == "a")
+    }
+
+    @Test func aJobThatCannotFinishBeforeTheDeadlineIsReauctionedToAFasterProver() throws {
+        var f = Fixture()
+        f.connect("slow", seconds: 1)
+        let request = try f.submit(inputs: 1, deadlineSeconds: 120)
+        _ = f.round()
+        let job = try #require(f.leases(request)["slow"])
+        let start = f.now
+        _ = f.book.progressReported("slow", ProgressReport(job: job.id, epoch: 1, fraction: 0.1, stage: "proving"), now: start)
+        // 20 s in, 10% done: about 180 s to go, 100 s left, but nobody faster: the lease stands.
+        #expect(f.book.reauctionLate(now: start + 20_000).isEmpty)
+        _ = f.book.progressReported("slow", ProgressReport(job: job.id, epoch: 1, fraction: 0.5, stage: "proving"), now: start)
+        f.connect("fast", seconds: 0.1)
+        #expect(f.book.reauctionLate(now: start + 20_000).messages.isEmpty)
+        // 90 s in and half done: 90 s to go, 30 s left, a faster prover free: re-auctioned, no attempt used.
+        let late = f.book.reauctionLate(now: start + 90_000)
+        #expect(late.messages.map(\.instruction) == [.stop(job: job.id, epoch: 1, reason: "cannot finish before the deadline: re-auctioned")])
+        f.now = start + 90_000
+        let moved = f.assigned(f.round())
+        #expect(moved.map(\.0) == ["fast"] && moved.first?.1.lease.epoch == 2 && moved.first?.1.job.attempts == 0)
+    }
+
+    // MARK: Failures and ends
+
+    @Test func aRejectedProofUsesAnAttemptAndTheRequestFailsOnlyWhenNoReplicaIsLeft() throws {
+        var f = Fixture(maxAttempts: 1)
+        f.connect("a")
+        f.connect("b")
+        let request = try f.submit(inputs: 1, redundancy: 2)
+        _ = f.round()
+        let leases = f.leases(request)
+        let first = try #require(leases["a"])
+        let second = try #require(leases["b"])
+        let rejected = f.result("a", first.id, epoch: 1, valid: false)
+        #expect(rejected.messages.map(\.instruction) == [.verdict(job: first.id, epoch: 1, accepted: false, reason: "bad proof")])
+        #expect(rejected.changes.proverActivity == [ProverActivity(prover: "a", rejected: 1)])
+        #expect(f.book.requests[request]?.state == .proving)
+        let failed = f.keep(f.book.failureReported("b", job: second.id, epoch: 1, reason: "out of memory", now: f.now))
+        #expect(failed.ended == [request])
+        let state = try #require(failed.changes.requests.last?.state)
+        #expect(state.phase == .failed && (state.reason ?? "").contains("failed 1 times"))
+        #expect(failed.changes.proverActivity == [ProverActivity(prover: "b", failed: 1)])
+    }
+
+    @Test func aProverThatFailedAJobIsNotGivenItAgainWhileAnotherCanTakeIt() throws {
+        var f = Fixture()
+        f.connect("cheap", ask: 0.1)
+        let request = try f.submit(inputs: 1)
+        _ = f.round()
+        let job = try #require(f.leases(request)["cheap"])
+        _ = f.result("cheap", job.id, epoch: 1, valid: false)
+        // Alone, it gets no round: it failed every pending job.
+        #expect(f.assigned(f.round()).isEmpty)
+        f.connect("dear", ask: 2)
+        #expect(f.assigned(f.round()).map(\.0) == ["dear"])
+    }
+
+    @Test func cancellingALeasedRequestStopsItsProversAndEndsItsJobs() throws {
+        var f = Fixture()
+        f.connect("a")
+        let request = try f.submit(inputs: 2)
+        _ = f.round()
+        let leased = try #require(f.leases(request)["a"])
+        let cancelled = f.book.cancel(request, now: f.now)
+        let cancel = try #require(cancelled)
+        #expect(cancel.messages.map(\.instruction) == [.stop(job: leased.id, epoch: 1, reason: "cancelled by the client")])
+        #expect(cancel.changes.jobs.count == 2 && cancel.changes.jobs.allSatisfy { $0.state.phase == .cancelled })
+        #expect(cancel.changes.requests.last?.state == .cancelled(reason: "cancelled by the client", atMillis: f.now))
+        #expect(cancel.ended == [request] && cancel.updates.last?.kind == .state)
+        let again = f.book.cancel(request, now: f.now)
+        #expect(again == nil)
+        // The late proof of a cancelled job is refused and not paid.
+        let late = f.result("a", leased.id, epoch: 1)
+        #expect(late.refusal == .unknownJob(leased.id) && late.changes.ledger.isEmpty)
+    }
+
+    @Test func aRequestPastItsDeadlineExpires() throws {
+        var f = Fixture()
+        f.connect("a")
+        let request = try f.submit(inputs: 1, deadlineSeconds: 10)
+        _ = f.round()
+        f.now += 10_000
+        let tick = f.book.tick(now: f.now)
+        #expect(tick.ended == [request])
+        #expect(tick.changes.requests.last?.state.phase == .expired)
+        #expect(tick.messages.count == 1)
+        #expect(f.book.requests.isEmpty && f.book.jobs.isEmpty)
+    }
+
+    @Test func theFirstValidReplicaWinsAndItsSiblingsAreCancelledAndStopped() throws {
+        var f = Fixture()
+        f.connect("a")
+        f.connect("b")
+        f.connect("c")
+        let request = try f.submit(inputs: 2, redundancy: 2)
+        let assigned = f.assigned(f.round())
+        #expect(assigned.count == 3)
+        for index in 0..<2 {
+            let holders = assigned.filter { $0.1.job.index == index }.map(\.0)
+            #expect(Set(holders).count == holders.count)
+        }
+        let (winner, won) = try #require(assigned.first { $0.1.job.index == 0 })
+        let accepted = f.result(winner.rawValue, won.job.id, epoch: 1)
+        let sibling = try #require(accepted.changes.jobs.first { $0.id != won.job.id })
+        #expect(sibling.state == .cancelled(reason: "replica \(won.job.replica) was proven first"))
+        if let (loser, _) = assigned.first(where: { $0.1.job.index == 0 && $0.0 != winner }) {
+            #expect(accepted.messages.contains(ProverMessage(prover: loser, instruction: .stop(job: sibling.id, epoch: 1, reason: "another replica of the job was proven first"))))
+            #expect(f.result(loser.rawValue, sibling.id, epoch: 1).refusal != nil)
+        }
+        #expect(f.book.requests[request] != nil)
+    }
+
+    // MARK: Aggregation
+
+    @Test func theAggregationJobIsMadeOncePreparedLeasedAndItsAcceptanceEndsTheRequest() throws {
+        var f = Fixture()
+        f.connect("a", slots: 2)
+        let request = try f.submit(inputs: 2, aggregate: true)
+        let assigned = f.assigned(f.round())
+        _ = f.result("a", assigned[0].1.job.id, epoch: 1)
+        let last = f.result("a", assigned[1].1.job.id, epoch: 1)
+        #expect(last.changes.requests.last?.state == .aggregating)
+        let need = try #require(last.aggregations.first)
+        #expect(need.request == request && need.proofs.count == 2)
+        #expect(last.ended.isEmpty)
+        // Loading the book again (a restart before the job was made) asks for the aggregation again.
+        var reloaded = JobBook(settings: JobBookTests.settings())
+        #expect(reloaded.load([try #require(f.book.snapshot(request))]).aggregations == [need])
+        #expect(f.book.statements(of: request) == ["[\"0\"]", "[\"1\"]"])
+        let prepared = f.book.aggregationPrepared(request, jobClass: Self.aggregationClass, inputJSON: "{}", now: f.now)
+        let job = try #require(prepared.changes.jobs.first)
+        #expect(job.kind == .aggregate && job.index == 2 && job.id == JobID(request: request, index: 2))
+        #expect(prepared.updates.map(\.kind) == [.aggregating])
+        // Made once.
+        #expect(f.book.aggregationPrepared(request, jobClass: Self.aggregationClass, inputJSON: "{}", now: f.now).isEmpty)
+        let round = f.assigned(f.round())
+        #expect(round.map(\.1.job.id) == [job.id])
+        let done = f.result("a", job.id, epoch: 1)
+        #expect(done.changes.requests.last?.state == .done(atMillis: f.now))
+        #expect(done.ended == [request])
+        #expect(f.totals.balances)
+    }
+
+    @Test func anAggregationThatCannotBePreparedFailsItsRequest() throws {
+        var f = Fixture()
+        f.connect("a", slots: 2)
+        let request = try f.submit(inputs: 2, aggregate: true)
+        for (_, a) in f.assigned(f.round()) { _ = f.result("a", a.job.id, epoch: 1) }
+        let failed = f.book.aggregationFailed(request, reason: "no reference string", now: f.now)
+        #expect(failed.changes.requests.last?.state.phase == .failed)
+        #expect(failed.ended == [request])
+    }
+
+    @Test func aDrainingBookAssignsNothing() throws {
+        var f = Fixture()
+        f.connect("a")
+        _ = try f.submit(inputs: 1)
+        f.book.drain()
+        #expect(f.assigned(f.round()).isEmpty)
+    }
+
+    @Test func aSubmissionIsCheckedBeforeItIsTaken() throws {
+        var f = Fixture()
+        let id = try f.submit(inputs: 1)
+        let request = try #require(f.book.requests[id])
+        #expect(throws: SubmissionRefusal.duplicate(id)) { try f.book.submit(request, jobs: [], now: f.now) }
+        var other = request
+        other.id = "req-other"
+        #expect(throws: SubmissionRefusal.noJobs("req-other")) { try f.book.submit(other, jobs: [], now: f.now) }
+    }
+}
+
+/// SplitMix64: a small seeded generator, so a random test can be run again with its seed.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
