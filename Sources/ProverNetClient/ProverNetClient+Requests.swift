@@ -11,19 +11,19 @@ extension ProverNetClient {
     ///   - circuit: a registered circuit's id (`notFound` from the gateway otherwise).
     ///   - inputs: the inputs' JSON texts (`invalidArgument` from the gateway, naming the index, for a bad one).
     ///   - deadlineSeconds: seconds from now in which the request must be done; 0 for the gateway's default.
-    ///   - maxPricePerJob: the most the client pays for one job, in credits (more than 0). A job costs at least
+    ///   - maxPricePerJob: the most the client pays for one job (more than 0; sent exactly, as integer units). A job costs at least
     ///     the gateway's reserve price per unit of work (one 2^12 proof is one unit).
     ///   - redundancy: how many provers prove each job at once.
     ///   - aggregate: whether the proofs are to be aggregated (SnarkPack).
     public func submit(
-        circuit: CircuitID, inputs: [String], deadlineSeconds: Int = 0, maxPricePerJob: Double,
+        circuit: CircuitID, inputs: [String], deadlineSeconds: Int = 0, maxPricePerJob: Amount,
         redundancy: Int = 1, aggregate: Bool = false
     ) async throws(ProverNetClientError) -> SubmittedRequest {
         guard !inputs.isEmpty else { throw .noInputs }
         guard (0...Int(UInt32.max)).contains(deadlineSeconds) else {
             throw .invalidArgument(name: "deadline seconds", value: "\(deadlineSeconds)", reason: "must be 0 (the gateway's default) or more")
         }
-        guard maxPricePerJob.isFinite, maxPricePerJob > 0 else {
+        guard maxPricePerJob > .zero else {
             throw .invalidArgument(name: "max price per job", value: "\(maxPricePerJob)", reason: "must be a price of more than 0 credits")
         }
         guard (1...Int(UInt32.max)).contains(redundancy) else {
@@ -33,7 +33,8 @@ extension ProverNetClient {
         message.circuitID = circuit.rawValue
         message.inputsJson = inputs
         message.deadlineSeconds = UInt32(deadlineSeconds)
-        message.maxPricePerJob = maxPricePerJob
+        message.maxPricePerJobUnits = maxPricePerJob.units
+        message.maxPricePerJob = maxPricePerJob.wholeUnits
         message.redundancy = UInt32(redundancy)
         message.aggregate = aggregate
         let request = message

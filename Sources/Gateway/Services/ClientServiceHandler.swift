@@ -99,11 +99,14 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             guard request.inputsJson.count <= limits.maxInputsPerRequest else {
                 throw GatewayError.invalidArgument("\(request.inputsJson.count) inputs, over the limit of \(limits.maxInputsPerRequest)")
             }
-            // The client's price enters as money here, once, rounded down: it never pays more than it said.
-            let maxPrice = Amount.flooring(request.maxPricePerJob)
-            guard request.maxPricePerJob.isFinite, maxPrice > .zero else {
+            // The client's price in integer units; from an older client's float, rounded down once, here: it never
+            // pays more than it said.
+            let maxPrice =
+                request.maxPricePerJobUnits != 0
+                ? Amount(units: request.maxPricePerJobUnits) : Amount.flooring(request.maxPricePerJob)
+            guard maxPrice > .zero, request.maxPricePerJob.isFinite else {
                 throw GatewayError.invalidArgument(
-                    "max_price_per_job must be a positive amount of at least \(Amount(units: 1)), not \(request.maxPricePerJob)")
+                    "max_price_per_job must be a positive amount of at least \(Amount(units: 1)) credits")
             }
             guard request.redundancy <= 16 else { throw GatewayError.invalidArgument("redundancy must be 1 to 16") }
             for (index, input) in request.inputsJson.enumerated() where input.utf8.count > limits.maxInputBytes {
@@ -172,6 +175,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 r.reason = record.state.reason ?? ""
                 r.verificationKeyJson = descriptor?.verificationKeyJSON ?? ""
                 r.paid = record.paid.wholeUnits
+                r.paidUnits = record.paid.units
                 r.createdUnixMillis = record.createdMillis
                 r.finishedUnixMillis = record.state.finishedMillis ?? 0
                 r.aggregate = record.aggregate
@@ -188,7 +192,9 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                         j.state = job.state.phase.proto
                         j.proverID = job.state.prover?.rawValue ?? ""
                         j.attempts = UInt32(clamping: job.attempts)
-                        j.price = (job.state.lease?.charge ?? job.state.verified?.lease.charge ?? .zero).wholeUnits
+                        let charge = job.state.lease?.charge ?? job.state.verified?.lease.charge ?? .zero
+                        j.price = charge.wholeUnits
+                        j.priceUnits = charge.units
                         if let verified = job.state.verified, let proof = verified.proof.proofJSON,
                             let publics = verified.proof.publicJSON
                         {

@@ -198,6 +198,7 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         a.requestID = job.requestID.rawValue
         a.circuitID = assignment.circuitID.rawValue
         a.price = assignment.lease.price.wholeUnits
+        a.priceUnits = assignment.lease.price.units
         a.deadlineUnixMillis = assignment.deadlineMillis
         a.jobClass = job.jobClass.description
         a.jobKind = job.wireKind

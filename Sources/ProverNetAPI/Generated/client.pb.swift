@@ -129,7 +129,8 @@ public nonisolated struct Provernet_V1_SubmitRequestRequest: Sendable {
   /// Seconds from now in which the request must be done.
   public var deadlineSeconds: UInt32 = 0
 
-  /// The most the client pays for one job, in credits.
+  /// The most the client pays for one job, in credits (deprecated: a float; max_price_per_job_units wins
+  /// when set).
   public var maxPricePerJob: Double = 0
 
   /// How many provers prove each input at once (1 by default, at most 16): each input gets that many
@@ -140,6 +141,9 @@ public nonisolated struct Provernet_V1_SubmitRequestRequest: Sendable {
   /// than the gateway's reference string allows): once every proof is verified, an aggregation job goes
   /// through the market to a prover that aggregates.
   public var aggregate: Bool = false
+
+  /// The most the client pays for one job, in the smallest unit of money (10^-6 credit), exactly.
+  public var maxPricePerJobUnits: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -252,6 +256,10 @@ public nonisolated struct Provernet_V1_JobSummary: Sendable {
   /// With redundancy r, each input has r replicas (0 … r−1) with the same index; at most one is verified.
   public var replica: UInt32 = 0
 
+  /// What the client is charged for the job (its lease's charge), in the smallest unit of money (10^-6
+  /// credit); `price` is the same in credits, as a float, for older clients.
+  public var priceUnits: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -291,6 +299,10 @@ public nonisolated struct Provernet_V1_GetRequestResponse: Sendable {
   public var aggregateProof: Data = Data()
 
   public var snarkpackVerifierKey: Data = Data()
+
+  /// What the client has been charged so far, in the smallest unit of money (10^-6 credit); `paid` is the
+  /// same in credits, as a float, for older clients.
+  public var paidUnits: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -519,7 +531,7 @@ nonisolated extension Provernet_V1_RegisterCircuitResponse: SwiftProtobuf.Messag
 
 nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SubmitRequestRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}inputs_json\0\u{3}deadline_seconds\0\u{3}max_price_per_job\0\u{1}redundancy\0\u{1}aggregate\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}inputs_json\0\u{3}deadline_seconds\0\u{3}max_price_per_job\0\u{1}redundancy\0\u{1}aggregate\0\u{3}max_price_per_job_units\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -533,6 +545,7 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
       case 4: try { try decoder.decodeSingularDoubleField(value: &self.maxPricePerJob) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.redundancy) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.aggregate) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.maxPricePerJobUnits) }()
       default: break
       }
     }
@@ -557,6 +570,9 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
     if self.aggregate != false {
       try visitor.visitSingularBoolField(value: self.aggregate, fieldNumber: 6)
     }
+    if self.maxPricePerJobUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.maxPricePerJobUnits, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -567,6 +583,7 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
     if lhs.maxPricePerJob != rhs.maxPricePerJob {return false}
     if lhs.redundancy != rhs.redundancy {return false}
     if lhs.aggregate != rhs.aggregate {return false}
+    if lhs.maxPricePerJobUnits != rhs.maxPricePerJobUnits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -749,7 +766,7 @@ nonisolated extension Provernet_V1_GetRequestRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}attempts\0\u{1}price\0\u{1}proof\0\u{1}kind\0\u{1}replica\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}attempts\0\u{1}price\0\u{1}proof\0\u{1}kind\0\u{1}replica\0\u{3}price_units\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -766,6 +783,7 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
       case 7: try { try decoder.decodeSingularMessageField(value: &self._proof) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.kind) }()
       case 9: try { try decoder.decodeSingularUInt32Field(value: &self.replica) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.priceUnits) }()
       default: break
       }
     }
@@ -803,6 +821,9 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
     if self.replica != 0 {
       try visitor.visitSingularUInt32Field(value: self.replica, fieldNumber: 9)
     }
+    if self.priceUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.priceUnits, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -816,6 +837,7 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
     if lhs._proof != rhs._proof {return false}
     if lhs.kind != rhs.kind {return false}
     if lhs.replica != rhs.replica {return false}
+    if lhs.priceUnits != rhs.priceUnits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -823,7 +845,7 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Provernet_V1_GetRequestResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetRequestResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}circuit_id\0\u{1}state\0\u{1}reason\0\u{1}jobs\0\u{3}verification_key_json\0\u{1}paid\0\u{3}created_unix_millis\0\u{3}finished_unix_millis\0\u{1}aggregate\0\u{3}aggregate_proof\0\u{3}snarkpack_verifier_key\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}circuit_id\0\u{1}state\0\u{1}reason\0\u{1}jobs\0\u{3}verification_key_json\0\u{1}paid\0\u{3}created_unix_millis\0\u{3}finished_unix_millis\0\u{1}aggregate\0\u{3}aggregate_proof\0\u{3}snarkpack_verifier_key\0\u{3}paid_units\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -843,6 +865,7 @@ nonisolated extension Provernet_V1_GetRequestResponse: SwiftProtobuf.Message, Sw
       case 10: try { try decoder.decodeSingularBoolField(value: &self.aggregate) }()
       case 11: try { try decoder.decodeSingularBytesField(value: &self.aggregateProof) }()
       case 12: try { try decoder.decodeSingularBytesField(value: &self.snarkpackVerifierKey) }()
+      case 13: try { try decoder.decodeSingularInt64Field(value: &self.paidUnits) }()
       default: break
       }
     }
@@ -885,6 +908,9 @@ nonisolated extension Provernet_V1_GetRequestResponse: SwiftProtobuf.Message, Sw
     if !self.snarkpackVerifierKey.isEmpty {
       try visitor.visitSingularBytesField(value: self.snarkpackVerifierKey, fieldNumber: 12)
     }
+    if self.paidUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.paidUnits, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -901,6 +927,7 @@ nonisolated extension Provernet_V1_GetRequestResponse: SwiftProtobuf.Message, Sw
     if lhs.aggregate != rhs.aggregate {return false}
     if lhs.aggregateProof != rhs.aggregateProof {return false}
     if lhs.snarkpackVerifierKey != rhs.snarkpackVerifierKey {return false}
+    if lhs.paidUnits != rhs.paidUnits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

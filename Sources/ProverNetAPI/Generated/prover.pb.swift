@@ -328,6 +328,9 @@ public nonisolated struct Provernet_V1_Assignment: Sendable {
   /// For an aggregation job: how many proofs it aggregates.
   public var proofs: UInt32 = 0
 
+  /// `price` in the smallest unit of money (10^-6 credit), exactly.
+  public var priceUnits: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -972,7 +975,7 @@ nonisolated extension Provernet_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Assignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{1}price\0\u{3}deadline_unix_millis\0\u{3}job_class\0\u{3}job_kind\0\u{1}proofs\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{1}price\0\u{3}deadline_unix_millis\0\u{3}job_class\0\u{3}job_kind\0\u{1}proofs\0\u{3}price_units\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -993,6 +996,7 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
       case 11: try { try decoder.decodeSingularStringField(value: &self.jobClass) }()
       case 12: try { try decoder.decodeSingularStringField(value: &self.jobKind) }()
       case 13: try { try decoder.decodeSingularUInt32Field(value: &self.proofs) }()
+      case 14: try { try decoder.decodeSingularInt64Field(value: &self.priceUnits) }()
       default: break
       }
     }
@@ -1038,6 +1042,9 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if self.proofs != 0 {
       try visitor.visitSingularUInt32Field(value: self.proofs, fieldNumber: 13)
     }
+    if self.priceUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.priceUnits, fieldNumber: 14)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1055,6 +1062,7 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if lhs.jobClass != rhs.jobClass {return false}
     if lhs.jobKind != rhs.jobKind {return false}
     if lhs.proofs != rhs.proofs {return false}
+    if lhs.priceUnits != rhs.priceUnits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

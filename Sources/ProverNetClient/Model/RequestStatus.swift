@@ -13,8 +13,8 @@ public struct RequestStatus: Sendable, Hashable {
     public var jobs: [JobStatus]
     /// The circuit's Groth16 verification key, as snarkjs writes it.
     public var verificationKeyJSON: String
-    /// What the client has paid for the request so far, in credits.
-    public var paid: Double
+    /// What the client has paid for the request so far.
+    public var paid: Amount
     public var createdAt: Date
     /// When the request ended; nil while it runs.
     public var finishedAt: Date?
@@ -27,7 +27,7 @@ public struct RequestStatus: Sendable, Hashable {
 
     public init(
         id: RequestID, circuit: CircuitID, state: RequestPhase, reason: String = "", jobs: [JobStatus],
-        verificationKeyJSON: String, paid: Double = 0, createdAt: Date = Date(), finishedAt: Date? = nil,
+        verificationKeyJSON: String, paid: Amount = .zero, createdAt: Date = Date(), finishedAt: Date? = nil,
         aggregate: Bool = false, aggregateProof: [UInt8]? = nil, snarkpackVerifierKey: [UInt8]? = nil
     ) {
         self.aggregate = aggregate
@@ -77,8 +77,8 @@ public struct JobStatus: Sendable, Hashable {
     public var prover: ProverID?
     /// How many times the job was leased.
     public var attempts: Int
-    /// The auction's price for the job, in credits.
-    public var price: Double
+    /// What the client is charged for the job, from the auction.
+    public var price: Amount
     /// The verified proof, once there is one (none for the aggregation job: see `RequestStatus.aggregateProof`).
     public var proof: JobProof?
     /// The job's kind: `groth16.prove`, or `snarkpack.aggregate` for a request's aggregation.
@@ -87,7 +87,7 @@ public struct JobStatus: Sendable, Hashable {
     public var replica: Int
 
     public init(
-        id: JobID, index: Int, state: JobPhase, prover: ProverID? = nil, attempts: Int = 0, price: Double = 0,
+        id: JobID, index: Int, state: JobPhase, prover: ProverID? = nil, attempts: Int = 0, price: Amount = .zero,
         proof: JobProof? = nil, kind: String = "groth16.prove", replica: Int = 0
     ) {
         self.kind = kind

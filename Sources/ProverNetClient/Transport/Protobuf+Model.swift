@@ -62,14 +62,14 @@ extension RequestStatus {
             jobs.append(
                 JobStatus(
                     id: JobID(job.jobID), index: Int(job.index), state: try JobPhase(job.state, call: "GetRequest"),
-                    prover: job.proverID.isEmpty ? nil : ProverID(job.proverID), attempts: Int(job.attempts), price: job.price,
+                    prover: job.proverID.isEmpty ? nil : ProverID(job.proverID), attempts: Int(job.attempts), price: Amount(units: job.priceUnits),
                     proof: job.hasProof ? JobProof(proofJSON: job.proof.proofJson, publicJSON: job.proof.publicJson) : nil,
                     kind: job.kind.isEmpty ? Groth16ProofSystem.jobKinds[0] : job.kind, replica: Int(job.replica)))
         }
         self.init(
             id: RequestID(response.requestID), circuit: CircuitID(response.circuitID), state: try RequestPhase(response.state, call: "GetRequest"),
             reason: response.reason, jobs: jobs.sorted { $0.index < $1.index },
-            verificationKeyJSON: response.verificationKeyJson, paid: response.paid,
+            verificationKeyJSON: response.verificationKeyJson, paid: Amount(units: response.paidUnits),
             createdAt: Date(unixMillis: response.createdUnixMillis),
             finishedAt: response.finishedUnixMillis > 0 ? Date(unixMillis: response.finishedUnixMillis) : nil,
             aggregate: response.aggregate, aggregateProof: response.aggregateProof.isEmpty ? nil : [UInt8](response.aggregateProof),

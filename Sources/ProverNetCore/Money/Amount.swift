@@ -6,7 +6,9 @@
 /// The market prices a round in floating point; each price enters the ledger once, through
 /// `Amount.flooring(_:)` (see there for the rule that keeps the ledger from paying out more than it took
 /// in).
-public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, AdditiveArithmetic {
+public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, AdditiveArithmetic,
+    ExpressibleByIntegerLiteral
+{
     /// The smallest units.
     public var units: Int64
 
@@ -24,6 +26,9 @@ public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConve
 
     /// `whole` whole units.
     public init(whole: Int64) { units = whole * Self.unitsPerWhole }
+
+    /// An integer literal is whole units: `let price: Amount = 10` is 10 credits.
+    public init(integerLiteral whole: Int64) { self.init(whole: whole) }
 
     /// The one rounding rule by which a floating-point price of the market becomes money: down to the
     /// smallest unit (toward zero, for a price is never negative), saturating at `max`; NaN and negative

@@ -43,7 +43,7 @@ actor RequestTracker {
     /// or nil after recording why it was not accepted.
     @discardableResult
     func submit(
-        circuit: CircuitID, inputs: Int, redundancy: Int = 1, maxPricePerJob: Double = 100,
+        circuit: CircuitID, inputs: Int, redundancy: Int = 1, maxPricePerJob: Amount = 100,
         until deadline: ContinuousClock.Instant
     ) async -> RequestID? {
         submissions += 1

@@ -28,7 +28,7 @@ struct AdminCommand: AsyncParsableCommand {
                 throw failure("--public-key must be 64 hex digits (a raw Ed25519 public key), got '\(publicKey)'")
             }
             let store = try openStore(dataDir)
-            let record = try await badInputExits {
+            let record = try await badInputExitsAsync {
                 try await store.allowProver(
                     id: ProverAuthentication.proverID(publicKey: key), publicKeyHex: key.hex, name: name,
                     atMillis: Clock.nowMillis())
@@ -46,7 +46,7 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try openStore(dataDir)
-            try await badInputExits { try await store.revokeProver(id: ProverID(prover)) }
+            try await badInputExitsAsync { try await store.revokeProver(id: ProverID(prover)) }
             try? await store.close()
             print("{\"prover_id\":\"\(prover)\",\"allowed\":false}")
         }

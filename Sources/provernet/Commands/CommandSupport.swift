@@ -28,7 +28,7 @@ func badInputExits<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// `badInputExits` for async work.
-func badInputExits<T>(_ body: () async throws -> T) async throws -> T {
+func badInputExitsAsync<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let exit as ExitCode {

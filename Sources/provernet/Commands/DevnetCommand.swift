@@ -33,7 +33,7 @@ struct DevnetCommand: AsyncParsableCommand {
     @Option(help: "Your circuit's proving key (.zkey).") var zkey: String?
     @Option(help: "A JSON file with an array of input objects for your circuit.") var inputs: String?
     @Option(help: "The gateway's port (default: a free one).") var port: Int = 0
-    @Option(help: "The most the demo client pays per job.") var maxPrice: Double = 100
+    @Option(help: "The most the demo client pays per job.") var maxPrice: Amount = 100
     @Flag(help: "Exit 0 once every proof of the demo request is verified (non-zero otherwise).") var exitWhenDone = false
     @Option(help: "Give up after this many seconds (with --exit-when-done).") var timeout: Double = 600
     @Option(help: "Log level of the in-process gateway (its log goes to DIR/gateway.log).") var logLevel: String = "info"
@@ -137,7 +137,7 @@ struct DevnetCommand: AsyncParsableCommand {
                 let verification = try ProverNetClient.verifyFetched(at: proofs)
                 let done = status.state == .done && verification.allValid && !verification.checks.isEmpty
                 out.line("")
-                out.line("request \(submitted.id): \(status.state.rawValue), \(status.inputsVerified)/\(status.inputsTotal) proofs verified by the gateway; client paid \(String(format: "%.3f", status.paid)) credits")
+                out.line("request \(submitted.id): \(status.state.rawValue), \(status.inputsVerified)/\(status.inputsTotal) proofs verified by the gateway; client paid \(status.paid) credits")
                 out.line("proofs in \(proofs.path): \(verification.checks.count - verification.failures.count) of \(verification.checks.count) verify locally with verification_key.json")
                 if let check = verification.aggregate {
                     out.line("aggregate  \(proofs.appendingPathComponent(FetchedProofs.aggregateFile).path): \(check.failure.map { "INVALID: \($0)" } ?? "one SnarkPack proof of all \(verification.checks.count), verifies locally")")

@@ -23,3 +23,8 @@ extension ProverID: ExpressibleByArgument {
         self.init(argument)
     }
 }
+
+extension Amount: ExpressibleByArgument {
+    /// A decimal such as `100` or `2.5`, exactly (at most six decimals).
+    public init?(argument: String) { self.init(decimal: argument) }
+}

@@ -126,14 +126,3 @@ struct ProverRunCommand: AsyncParsableCommand {
         return try ProverSettings(reader: reader)
     }
 }
-
-/// Runs `body`, turning any error into a one-line message and exit status 2.
-private func badInputExitsAsync<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let exit as ExitCode {
-        throw exit
-    } catch {
-        throw failure("\(error)")
-    }
-}

@@ -30,7 +30,7 @@ struct StatusCommand: AsyncParsableCommand {
         ]
         let rows = status.jobs.map { job in
             [String(job.index), job.state.rawValue, job.prover.map { String($0.prefix(16)) } ?? "-", String(job.attempts),
-             String(job.price), job.proof == nil ? "" : "yes"]
+             job.price.description, job.proof == nil ? "" : "yes"]
         }
         lines += StatusCommand.table(header: ["JOB", "STATE", "PROVER", "ATTEMPTS", "PRICE", "PROOF"], rows: rows)
         print(lines.joined(separator: "\n"))
@@ -55,7 +55,8 @@ struct StatusCommand: AsyncParsableCommand {
             var state: String
             var proverID: String?
             var attempts: Int
-            var price: Double
+            /// Fixed decimals, as every amount the CLI prints.
+            var price: String
             var hasProof: Bool
 
             enum CodingKeys: String, CodingKey {
@@ -69,7 +70,8 @@ struct StatusCommand: AsyncParsableCommand {
         var reason: String
         var jobsTotal: Int
         var jobsVerified: Int
-        var paid: Double
+        /// Fixed decimals, as every amount the CLI prints.
+        var paid: String
         var createdUnixMillis: Int64
         var finishedUnixMillis: Int64?
         var jobs: [Job]
@@ -88,12 +90,12 @@ struct StatusCommand: AsyncParsableCommand {
             reason = status.reason
             jobsTotal = status.inputsTotal
             jobsVerified = status.inputsVerified
-            paid = status.paid
+            paid = status.paid.description
             createdUnixMillis = millis(status.createdAt)
             finishedUnixMillis = status.finishedAt.map(millis)
             jobs = status.jobs.map {
                 Job(index: $0.index, jobID: $0.id.rawValue, state: $0.state.rawValue, proverID: $0.prover?.rawValue, attempts: $0.attempts,
-                    price: $0.price, hasProof: $0.proof != nil)
+                    price: $0.price.description, hasProof: $0.proof != nil)
             }
         }
     }

@@ -20,7 +20,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "A JSON file holding an array of input objects (repeatable).") var inputs: [String] = []
     @Option(help: "Seconds from now in which the request must be done (default: the gateway's).") var deadlineSeconds: Int = 0
     @Option(help: "The most to pay for one job, in credits; a job costs at least the gateway's reserve price per unit of work (one 2^12 proof is one unit, 2^16 about 21).")
-    var maxPrice: Double = 100
+    var maxPrice: Amount = 100
     @Option(help: "How many provers prove each input at once (1…16); the first valid proof wins.") var redundancy: Int = 1
     @Flag(help: "Aggregate the proofs (SnarkPack).") var aggregate = false
 
