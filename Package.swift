@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Groth16", targets: ["Groth16"]),
         .library(name: "Circom", targets: ["Circom"]),
         .library(name: "ProverNetClient", targets: ["ProverNetClient"]),
+        .library(name: "ProverNetVerify", targets: ["ProverNetVerify"]),
         .library(name: "SnarkPack", targets: ["SnarkPack"]),
     ],
     dependencies: [
@@ -130,7 +131,7 @@ let package = Package(
         .target(
             name: "ProverNetClient",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProofSystems", "Groth16", "Circom", "SnarkPack", "BN254",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -138,12 +139,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Checking fetched proofs on the client's side (the cryptography the client library itself does not link).
+        .target(
+            name: "ProverNetVerify",
+            dependencies: ["ProverNetClient", "ProverNetCore", "ProofSystems", "BN254", "Groth16", "Circom", "SnarkPack"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "provernet",
             dependencies: [
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
                 "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Gateway", "ProverNode",
-                "ProverNetClient", "HealthHTTP",
+                "ProverNetClient", "ProverNetVerify", "HealthHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -164,8 +171,8 @@ let package = Package(
         .testTarget(
             name: "ProverNetClientTests",
             dependencies: [
-                "ProverNetClient", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16", "Circom",
-                "BN254", "TestSupport",
+                "ProverNetClient", "ProverNetVerify", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI",
+                "Groth16", "Circom", "BN254", "TestSupport",
             ],
             swiftSettings: strict
         ),

@@ -9,9 +9,4 @@ extension ProverNetClient {
         try FetchedProofs.write(try await request(id), to: directory)
     }
 
-    /// Checks every proof fetched into `directory` with its verification key, and reports which fail
-    /// (see `FetchedProofs.verify(at:)`). Needs no gateway.
-    public static func verifyFetched(at directory: URL, srs: URL? = nil) throws(ProverNetClientError) -> FetchVerification {
-        try FetchedProofs.verify(at: directory, srs: srs)
-    }
 }

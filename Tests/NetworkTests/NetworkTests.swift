@@ -1,6 +1,7 @@
 import Foundation
 import ProverNetAPI
 import ProverNetClient
+import ProverNetVerify
 import ProverNetCore
 import Testing
 

@@ -3,6 +3,7 @@ import Circom
 import Foundation
 import Groth16
 import ProverNetClient
+import ProverNetVerify
 import ProverNetCore
 import TestSupport
 import Testing

@@ -66,7 +66,7 @@ public enum FetchedProofs {
     }
 
     /// Reads `request.json`, if the directory has one.
-    static func manifest(in directory: URL) throws(ProverNetClientError) -> FetchManifest? {
+    package static func manifest(in directory: URL) throws(ProverNetClientError) -> FetchManifest? {
         let url = directory.appendingPathComponent(manifestFile)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
@@ -87,16 +87,16 @@ public enum FetchedProofs {
 }
 
 /// What `request.json` holds.
-struct FetchManifest: Codable, Equatable {
-    var requestID: RequestID
-    var circuitID: CircuitID
-    var state: String
+package struct FetchManifest: Codable, Equatable {
+    package var requestID: RequestID
+    package var circuitID: CircuitID
+    package var state: String
     /// The indices of all the request's jobs.
-    var jobs: [Int]
+    package var jobs: [Int]
     /// The indices whose proofs were written.
-    var proofs: [Int]
+    package var proofs: [Int]
     /// Absent when the request did not ask for an aggregate; else whether `aggregate.bin` was written.
-    var aggregate: Bool?
+    package var aggregate: Bool?
 
     enum CodingKeys: String, CodingKey {
         case requestID = "request_id", circuitID = "circuit_id", state, jobs, proofs, aggregate

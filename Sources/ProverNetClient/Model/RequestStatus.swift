@@ -1,5 +1,4 @@
 import Foundation
-import ProofSystems
 import ProverNetCore
 
 /// A request as the gateway holds it: its state, its jobs, and the proofs verified so far.
@@ -101,7 +100,12 @@ public struct JobStatus: Sendable, Hashable {
         self.proof = proof
     }
 
-    public var isAggregation: Bool { kind == SnarkPackProofSystem.jobKind }
+    public var isAggregation: Bool { kind == Self.aggregationKind }
+
+    /// The wire's name of an aggregation job's kind.
+    public static let aggregationKind = "snarkpack.aggregate"
+    /// The kind a gateway that names none means.
+    public static let defaultKind = "groth16.prove"
 }
 
 /// A Groth16 proof and its public signals as snarkjs writes them (`proof.json`, `public.json`).

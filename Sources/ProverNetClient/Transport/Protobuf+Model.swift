@@ -1,6 +1,5 @@
 import Foundation
 import ProverNetAPI
-import ProofSystems
 import ProverNetCore
 
 // The one place where the wire's messages become the client's value types. An enum value this client
@@ -64,7 +63,7 @@ extension RequestStatus {
                     id: JobID(job.jobID), index: Int(job.index), state: try JobPhase(job.state, call: "GetRequest"),
                     prover: job.proverID.isEmpty ? nil : ProverID(job.proverID), attempts: Int(job.attempts), price: Amount(units: job.priceUnits),
                     proof: job.hasProof ? JobProof(proofJSON: job.proof.proofJson, publicJSON: job.proof.publicJson) : nil,
-                    kind: job.kind.isEmpty ? Groth16ProofSystem.jobKinds[0] : job.kind, replica: Int(job.replica)))
+                    kind: job.kind.isEmpty ? JobStatus.defaultKind : job.kind, replica: Int(job.replica)))
         }
         self.init(
             id: RequestID(response.requestID), circuit: CircuitID(response.circuitID), state: try RequestPhase(response.state, call: "GetRequest"),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ProverNetClient
+import ProverNetVerify
 import ProverNetCore
 
 /// Every request a chaos run submitted, as the client sees it: what it submitted, what the gateway

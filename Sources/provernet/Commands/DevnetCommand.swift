@@ -4,6 +4,7 @@ import Gateway
 import Logging
 import ProverNetAPI
 import ProverNetClient
+import ProverNetVerify
 import ProverNetCore
 import ServiceLifecycle
 import SnarkPack

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProverNetClient
+import ProverNetVerify
 
 /// `provernet verify`: checks every proof that `provernet fetch` wrote.
 struct VerifyCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import BN254
 import Circom
 import Foundation
 import Groth16
+import ProverNetClient
 import SnarkPack
 
 extension FetchedProofs {
@@ -179,4 +180,12 @@ public struct FetchVerification: Sendable, Hashable {
     public var failures: [Check] { checks.filter { !$0.isValid } }
     /// Whether every proof, and the aggregate if there is one, is valid.
     public var allValid: Bool { checks.allSatisfy(\.isValid) && aggregate?.isValid != false }
+}
+
+extension ProverNetClient {
+    /// Checks every proof fetched into `directory` with its verification key, and reports which fail
+    /// (see `FetchedProofs.verify(at:)`). Needs no gateway.
+    public static func verifyFetched(at directory: URL, srs: URL? = nil) throws(ProverNetClientError) -> FetchVerification {
+        try FetchedProofs.verify(at: directory, srs: srs)
+    }
 }
