@@ -33,11 +33,11 @@ extension Coordinator {
     }
 
     public func heartbeat(_ prover: ProverID, connection: UInt64, _ report: HeartbeatReport) async {
-        _ = try? await perform { book, now in book.heartbeat(prover, connection: connection, report, now: now) }
+        _ = try? await perform(lazy: true) { book, now in book.heartbeat(prover, connection: connection, report, now: now) }
     }
 
     public func progressReported(_ prover: ProverID, _ report: ProgressReport) async {
-        _ = try? await perform { book, now in book.progressReported(prover, report, now: now) }
+        _ = try? await perform(lazy: true) { book, now in book.progressReported(prover, report, now: now) }
     }
 
     /// Checks that `prover` holds the lease of `epoch` on the job (before its result is verified, outside

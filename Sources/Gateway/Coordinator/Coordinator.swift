@@ -65,10 +65,24 @@ public actor Coordinator {
     }
 
     /// Takes one event to the book: commit its changes, then (only then) carry out its actions.
+    ///
+    /// The event is applied to a copy of the book, installed once its changes are committed; a copy costs a
+    /// copy of each collection the event changes. Events that never commit at once (a heartbeat, a progress
+    /// report: their changes are lazy) are applied in place with `lazy`.
     @discardableResult
-    func perform(_ event: (inout JobBook, Int64) -> BookActions) async throws(EventFailure) -> BookActions {
+    func perform(lazy: Bool = false, _ event: (inout JobBook, Int64) -> BookActions) async throws(EventFailure)
+        -> BookActions
+    {
         await enterEvent()
         defer { leaveEvent() }
+        if lazy {
+            let actions = event(&book, clock())
+            // Such an event has nothing to commit at once; should one ever have, it is written with the next
+            // coalesced batch rather than lost.
+            unflushed.formUnion(actions.lazyJobs.union(actions.changes.jobs.map(\.id)))
+            deliver(actions)
+            return actions
+        }
         var next = book
         let actions = event(&next, clock())
         if !actions.changes.isEmpty {
