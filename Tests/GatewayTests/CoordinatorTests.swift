@@ -24,6 +24,8 @@ import Testing
     struct Harness {
         let directory: URL
         let store: SQLiteStore
+        /// The store the coordinator writes through: `failing.fail(true)` makes its commits fail.
+        let failing: FailingStore
         let coordinator: Coordinator
         let circuit: CircuitDescriptor
         let clock = TestClock()
@@ -35,13 +37,14 @@ import Testing
             configure(&configuration)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             store = try SQLiteStore(path: configuration.databasePath)
+            failing = FailingStore(store)
             let artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
             let logger = Logger(label: "test")
             let registry = CircuitRegistry(store: store, artifacts: artifacts, limits: configuration.limits, logger: logger)
             circuit = try await registry.registerSynthetic(constraints: 30, name: "test")
             let clock = self.clock
             coordinator = Coordinator(
-                store: store, circuits: registry, artifacts: artifacts, aggregation: nil, configuration: configuration,
+                store: failing, circuits: registry, artifacts: artifacts, aggregation: nil, configuration: configuration,
                 logger: logger, clock: { clock.now() })
         }
 
@@ -284,5 +287,37 @@ import Testing
         #expect(try await harness.coordinator.cancel(request.id) == .cancelled)
         await #expect(throws: GatewayError.self) { try await harness.coordinator.cancel("req-unknown") }
         #expect(try await harness.store.request(id: request.id)?.state.reason == "cancelled by the client")
+    }
+
+    @Test func anEventWhoseWriteFailsIsRefusedNotHalfApplied() async throws {
+        let harness = try await Harness()
+        defer { harness.remove() }
+        let prover = try await harness.connect("a")
+        let request = try await harness.submit(inputs: 1)
+        harness.failing.fail(true)
+        // The round's leases cannot be stored: nothing is assigned, nobody is told, the job still waits.
+        #expect(await harness.coordinator.runRounds() == 0)
+        #expect(try await harness.leases(request.id).isEmpty)
+        #expect(await harness.coordinator.writeFailure == .write(reason: "disk full (injected)"))
+        // A submission that cannot be stored is refused with why.
+        await #expect(throws: Coordinator.EventFailure.self) { _ = try await harness.submit(inputs: 1) }
+        harness.failing.fail(false)
+        #expect(await harness.coordinator.runRounds() == 1)
+        #expect(await harness.coordinator.writeFailure == nil)
+        let job = try #require(try await harness.leases(request.id)[prover.id])
+        let assigned = await Self.next(prover) { if case .assign = $0 { true } else { false } }
+        #expect(assigned.map { if case .assign(let a) = $0 { a.job.id == job.id && a.lease.epoch == 1 } else { false } } == true)
+        // A proof whose acceptance cannot be stored is not accepted: the prover is told to send it again, and
+        // the lease stands.
+        harness.failing.fail(true)
+        await harness.accept(job, by: prover.id)
+        let verdict = await Self.next(prover) { if case .verdict = $0 { true } else { false } }
+        #expect(verdict == .verdict(job: job.id, epoch: 1, accepted: false, reason: "\(LeaseRefusal.notDurable(job: job.id))"))
+        #expect(try await harness.leases(request.id)[prover.id]?.id == job.id)
+        #expect(try await harness.payments(request.id).isEmpty)
+        harness.failing.fail(false)
+        await harness.accept(job, by: prover.id)
+        #expect(try await harness.store.request(id: request.id)?.state.phase == .done)
+        #expect(try await harness.payments(request.id).count == 1)
     }
 }

@@ -1,0 +1,48 @@
+import ProverNetCore
+import Store
+import Synchronization
+
+/// The real SQLite store with a switch that makes its commits fail, as a full disk or a lost database
+/// would: to check that the gateway refuses an event whose write fails instead of half applying it.
+final class FailingStore: GatewayStore {
+    let store: SQLiteStore
+    let failing = Mutex(false)
+
+    init(_ store: SQLiteStore) { self.store = store }
+
+    func fail(_ on: Bool) { failing.withLock { $0 = on } }
+
+    func commit(_ changes: StoreChanges) async throws(StoreError) {
+        if failing.withLock({ $0 }) { throw .write(reason: "disk full (injected)") }
+        try await store.commit(changes)
+    }
+
+    func insertCircuit(_ circuit: CircuitDescriptor, createdMillis: Int64) async throws(StoreError) {
+        try await store.insertCircuit(circuit, createdMillis: createdMillis)
+    }
+    func circuit(id: CircuitID) async throws(StoreError) -> CircuitDescriptor? { try await store.circuit(id: id) }
+    func circuits() async throws(StoreError) -> [CircuitDescriptor] { try await store.circuits() }
+    func prover(id: ProverID) async throws(StoreError) -> ProverRecord? { try await store.prover(id: id) }
+    func provers() async throws(StoreError) -> [ProverRecord] { try await store.provers() }
+    func allowProver(id: ProverID, publicKeyHex: String, name: String, atMillis: Int64) async throws(StoreError)
+        -> ProverRecord
+    {
+        try await store.allowProver(id: id, publicKeyHex: publicKeyHex, name: name, atMillis: atMillis)
+    }
+    func revokeProver(id: ProverID) async throws(StoreError) { try await store.revokeProver(id: id) }
+    func request(id: RequestID) async throws(StoreError) -> ProofRequest? { try await store.request(id: id) }
+    func openRequests() async throws(StoreError) -> [ProofRequest] { try await store.openRequests() }
+    func requests(createdSince millis: Int64) async throws(StoreError) -> [ProofRequest] {
+        try await store.requests(createdSince: millis)
+    }
+    func job(id: JobID) async throws(StoreError) -> Job? { try await store.job(id: id) }
+    func jobs(requestID: RequestID) async throws(StoreError) -> [Job] { try await store.jobs(requestID: requestID) }
+    func recentJobs(limit: Int) async throws(StoreError) -> [Job] { try await store.recentJobs(limit: limit) }
+    func rounds(limit: Int) async throws(StoreError) -> [RoundRecord] { try await store.rounds(limit: limit) }
+    func ledger(requestID: RequestID) async throws(StoreError) -> [LedgerEntry] {
+        try await store.ledger(requestID: requestID)
+    }
+    func ledgerTotals() async throws(StoreError) -> LedgerTotals { try await store.ledgerTotals() }
+    func checkHealth() async throws(StoreError) { try await store.checkHealth() }
+    func close() async throws(StoreError) { try await store.close() }
+}
