@@ -4,10 +4,42 @@ import SwiftProtobuf
 import ProverNetCore
 import Store
 
-/// Read-only listings for administrators: provers, jobs, rounds.
+/// Listings for administrators (provers, jobs, rounds) and the prover allowlist. The allowlist calls are
+/// held to the local admin token by `AdminAuthorizationInterceptor` before they reach this handler.
 struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
     let coordinator: Coordinator
     let store: any GatewayStore
+    let allowlist: any ProverAllowlist
+
+    func allowProver(request: Provernet_V1_AllowProverRequest, context: ServerContext) async throws
+        -> Provernet_V1_AllowProverResponse
+    {
+        guard request.publicKey.count == 32 else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "a prover's public key is 32 bytes (a raw Ed25519 key), not \(request.publicKey.count)")
+        }
+        let record: ProverRecord
+        do {
+            record = try allowlist.allowProver(publicKey: [UInt8](request.publicKey), name: request.name)
+        } catch {
+            throw RPCError.from(error)
+        }
+        return .with { $0.proverID = record.id }
+    }
+
+    func revokeProver(request: Provernet_V1_RevokeProverRequest, context: ServerContext) async throws
+        -> Provernet_V1_RevokeProverResponse
+    {
+        do {
+            try allowlist.revokeProver(id: request.proverID)
+        } catch StoreError.missing {
+            throw RPCError(code: .notFound, message: "no prover \(request.proverID) on the allowlist")
+        } catch {
+            throw RPCError.from(error)
+        }
+        return .init()
+    }
 
     func listProvers(request: Provernet_V1_ListProversRequest, context: ServerContext) async throws
         -> Provernet_V1_ListProversResponse
