@@ -18,6 +18,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "provernet", targets: ["provernet"]),
+        .executable(name: "provernet-chaos", targets: ["provernet-chaos"]),
+        .library(name: "ProverNetTesting", targets: ["ProverNetTesting"]),
         .library(name: "BN254", targets: ["BN254"]),
         .library(name: "Market", targets: ["Market"]),
         .library(name: "Groth16", targets: ["Groth16"]),
@@ -131,11 +133,35 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The process-network harness that devnet, `bench network`, the chaos runner and the tests share,
+        // and the chaos scenarios with their invariant checker (as HummingbirdTesting: tooling in a library).
+        .target(
+            name: "ProverNetTesting",
+            dependencies: [
+                "ProverNetCore", "ProverNetAPI", "ProverNetClient", "Store", "Gateway",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "provernet-chaos",
+            dependencies: [
+                "ProverNetTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "provernet",
             dependencies: [
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
                 "ProverNetCore", "ProverNetAPI", "Store", "Gateway", "ProverNode", "ProverNetClient", "HealthHTTP",
+                "ProverNetTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -160,10 +186,15 @@ let package = Package(
         ),
         .testTarget(
             name: "NetworkTests",
-            dependencies: ["ProverNetClient", "ProverNetAPI", "ProverNetCore", "provernet", "TestSupport"],
+            dependencies: ["ProverNetClient", "ProverNetAPI", "ProverNetCore", "ProverNetTesting", "provernet", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "ChaosTests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ChaosTests", dependencies: ["provernet", "provernet-chaos", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ProverNetTestingTests",
+            dependencies: ["ProverNetTesting", "ProverNetCore", "Store", "TestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",

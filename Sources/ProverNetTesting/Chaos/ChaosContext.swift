@@ -95,7 +95,7 @@ final class ChaosContext: Sendable {
     // MARK: Requests
 
     /// Registers the synthetic circuit of the scenario's size.
-    func registerCircuit() async throws(ChaosError) -> CircuitID {
+    func registerCircuit() async throws(HarnessError) -> CircuitID {
         let constraints = circuitConstraints
         let circuit = try await client.call("RegisterCircuit", until: deadline) { client in
             try await client.registerSyntheticCircuit(constraints: constraints, name: "chaos")
@@ -104,7 +104,7 @@ final class ChaosContext: Sendable {
     }
 
     /// Submits a request and starts recording its events; throws if the gateway does not accept it.
-    func submit(circuit: CircuitID, inputs: Int, redundancy: Int = 1) async throws(ChaosError) -> RequestID {
+    func submit(circuit: CircuitID, inputs: Int, redundancy: Int = 1) async throws(HarnessError) -> RequestID {
         guard let id = await requests.submit(circuit: circuit, inputs: inputs, redundancy: redundancy, until: deadline) else {
             let reason = await requests.submitFailures.last ?? "no reason"
             throw .notAccepted(reason: reason)
@@ -134,7 +134,7 @@ final class ChaosContext: Sendable {
     func waitForEvent(
         _ what: String, in id: RequestID, skipping: Int = 0, timeout: Duration = .seconds(60),
         where predicate: @Sendable (RequestEvent) -> Bool
-    ) async throws(ChaosError) -> RequestEvent {
+    ) async throws(HarnessError) -> RequestEvent {
         let limit = min(ContinuousClock.now + timeout, deadline)
         while ContinuousClock.now < limit {
             let list = events(of: id)

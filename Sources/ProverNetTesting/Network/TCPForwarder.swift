@@ -38,7 +38,7 @@ final class TCPForwarder: Sendable {
     }
 
     /// Starts forwarding from a free port on 127.0.0.1 to `127.0.0.1:targetPort`.
-    static func start(to targetPort: Int, logger: Logger) async throws(ChaosError) -> TCPForwarder {
+    static func start(to targetPort: Int, logger: Logger) async throws(HarnessError) -> TCPForwarder {
         let box = Mutex<TCPForwarder?>(nil)
         let server: any Channel
         do {
@@ -86,7 +86,7 @@ final class TCPForwarder: Sendable {
                 }
                 guard let id else {
                     gateway.close(promise: nil)
-                    throw ChaosError.forwarder(reason: "cut while connecting")
+                    throw HarnessError.forwarder(reason: "cut while connecting")
                 }
                 prover.closeFuture.whenComplete { _ in _ = self.state.withLock { $0.open.removeValue(forKey: id) } }
             }

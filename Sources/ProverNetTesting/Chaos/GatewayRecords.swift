@@ -11,7 +11,7 @@ struct GatewayRecords: Sendable {
     var provers: [ProverRecord] = []
 
     /// Reads the database at `path` (the gateway must have stopped, or the records may still change).
-    static func read(databasePath path: String) throws(ChaosError) -> GatewayRecords {
+    static func read(databasePath path: String) throws(HarnessError) -> GatewayRecords {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .database(path: path, reason: "no such file (the gateway never started?)")
         }

@@ -5,7 +5,7 @@ import Foundation
 /// every few seconds (and started again a second later) and the gateway is SIGKILLed twice (at a third and
 /// two thirds of the submission window, and started again on the same port). Both runs are held to the
 /// invariants of every scenario; the summary compares their completion times.
-struct LongChaosRun: Sendable {
+public struct LongChaosRun: Sendable {
     var requests: Int
     var minutes: Double
     var provers: Int
@@ -14,10 +14,18 @@ struct LongChaosRun: Sendable {
     var downSeconds = 1.0
 
     /// The submission window in seconds.
-    var window: Double { minutes * 60 }
+    public var window: Double { minutes * 60 }
+
+    /// `requests` over `minutes`, with `provers` provers, one killed every `killEverySeconds`.
+    public init(requests: Int, minutes: Double, provers: Int, killEverySeconds: Double) {
+        self.requests = requests
+        self.minutes = minutes
+        self.provers = provers
+        self.killEverySeconds = killEverySeconds
+    }
 
     /// The run as a scenario: `faults` false for the baseline.
-    func scenario(faults: Bool) -> ChaosScenario {
+    public func scenario(faults: Bool) -> ChaosScenario {
         let run = self
         return ChaosScenario(
             name: faults ? "long-chaos" : "long-baseline",
@@ -77,7 +85,7 @@ struct LongChaosRun: Sendable {
     }
 
     /// The summary line the issue asks for, from the two runs' reports.
-    func summary(baseline: ScenarioReport, chaos: ScenarioReport) -> LongSummary {
+    public func summary(baseline: ScenarioReport, chaos: ScenarioReport) -> LongSummary {
         let counts = chaos.invariants
         let ratio = (chaos.completionSeconds ?? .nan) / (baseline.completionSeconds ?? .nan)
         return LongSummary(
@@ -95,7 +103,7 @@ struct LongChaosRun: Sendable {
 
 /// The long form's summary: requests completed, failed with a reason, lost (must be 0), jobs accepted
 /// twice (must be 0), and the completion time against the run without faults.
-struct LongSummary: Encodable, Sendable {
+public struct LongSummary: Encodable, Sendable {
     var summary = "long"
     var requests: Int
     var minutes: Double
@@ -116,9 +124,10 @@ struct LongSummary: Encodable, Sendable {
     /// Request latency (submission to end) with faults and without.
     var latencySeconds: ScenarioReport.Latency?
     var baselineLatencySeconds: ScenarioReport.Latency?
-    var passed: Bool
+    public var passed: Bool
 
-    var jsonLine: String {
+    /// The summary as one line of JSON (snake_case keys, sorted).
+    public var jsonLine: String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -2,10 +2,13 @@ import Foundation
 
 /// What a scenario found: the invariants' counts, what happened, and every violation. Printed as one
 /// JSON line.
-struct ScenarioReport: Encodable, Sendable {
-    var scenario: String
-    var passed = false
-    var seconds = 0.0
+public struct ScenarioReport: Encodable, Sendable {
+    /// The scenario's name.
+    public var scenario: String
+    /// Whether every invariant and expectation held.
+    public var passed = false
+    /// How long it took.
+    public var seconds = 0.0
     var invariants = Invariants()
     /// From the first request's submission to the last one's end, from the gateway's records (nil if a
     /// request did not end).
@@ -18,14 +21,14 @@ struct ScenarioReport: Encodable, Sendable {
     /// What the scenario did and saw (which prover was killed, how a late result was answered).
     var facts: [String: String] = [:]
     /// Every violated invariant or expectation, and why the scenario could not run if it could not.
-    var failures: [String] = []
+    public var failures: [String] = []
     /// The submissions the gateway refused, with its reasons.
     var submitFailures: [String] = []
     /// Where the logs are (kept when the scenario failed, or with --keep).
-    var directory: String?
+    public var directory: String?
 
     /// Percentiles of request latency.
-    struct Latency: Encodable, Sendable {
+    public struct Latency: Encodable, Sendable {
         var p50: Double
         var p90: Double
         var max: Double
@@ -42,7 +45,7 @@ struct ScenarioReport: Encodable, Sendable {
     }
 
     /// The report as one line of JSON (snake_case keys, sorted).
-    var jsonLine: String {
+    public var jsonLine: String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -2,11 +2,11 @@ import Foundation
 
 /// One chaos scenario: a network of real processes, a fault injected while it works, and what must
 /// hold afterwards beyond the invariants that every scenario keeps (`Invariants`).
-struct ChaosScenario: Sendable {
+public struct ChaosScenario: Sendable {
     /// The name `--scenario` takes.
-    let name: String
-    /// What it does and what it checks, in a sentence or two (`provernet chaos --list`).
-    let summary: String
+    public let name: String
+    /// What it does and what it checks, in a sentence or two (`provernet-chaos --list`).
+    public let summary: String
     /// The provers, allowlisted before the gateway starts.
     var provers: [String]
     /// The provers started (and connected) before `run`; the others are the scenario's to start.
@@ -35,10 +35,11 @@ struct ChaosScenario: Sendable {
     static func proverNames(_ count: Int) -> [String] { (1...max(1, count)).map { "prover-\($0)" } }
 
     /// Every short scenario, in the order they run.
-    static let all: [ChaosScenario] = [
+    public static let all: [ChaosScenario] = [
         proverKilled, proverRestarted, gatewayKilled, gatewayKilledWithResultInFlight, proverStalled,
         connectionDropped, redundancyWithOneProverDead, burst, cancelWhileProving, gracefulShutdown,
     ]
 
-    static func named(_ name: String) -> ChaosScenario? { all.first { $0.name == name } }
+    /// The scenario called `name`, if there is one.
+    public static func named(_ name: String) -> ChaosScenario? { all.first { $0.name == name } }
 }

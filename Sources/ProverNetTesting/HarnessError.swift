@@ -1,9 +1,11 @@
 import Foundation
 import ProverNetClient
 
-/// What can stop a chaos run or one of its scenarios, each with what a user needs to act on: the process
-/// and its log, the request and what it was waiting for.
-enum ChaosError: Error, Sendable, CustomStringConvertible {
+/// What can stop a network of processes, a chaos run or one of its scenarios, each with what a user needs
+/// to act on: the process and its log, the request and what it was waiting for.
+public enum HarnessError: Error, Sendable, CustomStringConvertible {
+    /// The gateway in this process could not start (the reason is what it said).
+    case gatewayDidNotStart(reason: String)
     /// A `provernet` process could not be started.
     case cannotStart(process: String, reason: String)
     /// The gateway did not say where it listens in time, or exited first.
@@ -12,6 +14,8 @@ enum ChaosError: Error, Sendable, CustomStringConvertible {
     case didNotExit(process: String, signal: String, seconds: Double, log: String)
     /// Fewer provers than expected were connected to the gateway in time.
     case proversNotConnected(expected: [String], connected: [String], seconds: Double, directory: String)
+    /// Fewer than `count` provers were connected to the gateway in this process in time.
+    case tooFewProvers(count: Int, seconds: Double)
     /// A scenario named a prover the network does not have.
     case unknownProver(String)
     /// The gateway could not be reached for a call, even after it was given time to come back.
@@ -33,8 +37,10 @@ enum ChaosError: Error, Sendable, CustomStringConvertible {
     /// The loopback forwarder could not be set up.
     case forwarder(reason: String)
 
-    var description: String {
+    public var description: String {
         switch self {
+        case .gatewayDidNotStart(let reason):
+            reason
         case .cannotStart(let process, let reason):
             "cannot start \(process): \(reason)"
         case .gatewayDidNotListen(let seconds, let log, let tail):
@@ -44,6 +50,8 @@ enum ChaosError: Error, Sendable, CustomStringConvertible {
         case .proversNotConnected(let expected, let connected, let seconds, let directory):
             "provers \(expected.joined(separator: ", ")) were not all connected within \(Int(seconds)) s "
                 + "(connected: \(connected.isEmpty ? "none" : connected.joined(separator: ", "))); see their logs in \(directory)"
+        case .tooFewProvers(let count, let seconds):
+            "fewer than \(count) provers connected within \(Int(seconds)) s; see their logs"
         case .unknownProver(let name):
             "no prover named \(name) in this network"
         case .gatewayUnreachable(let call, let reason):

@@ -211,7 +211,7 @@ extension ChaosScenario {
             ChaosScenario.doublyLeased(context.events(of: request)) != nil
         }
         guard let pair = ChaosScenario.doublyLeased(context.events(of: request)), let victimID = pair.provers.first else {
-            throw ChaosError.eventDidNotHappen(what: "an input leased to two provers at once", request: request, seconds: 60)
+            throw HarnessError.eventDidNotHappen(what: "an input leased to two provers at once", request: request, seconds: 60)
         }
         let victim = await context.network.name(of: victimID)
         try await context.network.killProver(victim)

@@ -28,7 +28,7 @@ actor ChaosClient {
     }
 
     /// The current connection, made if there is none.
-    private func connection() throws(ChaosError) -> (ProverNetClient, Int) {
+    private func connection() throws(HarnessError) -> (ProverNetClient, Int) {
         if let current { return (current, generation) }
         guard !closed else { throw .call("a call", reason: "the chaos client is closed") }
         var configuration = ProverNetClient.Configuration()
@@ -58,7 +58,7 @@ actor ChaosClient {
     func call<T: Sendable>(
         _ name: String, retry: Retry = .idempotent, until deadline: ContinuousClock.Instant,
         _ body: @Sendable (ProverNetClient) async throws -> T
-    ) async throws(ChaosError) -> T {
+    ) async throws(HarnessError) -> T {
         while true {
             let (client, used) = try connection()
             do {

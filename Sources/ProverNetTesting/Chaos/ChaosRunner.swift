@@ -6,8 +6,8 @@ import Store
 /// Runs chaos scenarios, each in a directory of its own: starts its network, runs it within the time
 /// limit, waits for its requests to end, checks their proofs, stops every process, and checks the
 /// invariants against the gateway's database.
-struct ChaosRunner: Sendable {
-    /// The `provernet` binary that the gateway and provers run (this one).
+public struct ChaosRunner: Sendable {
+    /// The `provernet` binary that the gateway and provers run.
     let executable: URL
     let circuitConstraints: UInt64
     /// How long a scenario may take, up to the end of its requests.
@@ -16,7 +16,15 @@ struct ChaosRunner: Sendable {
     /// Runs `scenario` in `directory` (made afresh: a previous run's directory is replaced, since its
     /// database would mix into this run's records) and reports on it. It never throws: a scenario that
     /// cannot run is a failed scenario, with the reason. Every process it started is killed before it returns.
-    func run(_ scenario: ChaosScenario, in directory: URL) async -> ScenarioReport {
+    /// A runner of scenarios whose processes run `executable` (`provernet`), proving a synthetic circuit of
+    /// `circuitConstraints`, each scenario within `timeout`.
+    public init(executable: URL, circuitConstraints: UInt64, timeout: Duration) {
+        self.executable = executable
+        self.circuitConstraints = circuitConstraints
+        self.timeout = timeout
+    }
+
+    public func run(_ scenario: ChaosScenario, in directory: URL) async -> ScenarioReport {
         try? FileManager.default.removeItem(at: directory)
         let started = ContinuousClock.now
         let deadline = started + timeout
@@ -58,7 +66,7 @@ struct ChaosRunner: Sendable {
     private func start(
         _ scenario: ChaosScenario, network: ProcessNetwork, directory: URL, deadline: ContinuousClock.Instant,
         logger: Logger
-    ) async throws(ChaosError) -> ChaosContext {
+    ) async throws(HarnessError) -> ChaosContext {
         try await network.addProvers(scenario.provers, arguments: scenario.proverArguments)
         try await network.startGateway()
         for name in scenario.startedProvers { try await network.startProver(name) }
@@ -72,7 +80,7 @@ struct ChaosRunner: Sendable {
 
     /// After the scenario: lets its requests end (with the gateway up and nothing frozen, whatever the
     /// scenario left), fetches and checks their proofs, stops every process, and reads the gateway's records.
-    private func settle(_ context: ChaosContext, until deadline: ContinuousClock.Instant) async throws(ChaosError)
+    private func settle(_ context: ChaosContext, until deadline: ContinuousClock.Instant) async throws(HarnessError)
         -> (GatewayRecords, [RequestID: RequestTracker.ProofCheck])
     {
         let network = context.network
@@ -125,7 +133,7 @@ struct ChaosRunner: Sendable {
             }
             group.addTask {
                 try? await Task.sleep(until: deadline)
-                return Task.isCancelled ? nil : ChaosError.timedOut(seconds: seconds, doing: "running the scenario")
+                return Task.isCancelled ? nil : HarnessError.timedOut(seconds: seconds, doing: "running the scenario")
             }
             let first = await group.next() ?? nil
             group.cancelAll()
@@ -153,7 +161,7 @@ struct ChaosRunner: Sendable {
     }
 
     /// A logger writing to `directory/chaos.log`.
-    static func logger(_ scenario: String, directory: URL) throws(ChaosError) -> Logger {
+    static func logger(_ scenario: String, directory: URL) throws(HarnessError) -> Logger {
         let path = directory.appendingPathComponent("chaos.log")
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

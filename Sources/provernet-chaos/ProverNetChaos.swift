@@ -1,19 +1,21 @@
 import ArgumentParser
 import Foundation
-import ProverNode
+import ProverNetTesting
 import UnixSignals
 
-/// `provernet chaos`: runs a network of real processes on loopback and breaks it on purpose (issue 6,
-/// items 7 and 8), then checks from the client's view and the gateway's database that nothing was lost,
-/// accepted twice or paid for without being done.
-struct ChaosCommand: AsyncParsableCommand {
+/// `provernet-chaos`: runs a network of real `provernet` processes on loopback and breaks it on purpose
+/// (issue 6, items 7 and 8), then checks from the client's view and the gateway's database that nothing was
+/// lost, accepted twice or paid for without being done. Tooling, not part of the `provernet` binary that
+/// users run: it drives that binary (`--provernet`, by default the one beside this executable).
+@main
+struct ProverNetChaos: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "chaos",
+        commandName: "provernet-chaos",
         abstract:
             "Break a local network of real processes on purpose and check that no request is lost, accepted twice or paid wrongly.",
         discussion: """
-            Each scenario starts its own gateway and provers (this binary, as separate processes, with \
-            development TLS on 127.0.0.1), submits requests through the client library, injects its fault \
+            Each scenario starts its own gateway and provers (the provernet binary, as separate processes, \
+            with development TLS on 127.0.0.1), submits requests through the client library, injects its fault \
             (SIGKILL, SIGSTOP, SIGTERM, a cut connection, a cancel, a burst), waits for every request to end \
             and checks, from the client's view and from the gateway's own SQLite database:
               - every request ended (done, failed, expired, cancelled); one that did not is LOST;
@@ -43,6 +45,8 @@ struct ChaosCommand: AsyncParsableCommand {
     @Flag(help: "Keep every scenario's logs and database, not only those of the scenarios that failed.") var keep = false
     @Option(help: "Seconds a scenario may take, its requests' ends included (the long form adds its window to it).")
     var timeout = 120.0
+    @Option(help: "The provernet binary to run (default: the one beside this executable).")
+    var provernet: String?
 
     func validate() throws {
         let known = Set(ChaosScenario.all.map(\.name))
@@ -81,7 +85,7 @@ struct ChaosCommand: AsyncParsableCommand {
         }
         defer { interrupts.cancel() }
         let root = try makeDirectory()
-        let executable = ProverNodeConfiguration.currentExecutable
+        let executable = try provernetExecutable()
         var passed = true
         if long {
             passed = await runLong(root: root, executable: executable)
@@ -137,6 +141,24 @@ struct ChaosCommand: AsyncParsableCommand {
         if let directory = report.directory, !report.passed { note("    logs: \(directory)") }
     }
 
+    /// `--provernet`, or `provernet` in this executable's own directory.
+    private func provernetExecutable() throws -> URL {
+        let url = provernet.map { URL(fileURLWithPath: $0) } ?? Self.ownDirectory.appendingPathComponent("provernet")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw failure(
+                "no provernet binary at \(url.path): build it (swift build --product provernet) or give --provernet PATH")
+        }
+        return url
+    }
+
+    /// The directory of this executable (`/proc/self/exe` on Linux).
+    static var ownDirectory: URL {
+        let own =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        return own.deletingLastPathComponent()
+    }
+
     private func makeDirectory() throws -> URL {
         let url =
             dir.map { URL(fileURLWithPath: $0, isDirectory: true) }
@@ -154,4 +176,15 @@ struct ChaosCommand: AsyncParsableCommand {
             try? FileManager.default.removeItem(at: url)
         }
     }
+}
+
+/// Writes a one-line reason to standard error and returns the exit code to throw (2: bad input).
+func failure(_ message: String, code: Int32 = 2) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+/// Writes a line to standard error (progress), keeping standard output for the JSON lines.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("\(message)\n".utf8))
 }
