@@ -133,8 +133,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The process-network harness that devnet, `bench network`, the chaos runner and the tests share,
-        // and the chaos scenarios with their invariant checker (as HummingbirdTesting: tooling in a library).
+        // The process-network harness that devnet, `bench network`, the chaos runner and the tests share
+        // (as HummingbirdTesting: tooling in a library of its own).
         .target(
             name: "ProverNetTesting",
             dependencies: [
@@ -142,6 +142,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The chaos scenarios and their invariant checker: only the provernet-chaos runner links them.
+        .target(
+            name: "ProverNetChaos",
+            dependencies: [
+                "ProverNetTesting", "ProverNetClient", "ProverNetCore", "Store",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -150,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "provernet-chaos",
             dependencies: [
-                "ProverNetTesting",
+                "ProverNetChaos", "ProverNetTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -192,7 +201,7 @@ let package = Package(
         .testTarget(name: "ChaosTests", dependencies: ["provernet", "provernet-chaos", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProverNetTestingTests",
-            dependencies: ["ProverNetTesting", "ProverNetCore", "Store", "TestSupport"],
+            dependencies: ["ProverNetChaos", "ProverNetTesting", "ProverNetCore", "Store", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),

@@ -3,7 +3,7 @@ import ProverNetCore
 import Store
 import Testing
 
-@testable import ProverNetTesting
+@testable import ProverNetChaos
 
 /// The chaos runner's invariant checker on hand-made records: a clean run passes, and each violation
 /// (a request lost, a job paid or charged twice, a payment without a finished job, a verified job unpaid,

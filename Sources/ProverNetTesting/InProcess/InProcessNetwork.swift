@@ -40,7 +40,7 @@ public struct InProcessNetwork: Sendable {
         let gatewayLog = root.appendingPathComponent("gateway.log")
         let logHandle: FileHandle
         do {
-            FileManager.default.createFile(atPath: gatewayLog.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: gatewayLog.path, contents: nil)
             logHandle = try FileHandle(forWritingTo: gatewayLog)
         } catch {
             throw .file(path: gatewayLog.path, reason: "cannot create the gateway's log: \(error)")

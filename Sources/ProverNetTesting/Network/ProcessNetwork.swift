@@ -429,19 +429,21 @@ public actor ProcessNetwork {
 
     // MARK: Logs
 
-    static func size(of url: URL) -> UInt64 {
+    /// The size of a file, 0 if it cannot be read.
+    public static func size(of url: URL) -> UInt64 {
         ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? NSNumber)?.uint64Value ?? 0
     }
 
     /// The text of a log from a byte offset.
-    static func text(of url: URL, from offset: UInt64 = 0) -> String {
+    public static func text(of url: URL, from offset: UInt64 = 0) -> String {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return "" }
         defer { try? handle.close() }
         try? handle.seek(toOffset: offset)
         return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
     }
 
-    static func tail(of url: URL, from offset: UInt64 = 0, lines: Int) -> String {
+    /// The last `lines` lines of a log after `offset`.
+    public static func tail(of url: URL, from offset: UInt64 = 0, lines: Int) -> String {
         text(of: url, from: offset).split(separator: "\n", omittingEmptySubsequences: false).suffix(lines)
             .joined(separator: "\n")
     }
@@ -460,7 +462,8 @@ public actor ProcessNetwork {
         return nil
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    /// A duration in seconds.
+    public static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

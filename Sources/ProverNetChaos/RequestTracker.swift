@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ProverNetClient
 import ProverNetCore
+import ProverNetTesting
 
 /// Every request a chaos run submitted, as the client sees it: what it submitted, what the gateway
 /// refused (with its reason), the final state of each request, and whether the proofs of each done

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ProverNetClient
 import ProverNetCore
+import ProverNetTesting
 import Store
 import Synchronization
 

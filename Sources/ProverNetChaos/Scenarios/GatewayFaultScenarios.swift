@@ -1,6 +1,7 @@
 import Foundation
 import ProverNetClient
 import ProverNetCore
+import ProverNetTesting
 import Store
 
 /// Scenarios in which the gateway dies or is shut down, and one in which both roles shut down gracefully.

@@ -1,5 +1,6 @@
 import Foundation
 import ProverNetCore
+import ProverNetTesting
 import Store
 
 /// The invariants every chaos scenario must keep (issue 6, item 7), counted from what the client saw and

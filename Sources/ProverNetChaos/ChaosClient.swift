@@ -3,6 +3,7 @@ import Logging
 import ProverNetAPI
 import ProverNetClient
 import ProverNetCore
+import ProverNetTesting
 
 /// The chaos run's client: the `ProverNetClient` library in this process, as a user's program would use
 /// it, with one difference: the gateway is killed and started again during a run, so a call that finds it

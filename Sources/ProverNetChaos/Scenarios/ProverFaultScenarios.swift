@@ -1,6 +1,7 @@
 import Foundation
 import ProverNetClient
 import ProverNetCore
+import ProverNetTesting
 import Store
 
 /// Scenarios in which a prover dies, restarts, stalls or loses its network.

@@ -1,4 +1,5 @@
 import Foundation
+import ProverNetTesting
 
 /// What a scenario found: the invariants' counts, what happened, and every violation. Printed as one
 /// JSON line.

@@ -1,4 +1,5 @@
 import Foundation
+import ProverNetTesting
 
 /// The long form (issue 6, item 8): a few hundred requests submitted at a steady pace over several
 /// minutes, first on a network left alone (the baseline), then on one where a random prover is SIGKILLed

@@ -1,6 +1,7 @@
 import Foundation
 import ProverNetClient
 import ProverNetCore
+import ProverNetTesting
 import Store
 
 /// Scenarios about load and clients: more work than the provers can take, and a client that cancels.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProverNetChaos
 import ProverNetTesting
 import UnixSignals
 
@@ -8,7 +9,7 @@ import UnixSignals
 /// lost, accepted twice or paid for without being done. Tooling, not part of the `provernet` binary that
 /// users run: it drives that binary (`--provernet`, by default the one beside this executable).
 @main
-struct ProverNetChaos: AsyncParsableCommand {
+struct ChaosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provernet-chaos",
         abstract:

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import ProverNetTesting
 import Synchronization
 
 /// A TCP forwarder on loopback that one prover connects through instead of connecting to the gateway

@@ -1,5 +1,6 @@
 import Foundation
 import ProverNetCore
+import ProverNetTesting
 import Store
 
 /// The gateway's own records after a run, read from its SQLite database once its process is gone: every

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ProverNetCore
+import ProverNetTesting
 import Store
 
 /// Runs chaos scenarios, each in a directory of its own: starts its network, runs it within the time

@@ -1,4 +1,5 @@
 import Foundation
+import ProverNetTesting
 
 /// One chaos scenario: a network of real processes, a fault injected while it works, and what must
 /// hold afterwards beyond the invariants that every scenario keeps (`Invariants`).
