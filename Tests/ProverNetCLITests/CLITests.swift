@@ -67,7 +67,7 @@ struct CLI {
         #expect(calldata.status == 0 && calldata.stdout.hasPrefix("[\"0x"))
     }
 
-    @Test func snarkjsProofVerifiesWithTheKeyExportedFromItsZkey() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsProofVerifiesWithTheKeyExportedFromItsZkey() throws {
         let set = CLI.testdata.appendingPathComponent("snarkjs-groth16")
         guard FileManager.default.fileExists(atPath: set.path) else {
             print("SKIPPED: \(set.path) is absent")
@@ -83,7 +83,7 @@ struct CLI {
         #expect(check.status == 0)
     }
 
-    @Test func witnessCalculationAndFullProveMatchSnarkjs() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func witnessCalculationAndFullProveMatchSnarkjs() throws {
         let set = CLI.testdata.appendingPathComponent("snarkjs-circom2-wasm")
         guard FileManager.default.fileExists(atPath: set.path) else {
             print("SKIPPED: \(set.path) is absent")
