@@ -195,7 +195,11 @@ let package = Package(
         ),
         .testTarget(
             name: "NetworkTests",
-            dependencies: ["ProverNetClient", "ProverNetAPI", "ProverNetCore", "ProverNetTesting", "provernet", "TestSupport"],
+            dependencies: [
+                "ProverNetClient", "ProverNetAPI", "ProverNetCore", "ProverNetTesting", "provernet", "TestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "ChaosTests", dependencies: ["provernet", "provernet-chaos", "TestSupport"], swiftSettings: strict),

@@ -1,4 +1,6 @@
 import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
 import ProverNetAPI
 import ProverNetClient
 import ProverNetCore
@@ -61,6 +63,22 @@ import Testing
                 #expect(status == .permissionDenied)
             }
         }
+
+        // A call without the token at all is UNAUTHENTICATED.
+        let publicKey = try #require([UInt8](hexString: key.publicKey))
+        var request = Provernet_V1_AllowProverRequest()
+        request.publicKey = Data(publicKey)
+        request.name = "stranger"
+        let message = request
+        let code = try await withGRPCClient(transport: try endpoint.makeTransport()) { client -> RPCError.Code? in
+            do {
+                _ = try await Provernet_V1_AdminService.Client(wrapping: client).allowProver(message)
+                return nil
+            } catch let error as RPCError {
+                return error.code
+            }
+        }
+        #expect(code == .unauthenticated)
 
         let revoked = try Self.run(["admin", "revoke-prover", "--data-dir", data, "--prover", key.id])
         #expect(revoked.status == 0 && revoked.stdout == "{\"prover_id\":\"\(key.id)\",\"allowed\":false}\n", "\(revoked.stderr)")

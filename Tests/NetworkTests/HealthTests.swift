@@ -42,11 +42,13 @@ import FoundationNetworking
     ) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         var last: [String: Any] = [:]
-        while Date() < deadline {
+        // Asked once more after the deadline: a starved task may wake only after it.
+        while true {
             if let report = try? await health(port) {
                 if condition(report) { return report }
                 last = report
             }
+            if Date() >= deadline { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw NetworkTestError("\(what) did not happen in \(timeout) s; last report: \(last)")
@@ -60,11 +62,12 @@ import FoundationNetworking
     static func proverHealthPort(_ network: ProcessNetwork, _ name: String, timeout: Double = 60) async throws -> Int {
         let deadline = Date().addingTimeInterval(timeout)
         let marker = "health endpoints listening on http://127.0.0.1:"
-        while Date() < deadline {
+        while true {
             let log = network.logText(of: name)
             if let range = log.range(of: marker), let port = Int(log[range.upperBound...].prefix { $0.isNumber }) {
                 return port
             }
+            if Date() >= deadline { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw NetworkTestError("the prover did not log its health port; log: \(network.logText(of: name))")

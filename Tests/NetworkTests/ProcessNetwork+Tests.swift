@@ -22,8 +22,10 @@ extension ProcessNetwork {
     /// Waits until the gateway lists `count` connected provers.
     func waitForProvers(_ count: Int, timeout: Double = 120) async throws {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        // Asked once more after the deadline: a starved task may wake only after it.
+        while true {
             if let connected = try? await Self.connectedProvers(endpoint), connected.count >= count { return }
+            if Date() >= deadline { break }
             try await Task.sleep(for: .milliseconds(300))
         }
         throw NetworkTestError("fewer than \(count) provers connected in \(timeout) s")

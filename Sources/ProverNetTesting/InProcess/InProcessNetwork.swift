@@ -111,8 +111,9 @@ public struct InProcessNetwork: Sendable {
     /// Waits until `count` provers are connected to the gateway.
     public func waitForProvers(_ count: Int, timeout: Double) async throws(HarnessError) {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        while true {
             if await server.coordinator.connectedProverCount() >= count { return }
+            if Date() >= deadline { break }
             try? await Task.sleep(for: .milliseconds(100))
         }
         throw .tooFewProvers(count: count, seconds: timeout)

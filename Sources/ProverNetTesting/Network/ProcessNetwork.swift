@@ -156,8 +156,10 @@ public actor ProcessNetwork {
         let process = try ChildProcess.start(name: "gateway", executable: executable, arguments: arguments, log: gatewayLog)
         gateway = process
         gatewayStarts += 1
-        // Its first line on standard output: {"event":"listening","host":…,"port":N}.
-        while ContinuousClock.now < deadline {
+        // Its first line on standard output: {"event":"listening","host":…,"port":N}. The log is read once
+        // more after the deadline: a test process whose cooperative threads were all busy (2 cores, CPU-bound
+        // tests beside it) may wake from its sleep only after the deadline, long after the line came.
+        while true {
             if let listening = Self.listeningPort(in: gatewayLog, from: offset) {
                 port = listening
                 healthPort = Self.listeningNumber("health_port", in: gatewayLog, from: offset)
@@ -166,7 +168,7 @@ public actor ProcessNetwork {
                     metadata: ["port": "\(port)", "pid": "\(process.pid)", "start": "\(gatewayStarts)"])
                 return
             }
-            if !process.isRunning { break }
+            if !process.isRunning || ContinuousClock.now >= deadline { break }
             try? await Task.sleep(for: .milliseconds(50))
         }
         await process.killAndWait()
@@ -386,9 +388,11 @@ public actor ProcessNetwork {
         let ids = try names.map { (name) throws(HarnessError) -> ProverID in try proverID(name) }
         let deadline = ContinuousClock.now + timeout
         var connected: Set<ProverID> = []
-        while ContinuousClock.now < deadline {
+        // Asked once more after the deadline (a starved task may wake only after it).
+        while true {
             connected = (try? await Self.connectedProvers(endpoint)) ?? []
             if ids.allSatisfy(connected.contains) { return }
+            if ContinuousClock.now >= deadline { break }
             try? await Task.sleep(for: .milliseconds(200))
         }
         throw .proversNotConnected(
