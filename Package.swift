@@ -18,6 +18,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "provernet", targets: ["provernet"]),
+        .executable(name: "provernet-chaos", targets: ["provernet-chaos"]),
+        .library(name: "ProverNetTesting", targets: ["ProverNetTesting"]),
         .library(name: "BN254", targets: ["BN254"]),
         .library(name: "Market", targets: ["Market"]),
         .library(name: "Groth16", targets: ["Groth16"]),
@@ -145,12 +147,44 @@ let package = Package(
             dependencies: ["ProverNetClient", "ProverNetCore", "ProofSystems", "BN254", "Groth16", "Circom", "SnarkPack"],
             swiftSettings: strict
         ),
+        // The process-network harness that devnet, `bench network`, the chaos runner and the tests share
+        // (as HummingbirdTesting: tooling in a library of its own).
+        .target(
+            name: "ProverNetTesting",
+            dependencies: [
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetClient", "Store", "Gateway",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The chaos scenarios and their invariant checker: only the provernet-chaos runner links them.
+        .target(
+            name: "ProverNetChaos",
+            dependencies: [
+                "ProverNetTesting", "ProverNetClient", "ProverNetVerify", "ProverNetCore", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "provernet-chaos",
+            dependencies: [
+                "ProverNetChaos", "ProverNetTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "provernet",
             dependencies: [
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
                 "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Gateway", "ProverNode",
-                "ProverNetClient", "ProverNetVerify", "HealthHTTP",
+                "ProverNetClient", "ProverNetVerify", "HealthHTTP", "ProverNetTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -178,10 +212,19 @@ let package = Package(
         ),
         .testTarget(
             name: "NetworkTests",
-            dependencies: ["ProverNetClient", "ProverNetAPI", "ProverNetCore", "provernet", "TestSupport"],
+            dependencies: [
+                "ProverNetClient", "ProverNetAPI", "ProverNetCore", "ProverNetTesting", "provernet", "TestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
             swiftSettings: strict
         ),
-        .testTarget(name: "ChaosTests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ChaosTests", dependencies: ["provernet", "provernet-chaos", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ProverNetTestingTests",
+            dependencies: ["ProverNetChaos", "ProverNetTesting", "ProverNetCore", "Store", "TestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",

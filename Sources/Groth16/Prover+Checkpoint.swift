@@ -57,7 +57,6 @@ extension Prover {
                 break
             }
             let value = try compute(&timings)
-            progress(.computed(stage))
             clock = Prover.now()
             var failure: Groth16Error?
             do {
@@ -66,6 +65,9 @@ extension Prover {
                 failure = error
             }
             timings.checkpoint += Prover.now() - clock
+            // Reported once the checkpoint is on disk (or failed to get there): whoever sees "computed" and
+            // kills the process must find the stage saved.
+            progress(.computed(stage))
             if let failure { progress(.saveFailed(stage, failure)) }
             return value
         }

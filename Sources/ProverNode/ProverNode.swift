@@ -37,7 +37,7 @@ public struct ProverNode: Service {
     public func run() async throws {
         let transport = try configuration.gateway.makeTransport()
         let workers = WorkerPool(
-            executable: configuration.workerExecutable, niceness: configuration.workerNiceness,
+            command: configuration.workerCommand, niceness: configuration.workerNiceness,
             directory: configuration.workersDirectory)
         // Worker processes started before the first job; a failure to start one now is logged, and the
         // job that needs it reports it.

@@ -12,7 +12,7 @@ struct ProverNet: AsyncParsableCommand {
             SubmitCommand.self, StatusCommand.self, WaitCommand.self, FetchCommand.self, VerifyCommand.self,
             CancelCommand.self,
             ProverCommand.self,
-            GatewayCommand.self, AdminCommand.self, DevnetCommand.self, ChaosCommand.self,
+            GatewayCommand.self, AdminCommand.self, DevnetCommand.self,
         ]
     )
 }

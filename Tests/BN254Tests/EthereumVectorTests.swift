@@ -36,7 +36,7 @@ struct PrecompileVector: Decodable, CustomTestStringConvertible, Sendable {
         #expect(try EthereumPrecompile.pairing([UInt8](hex: vector.Input)).hex == vector.Expected)
     }
 
-    @Test func allFortyNineVectorsArePresent() {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func allFortyNineVectorsArePresent() {
         guard TestData.isPresent else {
             print("SKIPPED: ../shared/testdata is absent")
             return

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The chaos suite's short form (issue 6, item 7): each scenario runs `provernet chaos --scenario NAME`,
+/// The chaos suite's short form (issue 6, item 7): each scenario runs `provernet-chaos --scenario NAME`,
 /// which starts its own gateway and prover processes on loopback, breaks them on purpose and checks the
 /// invariants (nothing lost, nothing accepted twice, nobody paid for what it did not finish). One at a
 /// time: the scenarios time faults against leases and heartbeats, and share the machine's cores.
@@ -13,7 +13,7 @@ import Testing
         "connection-dropped", "burst", "cancel-while-proving", "graceful-shutdown",
     ]
 
-    /// One run of `provernet chaos`: how it ended, what it printed, and where its files are.
+    /// One run of `provernet-chaos`: how it ended, what it printed, and where its files are.
     struct Run {
         var status: Int32
         var stdout: String
@@ -28,7 +28,7 @@ import Testing
         func clean() { try? FileManager.default.removeItem(at: directory) }
     }
 
-    /// Runs `provernet chaos` with `arguments` in a fresh directory.
+    /// Runs `provernet-chaos` with `arguments` in a fresh directory.
     static func chaos(_ arguments: [String]) throws -> Run {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -37,8 +37,8 @@ import Testing
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
-        process.executableURL = BuiltBinary.provernet
-        process.arguments = ["chaos", "--dir", directory.appendingPathComponent("runs").path] + arguments
+        process.executableURL = BuiltBinary.provernetChaos
+        process.arguments = ["--provernet", BuiltBinary.provernet.path, "--dir", directory.appendingPathComponent("runs").path] + arguments
         // Files, not pipes: a chatty run cannot block on a full pipe.
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
@@ -65,7 +65,7 @@ import Testing
     func scenarioKeepsTheInvariants(_ scenario: String) throws {
         let run = try Self.chaos(["--scenario", scenario, "--timeout", "120"])
         let expected = run.status == 0
-        #expect(expected, "provernet chaos --scenario \(scenario): \(Self.failures(in: run.stdout)) \(run.output)")
+        #expect(expected, "provernet-chaos --scenario \(scenario): \(Self.failures(in: run.stdout)) \(run.output)")
         #expect(run.stdout.contains("\"scenario\":\"\(scenario)\""), "\(run.output)")
         #expect(run.stdout.contains("\"lost\":0"), "\(run.output)")
         if expected { run.clean() }
@@ -73,7 +73,7 @@ import Testing
 
     @Test func redundancyTwoWithOneProverDead() throws {
         let run = try Self.chaos(["--scenario", "redundancy-one-dead", "--timeout", "120"])
-        #expect(run.status == 0, "provernet chaos --scenario redundancy-one-dead: \(run.output)")
+        #expect(run.status == 0, "provernet-chaos --scenario redundancy-one-dead: \(run.output)")
         if run.status == 0 { run.clean() }
     }
 

@@ -31,7 +31,7 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("truncating a file anywhere is .truncated", arguments: TestData.allBinaryFiles)
+    @Test("truncating a file anywhere is .truncated", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func truncation(path: String) throws {
         guard let bytes = TestData.bytes(path) else { return }
         var cuts = [0, 1, 3, 4, 8, 11, 12, 13, 20, bytes.count / 3, bytes.count / 2, bytes.count - 33, bytes.count - 1]
@@ -46,7 +46,7 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a flipped magic is .wrongMagic", arguments: TestData.allBinaryFiles)
+    @Test("a flipped magic is .wrongMagic", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func wrongMagic(path: String) throws {
         guard var bytes = TestData.bytes(path) else { return }
         bytes[1] ^= 0x20
@@ -54,7 +54,7 @@ struct MalformedFileTests {
         #expect(Self.error(bytes, as: path) == .wrongMagic(file: path, expected: expected, found: Array(bytes[0..<4])))
     }
 
-    @Test("another version is .unsupportedVersion", arguments: TestData.allBinaryFiles)
+    @Test("another version is .unsupportedVersion", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func wrongVersion(path: String) throws {
         guard var bytes = TestData.bytes(path) else { return }
         bytes[4] = 7
@@ -64,7 +64,7 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a changed prime is .wrongPrime naming the field", arguments: TestData.allBinaryFiles)
+    @Test("a changed prime is .wrongPrime naming the field", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func wrongPrime(path: String) throws {
         guard var bytes = TestData.bytes(path) else { return }
         let isZKey = path.hasSuffix(".zkey")
@@ -88,7 +88,7 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a curve with 48-byte elements is .wrongFieldSize", arguments: TestData.allBinaryFiles)
+    @Test("a curve with 48-byte elements is .wrongFieldSize", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func wrongFieldSize(path: String) throws {
         guard var bytes = TestData.bytes(path) else { return }
         let header = sectionOffsets(bytes)[path.hasSuffix(".zkey") ? 2 : 1]!.offset
@@ -99,7 +99,7 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a duplicated, missing or resized section is reported", arguments: TestData.allBinaryFiles)
+    @Test("a duplicated, missing or resized section is reported", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func sectionStructure(path: String) throws {
         guard let bytes = TestData.bytes(path) else { return }
         let sections = sectionOffsets(bytes)
@@ -125,7 +125,7 @@ struct MalformedFileTests {
         #expect(Self.error(bytes + [0], as: path) == .trailingBytes(file: path, offset: bytes.count, count: 1))
     }
 
-    @Test("a count that disagrees with a section's size is .sectionSize")
+    @Test("a count that disagrees with a section's size is .sectionSize", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func countMismatch() throws {
         guard var zkey = TestData.bytes("snarkjs-groth16/circuit.zkey"),
             var wtns = TestData.bytes("snarkjs-groth16/witness.wtns")
@@ -138,14 +138,14 @@ struct MalformedFileTests {
         #expect(Self.error(wtns, as: "w.wtns") == .sectionSize(file: "w.wtns", section: 2, expected: 104 * 32, actual: 103 * 32))
     }
 
-    @Test("a zkey for PLONK is .unsupportedProtocol")
+    @Test("a zkey for PLONK is .unsupportedProtocol", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func plonk() throws {
         guard var bytes = TestData.bytes("arkworks-mycircuit/test.zkey") else { return }
         bytes[sectionOffsets(bytes)[1]!.offset] = 2
         #expect(Self.error(bytes, as: "p.zkey") == .unsupportedProtocol(file: "p.zkey", protocolID: 2))
     }
 
-    @Test("a corrupted point is .pointNotOnCurve, a coordinate ≥ q is .valueOutOfRange", arguments: TestData.zkeyFiles.map(\.0))
+    @Test("a corrupted point is .pointNotOnCurve, a coordinate ≥ q is .valueOutOfRange", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.zkeyFiles.map(\.0))
     func corruptedPoints(path: String) throws {
         guard let bytes = TestData.bytes(path) else { return }
         let sections = sectionOffsets(bytes)
@@ -177,7 +177,7 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a G2 point on the twist but outside the subgroup is refused unless the check is off")
+    @Test("a G2 point on the twist but outside the subgroup is refused unless the check is off", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func b2OutsideSubgroup() throws {
         guard let bytes = TestData.bytes("arkworks-mycircuit/test.zkey") else { return }
         // A twist point outside G2: the smallest x with x³ + b' a square in Fq2, found by search.
@@ -197,7 +197,7 @@ struct MalformedFileTests {
         #expect(unchecked.provingKey.b2[0] == point!)
     }
 
-    @Test("a coefficient or witness value ≥ r is .valueOutOfRange")
+    @Test("a coefficient or witness value ≥ r is .valueOutOfRange", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func scalarOutOfRange() throws {
         guard var zkey = TestData.bytes("arkworks-mycircuit/test.zkey"), var wtns = TestData.bytes("snarkjs-groth16/witness.wtns"),
             var r1cs = TestData.bytes("arkworks-mycircuit/mycircuit.r1cs")
@@ -213,10 +213,10 @@ struct MalformedFileTests {
         #expect(Self.error(r1cs, as: "c.r1cs") == .valueOutOfRange(file: "c.r1cs", section: 2, offset: term, field: "Fr"))
     }
 
-    @Test("random damage never crashes", arguments: TestData.allBinaryFiles)
+    @Test("random damage never crashes", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func randomDamage(path: String) throws {
         guard let bytes = TestData.bytes(path) else { return }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom.forTest("randomDamage(\(path))")
         for _ in 0..<40 {
             var damaged = bytes
             for _ in 0..<Int.random(in: 1...4, using: &generator) {

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("snarkjs JSON")
 struct SnarkjsJSONTests {
-    @Test("snarkjs's proof.json and public.json parse and re-encode byte for byte")
+    @Test("snarkjs's proof.json and public.json parse and re-encode byte for byte", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func proofAndPublicSignals() throws {
         guard let proofURL = TestData.file("snarkjs-groth16/proof.json"), let publicURL = TestData.file("snarkjs-groth16/public.json") else { return }
         let proof = try Proof(snarkjsJSONContentsOf: proofURL)
@@ -18,7 +18,7 @@ struct SnarkjsJSONTests {
         #expect(PublicSignals.encode(signals) == (try Data(contentsOf: publicURL)))
     }
 
-    @Test("rapidsnark's proof without \"curve\" is accepted; another curve or protocol is not")
+    @Test("rapidsnark's proof without \"curve\" is accepted; another curve or protocol is not", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func curveField() throws {
         guard let proofURL = TestData.file("snarkjs-groth16/proof.json") else { return }
         var json = try JSONDecoder().decode(SnarkjsProof.self, from: Data(contentsOf: proofURL))
@@ -36,7 +36,7 @@ struct SnarkjsJSONTests {
         #expect(throws: CircomError.self) { try json.proof() }
     }
 
-    @Test("a proof point off the curve, or a malformed proof, is a typed error")
+    @Test("a proof point off the curve, or a malformed proof, is a typed error", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func badProofs() throws {
         guard let proofURL = TestData.file("snarkjs-groth16/proof.json") else { return }
         var json = try JSONDecoder().decode(SnarkjsProof.self, from: Data(contentsOf: proofURL))
@@ -78,8 +78,7 @@ struct SnarkjsJSONTests {
         #expect(PublicSignals.encode([]) == Data("[]".utf8))
     }
 
-    @Test("verification keys: each set's JSON parses, round-trips, and equals the zkey's",
-          arguments: ["rapidsnark-multiplier/verification_key.json", "arkworks-mycircuit/verification_key.json", "zk-kit-groth16/index.json"])
+    @Test("verification keys: each set's JSON parses, round-trips, and equals the zkey's", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: ["rapidsnark-multiplier/verification_key.json", "arkworks-mycircuit/verification_key.json", "zk-kit-groth16/index.json"])
     func verificationKeys(path: String) throws {
         guard let url = TestData.file(path) else { return }
         let key = try VerificationKey(snarkjsJSONContentsOf: url)
@@ -96,7 +95,7 @@ struct SnarkjsJSONTests {
         #expect(String(decoding: key.snarkjsJSON, as: UTF8.self).hasPrefix("{\n \"protocol\": \"groth16\",\n \"curve\": \"bn128\",\n \"nPublic\": "))
     }
 
-    @Test("a verification key with the wrong number of IC points is refused")
+    @Test("a verification key with the wrong number of IC points is refused", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func verificationKeyCounts() throws {
         guard let url = TestData.file("rapidsnark-multiplier/verification_key.json") else { return }
         var json = try JSONDecoder().decode(SnarkjsVerificationKey.self, from: Data(contentsOf: url))
@@ -109,7 +108,7 @@ struct SnarkjsJSONTests {
         }
     }
 
-    @Test("the verification key exported from snarkjs-groth16's zkey writes and reads back")
+    @Test("the verification key exported from snarkjs-groth16's zkey writes and reads back", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func exportFromZKey() throws {
         guard let url = TestData.file("snarkjs-groth16/circuit.zkey") else { return }
         let key = try ZKeyFile(contentsOf: url).provingKey.verificationKey
@@ -129,7 +128,7 @@ struct SolidityCalldataTests {
         + #"["0x180e4e77e6d7162e88ad8a53da1e3a4527fe1b904c44cf288b633020b044ef15", "0x16dbc635052930997d858c35bb5eb3e0d08e4a0c4f1599790f6653a4079d6abd"],"#
         + #"["0x29306e9be57e23bd4e2272889892c9f78dfe082575106749a1372cea45f00d41"]"#
 
-    @Test("calldata for snarkjs-groth16 is exactly snarkjs's")
+    @Test("calldata for snarkjs-groth16 is exactly snarkjs's", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func snarkjsGroth16() throws {
         guard let proofURL = TestData.file("snarkjs-groth16/proof.json"), let publicURL = TestData.file("snarkjs-groth16/public.json") else { return }
         let calldata = SolidityCalldata.format(proof: try Proof(snarkjsJSONContentsOf: proofURL), publicSignals: try PublicSignals.read(publicURL))

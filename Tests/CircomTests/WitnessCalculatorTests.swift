@@ -1,5 +1,6 @@
 import BN254
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Circom
@@ -10,7 +11,7 @@ import Testing
 @Suite struct WitnessCalculatorTests {
     // MARK: - Witnesses that other tools computed
 
-    @Test func snarkjsCircom2WitnessMatchesByteForByte() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsCircom2WitnessMatchesByteForByte() throws {
         guard let wasm = WitnessTestData.file("snarkjs-circom2-wasm/circuit.wasm"),
             let input = WitnessTestData.file("snarkjs-circom2-wasm/input.json"),
             let stored = WitnessTestData.file("snarkjs-circom2-wasm/witness.wtns")
@@ -27,7 +28,7 @@ import Testing
         #expect(try readWtns(expected) == witness)
     }
 
-    @Test(arguments: [1, 2, 3])
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: [1, 2, 3])
     func mycircuitWitnessIsOneProductAndFactors(inputNumber: Int) throws {
         guard let wasm = WitnessTestData.file("arkworks-mycircuit/mycircuit.wasm"),
             let inputFile = WitnessTestData.file("arkworks-mycircuit/mycircuit-input\(inputNumber).json")
@@ -43,7 +44,7 @@ import Testing
         if inputNumber == 1 { #expect(witness == [1, 33, 3, 11].map { Fr(UInt64($0)) }) }
     }
 
-    @Test func circuit2WitnessMatchesByteForByte() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func circuit2WitnessMatchesByteForByte() throws {
         guard let wasm = WitnessTestData.file("arkworks-mycircuit/circuit2.wasm"),
             let stored = WitnessTestData.file("arkworks-mycircuit/circuit2-witness.wtns"),
             let r1cs = WitnessTestData.file("arkworks-mycircuit/circuit2.r1cs")
@@ -60,7 +61,7 @@ import Testing
         #expect(system.firstUnsatisfied(by: witness) == nil)
     }
 
-    @Test func zkKitWitnessHasTheCircuitsWiresAndInputs() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func zkKitWitnessHasTheCircuitsWiresAndInputs() throws {
         guard let wasm = WitnessTestData.file("zk-kit-groth16/index.wasm") else { return }
         let calculator = try WitnessCalculator(wasmFile: wasm)
         let clock = ContinuousClock()
@@ -91,7 +92,7 @@ import Testing
 
     // MARK: - Input encodings
 
-    @Test func hexadecimalNegativeAndBigIntegerStringsAreReducedModuloR() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func hexadecimalNegativeAndBigIntegerStringsAreReducedModuloR() throws {
         guard let wasm = WitnessTestData.file("arkworks-mycircuit/mycircuit.wasm") else { return }
         let calculator = try WitnessCalculator(wasmFile: wasm)
         let r = "21888242871839275222246405745257275088548364400416034343698204186575808495617"
@@ -139,7 +140,7 @@ import Testing
 
     // MARK: - What the user did wrong, and what the circuit says
 
-    @Test func inputErrorsNameTheSignal() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func inputErrorsNameTheSignal() throws {
         guard let wasm = WitnessTestData.file("snarkjs-circom2-wasm/circuit.wasm") else { return }
         let calculator = try WitnessCalculator(wasmFile: wasm)
         #expect(throws: WitnessCalculatorError.missingInputs(given: 1, expected: 2)) {
@@ -158,7 +159,7 @@ import Testing
         #expect(try calculator.calculate(inputJSON: Data(#"{"a": 11, "b": 2}"#.utf8)).count == calculator.witnessCount)
     }
 
-    @Test func failingAssertCarriesTheCircuitsMessage() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func failingAssertCarriesTheCircuitsMessage() throws {
         // circuit2 computes inva <-- 1/(a-1) and then requires (a-1)*inva === 1: with a = 1 the constraint,
         // which circom's witness generator checks as an assert, fails.
         guard let wasm = WitnessTestData.file("arkworks-mycircuit/circuit2.wasm") else { return }
@@ -195,7 +196,7 @@ import Testing
         }
     }
 
-    @Test func oneCalculatorServesConcurrentCalculations() async throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func oneCalculatorServesConcurrentCalculations() async throws {
         guard let wasm = WitnessTestData.file("arkworks-mycircuit/mycircuit.wasm") else { return }
         let calculator = try WitnessCalculator(wasmFile: wasm)
         try await withThrowingTaskGroup(of: (UInt64, [Fr]).self) { group in
@@ -210,7 +211,7 @@ import Testing
 
     // MARK: - circom 1
 
-    @Test func circom1ComplexCircuitWitnessSatisfiesItsR1CS() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func circom1ComplexCircuitWitnessSatisfiesItsR1CS() throws {
         guard let wasm = WitnessTestData.file("arkworks-complex/complex-circuit-10000-10000.wasm"),
             let input = WitnessTestData.file("arkworks-complex/input.json"),
             let r1cs = WitnessTestData.file("arkworks-complex/complex-circuit-10000-10000.r1cs")

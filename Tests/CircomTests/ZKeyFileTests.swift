@@ -7,7 +7,7 @@ import Testing
 
 @Suite("zkey files")
 struct ZKeyFileTests {
-    @Test("every .zkey parses with the README's counts", arguments: TestData.zkeyFiles)
+    @Test("every .zkey parses with the README's counts", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.zkeyFiles)
     func counts(path: String, nVars: Int, nPublic: Int, domainSize: Int, verificationKey: String?) throws {
         guard let url = TestData.file(path) else { return }
         let key = try ZKeyFile(contentsOf: url).provingKey
@@ -19,8 +19,7 @@ struct ZKeyFileTests {
         try key.validate()
     }
 
-    @Test("the zkey's verification key equals the set's verification_key.json",
-          arguments: TestData.zkeyFiles.compactMap { $0.4 == nil ? nil : ($0.0, $0.4!) })
+    @Test("the zkey's verification key equals the set's verification_key.json", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.zkeyFiles.compactMap { $0.4 == nil ? nil : ($0.0, $0.4!) })
     func verificationKeyMatchesJSON(zkey: String, json: String) throws {
         guard let z = TestData.file(zkey), let j = TestData.file(json) else { return }
         let fromKey = try ZKeyFile(contentsOf: z).provingKey.verificationKey
@@ -32,7 +31,7 @@ struct ZKeyFileTests {
 
     /// Settles the coefficient encoding: the zkey's A and B entries must be the .r1cs's A and B rows, plus the
     /// extra rows nConstraints + s with A[s] = 1 that bind the public signals.
-    @Test("section 4 reproduces the r1cs's A and B rows", arguments: [
+    @Test("section 4 reproduces the r1cs's A and B rows", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: [
         ("snarkjs-groth16/circuit.zkey", "snarkjs-groth16/circuit.r1cs"),
         ("rapidsnark-multiplier/circuit_final.zkey", "rapidsnark-multiplier/circuit.r1cs"),
         ("arkworks-mycircuit/test.zkey", "arkworks-mycircuit/mycircuit.r1cs"),
@@ -60,14 +59,14 @@ struct ZKeyFileTests {
         })
     }
 
-    @Test("re-writing a .zkey gives the same bytes, section order and contributions included", arguments: TestData.zkeyFiles.map(\.0))
+    @Test("re-writing a .zkey gives the same bytes, section order and contributions included", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.zkeyFiles.map(\.0))
     func rewriteIsByteIdentical(path: String) throws {
         guard let bytes = TestData.bytes(path) else { return }
         let file = try ZKeyFile(bytes: bytes, file: path, options: .init(checkB2Subgroup: false))
         #expect(file.encoded() == bytes)
     }
 
-    @Test("a written .zkey (standard order, empty contributions) reads back identical")
+    @Test("a written .zkey (standard order, empty contributions) reads back identical", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func writeReadRoundTrip() throws {
         guard let url = TestData.file("snarkjs-groth16/circuit.zkey") else { return }
         let original = try ZKeyFile(contentsOf: url)
@@ -87,7 +86,7 @@ struct ZKeyFileTests {
         }
     }
 
-    @Test("skipping the B2 subgroup check reads the same key")
+    @Test("skipping the B2 subgroup check reads the same key", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func optionsGiveSameKey() throws {
         guard let url = TestData.file("zk-kit-groth16/index.zkey") else { return }
         let checked = try ZKeyFile(contentsOf: url, options: .init(checkB2Subgroup: true, workers: 4))

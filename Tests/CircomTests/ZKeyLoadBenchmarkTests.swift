@@ -43,7 +43,7 @@ struct ZKeyLoadBenchmarkTests {
         return (time, growthMiB)
     }
 
-    @Test("the largest zkey in the test data loads, with its time and memory printed")
+    @Test("the largest zkey in the test data loads, with its time and memory printed", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func largestZKey() throws {
         let sets = TestData.zkeyFiles.map(\.0).compactMap { path -> (URL, String, Int)? in
             guard let url = TestData.file(path), let size = try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int else { return nil }

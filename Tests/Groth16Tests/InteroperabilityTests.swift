@@ -60,7 +60,7 @@ struct ZKeySet: CustomTestStringConvertible, Sendable {
         #expect(decoded == proof)
     }
 
-    @Test func snarkjsProofVerifiesAndTamperingIsRejected() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsProofVerifiesAndTamperingIsRejected() throws {
         guard let zkey = TestData.file("snarkjs-groth16/circuit.zkey"),
             let proofURL = TestData.file("snarkjs-groth16/proof.json"),
             let publicURL = TestData.file("snarkjs-groth16/public.json")
@@ -102,7 +102,7 @@ struct ZKeySet: CustomTestStringConvertible, Sendable {
         #expect(try Verifier.verify(key: key.verificationKey, publicSignals: signals, proof: proof))
     }
 
-    @Test func developmentSetupOnARealCircuitGivesProofsThatVerify() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func developmentSetupOnARealCircuitGivesProofsThatVerify() throws {
         // circuit2 of arkworks-mycircuit comes with its witness and no zkey.
         guard let r1csURL = TestData.file("arkworks-mycircuit/circuit2.r1cs"),
             let witnessURL = TestData.file("arkworks-mycircuit/circuit2-witness.wtns")
@@ -117,7 +117,7 @@ struct ZKeySet: CustomTestStringConvertible, Sendable {
 }
 
 @Suite struct WitnessToProofTests {
-    @Test func zkKitWitnessFromWasmProvesAgainstItsZkeyAndKey() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func zkKitWitnessFromWasmProvesAgainstItsZkeyAndKey() throws {
         guard let wasm = TestData.file("zk-kit-groth16/index.wasm"), let zkey = TestData.file("zk-kit-groth16/index.zkey"),
             let vkURL = TestData.file("zk-kit-groth16/index.json")
         else { return }
@@ -128,7 +128,7 @@ struct ZKeySet: CustomTestStringConvertible, Sendable {
         #expect(try Verifier.verify(key: try VerificationKey(snarkjsJSONContentsOf: vkURL), publicSignals: signals, proof: proof))
     }
 
-    @Test func developmentSetupOnTheCircom1ComplexCircuitGivesProofsThatVerify() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func developmentSetupOnTheCircom1ComplexCircuitGivesProofsThatVerify() throws {
         guard let r1csURL = TestData.file("arkworks-complex/complex-circuit-10000-10000.r1cs"),
             let wasm = TestData.file("arkworks-complex/complex-circuit-10000-10000.wasm"),
             let input = TestData.file("arkworks-complex/input.json")

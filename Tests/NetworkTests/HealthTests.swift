@@ -1,4 +1,6 @@
 import Foundation
+import ProverNetTesting
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -40,11 +42,13 @@ import FoundationNetworking
     ) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         var last: [String: Any] = [:]
-        while Date() < deadline {
+        // Asked once more after the deadline: a starved task may wake only after it.
+        while true {
             if let report = try? await health(port) {
                 if condition(report) { return report }
                 last = report
             }
+            if Date() >= deadline { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw NetworkTestError("\(what) did not happen in \(timeout) s; last report: \(last)")
@@ -55,23 +59,26 @@ import FoundationNetworking
     }
 
     /// The port a prover's health endpoints listen on, from its log (it calibrates before it serves them).
-    static func proverHealthPort(_ network: LocalNetwork, _ name: String, timeout: Double = 60) async throws -> Int {
+    static func proverHealthPort(_ network: ProcessNetwork, _ name: String, timeout: Double = 60) async throws -> Int {
         let deadline = Date().addingTimeInterval(timeout)
         let marker = "health endpoints listening on http://127.0.0.1:"
-        while Date() < deadline {
-            let log = network.log("\(name).log")
+        while true {
+            let log = network.logText(of: name)
             if let range = log.range(of: marker), let port = Int(log[range.upperBound...].prefix { $0.isNumber }) {
                 return port
             }
+            if Date() >= deadline { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw NetworkTestError("the prover did not log its health port; log: \(network.log("\(name).log"))")
+        throw NetworkTestError("the prover did not log its health port; log: \(network.logText(of: name))")
     }
 
     @Test func theGatewayAndAProverAnswerTheirProbesAndTheProverFollowsItsConnection() async throws {
-        let network = try LocalNetwork(gatewayArguments: ["--health-port", "0"])
-        let gatewayHealth = try #require(network.healthPort, "the gateway's first line has no health_port")
-        #expect(gatewayHealth != network.port)
+        let network = try await ProcessNetwork.started(
+            executable: BuiltBinary.provernet, settings: .init(gatewayArguments: ["--health-port", "0"]))
+        let port = await network.port
+        let gatewayHealth = try #require(await network.healthPort, "the gateway's first line has no health_port")
+        #expect(gatewayHealth != port)
 
         // The gateway: live, ready, and its details.
         #expect(await Self.get(gatewayHealth, "/livez")?.status == 200)
@@ -80,16 +87,16 @@ import FoundationNetworking
         #expect(await Self.get(gatewayHealth, "/elsewhere")?.status == 404)
         var report = try await Self.health(gatewayHealth)
         #expect(report["state"] as? String == "ready" && report["live"] as? Bool == true && report["ready"] as? Bool == true)
-        #expect(report["grpc_port"] as? Int == network.port && report["database"] as? String == "ok")
+        #expect(report["grpc_port"] as? Int == port && report["database"] as? String == "ok")
         #expect(report["draining"] as? Bool == false && (report["version"] as? String)?.isEmpty == false)
         #expect(report["connected_provers"] as? Int == 0 && report["open_requests"] as? Int == 0)
         #expect(report["leased_jobs"] as? Int == 0 && report["pending_jobs"] as? Int == 0)
 
         // A prover: idle once the gateway welcomes it, and the gateway counts it.
-        try network.startProver("prover-h", key: try network.makeProverKey("prover-h").key, extra: ["--health-port", "0"])
+        try await network.startNewProver("prover-h", extra: ["--health-port", "0"])
         let proverHealth = try await Self.proverHealthPort(network, "prover-h")
         report = try await Self.waitForState(proverHealth, "idle")
-        #expect(report["connection"] as? String == "connected" && report["gateway"] as? String == "127.0.0.1:\(network.port)")
+        #expect(report["connection"] as? String == "connected" && report["gateway"] as? String == "127.0.0.1:\(port)")
         #expect((report["jobs"] as? [Any])?.isEmpty == true && report["free_slots"] as? Int == 1)
         #expect(report["ready"] as? Bool == true && report["live"] as? Bool == true)
         #expect(await Self.get(proverHealth, "/readyz")?.status == 200)
@@ -101,14 +108,14 @@ import FoundationNetworking
 
         // The gateway shuts down: its readiness says draining while it drains, and the prover is disconnected:
         // not ready, still live (reconnecting is its job).
-        network.gateway?.terminate()
+        await network.signalGateway(SIGTERM)
         var sawDraining = false
         let stopDeadline = Date().addingTimeInterval(20)
         while Date() < stopDeadline, let answer = await Self.get(gatewayHealth, "/readyz") {
             if answer.status == 503 && answer.body == "draining\n" { sawDraining = true }
             try await Task.sleep(for: .milliseconds(50))
         }
-        network.stopGateway()
+        try await network.terminateGateway()
         #expect(sawDraining)
         report = try await Self.waitForState(proverHealth, "disconnected")
         #expect(report["ready"] as? Bool == false && report["live"] as? Bool == true)
@@ -118,9 +125,9 @@ import FoundationNetworking
         #expect(await Self.get(proverHealth, "/livez")?.status == 200)
 
         // The gateway comes back on the same port: the prover reconnects and is idle again.
-        try network.restartGateway()
+        try await network.startGateway()
         report = try await Self.waitForState(proverHealth, "idle")
         #expect(report["connection"] as? String == "connected" && report["failed_attempts"] as? Int == 0)
-        network.clean()
+        await network.clean()
     }
 }

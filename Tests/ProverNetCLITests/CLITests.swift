@@ -6,30 +6,11 @@ import Testing
 struct CLI {
     static let binary: URL = BuiltBinary.provernet
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = CommandRun
 
+    /// Runs the binary to its end (output to files, so a chatty run cannot block on a full pipe).
     static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        try CommandRun.run(binary, arguments, stdin: stdin)
     }
 
     static func scratchDirectory() throws -> URL {
@@ -86,7 +67,7 @@ struct CLI {
         #expect(calldata.status == 0 && calldata.stdout.hasPrefix("[\"0x"))
     }
 
-    @Test func snarkjsProofVerifiesWithTheKeyExportedFromItsZkey() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsProofVerifiesWithTheKeyExportedFromItsZkey() throws {
         let set = CLI.testdata.appendingPathComponent("snarkjs-groth16")
         guard FileManager.default.fileExists(atPath: set.path) else {
             print("SKIPPED: \(set.path) is absent")
@@ -102,7 +83,7 @@ struct CLI {
         #expect(check.status == 0)
     }
 
-    @Test func witnessCalculationAndFullProveMatchSnarkjs() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func witnessCalculationAndFullProveMatchSnarkjs() throws {
         let set = CLI.testdata.appendingPathComponent("snarkjs-circom2-wasm")
         guard FileManager.default.fileExists(atPath: set.path) else {
             print("SKIPPED: \(set.path) is absent")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `provernet snarkpack` as a user runs it: a development reference string, proofs from `circuit synth`

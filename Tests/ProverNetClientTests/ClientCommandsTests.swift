@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ProverNetClient
 import Testing
 
@@ -18,33 +19,16 @@ import Testing
         return nil
     }()
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = CommandRun
 
+    /// Runs the binary to its end (output to files, so a chatty run cannot block on a full pipe).
     static func provernet(_ arguments: [String], environment: [String: String] = [:]) throws -> Run? {
         guard let binary else { return nil }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         merged["PROVERNET_GATEWAY"] = nil
         merged["PROVERNET_CA"] = nil
         merged.merge(environment) { $1 }
-        process.environment = merged
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return try CommandRun.run(binary, arguments, environment: merged)
     }
 
     @Test func verifyExitsZeroOneOrTwo() throws {

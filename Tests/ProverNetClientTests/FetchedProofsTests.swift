@@ -122,7 +122,7 @@ import Testing
     }
 
     /// snarkjs's own proof, in a directory laid out by hand (no request.json): every proof_N.json present is checked.
-    @Test func snarkjsProofVerifiesWithoutManifest() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsProofVerifiesWithoutManifest() throws {
         guard let zkey = SharedTestData.file("snarkjs-groth16/circuit.zkey"),
             let proof = SharedTestData.file("snarkjs-groth16/proof.json"),
             let signals = SharedTestData.file("snarkjs-groth16/public.json")

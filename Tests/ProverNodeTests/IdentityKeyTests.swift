@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ProverNetCore
 import ProverNetCrypto
 import Testing
@@ -39,17 +40,8 @@ import Testing
         #expect(throws: (any Error).self) { try ProverIdentity.loadOrCreate(at: dir.file("bad.key").path) }
     }
 
-    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = Binary.provernet
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    /// Runs the binary to its end (output to files, so a chatty run cannot block on a full pipe).
+    func run(_ arguments: [String]) throws -> CommandRun {
+        try CommandRun.run(Binary.provernet, arguments)
     }
 }

@@ -13,7 +13,7 @@ import Testing
         let dir = try ScratchDirectory()
         defer { dir.remove() }
         let fixture = try SyntheticFixture(constraints: 250, in: dir)
-        let pool = WorkerPool(executable: Binary.provernet, niceness: 10, directory: dir.file("workers"))
+        let pool = WorkerPool(command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"))
         defer { Task { await pool.shutdown() } }
         var keyStages: [String] = []
         for n in 0..<3 {
@@ -62,7 +62,7 @@ import Testing
         for stage in [ProofCheckpoint.Stage.msmB2, .msmC] { try FileManager.default.removeItem(at: checkpoint.fileURL(for: stage)) }
 
         try Data(input.utf8).write(to: dir.file("input.json"))
-        let pool = WorkerPool(executable: Binary.provernet, niceness: 10, directory: dir.file("workers"))
+        let pool = WorkerPool(command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"))
         defer { Task { await pool.shutdown() } }
         let request = WorkerRequest(
             task: .prove(
@@ -92,7 +92,7 @@ import Testing
         let dir = try ScratchDirectory()
         defer { dir.remove() }
         let fixture = try SyntheticFixture(constraints: 20, in: dir)
-        let pool = WorkerPool(executable: Binary.provernet, niceness: 10, directory: dir.file("workers"))
+        let pool = WorkerPool(command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"))
         defer { Task { await pool.shutdown() } }
         let bad = await pool.run(try Self.request(fixture, input: #"{"x": "5"}"#, in: dir)) { _ in }
         guard case .failed(let reason) = bad else {
@@ -114,7 +114,7 @@ import Testing
         let worker = try dir.script(
             "oom-worker",
             #"echo start >> "\#(dir.file("starts").path)"; read line; echo '{"stage":"witness","fraction":0.1}'; echo 'allocating' >&2; kill -9 $$"#)
-        let pool = WorkerPool(executable: worker, niceness: 0, directory: dir.file("workers"))
+        let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"))
         let first = await pool.run(Self.scriptRequest(dir)) { _ in }
         #expect(first == .failed(reason: "the worker was killed by signal 9 (out of memory?): allocating"))
         let second = await pool.run(Self.scriptRequest(dir)) { _ in }
@@ -129,7 +129,7 @@ import Testing
         // The worker would sleep for 10 minutes; the test only checks that it ended long before, not how
         // soon (under a loaded test run the cooperative pool may be late).
         let worker = try dir.script("slow-worker", #"read line; echo '{"stage":"proving","fraction":0.3}'; exec sleep 600"#)
-        let pool = WorkerPool(executable: worker, niceness: 0, directory: dir.file("workers"))
+        let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"))
         let handle = WorkerHandle()
         let started = ContinuousClock.now
         async let outcome = pool.run(Self.scriptRequest(dir), handle: handle) { progress in
@@ -144,7 +144,7 @@ import Testing
         let dir = try ScratchDirectory()
         defer { dir.remove() }
         let worker = try dir.script("slow-worker", #"read line; echo '{"stage":"proving","fraction":0.3}'; exec sleep 600"#)
-        let pool = WorkerPool(executable: worker, niceness: 0, directory: dir.file("workers"))
+        let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"))
         let proving = Mutex(false)
         let task = Task { await pool.run(Self.scriptRequest(dir)) { _ in proving.withLock { $0 = true } } }
         while !proving.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
@@ -159,7 +159,7 @@ import Testing
         let worker = try dir.script(
             "nice-worker",
             #"read line; echo "{\"stage\":\"nice $(cut -d' ' -f19 /proc/self/stat)\",\"fraction\":0.1}"; echo '{"ok":false,"error":"done"}'"#)
-        let pool = WorkerPool(executable: worker, niceness: 7, directory: dir.file("workers"))
+        let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 7, directory: dir.file("workers"))
         let stages = Mutex<[String]>([])
         let outcome = await pool.run(Self.scriptRequest(dir)) { progress in stages.withLock { $0.append(progress.stage) } }
         #expect(outcome == .failed(reason: "done"))
@@ -171,17 +171,17 @@ import Testing
         defer { dir.remove() }
         let crashing = try dir.script("crashing-worker", "read line; echo 'Fatal error: index out of range' >&2; exit 3")
         #expect(
-            await WorkerPool(executable: crashing, niceness: 0, directory: dir.file("w1")).run(Self.scriptRequest(dir)) { _ in }
+            await WorkerPool(command: WorkerCommand(executable: crashing), niceness: 0, directory: dir.file("w1")).run(Self.scriptRequest(dir)) { _ in }
                 == .failed(reason: "the worker exited with status 3 without finishing the job: Fatal error: index out of range"))
         let silent = try dir.script("silent-worker", #"read line; echo '{"ok":true}'"#)
-        let outcome = await WorkerPool(executable: silent, niceness: 0, directory: dir.file("w2")).run(Self.scriptRequest(dir)) { _ in }
+        let outcome = await WorkerPool(command: WorkerCommand(executable: silent), niceness: 0, directory: dir.file("w2")).run(Self.scriptRequest(dir)) { _ in }
         guard case .failed(let reason) = outcome else {
             Issue.record("a worker that leaves no proof must fail")
             return
         }
         #expect(reason.contains("left no proof.json"))
         let absent = dir.file("no-such-binary")
-        let missing = await WorkerPool(executable: absent, niceness: 0, directory: dir.file("w3")).run(Self.scriptRequest(dir)) { _ in }
+        let missing = await WorkerPool(command: WorkerCommand(executable: absent), niceness: 0, directory: dir.file("w3")).run(Self.scriptRequest(dir)) { _ in }
         guard case .failed(let reason) = missing else {
             Issue.record("a worker that cannot start must fail")
             return

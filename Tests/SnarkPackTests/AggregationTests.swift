@@ -1,5 +1,6 @@
 import BN254
 import Groth16
+import TestSupport
 import Testing
 
 @testable import SnarkPack
@@ -33,7 +34,7 @@ import Testing
         #expect(try verify(decoded))
     }
 
-    @Test(arguments: [2, 3, 8, 64])
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: [2, 3, 8, 64])
     func aggregatesOfARealSetVerify(_ n: Int) throws {
         guard var real = Fixtures.zkKit else { return }
         #expect(try Verifier.batchVerify(key: real.key, items: zip(real.publicSignals, real.proofs).map { ($0, $1) }))

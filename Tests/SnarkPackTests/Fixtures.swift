@@ -58,8 +58,9 @@ enum Fixtures {
         do {
             guard var set = try zkKit(count: 8) else { return nil }
             let proven = set
+            var g = SeededRandom.forTest("Fixtures.zkKit")
             for i in 8..<64 {
-                set.proofs.append(rerandomized(proven.proofs[i % 8], key: set.key))
+                set.proofs.append(rerandomized(proven.proofs[i % 8], key: set.key, using: &g))
                 set.publicSignals.append(proven.publicSignals[i % 8])
             }
             return set
@@ -70,8 +71,8 @@ enum Fixtures {
 
     /// Another valid proof of the same statement: A' = θ⁻¹·A, B' = θ·B + μ·δ, C' = C + μ·A', since
     /// e(A', B') = e(A, B)·e(μ·A', δ).
-    static func rerandomized(_ proof: Proof, key: VerificationKey) -> Proof {
-        let theta = Fr.random(), mu = Fr.random()
+    static func rerandomized(_ proof: Proof, key: VerificationKey, using g: inout SeededRandom) -> Proof {
+        let theta = Fr.random(using: &g), mu = Fr.random(using: &g)
         let a = proof.a.multiplied(by: theta.inverse()).toAffine()
         let b = (proof.b.multiplied(by: theta) + key.delta2.multiplied(by: mu)).toAffine()
         let c = (G1Jacobian(proof.c) + a.multiplied(by: mu)).toAffine()

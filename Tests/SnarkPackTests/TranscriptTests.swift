@@ -1,4 +1,5 @@
 import BN254
+import TestSupport
 import Testing
 
 @testable import SnarkPack
@@ -29,8 +30,9 @@ import Testing
     }
 
     @Test func keyPolynomialCoefficientsMatchItsProductForm() {
-        let challenges = (0..<4).map { _ in Fr.random() }
-        let shift = Fr.random(), z = Fr.random()
+        var g = SeededRandom.forTest()
+        let challenges = (0..<4).map { _ in Fr.random(using: &g) }
+        let shift = Fr.random(using: &g), z = Fr.random(using: &g)
         let coefficients = KeyPolynomial.coefficients(reversedChallenges: challenges, shift: shift)
         #expect(coefficients.count == 16)
         var horner = Fr.zero
@@ -38,7 +40,7 @@ import Testing
         #expect(horner == KeyPolynomial.evaluate(reversedChallenges: challenges, shift: shift, at: z))
         // (f(X) − f(z))/(X − z) times (X − z) plus f(z) is f.
         let q = KeyPolynomial.quotient(coefficients, at: z)
-        let x = Fr.random()
+        let x = Fr.random(using: &g)
         var fx = Fr.zero, qx = Fr.zero
         for c in coefficients.reversed() { fx = fx * x + c }
         for c in q.reversed() { qx = qx * x + c }

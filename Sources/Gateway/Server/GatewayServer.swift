@@ -24,6 +24,10 @@ public final class GatewayServer: Service {
     let onListening: @Sendable (String, Int) -> Void
     /// Where `run()` stands, for the health endpoints.
     let status = GatewayStatus()
+    /// The data directory's lock, held for as long as the server lives: one gateway per data directory.
+    let lock: DataDirectoryLock
+    /// The token that the allowlist calls need, written to `DATA_DIR/admin.token` at start.
+    let adminToken: AdminToken
 
     public init(
         configuration: GatewayConfiguration, store: any GatewayStore, logger: Logger,
@@ -34,6 +38,13 @@ public final class GatewayServer: Service {
         self.logger = logger
         self.onListening = onListening
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        guard let lock = try DataDirectoryLock.acquire(dataDirectory: configuration.dataDirectory) else {
+            throw GatewayError.configuration(
+                "\(configuration.dataDirectory) is in use: another gateway, or a `provernet admin` command, holds its "
+                    + "\(DataDirectoryLock.fileName) (one gateway per data directory)")
+        }
+        self.lock = lock
+        adminToken = try AdminToken.create(inDataDirectory: configuration.dataDirectory)
         if configuration.developmentTLS, configuration.tlsCertificatePath == nil {
             let certificates = try DevelopmentCertificates.ensure(
                 in: (configuration.dataDirectory as NSString).appendingPathComponent("tls"))
@@ -87,7 +98,11 @@ public final class GatewayServer: Service {
                 ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits),
                 AdminServiceHandler(coordinator: coordinator, store: store),
             ],
-            interceptors: [MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes)])
+            interceptors: [
+                MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes),
+                AdminAuthorizationInterceptor(token: adminToken),
+            ])
+        let developmentCAPath = self.developmentCAPath
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
             group.addTask {
@@ -95,6 +110,12 @@ public final class GatewayServer: Service {
                 let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
                 logger.info("gateway listening", metadata: ["address": "\(configuration.host):\(port)", "tls": "on"])
                 status.listening(port: port)
+                do {
+                    try GatewayAddressFile(host: configuration.host, port: port, ca: developmentCAPath)
+                        .write(toDataDirectory: configuration.dataDirectory)
+                } catch {
+                    logger.warning("admin commands will need --gateway and --ca", metadata: ["error": "\(error)"])
+                }
                 onListening(configuration.host, port)
             }
             // The market and the leases, until a graceful shutdown (or cancellation).

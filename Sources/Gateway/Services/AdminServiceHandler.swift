@@ -2,12 +2,47 @@ import GRPCCore
 import ProverNetAPI
 import SwiftProtobuf
 import ProverNetCore
+import ProverNetCrypto
 import Store
 
-/// Read-only listings for administrators: provers, jobs, rounds.
+/// Listings for administrators (provers, jobs, rounds) and the prover allowlist. The allowlist calls are
+/// held to the local admin token by `AdminAuthorizationInterceptor` before they reach this handler.
 struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
     let coordinator: Coordinator
     let store: any GatewayStore
+
+    func allowProver(request: Provernet_V1_AllowProverRequest, context: ServerContext) async throws
+        -> Provernet_V1_AllowProverResponse
+    {
+        guard request.publicKey.count == 32 else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "a prover's public key is 32 bytes (a raw Ed25519 key), not \(request.publicKey.count)")
+        }
+        let key = [UInt8](request.publicKey)
+        let record: ProverRecord
+        do {
+            record = try await store.allowProver(
+                id: ProverAuthentication.proverID(publicKey: key), publicKeyHex: key.hex, name: request.name,
+                atMillis: Clock.nowMillis())
+        } catch {
+            throw RPCError.from(error)
+        }
+        return .with { $0.proverID = record.id.rawValue }
+    }
+
+    func revokeProver(request: Provernet_V1_RevokeProverRequest, context: ServerContext) async throws
+        -> Provernet_V1_RevokeProverResponse
+    {
+        do {
+            try await store.revokeProver(id: ProverID(request.proverID))
+        } catch StoreError.missing {
+            throw RPCError(code: .notFound, message: "no prover \(request.proverID) on the allowlist")
+        } catch {
+            throw RPCError.from(error)
+        }
+        return .init()
+    }
 
     func listProvers(request: Provernet_V1_ListProversRequest, context: ServerContext) async throws
         -> Provernet_V1_ListProversResponse
@@ -29,6 +64,7 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
                     $0.jobsFailed = UInt64(p.jobsFailed)
                     $0.jobsLost = UInt64(p.jobsLost)
                     $0.earned = p.earned.wholeUnits
+                    $0.earnedUnits = p.earned.units
                     $0.lastSeenUnixMillis = connected[p.id]?.lastHeartbeatMillis ?? p.lastSeenMillis ?? 0
                 }
             }
@@ -58,7 +94,9 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
                     $0.proverID = job.state.prover?.rawValue ?? ""
                     $0.epoch = UInt64(clamping: job.epoch)
                     $0.attempts = UInt32(clamping: job.attempts)
-                    $0.price = (job.state.lease?.price ?? job.state.verified?.lease.price ?? .zero).wholeUnits
+                    let price = job.state.lease?.price ?? job.state.verified?.lease.price ?? .zero
+                    $0.price = price.wholeUnits
+                    $0.priceUnits = price.units
                     $0.jobClass = job.jobClass.description
                 }
             }

@@ -1,5 +1,9 @@
-/// ProverNet API, version 1: what administrators read. Changes (the prover allowlist) are made with
-/// `provernet admin` on the gateway's database, so no remote caller can change them.
+/// ProverNet API, version 1: what administrators read, and the prover allowlist. The listings are open
+/// to any caller. Changes (AllowProver, RevokeProver) need the gateway's local admin token, a random
+/// 256-bit value the gateway writes to DATA_DIR/admin.token (mode 0600) at each start, in the call's
+/// metadata as `authorization: Bearer <64 hex digits>`: only someone who can read the gateway's data
+/// directory can change the allowlist. Without it a call is UNAUTHENTICATED; with another token,
+/// PERMISSION_DENIED.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -62,11 +66,39 @@ public enum Provernet_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "AllowProver" metadata.
+        public enum AllowProver: Sendable {
+            /// Request type for "AllowProver".
+            public typealias Input = Provernet_V1_AllowProverRequest
+            /// Response type for "AllowProver".
+            public typealias Output = Provernet_V1_AllowProverResponse
+            /// Descriptor for "AllowProver".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "AllowProver",
+                type: .unary
+            )
+        }
+        /// Namespace for "RevokeProver" metadata.
+        public enum RevokeProver: Sendable {
+            /// Request type for "RevokeProver".
+            public typealias Input = Provernet_V1_RevokeProverRequest
+            /// Response type for "RevokeProver".
+            public typealias Output = Provernet_V1_RevokeProverResponse
+            /// Descriptor for "RevokeProver".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "RevokeProver",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "provernet.v1.AdminService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListProvers.descriptor,
             ListJobs.descriptor,
-            ListRounds.descriptor
+            ListRounds.descriptor,
+            AllowProver.descriptor,
+            RevokeProver.descriptor
         ]
     }
 }
@@ -134,6 +166,42 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Provernet_V1_ListRoundsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListRoundsResponse>
+
+        /// Handle the "AllowProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_AllowProverRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_AllowProverResponse` messages.
+        func allowProver(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_AllowProverRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_AllowProverResponse>
+
+        /// Handle the "RevokeProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_RevokeProverRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_RevokeProverResponse` messages.
+        func revokeProver(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeProverRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeProverResponse>
     }
 
     /// Service protocol for the "provernet.v1.AdminService" service.
@@ -185,6 +253,42 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.ServerRequest<Provernet_V1_ListRoundsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListRoundsResponse>
+
+        /// Handle the "AllowProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_AllowProverResponse` message.
+        func allowProver(
+            request: GRPCCore.ServerRequest<Provernet_V1_AllowProverRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_AllowProverResponse>
+
+        /// Handle the "RevokeProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_RevokeProverResponse` message.
+        func revokeProver(
+            request: GRPCCore.ServerRequest<Provernet_V1_RevokeProverRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeProverResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.AdminService" service.
@@ -234,6 +338,42 @@ extension Provernet_V1_AdminService {
             request: Provernet_V1_ListRoundsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_ListRoundsResponse
+
+        /// Handle the "AllowProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_AllowProverRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_AllowProverResponse` to respond with.
+        func allowProver(
+            request: Provernet_V1_AllowProverRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_AllowProverResponse
+
+        /// Handle the "RevokeProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_RevokeProverRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_RevokeProverResponse` to respond with.
+        func revokeProver(
+            request: Provernet_V1_RevokeProverRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_RevokeProverResponse
     }
 }
 
@@ -269,6 +409,28 @@ extension Provernet_V1_AdminService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListRoundsResponse>(),
             handler: { request, context in
                 try await self.listRounds(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.AllowProver.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_AllowProverRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_AllowProverResponse>(),
+            handler: { request, context in
+                try await self.allowProver(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.RevokeProver.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeProverRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeProverResponse>(),
+            handler: { request, context in
+                try await self.revokeProver(
                     request: request,
                     context: context
                 )
@@ -312,6 +474,28 @@ extension Provernet_V1_AdminService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func allowProver(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_AllowProverRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_AllowProverResponse> {
+        let response = try await self.allowProver(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokeProver(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeProverRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeProverResponse> {
+        let response = try await self.revokeProver(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -349,6 +533,32 @@ extension Provernet_V1_AdminService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListRoundsResponse> {
         return GRPCCore.ServerResponse<Provernet_V1_ListRoundsResponse>(
             message: try await self.listRounds(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func allowProver(
+        request: GRPCCore.ServerRequest<Provernet_V1_AllowProverRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_AllowProverResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_AllowProverResponse>(
+            message: try await self.allowProver(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokeProver(
+        request: GRPCCore.ServerRequest<Provernet_V1_RevokeProverRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeProverResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_RevokeProverResponse>(
+            message: try await self.revokeProver(
                 request: request.message,
                 context: context
             ),
@@ -421,6 +631,52 @@ extension Provernet_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListRoundsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListRoundsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AllowProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_AllowProverRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_AllowProverResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func allowProver<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_AllowProverRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_AllowProverRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_AllowProverResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowProverResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokeProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeProverRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeProverResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokeProver<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeProverRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeProverRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeProverResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeProverResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -529,6 +785,74 @@ extension Provernet_V1_AdminService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "AllowProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_AllowProverRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_AllowProverResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func allowProver<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_AllowProverRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_AllowProverRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_AllowProverResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowProverResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.AllowProver.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RevokeProver" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeProverRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeProverResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokeProver<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeProverRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeProverRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeProverResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeProverResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.RevokeProver.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -605,6 +929,64 @@ extension Provernet_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListRoundsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListRoundsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AllowProver" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func allowProver<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_AllowProverRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowProverResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.allowProver(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_AllowProverRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_AllowProverResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeProver" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeProver<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_RevokeProverRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeProverResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokeProver(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeProverRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeProverResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -695,6 +1077,72 @@ extension Provernet_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listRounds(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AllowProver" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func allowProver<Result>(
+        _ message: Provernet_V1_AllowProverRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowProverResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_AllowProverRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.allowProver(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeProver" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeProver<Result>(
+        _ message: Provernet_V1_RevokeProverRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeProverResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_RevokeProverRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokeProver(
             request: request,
             options: options,
             onResponse: handleResponse

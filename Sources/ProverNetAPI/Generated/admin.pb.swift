@@ -8,9 +8,18 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// ProverNet API, version 1: what administrators read. Changes (the prover allowlist) are made with
-/// `provernet admin` on the gateway's database, so no remote caller can change them.
+/// ProverNet API, version 1: what administrators read, and the prover allowlist. The listings are open
+/// to any caller. Changes (AllowProver, RevokeProver) need the gateway's local admin token, a random
+/// 256-bit value the gateway writes to DATA_DIR/admin.token (mode 0600) at each start, in the call's
+/// metadata as `authorization: Bearer <64 hex digits>`: only someone who can read the gateway's data
+/// directory can change the allowlist. Without it a call is UNAUTHENTICATED; with another token,
+/// PERMISSION_DENIED.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import SwiftProtobuf
 
 // If the compiler emits an error on this type, it is because this file
@@ -64,6 +73,9 @@ public nonisolated struct Provernet_V1_ProverInfo: Sendable {
   /// Jobs whose lease it lost by disappearing (disconnected, or silent past its lease): not counted
   /// against the job's attempts, but against the prover.
   public var jobsLost: UInt64 = 0
+
+  /// `earned` in the smallest unit of money (10^-6 credit), exactly.
+  public var earnedUnits: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -119,6 +131,9 @@ public nonisolated struct Provernet_V1_JobInfo: Sendable {
   public var price: Double = 0
 
   public var jobClass: String = String()
+
+  /// `price` (what the prover is paid) in the smallest unit of money (10^-6 credit), exactly.
+  public var priceUnits: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -187,6 +202,57 @@ public nonisolated struct Provernet_V1_ListRoundsResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Provernet_V1_AllowProverRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The prover's raw Ed25519 public key, 32 bytes.
+  public var publicKey: Data = Data()
+
+  /// A name for listings and logs.
+  public var name: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_AllowProverResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The prover's id: the hex SHA-256 of its public key.
+  public var proverID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_RevokeProverRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var proverID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_RevokeProverResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "provernet.v1"
@@ -212,7 +278,7 @@ nonisolated extension Provernet_V1_ListProversRequest: SwiftProtobuf.Message, Sw
 
 nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProverInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0\u{1}name\0\u{1}allowed\0\u{1}connected\0\u{1}slots\0\u{1}running\0\u{3}jobs_verified\0\u{3}jobs_rejected\0\u{1}earned\0\u{3}last_seen_unix_millis\0\u{3}jobs_failed\0\u{3}jobs_lost\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0\u{1}name\0\u{1}allowed\0\u{1}connected\0\u{1}slots\0\u{1}running\0\u{3}jobs_verified\0\u{3}jobs_rejected\0\u{1}earned\0\u{3}last_seen_unix_millis\0\u{3}jobs_failed\0\u{3}jobs_lost\0\u{3}earned_units\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -232,6 +298,7 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.lastSeenUnixMillis) }()
       case 11: try { try decoder.decodeSingularUInt64Field(value: &self.jobsFailed) }()
       case 12: try { try decoder.decodeSingularUInt64Field(value: &self.jobsLost) }()
+      case 13: try { try decoder.decodeSingularInt64Field(value: &self.earnedUnits) }()
       default: break
       }
     }
@@ -274,6 +341,9 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
     if self.jobsLost != 0 {
       try visitor.visitSingularUInt64Field(value: self.jobsLost, fieldNumber: 12)
     }
+    if self.earnedUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.earnedUnits, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -290,6 +360,7 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
     if lhs.lastSeenUnixMillis != rhs.lastSeenUnixMillis {return false}
     if lhs.jobsFailed != rhs.jobsFailed {return false}
     if lhs.jobsLost != rhs.jobsLost {return false}
+    if lhs.earnedUnits != rhs.earnedUnits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -362,7 +433,7 @@ nonisolated extension Provernet_V1_ListJobsRequest: SwiftProtobuf.Message, Swift
 
 nonisolated extension Provernet_V1_JobInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}request_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}epoch\0\u{1}attempts\0\u{1}price\0\u{3}job_class\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}request_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}epoch\0\u{1}attempts\0\u{1}price\0\u{3}job_class\0\u{3}price_units\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -379,6 +450,7 @@ nonisolated extension Provernet_V1_JobInfo: SwiftProtobuf.Message, SwiftProtobuf
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.attempts) }()
       case 8: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.jobClass) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.priceUnits) }()
       default: break
       }
     }
@@ -412,6 +484,9 @@ nonisolated extension Provernet_V1_JobInfo: SwiftProtobuf.Message, SwiftProtobuf
     if !self.jobClass.isEmpty {
       try visitor.visitSingularStringField(value: self.jobClass, fieldNumber: 9)
     }
+    if self.priceUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.priceUnits, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -425,6 +500,7 @@ nonisolated extension Provernet_V1_JobInfo: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.attempts != rhs.attempts {return false}
     if lhs.price != rhs.price {return false}
     if lhs.jobClass != rhs.jobClass {return false}
+    if lhs.priceUnits != rhs.priceUnits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -580,6 +656,120 @@ nonisolated extension Provernet_V1_ListRoundsResponse: SwiftProtobuf.Message, Sw
 
   public static func ==(lhs: Provernet_V1_ListRoundsResponse, rhs: Provernet_V1_ListRoundsResponse) -> Bool {
     if lhs.rounds != rhs.rounds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_AllowProverRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AllowProverRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}public_key\0\u{1}name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.publicKey) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.publicKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.publicKey, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_AllowProverRequest, rhs: Provernet_V1_AllowProverRequest) -> Bool {
+    if lhs.publicKey != rhs.publicKey {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_AllowProverResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AllowProverResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.proverID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.proverID.isEmpty {
+      try visitor.visitSingularStringField(value: self.proverID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_AllowProverResponse, rhs: Provernet_V1_AllowProverResponse) -> Bool {
+    if lhs.proverID != rhs.proverID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_RevokeProverRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokeProverRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.proverID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.proverID.isEmpty {
+      try visitor.visitSingularStringField(value: self.proverID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_RevokeProverRequest, rhs: Provernet_V1_RevokeProverRequest) -> Bool {
+    if lhs.proverID != rhs.proverID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_RevokeProverResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokeProverResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_RevokeProverResponse, rhs: Provernet_V1_RevokeProverResponse) -> Bool {
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

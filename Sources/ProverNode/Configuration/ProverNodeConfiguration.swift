@@ -24,8 +24,9 @@ public struct ProverNodeConfiguration: Sendable {
     public var drainSeconds: Double
     /// The niceness of worker processes, so that proving cannot starve the node's own heartbeats.
     public var workerNiceness: Int
-    /// The executable that runs `prover worker` (default: this process's own binary).
-    public var workerExecutable: URL
+    /// The command that starts a worker process (default: `prover worker --serve` of this process's own
+    /// binary; see `WorkerCommand` for what the process must do).
+    public var workerCommand: WorkerCommand
     /// log₂ of the synthetic circuit proven at start to measure speed (default 12).
     public var calibrationLog2Size: Int
     /// Bytes of memory per constraint assumed when computing the largest circuit the node can hold:
@@ -50,7 +51,7 @@ public struct ProverNodeConfiguration: Sendable {
         askByClass: [JobClass: Double] = [:],
         drainSeconds: Double = 30,
         workerNiceness: Int = 10,
-        workerExecutable: URL = ProverNodeConfiguration.currentExecutable,
+        workerCommand: WorkerCommand = .provernet(),
         calibrationLog2Size: Int = 12,
         bytesPerConstraint: UInt64 = 2048,
         initialBackoff: Duration = .milliseconds(200),
@@ -67,7 +68,7 @@ public struct ProverNodeConfiguration: Sendable {
         self.askByClass = askByClass
         self.drainSeconds = drainSeconds
         self.workerNiceness = workerNiceness
-        self.workerExecutable = workerExecutable
+        self.workerCommand = workerCommand
         self.calibrationLog2Size = calibrationLog2Size
         self.bytesPerConstraint = bytesPerConstraint
         self.initialBackoff = initialBackoff
@@ -92,6 +93,7 @@ public struct ProverNodeConfiguration: Sendable {
         guard (0...19).contains(workerNiceness) else {
             throw .configuration("worker niceness must be 0…19, not \(workerNiceness)")
         }
+        try workerCommand.validate()
         guard (4...22).contains(calibrationLog2Size) else {
             throw .configuration("the calibration size must be 2^4…2^22, not 2^\(calibrationLog2Size)")
         }
@@ -117,7 +119,7 @@ public struct ProverNodeConfiguration: Sendable {
     /// Where the worker processes' standard error is kept.
     public var workersDirectory: URL { dataDirectory.appendingPathComponent("workers", isDirectory: true) }
 
-    /// The running binary (`/proc/self/exe` on Linux), which also runs the worker subcommand.
+    /// The running binary (`/proc/self/exe` on Linux): the default worker command runs its worker subcommand.
     public static var currentExecutable: URL {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return URL(fileURLWithPath: path)

@@ -2,7 +2,8 @@ import Foundation
 import ProverNetCore
 import Synchronization
 
-/// A worker process that proves one job after another (`provernet prover worker --serve`), keeping the
+/// A worker process that proves one job after another (its `WorkerCommand`, by default `provernet prover
+/// worker --serve`), keeping the
 /// proving key and witness generator of its last circuit in memory, so that a job of a circuit it has seen
 /// starts proving at once instead of paying for a process start and a key load. It is still a separate
 /// process: a crash or an out-of-memory kill ends that one job (reported as a failure) and the next job
@@ -11,7 +12,7 @@ import Synchronization
 /// Jobs go to it one at a time (a `WorkerPool` hands each worker to one job); `WorkerHandle.kill()` kills
 /// the process, which ends the job as stopped.
 actor PersistentWorker {
-    let executable: URL
+    let workerCommand: WorkerCommand
     let niceness: Int
     /// Its standard error, kept across its jobs (a job's failure quotes what it added).
     let errorLog: URL
@@ -27,21 +28,23 @@ actor PersistentWorker {
         let exited: AsyncStream<Void>
     }
 
-    init(executable: URL, niceness: Int, errorLog: URL, limits: NetworkLimits) {
-        self.executable = executable
+    init(command: WorkerCommand, niceness: Int, errorLog: URL, limits: NetworkLimits) {
+        self.workerCommand = command
         self.niceness = niceness
         self.errorLog = errorLog
         self.limits = limits
     }
 
-    /// The command line of the process.
+    /// The command line of the process: the worker command, under `nice` when it lowers the priority.
     var command: (executable: URL, arguments: [String]) {
-        let arguments = ["prover", "worker", "--serve", "--nice", String(niceness)]
+        let (executable, arguments) = (workerCommand.executable, workerCommand.arguments)
         let nice = URL(fileURLWithPath: "/usr/bin/nice")
         guard niceness > 0, FileManager.default.isExecutableFile(atPath: nice.path) else { return (executable, arguments) }
         // `nice` execs the worker, so the process id is the worker's own.
         return (nice, ["-n", String(niceness), executable.path] + arguments)
     }
+
+    var executable: URL { workerCommand.executable }
 
     /// Starts the process now if it is not running, so that the first job does not wait for it.
     func start() throws(ProverNodeError) {

@@ -5,15 +5,16 @@ import Synchronization
 /// The node's persistent workers, one per job running at once: a job takes an idle worker (or a new one)
 /// and gives it back when it ends. A worker whose process died starts a new one for its next job.
 public final class WorkerPool: Sendable {
-    let executable: URL
+    let command: WorkerCommand
     let niceness: Int
     let directory: URL
     let limits: NetworkLimits
     private let workers = Mutex<(idle: [PersistentWorker], count: Int)>(([], 0))
 
     /// - Parameter directory: where each worker's standard error is kept (`worker-N.stderr.log`).
-    public init(executable: URL, niceness: Int, directory: URL, limits: NetworkLimits = .default) {
-        self.executable = executable
+    /// - Parameter command: what starts a worker process.
+    public init(command: WorkerCommand, niceness: Int, directory: URL, limits: NetworkLimits = .default) {
+        self.command = command
         self.niceness = niceness
         self.directory = directory
         self.limits = limits
@@ -59,7 +60,7 @@ public final class WorkerPool: Sendable {
             return workers.count
         }
         return PersistentWorker(
-            executable: executable, niceness: niceness,
+            command: command, niceness: niceness,
             errorLog: directory.appendingPathComponent("worker-\(index).stderr.log"), limits: limits)
     }
 }

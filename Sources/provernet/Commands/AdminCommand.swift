@@ -1,16 +1,15 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2
-import ProverNetAPI
-import ProofSystems
+import Gateway
+import ProverNetClient
 import ProverNetCore
 import ProverNetCrypto
 import Store
-import SwiftProtobuf
 
-/// `provernet admin`: the prover allowlist (written to the gateway's database directly, so no remote
-/// caller can change it) and read-only listings over gRPC.
+/// `provernet admin`: the prover allowlist and listings of provers, jobs and rounds, all through
+/// `ProverNetClient` against the running gateway. The allowlist calls need the gateway's local admin token,
+/// which the command reads from the gateway's data directory; while no gateway runs on that directory, the
+/// allowlist is written to its database directly, under the directory's lock.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Administer a gateway: the prover allowlist, listings of provers, jobs and rounds.",
@@ -18,36 +17,44 @@ struct AdminCommand: AsyncParsableCommand {
 
     struct AllowProver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "allow-prover", abstract: "Put a prover's public key on the allowlist (works while the gateway runs).")
+            commandName: "allow-prover", abstract: "Put a prover's public key on the allowlist (works while the gateway runs).",
+            discussion: AllowlistChange.discussion)
         @Option(help: "The gateway's data directory.") var dataDir: String
         @Option(help: "The prover's Ed25519 public key, 64 hex digits (`provernet prover key` prints it).") var publicKey: String
         @Option(help: "A name for listings and logs.") var name: String = ""
+        @OptionGroup var connection: AllowlistGatewayOptions
 
         func run() async throws {
             guard let key = [UInt8](hex: publicKey.lowercased()), key.count == 32 else {
                 throw failure("--public-key must be 64 hex digits (a raw Ed25519 public key), got '\(publicKey)'")
             }
-            let store = try openStore(dataDir)
-            let record = try await badInputExitsAsync {
-                try await store.allowProver(
-                    id: ProverAuthentication.proverID(publicKey: key), publicKeyHex: key.hex, name: name,
-                    atMillis: Clock.nowMillis())
-            }
-            try? await store.close()
-            print("{\"prover_id\":\"\(record.id)\",\"allowed\":true}")
+            let change = AllowlistChange(dataDirectory: dataDir, connection: connection)
+            let id = try await change.apply(
+                offline: { store in
+                    try await store.allowProver(
+                        id: ProverAuthentication.proverID(publicKey: key), publicKeyHex: key.hex, name: name,
+                        atMillis: Clock.nowMillis()
+                    ).id
+                },
+                online: { client, token in try await client.allowProver(publicKey: key, name: name, adminToken: token) })
+            print("{\"prover_id\":\"\(id)\",\"allowed\":true}")
         }
     }
 
     struct RevokeProver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "revoke-prover", abstract: "Take a prover off the allowlist (by prover id).")
+            commandName: "revoke-prover", abstract: "Take a prover off the allowlist (by prover id).",
+            discussion: AllowlistChange.discussion)
         @Option(help: "The gateway's data directory.") var dataDir: String
         @Option(help: "The prover id (hex SHA-256 of its public key).") var prover: String
+        @OptionGroup var connection: AllowlistGatewayOptions
 
         func run() async throws {
-            let store = try openStore(dataDir)
-            try await badInputExitsAsync { try await store.revokeProver(id: ProverID(prover)) }
-            try? await store.close()
+            let change = AllowlistChange(dataDirectory: dataDir, connection: connection)
+            let prover = ProverID(self.prover)
+            _ = try await change.apply(
+                offline: { store in try await store.revokeProver(id: prover) },
+                online: { client, token in try await client.revokeProver(prover, adminToken: token) })
             print("{\"prover_id\":\"\(prover)\",\"allowed\":false}")
         }
     }
@@ -57,35 +64,25 @@ struct AdminCommand: AsyncParsableCommand {
         @OptionGroup var gateway: ClientGatewayOptions
 
         func run() async throws {
-            let response = try await call { try await Provernet_V1_AdminService.Client(wrapping: $0).listProvers(.init()) }
-            for p in response.provers {
-                try ClientOutput.printJSON(AdminProverLine(p))
+            let provers = try await gateway.withClient { client in try await client.listProvers() }
+            for prover in provers {
+                try ClientOutput.printJSON(AdminProverLine(prover))
             }
-        }
-
-        func call<R: Sendable>(_ body: @Sendable @escaping (GRPCClient<HTTP2ClientTransportPosix>) async throws -> R) async throws -> R {
-            try await adminCall(gateway, body)
         }
     }
 
     struct Jobs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recent jobs, or the jobs of one request.")
         @OptionGroup var gateway: ClientGatewayOptions
-        @Option(help: "Only this request's jobs.") var request: String?
+        @Option(help: "Only this request's jobs.") var request: RequestID?
         @Option(help: "At most this many.") var limit: Int = 100
 
         func run() async throws {
-            let request = self.request ?? ""
-            let limit = UInt32(max(1, min(limit, 10_000)))
-            let response = try await adminCall(gateway) { client in
-                try await Provernet_V1_AdminService.Client(wrapping: client).listJobs(.with {
-                    $0.requestID = request
-                    $0.limit = limit
-                })
-            }
-            for j in response.jobs {
+            let (request, limit) = (self.request, max(1, min(limit, 10_000)))
+            let jobs = try await gateway.withClient { client in try await client.listJobs(request: request, limit: limit) }
+            for j in jobs {
                 try ClientOutput.printJSON([
-                    "job": j.jobID, "state": "\(j.state)", "prover": j.proverID, "epoch": "\(j.epoch)",
+                    "job": j.id.rawValue, "state": j.state.rawValue, "prover": j.prover?.rawValue ?? "", "epoch": "\(j.epoch)",
                     "attempts": "\(j.attempts)", "price": "\(j.price)", "class": j.jobClass,
                 ])
             }
@@ -98,13 +95,11 @@ struct AdminCommand: AsyncParsableCommand {
         @Option(help: "At most this many.") var limit: Int = 20
 
         func run() async throws {
-            let limit = UInt32(max(1, min(limit, 10_000)))
-            let response = try await adminCall(gateway) { client in
-                try await Provernet_V1_AdminService.Client(wrapping: client).listRounds(.with { $0.limit = limit })
-            }
-            for r in response.rounds {
+            let limit = max(1, min(limit, 10_000))
+            let rounds = try await gateway.withClient { client in try await client.listRounds(limit: limit) }
+            for r in rounds {
                 try ClientOutput.printJSON([
-                    "round": "\(r.roundID)", "class": r.jobClass, "at_ms": "\(r.unixMillis)", "bids": "\(r.bids)",
+                    "round": "\(r.id)", "class": r.jobClass, "at_ms": "\(r.unixMillis)", "bids": "\(r.bids)",
                     "asks": "\(r.asks)", "jobs_matched": "\(r.jobsMatched)", "welfare": "\(r.welfare)", "surplus": "\(r.surplus)",
                 ])
             }
@@ -112,21 +107,23 @@ struct AdminCommand: AsyncParsableCommand {
     }
 }
 
+/// One prover of `admin provers`, as one JSON line.
 struct AdminProverLine: Encodable {
     var prover_id: String
     var name: String
     var allowed: Bool
     var connected: Bool
-    var slots: UInt32
-    var running: UInt32
+    var slots: Int
+    var running: Int
     var jobs_verified: UInt64
     var jobs_rejected: UInt64
     var jobs_failed: UInt64
     var jobs_lost: UInt64
-    var earned: Double
+    /// Fixed decimals, as every amount the CLI prints.
+    var earned: String
 
-    init(_ p: Provernet_V1_ProverInfo) {
-        prover_id = p.proverID
+    init(_ p: ProverListing) {
+        prover_id = p.id.rawValue
         name = p.name
         allowed = p.allowed
         connected = p.connected
@@ -136,32 +133,6 @@ struct AdminProverLine: Encodable {
         jobs_rejected = p.jobsRejected
         jobs_failed = p.jobsFailed
         jobs_lost = p.jobsLost
-        earned = p.earned
-    }
-}
-
-typealias HTTP2ClientTransportPosix = HTTP2ClientTransport.Posix
-
-/// Runs one admin call against the gateway.
-func adminCall<R: Sendable>(
-    _ options: ClientGatewayOptions, _ body: @Sendable @escaping (GRPCClient<HTTP2ClientTransportPosix>) async throws -> R
-) async throws -> R {
-    let endpoint = try options.endpoint()
-    do {
-        return try await withGRPCClient(transport: try endpoint.makeTransport()) { client in try await body(client) }
-    } catch let error as RPCError {
-        throw failure("\(error.code): \(error.message)")
-    }
-}
-
-func openStore(_ dataDir: String) throws -> SQLiteStore {
-    let path = (dataDir as NSString).appendingPathComponent("gateway.sqlite")
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw failure("no gateway database at \(path) (start the gateway once with --data-dir \(dataDir))")
-    }
-    do {
-        return try SQLiteStore(path: path)
-    } catch {
-        throw failure("\(error)")
+        earned = p.earned.description
     }
 }

@@ -6,6 +6,8 @@ import ProverNetAPI
 import ProverNetClient
 import ProverNetVerify
 import ProverNetCore
+import ProverNetTesting
+import ProverNode
 import ServiceLifecycle
 import SnarkPack
 import Store
@@ -66,8 +68,15 @@ struct DevnetCommand: AsyncParsableCommand {
             try Data(SRS.unsafeDevelopment(maxProofs: 256).encoded).write(to: srsPath)
             configuration.snarkpackSRSPath = srsPath.path
         }
-        let network = try await LocalNetworkRunner.start(
-            root: root, configuration: configuration, provers: provers, logLevel: level) { line in out.line(line) }
+        let network: InProcessNetwork
+        do {
+            network = try await InProcessNetwork.start(
+                root: root, executable: ProverNodeConfiguration.currentExecutable, configuration: configuration,
+                provers: provers, logLevel: level
+            ) { line in out.line(line) }
+        } catch {
+            throw failure("\(error)")
+        }
         let (server, endpoint, names) = (network.server, network.endpoint, network.names)
         let boundPort = endpoint.port
         let ca = endpoint.caCertificatePath ?? ""

@@ -6,6 +6,8 @@ import ProverNetAPI
 import ProverNetClient
 import ProofSystems
 import ProverNetCore
+import ProverNetTesting
+import ProverNode
 import Store
 
 /// `provernet bench network`: a devnet-like network (the gateway in this process, prover processes) under
@@ -50,9 +52,15 @@ struct NetworkBench: AsyncParsableCommand {
         configuration.port = 0
         configuration.roundInterval = .milliseconds(roundIntervalMs)
         let perProver = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / provers)
-        let network = try await LocalNetworkRunner.start(
-            root: root, configuration: configuration, provers: provers, threadsPerProver: perProver, logLevel: .notice
-        ) { note($0) }
+        let network: InProcessNetwork
+        do {
+            network = try await InProcessNetwork.start(
+                root: root, executable: ProverNodeConfiguration.currentExecutable, configuration: configuration,
+                provers: provers, threadsPerProver: perProver, logLevel: .notice
+            ) { note($0) }
+        } catch {
+            throw failure("\(error)")
+        }
         configuration = network.server.configuration
         do {
             try await network.waitForProvers(provers, timeout: 300)
@@ -83,6 +91,9 @@ struct NetworkBench: AsyncParsableCommand {
                 return ids
             }
             try await report(ids: ids, store: network.server.store, jobClass: JobClass.groth16(domainSize: UInt64(constraints + 2)))
+        } catch let error as HarnessError {
+            await network.stop()
+            throw failure("\(error)")
         } catch {
             await network.stop()
             throw error

@@ -52,6 +52,11 @@ struct ProverRunCommand: AsyncParsableCommand {
     @Option(help: "The address of the health endpoints (default 127.0.0.1).") var healthHost: String?
     @Option(help: "Seconds without progress after which a job is stuck, at least (default 60; 3× its predicted time if longer).")
     var stuckSeconds: Double?
+    @Option(
+        help: ArgumentHelp(
+            "The command that starts a worker process, \"PATH ARG…\" (default: this binary's `prover worker --serve`).",
+            discussion: "Split at white space; in the --config file it may be a JSON array of words."))
+    var workerCommand: String?
     @Option(help: .hidden) var calibrationLog2Size: Int?
     /// FOR TESTING THE GATEWAY ONLY: `wrong-proof` sends proofs that do not verify; `other-input` proves
     /// another input than the one assigned. Hidden from the help.
@@ -119,7 +124,7 @@ struct ProverRunCommand: AsyncParsableCommand {
             "prover.logLevel": logLevel, "prover.misbehave": misbehave,
             "prover.calibrationLog2Size": calibrationLog2Size.map(String.init),
             "prover.healthPort": healthPort.map(String.init), "prover.healthHost": healthHost,
-            "prover.stuckSeconds": stuckSeconds.map { String($0) },
+            "prover.stuckSeconds": stuckSeconds.map { String($0) }, "prover.workerCommand": workerCommand,
         ]
         if !askClass.isEmpty { flags["prover.askClass"] = askClass.joined(separator: ",") }
         let reader = try await ConfigurationSources.reader(file: config, flags: flags)

@@ -73,12 +73,22 @@ struct ProverSettings {
             misbehavior = parsed
         }
 
+        // The worker command: one string (split at white space) from a flag, the environment or the file, or
+        // a JSON array of words in the file.
+        var workerCommand = WorkerCommand.provernet()
+        if let line = text("workerCommand") {
+            workerCommand = try WorkerCommand(parsing: line)
+        } else if let words = settings.stringArray(forKey: "workerCommand") {
+            workerCommand = try WorkerCommand(words: words)
+        }
+
         let defaults = ProverNodeConfiguration(gateway: endpoint, dataDirectory: dataDirectory)
         let slots = try number("slots", Int.self) ?? defaults.slots
         node = ProverNodeConfiguration(
             gateway: endpoint, dataDirectory: dataDirectory, name: text("name") ?? defaults.name, slots: slots,
             threadsPerJob: try number("threads", Int.self), ask: try number("ask", Double.self) ?? defaults.ask,
             askByClass: askByClass, drainSeconds: try number("drainSeconds", Double.self) ?? defaults.drainSeconds,
+            workerCommand: workerCommand,
             calibrationLog2Size: try number("calibrationLog2Size", Int.self) ?? defaults.calibrationLog2Size,
             stuck: StuckPolicy(minimumSeconds: try number("stuckSeconds", Double.self) ?? defaults.stuck.minimumSeconds),
             misbehavior: misbehavior)

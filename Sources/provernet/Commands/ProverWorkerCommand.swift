@@ -23,7 +23,8 @@ struct ProverWorkerCommand: AsyncParsableCommand {
     @Option(help: "The input JSON file.") var input: String?
     @Option(help: "Where to write proof.json and public.json.") var out: String?
     @Option(help: "Threads.") var threads: Int = MSM.defaultThreads
-    @Option(help: "Lower this process's priority to this niceness first (0…19).") var nice: Int = 10
+    @Option(help: "Lower this process's priority to this niceness first (0…19; default: as started with --serve, 10 without).")
+    var nice: Int?
 
     func validate() throws {
         if serve {
@@ -39,7 +40,8 @@ struct ProverWorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        ProofWorker.lowerPriority(to: nice)
+        // The node starts `--serve` under nice(1) at its configured niceness; a one-job run lowers itself.
+        if let niceness = nice ?? (serve ? nil : 10) { ProofWorker.lowerPriority(to: niceness) }
         if serve {
             ProofWorker.exitWithParent()
             ProofWorker.serve(readLine: { Swift.readLine(strippingNewline: true) }, writeLine: writeLine)

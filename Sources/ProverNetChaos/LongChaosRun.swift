@@ -1,0 +1,138 @@
+import Foundation
+import ProverNetTesting
+
+/// The long form (issue 6, item 8): a few hundred requests submitted at a steady pace over several
+/// minutes, first on a network left alone (the baseline), then on one where a random prover is SIGKILLed
+/// every few seconds (and started again a second later) and the gateway is SIGKILLed twice (at a third and
+/// two thirds of the submission window, and started again on the same port). Both runs are held to the
+/// invariants of every scenario; the summary compares their completion times.
+public struct LongChaosRun: Sendable {
+    var requests: Int
+    var minutes: Double
+    var provers: Int
+    var killEverySeconds: Double
+    /// How long a killed process stays down before it is started again.
+    var downSeconds = 1.0
+
+    /// The submission window in seconds.
+    public var window: Double { minutes * 60 }
+
+    /// `requests` over `minutes`, with `provers` provers, one killed every `killEverySeconds`.
+    public init(requests: Int, minutes: Double, provers: Int, killEverySeconds: Double) {
+        self.requests = requests
+        self.minutes = minutes
+        self.provers = provers
+        self.killEverySeconds = killEverySeconds
+    }
+
+    /// The run as a scenario: `faults` false for the baseline.
+    public func scenario(faults: Bool) -> ChaosScenario {
+        let run = self
+        return ChaosScenario(
+            name: faults ? "long-chaos" : "long-baseline",
+            summary: faults
+                ? "\(requests) requests over \(minutes) min while a random prover is killed every \(killEverySeconds) s and the gateway twice"
+                : "\(requests) requests over \(minutes) min without faults",
+            provers: ChaosScenario.proverNames(provers)
+        ) { context in
+            let circuit = try await context.registerCircuit()
+            let start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if faults {
+                    group.addTask { try await run.killProvers(context, from: start) }
+                    group.addTask { try await run.killGateway(context, from: start) }
+                }
+                group.addTask {
+                    // Request i goes at i × window / requests, with 1 to 3 jobs.
+                    for index in 0..<run.requests {
+                        try? await Task.sleep(
+                            until: start + .milliseconds(Int(run.window * 1000 / Double(run.requests) * Double(index))))
+                        await context.requests.submit(circuit: circuit, inputs: 1 + index % 3, until: context.deadline)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// Every `killEverySeconds` during the submission window: SIGKILL a random prover (and its workers),
+    /// start it again `downSeconds` later.
+    func killProvers(_ context: ChaosContext, from start: ContinuousClock.Instant) async throws {
+        let names = ChaosScenario.proverNames(provers)
+        var kills = 0
+        var at = killEverySeconds
+        while at < window {
+            try await Task.sleep(until: start + .milliseconds(Int(at * 1000)))
+            guard let name = names.randomElement() else { break }
+            try await context.network.killProver(name)
+            kills += 1
+            context.fact("prover_kills", "\(kills)")
+            try await Task.sleep(for: .milliseconds(Int(downSeconds * 1000)))
+            try await context.network.startProver(name)
+            at += killEverySeconds
+        }
+    }
+
+    /// SIGKILL the gateway at a third and at two thirds of the submission window, start it again
+    /// `downSeconds` later on the same port and database.
+    func killGateway(_ context: ChaosContext, from start: ContinuousClock.Instant) async throws {
+        for (index, fraction) in [1.0 / 3, 2.0 / 3].enumerated() {
+            try await Task.sleep(until: start + .milliseconds(Int(window * fraction * 1000)))
+            await context.network.killGateway()
+            context.fact("gateway_kills", "\(index + 1)")
+            try await Task.sleep(for: .milliseconds(Int(downSeconds * 1000)))
+            try await context.network.startGateway()
+        }
+    }
+
+    /// The summary line the issue asks for, from the two runs' reports.
+    public func summary(baseline: ScenarioReport, chaos: ScenarioReport) -> LongSummary {
+        let counts = chaos.invariants
+        let ratio = (chaos.completionSeconds ?? .nan) / (baseline.completionSeconds ?? .nan)
+        return LongSummary(
+            requests: requests, minutes: minutes, provers: provers, killEverySeconds: killEverySeconds,
+            completed: counts.done, failedWithReason: counts.failed + counts.expired + counts.cancelled + counts.submitFailed,
+            reasons: chaos.reasons, lost: counts.lost, jobsAcceptedTwice: counts.jobsPaidTwice,
+            proverKills: Int(chaos.facts["prover_kills"] ?? "0") ?? 0,
+            gatewayKills: Int(chaos.facts["gateway_kills"] ?? "0") ?? 0,
+            completionSeconds: chaos.completionSeconds, baselineCompletionSeconds: baseline.completionSeconds,
+            completionRatio: ratio.isFinite ? (ratio * 1000).rounded() / 1000 : nil,
+            latencySeconds: chaos.latencySeconds, baselineLatencySeconds: baseline.latencySeconds,
+            passed: baseline.passed && chaos.passed)
+    }
+}
+
+/// The long form's summary: requests completed, failed with a reason, lost (must be 0), jobs accepted
+/// twice (must be 0), and the completion time against the run without faults.
+public struct LongSummary: Encodable, Sendable {
+    var summary = "long"
+    var requests: Int
+    var minutes: Double
+    var provers: Int
+    var killEverySeconds: Double
+    var completed: Int
+    var failedWithReason: Int
+    /// The reasons of the requests that did not complete, with how many ended so.
+    var reasons: [String: Int]
+    var lost: Int
+    var jobsAcceptedTwice: Int
+    var proverKills: Int
+    var gatewayKills: Int
+    /// From the first request's submission to the last one's end, with faults and without.
+    var completionSeconds: Double?
+    var baselineCompletionSeconds: Double?
+    var completionRatio: Double?
+    /// Request latency (submission to end) with faults and without.
+    var latencySeconds: ScenarioReport.Latency?
+    var baselineLatencySeconds: ScenarioReport.Latency?
+    public var passed: Bool
+
+    /// The summary as one line of JSON (snake_case keys, sorted).
+    public var jsonLine: String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{\"summary\":\"long\",\"passed\":false}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// A cleared market round as the gateway's admin listing shows it.
+public struct RoundListing: Sendable, Equatable {
+    public var id: UInt64
+    /// The job class it cleared.
+    public var jobClass: String
+    /// When it cleared, in milliseconds since 1970.
+    public var unixMillis: Int64
+    public var bids: Int
+    public var asks: Int
+    public var jobsMatched: Int
+    public var welfare: Double
+    public var surplus: Double
+
+    public init(
+        id: UInt64, jobClass: String, unixMillis: Int64, bids: Int, asks: Int, jobsMatched: Int, welfare: Double,
+        surplus: Double
+    ) {
+        self.id = id
+        self.jobClass = jobClass
+        self.unixMillis = unixMillis
+        self.bids = bids
+        self.asks = asks
+        self.jobsMatched = jobsMatched
+        self.welfare = welfare
+        self.surplus = surplus
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Gateway
+import Logging
+import ProverNetAPI
+import ProverNetCore
+import ProverNetCrypto
+import ServiceLifecycle
+import Store
+import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A network on this machine as `provernet devnet` and `provernet bench network` run it: the gateway in
+/// this process (on an embedded SQLite database, development TLS, logging to ROOT/gateway.log) and prover
+/// processes started as `ChildProcess`es, as `ProcessNetwork` starts them, each allowlisted in the
+/// gateway's own store, with its own directory and log.
+public struct InProcessNetwork: Sendable {
+    /// The gateway running in this process.
+    public let server: GatewayServer
+    let services: ServiceGroup
+    /// The gateway's services, running until a signal or `stop()`.
+    public let gatewayTask: Task<Void, any Error>
+    /// Where the gateway listens, and the CA to trust.
+    public let endpoint: GatewayEndpoint
+    let children: [ChildProcess]
+    /// Prover names by prover id.
+    public let names: [ProverID: String]
+    /// The gateway's log file.
+    public let gatewayLog: URL
+
+    /// Starts the gateway in this process with `base` (development TLS and short intervals on top), then
+    /// `provers` prover processes of `executable` (`provernet`), telling `say` what it started.
+    public static func start(
+        root: URL, executable: URL, configuration base: GatewayConfiguration, provers: Int,
+        threadsPerProver: Int? = nil, logLevel: Logger.Level, say: (String) -> Void
+    ) async throws(HarnessError) -> InProcessNetwork {
+        let gatewayLog = root.appendingPathComponent("gateway.log")
+        let logHandle: FileHandle
+        do {
+            _ = FileManager.default.createFile(atPath: gatewayLog.path, contents: nil)
+            logHandle = try FileHandle(forWritingTo: gatewayLog)
+        } catch {
+            throw .file(path: gatewayLog.path, reason: "cannot create the gateway's log: \(error)")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = FileLogHandler(label: label, handle: logHandle)
+            handler.logLevel = logLevel
+            return handler
+        }
+        var configuration = base
+        configuration.developmentTLS = true
+        configuration.heartbeatInterval = .seconds(1)
+        configuration.roundInterval = .milliseconds(200)
+        configuration.drainSeconds = 5
+        let (listening, listened) = AsyncStream<Int>.makeStream()
+        let server: GatewayServer
+        do {
+            server = try GatewayServer(
+                configuration: configuration, store: try SQLiteStore(path: configuration.databasePath),
+                logger: Logger(label: "provernet.gateway")
+            ) { _, port in
+                listened.yield(port)
+                listened.finish()
+            }
+        } catch {
+            throw .gatewayDidNotStart(reason: "\(error)")
+        }
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "provernet.devnet")))
+        let gatewayTask = Task { try await services.run() }
+        var iterator = listening.makeAsyncIterator()
+        guard let port = await iterator.next(), let ca = server.developmentCAPath else {
+            gatewayTask.cancel()
+            throw .gatewayDidNotStart(reason: "the gateway did not start; see \(gatewayLog.path)")
+        }
+        let endpoint = GatewayEndpoint(host: "127.0.0.1", port: port, caCertificatePath: ca)
+        say("gateway    listening on 127.0.0.1:\(port) over TLS (CA \(ca)), database \(configuration.databasePath)")
+        let threads = threadsPerProver ?? max(1, ProcessInfo.processInfo.activeProcessorCount / min(provers, 2))
+        var children: [ChildProcess] = []
+        var names: [ProverID: String] = [:]
+        for i in 1...max(1, provers) {
+            let name = "prover-\(i)"
+            let home = root.appendingPathComponent(name)
+            let keyPath = home.appendingPathComponent("prover.key").path
+            let identity: ProverIdentity
+            do {
+                try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+                identity = try ProverIdentity.loadOrCreate(at: keyPath)
+                _ = try await server.store.allowProver(
+                    id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: name, atMillis: Clock.nowMillis())
+            } catch {
+                throw .file(path: keyPath, reason: "cannot make or allowlist the key of \(name): \(error)")
+            }
+            names[identity.proverID] = name
+            let log = home.appendingPathComponent("prover.log")
+            let arguments =
+                ProverArguments(
+                    gateway: "127.0.0.1:\(port)", caPath: ca, keyPath: keyPath, dataDirectory: home.path, name: name,
+                    threads: threads
+                ).arguments + ["--ask", String(format: "%.2f", 0.05 * Double(i))]
+            let child = try ChildProcess.start(name: name, executable: executable, arguments: arguments, log: log)
+            children.append(child)
+            say("\(name)   pid \(child.pid), id \(identity.proverID.prefix(12))…, log \(log.path)")
+        }
+        return InProcessNetwork(
+            server: server, services: services, gatewayTask: gatewayTask, endpoint: endpoint, children: children,
+            names: names, gatewayLog: gatewayLog)
+    }
+
+    /// Waits until `count` provers are connected to the gateway.
+    public func waitForProvers(_ count: Int, timeout: Double) async throws(HarnessError) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if await server.coordinator.connectedProverCount() >= count { return }
+            if Date() >= deadline { break }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        throw .tooFewProvers(count: count, seconds: timeout)
+    }
+
+    /// Stops the gateway (gracefully) and the provers (SIGTERM, and waits for them).
+    public func stop() async {
+        await services.triggerGracefulShutdown()
+        _ = try? await gatewayTask.value
+        for child in children { child.signal(SIGTERM) }
+        for child in children {
+            if !(await child.waitForExit(timeout: .seconds(60))) { await child.killAndWait() }
+        }
+    }
+}

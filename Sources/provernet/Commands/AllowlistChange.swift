@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import ProverNetAPI
+import ProverNetClient
+import Store
+
+/// A change to a gateway's prover allowlist, made where it is safe: through the running gateway's admin
+/// RPC (with the local admin token from its data directory) while a gateway holds the directory's lock,
+/// or straight into the database, holding that lock, while none runs.
+struct AllowlistChange {
+    let dataDirectory: String
+    let connection: AllowlistGatewayOptions
+
+    static let discussion = """
+        While a gateway runs on --data-dir, the change goes through its admin service, with the admin token \
+        it wrote to DATA_DIR/admin.token (so run this as the gateway's user, on its machine); the gateway's \
+        address and CA come from --gateway/--ca, PROVERNET_GATEWAY/PROVERNET_CA, or DATA_DIR/gateway.json. \
+        While none runs, the change is written to DATA_DIR/gateway.sqlite directly, holding \
+        DATA_DIR/gateway.lock so that no gateway starts meanwhile.
+        """
+
+    /// Applies the change: `offline` on the database when no gateway holds the directory, else `online`
+    /// with a client of the running gateway and its admin token.
+    func apply<T: Sendable>(
+        offline: (SQLiteStore) async throws -> T,
+        online: (ProverNetClient, String) async throws -> T
+    ) async throws -> T {
+        let databasePath = (dataDirectory as NSString).appendingPathComponent("gateway.sqlite")
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw failure("no gateway database at \(databasePath) (start the gateway once with --data-dir \(dataDirectory))")
+        }
+        let lock: DataDirectoryLock?
+        do {
+            lock = try DataDirectoryLock.acquire(dataDirectory: dataDirectory)
+        } catch {
+            throw failure(error.description)
+        }
+        if let lock {
+            defer { withExtendedLifetime(lock) {} }
+            let store: SQLiteStore
+            do {
+                store = try SQLiteStore(path: databasePath)
+            } catch {
+                throw failure("\(error)")
+            }
+            let result = try await badInputExitsAsync { try await offline(store) }
+            try? await store.close()
+            return result
+        }
+        let token: AdminToken
+        let endpoint: GatewayEndpoint
+        do {
+            token = try AdminToken.read(fromDataDirectory: dataDirectory)
+            endpoint = try runningGateway()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw failure("\(error)")
+        }
+        do {
+            return try await ProverNetClient.withClient(endpoint: endpoint) { client in try await online(client, token.text) }
+        } catch let error as ProverNetClientError {
+            throw failure(error.description)
+        }
+    }
+
+    /// The running gateway: from the flags, the environment, or the data directory's `gateway.json`.
+    private func runningGateway() throws -> GatewayEndpoint {
+        let environment = ProcessInfo.processInfo.environment
+        func value(_ flag: String?, _ variable: String) -> String? {
+            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let ca = value(connection.ca, "PROVERNET_CA")
+        if let address = value(connection.gateway, "PROVERNET_GATEWAY") {
+            return try ProverNetClient.endpoint(gateway: address, ca: ca)
+        }
+        let file = try GatewayAddressFile.read(fromDataDirectory: dataDirectory)
+        return GatewayEndpoint(host: file.host, port: file.port, caCertificatePath: ca ?? file.ca)
+    }
+}
