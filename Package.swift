@@ -234,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Store", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI",
+                "Gateway", "Store", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
