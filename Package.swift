@@ -92,7 +92,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Market", "Groth16", "Circom",
+                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Market", "Groth16",
+                "Circom",
                 "SnarkPack", "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -120,7 +121,8 @@ let package = Package(
         .target(
             name: "ProverNode",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16", "Circom", "SnarkPack", "BN254",
+                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16", "Circom", "SnarkPack",
+                "BN254",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -144,7 +146,9 @@ let package = Package(
         // Checking fetched proofs on the client's side (the cryptography the client library itself does not link).
         .target(
             name: "ProverNetVerify",
-            dependencies: ["ProverNetClient", "ProverNetCore", "ProofSystems", "BN254", "Groth16", "Circom", "SnarkPack"],
+            dependencies: [
+                "ProverNetClient", "ProverNetCore", "ProofSystems", "BN254", "Groth16", "Circom", "SnarkPack",
+            ],
             swiftSettings: strict
         ),
         // The process-network harness that devnet, `bench network`, the chaos runner and the tests share
@@ -201,11 +205,14 @@ let package = Package(
         .target(name: "TestSupport", path: "Sources/TestSupport", swiftSettings: strict),
         .testTarget(name: "BN254Tests", dependencies: ["BN254", "TestSupport"], swiftSettings: strict + optimized),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
-        .testTarget(name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254", "TestSupport"], swiftSettings: strict + optimized),
+        .testTarget(
+            name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254", "TestSupport"],
+            swiftSettings: strict + optimized),
         .testTarget(
             name: "ProverNetClientTests",
             dependencies: [
-                "ProverNetClient", "ProverNetVerify", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI",
+                "ProverNetClient", "ProverNetVerify", "ProverNetCore", "ProverNetCrypto", "ProofSystems",
+                "ProverNetAPI",
                 "Groth16", "Circom", "BN254", "TestSupport",
             ],
             swiftSettings: strict
@@ -219,7 +226,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "ChaosTests", dependencies: ["provernet", "provernet-chaos", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ChaosTests", dependencies: ["provernet", "provernet-chaos", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProverNetTestingTests",
             dependencies: ["ProverNetChaos", "ProverNetTesting", "ProverNetCore", "Store", "TestSupport"],
@@ -241,7 +249,8 @@ let package = Package(
         .testTarget(
             name: "ProverNodeTests",
             dependencies: [
-                "ProverNode", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16", "TestSupport",
+                "ProverNode", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -249,7 +258,9 @@ let package = Package(
         .testTarget(
             name: "SnarkPackTests", dependencies: ["SnarkPack", "Groth16", "Circom", "BN254", "TestSupport"],
             swiftSettings: strict + optimized),
-        .testTarget(name: "CircomTests", dependencies: ["Circom", "Groth16", "BN254", "TestSupport"], swiftSettings: strict + optimized),
+        .testTarget(
+            name: "CircomTests", dependencies: ["Circom", "Groth16", "BN254", "TestSupport"],
+            swiftSettings: strict + optimized),
     ],
     swiftLanguageModes: [.v6]
 )

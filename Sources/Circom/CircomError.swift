@@ -55,7 +55,8 @@ public enum CircomError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): .\(format) version \(found) is not supported (expected version \(expected))"
         case .truncated(let file, let section, let offset, let needed, let available):
             let place = section.map { "section \($0)" } ?? "the file header"
-            return "\(file): truncated: \(place) needs \(needed) bytes at offset \(offset), but only \(available) remain; "
+            return
+                "\(file): truncated: \(place) needs \(needed) bytes at offset \(offset), but only \(available) remain; "
                 + "the file was cut short (download or copy it again)"
         case .trailingBytes(let file, let offset, let count):
             return "\(file): \(count) unexpected bytes after the last section, at offset \(offset)"
@@ -79,7 +80,8 @@ public enum CircomError: Error, Equatable, Sendable, CustomStringConvertible {
         case .valueOutOfRange(let file, let section, let offset, let field):
             return "\(file): section \(section) at offset \(offset): a value is not below the modulus of \(field)"
         case .pointNotOnCurve(let file, let section, let index, let offset, let group):
-            return "\(file): section \(section), point \(index) at offset \(offset) is not on the \(group) curve; the file is corrupt"
+            return
+                "\(file): section \(section), point \(index) at offset \(offset) is not on the \(group) curve; the file is corrupt"
         case .pointNotInSubgroup(let file, let section, let index, let offset):
             return "\(file): section \(section), point \(index) at offset \(offset) is not in G2's prime-order subgroup"
         case .customGates(let file, let section, let count):

@@ -22,7 +22,9 @@ enum AtomicFile {
     static func replaceContents(atPath path: String, with bytes: [UInt8]) throws(Groth16Error) {
         let temporary = path + temporaryMarker + String(getpid())
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .checkpointUnwritable(path: path, reason: "cannot create \(temporary): \(lastError())") }
+        guard fd >= 0 else {
+            throw .checkpointUnwritable(path: path, reason: "cannot create \(temporary): \(lastError())")
+        }
         var written = 0
         let failure: String? = bytes.withUnsafeBytes { raw in
             while written < raw.count {
@@ -65,8 +67,12 @@ enum AtomicFile {
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .checkpointUnreadable(path: path, reason: "cannot stat: \(lastError())") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .checkpointUnreadable(path: path, reason: "not a regular file") }
+        guard fstat(fd, &info) == 0 else {
+            throw .checkpointUnreadable(path: path, reason: "cannot stat: \(lastError())")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .checkpointUnreadable(path: path, reason: "not a regular file")
+        }
         let size = Int(info.st_size)
         var failure: String?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in

@@ -58,17 +58,20 @@ public enum DevelopmentSetup {
         for (i, constraint) in r1cs.constraints.enumerated() {
             for t in constraint.a.terms {
                 u[Int(t.wire)] += t.coefficient * lagrange[i]
-                coefficients.append(MatrixCoefficient(matrix: .a, constraint: UInt32(i), signal: t.wire, value: t.coefficient))
+                coefficients.append(
+                    MatrixCoefficient(matrix: .a, constraint: UInt32(i), signal: t.wire, value: t.coefficient))
             }
             for t in constraint.b.terms {
                 v[Int(t.wire)] += t.coefficient * lagrange[i]
-                coefficients.append(MatrixCoefficient(matrix: .b, constraint: UInt32(i), signal: t.wire, value: t.coefficient))
+                coefficients.append(
+                    MatrixCoefficient(matrix: .b, constraint: UInt32(i), signal: t.wire, value: t.coefficient))
             }
             for t in constraint.c.terms { w[Int(t.wire)] += t.coefficient * lagrange[i] }
         }
         for s in 0...nPublic {
             u[s] += lagrange[nConstraints + s]
-            coefficients.append(MatrixCoefficient(matrix: .a, constraint: UInt32(nConstraints + s), signal: UInt32(s), value: .one))
+            coefficients.append(
+                MatrixCoefficient(matrix: .a, constraint: UInt32(nConstraints + s), signal: UInt32(s), value: .one))
         }
 
         let gammaInverse = secrets.gamma.inverse()

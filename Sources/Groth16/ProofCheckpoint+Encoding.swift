@@ -59,12 +59,14 @@ extension ProofCheckpoint {
         }
         let version = bytes.littleEndianUInt32(at: 8)
         guard version == formatVersion else {
-            throw .checkpointMismatch(path: path, reason: "format version \(version) (this prover reads version \(formatVersion))")
+            throw .checkpointMismatch(
+                path: path, reason: "format version \(version) (this prover reads version \(formatVersion))")
         }
         let payloadSize = bytes.littleEndianUInt64(at: 48)
         let available = bytes.count - headerSize - trailer
         guard payloadSize == UInt64(available) else {
-            throw .checkpointCorrupt(path: path, reason: "the header announces \(payloadSize) payload bytes, the file has \(available)")
+            throw .checkpointCorrupt(
+                path: path, reason: "the header announces \(payloadSize) payload bytes, the file has \(available)")
         }
         let checked = headerSize + available
         guard CheckpointHash(bytes, at: checked) == CheckpointHash.of(bytes, 0..<checked) else {

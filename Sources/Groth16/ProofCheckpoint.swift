@@ -123,7 +123,9 @@ public struct ProofCheckpoint: Sendable, Equatable {
         }
         guard file.payload.count == key.nVars * Self.scalarSize else {
             return .rejected(
-                .checkpointMismatch(path: path, reason: "a witness of \(file.payload.count / Self.scalarSize) values, not \(key.nVars)"))
+                .checkpointMismatch(
+                    path: path, reason: "a witness of \(file.payload.count / Self.scalarSize) values, not \(key.nVars)")
+            )
         }
         do {
             return .loaded(try Self.decodeScalars(file.bytes[file.payload]))
@@ -186,7 +188,8 @@ extension ProofCheckpoint {
         }
         guard file.payload.count == codec.size else {
             return .rejected(
-                .checkpointCorrupt(path: path, reason: "a payload of \(file.payload.count) bytes, expected \(codec.size)"))
+                .checkpointCorrupt(
+                    path: path, reason: "a payload of \(file.payload.count) bytes, expected \(codec.size)"))
         }
         do {
             return .loaded(try codec.decode(file.bytes[file.payload]))
@@ -211,7 +214,9 @@ extension ProofCheckpoint {
     /// The checked contents of `stage`'s file: the header's magic, version, stage and key fingerprint, the
     /// witness fingerprint unless `witness` is nil (the witness file's own is checked by its reader), and
     /// the checksum.
-    private func read(_ stage: Stage, key: CheckpointHash, witness: CheckpointHash?) -> LoadResult<CheckpointFileContents> {
+    private func read(_ stage: Stage, key: CheckpointHash, witness: CheckpointHash?) -> LoadResult<
+        CheckpointFileContents
+    > {
         let path = fileURL(for: stage).path
         do {
             guard let bytes = try AtomicFile.contents(atPath: path) else { return .absent }

@@ -57,7 +57,8 @@ public enum Prover {
         // H first, so that its n evaluations are freed before the other MSMs allocate their scratch: the
         // prover's peak memory is the key plus one MSM's working set, not plus h as well. With a checkpoint
         // that holds msmH, h is not even read.
-        let msmH = try stages.run(.msmH, ProofCheckpoint.g1Codec, &timings, progress) { (timings) throws(Groth16Error) in
+        let msmH = try stages.run(.msmH, ProofCheckpoint.g1Codec, &timings, progress) {
+            (timings) throws(Groth16Error) in
             let h = try stages.run(.h, ProofCheckpoint.scalarCodec(count: key.domainSize), &timings, progress) {
                 (timings) throws(Groth16Error) in
                 let clock = now()
@@ -147,7 +148,8 @@ public enum Prover {
                     nonisolated(unsafe) let c = cBuffer
                     let chunk = (n + threads - 1) / threads
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
-                        let lower = t * chunk, upper = min(n, lower + chunk)
+                        let lower = t * chunk
+                        let upper = min(n, lower + chunk)
                         var i = lower
                         while i < upper {
                             a[i] = a[i] * b[i] - c[i]

@@ -2,7 +2,10 @@ import BN254
 
 /// One non-zero entry of the A or B matrix as a .zkey stores it (section 4): C is implied, C_k = A_k·B_k.
 public struct MatrixCoefficient: Sendable, Equatable {
-    public enum Matrix: UInt32, Sendable { case a = 0, b = 1 }
+    public enum Matrix: UInt32, Sendable {
+        case a = 0
+        case b = 1
+    }
     public var matrix: Matrix
     /// The row: a constraint index, or nConstraints + s for the extra rows that bind public signal s.
     public var constraint: UInt32
@@ -82,7 +85,9 @@ public struct ProvingKey: Sendable {
             throw .inconsistentKey("domain size \(domainSize) is not a power of two")
         }
         guard nPublic >= 0, nPublic < nVars else { throw .inconsistentKey("nPublic \(nPublic) with nVars \(nVars)") }
-        guard ic.count == nPublic + 1 else { throw .inconsistentKey("\(ic.count) IC points for \(nPublic) public signals") }
+        guard ic.count == nPublic + 1 else {
+            throw .inconsistentKey("\(ic.count) IC points for \(nPublic) public signals")
+        }
         guard a.count == nVars, b1.count == nVars, b2.count == nVars else {
             throw .inconsistentKey("A/B1/B2 have \(a.count)/\(b1.count)/\(b2.count) points for \(nVars) wires")
         }
@@ -92,7 +97,8 @@ public struct ProvingKey: Sendable {
         guard h.count == domainSize else { throw .inconsistentKey("\(h.count) H points for domain size \(domainSize)") }
         for k in coefficients {
             guard Int(k.constraint) < domainSize, Int(k.signal) < nVars else {
-                throw .inconsistentKey("coefficient at row \(k.constraint), wire \(k.signal) is outside the domain or the wires")
+                throw .inconsistentKey(
+                    "coefficient at row \(k.constraint), wire \(k.signal) is outside the domain or the wires")
             }
         }
     }

@@ -15,7 +15,8 @@ public struct LinearCombination: Sendable, Equatable {
     }
 
     public static func == (l: Self, r: Self) -> Bool {
-        l.terms.count == r.terms.count && zip(l.terms, r.terms).allSatisfy { $0.wire == $1.wire && $0.coefficient == $1.coefficient }
+        l.terms.count == r.terms.count
+            && zip(l.terms, r.terms).allSatisfy { $0.wire == $1.wire && $0.coefficient == $1.coefficient }
     }
 }
 

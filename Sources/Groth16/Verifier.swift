@@ -18,9 +18,13 @@ public enum Verifier {
     /// Πⱼ e(−ρⱼAⱼ, Bⱼ) · e(Σρⱼ·α, β) · e(Σρⱼ·vk_xⱼ, γ) · e(Σρⱼ·Cⱼ, δ) = 1,
     /// which holds for all j at once, except with probability about 1/r if any proof is invalid.
     /// An empty batch is valid. One Miller loop per proof plus three, and one final exponentiation.
-    public static func batchVerify(key: VerificationKey, items: [(publicSignals: [Fr], proof: Proof)]) throws(Groth16Error) -> Bool {
+    public static func batchVerify(key: VerificationKey, items: [(publicSignals: [Fr], proof: Proof)])
+        throws(Groth16Error) -> Bool
+    {
         if items.isEmpty { return true }
-        if items.count == 1 { return try verify(key: key, publicSignals: items[0].publicSignals, proof: items[0].proof) }
+        if items.count == 1 {
+            return try verify(key: key, publicSignals: items[0].publicSignals, proof: items[0].proof)
+        }
         var rhos: [Fr] = []
         var scaledA: [G1Jacobian] = []
         var sumRho = Fr.zero

@@ -59,7 +59,8 @@ public struct HealthServer: Service {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
-                logger.info("health endpoints listening on http://\(host):\(bound)", metadata: ["health_port": "\(bound)"])
+                logger.info(
+                    "health endpoints listening on http://\(host):\(bound)", metadata: ["health_port": "\(bound)"])
                 onListening(host, bound)
             },
             logger: logger)

@@ -18,7 +18,9 @@ public enum Groth16ProofSystem: ProofSystem {
     /// A development proving key for the synthetic circuit of `constraints` constraints: the circuit, its
     /// zkey bytes and its verification key. UNSAFE: the setup's toxic waste is not destroyed by a
     /// ceremony; it is for demos and benchmarks.
-    public static func syntheticKey(constraints: UInt64) throws -> (zkey: [UInt8], verificationKey: VerificationKey, domainSize: UInt64) {
+    public static func syntheticKey(constraints: UInt64) throws -> (
+        zkey: [UInt8], verificationKey: VerificationKey, domainSize: UInt64
+    ) {
         let (r1cs, _) = SyntheticCircuit.make(constraints: Int(constraints))
         let key = try DevelopmentSetup.setup(r1cs: r1cs)
         return (ZKeyFile(provingKey: key).encoded(), key.verificationKey, UInt64(key.domainSize))
@@ -45,7 +47,8 @@ public enum Groth16ProofSystem: ProofSystem {
         key: ProvingKey, witness: [Fr], threads: Int, checkpoint: ProofCheckpoint,
         event: (ProofCheckpoint.Event) -> Void
     ) throws -> (proofJSON: Data, publicJSON: Data) {
-        let (proof, signals) = try Prover.prove(key: key, witness: witness, threads: threads, checkpoint: checkpoint, progress: event)
+        let (proof, signals) = try Prover.prove(
+            key: key, witness: witness, threads: threads, checkpoint: checkpoint, progress: event)
         return (proof.snarkjsJSON, PublicSignals.encode(signals))
     }
 
@@ -123,7 +126,10 @@ public struct Groth16Circuit: Sendable {
             throw .invalidProof(reason: "\(error)")
         }
         guard signals == expected else {
-            throw .invalidProof(reason: "public signals \(signals.map(\.decimal)) are not those of the job's input \(expected.map(\.decimal))")
+            throw .invalidProof(
+                reason:
+                    "public signals \(signals.map(\.decimal)) are not those of the job's input \(expected.map(\.decimal))"
+            )
         }
         let valid: Bool
         do {
@@ -141,7 +147,8 @@ public struct Groth16Circuit: Sendable {
             object = try JSONDecoder().decode([String: SyntheticValue].self, from: Data(json.utf8))
         } catch {
             throw .invalidInput(
-                index: index, reason: "a synthetic circuit's input is {\"x\": …, \"y\": …} with numbers or decimal strings")
+                index: index,
+                reason: "a synthetic circuit's input is {\"x\": …, \"y\": …} with numbers or decimal strings")
         }
         let unknown = Set(object.keys).subtracting(["x", "y"])
         guard unknown.isEmpty else { throw .invalidInput(index: index, reason: "unknown signals \(unknown.sorted())") }

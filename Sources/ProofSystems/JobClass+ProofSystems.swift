@@ -11,7 +11,8 @@ extension JobClass {
 
     /// The estimated work of one job of the class, in units of one 2^12 Groth16 proof.
     public var workUnits: Double {
-        isAggregation ? SnarkPackProofSystem.workUnits(domainSize: size) : Groth16ProofSystem.workUnits(domainSize: size)
+        isAggregation
+            ? SnarkPackProofSystem.workUnits(domainSize: size) : Groth16ProofSystem.workUnits(domainSize: size)
     }
 }
 

@@ -1,4 +1,5 @@
 import ProverNetCore
+
 /// What the network needs of a proof system: a name for its job classes, the kinds of job it proves, and
 /// how much work a circuit's job is. Gateway and prover reach the cryptography only through a proof
 /// system, so that a second one (PLONK/KZG, a STARK) can be added without touching the network.

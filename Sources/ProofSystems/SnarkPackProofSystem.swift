@@ -86,7 +86,10 @@ public struct AggregationBundle: Sendable, Codable, Equatable {
     /// The proofs and their public signals, each decoded and checked.
     public func decoded() throws(ProverNetError) -> (proofs: [Proof], publicSignals: [[Fr]]) {
         guard proofs.count == publicSignals.count, proofs.count >= 2 else {
-            throw .invalidProof(reason: "a bundle needs as many public signals as proofs, at least 2: \(proofs.count) and \(publicSignals.count)")
+            throw .invalidProof(
+                reason:
+                    "a bundle needs as many public signals as proofs, at least 2: \(proofs.count) and \(publicSignals.count)"
+            )
         }
         var decodedProofs: [Proof] = []
         var decodedSignals: [[Fr]] = []

@@ -82,13 +82,15 @@ actor ChaosClient {
         guard case .gateway(_, let status, _) = error else { return false }
         switch retry {
         case .onlyIfUnreachable: return status == .unavailable
-        case .idempotent: return [.unavailable, .deadlineExceeded, .cancelled, .unknown, .internalError].contains(status)
+        case .idempotent:
+            return [.unavailable, .deadlineExceeded, .cancelled, .unknown, .internalError].contains(status)
         }
     }
 
     /// The request's events as `watch(request:)` gives them, watched again (from a fresh snapshot) whenever
     /// the stream breaks because the gateway went away, until the request ends or `deadline` passes.
-    nonisolated func events(of request: RequestID, until deadline: ContinuousClock.Instant) -> AsyncStream<RequestEvent> {
+    nonisolated func events(of request: RequestID, until deadline: ContinuousClock.Instant) -> AsyncStream<RequestEvent>
+    {
         let (stream, continuation) = AsyncStream<RequestEvent>.makeStream()
         let task = Task {
             defer { continuation.finish() }

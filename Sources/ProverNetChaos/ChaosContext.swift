@@ -106,7 +106,8 @@ final class ChaosContext: Sendable {
 
     /// Submits a request and starts recording its events; throws if the gateway does not accept it.
     func submit(circuit: CircuitID, inputs: Int, redundancy: Int = 1) async throws(HarnessError) -> RequestID {
-        guard let id = await requests.submit(circuit: circuit, inputs: inputs, redundancy: redundancy, until: deadline) else {
+        guard let id = await requests.submit(circuit: circuit, inputs: inputs, redundancy: redundancy, until: deadline)
+        else {
             let reason = await requests.submitFailures.last ?? "no reason"
             throw .notAccepted(reason: reason)
         }

@@ -38,11 +38,13 @@ public struct ChaosRunner: Sendable {
             return report
         }
         logger.info("scenario starts", metadata: ["timeout": "\(timeout)"])
-        let network = ProcessNetwork(root: directory, executable: executable, settings: scenario.settings, logger: logger)
+        let network = ProcessNetwork(
+            root: directory, executable: executable, settings: scenario.settings, logger: logger)
         var failures: [String] = []
         var context: ChaosContext?
         do {
-            let ctx = try await start(scenario, network: network, directory: directory, deadline: deadline, logger: logger)
+            let ctx = try await start(
+                scenario, network: network, directory: directory, deadline: deadline, logger: logger)
             context = ctx
             if let error = await Self.runBody(scenario, ctx, until: deadline) {
                 failures.append("the scenario stopped: \(error)")
@@ -106,7 +108,8 @@ public struct ChaosRunner: Sendable {
     ) async -> [String] {
         let tracked = await context.requests.requests
         let refused = await context.requests.submitFailures
-        let (counts, problems) = Invariants.check(tracked: tracked, submitFailures: refused, proofs: proofs, records: records)
+        let (counts, problems) = Invariants.check(
+            tracked: tracked, submitFailures: refused, proofs: proofs, records: records)
         let ended = tracked.keys.compactMap { records.requests[$0] }
         report.invariants = counts
         report.submitFailures = refused
@@ -119,7 +122,8 @@ public struct ChaosRunner: Sendable {
 
     /// Runs the scenario's body until it returns, throws, or the deadline passes; returns why it stopped
     /// early, if it did.
-    static func runBody(_ scenario: ChaosScenario, _ context: ChaosContext, until deadline: ContinuousClock.Instant) async
+    static func runBody(_ scenario: ChaosScenario, _ context: ChaosContext, until deadline: ContinuousClock.Instant)
+        async
         -> (any Error)?
     {
         let seconds = ProcessNetwork.seconds(deadline - .now)

@@ -63,7 +63,8 @@ struct Invariants: Codable, Sendable, Equatable {
             case .done:
                 counts.done += 1
                 if let known {
-                    let check = proofs[request.id] ?? RequestTracker.ProofCheck(problems: ["its proofs were not fetched"])
+                    let check =
+                        proofs[request.id] ?? RequestTracker.ProofCheck(problems: ["its proofs were not fetched"])
                     counts.proofsVerified += check.proofs - min(check.proofs, check.problems.count)
                     var issues = check.problems
                     if check.problems.isEmpty, check.proofs != known.inputs {
@@ -84,8 +85,10 @@ struct Invariants: Codable, Sendable, Equatable {
                 }
             case .queued, .proving, .aggregating:
                 counts.lost += 1
-                let jobs = (records.jobs[request.id] ?? []).map { "\($0.index):\($0.state.rawValue)" }.joined(separator: " ")
-                problems.append("LOST: request \(request.id) is still \(request.state.rawValue) at the end (jobs \(jobs))")
+                let jobs = (records.jobs[request.id] ?? []).map { "\($0.index):\($0.state.rawValue)" }.joined(
+                    separator: " ")
+                problems.append(
+                    "LOST: request \(request.id) is still \(request.state.rawValue) at the end (jobs \(jobs))")
             }
         }
         let byJob = Dictionary(grouping: records.ledger, by: \.jobID)
@@ -95,7 +98,8 @@ struct Invariants: Codable, Sendable, Equatable {
             if payments.count > 1 {
                 counts.jobsPaidTwice += 1
                 problems.append(
-                    "job \(job) was paid \(payments.count) times: to \(payments.map { String(($0.proverID ?? "?").prefix(12)) })")
+                    "job \(job) was paid \(payments.count) times: to \(payments.map { String(($0.proverID ?? "?").prefix(12)) })"
+                )
             }
             if charges.count > 1 {
                 counts.jobsChargedTwice += 1

@@ -91,7 +91,8 @@ public struct LongChaosRun: Sendable {
         let ratio = (chaos.completionSeconds ?? .nan) / (baseline.completionSeconds ?? .nan)
         return LongSummary(
             requests: requests, minutes: minutes, provers: provers, killEverySeconds: killEverySeconds,
-            completed: counts.done, failedWithReason: counts.failed + counts.expired + counts.cancelled + counts.submitFailed,
+            completed: counts.done,
+            failedWithReason: counts.failed + counts.expired + counts.cancelled + counts.submitFailed,
             reasons: chaos.reasons, lost: counts.lost, jobsAcceptedTwice: counts.jobsPaidTwice,
             proverKills: Int(chaos.facts["prover_kills"] ?? "0") ?? 0,
             gatewayKills: Int(chaos.facts["gateway_kills"] ?? "0") ?? 0,

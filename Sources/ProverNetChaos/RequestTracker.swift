@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import ProverNetClient
-import ProverNetVerify
 import ProverNetCore
 import ProverNetTesting
+import ProverNetVerify
 
 /// Every request a chaos run submitted, as the client sees it: what it submitted, what the gateway
 /// refused (with its reason), the final state of each request, and whether the proofs of each done
@@ -52,8 +52,10 @@ actor RequestTracker {
         let offset = submissions * 1000 + 1_000_000
         let list = Self.syntheticInputs(inputs, offset: offset)
         do {
-            let submitted = try await client.call("SubmitRequest", retry: .onlyIfUnreachable, until: deadline) { client in
-                try await client.submit(circuit: circuit, inputs: list, maxPricePerJob: maxPricePerJob, redundancy: redundancy)
+            let submitted = try await client.call("SubmitRequest", retry: .onlyIfUnreachable, until: deadline) {
+                client in
+                try await client.submit(
+                    circuit: circuit, inputs: list, maxPricePerJob: maxPricePerJob, redundancy: redundancy)
             }
             requests[submitted.id] = Tracked(id: submitted.id, inputs: inputs, submitted: .now)
             order.append(submitted.id)

@@ -38,7 +38,9 @@ public struct ScenarioReport: Encodable, Sendable {
         init?(_ values: [Double]) {
             let sorted = values.sorted()
             guard let last = sorted.last else { return nil }
-            func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))] }
+            func at(_ q: Double) -> Double {
+                sorted[min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))]
+            }
             p50 = at(0.5)
             p90 = at(0.9)
             max = last

@@ -30,7 +30,8 @@ extension ProverNetClient {
     }
 
     /// The most recent jobs (at most `limit`, 1 to 10,000), or the jobs of one request.
-    public func listJobs(request: RequestID? = nil, limit: Int = 100) async throws(ProverNetClientError) -> [JobListing] {
+    public func listJobs(request: RequestID? = nil, limit: Int = 100) async throws(ProverNetClientError) -> [JobListing]
+    {
         guard (1...10_000).contains(limit) else {
             throw .invalidArgument(name: "limit", value: "\(limit)", reason: "must be 1 to 10000")
         }
@@ -43,7 +44,8 @@ extension ProverNetClient {
         for j in response.jobs {
             jobs.append(
                 JobListing(
-                    id: JobID(j.jobID), request: RequestID(j.requestID), index: Int(j.index), state: try JobPhase(j.state, call: "ListJobs"),
+                    id: JobID(j.jobID), request: RequestID(j.requestID), index: Int(j.index),
+                    state: try JobPhase(j.state, call: "ListJobs"),
                     prover: j.proverID.isEmpty ? nil : ProverID(j.proverID), epoch: j.epoch, attempts: Int(j.attempts),
                     price: Amount(units: j.priceUnits), jobClass: j.jobClass))
         }
@@ -74,7 +76,8 @@ extension ProverNetClient {
     ) async throws(ProverNetClientError) -> ProverID {
         guard publicKey.count == 32 else {
             throw .invalidArgument(
-                name: "public key", value: "\(publicKey.count) bytes", reason: "must be a raw Ed25519 public key of 32 bytes")
+                name: "public key", value: "\(publicKey.count) bytes",
+                reason: "must be a raw Ed25519 public key of 32 bytes")
         }
         var message = Provernet_V1_AllowProverRequest()
         message.publicKey = Data(publicKey)

@@ -48,7 +48,8 @@ extension ProverNetClient {
         -> RegisteredCircuit
     {
         guard constraints >= 1 else {
-            throw .invalidArgument(name: "constraints", value: "\(constraints)", reason: "a circuit needs at least one constraint")
+            throw .invalidArgument(
+                name: "constraints", value: "\(constraints)", reason: "a circuit needs at least one constraint")
         }
         var header = Provernet_V1_RegisterCircuitChunk.Header()
         header.name = name ?? "synthetic-\(constraints)"

@@ -21,10 +21,13 @@ extension ProverNetClient {
     ) async throws(ProverNetClientError) -> SubmittedRequest {
         guard !inputs.isEmpty else { throw .noInputs }
         guard (0...Int(UInt32.max)).contains(deadlineSeconds) else {
-            throw .invalidArgument(name: "deadline seconds", value: "\(deadlineSeconds)", reason: "must be 0 (the gateway's default) or more")
+            throw .invalidArgument(
+                name: "deadline seconds", value: "\(deadlineSeconds)",
+                reason: "must be 0 (the gateway's default) or more")
         }
         guard maxPricePerJob > .zero else {
-            throw .invalidArgument(name: "max price per job", value: "\(maxPricePerJob)", reason: "must be a price of more than 0 credits")
+            throw .invalidArgument(
+                name: "max price per job", value: "\(maxPricePerJob)", reason: "must be a price of more than 0 credits")
         }
         guard (1...Int(UInt32.max)).contains(redundancy) else {
             throw .invalidArgument(name: "redundancy", value: "\(redundancy)", reason: "must be 1 or more")

@@ -56,7 +56,8 @@ public final class ProverNetClient: Sendable {
     private let connection = Mutex<Task<Void, Never>?>(nil)
 
     /// A client of the gateway at `endpoint`, not yet connected: call `start()` (or use `withClient`).
-    public init(endpoint: GatewayEndpoint, configuration: Configuration = Configuration()) throws(ProverNetClientError) {
+    public init(endpoint: GatewayEndpoint, configuration: Configuration = Configuration()) throws(ProverNetClientError)
+    {
         if let path = endpoint.caCertificatePath, !FileManager.default.isReadableFile(atPath: path) {
             let reason = FileManager.default.fileExists(atPath: path) ? "it is not readable" : "no such file"
             throw .unreadableCACertificate(path: path, reason: reason)

@@ -48,7 +48,8 @@ public enum ProverNetClientError: Error, Sendable, Equatable, CustomStringConver
         case .file(let path, let reason):
             return "\(path): \(reason)"
         case .artifactChanged(let path, let hashedSize, let sentSize):
-            return "\(path) changed while it was sent (\(hashedSize) bytes when hashed, \(sentSize) sent); register it again"
+            return
+                "\(path) changed while it was sent (\(hashedSize) bytes when hashed, \(sentSize) sent); register it again"
         case .malformedInputJSON(let path, let reason):
             return "\(path): not valid JSON: \(reason)"
         case .inputNotAnObject(let path, let index, let found):

@@ -25,7 +25,6 @@ public enum ContentHash {
     public static func isValidHex(_ text: String) -> Bool { HexDigest.isSHA256(text) }
 }
 
-
 extension CircuitDescriptor {
     /// The circuit id: SHA-256 over the kind, the constraint count of a synthetic circuit, and the
     /// hashes of a circom circuit's artifacts, so that registering the same files twice gives the same id.

@@ -49,7 +49,9 @@ public struct ProverIdentity: Sendable {
 
     /// Signs the gateway's challenge.
     public func sign(nonce: [UInt8]) throws -> [UInt8] {
-        Array(try Curve25519.Signing.PrivateKey(rawRepresentation: rawPrivateKey).signature(for: ProverAuthentication.challengeMessage(nonce: nonce, publicKey: publicKey)))
+        Array(
+            try Curve25519.Signing.PrivateKey(rawRepresentation: rawPrivateKey).signature(
+                for: ProverAuthentication.challengeMessage(nonce: nonce, publicKey: publicKey)))
     }
 
     /// Loads the key at `path`, or creates it there if the file does not exist.
@@ -58,7 +60,8 @@ public struct ProverIdentity: Sendable {
         if FileManager.default.fileExists(atPath: path) {
             let text = try String(contentsOf: url, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let raw = [UInt8](hex: text), raw.count == 32 else {
-                throw ProverNetError.invalidInput(index: nil, reason: "\(path) does not hold a 64-hex-digit Ed25519 private key")
+                throw ProverNetError.invalidInput(
+                    index: nil, reason: "\(path) does not hold a 64-hex-digit Ed25519 private key")
             }
             return ProverIdentity(privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: raw))
         }

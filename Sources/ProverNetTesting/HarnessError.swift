@@ -1,6 +1,6 @@
-import ProverNetCore
 import Foundation
 import ProverNetClient
+import ProverNetCore
 
 /// What can stop a network of processes, a chaos run or one of its scenarios, each with what a user needs
 /// to act on: the process and its log, the request and what it was waiting for.

@@ -25,7 +25,8 @@ extension FetchedProofs {
         let key: VerificationKey
         let keyURL = directory.appendingPathComponent(verificationKeyFile)
         guard FileManager.default.fileExists(atPath: keyURL.path) else {
-            throw .fetchedDirectory(path: directory.path, reason: "no \(verificationKeyFile) (fetch the request into it first)")
+            throw .fetchedDirectory(
+                path: directory.path, reason: "no \(verificationKeyFile) (fetch the request into it first)")
         }
         do {
             key = try VerificationKey(snarkjsJSONContentsOf: keyURL)
@@ -58,7 +59,8 @@ extension FetchedProofs {
                     let proof = try Proof(snarkjsJSONContentsOf: proofURL)
                     let signals = try PublicSignals.read(publicURL)
                     if signals.count != key.publicCount {
-                        check.failure = "\(publicFile(index)) has \(signals.count) public signals; the key expects \(key.publicCount)"
+                        check.failure =
+                            "\(publicFile(index)) has \(signals.count) public signals; the key expects \(key.publicCount)"
                     } else {
                         readable.append((checks.count, signals, proof))
                     }
@@ -89,7 +91,8 @@ extension FetchedProofs {
         var aggregateCheck: FetchVerification.AggregateCheck?
         if manifest?.aggregate != nil || FileManager.default.fileExists(atPath: aggregateURL.path) {
             aggregateCheck = checkAggregate(
-                in: directory, key: key, publicSignals: readable.map(\.publicSignals), complete: readable.count == indices.count,
+                in: directory, key: key, publicSignals: readable.map(\.publicSignals),
+                complete: readable.count == indices.count,
                 srs: srs)
         }
         return FetchVerification(directory: directory, checks: checks, aggregate: aggregateCheck)
@@ -104,13 +107,19 @@ extension FetchedProofs {
         guard FileManager.default.fileExists(atPath: aggregateURL.path) else {
             return .init(failure: "\(aggregateFile) is missing (the request asked for an aggregate)")
         }
-        guard complete else { return .init(failure: "the aggregate cannot be checked: some public signals are missing") }
+        guard complete else {
+            return .init(failure: "the aggregate cannot be checked: some public signals are missing")
+        }
         do {
             let verifierKey = try VerifierKey.read(encoded: [UInt8](try Data(contentsOf: keyURL)))
             let aggregate = try AggregateProof(encoded: [UInt8](try Data(contentsOf: aggregateURL)), threads: 1)
             let valid = try AggregateVerifier.verify(
                 aggregate: aggregate, publicSignals: publicSignals, verificationKey: key, srs: verifierKey, threads: 1)
-            return .init(failure: valid ? nil : "the aggregate does not verify with these public signals, the key and \(keyURL.lastPathComponent)")
+            return .init(
+                failure: valid
+                    ? nil
+                    : "the aggregate does not verify with these public signals, the key and \(keyURL.lastPathComponent)"
+            )
         } catch {
             return .init(failure: "\(error)")
         }
@@ -129,7 +138,8 @@ extension FetchedProofs {
             let stem = name.dropLast(5)
             for prefix in ["proof_", "public_"] where stem.hasPrefix(prefix) {
                 let digits = stem.dropFirst(prefix.count)
-                if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let index = Int(digits) {
+                if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let index = Int(digits)
+                {
                     indices.insert(index)
                 }
             }
@@ -185,7 +195,9 @@ public struct FetchVerification: Sendable, Hashable {
 extension ProverNetClient {
     /// Checks every proof fetched into `directory` with its verification key, and reports which fail
     /// (see `FetchedProofs.verify(at:)`). Needs no gateway.
-    public static func verifyFetched(at directory: URL, srs: URL? = nil) throws(ProverNetClientError) -> FetchVerification {
+    public static func verifyFetched(at directory: URL, srs: URL? = nil) throws(ProverNetClientError)
+        -> FetchVerification
+    {
         try FetchedProofs.verify(at: directory, srs: srs)
     }
 }

@@ -119,7 +119,9 @@ public struct ProverNode: Service {
                 throw refusal
             } catch {
                 if lifecycle.current == .stopping || Task.isCancelled { return }
-                logger.warning("connection to the gateway lost; reconnecting", metadata: ["error": "\(error)", "after": "\(backoff)"])
+                logger.warning(
+                    "connection to the gateway lost; reconnecting",
+                    metadata: ["error": "\(error)", "after": "\(backoff)"])
                 connectionState.lost(error: "\(error)", retryAfter: backoff)
             }
             try await Task.sleep(for: backoff)
@@ -159,5 +161,7 @@ public struct ProverNode: Service {
 
 extension ProverNode: CustomStringConvertible {
     /// What the service group's logs name this service by.
-    public var description: String { "ProverNode(prover: \(identity.proverID.prefix(16)), gateway: \(configuration.gateway))" }
+    public var description: String {
+        "ProverNode(prover: \(identity.proverID.prefix(16)), gateway: \(configuration.gateway))"
+    }
 }

@@ -38,7 +38,8 @@ public enum SnarkPackError: Error, Equatable, Sendable, CustomStringConvertible 
         case .proofCountMismatch(let proofs, let publicSignals):
             return "the aggregate holds \(proofs) proofs but \(publicSignals) lists of public signals were given"
         case .srsTooSmall(let needed, let available):
-            return "the reference string supports at most \(available) proofs; \(needed) are needed (padded to a power of two)"
+            return
+                "the reference string supports at most \(available) proofs; \(needed) are needed (padded to a power of two)"
         case .invalidSRS(let what):
             return "invalid SnarkPack reference string: \(what)"
         case .identicalSecrets:

@@ -43,7 +43,8 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(help: "Constraints of the synthetic circuit that every request proves.") var circuitConstraints = 1000
     @Option(help: "Where the runs' directories go (default: a fresh directory under the temporary directory).")
     var dir: String?
-    @Flag(help: "Keep every scenario's logs and database, not only those of the scenarios that failed.") var keep = false
+    @Flag(help: "Keep every scenario's logs and database, not only those of the scenarios that failed.") var keep =
+        false
     @Option(help: "Seconds a scenario may take, its requests' ends included (the long form adds its window to it).")
     var timeout = 120.0
     @Option(help: "The provernet binary to run (default: the one beside this executable).")
@@ -53,7 +54,8 @@ struct ChaosCommand: AsyncParsableCommand {
         let known = Set(ChaosScenario.all.map(\.name))
         for name in scenarios where !known.contains(name) {
             throw ValidationError(
-                "unknown scenario '\(name)'; the scenarios are \(ChaosScenario.all.map(\.name).joined(separator: ", "))")
+                "unknown scenario '\(name)'; the scenarios are \(ChaosScenario.all.map(\.name).joined(separator: ", "))"
+            )
         }
         guard (1...1 << 20).contains(circuitConstraints) else {
             throw ValidationError("--circuit-constraints must be 1 to 2^20, not \(circuitConstraints)")
@@ -61,7 +63,9 @@ struct ChaosCommand: AsyncParsableCommand {
         guard timeout >= 10, timeout.isFinite else { throw ValidationError("--timeout must be at least 10 seconds") }
         if long {
             guard requests >= 1, requests <= 100_000 else { throw ValidationError("--requests must be 1 to 100000") }
-            guard minutes > 0, minutes <= 24 * 60 else { throw ValidationError("--minutes must be more than 0 (at most a day)") }
+            guard minutes > 0, minutes <= 24 * 60 else {
+                throw ValidationError("--minutes must be more than 0 (at most a day)")
+            }
             guard (2...32).contains(provers) else { throw ValidationError("--provers must be 2 to 32") }
             guard killEverySeconds >= 1.5 else {
                 throw ValidationError("--kill-every-seconds must be at least 1.5 (a killed prover is down for 1 s)")
@@ -99,7 +103,8 @@ struct ChaosCommand: AsyncParsableCommand {
                 ? ChaosScenario.all : scenarios.filter { seen.insert($0).inserted }.compactMap(ChaosScenario.named)
             for scenario in chosen {
                 note("chaos: \(scenario.name)…")
-                let report = await runner.run(scenario, in: root.appendingPathComponent(scenario.name, isDirectory: true))
+                let report = await runner.run(
+                    scenario, in: root.appendingPathComponent(scenario.name, isDirectory: true))
                 emit(report, root: root)
                 passed = passed && report.passed
             }
@@ -110,7 +115,8 @@ struct ChaosCommand: AsyncParsableCommand {
 
     /// The baseline, then the run with faults, then the summary.
     private func runLong(root: URL, executable: URL) async -> Bool {
-        let long = LongChaosRun(requests: requests, minutes: minutes, provers: provers, killEverySeconds: killEverySeconds)
+        let long = LongChaosRun(
+            requests: requests, minutes: minutes, provers: provers, killEverySeconds: killEverySeconds)
         let runner = ChaosRunner(
             executable: executable, circuitConstraints: UInt64(circuitConstraints),
             timeout: .seconds(long.window + max(timeout, 300)))
@@ -147,7 +153,8 @@ struct ChaosCommand: AsyncParsableCommand {
         let url = provernet.map { URL(fileURLWithPath: $0) } ?? Self.ownDirectory.appendingPathComponent("provernet")
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             throw failure(
-                "no provernet binary at \(url.path): build it (swift build --product provernet) or give --provernet PATH")
+                "no provernet binary at \(url.path): build it (swift build --product provernet) or give --provernet PATH"
+            )
         }
         return url
     }
@@ -155,7 +162,9 @@ struct ChaosCommand: AsyncParsableCommand {
     /// The directory of this executable (`/proc/self/exe` on Linux).
     static var ownDirectory: URL {
         let own =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map { URL(fileURLWithPath: $0) }
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map {
+                URL(fileURLWithPath: $0)
+            }
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         return own.deletingLastPathComponent()
     }
@@ -163,7 +172,8 @@ struct ChaosCommand: AsyncParsableCommand {
     private func makeDirectory() throws -> URL {
         let url =
             dir.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("provernet-chaos-\(UUID().uuidString.prefix(8))")
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "provernet-chaos-\(UUID().uuidString.prefix(8))")
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {

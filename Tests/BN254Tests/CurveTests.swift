@@ -24,8 +24,10 @@ func randomTwistPoint(_ g: inout SeededGenerator) -> G2Affine {
     @Test func groupLawsHoldInG1AndG2() {
         var g = SeededGenerator(seed: 10)
         for _ in 0..<20 {
-            let a = Fr.random(using: &g), b = Fr.random(using: &g)
-            let p = G1Jacobian.generator.multiplied(by: a), q = G1Jacobian.generator.multiplied(by: b)
+            let a = Fr.random(using: &g)
+            let b = Fr.random(using: &g)
+            let p = G1Jacobian.generator.multiplied(by: a)
+            let q = G1Jacobian.generator.multiplied(by: b)
             #expect(p + q == G1Jacobian.generator.multiplied(by: a + b))
             #expect(p + q == q + p)
             #expect(p.adding(q.toAffine()) == p + q)
@@ -34,7 +36,8 @@ func randomTwistPoint(_ g: inout SeededGenerator) -> G2Affine {
             #expect((p + (-p)).isInfinity)
             #expect(p.multiplied(by: b) == G1Jacobian.generator.multiplied(by: a * b))
             #expect(p.toAffine().isOnCurve && (p + q).isOnCurve)
-            let p2 = G2Jacobian.generator.multiplied(by: a), q2 = G2Jacobian.generator.multiplied(by: b)
+            let p2 = G2Jacobian.generator.multiplied(by: a)
+            let q2 = G2Jacobian.generator.multiplied(by: b)
             #expect(p2 + q2 == G2Jacobian.generator.multiplied(by: a + b))
             #expect(p2.adding(q2.toAffine()) == p2 + q2)
             #expect(p2.multiplied(by: b) == G2Jacobian.generator.multiplied(by: a * b))

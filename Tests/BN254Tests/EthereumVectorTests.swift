@@ -6,10 +6,17 @@ import Testing
 
 /// One vector of go-ethereum's precompile test files.
 struct PrecompileVector: Decodable, CustomTestStringConvertible, Sendable {
-    let Input: String
-    let Expected: String
-    let Name: String
-    var testDescription: String { Name }
+    let input: String
+    let expected: String
+    let name: String
+    var testDescription: String { name }
+
+    /// go-ethereum's files name the fields with capitals.
+    enum CodingKeys: String, CodingKey {
+        case input = "Input"
+        case expected = "Expected"
+        case name = "Name"
+    }
 
     static func load(_ file: String) -> [PrecompileVector] {
         guard let url = TestData.file("eip196-197/\(file)"),
@@ -23,17 +30,17 @@ struct PrecompileVector: Decodable, CustomTestStringConvertible, Sendable {
 @Suite struct EthereumVectorTests {
     @Test(arguments: PrecompileVector.load("bn256Add.json"))
     func ecAdd(vector: PrecompileVector) throws {
-        #expect(try EthereumPrecompile.add([UInt8](hex: vector.Input)).hex == vector.Expected)
+        #expect(try EthereumPrecompile.add([UInt8](hex: vector.input)).hex == vector.expected)
     }
 
     @Test(arguments: PrecompileVector.load("bn256ScalarMul.json"))
     func ecMul(vector: PrecompileVector) throws {
-        #expect(try EthereumPrecompile.mul([UInt8](hex: vector.Input)).hex == vector.Expected)
+        #expect(try EthereumPrecompile.mul([UInt8](hex: vector.input)).hex == vector.expected)
     }
 
     @Test(arguments: PrecompileVector.load("bn256Pairing.json"))
     func ecPairing(vector: PrecompileVector) throws {
-        #expect(try EthereumPrecompile.pairing([UInt8](hex: vector.Input)).hex == vector.Expected)
+        #expect(try EthereumPrecompile.pairing([UInt8](hex: vector.input)).hex == vector.expected)
     }
 
     @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func allFortyNineVectorsArePresent() {
@@ -41,18 +48,24 @@ struct PrecompileVector: Decodable, CustomTestStringConvertible, Sendable {
             print("SKIPPED: ../shared/testdata is absent")
             return
         }
-        let count = ["bn256Add.json", "bn256ScalarMul.json", "bn256Pairing.json"].map { PrecompileVector.load($0).count }
+        let count = ["bn256Add.json", "bn256ScalarMul.json", "bn256Pairing.json"].map {
+            PrecompileVector.load($0).count
+        }
         #expect(count == [16, 19, 14])
     }
 
     // The failing cases of the precompiles: each must be a typed error, never a crash.
 
-    static let g1Generator = [UInt8](hex: String(repeating: "0", count: 63) + "1" + String(repeating: "0", count: 63) + "2")
+    static let g1Generator = [UInt8](
+        hex: String(repeating: "0", count: 63) + "1" + String(repeating: "0", count: 63) + "2")
 
     @Test func coordinateNotBelowQIsRejected() {
         let q = [UInt8](hex: "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47")
         let input = q + [UInt8](repeating: 0, count: 32) + Self.g1Generator
-        #expect(throws: BN254Error.notInField(field: "Fq", value: "21888242871839275222246405745257275088696311157297823662689037894645226208583")) {
+        #expect(
+            throws: BN254Error.notInField(
+                field: "Fq", value: "21888242871839275222246405745257275088696311157297823662689037894645226208583")
+        ) {
             try EthereumPrecompile.add(input)
         }
         #expect(throws: BN254Error.self) { try EthereumPrecompile.mul(input) }
@@ -60,9 +73,13 @@ struct PrecompileVector: Decodable, CustomTestStringConvertible, Sendable {
 
     @Test func pointOffTheCurveIsRejected() {
         var bad = Self.g1Generator
-        bad[63] = 3  // (1, 3)
-        #expect(throws: BN254Error.notOnCurve(group: "G1", x: "1", y: "3")) { try EthereumPrecompile.add(bad + Self.g1Generator) }
-        #expect(throws: BN254Error.notOnCurve(group: "G1", x: "1", y: "3")) { try EthereumPrecompile.mul(bad + [UInt8](repeating: 1, count: 32)) }
+        bad[63] = 3 // (1, 3)
+        #expect(throws: BN254Error.notOnCurve(group: "G1", x: "1", y: "3")) {
+            try EthereumPrecompile.add(bad + Self.g1Generator)
+        }
+        #expect(throws: BN254Error.notOnCurve(group: "G1", x: "1", y: "3")) {
+            try EthereumPrecompile.mul(bad + [UInt8](repeating: 1, count: 32))
+        }
     }
 
     @Test func pairingRejectsWrongLengthAndPointsOutsideG2() {

@@ -90,7 +90,8 @@ func awkwardScalars(_ n: Int, _ g: inout SeededGenerator) -> [Fr] {
         let expected = naiveMSM(points, scalars)
         for c in 1...16 {
             // Wide windows are slow to reduce in a debug build: try their default bucket kind only.
-            let batches = c <= 12 ? [0, MSMPlan.batchCapacity(windowBits: c), 16] : [MSMPlan.batchCapacity(windowBits: c)]
+            let batches =
+                c <= 12 ? [0, MSMPlan.batchCapacity(windowBits: c), 16] : [MSMPlan.batchCapacity(windowBits: c)]
             for batch in batches {
                 for splits in c <= 12 ? [1, 3] : [1] {
                     let plan = MSMPlan(scalarBits: 127, windowBits: c, splits: splits, batchCapacity: batch)
@@ -213,7 +214,7 @@ func awkwardScalars(_ n: Int, _ g: inout SeededGenerator) -> [Fr] {
             let f = try Fr(canonical: (UInt64(truncatingIfNeeded: m), UInt64(truncatingIfNeeded: m >> 64), 0, 0))
             return v < 0 ? -f : f
         }
-        let bound = UInt128(1) << 127  // the recoding needs magnitudes below 2^(windows·c − 1) with windows·c ≥ 128
+        let bound = UInt128(1) << 127 // the recoding needs magnitudes below 2^(windows·c − 1) with windows·c ≥ 128
         var scalars: [Fr] = [.zero, .one, rMinusOne, lambda, -lambda, Fr(2), rMinusOne - .one]
         scalars += (0..<20000).map { _ in Fr.random(using: &g) }
         for k in scalars {
@@ -232,12 +233,14 @@ func awkwardScalars(_ n: Int, _ g: inout SeededGenerator) -> [Fr] {
                 // so that digits of exactly 2^(c−1) occur.
                 let negative = trial % 2 == 1
                 let magnitude: Limbs4 =
-                    trial % 8 < 2 ? (UInt64.max, UInt64.max >> 1, 0, 0) : (g.next(), g.next() >> UInt64(128 - bits), 0, 0)
+                    trial % 8 < 2
+                    ? (UInt64.max, UInt64.max >> 1, 0, 0) : (g.next(), g.next() >> UInt64(128 - bits), 0, 0)
                 let windows = (bits + 1 + c - 1) / c
                 var codes = [UInt16](repeating: 0, count: windows)
                 codes.withUnsafeMutableBufferPointer {
                     SignedDigits.recode(
-                        magnitude, negative: negative, windowBits: c, windows: windows, into: $0.baseAddress!, stride: 1)
+                        magnitude, negative: negative, windowBits: c, windows: windows, into: $0.baseAddress!, stride: 1
+                    )
                 }
                 // Σ d_j·2^(j·c) in Fr equals the magnitude.
                 var sum = Fr.zero

@@ -11,7 +11,8 @@ import Testing
         var g = SeededGenerator(seed: 254)
         let e = Pairing.pairing(p, q)
         for _ in 0..<3 {
-            let a = Fr.random(using: &g), b = Fr.random(using: &g)
+            let a = Fr.random(using: &g)
+            let b = Fr.random(using: &g)
             let ap = p.multiplied(by: a).toAffine()
             let bq = q.multiplied(by: b).toAffine()
             let abp = p.multiplied(by: a * b).toAffine()
@@ -81,7 +82,10 @@ import Testing
         let e = Pairing.pairing(a, b)
         #expect(Pairing.pairingProduct([(.infinity, q), (a, b), (p, .infinity)]) == e)
         #expect(Pairing.pairingProduct([(a, b), (.infinity, .infinity)]) == e)
-        #expect(Pairing.pairingProduct(prepared: [(.infinity, G2Prepared(q)), (a, G2Prepared(b)), (p, G2Prepared(.infinity))]) == e)
+        #expect(
+            Pairing.pairingProduct(prepared: [
+                (.infinity, G2Prepared(q)), (a, G2Prepared(b)), (p, G2Prepared(.infinity)),
+            ]) == e)
         #expect(G2Prepared(.infinity).isInfinity)
         #expect(Pairing.pairingCheck([(a, b), (-a, b), (.infinity, b)]))
     }
@@ -122,11 +126,26 @@ import Testing
         measure("pairing_product_4", 100) { Pairing.pairingProduct(pairs) }
         measure("pairing_product_4_prepared", 100) { Pairing.pairingProduct(prepared: prepared) }
         var x = f
-        measure("fq12_mul", 20000) { x = x * f; return x }
-        measure("fq12_square", 20000) { x = x.squared(); return x }
-        measure("fq12_cyclotomic_square", 20000) { x = x.cyclotomicSquared(); return x }
-        measure("fq12_mul_034", 20000) { x = x.multiplied(by034: b.x, b.y, b.x); return x }
+        measure("fq12_mul", 20000) {
+            x = x * f
+            return x
+        }
+        measure("fq12_square", 20000) {
+            x = x.squared()
+            return x
+        }
+        measure("fq12_cyclotomic_square", 20000) {
+            x = x.cyclotomicSquared()
+            return x
+        }
+        measure("fq12_mul_034", 20000) {
+            x = x.multiplied(by034: b.x, b.y, b.x)
+            return x
+        }
         var y = a.x
-        measure("fq_mul", 1_000_000) { y = y * a.y; return Fq12(Fq6(Fq2(y, y)), .zero) }
+        measure("fq_mul", 1_000_000) {
+            y = y * a.y
+            return Fq12(Fq6(Fq2(y, y)), .zero)
+        }
     }
 }

@@ -22,7 +22,9 @@ let rDecimal = "2188824287183927522224640574525727508854836440041603434369820418
     @Test func fieldLawsHoldOnRandomElements() {
         var g = SeededGenerator(seed: 1)
         for _ in 0..<2000 {
-            let a = Fq.random(using: &g), b = Fq.random(using: &g), c = Fq.random(using: &g)
+            let a = Fq.random(using: &g)
+            let b = Fq.random(using: &g)
+            let c = Fq.random(using: &g)
             #expect(a + b == b + a)
             #expect(a * b == b * a)
             #expect((a + b) + c == a + (b + c))
@@ -34,7 +36,8 @@ let rDecimal = "2188824287183927522224640574525727508854836440041603434369820418
             #expect(a.doubled() == a + a)
             #expect(a.halved().doubled() == a)
             if !a.isZero { #expect(a * a.inverse() == .one) }
-            let x = Fr.random(using: &g), y = Fr.random(using: &g)
+            let x = Fr.random(using: &g)
+            let y = Fr.random(using: &g)
             #expect((x + y) * (x - y) == x * x - y * y)
             if !x.isZero { #expect(x * x.inverse() == .one) }
         }

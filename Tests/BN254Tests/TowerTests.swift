@@ -6,7 +6,9 @@ import Testing
     @Test func fq6FieldLawsHoldOnRandomElements() {
         var g = SeededGenerator(seed: 6)
         for _ in 0..<200 {
-            let a = Fq6.random(using: &g), b = Fq6.random(using: &g), c = Fq6.random(using: &g)
+            let a = Fq6.random(using: &g)
+            let b = Fq6.random(using: &g)
+            let c = Fq6.random(using: &g)
             #expect(a * b == b * a)
             #expect((a * b) * c == a * (b * c))
             #expect(a * (b + c) == a * b + a * c)
@@ -16,7 +18,8 @@ import Testing
             #expect(a * a.inverse() == .one)
             let v = Fq6(.zero, .one, .zero)
             #expect(a.mulByNonResidue() == a * v)
-            let k = Fq2.random(using: &g), l = Fq2.random(using: &g)
+            let k = Fq2.random(using: &g)
+            let l = Fq2.random(using: &g)
             #expect(a.scaled(by: k) == a * Fq6(k))
             #expect(a.multiplied(by01: k, l) == a * Fq6(k, l, .zero))
             #expect(a.multiplied(by1: l) == a * Fq6(.zero, l, .zero))
@@ -91,7 +94,8 @@ import Testing
             #expect(-a == Fq2(-a.c0, -a.c1))
         }
         for _ in 0..<2000 {
-            let a = Fq2.random(using: &g), b = Fq2.random(using: &g)
+            let a = Fq2.random(using: &g)
+            let b = Fq2.random(using: &g)
             #expect(a * b == schoolbook(a, b))
             #expect(a.squared() == schoolbook(a, a))
             #expect(a + b == Fq2(a.c0 + b.c0, a.c1 + b.c1))
@@ -152,7 +156,9 @@ import Testing
     @Test func fq12FieldLawsHoldOnRandomElements() {
         var g = SeededGenerator(seed: 12)
         for _ in 0..<100 {
-            let a = Fq12.random(using: &g), b = Fq12.random(using: &g), c = Fq12.random(using: &g)
+            let a = Fq12.random(using: &g)
+            let b = Fq12.random(using: &g)
+            let c = Fq12.random(using: &g)
             #expect(a * b == b * a)
             #expect((a * b) * c == a * (b * c))
             #expect(a * (b + c) == a * b + a * c)
@@ -179,12 +185,16 @@ import Testing
         let zero = Fq2.zero
         for _ in 0..<100 {
             let f = Fq12.random(using: &g)
-            let l0 = Fq2.random(using: &g), l3 = Fq2.random(using: &g), l4 = Fq2.random(using: &g)
+            let l0 = Fq2.random(using: &g)
+            let l3 = Fq2.random(using: &g)
+            let l4 = Fq2.random(using: &g)
             let line = Fq12(Fq6(l0, zero, zero), Fq6(l3, l4, zero))
             #expect(f.multiplied(by034: l0, l3, l4) == f * line)
             let monic = Fq12(Fq6(.one, zero, zero), Fq6(l3, l4, zero))
             #expect(f.multiplied(by34: l3, l4) == f * monic)
-            let m0 = Fq2.random(using: &g), m3 = Fq2.random(using: &g), m4 = Fq2.random(using: &g)
+            let m0 = Fq2.random(using: &g)
+            let m3 = Fq2.random(using: &g)
+            let m4 = Fq2.random(using: &g)
             let other = Fq12(Fq6(m0, zero, zero), Fq6(m3, m4, zero))
             #expect(Fq12.product(ofLine: l0, l3, l4, withLine: m0, m3, m4) == line * other)
         }

@@ -30,7 +30,8 @@ import Testing
 
     /// Runs `provernet-chaos` with `arguments` in a fresh directory.
     static func chaos(_ arguments: [String]) throws -> Run {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-test-\(UUID().uuidString.prefix(8))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chaos-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let outURL = directory.appendingPathComponent("stdout")
         let errURL = directory.appendingPathComponent("stderr")
@@ -38,7 +39,9 @@ import Testing
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = BuiltBinary.provernetChaos
-        process.arguments = ["--provernet", BuiltBinary.provernet.path, "--dir", directory.appendingPathComponent("runs").path] + arguments
+        process.arguments =
+            ["--provernet", BuiltBinary.provernet.path, "--dir", directory.appendingPathComponent("runs").path]
+            + arguments
         // Files, not pipes: a chatty run cannot block on a full pipe.
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
@@ -48,7 +51,6 @@ import Testing
             status: process.terminationStatus, stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "", directory: directory)
     }
-
 
     /// The `failures` of the scenario's JSON line.
     static func failures(in stdout: String) -> [String] {
@@ -81,7 +83,9 @@ import Testing
         let run = try Self.chaos(["--scenario", "no-such-thing"])
         // ArgumentParser's status for a bad option, not 0 (passed) or 1 (a scenario failed).
         #expect(run.status != 0 && run.status != 1, "\(run.output)")
-        #expect(run.stderr.contains("unknown scenario 'no-such-thing'") && run.stderr.contains("prover-killed"), "\(run.output)")
+        #expect(
+            run.stderr.contains("unknown scenario 'no-such-thing'") && run.stderr.contains("prover-killed"),
+            "\(run.output)")
         run.clean()
     }
 }

@@ -31,12 +31,16 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("truncating a file anywhere is .truncated", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
+    @Test(
+        "truncating a file anywhere is .truncated", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"),
+        arguments: TestData.allBinaryFiles)
     func truncation(path: String) throws {
         guard let bytes = TestData.bytes(path) else { return }
         var cuts = [0, 1, 3, 4, 8, 11, 12, 13, 20, bytes.count / 3, bytes.count / 2, bytes.count - 33, bytes.count - 1]
         // Every section boundary, and one byte into and short of each payload.
-        for (_, s) in sectionOffsets(bytes) { cuts += [s.offset - 12, s.offset - 1, s.offset, s.offset + 1, s.offset + s.size - 1] }
+        for (_, s) in sectionOffsets(bytes) {
+            cuts += [s.offset - 12, s.offset - 1, s.offset, s.offset + 1, s.offset + s.size - 1]
+        }
         for cut in Set(cuts) where cut >= 0 && cut < bytes.count {
             let error = Self.error(Array(bytes[..<cut]), as: path)
             guard case .truncated? = error else {
@@ -46,7 +50,9 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a flipped magic is .wrongMagic", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
+    @Test(
+        "a flipped magic is .wrongMagic", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"),
+        arguments: TestData.allBinaryFiles)
     func wrongMagic(path: String) throws {
         guard var bytes = TestData.bytes(path) else { return }
         bytes[1] ^= 0x20
@@ -54,7 +60,9 @@ struct MalformedFileTests {
         #expect(Self.error(bytes, as: path) == .wrongMagic(file: path, expected: expected, found: Array(bytes[0..<4])))
     }
 
-    @Test("another version is .unsupportedVersion", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
+    @Test(
+        "another version is .unsupportedVersion", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"),
+        arguments: TestData.allBinaryFiles)
     func wrongVersion(path: String) throws {
         guard var bytes = TestData.bytes(path) else { return }
         bytes[4] = 7
@@ -64,7 +72,9 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a changed prime is .wrongPrime naming the field", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
+    @Test(
+        "a changed prime is .wrongPrime naming the field",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func wrongPrime(path: String) throws {
         guard var bytes = TestData.bytes(path) else { return }
         let isZKey = path.hasSuffix(".zkey")
@@ -88,7 +98,9 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a curve with 48-byte elements is .wrongFieldSize", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
+    @Test(
+        "a curve with 48-byte elements is .wrongFieldSize",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func wrongFieldSize(path: String) throws {
         guard var bytes = TestData.bytes(path) else { return }
         let header = sectionOffsets(bytes)[path.hasSuffix(".zkey") ? 2 : 1]!.offset
@@ -99,7 +111,9 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a duplicated, missing or resized section is reported", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
+    @Test(
+        "a duplicated, missing or resized section is reported",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
     func sectionStructure(path: String) throws {
         guard let bytes = TestData.bytes(path) else { return }
         let sections = sectionOffsets(bytes)
@@ -125,27 +139,36 @@ struct MalformedFileTests {
         #expect(Self.error(bytes + [0], as: path) == .trailingBytes(file: path, offset: bytes.count, count: 1))
     }
 
-    @Test("a count that disagrees with a section's size is .sectionSize", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "a count that disagrees with a section's size is .sectionSize",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func countMismatch() throws {
         guard var zkey = TestData.bytes("snarkjs-groth16/circuit.zkey"),
             var wtns = TestData.bytes("snarkjs-groth16/witness.wtns")
         else { return }
         let header = sectionOffsets(zkey)[2]!.offset
-        zkey[header + 72] += 1  // nVars 103 → 104
-        #expect(Self.error(zkey, as: "k.zkey") == .sectionSize(file: "k.zkey", section: 5, expected: 104 * 64, actual: 103 * 64))
+        zkey[header + 72] += 1 // nVars 103 → 104
+        #expect(
+            Self.error(zkey, as: "k.zkey")
+                == .sectionSize(file: "k.zkey", section: 5, expected: 104 * 64, actual: 103 * 64))
         let count = sectionOffsets(wtns)[1]!.offset + 36
         wtns[count] += 1
-        #expect(Self.error(wtns, as: "w.wtns") == .sectionSize(file: "w.wtns", section: 2, expected: 104 * 32, actual: 103 * 32))
+        #expect(
+            Self.error(wtns, as: "w.wtns")
+                == .sectionSize(file: "w.wtns", section: 2, expected: 104 * 32, actual: 103 * 32))
     }
 
-    @Test("a zkey for PLONK is .unsupportedProtocol", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "a zkey for PLONK is .unsupportedProtocol", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func plonk() throws {
         guard var bytes = TestData.bytes("arkworks-mycircuit/test.zkey") else { return }
         bytes[sectionOffsets(bytes)[1]!.offset] = 2
         #expect(Self.error(bytes, as: "p.zkey") == .unsupportedProtocol(file: "p.zkey", protocolID: 2))
     }
 
-    @Test("a corrupted point is .pointNotOnCurve, a coordinate ≥ q is .valueOutOfRange", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.zkeyFiles.map(\.0))
+    @Test(
+        "a corrupted point is .pointNotOnCurve, a coordinate ≥ q is .valueOutOfRange",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.zkeyFiles.map(\.0))
     func corruptedPoints(path: String) throws {
         guard let bytes = TestData.bytes(path) else { return }
         let sections = sectionOffsets(bytes)
@@ -156,7 +179,9 @@ struct MalformedFileTests {
             let s = sections[type]!
             let stride = type == 7 ? 128 : 64
             // The last point that is not infinity.
-            if let index = (0..<(s.size / stride)).last(where: { i in bytes[(s.offset + i * stride)..<(s.offset + (i + 1) * stride)].contains { $0 != 0 } }) {
+            if let index = (0..<(s.size / stride)).last(where: { i in
+                bytes[(s.offset + i * stride)..<(s.offset + (i + 1) * stride)].contains { $0 != 0 }
+            }) {
                 targets.append((type, s.offset + index * stride, index, type == 7 ? "G2" : "G1"))
             }
         }
@@ -166,7 +191,10 @@ struct MalformedFileTests {
             let error = Self.error(offCurve, as: path)
             switch error {
             case .pointNotOnCurve(_, section, index, offset, group)?: break
-            default: Issue.record("\(path) section \(section) point \(index): expected .pointNotOnCurve, got \(String(describing: error))")
+            default:
+                Issue.record(
+                    "\(path) section \(section) point \(index): expected .pointNotOnCurve, got \(String(describing: error))"
+                )
             }
             var outOfRange = bytes
             for i in 0..<32 { outOfRange[offset + i] = 0xff }
@@ -177,14 +205,18 @@ struct MalformedFileTests {
         }
     }
 
-    @Test("a G2 point on the twist but outside the subgroup is refused unless the check is off", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "a G2 point on the twist but outside the subgroup is refused unless the check is off",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func b2OutsideSubgroup() throws {
         guard let bytes = TestData.bytes("arkworks-mycircuit/test.zkey") else { return }
         // A twist point outside G2: the smallest x with x³ + b' a square in Fq2, found by search.
         var x = Fq2(Fq(1), .zero)
         var point: G2Affine? = nil
         while point == nil {
-            if let y = (x * x * x + G2Parameters.b).squareRoot(), let p = try? G2Affine(x: x, y: y), !p.isInSubgroup { point = p }
+            if let y = (x * x * x + G2Parameters.b).squareRoot(), let p = try? G2Affine(x: x, y: y), !p.isInSubgroup {
+                point = p
+            }
             x += Fq2.one
         }
         var damaged = bytes
@@ -197,32 +229,42 @@ struct MalformedFileTests {
         #expect(unchecked.provingKey.b2[0] == point!)
     }
 
-    @Test("a coefficient or witness value ≥ r is .valueOutOfRange", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "a coefficient or witness value ≥ r is .valueOutOfRange",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func scalarOutOfRange() throws {
-        guard var zkey = TestData.bytes("arkworks-mycircuit/test.zkey"), var wtns = TestData.bytes("snarkjs-groth16/witness.wtns"),
+        guard var zkey = TestData.bytes("arkworks-mycircuit/test.zkey"),
+            var wtns = TestData.bytes("snarkjs-groth16/witness.wtns"),
             var r1cs = TestData.bytes("arkworks-mycircuit/mycircuit.r1cs")
         else { return }
         let coefficient = sectionOffsets(zkey)[4]!.offset + 4 + 12
         for i in 0..<32 { zkey[coefficient + i] = 0xff }
-        #expect(Self.error(zkey, as: "k.zkey") == .valueOutOfRange(file: "k.zkey", section: 4, offset: coefficient, field: "Fr"))
+        #expect(
+            Self.error(zkey, as: "k.zkey")
+                == .valueOutOfRange(file: "k.zkey", section: 4, offset: coefficient, field: "Fr"))
         let value = sectionOffsets(wtns)[2]!.offset + 64
         for i in 0..<32 { wtns[value + i] = 0xff }
-        #expect(Self.error(wtns, as: "w.wtns") == .valueOutOfRange(file: "w.wtns", section: 2, offset: value, field: "Fr"))
+        #expect(
+            Self.error(wtns, as: "w.wtns") == .valueOutOfRange(file: "w.wtns", section: 2, offset: value, field: "Fr"))
         let term = sectionOffsets(r1cs)[2]!.offset + 8
         for i in 0..<32 { r1cs[term + i] = 0xff }
-        #expect(Self.error(r1cs, as: "c.r1cs") == .valueOutOfRange(file: "c.r1cs", section: 2, offset: term, field: "Fr"))
+        #expect(
+            Self.error(r1cs, as: "c.r1cs") == .valueOutOfRange(file: "c.r1cs", section: 2, offset: term, field: "Fr"))
     }
 
-    @Test("random damage never crashes", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: TestData.allBinaryFiles)
+    @Test(
+        "random damage never crashes", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"),
+        arguments: TestData.allBinaryFiles)
     func randomDamage(path: String) throws {
         guard let bytes = TestData.bytes(path) else { return }
         var generator = SeededRandom.forTest("randomDamage(\(path))")
         for _ in 0..<40 {
             var damaged = bytes
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                damaged[Int.random(in: 0..<damaged.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                damaged[Int.random(in: 0..<damaged.count, using: &generator)] = UInt8.random(
+                    in: 0...255, using: &generator)
             }
-            _ = Self.error(damaged, as: path)  // any typed error, or none if the damage hit a harmless byte
+            _ = Self.error(damaged, as: path) // any typed error, or none if the damage hit a harmless byte
         }
     }
 
@@ -230,7 +272,11 @@ struct MalformedFileTests {
     func messages() {
         let truncated = CircomError.truncated(file: "a.zkey", section: 7, offset: 100, needed: 128, available: 3)
         #expect(truncated.description.contains("a.zkey") && truncated.description.contains("section 7"))
-        #expect(CircomError.wrongPrime(file: "c.r1cs", section: 1, offset: 16, field: "r", found: "52435875175126190479447740508185965837690552500527637822603658699938581184513")
+        #expect(
+            CircomError.wrongPrime(
+                file: "c.r1cs", section: 1, offset: 16, field: "r",
+                found: "52435875175126190479447740508185965837690552500527637822603658699938581184513"
+            )
             .description.contains("bn128"))
         #expect(CircomError.unsupportedProtocol(file: "p.zkey", protocolID: 2).description.contains("PLONK"))
     }

@@ -7,18 +7,28 @@ import Testing
 
 @Suite("snarkjs JSON")
 struct SnarkjsJSONTests {
-    @Test("snarkjs's proof.json and public.json parse and re-encode byte for byte", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "snarkjs's proof.json and public.json parse and re-encode byte for byte",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func proofAndPublicSignals() throws {
-        guard let proofURL = TestData.file("snarkjs-groth16/proof.json"), let publicURL = TestData.file("snarkjs-groth16/public.json") else { return }
+        guard let proofURL = TestData.file("snarkjs-groth16/proof.json"),
+            let publicURL = TestData.file("snarkjs-groth16/public.json")
+        else { return }
         let proof = try Proof(snarkjsJSONContentsOf: proofURL)
         let signals = try PublicSignals.read(publicURL)
-        #expect(signals == [try Fr(string: "18630398846081570358266919481382955945076989170608567921689539672329067433281")])
-        #expect(proof.a.x == (try Fq(string: "19563053229779062043888607463719497491855470006940456572262413268776624425806")))
+        #expect(
+            signals == [try Fr(string: "18630398846081570358266919481382955945076989170608567921689539672329067433281")]
+        )
+        #expect(
+            proof.a.x
+                == (try Fq(string: "19563053229779062043888607463719497491855470006940456572262413268776624425806")))
         #expect(proof.snarkjsJSON == (try Data(contentsOf: proofURL)))
         #expect(PublicSignals.encode(signals) == (try Data(contentsOf: publicURL)))
     }
 
-    @Test("rapidsnark's proof without \"curve\" is accepted; another curve or protocol is not", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "rapidsnark's proof without \"curve\" is accepted; another curve or protocol is not",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func curveField() throws {
         guard let proofURL = TestData.file("snarkjs-groth16/proof.json") else { return }
         var json = try JSONDecoder().decode(SnarkjsProof.self, from: Data(contentsOf: proofURL))
@@ -28,7 +38,10 @@ struct SnarkjsJSONTests {
         #expect(!String(decoding: withoutCurve, as: UTF8.self).contains("curve"))
         #expect(try Proof(snarkjsJSON: withoutCurve) == proof)
         json.curve = "bls12381"
-        #expect(throws: CircomError.invalidJSONValue(file: "p", field: "curve", reason: "\"bls12381\" is not supported; only BN254 (\"bn128\") is")) {
+        #expect(
+            throws: CircomError.invalidJSONValue(
+                file: "p", field: "curve", reason: "\"bls12381\" is not supported; only BN254 (\"bn128\") is")
+        ) {
             try json.proof(file: "p")
         }
         json.curve = "bn128"
@@ -36,7 +49,9 @@ struct SnarkjsJSONTests {
         #expect(throws: CircomError.self) { try json.proof() }
     }
 
-    @Test("a proof point off the curve, or a malformed proof, is a typed error", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "a proof point off the curve, or a malformed proof, is a typed error",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func badProofs() throws {
         guard let proofURL = TestData.file("snarkjs-groth16/proof.json") else { return }
         var json = try JSONDecoder().decode(SnarkjsProof.self, from: Data(contentsOf: proofURL))
@@ -78,7 +93,13 @@ struct SnarkjsJSONTests {
         #expect(PublicSignals.encode([]) == Data("[]".utf8))
     }
 
-    @Test("verification keys: each set's JSON parses, round-trips, and equals the zkey's", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"), arguments: ["rapidsnark-multiplier/verification_key.json", "arkworks-mycircuit/verification_key.json", "zk-kit-groth16/index.json"])
+    @Test(
+        "verification keys: each set's JSON parses, round-trips, and equals the zkey's",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"),
+        arguments: [
+            "rapidsnark-multiplier/verification_key.json", "arkworks-mycircuit/verification_key.json",
+            "zk-kit-groth16/index.json",
+        ])
     func verificationKeys(path: String) throws {
         guard let url = TestData.file(path) else { return }
         let key = try VerificationKey(snarkjsJSONContentsOf: url)
@@ -92,10 +113,14 @@ struct SnarkjsJSONTests {
         let original = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         let written = try JSONSerialization.jsonObject(with: key.snarkjsJSON) as! [String: Any]
         #expect(Set(original.keys).subtracting(["vk_alphabeta_12"]) == Set(written.keys))
-        #expect(String(decoding: key.snarkjsJSON, as: UTF8.self).hasPrefix("{\n \"protocol\": \"groth16\",\n \"curve\": \"bn128\",\n \"nPublic\": "))
+        #expect(
+            String(decoding: key.snarkjsJSON, as: UTF8.self).hasPrefix(
+                "{\n \"protocol\": \"groth16\",\n \"curve\": \"bn128\",\n \"nPublic\": "))
     }
 
-    @Test("a verification key with the wrong number of IC points is refused", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "a verification key with the wrong number of IC points is refused",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func verificationKeyCounts() throws {
         guard let url = TestData.file("rapidsnark-multiplier/verification_key.json") else { return }
         var json = try JSONDecoder().decode(SnarkjsVerificationKey.self, from: Data(contentsOf: url))
@@ -108,7 +133,9 @@ struct SnarkjsJSONTests {
         }
     }
 
-    @Test("the verification key exported from snarkjs-groth16's zkey writes and reads back", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "the verification key exported from snarkjs-groth16's zkey writes and reads back",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func exportFromZKey() throws {
         guard let url = TestData.file("snarkjs-groth16/circuit.zkey") else { return }
         let key = try ZKeyFile(contentsOf: url).provingKey.verificationKey
@@ -128,10 +155,15 @@ struct SolidityCalldataTests {
         + #"["0x180e4e77e6d7162e88ad8a53da1e3a4527fe1b904c44cf288b633020b044ef15", "0x16dbc635052930997d858c35bb5eb3e0d08e4a0c4f1599790f6653a4079d6abd"],"#
         + #"["0x29306e9be57e23bd4e2272889892c9f78dfe082575106749a1372cea45f00d41"]"#
 
-    @Test("calldata for snarkjs-groth16 is exactly snarkjs's", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "calldata for snarkjs-groth16 is exactly snarkjs's",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func snarkjsGroth16() throws {
-        guard let proofURL = TestData.file("snarkjs-groth16/proof.json"), let publicURL = TestData.file("snarkjs-groth16/public.json") else { return }
-        let calldata = SolidityCalldata.format(proof: try Proof(snarkjsJSONContentsOf: proofURL), publicSignals: try PublicSignals.read(publicURL))
+        guard let proofURL = TestData.file("snarkjs-groth16/proof.json"),
+            let publicURL = TestData.file("snarkjs-groth16/public.json")
+        else { return }
+        let calldata = SolidityCalldata.format(
+            proof: try Proof(snarkjsJSONContentsOf: proofURL), publicSignals: try PublicSignals.read(publicURL))
         #expect(calldata == Self.expected)
     }
 
@@ -139,7 +171,13 @@ struct SolidityCalldataTests {
     func severalSignals() {
         let proof = Proof(a: .generator, b: .generator, c: .generator)
         let calldata = SolidityCalldata.format(proof: proof, publicSignals: [Fr(1), Fr(255)])
-        #expect(calldata.hasPrefix(#"["0x0000000000000000000000000000000000000000000000000000000000000001", "0x0000000000000000000000000000000000000000000000000000000000000002"],[["#))
-        #expect(calldata.hasSuffix(#"["0x0000000000000000000000000000000000000000000000000000000000000001","0x00000000000000000000000000000000000000000000000000000000000000ff"]"#))
+        #expect(
+            calldata.hasPrefix(
+                #"["0x0000000000000000000000000000000000000000000000000000000000000001", "0x0000000000000000000000000000000000000000000000000000000000000002"],[["#
+            ))
+        #expect(
+            calldata.hasSuffix(
+                #"["0x0000000000000000000000000000000000000000000000000000000000000001","0x00000000000000000000000000000000000000000000000000000000000000ff"]"#
+            ))
     }
 }

@@ -11,7 +11,8 @@ import Testing
 @Suite struct WitnessCalculatorTests {
     // MARK: - Witnesses that other tools computed
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsCircom2WitnessMatchesByteForByte() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func snarkjsCircom2WitnessMatchesByteForByte() throws {
         guard let wasm = WitnessTestData.file("snarkjs-circom2-wasm/circuit.wasm"),
             let input = WitnessTestData.file("snarkjs-circom2-wasm/input.json"),
             let stored = WitnessTestData.file("snarkjs-circom2-wasm/witness.wtns")
@@ -44,7 +45,9 @@ import Testing
         if inputNumber == 1 { #expect(witness == [1, 33, 3, 11].map { Fr(UInt64($0)) }) }
     }
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func circuit2WitnessMatchesByteForByte() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func circuit2WitnessMatchesByteForByte()
+        throws
+    {
         guard let wasm = WitnessTestData.file("arkworks-mycircuit/circuit2.wasm"),
             let stored = WitnessTestData.file("arkworks-mycircuit/circuit2-witness.wtns"),
             let r1cs = WitnessTestData.file("arkworks-mycircuit/circuit2.r1cs")
@@ -61,7 +64,8 @@ import Testing
         #expect(system.firstUnsatisfied(by: witness) == nil)
     }
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func zkKitWitnessHasTheCircuitsWiresAndInputs() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func zkKitWitnessHasTheCircuitsWiresAndInputs() throws {
         guard let wasm = WitnessTestData.file("zk-kit-groth16/index.wasm") else { return }
         let calculator = try WitnessCalculator(wasmFile: wasm)
         let clock = ContinuousClock()
@@ -92,7 +96,8 @@ import Testing
 
     // MARK: - Input encodings
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func hexadecimalNegativeAndBigIntegerStringsAreReducedModuloR() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func hexadecimalNegativeAndBigIntegerStringsAreReducedModuloR() throws {
         guard let wasm = WitnessTestData.file("arkworks-mycircuit/mycircuit.wasm") else { return }
         let calculator = try WitnessCalculator(wasmFile: wasm)
         let r = "21888242871839275222246405745257275088548364400416034343698204186575808495617"
@@ -159,7 +164,8 @@ import Testing
         #expect(try calculator.calculate(inputJSON: Data(#"{"a": 11, "b": 2}"#.utf8)).count == calculator.witnessCount)
     }
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func failingAssertCarriesTheCircuitsMessage() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func failingAssertCarriesTheCircuitsMessage() throws {
         // circuit2 computes inva <-- 1/(a-1) and then requires (a-1)*inva === 1: with a = 1 the constraint,
         // which circom's witness generator checks as an assert, fails.
         guard let wasm = WitnessTestData.file("arkworks-mycircuit/circuit2.wasm") else { return }
@@ -188,7 +194,10 @@ import Testing
     @Test func notAWitnessGeneratorIsATypedError() throws {
         #expect(throws: WitnessCalculatorError.self) { try WitnessCalculator(wasm: Array("not wasm".utf8)) }
         // The smallest valid module: magic and version, no exports.
-        #expect(throws: WitnessCalculatorError.missingExport(name: "getVersion", interface: "circom 2 or circom 1 (getSignalOffset32)")) {
+        #expect(
+            throws: WitnessCalculatorError.missingExport(
+                name: "getVersion", interface: "circom 2 or circom 1 (getSignalOffset32)")
+        ) {
             try WitnessCalculator(wasm: [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00])
         }
         #expect(throws: WitnessCalculatorError.self) {
@@ -196,7 +205,8 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func oneCalculatorServesConcurrentCalculations() async throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func oneCalculatorServesConcurrentCalculations() async throws {
         guard let wasm = WitnessTestData.file("arkworks-mycircuit/mycircuit.wasm") else { return }
         let calculator = try WitnessCalculator(wasmFile: wasm)
         try await withThrowingTaskGroup(of: (UInt64, [Fr]).self) { group in
@@ -211,7 +221,8 @@ import Testing
 
     // MARK: - circom 1
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func circom1ComplexCircuitWitnessSatisfiesItsR1CS() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func circom1ComplexCircuitWitnessSatisfiesItsR1CS() throws {
         guard let wasm = WitnessTestData.file("arkworks-complex/complex-circuit-10000-10000.wasm"),
             let input = WitnessTestData.file("arkworks-complex/input.json"),
             let r1cs = WitnessTestData.file("arkworks-complex/complex-circuit-10000-10000.r1cs")
@@ -294,7 +305,9 @@ private struct ByteReader {
 /// The sections of an iden3 container ("wtns", "r1cs"): type → (offset, size).
 private func iden3Sections(_ bytes: [UInt8], magic: String) throws -> [UInt32: (offset: Int, size: Int)] {
     var reader = ByteReader(bytes: bytes)
-    guard try Array(reader.take(4)) == Array(magic.utf8) else { throw TestFileError(description: "not a \(magic) file") }
+    guard try Array(reader.take(4)) == Array(magic.utf8) else {
+        throw TestFileError(description: "not a \(magic) file")
+    }
     _ = try reader.u32()
     let count = try reader.u32()
     var sections: [UInt32: (offset: Int, size: Int)] = [:]
@@ -310,10 +323,14 @@ private func iden3Sections(_ bytes: [UInt8], magic: String) throws -> [UInt32: (
 /// A .wtns file's witness: section 1 is n8, the prime and the count; section 2 the values.
 private func readWtns(_ bytes: [UInt8]) throws -> [Fr] {
     let sections = try iden3Sections(bytes, magic: "wtns")
-    guard let header = sections[1], let values = sections[2] else { throw TestFileError(description: "wtns sections missing") }
+    guard let header = sections[1], let values = sections[2] else {
+        throw TestFileError(description: "wtns sections missing")
+    }
     var reader = ByteReader(bytes: bytes, offset: header.offset)
     guard try reader.u32() == 32 else { throw TestFileError(description: "wtns field size is not 32") }
-    guard try Array(reader.take(32)) == littleEndianModulus else { throw TestFileError(description: "wtns prime is not r") }
+    guard try Array(reader.take(32)) == littleEndianModulus else {
+        throw TestFileError(description: "wtns prime is not r")
+    }
     let count = Int(try reader.u32())
     guard values.size == 32 * count else { throw TestFileError(description: "wtns section 2 size") }
     reader.offset = values.offset
@@ -350,12 +367,16 @@ private struct MinimalR1CS {
 
     init(bytes: [UInt8]) throws {
         let sections = try iden3Sections(bytes, magic: "r1cs")
-        guard let header = sections[1], let body = sections[2] else { throw TestFileError(description: "r1cs sections missing") }
+        guard let header = sections[1], let body = sections[2] else {
+            throw TestFileError(description: "r1cs sections missing")
+        }
         var reader = ByteReader(bytes: bytes, offset: header.offset)
         guard try reader.u32() == 32 else { throw TestFileError(description: "r1cs field size is not 32") }
-        guard try Array(reader.take(32)) == littleEndianModulus else { throw TestFileError(description: "r1cs prime is not r") }
+        guard try Array(reader.take(32)) == littleEndianModulus else {
+            throw TestFileError(description: "r1cs prime is not r")
+        }
         wireCount = Int(try reader.u32())
-        _ = try reader.take(3 * 4 + 8)  // outputs, public inputs, private inputs, labels
+        _ = try reader.take(3 * 4 + 8) // outputs, public inputs, private inputs, labels
         let constraintCount = Int(try reader.u32())
         reader.offset = body.offset
         constraints = []

@@ -38,19 +38,24 @@ struct ZKeyLoadBenchmarkTests {
         let after = memory()
         let growthMiB = before.flatMap { b in after.map { ($0.peak - b.rss) / 1024 } }
         let growth = growthMiB.map { "\($0) MiB" } ?? "n/a"
-        print("zkey load: \(label) (\(size / 1_048_576) MiB, \(key.provingKey.nVars) wires, domain \(key.provingKey.domainSize)), "
-            + "B2 subgroup check \(options.checkB2Subgroup ? "on" : "off"): \(time), peak memory growth \(growth)")
+        print(
+            "zkey load: \(label) (\(size / 1_048_576) MiB, \(key.provingKey.nVars) wires, domain \(key.provingKey.domainSize)), "
+                + "B2 subgroup check \(options.checkB2Subgroup ? "on" : "off"): \(time), peak memory growth \(growth)")
         return (time, growthMiB)
     }
 
-    @Test("the largest zkey in the test data loads, with its time and memory printed", .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    @Test(
+        "the largest zkey in the test data loads, with its time and memory printed",
+        .enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
     func largestZKey() throws {
         let sets = TestData.zkeyFiles.map(\.0).compactMap { path -> (URL, String, Int)? in
-            guard let url = TestData.file(path), let size = try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int else { return nil }
+            guard let url = TestData.file(path),
+                let size = try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int
+            else { return nil }
             return (url, path, size)
         }
         guard let (url, path, _) = sets.max(by: { $0.2 < $1.2 }) else { return }
-        _ = try ZKeyFile(contentsOf: url, options: .init(checkB2Subgroup: false))  // warm the page cache
+        _ = try ZKeyFile(contentsOf: url, options: .init(checkB2Subgroup: false)) // warm the page cache
         #expect(try Self.measure(url, options: .init(), label: path).0 < .seconds(60))
         #expect(try Self.measure(url, options: .init(checkB2Subgroup: false), label: path).0 < .seconds(5))
     }
@@ -70,7 +75,9 @@ struct ZKeyLoadBenchmarkTests {
 
     @Test("a large synthetic zkey loads from a mapping without holding the file twice")
     func largeSyntheticZKey() throws {
-        guard let value = ProcessInfo.processInfo.environment["CIRCOM_BENCH_LARGE"], let power = Int(value), (4...24).contains(power) else {
+        guard let value = ProcessInfo.processInfo.environment["CIRCOM_BENCH_LARGE"], let power = Int(value),
+            (4...24).contains(power)
+        else {
             print("SKIPPED: set CIRCOM_BENCH_LARGE=20 to measure loading a ~480 MB synthetic zkey")
             return
         }
@@ -78,11 +85,14 @@ struct ZKeyLoadBenchmarkTests {
             let url = dir.appendingPathComponent("large.zkey")
             try Self.writeSyntheticKey(to: url, power: power)
             let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
-            let (time, growth) = try Self.measure(url, options: .init(checkB2Subgroup: false), label: "synthetic 2^\(power)")
+            let (time, growth) = try Self.measure(
+                url, options: .init(checkB2Subgroup: false), label: "synthetic 2^\(power)")
             // The decoded arrays are about 1.1× the file (Swift's point layout has padding); mapped pages are
             // released chunk by chunk, so the peak stays well below file + arrays.
             if let growth { #expect(growth < size * 3 / 2 / 1_048_576) }
-            print("zkey load: synthetic throughput \(Double(size) / 1_048_576 / (Double(time.components.seconds) + Double(time.components.attoseconds) * 1e-18)) MiB/s")
+            print(
+                "zkey load: synthetic throughput \(Double(size) / 1_048_576 / (Double(time.components.seconds) + Double(time.components.attoseconds) * 1e-18)) MiB/s"
+            )
         }
     }
 
@@ -90,8 +100,10 @@ struct ZKeyLoadBenchmarkTests {
     /// repeated (the loader checks curve membership, not that the key came from a setup).
     static func writeSyntheticKey(to url: URL, power: Int) throws {
         let n = 1 << power
-        var g1 = [G1Affine](), g2 = [G2Affine]()
-        var p1 = JacobianPoint(G1Affine.generator), p2 = JacobianPoint(G2Affine.generator)
+        var g1 = [G1Affine]()
+        var g2 = [G2Affine]()
+        var p1 = JacobianPoint(G1Affine.generator)
+        var p2 = JacobianPoint(G2Affine.generator)
         for _ in 0..<64 {
             g1.append(p1.toAffine())
             g2.append(p2.toAffine())
@@ -102,13 +114,17 @@ struct ZKeyLoadBenchmarkTests {
         var coefficients: [MatrixCoefficient] = []
         coefficients.reserveCapacity(2 * n)
         for row in 0..<(n - nPublic - 1) {
-            coefficients.append(MatrixCoefficient(matrix: .a, constraint: UInt32(row), signal: UInt32(row), value: Fr(UInt64(row + 2))))
-            coefficients.append(MatrixCoefficient(matrix: .b, constraint: UInt32(row), signal: UInt32((row + 1) % n), value: .one))
+            coefficients.append(
+                MatrixCoefficient(matrix: .a, constraint: UInt32(row), signal: UInt32(row), value: Fr(UInt64(row + 2))))
+            coefficients.append(
+                MatrixCoefficient(matrix: .b, constraint: UInt32(row), signal: UInt32((row + 1) % n), value: .one))
         }
         let key = ProvingKey(
-            nVars: n, nPublic: nPublic, domainSize: n, alpha1: g1[1], beta1: g1[2], beta2: g2[2], gamma2: g2[0], delta1: g1[3],
+            nVars: n, nPublic: nPublic, domainSize: n, alpha1: g1[1], beta1: g1[2], beta2: g2[2], gamma2: g2[0],
+            delta1: g1[3],
             delta2: g2[3], ic: [g1[4], g1[5]], coefficients: coefficients, a: (0..<n).map { g1[$0 & 63] },
-            b1: (0..<n).map { g1[($0 + 1) & 63] }, b2: (0..<n).map { g2[$0 & 63] }, c: (0..<(n - nPublic - 1)).map { g1[($0 + 2) & 63] },
+            b1: (0..<n).map { g1[($0 + 1) & 63] }, b2: (0..<n).map { g2[$0 & 63] },
+            c: (0..<(n - nPublic - 1)).map { g1[($0 + 2) & 63] },
             h: (0..<n).map { g1[($0 + 3) & 63] })
         try ZKeyFile(provingKey: key).write(to: url)
     }

@@ -31,7 +31,8 @@ import Testing
         let clock = TestClock()
 
         init(_ configure: (inout GatewayConfiguration) -> Void = { _ in }) async throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-tests-\(UUID().uuidString)")
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "gateway-tests-\(UUID().uuidString)")
             var configuration = GatewayConfiguration(dataDirectory: directory.path)
             configuration.developmentTLS = true
             configure(&configuration)
@@ -40,11 +41,13 @@ import Testing
             failing = FailingStore(store)
             let artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
             let logger = Logger(label: "test")
-            let registry = CircuitRegistry(store: store, artifacts: artifacts, limits: configuration.limits, logger: logger)
+            let registry = CircuitRegistry(
+                store: store, artifacts: artifacts, limits: configuration.limits, logger: logger)
             circuit = try await registry.registerSynthetic(constraints: 30, name: "test")
             let clock = self.clock
             coordinator = Coordinator(
-                store: failing, circuits: registry, artifacts: artifacts, aggregation: nil, configuration: configuration,
+                store: failing, circuits: registry, artifacts: artifacts, aggregation: nil,
+                configuration: configuration,
                 logger: logger, clock: { clock.now() })
         }
 
@@ -228,7 +231,8 @@ import Testing
         harness.clock.advance(20)
         await harness.coordinator.heartbeat(
             prover.id, connection: prover.connection,
-            HeartbeatReport(freeSlots: 0, jobs: [ProgressReport(job: job.id, epoch: job.epoch, fraction: 0.2, stage: "proving")]))
+            HeartbeatReport(
+                freeSlots: 0, jobs: [ProgressReport(job: job.id, epoch: job.epoch, fraction: 0.2, stage: "proving")]))
         let extended = try #require(try await harness.leases(request.id)[prover.id]?.state.lease)
         #expect(extended.expiresMillis > granted && extended.started)
         // Not yet on disk: heartbeats do not cost a transaction each.
@@ -270,7 +274,8 @@ import Testing
         let configuration = GatewayConfiguration(dataDirectory: harness.directory.path)
         let restarted = Coordinator(
             store: harness.store,
-            circuits: CircuitRegistry(store: harness.store, artifacts: artifacts, limits: .default, logger: Logger(label: "t")),
+            circuits: CircuitRegistry(
+                store: harness.store, artifacts: artifacts, limits: .default, logger: Logger(label: "t")),
             artifacts: artifacts, aggregation: nil, configuration: configuration, logger: Logger(label: "t"))
         try await restarted.recover()
         let (resumed, jobs) = try await restarted.snapshot(request.id)
@@ -306,13 +311,17 @@ import Testing
         #expect(await harness.coordinator.writeFailure == nil)
         let job = try #require(try await harness.leases(request.id)[prover.id])
         let assigned = await Self.next(prover) { if case .assign = $0 { true } else { false } }
-        #expect(assigned.map { if case .assign(let a) = $0 { a.job.id == job.id && a.lease.epoch == 1 } else { false } } == true)
+        #expect(
+            assigned.map { if case .assign(let a) = $0 { a.job.id == job.id && a.lease.epoch == 1 } else { false } }
+                == true)
         // A proof whose acceptance cannot be stored is not accepted: the prover is told to send it again, and
         // the lease stands.
         harness.failing.fail(true)
         await harness.accept(job, by: prover.id)
         let verdict = await Self.next(prover) { if case .verdict = $0 { true } else { false } }
-        #expect(verdict == .verdict(job: job.id, epoch: 1, accepted: false, reason: "\(LeaseRefusal.notDurable(job: job.id))"))
+        #expect(
+            verdict
+                == .verdict(job: job.id, epoch: 1, accepted: false, reason: "\(LeaseRefusal.notDurable(job: job.id))"))
         #expect(try await harness.leases(request.id)[prover.id]?.id == job.id)
         #expect(try await harness.payments(request.id).isEmpty)
         harness.failing.fail(false)

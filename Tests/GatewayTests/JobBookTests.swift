@@ -35,7 +35,9 @@ import Testing
         }
 
         @discardableResult
-        mutating func connect(_ name: String, slots: Int = 1, ask: Double = 1, seconds: Double = 1, held: Set<JobID> = [])
+        mutating func connect(
+            _ name: String, slots: Int = 1, ask: Double = 1, seconds: Double = 1, held: Set<JobID> = []
+        )
             -> BookActions
         {
             connection += 1
@@ -46,7 +48,10 @@ import Testing
             return keep(book.proverConnected(prover, held: held, now: now))
         }
 
-        mutating func submit(inputs: Int, redundancy: Int = 1, maxPrice: Amount = Amount(whole: 100), deadlineSeconds: Int64 = 600, aggregate: Bool = false) throws -> RequestID {
+        mutating func submit(
+            inputs: Int, redundancy: Int = 1, maxPrice: Amount = Amount(whole: 100), deadlineSeconds: Int64 = 600,
+            aggregate: Bool = false
+        ) throws -> RequestID {
             let id = RequestID.random()
             let request = ProofRequest(
                 id: id, circuitID: "circuit", createdMillis: now, deadlineMillis: now + deadlineSeconds * 1000,
@@ -71,7 +76,8 @@ import Testing
         mutating func result(_ prover: String, _ job: JobID, epoch: Int64, valid: Bool = true) -> BookActions {
             let checked =
                 valid
-                ? CheckedResult(assumingValid: ProofPayload(proofJSON: "{\"p\":\"\(job)\"}", publicJSON: "[]"), proveMillis: 10)
+                ? CheckedResult(
+                    assumingValid: ProofPayload(proofJSON: "{\"p\":\"\(job)\"}", publicJSON: "[]"), proveMillis: 10)
                 : CheckedResult.invalid("bad proof")
             return keep(book.resultArrived(ProverID(prover), job: job, epoch: epoch, checked, now: now))
         }
@@ -102,7 +108,8 @@ import Testing
 
     @Test func everyJobTransitionIsInOneSwitchAndRefusesWhatDoesNotApply() {
         let lease = Lease(prover: "p", epoch: 1, grantedMillis: 0, expiresMillis: 10, price: .zero, charge: .zero)
-        var job = Job(id: "r/0", requestID: "r", index: 0, jobClass: Self.jobClass, inputJSON: "{}", statementJSON: "[]")
+        var job = Job(
+            id: "r/0", requestID: "r", index: 0, jobClass: Self.jobClass, inputJSON: "{}", statementJSON: "[]")
         // A lease must be of the next epoch.
         var stale = lease
         stale.epoch = 5
@@ -121,7 +128,9 @@ import Testing
         // A proof of another lease does not verify it.
         let foreign = VerifiedProof(lease: lease, verifiedMillis: 1, proveMillis: 1, proof: ProofPayload())
         #expect(!JobBook.transition(&job, .verify(foreign)))
-        #expect(JobBook.transition(&job, .reject(reason: "bad", maxAttempts: 2)) && job.state == .pending && job.attempts == 1)
+        #expect(
+            JobBook.transition(&job, .reject(reason: "bad", maxAttempts: 2)) && job.state == .pending
+                && job.attempts == 1)
         var third = lease
         third.epoch = 3
         #expect(JobBook.transition(&job, .grant(third)))
@@ -130,23 +139,27 @@ import Testing
         for event in [JobEvent.grant(third), .start, .release(reason: ""), .cancel(reason: ""), .fail(reason: "")] {
             #expect(!JobBook.transition(&job, event))
         }
-        var other = Job(id: "r/1", requestID: "r", index: 1, jobClass: Self.jobClass, inputJSON: "{}", statementJSON: "[]")
+        var other = Job(
+            id: "r/1", requestID: "r", index: 1, jobClass: Self.jobClass, inputJSON: "{}", statementJSON: "[]")
         #expect(JobBook.transition(&other, .cancel(reason: "gone")) && other.state == .cancelled(reason: "gone"))
         #expect(!JobBook.transition(&other, .fail(reason: "late")))
     }
 
     @Test func everyRequestTransitionIsInOneSwitch() {
-        var request = ProofRequest(id: "r", circuitID: "c", createdMillis: 0, deadlineMillis: 10, maxPricePerJob: .zero, inputCount: 1)
+        var request = ProofRequest(
+            id: "r", circuitID: "c", createdMillis: 0, deadlineMillis: 10, maxPricePerJob: .zero, inputCount: 1)
         #expect(!JobBook.transition(&request, .aggregated, now: 1))
         #expect(JobBook.transition(&request, .leased, now: 1) && request.state == .proving)
         #expect(!JobBook.transition(&request, .leased, now: 1))
         #expect(JobBook.transition(&request, .allInputsProven, now: 2) && request.state == .done(atMillis: 2))
         #expect(!JobBook.transition(&request, .end(.cancelled(reason: "x", atMillis: 3)), now: 3))
         var aggregated = ProofRequest(
-            id: "a", circuitID: "c", createdMillis: 0, deadlineMillis: 10, maxPricePerJob: .zero, aggregate: true, inputCount: 1)
+            id: "a", circuitID: "c", createdMillis: 0, deadlineMillis: 10, maxPricePerJob: .zero, aggregate: true,
+            inputCount: 1)
         #expect(JobBook.transition(&aggregated, .allInputsProven, now: 2) && aggregated.state == .aggregating)
         #expect(JobBook.transition(&aggregated, .aggregated, now: 3) && aggregated.state == .done(atMillis: 3))
-        var ended = ProofRequest(id: "e", circuitID: "c", createdMillis: 0, deadlineMillis: 10, maxPricePerJob: .zero, inputCount: 1)
+        var ended = ProofRequest(
+            id: "e", circuitID: "c", createdMillis: 0, deadlineMillis: 10, maxPricePerJob: .zero, inputCount: 1)
         #expect(!JobBook.transition(&ended, .end(.proving), now: 1))
         #expect(JobBook.transition(&ended, .end(.expired(reason: "late", atMillis: 4)), now: 4) && ended.state.isFinal)
     }
@@ -171,14 +184,18 @@ import Testing
         }
         let (prover, first) = assigned[0]
         let accepted = f.result(prover.rawValue, first.job.id, epoch: 1)
-        #expect(accepted.messages.first?.instruction == .verdict(job: first.job.id, epoch: 1, accepted: true, reason: ""))
+        #expect(
+            accepted.messages.first?.instruction == .verdict(job: first.job.id, epoch: 1, accepted: true, reason: ""))
         // Three ledger lines: the charge, the payment, and the network's fee, their difference.
         #expect(accepted.changes.ledger.map(\.kind) == [.clientCharge, .proverPayment, .networkFee])
         #expect(accepted.changes.ledger[0].amount == first.lease.charge)
         #expect(accepted.changes.ledger[1].amount == first.lease.price)
         #expect(accepted.changes.ledger[1].proverID == prover)
         #expect(f.totals.balances)
-        #expect(accepted.changes.proverActivity == [ProverActivity(prover: prover, verified: 1, earned: first.lease.price, lastSeenMillis: f.now)])
+        #expect(
+            accepted.changes.proverActivity == [
+                ProverActivity(prover: prover, verified: 1, earned: first.lease.price, lastSeenMillis: f.now)
+            ])
         #expect(f.book.requests[request]?.paid == first.lease.charge)
         let (other, second) = assigned[1]
         let done = f.result(other.rawValue, second.job.id, epoch: 1)
@@ -195,15 +212,20 @@ import Testing
         print("SEED: ledger case \(seed) draws from run seed \(SeededRandom.runSeed)")
         var f = Fixture(maxAttempts: 100)
         for i in 0..<6 {
-            f.connect("p\(i)", slots: Int.random(in: 1...3, using: &random), ask: Double.random(in: 0.1...3, using: &random))
+            f.connect(
+                "p\(i)", slots: Int.random(in: 1...3, using: &random), ask: Double.random(in: 0.1...3, using: &random))
         }
         var requests: [RequestID] = []
         for _ in 0..<40 {
             let maxPrice = Amount.flooring(Double.random(in: 0.5...20, using: &random))
-            requests.append(try f.submit(inputs: Int.random(in: 1...4, using: &random), redundancy: Int.random(in: 1...2, using: &random), maxPrice: maxPrice))
+            requests.append(
+                try f.submit(
+                    inputs: Int.random(in: 1...4, using: &random), redundancy: Int.random(in: 1...2, using: &random),
+                    maxPrice: maxPrice))
             for (prover, a) in f.assigned(f.round()) {
                 // Most proofs are good; some are rejected and go round again.
-                _ = f.result(prover.rawValue, a.job.id, epoch: a.lease.epoch, valid: Int.random(in: 0..<10, using: &random) > 1)
+                _ = f.result(
+                    prover.rawValue, a.job.id, epoch: a.lease.epoch, valid: Int.random(in: 0..<10, using: &random) > 1)
             }
             f.now += 100
         }
@@ -214,7 +236,9 @@ import Testing
             f.now += 100
         }
         let totals = f.totals
-        #expect(totals.balances, "charges \(totals.clientCharges) ≠ payments \(totals.proverPayments) + fees \(totals.networkFees)")
+        #expect(
+            totals.balances,
+            "charges \(totals.clientCharges) ≠ payments \(totals.proverPayments) + fees \(totals.networkFees)")
         #expect(totals.clientCharges > .zero)
         #expect(f.ledger.allSatisfy { $0.amount >= .zero })
         // Each input paid once, whatever its replicas.
@@ -249,7 +273,10 @@ import Testing
         _ = f.result("a", job.id, epoch: 1)
         let again = f.result("a", job.id, epoch: 1)
         #expect(again.refusal == nil)
-        #expect(again.messages.map(\.instruction) == [.verdict(job: job.id, epoch: 1, accepted: true, reason: "already accepted")])
+        #expect(
+            again.messages.map(\.instruction) == [
+                .verdict(job: job.id, epoch: 1, accepted: true, reason: "already accepted")
+            ])
         #expect(again.changes.isEmpty)
         #expect(f.ledger.filter { $0.kind == .proverPayment }.count == 1)
         #expect(f.book.alreadyAccepted(prover: "b", job: job.id, epoch: 1) == false)
@@ -266,7 +293,8 @@ import Testing
         let named = jobs[0]
         let beat = f.book.heartbeat(
             "a", connection: f.connection,
-            HeartbeatReport(freeSlots: 0, jobs: [ProgressReport(job: named.id, epoch: 1, fraction: 0.5, stage: "proving")]),
+            HeartbeatReport(
+                freeSlots: 0, jobs: [ProgressReport(job: named.id, epoch: 1, fraction: 0.5, stage: "proving")]),
             now: f.now)
         #expect(beat.changes.isEmpty)
         #expect(beat.lazyJobs == [named.id])
@@ -295,7 +323,10 @@ import Testing
         #expect(reconnect.closeConnections.map(\.connection) == [f.connection - 1])
         #expect(f.book.provers["a"]?.running == [jobs[0].id])
         #expect(f.book.jobs[jobs[1].id]?.state == .pending)
-        #expect(reconnect.messages.map(\.instruction) == [.stop(job: "req-gone/0", epoch: .max, reason: "the lease is no longer this prover's")])
+        #expect(
+            reconnect.messages.map(\.instruction) == [
+                .stop(job: "req-gone/0", epoch: .max, reason: "the lease is no longer this prover's")
+            ])
         #expect(reconnect.changes.proverActivity.first?.lastSeenMillis == f.now)
         let gone = f.book.proverDisconnected("a", connection: f.connection)
         #expect(gone.closeConnections.count == 1 && f.book.provers["a"] == nil)
@@ -310,15 +341,20 @@ import Testing
         _ = f.round()
         let job = try #require(f.leases(request)["slow"])
         let start = f.now
-        _ = f.book.progressReported("slow", ProgressReport(job: job.id, epoch: 1, fraction: 0.1, stage: "proving"), now: start)
+        _ = f.book.progressReported(
+            "slow", ProgressReport(job: job.id, epoch: 1, fraction: 0.1, stage: "proving"), now: start)
         // 20 s in, 10% done: about 180 s to go, 100 s left, but nobody faster: the lease stands.
         #expect(f.book.reauctionLate(now: start + 20_000).isEmpty)
-        _ = f.book.progressReported("slow", ProgressReport(job: job.id, epoch: 1, fraction: 0.5, stage: "proving"), now: start)
+        _ = f.book.progressReported(
+            "slow", ProgressReport(job: job.id, epoch: 1, fraction: 0.5, stage: "proving"), now: start)
         f.connect("fast", seconds: 0.1)
         #expect(f.book.reauctionLate(now: start + 20_000).messages.isEmpty)
         // 90 s in and half done: 90 s to go, 30 s left, a faster prover free: re-auctioned, no attempt used.
         let late = f.book.reauctionLate(now: start + 90_000)
-        #expect(late.messages.map(\.instruction) == [.stop(job: job.id, epoch: 1, reason: "cannot finish before the deadline: re-auctioned")])
+        #expect(
+            late.messages.map(\.instruction) == [
+                .stop(job: job.id, epoch: 1, reason: "cannot finish before the deadline: re-auctioned")
+            ])
         f.now = start + 90_000
         let moved = f.assigned(f.round())
         #expect(moved.map(\.0) == ["fast"] && moved.first?.1.lease.epoch == 2 && moved.first?.1.job.attempts == 0)
@@ -336,7 +372,10 @@ import Testing
         let first = try #require(leases["a"])
         let second = try #require(leases["b"])
         let rejected = f.result("a", first.id, epoch: 1, valid: false)
-        #expect(rejected.messages.map(\.instruction) == [.verdict(job: first.id, epoch: 1, accepted: false, reason: "bad proof")])
+        #expect(
+            rejected.messages.map(\.instruction) == [
+                .verdict(job: first.id, epoch: 1, accepted: false, reason: "bad proof")
+            ])
         #expect(rejected.changes.proverActivity == [ProverActivity(prover: "a", rejected: 1)])
         #expect(f.book.requests[request]?.state == .proving)
         let failed = f.keep(f.book.failureReported("b", job: second.id, epoch: 1, reason: "out of memory", now: f.now))
@@ -367,7 +406,8 @@ import Testing
         let leased = try #require(f.leases(request)["a"])
         let cancelled = f.book.cancel(request, now: f.now)
         let cancel = try #require(cancelled)
-        #expect(cancel.messages.map(\.instruction) == [.stop(job: leased.id, epoch: 1, reason: "cancelled by the client")])
+        #expect(
+            cancel.messages.map(\.instruction) == [.stop(job: leased.id, epoch: 1, reason: "cancelled by the client")])
         #expect(cancel.changes.jobs.count == 2 && cancel.changes.jobs.allSatisfy { $0.state.phase == .cancelled })
         #expect(cancel.changes.requests.last?.state == .cancelled(reason: "cancelled by the client", atMillis: f.now))
         #expect(cancel.ended == [request] && cancel.updates.last?.kind == .state)
@@ -408,7 +448,12 @@ import Testing
         let sibling = try #require(accepted.changes.jobs.first { $0.id != won.job.id })
         #expect(sibling.state == .cancelled(reason: "replica \(won.job.replica) was proven first"))
         if let (loser, _) = assigned.first(where: { $0.1.job.index == 0 && $0.0 != winner }) {
-            #expect(accepted.messages.contains(ProverMessage(prover: loser, instruction: .stop(job: sibling.id, epoch: 1, reason: "another replica of the job was proven first"))))
+            #expect(
+                accepted.messages.contains(
+                    ProverMessage(
+                        prover: loser,
+                        instruction: .stop(
+                            job: sibling.id, epoch: 1, reason: "another replica of the job was proven first"))))
             #expect(f.result(loser.rawValue, sibling.id, epoch: 1).refusal != nil)
         }
         #expect(f.book.requests[request] != nil)
@@ -436,7 +481,8 @@ import Testing
         #expect(job.kind == .aggregate && job.index == 2 && job.id == JobID(request: request, index: 2))
         #expect(prepared.updates.map(\.kind) == [.aggregating])
         // Made once.
-        #expect(f.book.aggregationPrepared(request, jobClass: Self.aggregationClass, inputJSON: "{}", now: f.now).isEmpty)
+        #expect(
+            f.book.aggregationPrepared(request, jobClass: Self.aggregationClass, inputJSON: "{}", now: f.now).isEmpty)
         let round = f.assigned(f.round())
         #expect(round.map(\.1.job.id) == [job.id])
         let done = f.result("a", job.id, epoch: 1)

@@ -20,8 +20,10 @@ import Testing
 
     @Test func brokenWitnessNamesTheFirstBrokenConstraint() {
         var witness = Self.circuit.witness
-        witness[10] += .one  // z_8: used by constraints 6 (as c), 7 and 8
-        #expect(throws: Groth16Error.constraintNotSatisfied(constraint: 6)) { try Self.circuit.r1cs.check(witness: witness) }
+        witness[10] += .one // z_8: used by constraints 6 (as c), 7 and 8
+        #expect(throws: Groth16Error.constraintNotSatisfied(constraint: 6)) {
+            try Self.circuit.r1cs.check(witness: witness)
+        }
         #expect(throws: Groth16Error.witnessLength(expected: 303, actual: 2)) {
             try Self.circuit.r1cs.check(witness: [.one, .one])
         }

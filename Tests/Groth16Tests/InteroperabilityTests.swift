@@ -17,10 +17,13 @@ struct ZKeySet: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 
     static let all: [ZKeySet] = [
-        ZKeySet(name: "snarkjs-groth16", zkey: "snarkjs-groth16/circuit.zkey", verificationKey: nil, witnessFile: "snarkjs-groth16/witness.wtns"),
+        ZKeySet(
+            name: "snarkjs-groth16", zkey: "snarkjs-groth16/circuit.zkey", verificationKey: nil,
+            witnessFile: "snarkjs-groth16/witness.wtns"),
         ZKeySet(
             name: "rapidsnark-multiplier", zkey: "rapidsnark-multiplier/circuit_final.zkey",
-            verificationKey: "rapidsnark-multiplier/verification_key.json", witnessFile: "rapidsnark-multiplier/witness.wtns"),
+            verificationKey: "rapidsnark-multiplier/verification_key.json",
+            witnessFile: "rapidsnark-multiplier/witness.wtns"),
         ZKeySet(
             name: "arkworks-mycircuit", zkey: "arkworks-mycircuit/test.zkey",
             verificationKey: "arkworks-mycircuit/verification_key.json", witnessValues: [1, 33, 3, 11]),
@@ -60,7 +63,8 @@ struct ZKeySet: CustomTestStringConvertible, Sendable {
         #expect(decoded == proof)
     }
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsProofVerifiesAndTamperingIsRejected() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func snarkjsProofVerifiesAndTamperingIsRejected() throws {
         guard let zkey = TestData.file("snarkjs-groth16/circuit.zkey"),
             let proofURL = TestData.file("snarkjs-groth16/proof.json"),
             let publicURL = TestData.file("snarkjs-groth16/public.json")
@@ -97,12 +101,14 @@ struct ZKeySet: CustomTestStringConvertible, Sendable {
         #expect(ZKeyFile(provingKey: reread).encoded() == bytes)
         #expect(reread.verificationKey == key.verificationKey)
         #expect(reread.coefficients == key.coefficients)
-        #expect(reread.a == key.a && reread.b1 == key.b1 && reread.b2 == key.b2 && reread.c == key.c && reread.h == key.h)
+        #expect(
+            reread.a == key.a && reread.b1 == key.b1 && reread.b2 == key.b2 && reread.c == key.c && reread.h == key.h)
         let (proof, signals) = try Prover.prove(key: reread, witness: circuit.witness, threads: 2)
         #expect(try Verifier.verify(key: key.verificationKey, publicSignals: signals, proof: proof))
     }
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func developmentSetupOnARealCircuitGivesProofsThatVerify() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func developmentSetupOnARealCircuitGivesProofsThatVerify() throws {
         // circuit2 of arkworks-mycircuit comes with its witness and no zkey.
         guard let r1csURL = TestData.file("arkworks-mycircuit/circuit2.r1cs"),
             let witnessURL = TestData.file("arkworks-mycircuit/circuit2-witness.wtns")
@@ -117,18 +123,24 @@ struct ZKeySet: CustomTestStringConvertible, Sendable {
 }
 
 @Suite struct WitnessToProofTests {
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func zkKitWitnessFromWasmProvesAgainstItsZkeyAndKey() throws {
-        guard let wasm = TestData.file("zk-kit-groth16/index.wasm"), let zkey = TestData.file("zk-kit-groth16/index.zkey"),
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func zkKitWitnessFromWasmProvesAgainstItsZkeyAndKey() throws {
+        guard let wasm = TestData.file("zk-kit-groth16/index.wasm"),
+            let zkey = TestData.file("zk-kit-groth16/index.zkey"),
             let vkURL = TestData.file("zk-kit-groth16/index.json")
         else { return }
-        let witness = try WitnessCalculator(wasmFile: wasm).calculate(inputJSON: Data(#"{"message": 12, "scope": 122}"#.utf8))
+        let witness = try WitnessCalculator(wasmFile: wasm).calculate(
+            inputJSON: Data(#"{"message": 12, "scope": 122}"#.utf8))
         let key = try ZKeyFile(contentsOf: zkey).provingKey
         let (proof, signals) = try Prover.prove(key: key, witness: witness, threads: 2)
         #expect(signals.count == 3)
-        #expect(try Verifier.verify(key: try VerificationKey(snarkjsJSONContentsOf: vkURL), publicSignals: signals, proof: proof))
+        #expect(
+            try Verifier.verify(
+                key: try VerificationKey(snarkjsJSONContentsOf: vkURL), publicSignals: signals, proof: proof))
     }
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func developmentSetupOnTheCircom1ComplexCircuitGivesProofsThatVerify() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func developmentSetupOnTheCircom1ComplexCircuitGivesProofsThatVerify() throws {
         guard let r1csURL = TestData.file("arkworks-complex/complex-circuit-10000-10000.r1cs"),
             let wasm = TestData.file("arkworks-complex/complex-circuit-10000-10000.wasm"),
             let input = TestData.file("arkworks-complex/input.json")

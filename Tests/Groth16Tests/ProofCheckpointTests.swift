@@ -90,7 +90,7 @@ import Testing
 
             try checkpoint.remove()
             #expect(!exists(checkpoint.directory))
-            try checkpoint.remove()  // removing what is gone is not an error
+            try checkpoint.remove() // removing what is gone is not an error
         }
     }
 
@@ -101,7 +101,8 @@ import Testing
         ).proof
         #expect(timings.checkpoint == 0)
         #expect(timings.msmA > 0 && timings.msmH > 0)
-        #expect(try Verifier.verify(key: Self.key.verificationKey, publicSignals: [Self.circuit.witness[1]], proof: proof))
+        #expect(
+            try Verifier.verify(key: Self.key.verificationKey, publicSignals: [Self.circuit.witness[1]], proof: proof))
     }
 
     // MARK: (b) Resuming after a crash
@@ -130,7 +131,9 @@ import Testing
             }
             #expect(resumed.events == expected)
             #expect(resumed.proof == (try expectedProof()))
-            #expect(try Verifier.verify(key: Self.key.verificationKey, publicSignals: resumed.publicSignals, proof: resumed.proof))
+            #expect(
+                try Verifier.verify(
+                    key: Self.key.verificationKey, publicSignals: resumed.publicSignals, proof: resumed.proof))
 
             // Every stage is there now: a third run computes nothing.
             #expect(try prove(checkpoint).events.allSatisfy { if case .resumed = $0 { true } else { false } })
@@ -141,14 +144,19 @@ import Testing
 
     @Test func aResumedProofWithFreshBlindingVerifiesAndDiffers() throws {
         try withCheckpoint { checkpoint in
-            let first = try Prover.prove(key: Self.key, witness: Self.circuit.witness, threads: 2, checkpoint: checkpoint)
+            let first = try Prover.prove(
+                key: Self.key, witness: Self.circuit.witness, threads: 2, checkpoint: checkpoint)
             var events: [ProofCheckpoint.Event] = []
-            let second = try Prover.prove(key: Self.key, witness: Self.circuit.witness, threads: 2, checkpoint: checkpoint) {
+            let second = try Prover.prove(
+                key: Self.key, witness: Self.circuit.witness, threads: 2, checkpoint: checkpoint
+            ) {
                 events.append($0)
             }
             #expect(events == Self.proverStages.dropFirst().map { .resumed($0) })
             #expect(first.proof != second.proof, "r and s are drawn afresh, not stored")
-            #expect(try Verifier.verify(key: Self.key.verificationKey, publicSignals: second.publicSignals, proof: second.proof))
+            #expect(
+                try Verifier.verify(
+                    key: Self.key.verificationKey, publicSignals: second.publicSignals, proof: second.proof))
         }
     }
 
@@ -160,7 +168,7 @@ import Testing
 
         func apply(to bytes: inout [UInt8]) {
             switch self {
-            case .headerByte: bytes[20] ^= 0x01  // inside the key fingerprint
+            case .headerByte: bytes[20] ^= 0x01 // inside the key fingerprint
             case .payloadByte: bytes[ProofCheckpoint.headerSize + 5] ^= 0x80
             case .checksumByte: bytes[bytes.count - 1] ^= 0x10
             case .truncatedPayload: bytes.removeLast(24)
@@ -186,7 +194,9 @@ import Testing
             #expect(rerun.events.contains(.computed(stage)))
             #expect(!rerun.events.contains(.resumed(stage)))
             #expect(rerun.proof == (try expectedProof()))
-            #expect(try Verifier.verify(key: Self.key.verificationKey, publicSignals: rerun.publicSignals, proof: rerun.proof))
+            #expect(
+                try Verifier.verify(
+                    key: Self.key.verificationKey, publicSignals: rerun.publicSignals, proof: rerun.proof))
             // The damaged file was replaced by a good one.
             if stage == .h { try FileManager.default.removeItem(at: checkpoint.fileURL(for: .msmH)) }
             #expect(try prove(checkpoint).events.contains(.resumed(stage)))
@@ -199,8 +209,12 @@ import Testing
             // msmB1 and msmA are both one G1 point: a copied file would decode, but names its stage.
             try write(try bytes(checkpoint.fileURL(for: .msmB1)), checkpoint.fileURL(for: .msmA))
             let rerun = try prove(checkpoint)
-            #expect(rerun.events.contains(.rejected(.msmA, .checkpointMismatch(
-                path: checkpoint.fileURL(for: .msmA).path, reason: "the msmB1 stage, not msmA"))))
+            #expect(
+                rerun.events.contains(
+                    .rejected(
+                        .msmA,
+                        .checkpointMismatch(
+                            path: checkpoint.fileURL(for: .msmA).path, reason: "the msmB1 stage, not msmA"))))
             #expect(rerun.proof == (try expectedProof()))
         }
     }
@@ -214,11 +228,14 @@ import Testing
             let rerun = try prove(checkpoint, witness: other)
             for stage in Self.proverStages {
                 let path = checkpoint.fileURL(for: stage).path
-                #expect(rerun.events.contains(.rejected(stage, .checkpointMismatch(path: path, reason: "another witness"))))
+                #expect(
+                    rerun.events.contains(.rejected(stage, .checkpointMismatch(path: path, reason: "another witness"))))
                 #expect(rerun.events.contains(.computed(stage)))
             }
             #expect(rerun.proof == (try expectedProof(witness: other)))
-            #expect(try Verifier.verify(key: Self.key.verificationKey, publicSignals: rerun.publicSignals, proof: rerun.proof))
+            #expect(
+                try Verifier.verify(
+                    key: Self.key.verificationKey, publicSignals: rerun.publicSignals, proof: rerun.proof))
             #expect(rerun.publicSignals == [other[1]])
         }
     }
@@ -229,11 +246,15 @@ import Testing
             let rerun = try prove(checkpoint, key: Self.otherKey)
             for stage in Self.proverStages {
                 let path = checkpoint.fileURL(for: stage).path
-                #expect(rerun.events.contains(.rejected(stage, .checkpointMismatch(path: path, reason: "another proving key"))))
+                #expect(
+                    rerun.events.contains(
+                        .rejected(stage, .checkpointMismatch(path: path, reason: "another proving key"))))
                 #expect(rerun.events.contains(.computed(stage)))
             }
             #expect(rerun.proof == (try expectedProof(key: Self.otherKey)))
-            #expect(try Verifier.verify(key: Self.otherKey.verificationKey, publicSignals: rerun.publicSignals, proof: rerun.proof))
+            #expect(
+                try Verifier.verify(
+                    key: Self.otherKey.verificationKey, publicSignals: rerun.publicSignals, proof: rerun.proof))
             #expect(ProofCheckpoint.fingerprint(of: Self.key) != ProofCheckpoint.fingerprint(of: Self.otherKey))
         }
     }
@@ -301,7 +322,8 @@ import Testing
             try writeValidLooking(.h, payload: h, in: checkpoint)
 
             let rerun = try prove(checkpoint)
-            #expect(rejectedAsCorrupt(rerun.events, .msmC)?.contains("not below the modulus") == true, "\(rerun.events)")
+            #expect(
+                rejectedAsCorrupt(rerun.events, .msmC)?.contains("not below the modulus") == true, "\(rerun.events)")
             #expect(rejectedAsCorrupt(rerun.events, .h)?.contains("not below the modulus") == true, "\(rerun.events)")
             #expect(rerun.proof == (try expectedProof()))
         }
@@ -321,13 +343,19 @@ import Testing
                 return
             }
             #expect(witness == Self.circuit.witness)
-            guard case .rejected(.checkpointMismatch(_, "another proving key")) = checkpoint.loadWitness(for: Self.otherKey) else {
+            guard
+                case .rejected(.checkpointMismatch(_, "another proving key")) = checkpoint.loadWitness(
+                    for: Self.otherKey)
+            else {
                 Issue.record("a witness saved for another key was accepted")
                 return
             }
             // The MSM files of a proof of the loaded witness match it.
             _ = try prove(checkpoint, witness: witness)
-            #expect(try prove(checkpoint, witness: witness).events.allSatisfy { if case .resumed = $0 { true } else { false } })
+            #expect(
+                try prove(checkpoint, witness: witness).events.allSatisfy {
+                    if case .resumed = $0 { true } else { false }
+                })
 
             let url = checkpoint.fileURL(for: .witness)
             var file = try bytes(url)

@@ -9,7 +9,7 @@ import Testing
 @Suite("Truthful for both sides")
 struct TruthfulnessTests {
     static let chunks = 0..<8
-    static let roundsPerChunk = 1_250  // 8 × 1,250 = 10,000 rounds
+    static let roundsPerChunk = 1_250 // 8 × 1,250 = 10,000 rounds
     static let factors: [Double] = [
         0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.01, 1.05, 1.1, 1.25, 1.5, 2, 3, 5, 10,
     ]

@@ -22,19 +22,27 @@ struct ValidationTests {
         let round = try Self.decode(Self.good).get()
         #expect(round.jobClass == "groth16-bn254/2^16")
         #expect(round.bids.count == 2)
-        #expect(round.asks[0] == Ask(id: "prover-a", slots: 8, cost: 0.8, secondsPerJob: 30, reputation: 0.97, stakeHeadroom: 100))
+        #expect(
+            round.asks[0]
+                == Ask(id: "prover-a", slots: 8, cost: 0.8, secondsPerJob: 30, reputation: 0.97, stakeHeadroom: 100))
     }
 
     @Test(
         "Each kind of defect is named",
         arguments: [
-            (#""value": 1.0"#, #""value": -1.0"#, MarketError.negative(entry: #"bids[1] "req-2""#, field: "value", value: -1)),
+            (
+                #""value": 1.0"#, #""value": -1.0"#,
+                MarketError.negative(entry: #"bids[1] "req-2""#, field: "value", value: -1)
+            ),
             (#""value": 1.0,"#, "", .missingField(entry: #"bids[1] "req-2""#, field: "value")),
             (#""jobs": 1"#, #""jobs": 0"#, .notPositive(entry: #"bids[1] "req-2""#, field: "jobs", value: 0)),
             (#""id": "req-2""#, #""id": "req-1""#, .duplicateID(list: "bids", id: "req-1")),
             (#""cost": 0.8"#, #""cost": -0.1"#, .negative(entry: #"asks[0] "prover-a""#, field: "cost", value: -0.1)),
             (#""slots": 8"#, #""slots": -8"#, .negative(entry: #"asks[0] "prover-a""#, field: "slots", value: -8)),
-            (#""stakeHeadroom": 100.0"#, #""stakeHeadroom": null"#, .missingField(entry: #"asks[0] "prover-a""#, field: "stakeHeadroom")),
+            (
+                #""stakeHeadroom": 100.0"#, #""stakeHeadroom": null"#,
+                .missingField(entry: #"asks[0] "prover-a""#, field: "stakeHeadroom")
+            ),
             (#""bondPerJob": 5.0,"#, "", .missingField(entry: "round", field: "bondPerJob")),
             (#""id": "req-2""#, #""id": """#, .emptyID(entry: "bids[1]")),
         ])

@@ -39,13 +39,16 @@ import Testing
         let data = network.gatewayDirectory.path
         // The token: 64 hex digits, readable by this user only.
         let tokenPath = (data as NSString).appendingPathComponent("admin.token")
-        let token = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(token.count == 64 && token.allSatisfy(\.isHexDigit))
         let mode = try FileManager.default.attributesOfItem(atPath: tokenPath)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
 
         let key = try Self.makeKey(at: network.root.appendingPathComponent("operator.key").path)
-        let allowed = try Self.run(["admin", "allow-prover", "--data-dir", data, "--public-key", key.publicKey, "--name", "op"])
+        let allowed = try Self.run([
+            "admin", "allow-prover", "--data-dir", data, "--public-key", key.publicKey, "--name", "op",
+        ])
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(allowed.stdout == "{\"prover_id\":\"\(key.id)\",\"allowed\":true}\n")
         #expect(network.logText(of: "gateway").contains("gateway listening"))
@@ -56,7 +59,8 @@ import Testing
             // Another token is refused, and changes nothing.
             let publicKey = try #require([UInt8](hexString: key.publicKey))
             do {
-                _ = try await client.allowProver(publicKey: publicKey, name: "x", adminToken: String(repeating: "0", count: 64))
+                _ = try await client.allowProver(
+                    publicKey: publicKey, name: "x", adminToken: String(repeating: "0", count: 64))
                 Issue.record("a wrong admin token was accepted")
             } catch let error as ProverNetClientError {
                 guard case .gateway(_, let status, _) = error else { throw error }
@@ -81,8 +85,12 @@ import Testing
         #expect(code == .unauthenticated)
 
         let revoked = try Self.run(["admin", "revoke-prover", "--data-dir", data, "--prover", key.id])
-        #expect(revoked.status == 0 && revoked.stdout == "{\"prover_id\":\"\(key.id)\",\"allowed\":false}\n", "\(revoked.stderr)")
-        let unknown = try Self.run(["admin", "revoke-prover", "--data-dir", data, "--prover", String(repeating: "e", count: 64)])
+        #expect(
+            revoked.status == 0 && revoked.stdout == "{\"prover_id\":\"\(key.id)\",\"allowed\":false}\n",
+            "\(revoked.stderr)")
+        let unknown = try Self.run([
+            "admin", "revoke-prover", "--data-dir", data, "--prover", String(repeating: "e", count: 64),
+        ])
         #expect(unknown.status == 2 && unknown.stderr.contains("NOT_FOUND"), "\(unknown.stderr)")
         try await ProverNetClient.withClient(endpoint: endpoint) { (client) async throws -> Void in
             #expect(try await client.listProvers().first { $0.id.rawValue == key.id }?.allowed == false)
@@ -94,14 +102,19 @@ import Testing
 
         // With the gateway stopped, the change goes to the database under the directory's lock.
         try await network.terminateGateway()
-        let offline = try Self.run(["admin", "allow-prover", "--data-dir", data, "--public-key", key.publicKey, "--name", "op"])
-        #expect(offline.status == 0 && offline.stdout == "{\"prover_id\":\"\(key.id)\",\"allowed\":true}\n", "\(offline.stderr)")
+        let offline = try Self.run([
+            "admin", "allow-prover", "--data-dir", data, "--public-key", key.publicKey, "--name", "op",
+        ])
+        #expect(
+            offline.status == 0 && offline.stdout == "{\"prover_id\":\"\(key.id)\",\"allowed\":true}\n",
+            "\(offline.stderr)")
         try await network.startGateway()
         try await ProverNetClient.withClient(endpoint: await network.endpoint) { (client) async throws -> Void in
             #expect(try await client.listProvers().first { $0.id.rawValue == key.id }?.allowed == true)
         }
         // A new start writes a new token.
-        let newToken = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let newToken = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(newToken != token)
         await network.clean()
     }
@@ -114,7 +127,9 @@ extension [UInt8] {
         guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+                return nil
+            }
             bytes.append(byte)
         }
         self = bytes

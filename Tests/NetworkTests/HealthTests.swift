@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The health endpoints over real HTTP, as an orchestrator's probes or `curl` see them: a gateway and a
@@ -28,7 +28,9 @@ import FoundationNetworking
 
     /// GET /health as a JSON object.
     static func health(_ port: Int) async throws -> [String: Any] {
-        guard let (status, body) = await get(port, "/health") else { throw NetworkTestError("nothing answers on \(port)") }
+        guard let (status, body) = await get(port, "/health") else {
+            throw NetworkTestError("nothing answers on \(port)")
+        }
         #expect(status == 200)
         guard let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
             throw NetworkTestError("/health is not a JSON object: \(body)")
@@ -86,7 +88,9 @@ import FoundationNetworking
         #expect(ready?.status == 200 && ready?.body == "ok\n")
         #expect(await Self.get(gatewayHealth, "/elsewhere")?.status == 404)
         var report = try await Self.health(gatewayHealth)
-        #expect(report["state"] as? String == "ready" && report["live"] as? Bool == true && report["ready"] as? Bool == true)
+        #expect(
+            report["state"] as? String == "ready" && report["live"] as? Bool == true && report["ready"] as? Bool == true
+        )
         #expect(report["grpc_port"] as? Int == port && report["database"] as? String == "ok")
         #expect(report["draining"] as? Bool == false && (report["version"] as? String)?.isEmpty == false)
         #expect(report["connected_provers"] as? Int == 0 && report["open_requests"] as? Int == 0)
@@ -103,7 +107,9 @@ import FoundationNetworking
         #expect(await Self.get(proverHealth, "/livez")?.status == 200)
         #expect(try await Self.health(gatewayHealth)["connected_provers"] as? Int == 1)
         // The heartbeat goes out at once after the welcome, then every interval (500 ms here).
-        report = try await Self.waitFor(proverHealth, "a heartbeat", timeout: 5) { $0["last_heartbeat_seconds_ago"] != nil }
+        report = try await Self.waitFor(proverHealth, "a heartbeat", timeout: 5) {
+            $0["last_heartbeat_seconds_ago"] != nil
+        }
         #expect(report["heartbeat_interval_seconds"] as? Double == 0.5)
 
         // The gateway shuts down: its readiness says draining while it drains, and the prover is disconnected:

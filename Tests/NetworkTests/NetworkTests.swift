@@ -1,9 +1,9 @@
 import Foundation
 import ProverNetAPI
 import ProverNetClient
-import ProverNetVerify
 import ProverNetCore
 import ProverNetTesting
+import ProverNetVerify
 import TestSupport
 import Testing
 
@@ -11,7 +11,9 @@ import Testing
 /// client library as a user's program would.
 @Suite(.serialized) struct NetworkTests {
     /// Watches a request until it ends and returns every event.
-    func watchToEnd(_ client: ProverNetClient, _ request: RequestID, timeout: Double = 240) async throws -> [RequestEvent] {
+    func watchToEnd(_ client: ProverNetClient, _ request: RequestID, timeout: Double = 240) async throws
+        -> [RequestEvent]
+    {
         try await withThrowingTaskGroup(of: [RequestEvent]?.self) { group in
             group.addTask {
                 var list: [RequestEvent] = []
@@ -61,7 +63,8 @@ import Testing
     }
 
     @Test func wrongProofsAndOtherInputsAreRefusedAndTheJobsCompleteElsewhere() async throws {
-        let network = try await ProcessNetwork.started(executable: BuiltBinary.provernet, settings: .init(gatewayArguments: ["--max-attempts", "20"]))
+        let network = try await ProcessNetwork.started(
+            executable: BuiltBinary.provernet, settings: .init(gatewayArguments: ["--max-attempts", "20"]))
         try await network.startNewProver("liar", extra: ["--misbehave", "wrong-proof"])
         try await network.startNewProver("shirker", extra: ["--misbehave", "other-input"])
         try await network.waitForProvers(2)
@@ -95,13 +98,16 @@ import Testing
     }
 
     @Test func aRequestForAggregationGetsOneVerifiedAggregateFromAProverThatAggregates() async throws {
-        let srsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-srs-\(UUID().uuidString.prefix(8))")
+        let srsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "provernet-srs-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: srsDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: srsDirectory) }
         let srs = srsDirectory.appendingPathComponent("srs.bin")
-        let setup = try CommandRun.run(BuiltBinary.provernet, ["snarkpack", "setup", "--max-proofs", "8", "-o", srs.path])
+        let setup = try CommandRun.run(
+            BuiltBinary.provernet, ["snarkpack", "setup", "--max-proofs", "8", "-o", srs.path])
         #expect(setup.status == 0, "\(setup.stderr)")
-        let network = try await ProcessNetwork.started(executable: BuiltBinary.provernet, settings: .init(gatewayArguments: ["--snarkpack-srs", srs.path]))
+        let network = try await ProcessNetwork.started(
+            executable: BuiltBinary.provernet, settings: .init(gatewayArguments: ["--snarkpack-srs", srs.path]))
         _ = try await network.makeProverKey("prover")
         let aggregator = try await network.makeProverKey("aggregator")
         try await network.startProver("prover", extra: ["--no-aggregation"])
@@ -114,13 +120,15 @@ import Testing
             // Over the reference string's 8 proofs, or a single input: refused at submission.
             for count in [9, 1] {
                 do {
-                    _ = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(count), maxPricePerJob: 10, aggregate: true)
+                    _ = try await client.submit(
+                        circuit: circuit.id, inputs: syntheticInputs(count), maxPricePerJob: 10, aggregate: true)
                     Issue.record("a request of \(count) inputs for aggregation was accepted")
                 } catch let error as ProverNetClientError {
                     #expect("\(error)".contains(count == 9 ? "8 proofs" : "at least 2"), "\(error)")
                 }
             }
-            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(3), maxPricePerJob: 10, aggregate: true)
+            let submitted = try await client.submit(
+                circuit: circuit.id, inputs: syntheticInputs(3), maxPricePerJob: 10, aggregate: true)
             let events = try await watchToEnd(client, submitted.id)
             _ = try await client.fetch(submitted.id, to: proofs)
             return (try await client.request(submitted.id), events)
@@ -135,7 +143,9 @@ import Testing
         #expect(events.contains { $0.kind == .other("aggregating") })
         // The fetched aggregate verifies with the gateway's verifier key and with the client's own SRS.
         let verify = try CommandRun.run(BuiltBinary.provernet, ["verify", proofs.path])
-        #expect(verify.status == 0 && verify.stdout.contains("aggregate of the 3 proofs is valid"), "\(verify.stdout) \(verify.stderr)")
+        #expect(
+            verify.status == 0 && verify.stdout.contains("aggregate of the 3 proofs is valid"),
+            "\(verify.stdout) \(verify.stderr)")
         #expect(try CommandRun.run(BuiltBinary.provernet, ["verify", proofs.path, "--srs", srs.path]).status == 0)
         // A changed aggregate does not.
         let aggregateFile = proofs.appendingPathComponent("aggregate.bin")
@@ -148,12 +158,17 @@ import Testing
     }
 
     @Test func aWrongAggregateIsRefusedAndTheAggregationCompletesElsewhere() async throws {
-        let srsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-srs-\(UUID().uuidString.prefix(8))")
+        let srsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "provernet-srs-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: srsDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: srsDirectory) }
         let srs = srsDirectory.appendingPathComponent("srs.bin")
-        #expect(try CommandRun.run(BuiltBinary.provernet, ["snarkpack", "setup", "--max-proofs", "4", "-o", srs.path]).status == 0)
-        let network = try await ProcessNetwork.started(executable: BuiltBinary.provernet, settings: .init(gatewayArguments: ["--snarkpack-srs", srs.path, "--max-attempts", "20"]))
+        #expect(
+            try CommandRun.run(BuiltBinary.provernet, ["snarkpack", "setup", "--max-proofs", "4", "-o", srs.path])
+                .status == 0)
+        let network = try await ProcessNetwork.started(
+            executable: BuiltBinary.provernet,
+            settings: .init(gatewayArguments: ["--snarkpack-srs", srs.path, "--max-attempts", "20"]))
         // Proofs come from an honest prover that does not aggregate; the only aggregator cheats at first.
         _ = try await network.makeProverKey("honest")
         try await network.startProver("honest", extra: ["--no-aggregation"])
@@ -163,7 +178,8 @@ import Testing
         let (status, events) = try await ProverNetClient.withClient(endpoint: await network.endpoint) {
             (client) async throws -> (RequestStatus, [RequestEvent]) in
             let circuit = try await client.registerSyntheticCircuit(constraints: 300, name: "test")
-            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(2), maxPricePerJob: 10, aggregate: true)
+            let submitted = try await client.submit(
+                circuit: circuit.id, inputs: syntheticInputs(2), maxPricePerJob: 10, aggregate: true)
             var seen: [RequestEvent] = []
             var started = false
             for try await event in client.watch(request: submitted.id) {
@@ -192,7 +208,8 @@ import Testing
             (client) async throws -> (RequestStatus, [RequestEvent], FetchVerification) in
             // 2^16: several seconds of MSMs, time to be killed between two of them.
             let circuit = try await client.registerSyntheticCircuit(constraints: (1 << 16) - 2, name: "big")
-            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: 100)
+            let submitted = try await client.submit(
+                circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: 100)
             var seen: [RequestEvent] = []
             var killed = false
             for try await event in client.watch(request: submitted.id) {
@@ -239,7 +256,8 @@ import Testing
         let (state, status, events) = try await ProverNetClient.withClient(endpoint: await network.endpoint) {
             (client) async throws -> (RequestPhase?, RequestStatus, [RequestEvent]) in
             let circuit = try await client.registerSyntheticCircuit(constraints: 16382, name: "test")
-            let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(4), maxPricePerJob: 100)
+            let submitted = try await client.submit(
+                circuit: circuit.id, inputs: syntheticInputs(4), maxPricePerJob: 100)
             var seen: [RequestEvent] = []
             var state: RequestPhase?
             for try await event in client.watch(request: submitted.id) {
@@ -267,11 +285,14 @@ import Testing
         let network = try await ProcessNetwork.started(executable: BuiltBinary.provernet)
         try await ProverNetClient.withClient(endpoint: await network.endpoint) { (client) async throws -> Void in
             await #expect(throws: ProverNetClientError.self) {
-                _ = try await client.submit(circuit: CircuitID(String(repeating: "0", count: 64)), inputs: ["{}"], maxPricePerJob: 1)
+                _ = try await client.submit(
+                    circuit: CircuitID(String(repeating: "0", count: 64)), inputs: ["{}"], maxPricePerJob: 1)
             }
             let circuit = try await client.registerSyntheticCircuit(constraints: 100, name: "test")
             do {
-                _ = try await client.submit(circuit: circuit.id, inputs: ["{\"x\": \"1\", \"y\": \"2\"}", "{\"x\": \"oops\"}"], maxPricePerJob: 1)
+                _ = try await client.submit(
+                    circuit: circuit.id, inputs: ["{\"x\": \"1\", \"y\": \"2\"}", "{\"x\": \"oops\"}"],
+                    maxPricePerJob: 1)
                 Issue.record("a malformed input was accepted")
             } catch {
                 #expect("\(error)".contains("input 1"))
@@ -293,9 +314,15 @@ import Testing
             let input = #"{"x": "1", "y": "2"}"#
             let cases: [(inputs: [String], expected: String)] = [
                 // A message over 4 MiB.
-                ([#"{"x": "1", "y": "2", "pad": ""# + String(repeating: "7", count: 5 << 20) + #""}"#], "over the network's limit of 4194304 bytes"),
+                (
+                    [#"{"x": "1", "y": "2", "pad": ""# + String(repeating: "7", count: 5 << 20) + #""}"#],
+                    "over the network's limit of 4194304 bytes"
+                ),
                 // One input over 1 MiB, in a message under the limit.
-                ([input, #"{"x": "1", "y": "2", "pad": ""# + String(repeating: "7", count: 2 << 20) + #""}"#], "input 1"),
+                (
+                    [input, #"{"x": "1", "y": "2", "pad": ""# + String(repeating: "7", count: 2 << 20) + #""}"#],
+                    "input 1"
+                ),
                 // More inputs than a request may have.
                 (Array(repeating: input, count: 10_001), "10001 inputs"),
             ]
@@ -311,7 +338,8 @@ import Testing
             #expect(still.id == circuit.id)
             // Aggregation from a gateway that has no reference string.
             do {
-                _ = try await client.submit(circuit: circuit.id, inputs: [input, input], maxPricePerJob: 1, aggregate: true)
+                _ = try await client.submit(
+                    circuit: circuit.id, inputs: [input, input], maxPricePerJob: 1, aggregate: true)
                 Issue.record("a request for aggregation was accepted by a gateway without a reference string")
             } catch let error as ProverNetClientError {
                 #expect("\(error)".contains("does not aggregate"), "\(error)")
@@ -321,10 +349,14 @@ import Testing
     }
 
     @Test func devnetExitsZeroWhenEveryProofIsVerified() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-devnet-\(UUID().uuidString.prefix(8))")
-        let result = try CommandRun.run(BuiltBinary.provernet, [
-            "devnet", "--dir", dir.path, "--exit-when-done", "--jobs", "3", "--constraints", "1000", "--timeout", "300",
-        ])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "provernet-devnet-\(UUID().uuidString.prefix(8))")
+        let result = try CommandRun.run(
+            BuiltBinary.provernet,
+            [
+                "devnet", "--dir", dir.path, "--exit-when-done", "--jobs", "3", "--constraints", "1000", "--timeout",
+                "300",
+            ])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("VERIFIED"))
         #expect(result.stdout.contains("3 of 3 verify locally"))

@@ -33,7 +33,8 @@ struct CLI {
         #expect(ok.status == 0)
         let outcome = try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any]
         #expect(outcome?["assignments"] != nil && outcome?["welfare"] != nil)
-        let bad = try CLI.run(["market", "clear"], stdin: round.replacingOccurrences(of: "\"jobs\": 4", with: "\"jobs\": -4"))
+        let bad = try CLI.run(
+            ["market", "clear"], stdin: round.replacingOccurrences(of: "\"jobs\": 4", with: "\"jobs\": -4"))
         #expect(bad.status == 2)
         #expect(bad.stdout.isEmpty)
         #expect(bad.stderr.contains("req-1"))
@@ -47,9 +48,13 @@ struct CLI {
         #expect(synth.status == 0, "\(synth.stderr)")
         #expect(synth.stderr.contains("UNSAFE"))
         #expect(try CLI.run(["wtns", "check", p("circuit.r1cs"), p("witness.wtns")]).status == 0)
-        let prove = try CLI.run(["groth16", "prove", p("circuit.zkey"), p("witness.wtns"), p("proof.json"), p("public.json")])
+        let prove = try CLI.run([
+            "groth16", "prove", p("circuit.zkey"), p("witness.wtns"), p("proof.json"), p("public.json"),
+        ])
         #expect(prove.status == 0, "\(prove.stderr)")
-        #expect(try CLI.run(["groth16", "verify", p("verification_key.json"), p("public.json"), p("proof.json")]).status == 0)
+        #expect(
+            try CLI.run(["groth16", "verify", p("verification_key.json"), p("public.json"), p("proof.json")]).status
+                == 0)
         // The key exported from the zkey is the same key.
         #expect(try CLI.run(["zkey", "export", "verificationkey", p("circuit.zkey"), p("vk2.json")]).status == 0)
         #expect(try CLI.run(["groth16", "verify", p("vk2.json"), p("public.json"), p("proof.json")]).status == 0)
@@ -62,12 +67,15 @@ struct CLI {
         let tooBig = try CLI.run(["groth16", "verify", p("verification_key.json"), p("big.json"), p("proof.json")])
         #expect(tooBig.status == 2)
         #expect(tooBig.stderr.split(separator: "\n").count == 1)
-        #expect(try CLI.run(["groth16", "verify", p("verification_key.json"), p("absent.json"), p("proof.json")]).status == 2)
+        #expect(
+            try CLI.run(["groth16", "verify", p("verification_key.json"), p("absent.json"), p("proof.json")]).status
+                == 2)
         let calldata = try CLI.run(["zkey", "export", "soliditycalldata", p("public.json"), p("proof.json")])
         #expect(calldata.status == 0 && calldata.stdout.hasPrefix("[\"0x"))
     }
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsProofVerifiesWithTheKeyExportedFromItsZkey() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func snarkjsProofVerifiesWithTheKeyExportedFromItsZkey() throws {
         let set = CLI.testdata.appendingPathComponent("snarkjs-groth16")
         guard FileManager.default.fileExists(atPath: set.path) else {
             print("SKIPPED: \(set.path) is absent")
@@ -76,14 +84,23 @@ struct CLI {
         let dir = try CLI.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let vk = dir.appendingPathComponent("vk.json").path
-        #expect(try CLI.run(["zkey", "export", "verificationkey", set.appendingPathComponent("circuit.zkey").path, vk]).status == 0)
-        let verify = try CLI.run(["groth16", "verify", vk, set.appendingPathComponent("public.json").path, set.appendingPathComponent("proof.json").path])
+        #expect(
+            try CLI.run(["zkey", "export", "verificationkey", set.appendingPathComponent("circuit.zkey").path, vk])
+                .status == 0)
+        let verify = try CLI.run([
+            "groth16", "verify", vk, set.appendingPathComponent("public.json").path,
+            set.appendingPathComponent("proof.json").path,
+        ])
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
-        let check = try CLI.run(["wtns", "check", set.appendingPathComponent("circuit.r1cs").path, set.appendingPathComponent("witness.wtns").path])
+        let check = try CLI.run([
+            "wtns", "check", set.appendingPathComponent("circuit.r1cs").path,
+            set.appendingPathComponent("witness.wtns").path,
+        ])
         #expect(check.status == 0)
     }
 
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func witnessCalculationAndFullProveMatchSnarkjs() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func witnessCalculationAndFullProveMatchSnarkjs() throws {
         let set = CLI.testdata.appendingPathComponent("snarkjs-circom2-wasm")
         guard FileManager.default.fileExists(atPath: set.path) else {
             print("SKIPPED: \(set.path) is absent")
@@ -92,20 +109,34 @@ struct CLI {
         let dir = try CLI.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let wtns = dir.appendingPathComponent("w.wtns")
-        let calc = try CLI.run(["wtns", "calculate", set.appendingPathComponent("circuit.wasm").path, set.appendingPathComponent("input.json").path, wtns.path])
+        let calc = try CLI.run([
+            "wtns", "calculate", set.appendingPathComponent("circuit.wasm").path,
+            set.appendingPathComponent("input.json").path, wtns.path,
+        ])
         #expect(calc.status == 0, "\(calc.stderr)")
         #expect(try Data(contentsOf: wtns) == Data(contentsOf: set.appendingPathComponent("witness.wtns")))
         #expect(try CLI.run(["wtns", "check", set.appendingPathComponent("circuit.r1cs").path, wtns.path]).status == 0)
         // fullprove with a development key for this circuit, then verify.
-        let zkey = dir.appendingPathComponent("c.zkey").path, vk = dir.appendingPathComponent("vk.json").path
-        #expect(try CLI.run(["groth16", "setup", set.appendingPathComponent("circuit.r1cs").path, zkey, "--verification-key", vk]).status == 0)
-        let proof = dir.appendingPathComponent("proof.json").path, pub = dir.appendingPathComponent("public.json").path
-        let full = try CLI.run(["groth16", "fullprove", set.appendingPathComponent("input.json").path, set.appendingPathComponent("circuit.wasm").path, zkey, proof, pub])
+        let zkey = dir.appendingPathComponent("c.zkey").path
+        let vk = dir.appendingPathComponent("vk.json").path
+        #expect(
+            try CLI.run([
+                "groth16", "setup", set.appendingPathComponent("circuit.r1cs").path, zkey, "--verification-key", vk,
+            ]).status == 0)
+        let proof = dir.appendingPathComponent("proof.json").path
+        let pub = dir.appendingPathComponent("public.json").path
+        let full = try CLI.run([
+            "groth16", "fullprove", set.appendingPathComponent("input.json").path,
+            set.appendingPathComponent("circuit.wasm").path, zkey, proof, pub,
+        ])
         #expect(full.status == 0, "\(full.stderr)")
         #expect(try CLI.run(["groth16", "verify", vk, pub, proof]).status == 0)
         // Bad input: a missing signal is a one-line error and exit status 2.
         try Data("{}".utf8).write(to: dir.appendingPathComponent("empty.json"))
-        let missing = try CLI.run(["wtns", "calculate", set.appendingPathComponent("circuit.wasm").path, dir.appendingPathComponent("empty.json").path, wtns.path])
+        let missing = try CLI.run([
+            "wtns", "calculate", set.appendingPathComponent("circuit.wasm").path,
+            dir.appendingPathComponent("empty.json").path, wtns.path,
+        ])
         #expect(missing.status == 2)
     }
 }

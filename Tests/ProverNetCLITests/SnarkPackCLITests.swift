@@ -12,7 +12,9 @@ import Testing
         #expect(try CLI.run(["circuit", "synth", "--constraints", "30", "--out", dir.path]).status == 0)
         // Three proofs of the same witness (Groth16 proofs are randomized, so they differ).
         for i in 1...3 {
-            let prove = try CLI.run(["groth16", "prove", p("circuit.zkey"), p("witness.wtns"), p("proof\(i).json"), p("public\(i).json")])
+            let prove = try CLI.run([
+                "groth16", "prove", p("circuit.zkey"), p("witness.wtns"), p("proof\(i).json"), p("public\(i).json"),
+            ])
             #expect(prove.status == 0, "\(prove.stderr)")
         }
         let setup = try CLI.run(["snarkpack", "setup", "-o", p("srs.bin"), "--max-proofs", "4"])
@@ -20,7 +22,8 @@ import Testing
         #expect(setup.stderr.contains("UNSAFE"))
         let aggregate = try CLI.run([
             "snarkpack", "aggregate", p("verification_key.json"), p("proof1.json"), p("proof2.json"), p("proof3.json"),
-            "--public", p("public1.json"), p("public2.json"), p("public3.json"), "--srs", p("srs.bin"), "-o", p("aggregate.bin"),
+            "--public", p("public1.json"), p("public2.json"), p("public3.json"), "--srs", p("srs.bin"), "-o",
+            p("aggregate.bin"),
         ])
         #expect(aggregate.status == 0, "\(aggregate.stderr)")
         let verify = try CLI.run([
@@ -38,7 +41,8 @@ import Testing
         #expect(invalid.status == 1)
         // Bad input (2), each with a one-line reason: a wrong count, a truncated aggregate, a missing SRS.
         let count = try CLI.run([
-            "snarkpack", "verify", p("verification_key.json"), p("public1.json"), p("public2.json"), p("aggregate.bin"), "--srs", p("srs.bin"),
+            "snarkpack", "verify", p("verification_key.json"), p("public1.json"), p("public2.json"), p("aggregate.bin"),
+            "--srs", p("srs.bin"),
         ])
         #expect(count.status == 2)
         #expect(count.stderr.split(separator: "\n").count == 1)
@@ -63,7 +67,9 @@ import Testing
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("proof2.json"))
         // A missing ptau file is bad input.
-        let srs = try CLI.run(["snarkpack", "srs", "--ptau", p("absent.ptau"), "--ptau", p("absent.ptau"), "-o", p("x.bin")])
+        let srs = try CLI.run([
+            "snarkpack", "srs", "--ptau", p("absent.ptau"), "--ptau", p("absent.ptau"), "-o", p("x.bin"),
+        ])
         #expect(srs.status == 2)
     }
 }

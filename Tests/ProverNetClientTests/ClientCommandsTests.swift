@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import ProverNetClient
+import TestSupport
 import Testing
 
 /// The client commands as a script runs them: the real `provernet` binary, its exit status and its
@@ -9,7 +9,8 @@ import Testing
 @Suite struct ClientCommandsTests {
     /// The `provernet` binary beside the test bundle (`swift test` builds it for the CLI tests), or nil.
     static let binary: URL? = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         while directory.path != "/", !directory.path.isEmpty {
             let candidate = directory.appendingPathComponent("provernet")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
@@ -62,21 +63,28 @@ import Testing
                     ["submit", "--gateway", "localhost:1", "--circuit", "c", "--input", malformed.path])
             else { return }
             #expect(run.status == 2)
-            #expect(run.stderr == "error: \(malformed.path): not valid JSON: line 1, column 11: expected a member name in double quotes\n")
+            #expect(
+                run.stderr
+                    == "error: \(malformed.path): not valid JSON: line 1, column 11: expected a member name in double quotes\n"
+            )
             #expect(run.stdout.isEmpty)
 
             let noGateway = try Self.provernet(["status", "req-1"])
             #expect(noGateway?.status == 2)
             #expect(noGateway?.stderr == "error: no gateway: pass --gateway HOST:PORT or set PROVERNET_GATEWAY\n")
 
-            let noCA = try Self.provernet(["status", "req-1"], environment: ["PROVERNET_GATEWAY": "localhost:1", "PROVERNET_CA": "/nonexistent/ca.pem"])
+            let noCA = try Self.provernet(
+                ["status", "req-1"],
+                environment: ["PROVERNET_GATEWAY": "localhost:1", "PROVERNET_CA": "/nonexistent/ca.pem"])
             #expect(noCA?.status == 2)
             #expect(noCA?.stderr == "error: cannot read the CA certificate /nonexistent/ca.pem: no such file\n")
         }
     }
 
     @Test func anUnreachableGatewayExitsTwoWithTheReason() throws {
-        guard let run = try Self.provernet(["wait", "req-1", "--gateway", "localhost:1", "--timeout", "30"]) else { return }
+        guard let run = try Self.provernet(["wait", "req-1", "--gateway", "localhost:1", "--timeout", "30"]) else {
+            return
+        }
         #expect(run.status == 2)
         #expect(run.stderr.contains("error: gateway unreachable (WatchRequest)"))
     }

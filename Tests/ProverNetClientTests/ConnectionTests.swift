@@ -26,7 +26,9 @@ import Testing
 
     @Test func aMissingCACertificateIsNamed() throws {
         let endpoint = try ProverNetClient.endpoint(gateway: "127.0.0.1:7443", ca: "/nonexistent/ca.pem")
-        #expect(throws: ProverNetClientError.unreadableCACertificate(path: "/nonexistent/ca.pem", reason: "no such file")) {
+        #expect(
+            throws: ProverNetClientError.unreadableCACertificate(path: "/nonexistent/ca.pem", reason: "no such file")
+        ) {
             try ProverNetClient(endpoint: endpoint)
         }
     }
@@ -74,7 +76,8 @@ import Testing
         await #expect(throws: ProverNetClientError.self) { try await client.registerSyntheticCircuit(constraints: 0) }
         await #expect {
             try await client.registerCircuit(
-                name: "n", wasm: URL(fileURLWithPath: "/nonexistent/c.wasm"), zkey: URL(fileURLWithPath: "/nonexistent/c.zkey"))
+                name: "n", wasm: URL(fileURLWithPath: "/nonexistent/c.wasm"),
+                zkey: URL(fileURLWithPath: "/nonexistent/c.zkey"))
         } throws: { error in
             guard case ProverNetClientError.file(let path, _) = error else { return false }
             return path == "/nonexistent/c.wasm"
@@ -83,13 +86,18 @@ import Testing
     }
 
     @Test func gatewayErrorsKeepTheGatewaysStatusAndMessage() {
-        let notFound = ProverNetClientError(RPCError(code: .notFound, message: "unknown circuit abc"), call: "SubmitRequest")
+        let notFound = ProverNetClientError(
+            RPCError(code: .notFound, message: "unknown circuit abc"), call: "SubmitRequest")
         #expect(notFound == .gateway(call: "SubmitRequest", status: .notFound, message: "unknown circuit abc"))
         #expect(notFound.description == "SubmitRequest failed (NOT_FOUND): unknown circuit abc")
-        let input = ProverNetClientError(RPCError(code: .invalidArgument, message: "input 2: \"x\" is missing"), call: "SubmitRequest")
-        #expect(input == .gateway(call: "SubmitRequest", status: .invalidArgument, message: "input 2: \"x\" is missing"))
+        let input = ProverNetClientError(
+            RPCError(code: .invalidArgument, message: "input 2: \"x\" is missing"), call: "SubmitRequest")
+        #expect(
+            input == .gateway(call: "SubmitRequest", status: .invalidArgument, message: "input 2: \"x\" is missing"))
         // An error of ours thrown inside a request stream comes back out as itself.
         let ours = ProverNetClientError.artifactChanged(path: "c.zkey", hashedSize: 10, sentSize: 8)
-        #expect(ProverNetClientError(RPCError(code: .unknown, message: "write failed", cause: ours), call: "RegisterCircuit") == ours)
+        #expect(
+            ProverNetClientError(
+                RPCError(code: .unknown, message: "write failed", cause: ours), call: "RegisterCircuit") == ours)
     }
 }

@@ -3,8 +3,8 @@ import Circom
 import Foundation
 import Groth16
 import ProverNetClient
-import ProverNetVerify
 import ProverNetCore
+import ProverNetVerify
 import TestSupport
 import Testing
 
@@ -65,14 +65,17 @@ import Testing
         try withTemporaryDirectory { directory in
             _ = try FetchedProofs.write(Self.request, to: directory)
             // A valid point from another proof: the file parses, the pairing equation fails.
-            let proof2 = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("proof_2.json")))
-            let proof0 = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("proof_0.json")))
+            let proof2 = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: directory.appendingPathComponent("proof_2.json")))
+            let proof0 = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: directory.appendingPathComponent("proof_0.json")))
             guard var tampered = proof2 as? [String: Any], let other = proof0 as? [String: Any] else {
                 Issue.record("proof.json is not an object")
                 return
             }
             tampered["pi_c"] = other["pi_c"]
-            try JSONSerialization.data(withJSONObject: tampered).write(to: directory.appendingPathComponent("proof_2.json"))
+            try JSONSerialization.data(withJSONObject: tampered).write(
+                to: directory.appendingPathComponent("proof_2.json"))
             // And a point that is not on the curve at all.
             let text = try String(contentsOf: directory.appendingPathComponent("proof_1.json"), encoding: .utf8)
             guard let digit = text.firstRange(of: "\"1") else {
@@ -108,11 +111,14 @@ import Testing
     @Test func aDirectoryWithoutKeyOrProofsIsBadInput() throws {
         try withTemporaryDirectory { directory in
             #expect(throws: ProverNetClientError.self) { try ProverNetClient.verifyFetched(at: directory) }
-            try Data(Self.request.verificationKeyJSON.utf8).write(to: directory.appendingPathComponent("verification_key.json"))
+            try Data(Self.request.verificationKeyJSON.utf8).write(
+                to: directory.appendingPathComponent("verification_key.json"))
             #expect(
-                throws: ProverNetClientError.fetchedDirectory(path: directory.path, reason: "no proof_N.json files to verify")
+                throws: ProverNetClientError.fetchedDirectory(
+                    path: directory.path, reason: "no proof_N.json files to verify")
             ) { try ProverNetClient.verifyFetched(at: directory) }
-            try Data("{\"protocol\": \"plonk\"}".utf8).write(to: directory.appendingPathComponent("verification_key.json"))
+            try Data("{\"protocol\": \"plonk\"}".utf8).write(
+                to: directory.appendingPathComponent("verification_key.json"))
             #expect(throws: ProverNetClientError.self) { try ProverNetClient.verifyFetched(at: directory) }
         }
         let nowhere = URL(fileURLWithPath: "/nonexistent/provernet-fetch")
@@ -122,7 +128,9 @@ import Testing
     }
 
     /// snarkjs's own proof, in a directory laid out by hand (no request.json): every proof_N.json present is checked.
-    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsProofVerifiesWithoutManifest() throws {
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata")) func snarkjsProofVerifiesWithoutManifest()
+        throws
+    {
         guard let zkey = SharedTestData.file("snarkjs-groth16/circuit.zkey"),
             let proof = SharedTestData.file("snarkjs-groth16/proof.json"),
             let signals = SharedTestData.file("snarkjs-groth16/public.json")
@@ -137,7 +145,8 @@ import Testing
             #expect(verdict.allValid)
             // A public signal changed by one: still a number in the field, no longer what was proven.
             let values = try PublicSignals.read(signals)
-            try PublicSignals.write(values.enumerated().map { $0.offset == 0 ? $0.element + .one : $0.element },
+            try PublicSignals.write(
+                values.enumerated().map { $0.offset == 0 ? $0.element + .one : $0.element },
                 to: directory.appendingPathComponent("public_7.json"))
             #expect(try ProverNetClient.verifyFetched(at: directory).failures.map(\.index) == [7])
         }

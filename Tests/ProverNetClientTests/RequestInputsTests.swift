@@ -5,7 +5,8 @@ import Testing
 @Suite struct RequestInputsTests {
     @Test func anObjectFileIsOneInputKeptAsWritten() throws {
         // A field element too large for a double must reach the gateway digit for digit.
-        let json = "  {\"a\": 21888242871839275222246405745257275088548364400416034343698204186575808495616, \"b\": [\"1\", \"2\"]}\n"
+        let json =
+            "  {\"a\": 21888242871839275222246405745257275088548364400416034343698204186575808495616, \"b\": [\"1\", \"2\"]}\n"
         let input = try RequestInputs.object(json: Data(json.utf8), source: "a.json")
         #expect(input == json.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(try RequestInputs.inputs(json: Data(json.utf8), source: "a.json") == [input])
@@ -55,8 +56,11 @@ import Testing
     }
 
     @Test func everyKindOfJSONValueIsAccepted() throws {
-        let json = #"\#u{FEFF}[{"a": [true, false, null], "b": -0.5e-3, "c": 1E+9, "d": "\u00e9\n\/\"", "e": {}, "f": []}]"#
-        #expect(try RequestInputs.array(json: Data(json.utf8), source: "all.json") == [String(json.dropFirst(2).dropLast())])
+        let json =
+            #"\#u{FEFF}[{"a": [true, false, null], "b": -0.5e-3, "c": 1E+9, "d": "\u00e9\n\/\"", "e": {}, "f": []}]"#
+        #expect(
+            try RequestInputs.array(json: Data(json.utf8), source: "all.json") == [String(json.dropFirst(2).dropLast())]
+        )
     }
 
     @Test func valuesThatAreNotObjectsAreNamed() {
@@ -67,14 +71,17 @@ import Testing
             try RequestInputs.object(json: Data("[{\"x\": 1}]".utf8), source: "i.json")
         }
         #expect(
-            throws: ProverNetClientError.inputNotAnObject(path: "i.json", index: nil, found: "object, not an array of input objects")
+            throws: ProverNetClientError.inputNotAnObject(
+                path: "i.json", index: nil, found: "object, not an array of input objects")
         ) {
             try RequestInputs.array(json: Data("{\"x\": 1}".utf8), source: "i.json")
         }
         #expect(throws: ProverNetClientError.inputNotAnObject(path: "i.json", index: nil, found: "string")) {
             try RequestInputs.inputs(json: Data("\"x\"".utf8), source: "i.json")
         }
-        #expect(throws: ProverNetClientError.noInputs) { try RequestInputs.array(json: Data("[]".utf8), source: "i.json") }
+        #expect(throws: ProverNetClientError.noInputs) {
+            try RequestInputs.array(json: Data("[]".utf8), source: "i.json")
+        }
     }
 
     @Test func filesAreReadFromDisk() throws {

@@ -4,8 +4,10 @@ import ProverNetCore
 import Testing
 
 @Suite struct RequestProgressTests {
-    func event(_ kind: RequestEvent.Kind, job: Int? = nil, progress: Double = 0, verified: Int = 0,
-               state: RequestPhase = .proving, message: String = "") -> RequestEvent {
+    func event(
+        _ kind: RequestEvent.Kind, job: Int? = nil, progress: Double = 0, verified: Int = 0,
+        state: RequestPhase = .proving, message: String = ""
+    ) -> RequestEvent {
         RequestEvent(
             request: "req-1", kind: kind, state: state, jobsTotal: 4, jobsVerified: verified,
             job: job.map { JobID("req-1/\($0)") }, jobIndex: job, prover: job == nil ? nil : "abcdef0123456789",

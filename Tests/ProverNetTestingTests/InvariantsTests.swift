@@ -27,18 +27,21 @@ struct InvariantsTests {
             tracked[request] = RequestTracker.Tracked(id: request, inputs: inputs, submitted: .now)
             let record = ProofRequest(
                 id: request, circuitID: CircuitID(String(repeating: "c", count: 64)),
-                state: RequestState(phase: state, reason: "", finishedMillis: state.isFinal ? 100 : nil), createdMillis: 1,
+                state: RequestState(phase: state, reason: "", finishedMillis: state.isFinal ? 100 : nil),
+                createdMillis: 1,
                 deadlineMillis: 1_000_000, maxPricePerJob: 10, inputCount: inputs)
             records.requests[request] = GatewayRecords.RequestRecord(record)
             records.jobs[request] = (0..<inputs).map { index in
                 var job = Job(
                     id: JobID(request: request, index: index), requestID: request, index: index,
-                    jobClass: JobClass(proofSystem: "groth16-bn254", log2Size: 12), inputJSON: "{}", statementJSON: "[]")
+                    jobClass: JobClass(proofSystem: "groth16-bn254", log2Size: 12), inputJSON: "{}", statementJSON: "[]"
+                )
                 if state == .done {
                     let lease = Lease(
                         prover: InvariantsTests.alice, epoch: 1, grantedMillis: 10, expiresMillis: 20, price: 1,
                         charge: Amount(decimal: "1.5")!)
-                    job.state = .verified(VerifiedProof(lease: lease, verifiedMillis: 50, proveMillis: 5, proof: ProofPayload()))
+                    job.state = .verified(
+                        VerifiedProof(lease: lease, verifiedMillis: 50, proveMillis: 5, proof: ProofPayload()))
                     job.epoch = 1
                 }
                 return GatewayRecords.JobRecord(job)
@@ -53,7 +56,8 @@ struct InvariantsTests {
 
         mutating func pay(_ job: JobID, of request: RequestID, to prover: ProverID = InvariantsTests.alice) {
             records.ledger.append(
-                LedgerEntry(atMillis: 50, kind: .proverPayment, requestID: request, jobID: job, proverID: prover, amount: 1))
+                LedgerEntry(
+                    atMillis: 50, kind: .proverPayment, requestID: request, jobID: job, proverID: prover, amount: 1))
         }
 
         mutating func charge(_ job: JobID, of request: RequestID) {
@@ -92,7 +96,8 @@ struct InvariantsTests {
         run.records.ledger = []
         let (counts, problems) = run.check()
         #expect(counts.lost == 1)
-        #expect(problems.contains { $0.hasPrefix("LOST: request req-1") && $0.contains("not in the gateway's database") })
+        #expect(
+            problems.contains { $0.hasPrefix("LOST: request req-1") && $0.contains("not in the gateway's database") })
     }
 
     @Test(arguments: [RequestPhase.queued, .proving, .aggregating])
@@ -125,7 +130,8 @@ struct InvariantsTests {
         run.records.jobs["req-1"]?[0].state = .assigned
         let (counts, problems) = run.check()
         #expect(counts.paidWithoutFinishing == 1)
-        #expect(problems.contains { $0.hasPrefix("job req-1/0: prover aaaaaaaaaaaa was paid, but the job is assigned") })
+        #expect(
+            problems.contains { $0.hasPrefix("job req-1/0: prover aaaaaaaaaaaa was paid, but the job is assigned") })
     }
 
     @Test func aPaymentToAnotherProverThanTheOneThatProvedIsReported() {

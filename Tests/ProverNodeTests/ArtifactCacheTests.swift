@@ -27,7 +27,8 @@ final class MemoryArtifactSource: ArtifactSource {
         var position = Int(offset)
         while position < data.count {
             let end = min(position + chunkBytes, data.count)
-            try await receive(ArtifactChunk(offset: UInt64(position), data: data[position..<end], totalSize: UInt64(data.count)))
+            try await receive(
+                ArtifactChunk(offset: UInt64(position), data: data[position..<end], totalSize: UInt64(data.count)))
             position = end
             await Task.yield()
         }
@@ -76,7 +77,9 @@ final class MemoryArtifactSource: ArtifactSource {
         }
         var notHex = Self.descriptor
         notHex.sha256 = "../../etc/passwd"
-        await #expect(throws: ProverNodeError.artifact(sha256: "../../etc/passwd", reason: "not a lower-case hex SHA-256")) {
+        await #expect(
+            throws: ProverNodeError.artifact(sha256: "../../etc/passwd", reason: "not a lower-case hex SHA-256")
+        ) {
             try await cache.file(for: notHex, from: MemoryArtifactSource([Self.content]))
         }
         // A cached file that was changed on disk is downloaded again.
@@ -103,7 +106,8 @@ final class MemoryArtifactSource: ArtifactSource {
         defer { other.remove() }
         try Data(repeating: 0xAB, count: 4000).write(to: other.file(Self.descriptor.sha256 + ".partial"))
         let fresh = MemoryArtifactSource([Self.content])
-        let restarted = try await ArtifactCache(directory: other.url, logger: .test).file(for: Self.descriptor, from: fresh)
+        let restarted = try await ArtifactCache(directory: other.url, logger: .test).file(
+            for: Self.descriptor, from: fresh)
         #expect(try Data(contentsOf: restarted) == Self.content)
         #expect(fresh.downloads.withLock { $0.map(\.offset) } == [4000, 0])
     }

@@ -1,7 +1,7 @@
 import Foundation
-import TestSupport
 import ProverNetCore
 import ProverNetCrypto
+import TestSupport
 import Testing
 
 /// The prover's identity key file, through the library and through `provernet prover key`.
@@ -18,7 +18,9 @@ import Testing
         #expect(permissions?.intValue == 0o600)
         // The signature it makes is the one the gateway checks.
         let nonce = ProverAuthentication.newNonce()
-        #expect(ProverAuthentication.verify(signature: try loaded.sign(nonce: nonce), nonce: nonce, publicKey: created.publicKey))
+        #expect(
+            ProverAuthentication.verify(
+                signature: try loaded.sign(nonce: nonce), nonce: nonce, publicKey: created.publicKey))
     }
 
     @Test func theKeyCommandPrintsThePublicKeyAndRefusesAMalformedFile() throws {

@@ -1,10 +1,11 @@
 import Foundation
+import Logging
 import ProverNetAPI
 import ProverNetCore
-import Logging
-@testable import ProverNode
 import SwiftProtobuf
 import Testing
+
+@testable import ProverNode
 
 @Suite struct JobAssignmentTests {
     static let zkey = String(repeating: "ab", count: 32)
@@ -36,10 +37,15 @@ import Testing
         #expect(zkey.sha256 == Self.zkey)
         let circom = try JobAssignment(Self.assignment(kind: .circom, roles: ["zkey", "wasm"]))
         #expect(circom.artifacts.map(\.role) == [.zkey, .wasm])
-        #expect(throws: ProverNodeError.invalidAssignment(job: "req-1/0", reason: "a circom circuit needs its wasm artifact")) {
+        #expect(
+            throws: ProverNodeError.invalidAssignment(
+                job: "req-1/0", reason: "a circom circuit needs its wasm artifact")
+        ) {
             try JobAssignment(Self.assignment(kind: .circom, roles: ["zkey"]))
         }
-        #expect(throws: ProverNodeError.self) { try JobAssignment(Self.assignment(kind: .unspecified, roles: ["zkey"])) }
+        #expect(throws: ProverNodeError.self) {
+            try JobAssignment(Self.assignment(kind: .unspecified, roles: ["zkey"]))
+        }
         #expect(throws: ProverNodeError.self) { try JobAssignment(Self.assignment(kind: .synthetic, roles: ["r1cs"])) }
         var badHash = Self.assignment(kind: .synthetic, roles: ["zkey"])
         badHash.artifacts[0].sha256 = "../x"
@@ -67,7 +73,10 @@ import Testing
         #expect(assignment.artifacts.count == 3)
         var missing = message
         missing.artifacts.removeLast()
-        #expect(throws: ProverNodeError.invalidAssignment(job: "req-1/8", reason: "an aggregation job needs srs, verification_key and proofs artifacts")) {
+        #expect(
+            throws: ProverNodeError.invalidAssignment(
+                job: "req-1/8", reason: "an aggregation job needs srs, verification_key and proofs artifacts")
+        ) {
             try JobAssignment(missing)
         }
         var one = message
@@ -99,9 +108,11 @@ import Testing
         try leave(3)
         try leave(2, job: "req-2/5")
         // A directory without a readable assignment, and a checkpoint, which stays.
-        try FileManager.default.createDirectory(at: jobs.appendingPathComponent("junk-e1"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: jobs.appendingPathComponent("junk-e1"), withIntermediateDirectories: true)
         try Data("not protobuf".utf8).write(to: jobs.appendingPathComponent("junk-e1/assignment.pb"))
-        try FileManager.default.createDirectory(at: jobs.appendingPathComponent("checkpoints/req-1_0"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: jobs.appendingPathComponent("checkpoints/req-1_0"), withIntermediateDirectories: true)
 
         let found = JobRunner.interruptedAssignments(in: jobs, logger: Logger(label: "test"))
         #expect(found.map(\.job) == ["req-1/0", "req-2/5"])

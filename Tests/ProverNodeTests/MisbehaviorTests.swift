@@ -1,15 +1,17 @@
 import Foundation
 import ProofSystems
 import ProverNetCore
-@testable import ProverNode
 import Testing
+
+@testable import ProverNode
 
 /// The ways a test prover cheats, so that the gateway's tests can show it refuses them.
 @Suite struct MisbehaviorTests {
     @Test func otherInputProvesXPlusOneOrTheFirstNumberPlusOne() {
         let synthetic = Misbehavior.otherInput.input(#"{"y": 11, "x": "3"}"#, kind: .synthetic)
         #expect(synthetic == #"{"x":"4","y":11}"#)
-        #expect(Misbehavior.otherInput.input(#"{"a": ["7", "8"], "b": 9}"#, kind: .circom) == #"{"a": ["8", "8"], "b": 9}"#)
+        #expect(
+            Misbehavior.otherInput.input(#"{"a": ["7", "8"], "b": 9}"#, kind: .circom) == #"{"a": ["8", "8"], "b": 9}"#)
         #expect(Misbehavior.otherInput.input(#"{"in": 41}"#, kind: .circom) == #"{"in": 42}"#)
         #expect(Misbehavior.otherInput.input(#"{"12": "x", "n": "5"}"#, kind: .circom) == #"{"12": "x", "n": "6"}"#)
         #expect(Misbehavior.wrongProof.input(#"{"x": "3"}"#, kind: .synthetic) == #"{"x": "3"}"#)

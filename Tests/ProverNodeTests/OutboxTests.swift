@@ -17,7 +17,8 @@ import Testing
         let outbox = Outbox()
         let (first, firstSink) = AsyncStream<Provernet_V1_ProverMessage>.makeStream()
         outbox.attach(firstSink)
-        outbox.send(ProverMessages.result(job: "req-1/0", epoch: 2, proofJSON: "{}", publicJSON: "[]", seconds: 1), keep: true)
+        outbox.send(
+            ProverMessages.result(job: "req-1/0", epoch: 2, proofJSON: "{}", publicJSON: "[]", seconds: 1), keep: true)
         outbox.send(ProverMessages.failure(job: "req-1/1", epoch: 1, reason: "out of memory"), keep: true)
         firstSink.finish()
         #expect(await Self.drain(first).count == 2)
@@ -29,7 +30,11 @@ import Testing
         secondSink.finish()
         let again = await Self.drain(second)
         #expect(again.count == 1)
-        if case .result(let result)? = again.first?.message { #expect(result.jobID == "req-1/0") } else { Issue.record("not the result: \(again)") }
+        if case .result(let result)? = again.first?.message {
+            #expect(result.jobID == "req-1/0")
+        } else {
+            Issue.record("not the result: \(again)")
+        }
         // A verdict for an older epoch does not count; the verdict for this one does.
         outbox.acknowledge(job: "req-1/0", epoch: 1)
         #expect(outbox.unacknowledgedJobs == ["req-1/0"])
@@ -44,14 +49,21 @@ import Testing
 
     @Test func aFailureSentWhileDisconnectedGoesOutOnTheNextConnection() async {
         let outbox = Outbox()
-        outbox.send(ProverMessages.failure(job: "req-1/1", epoch: 1, reason: "prover shutting down", released: true), keep: true)
-        outbox.send(ProverMessages.progress(job: "req-1/1", epoch: 1, stage: "proving", fraction: 0.5).asMessage, keep: false)
+        outbox.send(
+            ProverMessages.failure(job: "req-1/1", epoch: 1, reason: "prover shutting down", released: true), keep: true
+        )
+        outbox.send(
+            ProverMessages.progress(job: "req-1/1", epoch: 1, stage: "proving", fraction: 0.5).asMessage, keep: false)
         let (stream, sink) = AsyncStream<Provernet_V1_ProverMessage>.makeStream()
         outbox.attach(sink)
         sink.finish()
         let sent = await Self.drain(stream)
         #expect(sent.count == 1)
-        if case .failure(let failure)? = sent.first?.message { #expect(failure.released) } else { Issue.record("not the failure: \(sent)") }
+        if case .failure(let failure)? = sent.first?.message {
+            #expect(failure.released)
+        } else {
+            Issue.record("not the failure: \(sent)")
+        }
     }
 }
 

@@ -116,7 +116,8 @@ private func silentJob(_ seconds: Double, stuckAfter threshold: Double = 60) -> 
         #expect(health.state == .disconnected)
         #expect(health.connection == .connecting)
         #expect(health.live && !health.ready)
-        #expect(health.gateway == "127.0.0.1:1" && health.name == "test" && health.proverId == identity.proverID.rawValue)
+        #expect(
+            health.gateway == "127.0.0.1:1" && health.name == "test" && health.proverId == identity.proverID.rawValue)
         #expect(health.jobs.isEmpty && health.freeSlots == 1 && health.lastHeartbeatSecondsAgo == nil)
     }
 }

@@ -14,7 +14,11 @@ struct WorkerCommandTests {
 
     @Test func aLineIsSplitAtWhiteSpaceAndAnArrayIsTakenWordForWord() throws {
         let line = try WorkerCommand(parsing: "  /usr/local/bin/provernet-worker  --serve\t--threads 4 ")
-        #expect(line == WorkerCommand(executable: URL(fileURLWithPath: "/usr/local/bin/provernet-worker"), arguments: ["--serve", "--threads", "4"]))
+        #expect(
+            line
+                == WorkerCommand(
+                    executable: URL(fileURLWithPath: "/usr/local/bin/provernet-worker"),
+                    arguments: ["--serve", "--threads", "4"]))
         let words = try WorkerCommand(words: ["/opt/my worker/bin", "serve"])
         #expect(words.executable.path == "/opt/my worker/bin" && words.arguments == ["serve"])
     }

@@ -37,7 +37,8 @@ import Testing
             #expect(seen.last == WorkerProgress(stage: "done", fraction: 1))
             #expect(seen.map(\.fraction) == seen.map(\.fraction).sorted())
             let timings = try JSONDecoder().decode(
-                WorkerTimings.self, from: Data(contentsOf: dir.file("out-\(n)").appendingPathComponent(ProofWorker.timingsFile)))
+                WorkerTimings.self,
+                from: Data(contentsOf: dir.file("out-\(n)").appendingPathComponent(ProofWorker.timingsFile)))
             #expect(timings.proveSeconds > 0)
             keyStages += seen.map(\.stage).filter { $0.hasPrefix("key ") }
         }
@@ -59,14 +60,17 @@ import Testing
         let checkpoint = ProofCheckpoint(directory: dir.file("checkpoint"))
         try checkpoint.saveWitness(witness, for: key)
         _ = try Prover.prove(key: key, witness: witness, threads: 1, checkpoint: checkpoint)
-        for stage in [ProofCheckpoint.Stage.msmB2, .msmC] { try FileManager.default.removeItem(at: checkpoint.fileURL(for: stage)) }
+        for stage in [ProofCheckpoint.Stage.msmB2, .msmC] {
+            try FileManager.default.removeItem(at: checkpoint.fileURL(for: stage))
+        }
 
         try Data(input.utf8).write(to: dir.file("input.json"))
         let pool = WorkerPool(command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"))
         defer { Task { await pool.shutdown() } }
         let request = WorkerRequest(
             task: .prove(
-                zkey: fixture.zkey, witness: .synthetic(constraints: fixture.constraints), input: dir.file("input.json"),
+                zkey: fixture.zkey, witness: .synthetic(constraints: fixture.constraints),
+                input: dir.file("input.json"),
                 checkpoint: dir.file("checkpoint")),
             outputDirectory: dir.file("out"), threads: 1)
         let stages = Mutex<[String]>([])
@@ -77,14 +81,16 @@ import Testing
         }
         #expect(throws: Never.self) {
             try fixture.circuit.check(
-                proofJSON: proofJSON, publicJSON: publicJSON, expected: try fixture.circuit.publicSignals(inputJSON: input))
+                proofJSON: proofJSON, publicJSON: publicJSON,
+                expected: try fixture.circuit.publicSignals(inputJSON: input))
         }
         let seen = stages.withLock { $0 }
         // (h is not even read: msmH, made from it, is there.)
         for stage in ["witness", "msmH", "msmA", "msmB1"] {
             #expect(seen.contains("resumed \(stage) from the checkpoint"), "\(seen)")
         }
-        #expect(!seen.contains("resumed msmB2 from the checkpoint") && !seen.contains("resumed msmC from the checkpoint"))
+        #expect(
+            !seen.contains("resumed msmB2 from the checkpoint") && !seen.contains("resumed msmC from the checkpoint"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("checkpoint").path))
     }
 
@@ -113,7 +119,8 @@ import Testing
         // Each process answers its first job with progress, then dies; it counts its starts in a file.
         let worker = try dir.script(
             "oom-worker",
-            #"echo start >> "\#(dir.file("starts").path)"; read line; echo '{"stage":"witness","fraction":0.1}'; echo 'allocating' >&2; kill -9 $$"#)
+            #"echo start >> "\#(dir.file("starts").path)"; read line; echo '{"stage":"witness","fraction":0.1}'; echo 'allocating' >&2; kill -9 $$"#
+        )
         let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"))
         let first = await pool.run(Self.scriptRequest(dir)) { _ in }
         #expect(first == .failed(reason: "the worker was killed by signal 9 (out of memory?): allocating"))
@@ -128,7 +135,8 @@ import Testing
         defer { dir.remove() }
         // The worker would sleep for 10 minutes; the test only checks that it ended long before, not how
         // soon (under a loaded test run the cooperative pool may be late).
-        let worker = try dir.script("slow-worker", #"read line; echo '{"stage":"proving","fraction":0.3}'; exec sleep 600"#)
+        let worker = try dir.script(
+            "slow-worker", #"read line; echo '{"stage":"proving","fraction":0.3}'; exec sleep 600"#)
         let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"))
         let handle = WorkerHandle()
         let started = ContinuousClock.now
@@ -143,7 +151,8 @@ import Testing
     @Test func aCancelledJobKillsItsWorker() async throws {
         let dir = try ScratchDirectory()
         defer { dir.remove() }
-        let worker = try dir.script("slow-worker", #"read line; echo '{"stage":"proving","fraction":0.3}'; exec sleep 600"#)
+        let worker = try dir.script(
+            "slow-worker", #"read line; echo '{"stage":"proving","fraction":0.3}'; exec sleep 600"#)
         let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"))
         let proving = Mutex(false)
         let task = Task { await pool.run(Self.scriptRequest(dir)) { _ in proving.withLock { $0 = true } } }
@@ -158,10 +167,13 @@ import Testing
         // The script reports the niceness that its children inherit from it.
         let worker = try dir.script(
             "nice-worker",
-            #"read line; echo "{\"stage\":\"nice $(cut -d' ' -f19 /proc/self/stat)\",\"fraction\":0.1}"; echo '{"ok":false,"error":"done"}'"#)
+            #"read line; echo "{\"stage\":\"nice $(cut -d' ' -f19 /proc/self/stat)\",\"fraction\":0.1}"; echo '{"ok":false,"error":"done"}'"#
+        )
         let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 7, directory: dir.file("workers"))
         let stages = Mutex<[String]>([])
-        let outcome = await pool.run(Self.scriptRequest(dir)) { progress in stages.withLock { $0.append(progress.stage) } }
+        let outcome = await pool.run(Self.scriptRequest(dir)) { progress in
+            stages.withLock { $0.append(progress.stage) }
+        }
         #expect(outcome == .failed(reason: "done"))
         #expect(stages.withLock { $0 } == ["nice 7"])
     }
@@ -169,19 +181,28 @@ import Testing
     @Test func aCrashAMissingOutputOrAMissingBinaryIsAFailure() async throws {
         let dir = try ScratchDirectory()
         defer { dir.remove() }
-        let crashing = try dir.script("crashing-worker", "read line; echo 'Fatal error: index out of range' >&2; exit 3")
+        let crashing = try dir.script(
+            "crashing-worker", "read line; echo 'Fatal error: index out of range' >&2; exit 3")
         #expect(
-            await WorkerPool(command: WorkerCommand(executable: crashing), niceness: 0, directory: dir.file("w1")).run(Self.scriptRequest(dir)) { _ in }
-                == .failed(reason: "the worker exited with status 3 without finishing the job: Fatal error: index out of range"))
+            await WorkerPool(command: WorkerCommand(executable: crashing), niceness: 0, directory: dir.file("w1")).run(
+                Self.scriptRequest(dir)
+            ) { _ in }
+                == .failed(
+                    reason: "the worker exited with status 3 without finishing the job: Fatal error: index out of range"
+                ))
         let silent = try dir.script("silent-worker", #"read line; echo '{"ok":true}'"#)
-        let outcome = await WorkerPool(command: WorkerCommand(executable: silent), niceness: 0, directory: dir.file("w2")).run(Self.scriptRequest(dir)) { _ in }
+        let outcome = await WorkerPool(
+            command: WorkerCommand(executable: silent), niceness: 0, directory: dir.file("w2")
+        ).run(Self.scriptRequest(dir)) { _ in }
         guard case .failed(let reason) = outcome else {
             Issue.record("a worker that leaves no proof must fail")
             return
         }
         #expect(reason.contains("left no proof.json"))
         let absent = dir.file("no-such-binary")
-        let missing = await WorkerPool(command: WorkerCommand(executable: absent), niceness: 0, directory: dir.file("w3")).run(Self.scriptRequest(dir)) { _ in }
+        let missing = await WorkerPool(
+            command: WorkerCommand(executable: absent), niceness: 0, directory: dir.file("w3")
+        ).run(Self.scriptRequest(dir)) { _ in }
         guard case .failed(let reason) = missing else {
             Issue.record("a worker that cannot start must fail")
             return
@@ -189,10 +210,14 @@ import Testing
         #expect(reason.contains("cannot start the worker"))
     }
 
-    static func request(_ fixture: SyntheticFixture, input: String, in dir: ScratchDirectory, threads: Int = 1) throws -> WorkerRequest {
+    static func request(_ fixture: SyntheticFixture, input: String, in dir: ScratchDirectory, threads: Int = 1) throws
+        -> WorkerRequest
+    {
         let name = "in-\(UUID().uuidString).json"
         try Data(input.utf8).write(to: dir.file(name))
-        let outputs = (try? FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix("out-") }.count) ?? 0
+        let outputs =
+            (try? FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix("out-") }.count)
+            ?? 0
         return WorkerRequest(
             zkey: fixture.zkey, witness: .synthetic(constraints: fixture.constraints), input: dir.file(name),
             outputDirectory: dir.file("out-\(outputs)"), threads: threads)

@@ -41,17 +41,21 @@ import Testing
         real.proofs = Array(real.proofs.prefix(n))
         real.publicSignals = Array(real.publicSignals.prefix(n))
         let p = try Aggregator.aggregate(
-            proofs: real.proofs, publicSignals: real.publicSignals, verificationKey: real.key, srs: srs, threads: Fixtures.threads)
+            proofs: real.proofs, publicSignals: real.publicSignals, verificationKey: real.key, srs: srs,
+            threads: Fixtures.threads)
         #expect(
             try AggregateVerifier.verify(
                 aggregate: p, publicSignals: real.publicSignals, verificationKey: real.key, srs: srs.verifierKey,
                 threads: Fixtures.threads))
         // The real key is not the synthetic one, nor the reverse.
-        #expect(try !AggregateVerifier.verify(aggregate: p, publicSignals: real.publicSignals, verificationKey: {
-            var k = real.key
-            k.delta2 = set.key.delta2
-            return k
-        }(), srs: srs.verifierKey))
+        #expect(
+            try !AggregateVerifier.verify(
+                aggregate: p, publicSignals: real.publicSignals,
+                verificationKey: {
+                    var k = real.key
+                    k.delta2 = set.key.delta2
+                    return k
+                }(), srs: srs.verifierKey))
     }
 
     @Test func changingAnyOneProofFails() throws {
@@ -166,26 +170,39 @@ import Testing
 
     @Test func inputsThatDoNotFitAreTypedErrors() throws {
         #expect(throws: SnarkPackError.tooFewProofs(count: 1)) {
-            try Aggregator.aggregate(proofs: [set.proofs[0]], publicSignals: [set.publicSignals[0]], verificationKey: set.key, srs: srs)
+            try Aggregator.aggregate(
+                proofs: [set.proofs[0]], publicSignals: [set.publicSignals[0]], verificationKey: set.key, srs: srs)
         }
         #expect(throws: SnarkPackError.proofCountMismatch(proofs: 2, publicSignals: 1)) {
-            try Aggregator.aggregate(proofs: Array(set.proofs.prefix(2)), publicSignals: [set.publicSignals[0]], verificationKey: set.key, srs: srs)
+            try Aggregator.aggregate(
+                proofs: Array(set.proofs.prefix(2)), publicSignals: [set.publicSignals[0]], verificationKey: set.key,
+                srs: srs)
         }
         #expect(throws: SnarkPackError.groth16(.publicInputCount(expected: 1, actual: 0))) {
-            try Aggregator.aggregate(proofs: Array(set.proofs.prefix(2)), publicSignals: [[], []], verificationKey: set.key, srs: srs)
+            try Aggregator.aggregate(
+                proofs: Array(set.proofs.prefix(2)), publicSignals: [[], []], verificationKey: set.key, srs: srs)
         }
         let small = try SRS.unsafeDevelopment(maxProofs: 4, threads: Fixtures.threads)
         #expect(throws: SnarkPackError.srsTooSmall(needed: 8, available: 4)) {
-            try Aggregator.aggregate(proofs: Array(set.proofs.prefix(5)), publicSignals: Array(set.publicSignals.prefix(5)), verificationKey: set.key, srs: small)
+            try Aggregator.aggregate(
+                proofs: Array(set.proofs.prefix(5)), publicSignals: Array(set.publicSignals.prefix(5)),
+                verificationKey: set.key, srs: small)
         }
         let p = try aggregate(8)
         #expect(throws: SnarkPackError.srsTooSmall(needed: 8, available: 4)) {
-            try AggregateVerifier.verify(aggregate: p, publicSignals: Array(set.publicSignals.prefix(8)), verificationKey: set.key, srs: small.verifierKey)
+            try AggregateVerifier.verify(
+                aggregate: p, publicSignals: Array(set.publicSignals.prefix(8)), verificationKey: set.key,
+                srs: small.verifierKey)
         }
         #expect(throws: SnarkPackError.proofCountMismatch(proofs: 8, publicSignals: 7)) {
-            try AggregateVerifier.verify(aggregate: p, publicSignals: Array(set.publicSignals.prefix(7)), verificationKey: set.key, srs: srs.verifierKey)
+            try AggregateVerifier.verify(
+                aggregate: p, publicSignals: Array(set.publicSignals.prefix(7)), verificationKey: set.key,
+                srs: srs.verifierKey)
         }
         // Another reference string (other secrets) does not verify it.
-        #expect(try !AggregateVerifier.verify(aggregate: p, publicSignals: Array(set.publicSignals.prefix(8)), verificationKey: set.key, srs: try SRS.unsafeDevelopment(maxProofs: 8).verifierKey))
+        #expect(
+            try !AggregateVerifier.verify(
+                aggregate: p, publicSignals: Array(set.publicSignals.prefix(8)), verificationKey: set.key,
+                srs: try SRS.unsafeDevelopment(maxProofs: 8).verifierKey))
     }
 }

@@ -27,34 +27,54 @@ import Testing
 
     @Test func sizeIsAsDocumented() {
         #expect(bytes.count == 1520 + 1984 * 2)
-        #expect(AggregateProof.encodedSize(rounds: 13) == 27_312)  // 8,192 proofs: under 40 KB
+        #expect(AggregateProof.encodedSize(rounds: 13) == 27_312) // 8,192 proofs: under 40 KB
     }
 
     @Test func headerErrors() {
         var b = bytes
         b[0] = UInt8(ascii: "X")
-        #expect(throws: SnarkPackError.wrongFormat(what: "SnarkPack aggregate", expected: "magic \"SPAG\"", found: "bytes [88, 80, 65, 71]")) { try decode(b) }
+        #expect(
+            throws: SnarkPackError.wrongFormat(
+                what: "SnarkPack aggregate", expected: "magic \"SPAG\"", found: "bytes [88, 80, 65, 71]")
+        ) { try decode(b) }
         b = bytes
         b[4] = 2
-        #expect(throws: SnarkPackError.wrongFormat(what: "SnarkPack aggregate", expected: "version 1", found: "version 2")) { try decode(b) }
+        #expect(
+            throws: SnarkPackError.wrongFormat(what: "SnarkPack aggregate", expected: "version 1", found: "version 2")
+        ) { try decode(b) }
         b = bytes
         b[8] = 1
-        #expect(throws: SnarkPackError.invalidCount(what: "proof count", value: 1, allowed: "3…4 for 2 rounds")) { try decode(b) }
+        #expect(throws: SnarkPackError.invalidCount(what: "proof count", value: 1, allowed: "3…4 for 2 rounds")) {
+            try decode(b)
+        }
         b[8] = 5
-        #expect(throws: SnarkPackError.invalidCount(what: "proof count", value: 5, allowed: "3…4 for 2 rounds")) { try decode(b) }
+        #expect(throws: SnarkPackError.invalidCount(what: "proof count", value: 5, allowed: "3…4 for 2 rounds")) {
+            try decode(b)
+        }
         b = bytes
         b[12] = 0
-        #expect(throws: SnarkPackError.invalidCount(what: "number of rounds", value: 0, allowed: "1…30")) { try decode(b) }
+        #expect(throws: SnarkPackError.invalidCount(what: "number of rounds", value: 0, allowed: "1…30")) {
+            try decode(b)
+        }
         b[12] = 31
-        #expect(throws: SnarkPackError.invalidCount(what: "number of rounds", value: 31, allowed: "1…30")) { try decode(b) }
-        #expect(throws: SnarkPackError.truncated(what: "SnarkPack aggregate", offset: 0, needed: 4, available: 0)) { try decode([]) }
+        #expect(throws: SnarkPackError.invalidCount(what: "number of rounds", value: 31, allowed: "1…30")) {
+            try decode(b)
+        }
+        #expect(throws: SnarkPackError.truncated(what: "SnarkPack aggregate", offset: 0, needed: 4, available: 0)) {
+            try decode([])
+        }
     }
 
     @Test func lengthErrors() {
-        #expect(throws: SnarkPackError.truncated(what: "SnarkPack aggregate", offset: bytes.count - 1, needed: 1, available: 0)) {
+        #expect(
+            throws: SnarkPackError.truncated(
+                what: "SnarkPack aggregate", offset: bytes.count - 1, needed: 1, available: 0)
+        ) {
             try decode(Array(bytes.dropLast()))
         }
-        #expect(throws: SnarkPackError.trailingBytes(what: "SnarkPack aggregate", offset: bytes.count, count: 1)) { try decode(bytes + [0]) }
+        #expect(throws: SnarkPackError.trailingBytes(what: "SnarkPack aggregate", offset: bytes.count, count: 1)) {
+            try decode(bytes + [0])
+        }
     }
 
     @Test func coordinateAboveQ() {
@@ -66,7 +86,10 @@ import Testing
         do {
             _ = try decode(b)
         } catch {
-            guard case .point(let what, .notInField) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .point(let what, .notInField) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(what == "agg_c")
         }
     }
@@ -76,7 +99,9 @@ import Testing
         var b = bytes
         for i in 0..<32 { b[Self.aggCOffset + i] = 0 }
         b[Self.aggCOffset] = 0b1000_0000
-        #expect(throws: SnarkPackError.point(what: "agg_c", error: .notOnCurve(group: "G1", x: "0", y: "(none)"))) { try decode(b) }
+        #expect(throws: SnarkPackError.point(what: "agg_c", error: .notOnCurve(group: "G1", x: "0", y: "(none)"))) {
+            try decode(b)
+        }
     }
 
     @Test func g2PointOutsideTheSubgroup() throws {
@@ -98,10 +123,10 @@ import Testing
 
     @Test func targetGroupElementOutsideGT() {
         var b = bytes
-        b[Self.round0 + 5 * 192 + 100] ^= 0x01  // round 0's tuc_l.u
+        b[Self.round0 + 5 * 192 + 100] ^= 0x01 // round 0's tuc_l.u
         #expect(throws: SnarkPackError.notInTargetGroup(what: "round 0 tuc_l.u")) { try decode(b) }
         b = bytes
-        b[Self.gtOffset] = 0x40  // the identity flag over non-zero bytes
+        b[Self.gtOffset] = 0x40 // the identity flag over non-zero bytes
         #expect(throws: SnarkPackError.self) { try decode(b) }
     }
 
@@ -133,7 +158,7 @@ import Testing
                         aggregate: p, publicSignals: Array(set.publicSignals.prefix(p.count)), verificationKey: set.key,
                         srs: Fixtures.srs.verifierKey), "byte \(end)")
             } catch {
-                _ = error  // a typed decoding error
+                _ = error // a typed decoding error
             }
         }
     }

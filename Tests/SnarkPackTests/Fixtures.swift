@@ -26,7 +26,8 @@ enum Fixtures {
         var signals: [[Fr]] = []
         for i in 0..<64 {
             let instance = SyntheticCircuit.make(constraints: 30, x: Fr(UInt64(i + 2)), y: Fr(UInt64(7 + i)))
-            guard let (proof, publicSignals) = try? Prover.prove(key: provingKey, witness: instance.witness, threads: 1) else {
+            guard let (proof, publicSignals) = try? Prover.prove(key: provingKey, witness: instance.witness, threads: 1)
+            else {
                 preconditionFailure("proving the synthetic circuit failed")
             }
             proofs.append(proof)
@@ -72,7 +73,8 @@ enum Fixtures {
     /// Another valid proof of the same statement: A' = θ⁻¹·A, B' = θ·B + μ·δ, C' = C + μ·A', since
     /// e(A', B') = e(A, B)·e(μ·A', δ).
     static func rerandomized(_ proof: Proof, key: VerificationKey, using g: inout SeededRandom) -> Proof {
-        let theta = Fr.random(using: &g), mu = Fr.random(using: &g)
+        let theta = Fr.random(using: &g)
+        let mu = Fr.random(using: &g)
         let a = proof.a.multiplied(by: theta.inverse()).toAffine()
         let b = (proof.b.multiplied(by: theta) + key.delta2.multiplied(by: mu)).toAffine()
         let c = (G1Jacobian(proof.c) + a.multiplied(by: mu)).toAffine()

@@ -23,22 +23,28 @@ import Testing
     }
 
     @Test func twoRealCeremoniesMakeAReferenceStringThatAggregates() throws {
-        guard let a = Self.file("SNARKPACK_PTAU_A", "/tmp/ptau/e.ptau"), let b = Self.file("SNARKPACK_PTAU_B", "/tmp/ptau/p.ptau")
+        guard let a = Self.file("SNARKPACK_PTAU_A", "/tmp/ptau/e.ptau"),
+            let b = Self.file("SNARKPACK_PTAU_B", "/tmp/ptau/p.ptau")
         else { return }
         let srs = try SRS.fromPowersOfTau(a, file: "A", b, file: "B", maxProofs: 8, threads: Fixtures.threads)
         #expect(srs.maxProofs == 8)
         let set = Fixtures.synthetic
         let p = try Aggregator.aggregate(
-            proofs: Array(set.proofs.prefix(5)), publicSignals: Array(set.publicSignals.prefix(5)), verificationKey: set.key,
+            proofs: Array(set.proofs.prefix(5)), publicSignals: Array(set.publicSignals.prefix(5)),
+            verificationKey: set.key,
             srs: srs, threads: Fixtures.threads)
         #expect(
             try AggregateVerifier.verify(
-                aggregate: p, publicSignals: Array(set.publicSignals.prefix(5)), verificationKey: set.key, srs: srs.verifierKey))
-        #expect(throws: SnarkPackError.identicalSecrets) { try SRS.fromPowersOfTau(a, file: "A", a, file: "A", maxProofs: 2) }
+                aggregate: p, publicSignals: Array(set.publicSignals.prefix(5)), verificationKey: set.key,
+                srs: srs.verifierKey))
+        #expect(throws: SnarkPackError.identicalSecrets) {
+            try SRS.fromPowersOfTau(a, file: "A", a, file: "A", maxProofs: 2)
+        }
     }
 
     @Test func aCeremonyWithoutContributionIsRefused() throws {
-        guard let zero = Self.file("SNARKPACK_PTAU_ZERO", "/tmp/ptau/zero.ptau"), let b = Self.file("SNARKPACK_PTAU_B", "/tmp/ptau/p.ptau")
+        guard let zero = Self.file("SNARKPACK_PTAU_ZERO", "/tmp/ptau/zero.ptau"),
+            let b = Self.file("SNARKPACK_PTAU_B", "/tmp/ptau/p.ptau")
         else { return }
         #expect(throws: SnarkPackError.invalidSRS("a secret is 0 or 1")) {
             try SRS.fromPowersOfTau(zero, file: "zero", b, file: "B", maxProofs: 2)

@@ -7,13 +7,15 @@ import Testing
 @Suite struct SRSTests {
     /// A minimal ptau of power `power` for a known secret (snarkjs's layout, written by `PowersOfTau.encode`).
     static func ptau(secret tau: Fr, power: Int) -> [UInt8] {
-        let g1 = powers(of: tau, count: (1 << (power + 1)) - 1).map { G1Jacobian.generator.multiplied(by: $0).toAffine() }
+        let g1 = powers(of: tau, count: (1 << (power + 1)) - 1).map {
+            G1Jacobian.generator.multiplied(by: $0).toAffine()
+        }
         let g2 = powers(of: tau, count: 1 << power).map { G2Jacobian.generator.multiplied(by: $0).toAffine() }
         return PowersOfTau.encode(power: power, tauG1: g1, tauG2: g2)
     }
 
     @Test func ptauImportRoundTripAndAggregate() throws {
-        let (a, b) = (Fr(1234567), Fr(7654321))
+        let (a, b) = (Fr(1_234_567), Fr(7_654_321))
         let first = Self.ptau(secret: a, power: 3)
         let second = Self.ptau(secret: b, power: 4)
         let ptau = try PowersOfTau(encoded: first, file: "a.ptau", threads: 2)
@@ -24,14 +26,20 @@ import Testing
         #expect(srs.hBeta[2] == G2Jacobian.generator.multiplied(by: b * b).toAffine())
         let set = Fixtures.synthetic
         let p = try Aggregator.aggregate(
-            proofs: Array(set.proofs.prefix(3)), publicSignals: Array(set.publicSignals.prefix(3)), verificationKey: set.key,
+            proofs: Array(set.proofs.prefix(3)), publicSignals: Array(set.publicSignals.prefix(3)),
+            verificationKey: set.key,
             srs: srs, threads: 2)
-        #expect(try AggregateVerifier.verify(aggregate: p, publicSignals: Array(set.publicSignals.prefix(3)), verificationKey: set.key, srs: srs.verifierKey))
+        #expect(
+            try AggregateVerifier.verify(
+                aggregate: p, publicSignals: Array(set.publicSignals.prefix(3)), verificationKey: set.key,
+                srs: srs.verifierKey))
         // The file round trip.
         let decoded = try SRS(encoded: srs.encoded, threads: 2)
         #expect(decoded == srs)
         #expect(try SRS.verifierKey(encoded: srs.encoded) == srs.verifierKey)
-        #expect(try SRS.fromPowersOfTau(first, file: "a.ptau", second, file: "b.ptau", maxProofs: 2, threads: 2).maxProofs == 2)
+        #expect(
+            try SRS.fromPowersOfTau(first, file: "a.ptau", second, file: "b.ptau", maxProofs: 2, threads: 2).maxProofs
+                == 2)
     }
 
     @Test func ptauErrors() throws {
@@ -63,8 +71,12 @@ import Testing
         #expect(throws: SnarkPackError.invalidSRS("the points are not successive powers of one secret in G1 and G2")) {
             try SRS.fromPowersOfTau(mixed, file: "a.ptau", other, file: "b.ptau", threads: 2)
         }
-        #expect(throws: SnarkPackError.invalidPowersOfTau(file: "a.ptau", reason: "power 1 is too small: SnarkPack needs power ≥ 2")) {
-            try SRS.fromPowersOfTau(Self.ptau(secret: Fr(3), power: 1), file: "a.ptau", good, file: "b.ptau", threads: 2)
+        #expect(
+            throws: SnarkPackError.invalidPowersOfTau(
+                file: "a.ptau", reason: "power 1 is too small: SnarkPack needs power ≥ 2")
+        ) {
+            try SRS.fromPowersOfTau(
+                Self.ptau(secret: Fr(3), power: 1), file: "a.ptau", good, file: "b.ptau", threads: 2)
         }
     }
 
@@ -72,7 +84,8 @@ import Testing
         let srs = Fixtures.srs
         var bytes = try SRS.unsafeDevelopment(maxProofs: 2, threads: 2).encoded
         #expect(try SRS(encoded: bytes).maxProofs == 2)
-        #expect(throws: SnarkPackError.trailingBytes(what: "SnarkPack reference string", offset: bytes.count, count: 1)) {
+        #expect(throws: SnarkPackError.trailingBytes(what: "SnarkPack reference string", offset: bytes.count, count: 1))
+        {
             try SRS(encoded: bytes + [0])
         }
         bytes[0] = 0
@@ -98,8 +111,10 @@ import Testing
         let aggregate = try Aggregator.aggregate(
             proofs: Array(set.proofs[0..<4]), publicSignals: Array(set.publicSignals[0..<4]), verificationKey: set.key,
             srs: srs, threads: 2)
-        #expect(try AggregateVerifier.verify(
-            aggregate: aggregate, publicSignals: Array(set.publicSignals[0..<4]), verificationKey: set.key, srs: key, threads: 2))
+        #expect(
+            try AggregateVerifier.verify(
+                aggregate: aggregate, publicSignals: Array(set.publicSignals[0..<4]), verificationKey: set.key,
+                srs: key, threads: 2))
     }
 
     @Test func aVerifierKeyFileThatIsWrongIsRefused() throws {

@@ -23,7 +23,10 @@ import Testing
     }
 
     @Test func compressionRoundTrips() throws {
-        for f in [Self.e, .one, TargetGroup.power(Self.e, Fr(12345)), Pairing.pairing(G1Jacobian.generator.multiplied(by: Fr(7)).toAffine(), .generator)] {
+        for f in [
+            Self.e, .one, TargetGroup.power(Self.e, Fr(12345)),
+            Pairing.pairing(G1Jacobian.generator.multiplied(by: Fr(7)).toAffine(), .generator),
+        ] {
             let bytes = TargetGroup.compressed(f)
             #expect(bytes.count == 192)
             #expect(try TargetGroup.decompress(bytes[...], what: "test") == f)
@@ -34,7 +37,9 @@ import Testing
         // Any g ∈ Fq6 decompresses to a unitary element; a random one is not in GT.
         var bytes = TargetGroup.compressed(Self.e)
         bytes[100] ^= 1
-        #expect(throws: SnarkPackError.notInTargetGroup(what: "x")) { try TargetGroup.decompress(bytes[...], what: "x") }
+        #expect(throws: SnarkPackError.notInTargetGroup(what: "x")) {
+            try TargetGroup.decompress(bytes[...], what: "x")
+        }
         var tooLarge = bytes
         for i in 0..<32 { tooLarge[i] = 0xff }
         tooLarge[0] = 0x3f

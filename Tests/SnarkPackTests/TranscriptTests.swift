@@ -17,7 +17,9 @@ import Testing
         #expect(a.challenge("c") != c1)
         // Label, message, length split and domain all change the challenge.
         var variants: [Fr] = []
-        for (domain, label, bytes) in [("test", "y", [UInt8]([1, 2, 3])), ("test", "x", [1, 2, 4]), ("other", "x", [1, 2, 3])] {
+        for (domain, label, bytes) in [
+            ("test", "y", [UInt8]([1, 2, 3])), ("test", "x", [1, 2, 4]), ("other", "x", [1, 2, 3]),
+        ] {
             var t = Transcript(domain: domain)
             t.append(label, bytes)
             variants.append(t.challenge("c"))
@@ -32,7 +34,8 @@ import Testing
     @Test func keyPolynomialCoefficientsMatchItsProductForm() {
         var g = SeededRandom.forTest()
         let challenges = (0..<4).map { _ in Fr.random(using: &g) }
-        let shift = Fr.random(using: &g), z = Fr.random(using: &g)
+        let shift = Fr.random(using: &g)
+        let z = Fr.random(using: &g)
         let coefficients = KeyPolynomial.coefficients(reversedChallenges: challenges, shift: shift)
         #expect(coefficients.count == 16)
         var horner = Fr.zero
@@ -41,7 +44,8 @@ import Testing
         // (f(X) − f(z))/(X − z) times (X − z) plus f(z) is f.
         let q = KeyPolynomial.quotient(coefficients, at: z)
         let x = Fr.random(using: &g)
-        var fx = Fr.zero, qx = Fr.zero
+        var fx = Fr.zero
+        var qx = Fr.zero
         for c in coefficients.reversed() { fx = fx * x + c }
         for c in q.reversed() { qx = qx * x + c }
         #expect(qx * (x - z) + horner == fx)

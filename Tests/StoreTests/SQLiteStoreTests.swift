@@ -10,7 +10,8 @@ import Testing
 @Suite struct SQLiteStoreTests {
     /// A fresh directory for one test's database.
     struct Scratch {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-tests-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "store-tests-\(UUID().uuidString)")
         init() throws { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
         var path: String { directory.appendingPathComponent("gateway.sqlite").path }
         func remove() { try? FileManager.default.removeItem(at: directory) }
@@ -36,23 +37,35 @@ import Testing
         var verifiedLease = lease
         verifiedLease.started = false
         return [
-            Job(id: JobID(request: request, index: 0), requestID: request, index: 0, jobClass: jobClass, inputJSON: "{\"x\":1}", statementJSON: "[\"1\"]"),
             Job(
-                id: JobID(request: request, index: 0, replica: 1), requestID: request, index: 0, replica: 1, jobClass: jobClass,
-                inputJSON: "{\"x\":1}", statementJSON: "[\"1\"]", state: .leased(lease), epoch: 2, attempts: 1, lastError: "lease expired"),
+                id: JobID(request: request, index: 0), requestID: request, index: 0, jobClass: jobClass,
+                inputJSON: "{\"x\":1}", statementJSON: "[\"1\"]"),
             Job(
-                id: JobID(request: request, index: 1), requestID: request, index: 1, jobClass: jobClass, inputJSON: "{}",
+                id: JobID(request: request, index: 0, replica: 1), requestID: request, index: 0, replica: 1,
+                jobClass: jobClass,
+                inputJSON: "{\"x\":1}", statementJSON: "[\"1\"]", state: .leased(lease), epoch: 2, attempts: 1,
+                lastError: "lease expired"),
+            Job(
+                id: JobID(request: request, index: 1), requestID: request, index: 1, jobClass: jobClass,
+                inputJSON: "{}",
                 statementJSON: "[]",
-                state: .verified(VerifiedProof(lease: verifiedLease, verifiedMillis: 3_000, proveMillis: 450, proof: ProofPayload(proofJSON: "{\"pi_a\":[]}", publicJSON: "[\"1\"]"))),
+                state: .verified(
+                    VerifiedProof(
+                        lease: verifiedLease, verifiedMillis: 3_000, proveMillis: 450,
+                        proof: ProofPayload(proofJSON: "{\"pi_a\":[]}", publicJSON: "[\"1\"]"))),
                 epoch: 2),
             Job(
-                id: JobID(request: request, index: 1, replica: 1), requestID: request, index: 1, replica: 1, jobClass: jobClass,
+                id: JobID(request: request, index: 1, replica: 1), requestID: request, index: 1, replica: 1,
+                jobClass: jobClass,
                 inputJSON: "{}", statementJSON: "[]", state: .cancelled(reason: "replica 0 was proven first"),
                 lastError: "replica 0 was proven first"),
             Job(
                 id: JobID(request: request, index: 2), requestID: request, kind: .aggregate, index: 2,
                 jobClass: JobClass(proofSystem: "snarkpack-bn254", log2Size: 1), inputJSON: "{}", statementJSON: "[]",
-                state: .verified(VerifiedProof(lease: verifiedLease, verifiedMillis: 4_000, proveMillis: 10, proof: ProofPayload(aggregate: [1, 2, 3]))),
+                state: .verified(
+                    VerifiedProof(
+                        lease: verifiedLease, verifiedMillis: 4_000, proveMillis: 10,
+                        proof: ProofPayload(aggregate: [1, 2, 3]))),
                 epoch: 2),
         ]
     }
@@ -67,27 +80,52 @@ import Testing
         let request = Self.request("req-1")
         let jobs = Self.jobs(of: request.id)
         let ledger = [
-            LedgerEntry(atMillis: 3_000, kind: .clientCharge, requestID: "req-1", jobID: jobs[2].id, proverID: nil, amount: Amount(units: 900_000)),
-            LedgerEntry(atMillis: 3_000, kind: .proverPayment, requestID: "req-1", jobID: jobs[2].id, proverID: "p1", amount: Amount(units: 700_001)),
-            LedgerEntry(atMillis: 3_000, kind: .networkFee, requestID: "req-1", jobID: jobs[2].id, proverID: nil, amount: Amount(units: 199_999)),
+            LedgerEntry(
+                atMillis: 3_000, kind: .clientCharge, requestID: "req-1", jobID: jobs[2].id, proverID: nil,
+                amount: Amount(units: 900_000)),
+            LedgerEntry(
+                atMillis: 3_000, kind: .proverPayment, requestID: "req-1", jobID: jobs[2].id, proverID: "p1",
+                amount: Amount(units: 700_001)),
+            LedgerEntry(
+                atMillis: 3_000, kind: .networkFee, requestID: "req-1", jobID: jobs[2].id, proverID: nil,
+                amount: Amount(units: 199_999)),
         ]
         try await store.commit(
             StoreChanges(
                 requests: [request], jobs: jobs,
-                proverActivity: [ProverActivity(prover: "p1", verified: 1, lost: 2, earned: Amount(units: 700_001), lastSeenMillis: 3_000)],
-                rounds: [RoundRecord(jobClass: "groth16-bn254/2^5", atMillis: 2_000, bids: 1, asks: 2, jobsMatched: 2, welfare: 1.5, surplus: 0.25, roundJSON: "{}", outcomeJSON: "{}")],
+                proverActivity: [
+                    ProverActivity(
+                        prover: "p1", verified: 1, lost: 2, earned: Amount(units: 700_001), lastSeenMillis: 3_000)
+                ],
+                rounds: [
+                    RoundRecord(
+                        jobClass: "groth16-bn254/2^5", atMillis: 2_000, bids: 1, asks: 2, jobsMatched: 2, welfare: 1.5,
+                        surplus: 0.25, roundJSON: "{}", outcomeJSON: "{}")
+                ],
                 ledger: ledger))
         #expect(try await store.request(id: "req-1") == request)
         #expect(try await store.openRequests() == [request])
         #expect(try await store.jobs(requestID: "req-1") == jobs)
         #expect(try await store.job(id: jobs[1].id) == jobs[1])
-        #expect(try await store.ledger(requestID: "req-1").map { LedgerEntry(atMillis: $0.atMillis, kind: $0.kind, requestID: $0.requestID, jobID: $0.jobID, proverID: $0.proverID, amount: $0.amount) } == ledger)
-        #expect(try await store.ledgerTotals() == LedgerTotals(clientCharges: Amount(units: 900_000), proverPayments: Amount(units: 700_001), networkFees: Amount(units: 199_999)))
+        #expect(
+            try await store.ledger(requestID: "req-1").map {
+                LedgerEntry(
+                    atMillis: $0.atMillis, kind: $0.kind, requestID: $0.requestID, jobID: $0.jobID,
+                    proverID: $0.proverID, amount: $0.amount)
+            } == ledger)
+        #expect(
+            try await store.ledgerTotals()
+                == LedgerTotals(
+                    clientCharges: Amount(units: 900_000), proverPayments: Amount(units: 700_001),
+                    networkFees: Amount(units: 199_999)))
         #expect(try await store.ledgerTotals().balances)
         let prover = try #require(try await store.prover(id: "p1"))
-        #expect(prover.jobsVerified == 1 && prover.jobsLost == 2 && prover.earned == Amount(units: 700_001) && prover.lastSeenMillis == 3_000)
+        #expect(
+            prover.jobsVerified == 1 && prover.jobsLost == 2 && prover.earned == Amount(units: 700_001)
+                && prover.lastSeenMillis == 3_000)
         // Activity adds up; it does not overwrite.
-        try await store.commit(StoreChanges(proverActivity: [ProverActivity(prover: "p1", verified: 1, earned: Amount(units: 1))]))
+        try await store.commit(
+            StoreChanges(proverActivity: [ProverActivity(prover: "p1", verified: 1, earned: Amount(units: 1))]))
         #expect(try await store.prover(id: "p1")?.earned == Amount(units: 700_002))
         #expect(try await store.prover(id: "p1")?.lastSeenMillis == 3_000)
         #expect(try await store.rounds(limit: 5).first?.jobsMatched == 2)
@@ -107,7 +145,9 @@ import Testing
         try await store.insertCircuit(Self.circuit, createdMillis: 5)
         let request = Self.request("req-2")
         // A job of a request that does not exist breaks the batch's foreign key: nothing of it is written.
-        let orphan = Job(id: "req-none/0", requestID: "req-none", index: 0, jobClass: Self.jobClass, inputJSON: "{}", statementJSON: "[]")
+        let orphan = Job(
+            id: "req-none/0", requestID: "req-none", index: 0, jobClass: Self.jobClass, inputJSON: "{}",
+            statementJSON: "[]")
         await #expect(throws: StoreError.self) {
             try await store.commit(StoreChanges(requests: [request], jobs: [orphan]))
         }
@@ -136,7 +176,8 @@ import Testing
     /// A copy of the committed fixture: a database written by main at 8bbdd62 (schema v3), made with
     /// `scripts/make-store-fixture`.
     static func fixture(in scratch: Scratch) throws -> String {
-        let url = try #require(Bundle.module.url(forResource: "gateway-v3", withExtension: "sqlite", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "gateway-v3", withExtension: "sqlite", subdirectory: "Fixtures"))
         try FileManager.default.copyItem(atPath: url.path, toPath: scratch.path)
         return scratch.path
     }
@@ -146,7 +187,9 @@ import Testing
         defer { scratch.remove() }
         let path = try Self.fixture(in: scratch)
         let store = try SQLiteStore(path: path)
-        let applied = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        let applied = try await store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        }
         #expect(applied == SQLiteMigrations.names)
         let circuits = try await store.circuits()
         #expect(circuits.count == 1 && circuits[0].name == "fixture")
@@ -174,7 +217,9 @@ import Testing
         #expect(provers.map(\.jobsVerified) == [5, 2])
         #expect(provers[0].earned == Amount(units: 182_292))
         #expect(try await store.rounds(limit: 100).count == 13)
-        let storedEarned = try await store.pool.read { db in try String.fetchOne(db, sql: "SELECT typeof(earned) FROM prover") }
+        let storedEarned = try await store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT typeof(earned) FROM prover")
+        }
         #expect(storedEarned == "integer")
         try await store.close()
         // And it opens again as it is.

@@ -19,7 +19,7 @@ public struct FixedBaseTable<C: CurveParameters>: Sendable {
                 current = current + windowBase
             }
             rows.append(JacobianPoint<C>.batchToAffine(multiples))
-            windowBase = current  // 256·windowBase
+            windowBase = current // 256·windowBase
         }
         windows = rows
     }
@@ -42,9 +42,10 @@ public struct FixedBaseTable<C: CurveParameters>: Sendable {
         let workers = max(1, min(threads, n / 64 + 1))
         let chunk = (n + workers - 1) / workers
         out.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let output = buffer  // each worker writes its own disjoint range
+            nonisolated(unsafe) let output = buffer // each worker writes its own disjoint range
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let lower = w * chunk, upper = min(n, lower + chunk)
+                let lower = w * chunk
+                let upper = min(n, lower + chunk)
                 guard lower < upper else { return }
                 var block: [JacobianPoint<C>] = []
                 block.reserveCapacity(upper - lower)

@@ -13,7 +13,7 @@ public enum G2Endomorphism {
     /// (q − 1)/k as little-endian words, for k dividing q − 1.
     static func qMinusOneOver(_ k: UInt64) -> [UInt64] {
         let m = FqParameters.modulus
-        var words = [m.3, m.2, m.1, m.0 - 1]  // big-endian order for long division
+        var words = [m.3, m.2, m.1, m.0 - 1] // big-endian order for long division
         var remainder: UInt64 = 0
         for i in 0..<4 {
             (words[i], remainder) = k.dividingFullWidth((remainder, words[i]))

@@ -3,7 +3,9 @@
 extension AffinePoint where C == G1Parameters {
     /// Reads 64 bytes x‖y; checks the range of each coordinate and that the point is on the curve.
     public init<B: Collection<UInt8>>(ethereumBytes bytes: B) throws(BN254Error) where B.Index == Int {
-        guard bytes.count == 64 else { throw .invalidLength(what: "G1 point (EIP-196)", expected: 64, actual: bytes.count) }
+        guard bytes.count == 64 else {
+            throw .invalidLength(what: "G1 point (EIP-196)", expected: 64, actual: bytes.count)
+        }
         let s = bytes.startIndex
         let x = try Fq(bigEndian: bytes[s..<s + 32])
         let y = try Fq(bigEndian: bytes[s + 32..<s + 64])
@@ -23,13 +25,16 @@ extension AffinePoint where C == G1Parameters {
 extension AffinePoint where C == G2Parameters {
     /// Reads 128 bytes (x_imag, x_real, y_imag, y_real); checks the range, the curve and the subgroup.
     public init<B: Collection<UInt8>>(ethereumBytes bytes: B) throws(BN254Error) where B.Index == Int {
-        guard bytes.count == 128 else { throw .invalidLength(what: "G2 point (EIP-197)", expected: 128, actual: bytes.count) }
+        guard bytes.count == 128 else {
+            throw .invalidLength(what: "G2 point (EIP-197)", expected: 128, actual: bytes.count)
+        }
         let s = bytes.startIndex
         let x1 = try Fq(bigEndian: bytes[s..<s + 32])
         let x0 = try Fq(bigEndian: bytes[s + 32..<s + 64])
         let y1 = try Fq(bigEndian: bytes[s + 64..<s + 96])
         let y0 = try Fq(bigEndian: bytes[s + 96..<s + 128])
-        let x = Fq2(x0, x1), y = Fq2(y0, y1)
+        let x = Fq2(x0, x1)
+        let y = Fq2(y0, y1)
         if x.isZero && y.isZero {
             self = .infinity
         } else {
@@ -71,7 +76,8 @@ public enum EthereumPrecompile {
     /// Parses the pairing precompile's input: k × 192 bytes of (G1, G2) pairs.
     public static func pairingInput(_ input: [UInt8]) throws(BN254Error) -> [(G1Affine, G2Affine)] {
         guard input.count % 192 == 0 else {
-            throw .invalidLength(what: "pairing input (a multiple of 192)", expected: (input.count / 192 + 1) * 192, actual: input.count)
+            throw .invalidLength(
+                what: "pairing input (a multiple of 192)", expected: (input.count / 192 + 1) * 192, actual: input.count)
         }
         var pairs: [(G1Affine, G2Affine)] = []
         for i in stride(from: 0, to: input.count, by: 192) {

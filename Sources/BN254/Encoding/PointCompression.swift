@@ -32,7 +32,9 @@ extension AffinePoint where C == G1Parameters {
 
     /// Decompresses 32 bytes; fails on a bad flag, a coordinate ≥ q or an x with no point.
     public init(compressed bytes: [UInt8]) throws(BN254Error) {
-        guard bytes.count == 32 else { throw .invalidLength(what: "compressed G1 point", expected: 32, actual: bytes.count) }
+        guard bytes.count == 32 else {
+            throw .invalidLength(what: "compressed G1 point", expected: 32, actual: bytes.count)
+        }
         let flag = bytes[0] & flagMask
         var body = bytes
         body[0] &= ~flagMask
@@ -41,7 +43,9 @@ extension AffinePoint where C == G1Parameters {
             self = .infinity
             return
         }
-        guard flag == flagSmallest || flag == flagLargest else { throw .malformed("compressed G1 point has no compression flag") }
+        guard flag == flagSmallest || flag == flagLargest else {
+            throw .malformed("compressed G1 point has no compression flag")
+        }
         let x = try Fq(bigEndian: body)
         guard var y = (x.squared() * x + G1Parameters.b).squareRoot() else {
             throw .notOnCurve(group: "G1", x: "\(x)", y: "(none)")
@@ -62,7 +66,9 @@ extension AffinePoint where C == G2Parameters {
 
     /// Decompresses 64 bytes; fails on a bad flag, a coordinate ≥ q, an x with no point, or a point outside G2.
     public init(compressed bytes: [UInt8]) throws(BN254Error) {
-        guard bytes.count == 64 else { throw .invalidLength(what: "compressed G2 point", expected: 64, actual: bytes.count) }
+        guard bytes.count == 64 else {
+            throw .invalidLength(what: "compressed G2 point", expected: 64, actual: bytes.count)
+        }
         let flag = bytes[0] & flagMask
         var body = bytes
         body[0] &= ~flagMask
@@ -71,7 +77,9 @@ extension AffinePoint where C == G2Parameters {
             self = .infinity
             return
         }
-        guard flag == flagSmallest || flag == flagLargest else { throw .malformed("compressed G2 point has no compression flag") }
+        guard flag == flagSmallest || flag == flagLargest else {
+            throw .malformed("compressed G2 point has no compression flag")
+        }
         let x = Fq2(try Fq(bigEndian: body[32..<64]), try Fq(bigEndian: body[0..<32]))
         guard var y = (x.squared() * x + G2Parameters.b).squareRoot() else {
             throw .notOnCurve(group: "G2", x: "\(x)", y: "(none)")

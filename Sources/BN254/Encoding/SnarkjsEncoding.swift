@@ -6,7 +6,9 @@ extension AffinePoint where C == G1Parameters {
         guard strings.count == 3 else {
             throw .malformed("a G1 point needs 3 decimal strings (x, y, z), got \(strings.count)")
         }
-        let x = try Fq(string: strings[0]), y = try Fq(string: strings[1]), z = try Fq(string: strings[2])
+        let x = try Fq(string: strings[0])
+        let y = try Fq(string: strings[1])
+        let z = try Fq(string: strings[2])
         try self.init(jacobianX: x, y: y, z: z)
     }
 
@@ -22,7 +24,9 @@ extension AffinePoint where C == G2Parameters {
         guard strings.count == 3, strings.allSatisfy({ $0.count == 2 }) else {
             throw .malformed("a G2 point needs 3 pairs of decimal strings, got \(strings.map(\.count))")
         }
-        func element(_ pair: [String]) throws(BN254Error) -> Fq2 { Fq2(try Fq(string: pair[0]), try Fq(string: pair[1])) }
+        func element(_ pair: [String]) throws(BN254Error) -> Fq2 {
+            Fq2(try Fq(string: pair[0]), try Fq(string: pair[1]))
+        }
         try self.init(jacobianX: try element(strings[0]), y: try element(strings[1]), z: try element(strings[2]))
         guard isInSubgroup else { throw .notInSubgroup(group: "G2") }
     }

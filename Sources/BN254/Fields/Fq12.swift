@@ -91,9 +91,9 @@ public struct Fq12: Sendable, Hashable {
         let x00 = l0 * m0
         let x33 = l3 * m3
         let x44 = l4 * m4
-        let x34 = (l3 + l4) * (m3 + m4) - x33 - x44  // coefficient of v in (l3 + l4v)(m3 + m4v)
-        let x03 = (l0 + l3) * (m0 + m3) - x00 - x33  // l0m3 + l3m0
-        let x04 = (l0 + l4) * (m0 + m4) - x00 - x44  // l0m4 + l4m0
+        let x34 = (l3 + l4) * (m3 + m4) - x33 - x44 // coefficient of v in (l3 + l4v)(m3 + m4v)
+        let x03 = (l0 + l3) * (m0 + m3) - x00 - x33 // l0m3 + l3m0
+        let x04 = (l0 + l4) * (m0 + m4) - x00 - x44 // l0m4 + l4m0
         // v·(x33 + x34·v + x44·v²) = ξ·x44 + x33·v + x34·v²
         return Fq12(Fq6(x44.mulByNonResidue() + x00, x33, x34), Fq6(x03, x04, Fq2(.zero, .zero)))
     }
@@ -248,7 +248,7 @@ struct TowerConstants: Sendable {
     /// (q − 1)/6 as little-endian words (q ≡ 1 mod 6).
     static var qMinusOneOverSix: [UInt64] {
         let q = FqParameters.modulus
-        var words = [q.3, q.2, q.1, q.0 - 1]  // big-endian for the long division
+        var words = [q.3, q.2, q.1, q.0 - 1] // big-endian for the long division
         var remainder: UInt64 = 0
         for i in words.indices {
             (words[i], remainder) = UInt64(6).dividingFullWidth((remainder, words[i]))

@@ -85,7 +85,9 @@ public struct Fq2: Sendable, Hashable {
         let q = FqParameters.modulus
         let qb = sub4(q, b).0
         var (k, r0) = madd2(a.0, 9, qb.0, 0)
-        var r1: UInt64, r2: UInt64, r3: UInt64
+        var r1: UInt64
+        var r2: UInt64
+        var r3: UInt64
         (k, r1) = madd2(a.1, 9, qb.1, k)
         (k, r2) = madd2(a.2, 9, qb.2, k)
         (k, r3) = madd2(a.3, 9, qb.3, k)

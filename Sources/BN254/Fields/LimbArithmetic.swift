@@ -168,7 +168,7 @@ func decimalString(_ a: Limbs4) -> String {
     var value = a
     if equal4(value, (0, 0, 0, 0)) { return "0" }
     var chunks: [UInt64] = []
-    let base: UInt64 = 10_000_000_000_000_000_000  // 10^19
+    let base: UInt64 = 10_000_000_000_000_000_000 // 10^19
     while !equal4(value, (0, 0, 0, 0)) {
         // Divide the 256-bit value by 10^19, limb by limb from the top.
         var remainder: UInt64 = 0

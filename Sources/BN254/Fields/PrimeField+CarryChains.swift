@@ -41,7 +41,7 @@ extension PrimeField {
         let (d1, k1) = addCarry(x.1, ~y.1, k0)
         let (d2, k2) = addCarry(x.2, ~y.2, k1)
         let (d3, k3) = addCarry(x.3, ~y.3, k2)
-        let mask = k3 &- 1  // all ones when a < b: add p back
+        let mask = k3 &- 1 // all ones when a < b: add p back
         let p = P.modulus
         return Self(montgomeryLimbs: add4((d0, d1, d2, d3), (p.0 & mask, p.1 & mask, p.2 & mask, p.3 & mask)).0)
     }

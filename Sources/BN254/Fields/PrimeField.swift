@@ -84,7 +84,7 @@ public struct PrimeField<P: PrimeFieldParameters>: Sendable {
     @inlinable @inline(__always)
     static func reduceOnce(_ t: Limbs4) -> Limbs4 {
         let (d, borrow) = sub4(t, P.modulus)
-        let keep = 0 &- borrow  // all ones when t < p
+        let keep = 0 &- borrow // all ones when t < p
         return (
             (d.0 & ~keep) | (t.0 & keep), (d.1 & ~keep) | (t.1 & keep),
             (d.2 & ~keep) | (t.2 & keep), (d.3 & ~keep) | (t.3 & keep)
@@ -102,7 +102,7 @@ public struct PrimeField<P: PrimeFieldParameters>: Sendable {
     @inlinable @inline(__always)
     public static func - (a: Self, b: Self) -> Self {
         let (d, borrow) = sub4(a.limbs, b.limbs)
-        let mask = 0 &- borrow  // all ones when a < b: add p back
+        let mask = 0 &- borrow // all ones when a < b: add p back
         let m = P.modulus
         return Self(montgomeryLimbs: add4(d, (m.0 & mask, m.1 & mask, m.2 & mask, m.3 & mask)).0)
     }
@@ -258,8 +258,8 @@ public struct PrimeField<P: PrimeFieldParameters>: Sendable {
     public func squareRoot() -> Self? {
         if isZero { return self }
         let w = power(P.tMinusOneOverTwo)
-        var x = self * w  // self^((t+1)/2)
-        var b = x * w  // self^t
+        var x = self * w // self^((t+1)/2)
+        var b = x * w // self^t
         var z = Self(montgomeryLimbs: P.rootOfUnity)
         var v = P.twoAdicity
         while !b.isOne {

@@ -137,9 +137,9 @@ struct BucketAccumulator<C: CurveParameters> {
         }
         if bucket.x == p.x {
             if bucket.y == p.y {
-                addJacobian(b, p)  // doubling: rare enough to leave to the Jacobian formulas
+                addJacobian(b, p) // doubling: rare enough to leave to the Jacobian formulas
             } else {
-                buckets[b] = BucketPoint(x: .zero, y: .zero)  // P + (−P)
+                buckets[b] = BucketPoint(x: .zero, y: .zero) // P + (−P)
             }
             return
         }
@@ -282,7 +282,7 @@ struct BucketAccumulator<C: CurveParameters> {
                     continue
                 }
                 denominators[n] = a.y.doubled()
-                entries[n] = Int32(truncatingIfNeeded: ~s)  // a doubling
+                entries[n] = Int32(truncatingIfNeeded: ~s) // a doubling
             } else {
                 denominators[n] = x.x - a.x
                 entries[n] = Int32(truncatingIfNeeded: s)

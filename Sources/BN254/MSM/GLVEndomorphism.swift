@@ -84,7 +84,7 @@ enum GLV {
         (carry, t.4) = madd2(k.2, g.2, t.4, carry)
         (carry, t.5) = madd2(k.3, g.2, t.5, carry)
         t.6 = carry
-        _ = t.6  // zero whenever the quotient fits in 128 bits, as it does for k < 2^256 and these g
+        _ = t.6 // zero whenever the quotient fits in 128 bits, as it does for k < 2^256 and these g
         return UInt128(t.5) << 64 | UInt128(t.4)
     }
 

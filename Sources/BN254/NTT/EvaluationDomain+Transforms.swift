@@ -116,7 +116,7 @@ extension EvaluationDomain {
                 "the NTT domain of size 2^\(logSize) has no odd coset: Fr has no root of unity of order 2^\(logSize + 1)"
             )
         }
-        guard logSize > 0 else { return }  // a constant is the same everywhere
+        guard logSize > 0 else { return } // a constant is the same everywhere
         let threads = max(1, threads)
         let n = size
         twiddles.withUnsafeBufferPointer { buffer in

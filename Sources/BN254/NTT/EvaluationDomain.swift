@@ -86,7 +86,7 @@ public struct EvaluationDomain: Sendable {
     /// the threads.
     static func makeTwiddles(logSize: Int, generator: Fr, threads: Int) -> [Fr] {
         let count = max(1, (1 << logSize) / 2)
-        var squares = [generator]  // squares[i] = ω^(2^i)
+        var squares = [generator] // squares[i] = ω^(2^i)
         for _ in 1..<max(1, logSize) { squares.append(squares[squares.count - 1].squared()) }
         return [Fr](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }

@@ -19,14 +19,14 @@ extension Pairing {
         m = m.frobeniusSquared() * m
 
         // Hard part.
-        let a = exponentiatedByX(m).conjugate().cyclotomicSquared()  // m^(−2x)
-        let b = a.cyclotomicSquared() * a  // m^(−6x)
-        let c = exponentiatedByX(b).conjugate()  // m^(6x²)
-        let d = exponentiatedByX(c.cyclotomicSquared())  // m^(12x³)
-        let y2 = d * c * b.conjugate()  // m^λ2
-        let y1 = y2 * a  // m^λ1
-        let y0 = y2 * c * m  // m^λ0
-        let y3 = y1 * m.conjugate()  // m^λ3
+        let a = exponentiatedByX(m).conjugate().cyclotomicSquared() // m^(−2x)
+        let b = a.cyclotomicSquared() * a // m^(−6x)
+        let c = exponentiatedByX(b).conjugate() // m^(6x²)
+        let d = exponentiatedByX(c.cyclotomicSquared()) // m^(12x³)
+        let y2 = d * c * b.conjugate() // m^λ2
+        let y1 = y2 * a // m^λ1
+        let y0 = y2 * c * m // m^λ0
+        let y3 = y1 * m.conjugate() // m^λ3
         return y0 * y1.frobenius() * y2.frobeniusSquared() * y3.frobeniusCubed()
     }
 

@@ -14,7 +14,14 @@ typealias Wide = (lo: Limbs4, hi: Limbs4)
 @inlinable @inline(__always)
 func wideProduct(_ a: Limbs4, _ b: Limbs4) -> Wide {
     var c: UInt64
-    var r0: UInt64, r1: UInt64, r2: UInt64, r3: UInt64, r4: UInt64, r5: UInt64, r6: UInt64, r7: UInt64
+    var r0: UInt64
+    var r1: UInt64
+    var r2: UInt64
+    var r3: UInt64
+    var r4: UInt64
+    var r5: UInt64
+    var r6: UInt64
+    var r7: UInt64
     (c, r0) = madd1(a.0, b.0, 0)
     (c, r1) = madd1(a.0, b.1, c)
     (c, r2) = madd1(a.0, b.2, c)

@@ -99,7 +99,7 @@ struct Fq2Wide {
         // a0 + a1 < 2q and a0 + q − a1 ∈ (0, 2q): the product is below 4q² and ≡ (a0 + a1)(a0 − a1).
         let s = add4(x, y).0
         let d = sub4(add4(x, q).0, y).0
-        let xx = add4(x, x).0  // 2a0 < 2q
+        let xx = add4(x, x).0 // 2a0 < 2q
         return Fq2Wide(wideProduct(s, d), wideProduct(xx, y))
     }
 
@@ -122,19 +122,27 @@ struct Fq2Wide {
         // Real part: 9x − y + qR = (9·xh + (q − 1 − yh))·R + (9·xl + (R − 1 − yl) + 1), the low half's
         // carry (below 10) moving up. q − 1 − yh = q + ~yh mod 2^256, as yh < q.
         var (k, r0) = madd2(xl.0, 9, ~yl.0, 1)
-        var r1: UInt64, r2: UInt64, r3: UInt64
+        var r1: UInt64
+        var r2: UInt64
+        var r3: UInt64
         (k, r1) = madd2(xl.1, 9, ~yl.1, k)
         (k, r2) = madd2(xl.2, 9, ~yl.2, k)
         (k, r3) = madd2(xl.3, 9, ~yl.3, k)
         let qy = add4(q, (~yh.0, ~yh.1, ~yh.2, ~yh.3)).0
-        var h0: UInt64, h1: UInt64, h2: UInt64, h3: UInt64
+        var h0: UInt64
+        var h1: UInt64
+        var h2: UInt64
+        var h3: UInt64
         (k, h0) = madd2(xh.0, 9, qy.0, k)
         (k, h1) = madd2(xh.1, 9, qy.1, k)
         (k, h2) = madd2(xh.2, 9, qy.2, k)
         (k, h3) = madd2(xh.3, 9, qy.3, k)
         let real: Wide = ((r0, r1, r2, r3), reduceSmallMultiple((h0, h1, h2, h3), k))
         // Imaginary part: x + 9y, below 10qR.
-        var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+        var s0: UInt64
+        var s1: UInt64
+        var s2: UInt64
+        var s3: UInt64
         (k, s0) = madd1(yl.0, 9, xl.0)
         (k, s1) = madd2(yl.1, 9, xl.1, k)
         (k, s2) = madd2(yl.2, 9, xl.2, k)

@@ -77,10 +77,10 @@ struct TwistPoint: Sendable {
         let a = (x * y).halvedForPairing()
         let b = y.squared()
         let c = z.squared()
-        let e = c * PairingConstants.threeB  // 3b'Z²
-        let f = e.doubled() + e  // 9b'Z²
+        let e = c * PairingConstants.threeB // 3b'Z²
+        let f = e.doubled() + e // 9b'Z²
         let g = (b + f).halvedForPairing()
-        let h = (y + z).squared() - b - c  // 2YZ
+        let h = (y + z).squared() - b - c // 2YZ
         let j = x.squared()
         let e2 = e.squared()
         x = a * (b - f)

@@ -31,7 +31,7 @@ enum FieldLimbs {
 
     /// The decimal digits of a 256-bit integer (for messages about values that are not field elements).
     static func decimal(_ a: Limbs4) -> String {
-        var words = [a.3, a.2, a.1, a.0]  // most significant first
+        var words = [a.3, a.2, a.1, a.0] // most significant first
         if words.allSatisfy({ $0 == 0 }) { return "0" }
         var chunks: [UInt64] = []
         let base: UInt64 = 10_000_000_000_000_000_000

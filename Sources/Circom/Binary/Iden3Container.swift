@@ -44,7 +44,8 @@ struct Iden3Container {
             let start = offset + 12
             let available = bytes.count - start
             guard size <= UInt64(available) else {
-                throw .truncated(file: file, section: type, offset: start, needed: Int(clamping: size), available: available)
+                throw .truncated(
+                    file: file, section: type, offset: start, needed: Int(clamping: size), available: available)
             }
             guard sections[type] == nil else { throw .duplicateSection(file: file, section: type, offset: offset) }
             sections[type] = start..<(start + Int(size))
@@ -108,7 +109,9 @@ struct ByteCursor {
 
     /// Fails unless the section has exactly `expected` bytes (checked before a fixed-size section is parsed).
     func expectSize(_ expected: Int) throws(CircomError) {
-        guard size == expected else { throw .sectionSize(file: file, section: section, expected: expected, actual: size) }
+        guard size == expected else {
+            throw .sectionSize(file: file, section: section, expected: expected, actual: size)
+        }
     }
 
     /// Fails unless the cursor has consumed the whole section.
@@ -126,7 +129,8 @@ struct ByteCursor {
         let primeAt = try take(32)
         let prime = FieldLimbs.load(bytes, primeAt)
         guard FieldLimbs.equal(prime, modulus) else {
-            throw .wrongPrime(file: file, section: section, offset: primeAt, field: field, found: FieldLimbs.decimal(prime))
+            throw .wrongPrime(
+                file: file, section: section, offset: primeAt, field: field, found: FieldLimbs.decimal(prime))
         }
     }
 }

@@ -36,11 +36,14 @@ enum PointDecoding {
     }
 
     @inline(__always)
-    static func decodeG2(_ bytes: UnsafeRawBufferPointer, _ offset: Int, checkSubgroup: Bool) -> Result<G2Affine, PointFault> {
+    static func decodeG2(_ bytes: UnsafeRawBufferPointer, _ offset: Int, checkSubgroup: Bool) -> Result<
+        G2Affine, PointFault
+    > {
         guard let x0 = fq(bytes, offset), let x1 = fq(bytes, offset + 32), let y0 = fq(bytes, offset + 64),
             let y1 = fq(bytes, offset + 96)
         else { return .failure(.outOfRange) }
-        let x = Fq2(x0, x1), y = Fq2(y0, y1)
+        let x = Fq2(x0, x1)
+        let y = Fq2(y0, y1)
         if x.isZero && y.isZero { return .success(.infinity) }
         let point = G2Affine(unchecked: x, y)
         guard point.isOnCurve else { return .failure(.notOnCurve) }
@@ -66,7 +69,8 @@ enum PointDecoding {
             faults.withUnsafeMutableBufferPointer { faultBuffer in
                 let faultOutput = UncheckedSendable(faultBuffer)
                 let work: @Sendable (Int) -> Void = { chunk in
-                    let lower = count * chunk / chunkCount, upper = count * (chunk + 1) / chunkCount
+                    let lower = count * chunk / chunkCount
+                    let upper = count * (chunk + 1) / chunkCount
                     var firstFault: (index: Int, fault: PointFault)? = nil
                     for i in lower..<upper {
                         switch decodeOne(bytes.value, start + i * stride) {
@@ -97,7 +101,8 @@ enum PointDecoding {
             case .outOfRange:
                 throw .valueOutOfRange(file: cursor.file, section: cursor.section, offset: offset, field: "Fq")
             case .notOnCurve:
-                throw .pointNotOnCurve(file: cursor.file, section: cursor.section, index: index, offset: offset, group: group)
+                throw .pointNotOnCurve(
+                    file: cursor.file, section: cursor.section, index: index, offset: offset, group: group)
             case .notInSubgroup:
                 throw .pointNotInSubgroup(file: cursor.file, section: cursor.section, index: index, offset: offset)
             }
@@ -108,7 +113,9 @@ enum PointDecoding {
     static func g1Points(
         _ cursor: inout ByteCursor, count: Int, workers: Int, release: MappedFile? = nil
     ) throws(CircomError) -> [G1Affine] {
-        try decode(&cursor, count: count, stride: 64, group: "G1", workers: workers, infinity: .infinity, release: release) {
+        try decode(
+            &cursor, count: count, stride: 64, group: "G1", workers: workers, infinity: .infinity, release: release
+        ) {
             decodeG1($0, $1)
         }
     }
@@ -116,7 +123,9 @@ enum PointDecoding {
     static func g2Points(
         _ cursor: inout ByteCursor, count: Int, workers: Int, checkSubgroup: Bool, release: MappedFile? = nil
     ) throws(CircomError) -> [G2Affine] {
-        try decode(&cursor, count: count, stride: 128, group: "G2", workers: workers, infinity: .infinity, release: release) {
+        try decode(
+            &cursor, count: count, stride: 128, group: "G2", workers: workers, infinity: .infinity, release: release
+        ) {
             decodeG2($0, $1, checkSubgroup: checkSubgroup)
         }
     }

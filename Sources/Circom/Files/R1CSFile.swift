@@ -51,7 +51,9 @@ public struct R1CSFile: Sendable, Equatable {
         guard nWires >= 1, 1 + nPublicOutputs + nPublicInputs + nPrivateInputs <= nWires else {
             throw .countMismatch(
                 file: file, section: 1,
-                what: "1 + \(nPublicOutputs) outputs + \(nPublicInputs) public + \(nPrivateInputs) private inputs exceed \(nWires) wires")
+                what:
+                    "1 + \(nPublicOutputs) outputs + \(nPublicInputs) public + \(nPrivateInputs) private inputs exceed \(nWires) wires"
+            )
         }
         guard nLabels <= UInt64(Int.max) else {
             throw .countMismatch(file: file, section: 1, what: "\(nLabels) labels")
@@ -156,7 +158,9 @@ public struct R1CSFile: Sendable, Equatable {
                     w.u32(UInt32(r1cs.constraints.count))
                 }
             case 2:
-                let size = r1cs.constraints.reduce(0) { $0 + 12 + 36 * ($1.a.terms.count + $1.b.terms.count + $1.c.terms.count) }
+                let size = r1cs.constraints.reduce(0) {
+                    $0 + 12 + 36 * ($1.a.terms.count + $1.b.terms.count + $1.c.terms.count)
+                }
                 try writer.section(2, size: size) { (w) throws(CircomError) in
                     for constraint in r1cs.constraints {
                         for lc in [constraint.a, constraint.b, constraint.c] {

@@ -96,7 +96,8 @@ public struct ZKeyFile: Sendable {
         let nPublic = Int(try header.u32())
         let domainSize = Int(try header.u32())
         guard nPublic + 1 <= nVars else {
-            throw .countMismatch(file: file, section: 2, what: "\(nPublic) public signals need more than the \(nVars) wires")
+            throw .countMismatch(
+                file: file, section: 2, what: "\(nPublic) public signals need more than the \(nVars) wires")
         }
         guard domainSize > 0, domainSize & (domainSize - 1) == 0 else {
             throw .countMismatch(file: file, section: 2, what: "domain size \(domainSize) is not a power of two")
@@ -115,7 +116,8 @@ public struct ZKeyFile: Sendable {
         var coefficientSection = try container.section(4, "coefficients")
         let coefficientCount = Int(try coefficientSection.u32())
         try coefficientSection.expectSize(4 + coefficientCount * 44)
-        let coefficients = try Self.coefficients(&coefficientSection, count: coefficientCount, rows: domainSize, wires: nVars)
+        let coefficients = try Self.coefficients(
+            &coefficientSection, count: coefficientCount, rows: domainSize, wires: nVars)
         mapped?.discard(coefficientSection.range)
 
         func g1Section(_ type: UInt32, _ name: String, count: Int) throws(CircomError) -> [G1Affine] {
@@ -132,7 +134,9 @@ public struct ZKeyFile: Sendable {
         let c = try g1Section(8, "C points", count: nVars - nPublic - 1)
         let h = try g1Section(9, "H points", count: domainSize)
 
-        let contributions = container.optionalSection(10).map { Array(UnsafeRawBufferPointer(rebasing: bytes[$0.range])) }
+        let contributions = container.optionalSection(10).map {
+            Array(UnsafeRawBufferPointer(rebasing: bytes[$0.range]))
+        }
 
         provingKey = ProvingKey(
             nVars: nVars, nPublic: nPublic, domainSize: domainSize, alpha1: alpha1, beta1: beta1, beta2: beta2,
@@ -163,12 +167,16 @@ public struct ZKeyFile: Sendable {
             let row = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self))
             let wire = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self))
             guard let matrix = MatrixCoefficient.Matrix(rawValue: matrixID) else {
-                throw .countMismatch(file: file, section: 4, what: "coefficient \(i) names matrix \(matrixID) (only 0 = A and 1 = B exist)")
+                throw .countMismatch(
+                    file: file, section: 4,
+                    what: "coefficient \(i) names matrix \(matrixID) (only 0 = A and 1 = B exist)")
             }
             guard Int(row) < rows, Int(wire) < wires else {
                 throw .countMismatch(
                     file: file, section: 4,
-                    what: "coefficient \(i) at row \(row), wire \(wire) lies outside the domain (\(rows)) or the wires (\(wires))")
+                    what:
+                        "coefficient \(i) at row \(row), wire \(wire) lies outside the domain (\(rows)) or the wires (\(wires))"
+                )
             }
             let limbs = FieldLimbs.load(bytes, at + 12)
             guard FieldLimbs.less(limbs, FrParameters.modulus) else {
@@ -244,7 +252,8 @@ public struct ZKeyFile: Sendable {
                     for p in key.b2 { try w.g2(p) }
                 }
             default:
-                try writer.section(10, size: contributions.count) { (w) throws(CircomError) in try w.raw(contributions) }
+                try writer.section(10, size: contributions.count) { (w) throws(CircomError) in try w.raw(contributions)
+                }
             }
         }
     }

@@ -26,7 +26,9 @@ enum SnarkjsJSONLayout {
         var compact: [UInt8] = [UInt8(ascii: "{")]
         for (i, member) in members.enumerated() {
             // Strings, integers and arrays of them always encode.
-            guard let key = try? encoder.encode(member.key), let value = try? encoder.encode(member.value) else { continue }
+            guard let key = try? encoder.encode(member.key), let value = try? encoder.encode(member.value) else {
+                continue
+            }
             if i > 0 { compact.append(UInt8(ascii: ",")) }
             compact += Array(key) + [UInt8(ascii: ":")] + Array(value)
         }
@@ -39,7 +41,8 @@ enum SnarkjsJSONLayout {
         var output: [UInt8] = []
         output.reserveCapacity(input.count * 2)
         var depth = 0
-        var inString = false, escaped = false
+        var inString = false
+        var escaped = false
         func newline() {
             output.append(UInt8(ascii: "\n"))
             output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth))
@@ -50,7 +53,13 @@ enum SnarkjsJSONLayout {
             defer { i += 1 }
             if inString {
                 output.append(byte)
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {
@@ -85,13 +94,18 @@ enum SnarkjsJSONLayout {
     }
 
     /// Decodes with JSONDecoder and turns its errors into a `CircomError` that names the file and the field.
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String, what: String) throws(CircomError) -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String, what: String) throws(CircomError)
+        -> T
+    {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw .invalidJSON(file: file, reason: "\(what): the field \"\(path(context.codingPath + [key]))\" is missing")
+            throw .invalidJSON(
+                file: file, reason: "\(what): the field \"\(path(context.codingPath + [key]))\" is missing")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw .invalidJSON(file: file, reason: "\(what): \"\(path(context.codingPath))\" has the wrong type: \(context.debugDescription)")
+            throw .invalidJSON(
+                file: file,
+                reason: "\(what): \"\(path(context.codingPath))\" has the wrong type: \(context.debugDescription)")
         } catch let DecodingError.valueNotFound(_, context) {
             throw .invalidJSON(file: file, reason: "\(what): \"\(path(context.codingPath))\" is null")
         } catch let DecodingError.dataCorrupted(context) {

@@ -18,7 +18,10 @@ public struct SnarkjsProof: Codable, Sendable, Equatable {
     public var curve: String?
 
     enum CodingKeys: String, CodingKey {
-        case piA = "pi_a", piB = "pi_b", piC = "pi_c", `protocol`, curve
+        case piA = "pi_a"
+        case piB = "pi_b"
+        case piC = "pi_c"
+        case `protocol`, curve
     }
 
     public init(piA: [String], piB: [[String]], piC: [String], protocol: String = "groth16", curve: String? = "bn128") {
@@ -37,7 +40,9 @@ public struct SnarkjsProof: Codable, Sendable, Equatable {
     /// The JSON in snarkjs's member order and layout (`JSON.stringify(proof, null, 1)`); `curve` is left out
     /// when nil, as rapidsnark does.
     public var snarkjsLayout: Data {
-        var members: [(key: String, value: any Encodable)] = [("pi_a", piA), ("pi_b", piB), ("pi_c", piC), ("protocol", self.protocol)]
+        var members: [(key: String, value: any Encodable)] = [
+            ("pi_a", piA), ("pi_b", piB), ("pi_c", piC), ("protocol", self.protocol),
+        ]
         if let curve { members.append(("curve", curve)) }
         return SnarkjsJSONLayout.encodeObject(members)
     }
@@ -72,14 +77,16 @@ extension Proof {
 enum SnarkjsNames {
     static func checkProtocol(_ name: String, file: String) throws(CircomError) {
         guard name == "groth16" else {
-            throw .invalidJSONValue(file: file, field: "protocol", reason: "\"\(name)\" is not supported; only \"groth16\" is")
+            throw .invalidJSONValue(
+                file: file, field: "protocol", reason: "\"\(name)\" is not supported; only \"groth16\" is")
         }
     }
 
     /// snarkjs calls BN254 "bn128"; "bn254" and "alt_bn128" are accepted as the same curve.
     static func checkCurve(_ name: String, file: String) throws(CircomError) {
         guard ["bn128", "bn254", "alt_bn128"].contains(name.lowercased()) else {
-            throw .invalidJSONValue(file: file, field: "curve", reason: "\"\(name)\" is not supported; only BN254 (\"bn128\") is")
+            throw .invalidJSONValue(
+                file: file, field: "curve", reason: "\"\(name)\" is not supported; only BN254 (\"bn128\") is")
         }
     }
 

@@ -21,7 +21,10 @@ public struct SnarkjsVerificationKey: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case `protocol`, curve, nPublic
-        case alpha1 = "vk_alpha_1", beta2 = "vk_beta_2", gamma2 = "vk_gamma_2", delta2 = "vk_delta_2"
+        case alpha1 = "vk_alpha_1"
+        case beta2 = "vk_beta_2"
+        case gamma2 = "vk_gamma_2"
+        case delta2 = "vk_delta_2"
         case ic = "IC"
     }
 
@@ -49,7 +52,8 @@ public struct SnarkjsVerificationKey: Codable, Sendable, Equatable {
     /// The JSON in snarkjs's member order and layout.
     public var snarkjsLayout: Data {
         SnarkjsJSONLayout.encodeObject([
-            ("protocol", self.protocol), ("curve", curve), ("nPublic", nPublic), ("vk_alpha_1", alpha1), ("vk_beta_2", beta2),
+            ("protocol", self.protocol), ("curve", curve), ("nPublic", nPublic), ("vk_alpha_1", alpha1),
+            ("vk_beta_2", beta2),
             ("vk_gamma_2", gamma2), ("vk_delta_2", delta2), ("IC", ic),
         ])
     }
@@ -59,7 +63,8 @@ public struct SnarkjsVerificationKey: Codable, Sendable, Equatable {
         try SnarkjsNames.checkProtocol(self.protocol, file: file)
         try SnarkjsNames.checkCurve(curve, file: file)
         guard nPublic >= 0, ic.count == nPublic + 1 else {
-            throw .invalidJSONValue(file: file, field: "IC", reason: "\(ic.count) points for nPublic = \(nPublic) (expected nPublic + 1)")
+            throw .invalidJSONValue(
+                file: file, field: "IC", reason: "\(ic.count) points for nPublic = \(nPublic) (expected nPublic + 1)")
         }
         var points: [G1Affine] = []
         for (i, p) in ic.enumerated() { points.append(try SnarkjsNames.g1(p, field: "IC[\(i)]", file: file)) }
@@ -75,8 +80,10 @@ public struct SnarkjsVerificationKey: Codable, Sendable, Equatable {
 extension VerificationKey {
     /// Parses snarkjs's verification_key.json.
     public init(snarkjsJSON data: Data, file: String = "verification_key.json") throws(CircomError) {
-        self = try SnarkjsJSONLayout.decode(SnarkjsVerificationKey.self, from: data, file: file, what: "verification key")
-            .verificationKey(file: file)
+        self = try SnarkjsJSONLayout.decode(
+            SnarkjsVerificationKey.self, from: data, file: file, what: "verification key"
+        )
+        .verificationKey(file: file)
     }
 
     /// Reads a verification_key.json file.

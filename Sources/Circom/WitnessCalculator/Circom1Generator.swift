@@ -75,7 +75,7 @@ enum Circom1Generator {
 
     static func memory(_ guest: GuestInstance) throws(WitnessCalculatorError) -> WasmKit.Memory {
         guard let memory = guest.state.importedMemory else {
-            throw .protocolViolation("the module's memory is gone")  // set by instantiate, cleared after use
+            throw .protocolViolation("the module's memory is gone") // set by instantiate, cleared after use
         }
         return memory
     }
@@ -156,30 +156,35 @@ enum Circom1Generator {
     /// The functions a circom 1 module imports from "runtime".
     static func runtimeImports(store: Store, state: GuestState) -> Imports {
         var imports = Imports()
-        imports.define(module: "runtime", name: "error", Function(store: store, parameters: Array(repeating: .i32, count: 6)) { _, arguments in
-            let a = arguments.map { Int(Int32(bitPattern: $0.i32)) }
-            let code = a[0]
-            var message = "error \(code)"
-            if let memory = state.importedMemory {
-                func text(_ p: Int) -> String { memory.cString(at: p) }
-                func value(_ p: Int) -> String { (try? element(at: p, in: memory).decimal) ?? "?" }
-                switch code {
-                case 7: message = "\(text(a[1])) \(value(a[3])) != \(value(a[4])) \(text(a[5]))"
-                case 9: message = "\(text(a[1])) \(value(a[3])) \(text(a[4]))"
-                default: message = "\(text(a[1])) \(a[2]) \(a[3]) \(a[4]) \(a[5])"
+        imports.define(
+            module: "runtime", name: "error",
+            Function(store: store, parameters: Array(repeating: .i32, count: 6)) { _, arguments in
+                let a = arguments.map { Int(Int32(bitPattern: $0.i32)) }
+                let code = a[0]
+                var message = "error \(code)"
+                if let memory = state.importedMemory {
+                    func text(_ p: Int) -> String { memory.cString(at: p) }
+                    func value(_ p: Int) -> String { (try? element(at: p, in: memory).decimal) ?? "?" }
+                    switch code {
+                    case 7: message = "\(text(a[1])) \(value(a[3])) != \(value(a[4])) \(text(a[5]))"
+                    case 9: message = "\(text(a[1])) \(value(a[3])) \(text(a[4]))"
+                    default: message = "\(text(a[1])) \(a[2]) \(a[3]) \(a[4]) \(a[5])"
+                    }
                 }
-            }
-            throw state.fail(.circuitFailed(code: code, message: message))
-        })
-        imports.define(module: "runtime", name: "log", Function(store: store, parameters: [.i32]) { _, arguments in
-            if let memory = state.importedMemory, let pointer = arguments.first?.i32 {
-                state.logLine = (try? element(at: Int(pointer), in: memory).decimal) ?? "?"
-                state.emitLogLine()
-            }
-            return []
-        })
+                throw state.fail(.circuitFailed(code: code, message: message))
+            })
+        imports.define(
+            module: "runtime", name: "log",
+            Function(store: store, parameters: [.i32]) { _, arguments in
+                if let memory = state.importedMemory, let pointer = arguments.first?.i32 {
+                    state.logLine = (try? element(at: Int(pointer), in: memory).decimal) ?? "?"
+                    state.emitLogLine()
+                }
+                return []
+            })
         for name in ["logSetSignal", "logGetSignal"] {
-            imports.define(module: "runtime", name: name, Function(store: store, parameters: [.i32, .i32]) { _, _ in [] })
+            imports.define(
+                module: "runtime", name: name, Function(store: store, parameters: [.i32, .i32]) { _, _ in [] })
         }
         for name in ["logStartComponent", "logFinishComponent"] {
             imports.define(module: "runtime", name: name, Function(store: store, parameters: [.i32]) { _, _ in [] })

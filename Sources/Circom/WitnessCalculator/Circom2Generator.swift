@@ -103,8 +103,9 @@ enum Circom2Generator {
         var result: [UInt32] = []
         result.reserveCapacity(words)
         for j in 0..<words {
-            result.append(try GuestInstance.i32Result(
-                try guest.invoke(read, name: "readSharedRWMemory", [UInt32(j)]), name: "readSharedRWMemory"))
+            result.append(
+                try GuestInstance.i32Result(
+                    try guest.invoke(read, name: "readSharedRWMemory", [UInt32(j)]), name: "readSharedRWMemory"))
         }
         return result
     }
@@ -125,41 +126,49 @@ enum Circom2Generator {
     /// The functions a circom 2 module imports from "runtime".
     static func runtimeImports(store: Store, state: GuestState) -> Imports {
         var imports = Imports()
-        imports.define(module: "runtime", name: "exceptionHandler", Function(store: store, parameters: [.i32]) { _, arguments in
-            let code = Int32(bitPattern: arguments.first?.i32 ?? 0)
-            var message = exceptionText(code: code)
-            if !state.errorText.isEmpty { message += "\n" + state.errorText }
-            while message.last == "\n" { message.removeLast() }
-            state.errorText = ""
-            throw state.fail(.circuitFailed(code: Int(code), message: message))
-        })
-        imports.define(module: "runtime", name: "printErrorMessage", Function(store: store, parameters: []) { caller, _ in
-            state.errorText += try message(from: caller, state: state) + "\n"
-            return []
-        })
-        imports.define(module: "runtime", name: "writeBufferMessage", Function(store: store, parameters: []) { caller, _ in
-            // Every log(...) ends with a message of just "\n": that is when circom's runtime prints the line.
-            let message = try message(from: caller, state: state)
-            if message == "\n" {
-                state.emitLogLine()
-            } else {
+        imports.define(
+            module: "runtime", name: "exceptionHandler",
+            Function(store: store, parameters: [.i32]) { _, arguments in
+                let code = Int32(bitPattern: arguments.first?.i32 ?? 0)
+                var message = exceptionText(code: code)
+                if !state.errorText.isEmpty { message += "\n" + state.errorText }
+                while message.last == "\n" { message.removeLast() }
+                state.errorText = ""
+                throw state.fail(.circuitFailed(code: Int(code), message: message))
+            })
+        imports.define(
+            module: "runtime", name: "printErrorMessage",
+            Function(store: store, parameters: []) { caller, _ in
+                state.errorText += try message(from: caller, state: state) + "\n"
+                return []
+            })
+        imports.define(
+            module: "runtime", name: "writeBufferMessage",
+            Function(store: store, parameters: []) { caller, _ in
+                // Every log(...) ends with a message of just "\n": that is when circom's runtime prints the line.
+                let message = try message(from: caller, state: state)
+                if message == "\n" {
+                    state.emitLogLine()
+                } else {
+                    if !state.logLine.isEmpty { state.logLine += " " }
+                    state.logLine += message
+                }
+                return []
+            })
+        imports.define(
+            module: "runtime", name: "showSharedRWMemory",
+            Function(store: store, parameters: []) { caller, _ in
+                // log(signal) prints the value the circuit left in the shared memory, as part of the current line.
+                guard let instance = caller.instance,
+                    let read = instance.exports[function: "readSharedRWMemory"]
+                else { return [] }
+                var words: [UInt32] = []
+                for j in 0..<8 { words.append(try read.invoke([.i32(UInt32(j))]).first?.i32 ?? 0) }
+                let text = (try? Fr(canonical: limbs(fromWords32: words)).decimal) ?? hexString(words32: words)
                 if !state.logLine.isEmpty { state.logLine += " " }
-                state.logLine += message
-            }
-            return []
-        })
-        imports.define(module: "runtime", name: "showSharedRWMemory", Function(store: store, parameters: []) { caller, _ in
-            // log(signal) prints the value the circuit left in the shared memory, as part of the current line.
-            guard let instance = caller.instance,
-                let read = instance.exports[function: "readSharedRWMemory"]
-            else { return [] }
-            var words: [UInt32] = []
-            for j in 0..<8 { words.append(try read.invoke([.i32(UInt32(j))]).first?.i32 ?? 0) }
-            let text = (try? Fr(canonical: limbs(fromWords32: words)).decimal) ?? hexString(words32: words)
-            if !state.logLine.isEmpty { state.logLine += " " }
-            state.logLine += text
-            return []
-        })
+                state.logLine += text
+                return []
+            })
         return imports
     }
 

@@ -13,7 +13,7 @@ extension PrimeField {
 
 /// Eight words, least significant first, as four 64-bit limbs.
 func limbs(fromWords32 w: [UInt32]) -> Limbs4 {
-    precondition(w.count == 8, "a 256-bit value is eight 32-bit words")  // callers check the field size first
+    precondition(w.count == 8, "a 256-bit value is eight 32-bit words") // callers check the field size first
     func pair(_ i: Int) -> UInt64 { UInt64(w[i]) | UInt64(w[i + 1]) << 32 }
     return (pair(0), pair(2), pair(4), pair(6))
 }

@@ -7,7 +7,9 @@ extension WasmKit.Memory {
         guard byteOffset >= 0, byteOffset + 4 <= byteCount else {
             throw .protocolViolation("memory read at \(byteOffset) is outside the \(byteCount)-byte memory")
         }
-        return withUnsafeBufferPointer(offset: UInt(byteOffset), count: 4) { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
+        return withUnsafeBufferPointer(offset: UInt(byteOffset), count: 4) {
+            UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))
+        }
     }
 
     func setWord(_ value: UInt32, at byteOffset: Int) throws(WitnessCalculatorError) {

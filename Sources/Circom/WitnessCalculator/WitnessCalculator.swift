@@ -67,7 +67,8 @@ public struct WitnessCalculator: Sendable {
                 throw .missingExport(name: name, interface: Circom2Generator.interfaceName)
             }
             try Self.checkImports(of: module, supported: Circom2Generator.importNames)
-            let guest = try Circom2Generator.instantiate(module: module, engine: engine, state: GuestState(logHandler: nil))
+            let guest = try Circom2Generator.instantiate(
+                module: module, engine: engine, state: GuestState(logHandler: nil))
             let facts = try Circom2Generator.facts(of: guest)
             interface = .circom2(version: facts.version)
             witnessCount = facts.witnessCount
@@ -81,12 +82,13 @@ public struct WitnessCalculator: Sendable {
             try Self.checkImports(of: module, supported: Circom1Generator.importNames)
             let memoryType = try Circom1Generator.memoryType(of: module)
             let state = GuestState(logHandler: nil)
-            let guest = try Circom1Generator.instantiate(module: module, engine: engine, memoryType: memoryType, state: state)
+            let guest = try Circom1Generator.instantiate(
+                module: module, engine: engine, memoryType: memoryType, state: state)
             let facts: Circom1Generator.Facts
             do {
                 facts = try Circom1Generator.facts(of: guest, memoryType: memoryType)
             } catch {
-                state.importedMemory = nil  // see InstancePool.deinit
+                state.importedMemory = nil // see InstancePool.deinit
                 throw error
             }
             interface = .circom1
@@ -141,7 +143,7 @@ public struct WitnessCalculator: Sendable {
             pool.put(guest)
             return witness
         } catch {
-            guest.state.importedMemory = nil  // see InstancePool.deinit
+            guest.state.importedMemory = nil // see InstancePool.deinit
             throw error
         }
     }

@@ -53,11 +53,13 @@ public enum WitnessCalculatorError: Error, Equatable, Sendable, CustomStringConv
             return "the circuit was compiled for the prime \(found), not BN254's scalar field; "
                 + "compile it with circom --prime bn128"
         case .wrongFieldSize(let words32):
-            return "the circuit's field elements have \(words32 * 32) bits, not BN254's 256; compile it with circom --prime bn128"
+            return
+                "the circuit's field elements have \(words32 * 32) bits, not BN254's 256; compile it with circom --prime bn128"
         case .invalidJSON(let reason, let offset):
             return "input JSON: \(reason) at byte \(offset)"
         case .invalidValue(let signal, let value):
-            return "input \(signal): \"\(value.prefix(100))\" is not an integer (use a JSON integer or a decimal or 0x-hexadecimal string)"
+            return
+                "input \(signal): \"\(value.prefix(100))\" is not an integer (use a JSON integer or a decimal or 0x-hexadecimal string)"
         case .unknownSignal(let name):
             return "the circuit has no input signal named \(name)"
         case .wrongNumberOfValues(let signal, let expected, let actual):

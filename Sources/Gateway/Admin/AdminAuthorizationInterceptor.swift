@@ -22,11 +22,15 @@ struct AdminAuthorizationInterceptor: ServerInterceptor {
         guard let header = request.metadata[stringValues: "authorization"].first(where: { _ in true }) else {
             throw RPCError(
                 code: .unauthenticated,
-                message: "\(method) needs the gateway's admin token (authorization: Bearer TOKEN, from DATA_DIR/admin.token)")
+                message:
+                    "\(method) needs the gateway's admin token (authorization: Bearer TOKEN, from DATA_DIR/admin.token)"
+            )
         }
         let prefix = "Bearer "
         guard header.hasPrefix(prefix), token.matches(String(header.dropFirst(prefix.count))) else {
-            throw RPCError(code: .permissionDenied, message: "\(method): the admin token is not this gateway's (it changes at each start)")
+            throw RPCError(
+                code: .permissionDenied,
+                message: "\(method): the admin token is not this gateway's (it changes at each start)")
         }
         return try await next(request, context)
     }

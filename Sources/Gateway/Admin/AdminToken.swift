@@ -21,7 +21,8 @@ public struct AdminToken: Sendable, Equatable {
     /// A token from its text (64 hex digits, white space around it ignored).
     public init(text: String) throws(GatewayError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        guard trimmed.utf8.count == 64, trimmed.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard trimmed.utf8.count == 64, trimmed.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else {
             throw .configuration("an admin token is 64 hex digits")
         }
         self.text = trimmed

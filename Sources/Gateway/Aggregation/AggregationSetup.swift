@@ -31,7 +31,8 @@ public struct AggregationSetup: Sendable {
         }
         let artifact = try artifacts.put(bytes, role: .srs)
         logger.info(
-            "SnarkPack aggregation enabled", metadata: ["srs": "\(path)", "max_proofs": "\(srs.maxProofs)", "sha256": "\(artifact.sha256.prefix(16))"])
+            "SnarkPack aggregation enabled",
+            metadata: ["srs": "\(path)", "max_proofs": "\(srs.maxProofs)", "sha256": "\(artifact.sha256.prefix(16))"])
         return AggregationSetup(srs: artifact, verifierKey: srs.verifierKey, verifierKeyBytes: srs.verifierKey.encoded)
     }
 }

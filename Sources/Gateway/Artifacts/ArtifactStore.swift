@@ -30,7 +30,9 @@ public struct ArtifactStore: Sendable {
     public func makeWriter(role: ArtifactRole, limit: UInt64) throws -> Writer {
         let temporary = directory.appendingPathComponent(".upload-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: temporary.path, contents: nil)
-        return Writer(store: self, role: role, temporary: temporary, handle: try FileHandle(forWritingTo: temporary), limit: limit)
+        return Writer(
+            store: self, role: role, temporary: temporary, handle: try FileHandle(forWritingTo: temporary), limit: limit
+        )
     }
 
     /// An artifact being received in chunks.
@@ -65,7 +67,8 @@ public struct ArtifactStore: Sendable {
                 }
                 guard expected.size == size else {
                     try? FileManager.default.removeItem(at: temporary)
-                    throw GatewayError.invalidArgument("the \(role.rawValue) artifact has \(size) bytes, not the declared \(expected.size)")
+                    throw GatewayError.invalidArgument(
+                        "the \(role.rawValue) artifact has \(size) bytes, not the declared \(expected.size)")
                 }
             }
             let destination = store.directory.appendingPathComponent(hash)

@@ -54,7 +54,8 @@ public final class CircuitRegistry: Sendable {
         }
         let id = CircuitDescriptor.id(kind: .synthetic, constraints: constraints, artifacts: [])
         if let existing = try await store.circuit(id: id) { return existing }
-        logger.warning("making an UNSAFE development key for a synthetic circuit", metadata: ["constraints": "\(constraints)"])
+        logger.warning(
+            "making an UNSAFE development key for a synthetic circuit", metadata: ["constraints": "\(constraints)"])
         let (zkey, verificationKey, domainSize) = try Groth16ProofSystem.syntheticKey(constraints: constraints)
         let zkeyArtifact = try artifacts.put(zkey, role: .zkey)
         let descriptor = CircuitDescriptor(

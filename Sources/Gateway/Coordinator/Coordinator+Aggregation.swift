@@ -18,9 +18,12 @@ extension Coordinator {
     nonisolated func prepareAggregation(_ need: AggregationNeed) async {
         let outcome: Result<(JobClass, String), any Error>
         do {
-            guard let aggregation else { throw GatewayError.failedPrecondition("this gateway has no SnarkPack reference string") }
+            guard let aggregation else {
+                throw GatewayError.failedPrecondition("this gateway has no SnarkPack reference string")
+            }
             guard need.proofs.count <= aggregation.maxProofs else {
-                throw GatewayError.invalidArgument("\(need.proofs.count) proofs, over the reference string's \(aggregation.maxProofs)")
+                throw GatewayError.invalidArgument(
+                    "\(need.proofs.count) proofs, over the reference string's \(aggregation.maxProofs)")
             }
             var proofs: [String] = []
             var signals: [String] = []
@@ -32,11 +35,15 @@ extension Coordinator {
                 signals.append(publicJSON)
             }
             let circuit = try await circuits.descriptor(need.circuitID)
-            let bundle = try artifacts.put([UInt8](AggregationBundle(proofs: proofs, publicSignals: signals).json), role: .proofs)
+            let bundle = try artifacts.put(
+                [UInt8](AggregationBundle(proofs: proofs, publicSignals: signals).json), role: .proofs)
             let key = try artifacts.put(Array(circuit.verificationKeyJSON.utf8), role: .verificationKey)
             let input = AggregationInput(proofs: bundle, verificationKey: key, count: proofs.count)
             outcome = .success(
-                (SnarkPackProofSystem.jobClass(proofs: proofs.count), String(decoding: try JSONEncoder().encode(input), as: UTF8.self)))
+                (
+                    SnarkPackProofSystem.jobClass(proofs: proofs.count),
+                    String(decoding: try JSONEncoder().encode(input), as: UTF8.self)
+                ))
         } catch {
             outcome = .failure(error)
         }
@@ -47,10 +54,13 @@ extension Coordinator {
         do {
             switch outcome {
             case .success(let (jobClass, inputJSON)):
-                try await perform { book, now in book.aggregationPrepared(request, jobClass: jobClass, inputJSON: inputJSON, now: now) }
+                try await perform { book, now in
+                    book.aggregationPrepared(request, jobClass: jobClass, inputJSON: inputJSON, now: now)
+                }
                 logger.info("aggregation job queued", metadata: ["request": "\(request)"])
             case .failure(let error):
-                logger.error("cannot make the aggregation job", metadata: ["request": "\(request)", "error": "\(error)"])
+                logger.error(
+                    "cannot make the aggregation job", metadata: ["request": "\(request)", "error": "\(error)"])
                 try await perform { book, now in book.aggregationFailed(request, reason: "\(error)", now: now) }
             }
         } catch {

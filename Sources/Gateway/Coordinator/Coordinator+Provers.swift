@@ -8,7 +8,8 @@ extension Coordinator {
     /// prover replaces the first (whose stream ends); the jobs it says it still holds stay its own.
     /// Returns the connection's token.
     public func connect(
-        _ hello: ConnectedProverHello, held: Set<JobID>, outbound continuation: AsyncStream<ProverInstruction>.Continuation
+        _ hello: ConnectedProverHello, held: Set<JobID>,
+        outbound continuation: AsyncStream<ProverInstruction>.Continuation
     ) async -> UInt64 {
         let connection = token()
         outbound.removeValue(forKey: hello.id)?.continuation.finish()
@@ -19,10 +20,12 @@ extension Coordinator {
         } catch {
             // The prover record's last-seen time could not be written; the connection stands and the
             // jobs it holds are resolved again at its next connection.
-            logger.error("prover connection not recorded", metadata: ["prover": "\(hello.id.prefix(12))", "error": "\(error)"])
+            logger.error(
+                "prover connection not recorded", metadata: ["prover": "\(hello.id.prefix(12))", "error": "\(error)"])
         }
         logger.info(
-            "prover connected", metadata: ["prover": "\(hello.id.prefix(12))", "name": "\(hello.name)", "slots": "\(hello.slots)"])
+            "prover connected",
+            metadata: ["prover": "\(hello.id.prefix(12))", "name": "\(hello.name)", "slots": "\(hello.slots)"])
         return connection
     }
 
@@ -33,7 +36,9 @@ extension Coordinator {
     }
 
     public func heartbeat(_ prover: ProverID, connection: UInt64, _ report: HeartbeatReport) async {
-        _ = try? await perform(lazy: true) { book, now in book.heartbeat(prover, connection: connection, report, now: now) }
+        _ = try? await perform(lazy: true) { book, now in
+            book.heartbeat(prover, connection: connection, report, now: now)
+        }
     }
 
     public func progressReported(_ prover: ProverID, _ report: ProgressReport) async {
@@ -51,7 +56,9 @@ extension Coordinator {
     /// gateway accepted before (sent again) is acknowledged again and changes nothing.
     public func resultArrived(_ prover: ProverID, job: JobID, epoch: Int64, _ result: CheckedResult) async {
         do {
-            let actions = try await perform { book, now in book.resultArrived(prover, job: job, epoch: epoch, result, now: now) }
+            let actions = try await perform { book, now in
+                book.resultArrived(prover, job: job, epoch: epoch, result, now: now)
+            }
             guard let refusal = actions.refusal else { return }
             if case .unknownJob = refusal, await storedAcceptance(prover: prover, job: job, epoch: epoch) {
                 send(.verdict(job: job, epoch: epoch, accepted: true, reason: "already accepted"), to: prover)
@@ -60,7 +67,9 @@ extension Coordinator {
             send(.verdict(job: job, epoch: epoch, accepted: false, reason: "\(refusal)"), to: prover)
         } catch {
             // Not durable, so not accepted: the prover's lease stands and it may send again.
-            send(.verdict(job: job, epoch: epoch, accepted: false, reason: "\(LeaseRefusal.notDurable(job: job))"), to: prover)
+            send(
+                .verdict(job: job, epoch: epoch, accepted: false, reason: "\(LeaseRefusal.notDurable(job: job))"),
+                to: prover)
         }
     }
 
@@ -72,7 +81,9 @@ extension Coordinator {
 
     /// A prover failed a job: one attempt used.
     public func failureReported(_ prover: ProverID, job: JobID, epoch: Int64, reason: String) async {
-        let actions = try? await perform { book, now in book.failureReported(prover, job: job, epoch: epoch, reason: reason, now: now) }
+        let actions = try? await perform { book, now in
+            book.failureReported(prover, job: job, epoch: epoch, reason: reason, now: now)
+        }
         if let refusal = actions?.refusal {
             logger.info("failure report refused", metadata: ["job": "\(job)", "reason": "\(refusal)"])
         }

@@ -32,7 +32,8 @@ extension Coordinator {
         let jobs = newJobs.enumerated().flatMap { index, job in
             (0..<max(1, redundancy)).map { replica in
                 Job(
-                    id: JobID(request: id, index: index, replica: replica), requestID: id, index: index, replica: replica,
+                    id: JobID(request: id, index: index, replica: replica), requestID: id, index: index,
+                    replica: replica,
                     jobClass: jobClass, inputJSON: job.inputJSON, statementJSON: job.statementJSON)
             }
         }
@@ -47,7 +48,8 @@ extension Coordinator {
         }
         if let refusal { throw GatewayError.invalidArgument("\(refusal)") }
         logger.info(
-            "request queued", metadata: ["request": "\(id)", "jobs": "\(jobs.count)", "circuit": "\(circuit.id.prefix(12))"])
+            "request queued",
+            metadata: ["request": "\(id)", "jobs": "\(jobs.count)", "circuit": "\(circuit.id.prefix(12))"])
         return request
     }
 

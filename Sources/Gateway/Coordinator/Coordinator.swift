@@ -156,7 +156,8 @@ public actor Coordinator {
             logger.info(
                 accepted ? "proof verified" : "proof rejected",
                 metadata: [
-                    "job": "\(job)", "prover": "\(message.prover.prefix(12))", "epoch": "\(epoch)", "reason": "\(reason)",
+                    "job": "\(job)", "prover": "\(message.prover.prefix(12))", "epoch": "\(epoch)",
+                    "reason": "\(reason)",
                 ])
         }
     }

@@ -83,7 +83,8 @@ extension JobBook {
         for a in outcome.assignments where a.ask != Self.reserveAskID {
             let prover = ProverID(a.ask)
             let requestID = RequestID(a.bid)
-            guard var list = pendingOfRequest[requestID], provers[prover] != nil, var request = requests[requestID] else {
+            guard var list = pendingOfRequest[requestID], provers[prover] != nil, var request = requests[requestID]
+            else {
                 continue
             }
             let charge = Amount.flooring((outcome.bidPayments[a.bid] ?? 0) / Double(max(1, jobsOfBid[a.bid] ?? 1)))
@@ -112,7 +113,8 @@ extension JobBook {
                 actions.send(
                     .assign(
                         JobAssignment(
-                            job: job, lease: lease, circuitID: request.circuitID, deadlineMillis: request.deadlineMillis)),
+                            job: job, lease: lease, circuitID: request.circuitID, deadlineMillis: request.deadlineMillis
+                        )),
                     to: prover)
                 if Self.transition(&request, .leased, now: now) {
                     requests[requestID] = request
@@ -124,7 +126,8 @@ extension JobBook {
         }
         actions.changes.rounds.append(
             RoundRecord(
-                jobClass: jobClass.description, atMillis: now, bids: bids.count, asks: asks.count - 1, jobsMatched: matched,
+                jobClass: jobClass.description, atMillis: now, bids: bids.count, asks: asks.count - 1,
+                jobsMatched: matched,
                 welfare: outcome.welfare, surplus: outcome.surplus,
                 roundJSON: String(decoding: (try? JSONEncoder().encode(round)) ?? Data(), as: UTF8.self),
                 outcomeJSON: String(decoding: outcome.jsonData(), as: UTF8.self)))

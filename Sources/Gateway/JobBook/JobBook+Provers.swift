@@ -22,11 +22,13 @@ extension JobBook {
         // give it back to this prover, which then carries on under the new lease.
         for id in held.sorted() where !session.running.contains(id) {
             guard let job = jobs[id] else {
-                actions.send(.stop(job: id, epoch: Int64.max, reason: "the lease is no longer this prover's"), to: session.id)
+                actions.send(
+                    .stop(job: id, epoch: Int64.max, reason: "the lease is no longer this prover's"), to: session.id)
                 continue
             }
             if job.state != .pending {
-                actions.send(.stop(job: id, epoch: job.epoch, reason: "the lease is no longer this prover's"), to: session.id)
+                actions.send(
+                    .stop(job: id, epoch: job.epoch, reason: "the lease is no longer this prover's"), to: session.id)
             }
         }
         actions.record(ProverActivity(prover: session.id, lastSeenMillis: now))
@@ -73,8 +75,10 @@ extension JobBook {
         session.memoryUsed = report.memoryUsed
         // What the prover says is free, plus the jobs given to it since it said so (they are in `running`,
         // which `freeSlots` takes off again).
-        let givenSince = session.running.filter { (jobs[$0]?.state.lease?.grantedMillis ?? 0) >= now - settings.heartbeatMillis }
-            .count
+        let givenSince = session.running.filter {
+            (jobs[$0]?.state.lease?.grantedMillis ?? 0) >= now - settings.heartbeatMillis
+        }
+        .count
         session.reportedFreeSlots = max(0, report.freeSlots) + givenSince
         provers[prover] = session
         let reported = Set(report.jobs.map { "\($0.job)#\($0.epoch)" })
@@ -94,11 +98,13 @@ extension JobBook {
     /// A prover's progress on a job it holds (reports on a lease that is not its own are ignored).
     public mutating func progressReported(_ prover: ProverID, _ report: ProgressReport, now: Int64) -> BookActions {
         var actions = BookActions()
-        guard case (var job, _, let request)? = try? checkLease(prover: prover, job: report.job, epoch: report.epoch) else {
+        guard case (var job, _, let request)? = try? checkLease(prover: prover, job: report.job, epoch: report.epoch)
+        else {
             return actions
         }
         let previous = progress[job.id]
-        let current = JobProgress(fraction: max(0, min(1, report.fraction.isFinite ? report.fraction : 0)), stage: report.stage)
+        let current = JobProgress(
+            fraction: max(0, min(1, report.fraction.isFinite ? report.fraction : 0)), stage: report.stage)
         progress[job.id] = current
         if Self.transition(&job, .start) {
             jobs[job.id] = job
@@ -117,7 +123,8 @@ extension JobBook {
     mutating func requeue(_ ids: [JobID], reason: String, lost: Bool, now: Int64) -> BookActions {
         var actions = BookActions()
         for id in ids {
-            guard var job = jobs[id], let lease = job.state.lease, Self.transition(&job, .release(reason: reason)) else {
+            guard var job = jobs[id], let lease = job.state.lease, Self.transition(&job, .release(reason: reason))
+            else {
                 continue
             }
             jobs[id] = job
@@ -135,7 +142,9 @@ extension JobBook {
 
     /// A prover hands a job back (it is shutting down): the job returns to the market without using an
     /// attempt.
-    public mutating func released(_ prover: ProverID, job: JobID, epoch: Int64, reason: String, now: Int64) -> BookActions {
+    public mutating func released(_ prover: ProverID, job: JobID, epoch: Int64, reason: String, now: Int64)
+        -> BookActions
+    {
         do {
             _ = try checkLease(prover: prover, job: job, epoch: epoch)
         } catch {
@@ -153,7 +162,8 @@ extension JobBook {
         var actions = BookActions()
         let lapsed = jobs.values.filter { ($0.state.lease?.expiresMillis ?? .max) < now }.sorted { $0.id < $1.id }
         if !lapsed.isEmpty {
-            actions.append(stop(lapsed.compactMap { job in job.state.lease.map { ($0.prover, job) } }, reason: "lease expired"))
+            actions.append(
+                stop(lapsed.compactMap { job in job.state.lease.map { ($0.prover, job) } }, reason: "lease expired"))
             actions.append(requeue(lapsed.map(\.id), reason: "lease expired", lost: true, now: now))
         }
         actions.append(reauctionLate(now: now))
@@ -176,7 +186,8 @@ extension JobBook {
             if fraction >= 0.05 {
                 remaining = elapsed * (1 - fraction) / fraction
             } else {
-                remaining = max(0, (provers[lease.prover]?.seconds(job.jobClass, workUnits: settings.workUnits) ?? 0) - elapsed)
+                remaining = max(
+                    0, (provers[lease.prover]?.seconds(job.jobClass, workUnits: settings.workUnits) ?? 0) - elapsed)
             }
             let left = Double(request.deadlineMillis - now) / 1000
             guard remaining > left else { continue }

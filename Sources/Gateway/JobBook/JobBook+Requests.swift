@@ -52,7 +52,8 @@ extension JobBook {
             actions.append(
                 end(
                     request.id,
-                    as: .expired(reason: "the deadline passed before every proof was verified", atMillis: now), now: now))
+                    as: .expired(reason: "the deadline passed before every proof was verified", atMillis: now), now: now
+                ))
         }
         return actions
     }
@@ -134,7 +135,8 @@ extension JobBook {
             !jobs(of: id).contains(where: \.isAggregation)
         else { return actions }
         let job = Job(
-            id: JobID(request: id, index: request.inputCount), requestID: id, kind: .aggregate, index: request.inputCount,
+            id: JobID(request: id, index: request.inputCount), requestID: id, kind: .aggregate,
+            index: request.inputCount,
             jobClass: jobClass, inputJSON: inputJSON, statementJSON: "[]")
         jobs[job.id] = job
         jobsOfRequest[id, default: []].append(job.id)

@@ -54,7 +54,8 @@ extension JobBook {
             actions.send(.verdict(job: id, epoch: epoch, accepted: false, reason: reason), to: prover)
             return actions
         case .valid(let proof):
-            var actions = accepted(job, lease: lease, request: request, proof: proof, proveMillis: result.proveMillis, now: now)
+            var actions = accepted(
+                job, lease: lease, request: request, proof: proof, proveMillis: result.proveMillis, now: now)
             actions.messages.insert(
                 ProverMessage(prover: prover, instruction: .verdict(job: id, epoch: epoch, accepted: true, reason: "")),
                 at: 0)
@@ -90,7 +91,8 @@ extension JobBook {
         request.paid = request.paid + lease.charge
         actions.changes.ledger += [
             LedgerEntry(
-                atMillis: now, kind: .clientCharge, requestID: request.id, jobID: job.id, proverID: nil, amount: lease.charge),
+                atMillis: now, kind: .clientCharge, requestID: request.id, jobID: job.id, proverID: nil,
+                amount: lease.charge),
             LedgerEntry(
                 atMillis: now, kind: .proverPayment, requestID: request.id, jobID: job.id, proverID: lease.prover,
                 amount: lease.price),
@@ -104,7 +106,9 @@ extension JobBook {
             var stops: [(ProverID, Job)] = []
             for var sibling in siblings(of: job) where !sibling.state.isFinal {
                 let holder = sibling.state.lease?.prover
-                guard Self.transition(&sibling, .cancel(reason: "replica \(job.replica) was proven first")) else { continue }
+                guard Self.transition(&sibling, .cancel(reason: "replica \(job.replica) was proven first")) else {
+                    continue
+                }
                 if let holder { stops.append((holder, sibling)) }
                 jobs[sibling.id] = sibling
                 actions.write(sibling)
@@ -134,7 +138,9 @@ extension JobBook {
 
     /// A rejected proof or a reported failure: one attempt used; the job goes back to the market, or fails
     /// its request once its attempts are used up and no replica of its input is left.
-    mutating func rejected(_ prover: ProverID, job: Job, reason: String, reportedFailure: Bool, now: Int64) -> BookActions {
+    mutating func rejected(_ prover: ProverID, job: Job, reason: String, reportedFailure: Bool, now: Int64)
+        -> BookActions
+    {
         var actions = BookActions()
         var job = job
         guard Self.transition(&job, .reject(reason: reason, maxAttempts: settings.maxAttempts)) else { return actions }
@@ -143,16 +149,19 @@ extension JobBook {
         progress[job.id] = nil
         failedBy[job.id, default: []].insert(prover)
         actions.write(job)
-        actions.record(ProverActivity(prover: prover, rejected: reportedFailure ? 0 : 1, failed: reportedFailure ? 1 : 0))
+        actions.record(
+            ProverActivity(prover: prover, rejected: reportedFailure ? 0 : 1, failed: reportedFailure ? 1 : 0))
         if let request = requests[job.requestID] {
-            actions.updates.append(update(request, reportedFailure ? .failed : .rejected, job: job, message: reason, now: now))
+            actions.updates.append(
+                update(request, reportedFailure ? .failed : .rejected, job: job, message: reason, now: now))
         }
         actions.wakeMarket = true
         if case .failed = job.state, job.isAggregation || !inputStillOpen(job) {
             actions.append(
                 end(
                     job.requestID,
-                    as: .failed(reason: "job \(job.index) failed \(job.attempts) times; last: \(reason)", atMillis: now),
+                    as: .failed(
+                        reason: "job \(job.index) failed \(job.attempts) times; last: \(reason)", atMillis: now),
                     now: now))
         }
         return actions

@@ -101,7 +101,9 @@ public struct JobBook: Sendable {
     }
 
     /// Checks that `prover` holds the lease of `epoch` on the job, and returns the job and its request.
-    public func checkLease(prover: ProverID, job id: JobID, epoch: Int64) throws(LeaseRefusal) -> (Job, Lease, ProofRequest) {
+    public func checkLease(prover: ProverID, job id: JobID, epoch: Int64) throws(LeaseRefusal) -> (
+        Job, Lease, ProofRequest
+    ) {
         guard let job = jobs[id], let request = requests[job.requestID] else { throw .unknownJob(id) }
         guard job.state.prover == prover else { throw .notYours(id) }
         guard job.epoch == epoch else { throw .staleEpoch(job: id, epoch: epoch, current: job.epoch) }

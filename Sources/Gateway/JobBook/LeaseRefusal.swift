@@ -13,7 +13,8 @@ public enum LeaseRefusal: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unknownJob(let job): "job \(job) is not open"
         case .notYours(let job): "job \(job) is not leased to this prover"
-        case .staleEpoch(let job, let epoch, let current): "job \(job): lease epoch \(epoch) is stale (current \(current))"
+        case .staleEpoch(let job, let epoch, let current):
+            "job \(job): lease epoch \(epoch) is stale (current \(current))"
         case .notLeased(let job, let state): "job \(job) is \(state.rawValue), not leased"
         case .notDurable(let job): "job \(job): the gateway could not store the change; send it again"
         }

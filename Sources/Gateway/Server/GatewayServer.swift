@@ -64,7 +64,8 @@ public final class GatewayServer: Service {
             aggregation = try AggregationSetup.load(path: path, artifacts: artifacts, logger: logger)
         }
         coordinator = Coordinator(
-            store: store, circuits: circuits, artifacts: artifacts, aggregation: aggregation, configuration: configuration,
+            store: store, circuits: circuits, artifacts: artifacts, aggregation: aggregation,
+            configuration: configuration,
             logger: logger)
     }
 
@@ -77,14 +78,16 @@ public final class GatewayServer: Service {
         status.starting()
         defer { status.stopped() }
         try await coordinator.recover()
-        let checker = ResultChecker(circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits)
+        let checker = ResultChecker(
+            circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits)
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: configuration.host, port: configuration.port),
             transportSecurity: .tls(
                 certificateChain: [.file(path: tls.certificate, format: .pem)],
                 privateKey: .file(path: tls.key, format: .pem)),
             config: .defaults {
-                $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(configuration.limits.maxMessageBytes)
+                $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(
+                    configuration.limits.maxMessageBytes)
             })
         let server = GRPCServer(
             transport: transport,
@@ -93,7 +96,8 @@ public final class GatewayServer: Service {
                     coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
                     logger: logger),
                 ProverServiceHandler(
-                    coordinator: coordinator, circuits: circuits, checker: checker, store: store, configuration: configuration,
+                    coordinator: coordinator, circuits: circuits, checker: checker, store: store,
+                    configuration: configuration,
                     logger: logger),
                 ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits),
                 AdminServiceHandler(coordinator: coordinator, store: store),
@@ -141,7 +145,9 @@ public final class GatewayServer: Service {
                 remaining = await coordinator.leasedJobCount()
             }
             if remaining > 0 {
-                logger.info("shutting down with jobs still leased; they return to the market when their leases lapse", metadata: ["jobs": "\(remaining)"])
+                logger.info(
+                    "shutting down with jobs still leased; they return to the market when their leases lapse",
+                    metadata: ["jobs": "\(remaining)"])
             }
             await coordinator.disconnectAll()
             server.beginGracefulShutdown()

@@ -1,9 +1,9 @@
 import GRPCCore
 import ProverNetAPI
-import SwiftProtobuf
 import ProverNetCore
 import ProverNetCrypto
 import Store
+import SwiftProtobuf
 
 /// Listings for administrators (provers, jobs, rounds) and the prover allowlist. The allowlist calls are
 /// held to the local admin token by `AdminAuthorizationInterceptor` before they reach this handler.

@@ -1,9 +1,9 @@
 import Foundation
 import GRPCCore
 import ProverNetAPI
-import SwiftProtobuf
 import ProverNetCore
 import ProverNetCrypto
+import SwiftProtobuf
 
 /// Serves artifacts by content hash, in chunks, from any offset (so an interrupted download resumes).
 struct ArtifactServiceHandler: Provernet_V1_ArtifactService.SimpleServiceProtocol {
@@ -28,11 +28,12 @@ struct ArtifactServiceHandler: Provernet_V1_ArtifactService.SimpleServiceProtoco
         try handle.seek(toOffset: request.offset)
         var offset = request.offset
         while offset < total, let data = try handle.read(upToCount: limits.artifactChunkBytes), !data.isEmpty {
-            try await response.write(.with {
-                $0.offset = offset
-                $0.data = data
-                $0.totalSize = total
-            })
+            try await response.write(
+                .with {
+                    $0.offset = offset
+                    $0.data = data
+                    $0.totalSize = total
+                })
             offset += UInt64(data.count)
         }
     }

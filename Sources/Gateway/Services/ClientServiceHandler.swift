@@ -1,12 +1,12 @@
 import Foundation
 import GRPCCore
 import Logging
-import ProverNetAPI
-import SwiftProtobuf
 import ProofSystems
+import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
 import Store
+import SwiftProtobuf
 
 /// The client service: circuits, requests, watching, cancelling.
 struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
@@ -35,7 +35,9 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             default:
                 throw GatewayError.invalidArgument("circuit kind must be CIRCOM or SYNTHETIC")
             }
-            logger.info("circuit registered", metadata: ["circuit": "\(descriptor.id.prefix(12))", "name": "\(descriptor.name)"])
+            logger.info(
+                "circuit registered",
+                metadata: ["circuit": "\(descriptor.id.prefix(12))", "name": "\(descriptor.name)"])
             return .with {
                 $0.circuitID = descriptor.id.rawValue
                 $0.verificationKeyJson = descriptor.verificationKeyJSON
@@ -53,11 +55,14 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
     ) async throws -> CircuitDescriptor {
         var declared: [ArtifactRole: ArtifactDescriptor] = [:]
         for a in header.artifacts {
-            guard let role = ArtifactRole(rawValue: a.role), role.isCircuitArtifact, ContentHash.isValidHex(a.sha256) else {
-                throw GatewayError.invalidArgument("artifact \(a.role) \(a.sha256): role must be wasm or zkey, sha256 64 hex digits")
+            guard let role = ArtifactRole(rawValue: a.role), role.isCircuitArtifact, ContentHash.isValidHex(a.sha256)
+            else {
+                throw GatewayError.invalidArgument(
+                    "artifact \(a.role) \(a.sha256): role must be wasm or zkey, sha256 64 hex digits")
             }
             guard a.size <= configuration.limits.maxArtifactBytes else {
-                throw GatewayError.tooLarge(what: "the \(role.rawValue) artifact", size: a.size, limit: configuration.limits.maxArtifactBytes)
+                throw GatewayError.tooLarge(
+                    what: "the \(role.rawValue) artifact", size: a.size, limit: configuration.limits.maxArtifactBytes)
             }
             declared[role] = ArtifactDescriptor(role: role, sha256: a.sha256, size: a.size)
         }
@@ -69,7 +74,10 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             while let message = try await iterator.next() {
                 guard case .data(let data)? = message.chunk, let role = ArtifactRole(rawValue: data.role),
                     let expected = declared[role]
-                else { throw GatewayError.invalidArgument("after the header only data chunks of a declared artifact may come") }
+                else {
+                    throw GatewayError.invalidArgument(
+                        "after the header only data chunks of a declared artifact may come")
+                }
                 if artifacts.url(sha256: expected.sha256) != nil, writers[role] == nil {
                     // Already stored: the bytes are skipped but still bounded.
                     continue
@@ -95,9 +103,12 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
     {
         do {
             let limits = configuration.limits
-            guard !request.inputsJson.isEmpty else { throw GatewayError.invalidArgument("a request needs at least one input") }
+            guard !request.inputsJson.isEmpty else {
+                throw GatewayError.invalidArgument("a request needs at least one input")
+            }
             guard request.inputsJson.count <= limits.maxInputsPerRequest else {
-                throw GatewayError.invalidArgument("\(request.inputsJson.count) inputs, over the limit of \(limits.maxInputsPerRequest)")
+                throw GatewayError.invalidArgument(
+                    "\(request.inputsJson.count) inputs, over the limit of \(limits.maxInputsPerRequest)")
             }
             // The client's price in integer units; from an older client's float, rounded down once, here: it never
             // pays more than it said.
@@ -110,19 +121,23 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             }
             guard request.redundancy <= 16 else { throw GatewayError.invalidArgument("redundancy must be 1 to 16") }
             for (index, input) in request.inputsJson.enumerated() where input.utf8.count > limits.maxInputBytes {
-                throw ProverNetError.invalidInput(index: index, reason: "\(input.utf8.count) bytes, over the limit of \(limits.maxInputBytes)")
+                throw ProverNetError.invalidInput(
+                    index: index, reason: "\(input.utf8.count) bytes, over the limit of \(limits.maxInputBytes)")
             }
             if request.aggregate {
                 guard let aggregation = coordinator.aggregation else {
                     throw GatewayError.failedPrecondition(
-                        "this gateway does not aggregate: it was started without a SnarkPack reference string (--snarkpack-srs)")
+                        "this gateway does not aggregate: it was started without a SnarkPack reference string (--snarkpack-srs)"
+                    )
                 }
                 guard request.inputsJson.count >= 2 else {
-                    throw GatewayError.invalidArgument("an aggregate needs at least 2 inputs, not \(request.inputsJson.count)")
+                    throw GatewayError.invalidArgument(
+                        "an aggregate needs at least 2 inputs, not \(request.inputsJson.count)")
                 }
                 guard request.inputsJson.count <= aggregation.maxProofs else {
                     throw GatewayError.invalidArgument(
-                        "\(request.inputsJson.count) inputs, over the \(aggregation.maxProofs) proofs that this gateway's reference string can aggregate")
+                        "\(request.inputsJson.count) inputs, over the \(aggregation.maxProofs) proofs that this gateway's reference string can aggregate"
+                    )
                 }
             }
             let (descriptor, circuit) = try await circuits.circuit(CircuitID(request.circuitID))
@@ -135,7 +150,8 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                     return NewJob(inputJSON: input, statementJSON: json)
                 }
             }.value
-            let deadline = request.deadlineSeconds == 0 ? configuration.defaultDeadlineSeconds : Int(request.deadlineSeconds)
+            let deadline =
+                request.deadlineSeconds == 0 ? configuration.defaultDeadlineSeconds : Int(request.deadlineSeconds)
             let record = try await coordinator.submit(
                 circuit: descriptor, jobs: newJobs, deadlineSeconds: deadline, maxPricePerJob: maxPrice,
                 redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate)
@@ -149,7 +165,8 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
     }
 
     func watchRequest(
-        request: Provernet_V1_WatchRequestRequest, response: RPCWriter<Provernet_V1_RequestEvent>, context: ServerContext
+        request: Provernet_V1_WatchRequestRequest, response: RPCWriter<Provernet_V1_RequestEvent>,
+        context: ServerContext
     ) async throws {
         let stream: AsyncStream<RequestUpdate>
         do {

@@ -12,7 +12,9 @@ struct MessageSizeInterceptor: ServerInterceptor {
     let maxMessageBytes: Int
 
     /// The limit to give the transport for a network limit of `maxMessageBytes`.
-    static func transportLimit(_ maxMessageBytes: Int) -> Int { maxMessageBytes.multipliedReportingOverflow(by: 2).partialValue }
+    static func transportLimit(_ maxMessageBytes: Int) -> Int {
+        maxMessageBytes.multipliedReportingOverflow(by: 2).partialValue
+    }
 
     func intercept<Input: Sendable, Output: Sendable>(
         request: StreamingServerRequest<Input>, context: ServerContext,

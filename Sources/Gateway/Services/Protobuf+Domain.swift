@@ -34,7 +34,9 @@ extension ConnectedProverHello {
 
 extension ProgressReport {
     init(_ p: Provernet_V1_Progress) {
-        self.init(job: JobID(p.jobID), epoch: Int64(wireEpoch: p.epoch), fraction: p.fraction, stage: String(p.stage.prefix(200)))
+        self.init(
+            job: JobID(p.jobID), epoch: Int64(wireEpoch: p.epoch), fraction: p.fraction,
+            stage: String(p.stage.prefix(200)))
     }
 }
 

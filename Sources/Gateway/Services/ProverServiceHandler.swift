@@ -69,7 +69,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             throw RPCError.from(error)
         }
         guard let record, record.allowed else {
-            logger.warning("unknown prover refused", metadata: ["prover": "\(proverID.prefix(12))", "name": "\(hello.name)"])
+            logger.warning(
+                "unknown prover refused", metadata: ["prover": "\(proverID.prefix(12))", "name": "\(hello.name)"])
             throw RPCError(
                 code: .permissionDenied,
                 message: "prover \(proverID) (public key \(publicKey.hex)) is not on this gateway's allowlist")
@@ -80,9 +81,11 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         guard let second = try await inbound.next(), case .challengeResponse(let answer)? = second.message else {
             throw RPCError(code: .unauthenticated, message: "expected the signed challenge")
         }
-        guard ProverAuthentication.verify(signature: [UInt8](answer.signature), nonce: nonce, publicKey: publicKey) else {
+        guard ProverAuthentication.verify(signature: [UInt8](answer.signature), nonce: nonce, publicKey: publicKey)
+        else {
             logger.warning("bad challenge signature", metadata: ["prover": "\(proverID.prefix(12))"])
-            throw RPCError(code: .unauthenticated, message: "the challenge signature does not verify with the prover's key")
+            throw RPCError(
+                code: .unauthenticated, message: "the challenge signature does not verify with the prover's key")
         }
         // 3. Welcome, then the session.
         outbound.yield(
@@ -135,7 +138,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
                 await coordinator.failureReported(proverID, job: job, epoch: epoch, reason: reason)
             }
         case .hello, .challengeResponse:
-            logger.warning("unexpected handshake message on an open stream", metadata: ["prover": "\(proverID.prefix(12))"])
+            logger.warning(
+                "unexpected handshake message on an open stream", metadata: ["prover": "\(proverID.prefix(12))"])
         case nil:
             break
         }
@@ -146,8 +150,11 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
     func handleResult(_ result: Provernet_V1_Result, proverID: ProverID) async {
         let jobID = JobID(result.jobID)
         let epoch = Int64(wireEpoch: result.epoch)
-        let proveMillis = result.proveSeconds.isFinite ? Int64((min(max(0, result.proveSeconds), 1e7) * 1000).rounded()) : 0
-        guard case (let job, let request)? = try? await coordinator.checkLease(prover: proverID, job: jobID, epoch: epoch) else {
+        let proveMillis =
+            result.proveSeconds.isFinite ? Int64((min(max(0, result.proveSeconds), 1e7) * 1000).rounded()) : 0
+        guard
+            case (let job, let request)? = try? await coordinator.checkLease(prover: proverID, job: jobID, epoch: epoch)
+        else {
             // Not a current lease: the coordinator says why, or acknowledges a result it already accepted.
             await coordinator.resultArrived(proverID, job: jobID, epoch: epoch, .invalid("not a current lease"))
             return

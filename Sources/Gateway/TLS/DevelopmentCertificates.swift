@@ -74,7 +74,9 @@ public struct DevelopmentCertificates: Sendable {
     }
 
     static func write(_ text: String, to path: String, mode: Int) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: mode])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: mode])
         else { throw GatewayError.tls("cannot write \(path)") }
     }
 }

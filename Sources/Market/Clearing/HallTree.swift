@@ -61,7 +61,7 @@ struct HallTree: Sendable {
         }
         askClass = [Int](repeating: 0, count: book.capacity.count)
         classAsks = Array(repeating: [], count: leaves)
-        var v = [Int](repeating: 0, count: leaves + 1)  // difference array, then prefix sums
+        var v = [Int](repeating: 0, count: leaves + 1) // difference array, then prefix sums
         for ask in book.asksByLeave {
             let q = classesUpTo(book.speed[ask])
             askClass[ask] = q

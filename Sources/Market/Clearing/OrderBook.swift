@@ -45,13 +45,13 @@ struct OrderBook: Sendable {
         let speed = self.speed
         let eligible = asks.indices.filter { capacity[$0] > 0 }
         let bySpeed = eligible.sorted { speed[$0] < speed[$1] }
-        var reach = [Int](repeating: 0, count: bySpeed.count + 1)  // capacity of the k fastest
+        var reach = [Int](repeating: 0, count: bySpeed.count + 1) // capacity of the k fastest
         for (k, ask) in bySpeed.enumerated() { reach[k + 1] = reach[k] + capacity[ask] }
         let jobs = self.jobs
         let deadline = self.deadline
         let servable = bids.indices.filter { index in
             var low = 0
-            var high = bySpeed.count  // becomes the count of asks fast enough for the deadline
+            var high = bySpeed.count // becomes the count of asks fast enough for the deadline
             while low < high {
                 let mid = (low + high) / 2
                 if speed[bySpeed[mid]] <= deadline[index] { low = mid + 1 } else { high = mid }

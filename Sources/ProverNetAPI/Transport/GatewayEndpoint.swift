@@ -38,7 +38,8 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
         // the certificate is checked against the address (the development certificate names 127.0.0.1).
         let isIPv4 = host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
         let target: any ResolvableTarget =
-            host.contains(":") ? .ipv6(address: host, port: port)
+            host.contains(":")
+            ? .ipv6(address: host, port: port)
             : isIPv4 ? .ipv4(address: host, port: port) : .dns(host: host, port: port)
         return try HTTP2ClientTransport.Posix(
             target: target,

@@ -24,7 +24,8 @@ extension ChaosScenario {
         await context.network.killGateway()
         context.fact(
             "killed",
-            "the gateway right after \(verified.job ?? "?") was verified (\(verified.jobsVerified)/\(verified.jobsTotal))")
+            "the gateway right after \(verified.job ?? "?") was verified (\(verified.jobsVerified)/\(verified.jobsTotal))"
+        )
         try? await Task.sleep(for: .milliseconds(500))
         try await context.network.startGateway()
         context.expectEveryRequestDone()
@@ -90,7 +91,9 @@ extension ChaosScenario {
         context.fact("prover_stopped", "\(prover) (SIGTERM while it proved \(job)): \(proverEnd)")
         context.expect(proverEnd == "exit 0", "\(prover) ended with \(proverEnd) after SIGTERM, not exit 0")
         context.expect(
-            context.events(of: request).contains { $0.kind == .verified && $0.job == job && $0.prover == proving.prover },
+            context.events(of: request).contains {
+                $0.kind == .verified && $0.job == job && $0.prover == proving.prover
+            },
             "\(prover) did not finish its running job \(job) before it stopped (drain)")
         try await context.network.startProver(prover)
 

@@ -24,14 +24,16 @@ extension ChaosScenario {
         await context.requests.waitForFinal(until: context.deadline)
         for name in ["prover-1", "prover-2"] {
             let refused = context.countLines(of: name, with: ["assignment refused"])
-            context.expect(refused == 0, "\(name) refused \(refused) assignment(s): the gateway gave it more than its slots")
+            context.expect(
+                refused == 0, "\(name) refused \(refused) assignment(s): the gateway gave it more than its slots")
         }
         let ids = [try await context.network.proverID("prover-1"), try await context.network.proverID("prover-2")]
         context.expectEveryRequestDone()
         context.expectNoAttemptUsed()
         context.atEnd { records in
             let verified = records.allJobs.filter { $0.state == .verified }
-            context.fact("jobs_by_prover", ids.map { id in "\(verified.count { $0.proverID == id })" }.joined(separator: "/"))
+            context.fact(
+                "jobs_by_prover", ids.map { id in "\(verified.count { $0.proverID == id })" }.joined(separator: "/"))
             return ids.filter { id in !verified.contains { $0.proverID == id } }.map {
                 "prover \($0.prefix(12)) proved none of the burst's \(verified.count) jobs"
             }
@@ -74,15 +76,19 @@ extension ChaosScenario {
         }
         await context.requests.waitForFinal(until: context.deadline)
         let status = await context.requests.status(request)
-        context.expect(status?.state == .cancelled, "the request ended \(status?.state.rawValue ?? "unknown"), not cancelled")
+        context.expect(
+            status?.state == .cancelled, "the request ended \(status?.state.rawValue ?? "unknown"), not cancelled")
         context.expect(!(status?.reason.isEmpty ?? true), "the cancelled request has no reason")
         let after = context.events(of: request).dropFirst(before.count)
-        context.expect(!after.contains { $0.kind == .assigned }, "a job of the cancelled request was assigned after the cancel")
+        context.expect(
+            !after.contains { $0.kind == .assigned }, "a job of the cancelled request was assigned after the cancel")
         // Each prover that held a job is told to stop it (its log says so, whether or not it still held it).
         let names = await context.network.namesByID
         for (job, prover) in holders.sorted(by: { $0.key < $1.key }) {
             let name = names[prover] ?? prover.rawValue
-            let told = await context.waitUntil(timeout: .seconds(5)) { context.log(of: name, hasLineWith: ["cancel", "\(job)"]) }
+            let told = await context.waitUntil(timeout: .seconds(5)) {
+                context.log(of: name, hasLineWith: ["cancel", "\(job)"])
+            }
             let finished = status?.jobs.first { $0.id == job }?.state == .verified
             context.expect(told || finished, "\(name) held \(job) at the cancel but was not told to stop it")
         }

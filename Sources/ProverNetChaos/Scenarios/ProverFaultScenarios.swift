@@ -34,7 +34,8 @@ extension ChaosScenario {
                 return []
             }
             let requeued = context.events(of: request).contains { $0.kind == .requeued && $0.job == job }
-            return requeued || verifiedBefore ? [] : ["job \(job) was never seen going back to the market after its prover died"]
+            return requeued || verifiedBefore
+                ? [] : ["job \(job) was never seen going back to the market after its prover died"]
         }
     }
 
@@ -171,10 +172,12 @@ extension ChaosScenario {
         try? await Task.sleep(for: .milliseconds(1500))
         forwarder.restore()
         context.fact(
-            "dropped", "prover-1's connection for 1.5 s while it proved \(proving.job ?? "?") (stage \(proving.message))")
+            "dropped",
+            "prover-1's connection for 1.5 s while it proved \(proving.job ?? "?") (stage \(proving.message))")
         try await context.network.waitForProvers(["prover-1"], timeout: .seconds(30))
         let connections = context.countLines(of: "prover-1", with: ["connected to the gateway"])
-        context.expect(connections >= 2, "prover-1 logged \(connections) connection(s) to the gateway, not a reconnection")
+        context.expect(
+            connections >= 2, "prover-1 logged \(connections) connection(s) to the gateway, not a reconnection")
         context.fact("connections_through_forwarder", "\(forwarder.connectionsForwarded)")
         if let job = proving.job {
             let late = await context.waitUntil(timeout: .seconds(5)) {
@@ -211,8 +214,10 @@ extension ChaosScenario {
         _ = await context.waitUntil(timeout: .seconds(60)) {
             ChaosScenario.doublyLeased(context.events(of: request)) != nil
         }
-        guard let pair = ChaosScenario.doublyLeased(context.events(of: request)), let victimID = pair.provers.first else {
-            throw HarnessError.eventDidNotHappen(what: "an input leased to two provers at once", request: request, seconds: 60)
+        guard let pair = ChaosScenario.doublyLeased(context.events(of: request)), let victimID = pair.provers.first
+        else {
+            throw HarnessError.eventDidNotHappen(
+                what: "an input leased to two provers at once", request: request, seconds: 60)
         }
         let victim = await context.network.name(of: victimID)
         try await context.network.killProver(victim)
@@ -221,7 +226,8 @@ extension ChaosScenario {
         let events = context.events(of: request)
         for index in 0..<2 {
             let provers = Set(
-                events.filter { ($0.kind == .assigned || $0.kind == .progress) && $0.jobIndex == index }.compactMap(\.prover))
+                events.filter { ($0.kind == .assigned || $0.kind == .progress) && $0.jobIndex == index }.compactMap(
+                    \.prover))
             context.expect(provers.count >= 2, "job \(index) was leased to \(provers.count) prover(s), not 2")
         }
         context.expectEveryRequestDone()

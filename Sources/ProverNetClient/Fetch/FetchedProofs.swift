@@ -21,7 +21,8 @@ public enum FetchedProofs {
     /// needed), overwriting files of the same names.
     public static func write(_ request: RequestStatus, to directory: URL) throws(ProverNetClientError) -> FetchResult {
         guard !request.verificationKeyJSON.isEmpty else {
-            throw .unexpectedResponse(call: "GetRequest", reason: "request \(request.id) came without its verification key")
+            throw .unexpectedResponse(
+                call: "GetRequest", reason: "request \(request.id) came without its verification key")
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -72,7 +73,8 @@ public enum FetchedProofs {
         do {
             return try JSONDecoder().decode(FetchManifest.self, from: Data(contentsOf: url))
         } catch {
-            throw .fetchedDirectory(path: directory.path, reason: "\(manifestFile) is not what `provernet fetch` writes: \(error)")
+            throw .fetchedDirectory(
+                path: directory.path, reason: "\(manifestFile) is not what `provernet fetch` writes: \(error)")
         }
     }
 
@@ -99,7 +101,9 @@ package struct FetchManifest: Codable, Equatable {
     package var aggregate: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case requestID = "request_id", circuitID = "circuit_id", state, jobs, proofs, aggregate
+        case requestID = "request_id"
+        case circuitID = "circuit_id"
+        case state, jobs, proofs, aggregate
     }
 }
 
@@ -117,7 +121,8 @@ public struct FetchResult: Sendable, Hashable {
     public var aggregateMissing: Bool
 
     public init(
-        request: RequestID, state: RequestPhase, directory: URL, written: [Int], missing: [Int], aggregateMissing: Bool = false
+        request: RequestID, state: RequestPhase, directory: URL, written: [Int], missing: [Int],
+        aggregateMissing: Bool = false
     ) {
         self.aggregateMissing = aggregateMissing
         self.request = request

@@ -33,7 +33,7 @@ struct JSONScanner {
     /// Checks a whole document: the top-level value, and for an array the spans of its elements.
     static func scan(_ bytes: [UInt8]) throws(Failure) -> (value: Span, elements: [Span]) {
         var scanner = JSONScanner(bytes: bytes)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.position = 3 }  // a UTF-8 byte order mark
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.position = 3 } // a UTF-8 byte order mark
         scanner.skipWhitespace()
         var elements: [Span] = []
         let value = try scanner.value(depth: 0, recording: true, recorded: &elements)
@@ -78,7 +78,7 @@ struct JSONScanner {
     }
 
     private mutating func object(depth: Int) throws(Failure) {
-        position += 1  // {
+        position += 1 // {
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
@@ -108,7 +108,7 @@ struct JSONScanner {
     }
 
     private mutating func array(depth: Int, recording: Bool, recorded: inout [Span]) throws(Failure) {
-        position += 1  // [
+        position += 1 // [
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             position += 1
@@ -133,7 +133,7 @@ struct JSONScanner {
     }
 
     private mutating func string() throws(Failure) {
-        position += 1  // "
+        position += 1 // "
         while let byte = peek() {
             position += 1
             switch byte {
@@ -148,7 +148,9 @@ struct JSONScanner {
                     continue
                 case UInt8(ascii: "u"):
                     for _ in 0..<4 {
-                        guard let hex = peek(), Self.isHexDigit(hex) else { throw failure("expected 4 hex digits after \\u") }
+                        guard let hex = peek(), Self.isHexDigit(hex) else {
+                            throw failure("expected 4 hex digits after \\u")
+                        }
                         position += 1
                     }
                 default:
@@ -185,7 +187,8 @@ struct JSONScanner {
 
     private mutating func literal(_ word: String) throws(Failure) {
         let expected = Array(word.utf8)
-        guard bytes.count - position >= expected.count, bytes[position..<position + expected.count].elementsEqual(expected)
+        guard bytes.count - position >= expected.count,
+            bytes[position..<position + expected.count].elementsEqual(expected)
         else { throw failure("expected '\(word)'") }
         position += expected.count
     }
@@ -203,7 +206,8 @@ struct JSONScanner {
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
     private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
     private static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
     }
 
     /// A failure at the current position, with its line and column (1-based, in bytes).

@@ -34,7 +34,8 @@ public enum RequestInputs {
         let bytes = Array(json)
         let (value, elements) = try scan(bytes, source: source)
         guard value.kind == .array else {
-            throw .inputNotAnObject(path: source, index: nil, found: "\(value.kind.rawValue), not an array of input objects")
+            throw .inputNotAnObject(
+                path: source, index: nil, found: "\(value.kind.rawValue), not an array of input objects")
         }
         for (index, element) in elements.enumerated() where element.kind != .object {
             throw .inputNotAnObject(path: source, index: index, found: element.kind.rawValue)

@@ -51,7 +51,8 @@ public struct RequestProgress: Sendable, Hashable {
         let partial = jobsTotal > 0 ? running.values.reduce(0, +) / Double(jobsTotal) : 0
         let filled = min(barWidth, Int((fraction * Double(barWidth)).rounded(.down)))
         let half = min(barWidth - filled, Int((partial * Double(barWidth)).rounded(.down)))
-        let bar = String(repeating: "#", count: filled) + String(repeating: "=", count: half)
+        let bar =
+            String(repeating: "#", count: filled) + String(repeating: "=", count: half)
             + String(repeating: "-", count: barWidth - filled - half)
         let head = "\(request) [\(bar)] \(jobsVerified)/\(jobsTotal) verified \(state?.rawValue ?? "…")"
         let tail = "  " + Self.seconds(elapsed)

@@ -16,7 +16,8 @@ extension RequestPhase {
         case .cancelled: self = .cancelled
         case .aggregating: self = .aggregating
         case .unspecified, .UNRECOGNIZED:
-            throw .unexpectedResponse(call: call, reason: "request state \(state.rawValue) is not one this client knows")
+            throw .unexpectedResponse(
+                call: call, reason: "request state \(state.rawValue) is not one this client knows")
         }
     }
 }
@@ -45,9 +46,12 @@ extension RequestEvent {
     init(_ event: Provernet_V1_RequestEvent) throws(ProverNetClientError) {
         let hasJob = !event.jobID.isEmpty
         self.init(
-            request: RequestID(event.requestID), kind: Kind(event.kind), state: try RequestPhase(event.state, call: "WatchRequest"),
-            jobsTotal: Int(event.jobsTotal), jobsVerified: Int(event.jobsVerified), job: hasJob ? JobID(event.jobID) : nil,
-            jobIndex: hasJob ? Int(event.jobIndex) : nil, prover: event.proverID.isEmpty ? nil : ProverID(event.proverID),
+            request: RequestID(event.requestID), kind: Kind(event.kind),
+            state: try RequestPhase(event.state, call: "WatchRequest"),
+            jobsTotal: Int(event.jobsTotal), jobsVerified: Int(event.jobsVerified),
+            job: hasJob ? JobID(event.jobID) : nil,
+            jobIndex: hasJob ? Int(event.jobIndex) : nil,
+            prover: event.proverID.isEmpty ? nil : ProverID(event.proverID),
             progress: event.progress, message: event.message,
             time: event.unixMillis > 0 ? Date(unixMillis: event.unixMillis) : Date())
     }
@@ -61,17 +65,21 @@ extension RequestStatus {
             jobs.append(
                 JobStatus(
                     id: JobID(job.jobID), index: Int(job.index), state: try JobPhase(job.state, call: "GetRequest"),
-                    prover: job.proverID.isEmpty ? nil : ProverID(job.proverID), attempts: Int(job.attempts), price: Amount(units: job.priceUnits),
-                    proof: job.hasProof ? JobProof(proofJSON: job.proof.proofJson, publicJSON: job.proof.publicJson) : nil,
+                    prover: job.proverID.isEmpty ? nil : ProverID(job.proverID), attempts: Int(job.attempts),
+                    price: Amount(units: job.priceUnits),
+                    proof: job.hasProof
+                        ? JobProof(proofJSON: job.proof.proofJson, publicJSON: job.proof.publicJson) : nil,
                     kind: job.kind.isEmpty ? JobStatus.defaultKind : job.kind, replica: Int(job.replica)))
         }
         self.init(
-            id: RequestID(response.requestID), circuit: CircuitID(response.circuitID), state: try RequestPhase(response.state, call: "GetRequest"),
+            id: RequestID(response.requestID), circuit: CircuitID(response.circuitID),
+            state: try RequestPhase(response.state, call: "GetRequest"),
             reason: response.reason, jobs: jobs.sorted { $0.index < $1.index },
             verificationKeyJSON: response.verificationKeyJson, paid: Amount(units: response.paidUnits),
             createdAt: Date(unixMillis: response.createdUnixMillis),
             finishedAt: response.finishedUnixMillis > 0 ? Date(unixMillis: response.finishedUnixMillis) : nil,
-            aggregate: response.aggregate, aggregateProof: response.aggregateProof.isEmpty ? nil : [UInt8](response.aggregateProof),
+            aggregate: response.aggregate,
+            aggregateProof: response.aggregateProof.isEmpty ? nil : [UInt8](response.aggregateProof),
             snarkpackVerifierKey: response.snarkpackVerifierKey.isEmpty ? nil : [UInt8](response.snarkpackVerifierKey))
     }
 }

@@ -54,7 +54,7 @@ public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConve
         guard (1...2).contains(parts.count), let wholeText = parts.first, !wholeText.isEmpty || parts.count == 2
         else { return nil }
         let fraction = parts.count == 2 ? String(parts[1]) : ""
-        guard fraction.count <= Self.decimals, (parts.count == 1 || !fraction.isEmpty),
+        guard fraction.count <= Self.decimals, parts.count == 1 || !fraction.isEmpty,
             wholeText.allSatisfy(\.isASCIIDigitCharacter), fraction.allSatisfy(\.isASCIIDigitCharacter)
         else { return nil }
         let whole = wholeText.isEmpty ? 0 : Int64(wholeText)

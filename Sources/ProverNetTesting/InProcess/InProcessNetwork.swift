@@ -93,7 +93,8 @@ public struct InProcessNetwork: Sendable {
                 try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
                 identity = try ProverIdentity.loadOrCreate(at: keyPath)
                 _ = try await server.store.allowProver(
-                    id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: name, atMillis: Clock.nowMillis())
+                    id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: name, atMillis: Clock.nowMillis()
+                )
             } catch {
                 throw .file(path: keyPath, reason: "cannot make or allowlist the key of \(name): \(error)")
             }

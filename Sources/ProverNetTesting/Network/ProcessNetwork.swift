@@ -135,7 +135,8 @@ public actor ProcessNetwork {
             } catch {
                 // A restart on a port that the dead gateway's sockets still hold: try again shortly.
                 guard port != 0, attempt < 20, ContinuousClock.now < deadline else { throw error }
-                logger.warning("gateway did not start; trying again", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                logger.warning(
+                    "gateway did not start; trying again", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(300))
             }
         }
@@ -152,9 +153,11 @@ public actor ProcessNetwork {
             [
                 "gateway", "--data-dir", gatewayDirectory.path, "--port", "\(port)", "--dev-tls",
                 "--heartbeat-ms", "\(settings.heartbeatMillis)", "--lease-heartbeats", "\(settings.leaseHeartbeats)",
-                "--round-interval-ms", "\(settings.roundIntervalMillis)", "--drain-seconds", "\(settings.gatewayDrainSeconds)",
+                "--round-interval-ms", "\(settings.roundIntervalMillis)", "--drain-seconds",
+                "\(settings.gatewayDrainSeconds)",
             ] + settings.gatewayArguments
-        let process = try ChildProcess.start(name: "gateway", executable: executable, arguments: arguments, log: gatewayLog)
+        let process = try ChildProcess.start(
+            name: "gateway", executable: executable, arguments: arguments, log: gatewayLog)
         gateway = process
         gatewayStarts += 1
         // Its first line on standard output: {"event":"listening","host":…,"port":N}. The log is read once
@@ -203,7 +206,8 @@ public actor ProcessNetwork {
         logger.notice("stopping the gateway gracefully (SIGTERM)", metadata: ["pid": "\(gateway.pid)"])
         gateway.signal(SIGTERM)
         guard await gateway.waitForExit(timeout: timeout) else {
-            throw .didNotExit(process: "the gateway", signal: "SIGTERM", seconds: Self.seconds(timeout), log: gatewayLog.path)
+            throw .didNotExit(
+                process: "the gateway", signal: "SIGTERM", seconds: Self.seconds(timeout), log: gatewayLog.path)
         }
         return gateway.exitDescription
     }
@@ -249,7 +253,9 @@ public actor ProcessNetwork {
     }
 
     /// Allowlists through the running gateway's `AllowProver` call.
-    private func allowThroughGateway(_ identities: [(name: String, identity: ProverIdentity)]) async throws(HarnessError) {
+    private func allowThroughGateway(_ identities: [(name: String, identity: ProverIdentity)])
+        async throws(HarnessError)
+    {
         let token: AdminToken
         do {
             token = try AdminToken.read(fromDataDirectory: gatewayDirectory.path)
@@ -277,7 +283,8 @@ public actor ProcessNetwork {
             let store = try SQLiteStore(path: databasePath)
             for (name, identity) in identities {
                 _ = try await store.allowProver(
-                    id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: name, atMillis: Clock.nowMillis())
+                    id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: name, atMillis: Clock.nowMillis()
+                )
             }
             try await store.close()
         } catch let error as HarnessError {
@@ -308,11 +315,13 @@ public actor ProcessNetwork {
                 "--drain-seconds", "\(settings.proverDrainSeconds)",
                 "--calibration-log2-size", "\(settings.calibrationLog2Size)",
             ] + prover.arguments + extra
-        let process = try ChildProcess.start(name: name, executable: executable, arguments: arguments, log: log(of: name))
+        let process = try ChildProcess.start(
+            name: name, executable: executable, arguments: arguments, log: log(of: name))
         prover.process = process
         prover.starts += 1
         provers[name] = prover
-        logger.info("prover started", metadata: ["prover": "\(name)", "pid": "\(process.pid)", "start": "\(prover.starts)"])
+        logger.info(
+            "prover started", metadata: ["prover": "\(name)", "pid": "\(process.pid)", "start": "\(prover.starts)"])
         return process
     }
 
@@ -320,7 +329,8 @@ public actor ProcessNetwork {
     public func killProver(_ name: String) async throws(HarnessError) {
         guard let prover = provers[name] else { throw .unknownProver(name) }
         guard let process = prover.process, process.isRunning else { return }
-        logger.notice("killing a prover and its workers (SIGKILL)", metadata: ["prover": "\(name)", "pid": "\(process.pid)"])
+        logger.notice(
+            "killing a prover and its workers (SIGKILL)", metadata: ["prover": "\(name)", "pid": "\(process.pid)"])
         await process.killAndWait()
     }
 
@@ -342,7 +352,8 @@ public actor ProcessNetwork {
     /// Asks a prover to shut down gracefully (SIGTERM), waits for it and returns how it ended.
     public func terminateProver(_ name: String, timeout: Duration = .seconds(30)) async throws(HarnessError) -> String {
         guard let process = provers[name]?.process else { throw .unknownProver(name) }
-        logger.notice("stopping a prover gracefully (SIGTERM)", metadata: ["prover": "\(name)", "pid": "\(process.pid)"])
+        logger.notice(
+            "stopping a prover gracefully (SIGTERM)", metadata: ["prover": "\(name)", "pid": "\(process.pid)"])
         process.signal(SIGTERM)
         guard await process.waitForExit(timeout: timeout) else {
             throw .didNotExit(process: name, signal: "SIGTERM", seconds: Self.seconds(timeout), log: log(of: name).path)
@@ -366,7 +377,9 @@ public actor ProcessNetwork {
     }
 
     /// Names by prover id.
-    public var namesByID: [ProverID: String] { Dictionary(uniqueKeysWithValues: provers.values.map { ($0.id, $0.name) }) }
+    public var namesByID: [ProverID: String] {
+        Dictionary(uniqueKeysWithValues: provers.values.map { ($0.id, $0.name) })
+    }
 
     /// Whether the named prover's process runs.
     public func isRunning(_ name: String) -> Bool { provers[name]?.process?.isRunning ?? false }
@@ -461,7 +474,8 @@ public actor ProcessNetwork {
 
     /// A positive number of the gateway's `{"event":"listening",…}` line after `offset` (`port`, `health_port`).
     static func listeningNumber(_ key: String, in log: URL, from offset: UInt64) -> Int? {
-        for line in text(of: log, from: offset).split(separator: "\n") where line.hasPrefix("{\"event\":\"listening\"") {
+        for line in text(of: log, from: offset).split(separator: "\n") where line.hasPrefix("{\"event\":\"listening\"")
+        {
             guard let range = line.range(of: "\"\(key)\":") else { continue }
             if let number = Int(line[range.upperBound...].prefix { $0.isNumber }), number > 0 { return number }
         }

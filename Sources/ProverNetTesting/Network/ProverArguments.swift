@@ -32,7 +32,8 @@ public struct ProverArguments: Sendable {
     /// `prover --gateway … --ca … --key … --data-dir … --name … --slots … --threads …`.
     public var arguments: [String] {
         [
-            "prover", "--gateway", gateway, "--ca", caPath, "--key", keyPath, "--data-dir", dataDirectory, "--name", name,
+            "prover", "--gateway", gateway, "--ca", caPath, "--key", keyPath, "--data-dir", dataDirectory, "--name",
+            name,
             "--slots", "\(slots)", "--threads", "\(threads)",
         ]
     }

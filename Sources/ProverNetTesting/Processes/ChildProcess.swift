@@ -30,7 +30,9 @@ public final class ChildProcess: Sendable {
     private static let live = Mutex<[pid_t: ChildProcess]>([:])
 
     /// Starts `executable arguments`, appending its output to `log` after a marker line.
-    public static func start(name: String, executable: URL, arguments: [String], log: URL) throws(HarnessError) -> ChildProcess {
+    public static func start(name: String, executable: URL, arguments: [String], log: URL) throws(HarnessError)
+        -> ChildProcess
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -45,7 +47,9 @@ public final class ChildProcess: Sendable {
             try handle.seekToEnd()
             let stamp = ISO8601DateFormatter().string(from: Date())
             try handle.write(
-                contentsOf: Data("---- \(stamp) start \(name): \(executable.lastPathComponent) \(arguments.joined(separator: " "))\n".utf8))
+                contentsOf: Data(
+                    "---- \(stamp) start \(name): \(executable.lastPathComponent) \(arguments.joined(separator: " "))\n"
+                        .utf8))
             process.standardOutput = handle
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice

@@ -102,7 +102,8 @@ public actor ArtifactCache {
     }
 
     /// Appends the artifact's missing bytes to `partial` and checks the whole file.
-    private func fetch(_ artifact: ArtifactDescriptor, into partial: URL, from source: any ArtifactSource) async throws {
+    private func fetch(_ artifact: ArtifactDescriptor, into partial: URL, from source: any ArtifactSource) async throws
+    {
         if !FileManager.default.fileExists(atPath: partial.path) {
             _ = FileManager.default.createFile(atPath: partial.path, contents: nil)
         }
@@ -114,7 +115,8 @@ public actor ArtifactCache {
         let writer = ChunkWriter(handle: handle, position: start)
         if start < expectedSize {
             logger.info(
-                "downloading artifact", metadata: ["artifact": "\(sha256)", "bytes": "\(expectedSize)", "from": "\(start)"])
+                "downloading artifact",
+                metadata: ["artifact": "\(sha256)", "bytes": "\(expectedSize)", "from": "\(start)"])
             try await source.download(sha256: sha256, offset: start) { chunk in
                 try writer.write(chunk, sha256: sha256, expectedSize: expectedSize)
             }
@@ -144,7 +146,8 @@ private final class ChunkWriter: @unchecked Sendable {
 
     func write(_ chunk: ArtifactChunk, sha256: String, expectedSize: UInt64) throws {
         guard chunk.offset == position else {
-            throw ProverNodeError.artifact(sha256: sha256, reason: "chunk at offset \(chunk.offset), expected \(position)")
+            throw ProverNodeError.artifact(
+                sha256: sha256, reason: "chunk at offset \(chunk.offset), expected \(position)")
         }
         guard chunk.totalSize == expectedSize else {
             throw ProverNodeError.artifact(

@@ -45,7 +45,8 @@ public enum Calibration {
             proofSystems.append(SnarkPackProofSystem.name)
             for k in announcedAggregationLog2Sizes {
                 let jobClass = JobClass(proofSystem: SnarkPackProofSystem.name, log2Size: k)
-                secondsPerJob[jobClass] = best * jobClass.workUnits / Groth16ProofSystem.workUnits(domainSize: domainSize)
+                secondsPerJob[jobClass] =
+                    best * jobClass.workUnits / Groth16ProofSystem.workUnits(domainSize: domainSize)
             }
         }
         return Capabilities(

@@ -24,7 +24,9 @@ public enum Misbehavior: String, Sendable, CaseIterable {
 
     /// `{"x": x + 1, "y": y}` for a synthetic circuit's input.
     static func incrementX(_ json: String) -> String? {
-        guard var object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else { return nil }
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else {
+            return nil
+        }
         let text: String? =
             switch object["x"] {
             case let string as String: string

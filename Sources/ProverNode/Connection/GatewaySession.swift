@@ -1,8 +1,8 @@
 import Foundation
 import GRPCCore
 import Logging
-import ProverNetAPI
 import ProofSystems
+import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
 
@@ -28,7 +28,8 @@ struct GatewaySession: Sendable {
         connection.yield(
             ProverMessages.hello(
                 identity: identity, name: configuration.name, capabilities: capabilities,
-                ask: configuration.askTable, heldJobs: Array(Set(jobs.jobs.map(\.id) + outbox.unacknowledgedJobs)).sorted()))
+                ask: configuration.askTable,
+                heldJobs: Array(Set(jobs.jobs.map(\.id) + outbox.unacknowledgedJobs)).sorted()))
         let prover = Provernet_V1_ProverService.Client(wrapping: client)
         return try await prover.connect(options: .provernet()) { writer in
             for await message in stream { try await writer.write(message) }
@@ -80,7 +81,8 @@ struct GatewaySession: Sendable {
                 }
                 let interval =
                     welcome.heartbeatIntervalMillis > 0
-                    ? Duration.milliseconds(max(100, Int(welcome.heartbeatIntervalMillis))) : Self.defaultHeartbeatInterval
+                    ? Duration.milliseconds(max(100, Int(welcome.heartbeatIntervalMillis)))
+                    : Self.defaultHeartbeatInterval
                 logger.info(
                     "connected to the gateway",
                     metadata: [
@@ -121,7 +123,8 @@ struct GatewaySession: Sendable {
             assignment = try JobAssignment(message)
         } catch {
             logger.warning("assignment refused", metadata: ["job": "\(message.jobID)", "reason": "\(error)"])
-            outbox.send(ProverMessages.failure(job: JobID(message.jobID), epoch: message.epoch, reason: "\(error)"), keep: true)
+            outbox.send(
+                ProverMessages.failure(job: JobID(message.jobID), epoch: message.epoch, reason: "\(error)"), keep: true)
             return
         }
         switch jobs.admit(job: assignment.job, epoch: assignment.epoch, jobClass: assignment.jobClass) {
@@ -135,7 +138,8 @@ struct GatewaySession: Sendable {
                 metadata: ["job": "\(assignment.job)", "epoch": "\(assignment.epoch)", "reason": "\(reason)"])
             // Handed back, not failed: a node that is shutting down or full costs the job no attempt.
             outbox.send(
-                ProverMessages.failure(job: assignment.job, epoch: assignment.epoch, reason: reason, released: true), keep: true)
+                ProverMessages.failure(job: assignment.job, epoch: assignment.epoch, reason: reason, released: true),
+                keep: true)
         }
     }
 
@@ -145,7 +149,8 @@ struct GatewaySession: Sendable {
         for await interval in welcomes {
             while !Task.isCancelled {
                 outbox.send(
-                    ProverMessages.heartbeat(metrics: .current(), jobs: jobs.jobs, freeSlots: jobs.freeSlots), keep: false)
+                    ProverMessages.heartbeat(metrics: .current(), jobs: jobs.jobs, freeSlots: jobs.freeSlots),
+                    keep: false)
                 connectionState.heartbeatSent()
                 do {
                     try await Task.sleep(for: interval)

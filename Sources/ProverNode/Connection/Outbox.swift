@@ -1,5 +1,5 @@
-import ProverNetCore
 import ProverNetAPI
+import ProverNetCore
 import Synchronization
 
 /// What the node sends to the gateway, whichever connection is up. Failures sent while no connection is

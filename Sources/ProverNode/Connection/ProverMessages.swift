@@ -42,7 +42,9 @@ enum ProverMessages {
         return result(job: job, epoch: epoch, bundle: bundle, seconds: seconds)
     }
 
-    static func aggregateResult(job: JobID, epoch: UInt64, aggregate: [UInt8], seconds: Double) -> Provernet_V1_ProverMessage {
+    static func aggregateResult(job: JobID, epoch: UInt64, aggregate: [UInt8], seconds: Double)
+        -> Provernet_V1_ProverMessage
+    {
         var bundle = Provernet_V1_ProofBundle()
         bundle.aggregate = Data(aggregate)
         return result(job: job, epoch: epoch, bundle: bundle, seconds: seconds)
@@ -59,7 +61,8 @@ enum ProverMessages {
         return message(.result(result))
     }
 
-    static func failure(job: JobID, epoch: UInt64, reason: String, released: Bool = false) -> Provernet_V1_ProverMessage {
+    static func failure(job: JobID, epoch: UInt64, reason: String, released: Bool = false) -> Provernet_V1_ProverMessage
+    {
         var failure = Provernet_V1_Failure()
         failure.jobID = job.rawValue
         failure.epoch = epoch

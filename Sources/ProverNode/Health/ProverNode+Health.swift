@@ -1,5 +1,5 @@
-import ProverNetAPI
 import ProofSystems
+import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
 
@@ -46,12 +46,14 @@ extension ProverNode {
             live: ProverHealth.isLive(
                 connection: state, shuttingDown: shuttingDown, secondsSinceHeartbeat: heartbeatSilence,
                 heartbeatIntervalSeconds: heartbeatInterval),
-            ready: ProverHealth.isReady(classified), version: ProverNetVersion.software, proverId: identity.proverID.rawValue,
+            ready: ProverHealth.isReady(classified), version: ProverNetVersion.software,
+            proverId: identity.proverID.rawValue,
             name: configuration.name, gateway: "\(configuration.gateway.host):\(configuration.gateway.port)",
             connection: state, connectedSeconds: connectedSeconds, failedAttempts: connection.failedAttempts,
             lastError: connection.lastError, nextAttemptSeconds: nextAttemptSeconds,
             lastHeartbeatSecondsAgo: connection.lastHeartbeat.map { Self.rounded(now - $0) },
-            heartbeatIntervalSeconds: heartbeatInterval, slots: configuration.slots, freeSlots: jobs.freeSlots, jobs: held)
+            heartbeatIntervalSeconds: heartbeatInterval, slots: configuration.slots, freeSlots: jobs.freeSlots,
+            jobs: held)
     }
 
     /// Seconds to the millisecond, for a JSON that reads well.

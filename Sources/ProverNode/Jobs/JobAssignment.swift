@@ -1,5 +1,5 @@
-import ProverNetAPI
 import ProofSystems
+import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
 
@@ -8,9 +8,12 @@ public struct JobAssignment: Sendable, Equatable {
     /// What the job asks for.
     public enum Work: Sendable, Equatable {
         /// A Groth16 proof of one input (`groth16.prove`).
-        case prove(kind: CircuitKind, constraints: UInt64, zkey: ArtifactDescriptor, wasm: ArtifactDescriptor?, inputJSON: String)
+        case prove(
+            kind: CircuitKind, constraints: UInt64, zkey: ArtifactDescriptor, wasm: ArtifactDescriptor?,
+            inputJSON: String)
         /// A SnarkPack aggregate of a request's proofs (`snarkpack.aggregate`).
-        case aggregate(proofs: Int, srs: ArtifactDescriptor, verificationKey: ArtifactDescriptor, bundle: ArtifactDescriptor)
+        case aggregate(
+            proofs: Int, srs: ArtifactDescriptor, verificationKey: ArtifactDescriptor, bundle: ArtifactDescriptor)
     }
 
     public var job: JobID
@@ -50,7 +53,8 @@ public struct JobAssignment: Sendable, Equatable {
         case "", Groth16ProofSystem.jobKinds[0]:
             work = try Self.proving(message, artifacts: artifacts, limits: limits, invalid: invalid)
         case SnarkPackProofSystem.jobKind:
-            guard let srs = artifacts[.srs], let key = artifacts[.verificationKey], let bundle = artifacts[.proofs] else {
+            guard let srs = artifacts[.srs], let key = artifacts[.verificationKey], let bundle = artifacts[.proofs]
+            else {
                 throw invalid("an aggregation job needs srs, verification_key and proofs artifacts")
             }
             guard message.proofs >= 2 else { throw invalid("an aggregation of \(message.proofs) proofs") }
@@ -71,12 +75,14 @@ public struct JobAssignment: Sendable, Equatable {
         switch message.circuitKind {
         case .circom:
             guard let wasm = artifacts[.wasm] else { throw invalid("a circom circuit needs its wasm artifact") }
-            return .prove(kind: .circom, constraints: message.constraints, zkey: zkey, wasm: wasm, inputJSON: message.inputJson)
+            return .prove(
+                kind: .circom, constraints: message.constraints, zkey: zkey, wasm: wasm, inputJSON: message.inputJson)
         case .synthetic:
             guard message.constraints > 0, message.constraints <= limits.maxSyntheticConstraints else {
                 throw invalid("a synthetic circuit of \(message.constraints) constraints is out of range")
             }
-            return .prove(kind: .synthetic, constraints: message.constraints, zkey: zkey, wasm: nil, inputJSON: message.inputJson)
+            return .prove(
+                kind: .synthetic, constraints: message.constraints, zkey: zkey, wasm: nil, inputJSON: message.inputJson)
         case .unspecified, .UNRECOGNIZED:
             throw invalid("unknown circuit kind \(message.circuitKind)")
         }

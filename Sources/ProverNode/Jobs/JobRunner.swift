@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import ProverNetAPI
 import ProofSystems
+import ProverNetAPI
 import ProverNetCore
 import SwiftProtobuf
 
@@ -37,9 +37,11 @@ struct JobRunner: Sendable {
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try assignment.message.serializedData().write(to: directory.appendingPathComponent(Self.assignmentFile), options: .atomic)
+            try assignment.message.serializedData().write(
+                to: directory.appendingPathComponent(Self.assignmentFile), options: .atomic)
         } catch {
-            logger.warning("cannot keep the assignment on disk: a crash would lose the job", metadata: ["error": "\(error)"])
+            logger.warning(
+                "cannot keep the assignment on disk: a crash would lose the job", metadata: ["error": "\(error)"])
         }
 
         let outcome: WorkerOutcome
@@ -58,7 +60,9 @@ struct JobRunner: Sendable {
         case .shuttingDown(let epoch):
             keepCheckpoint = true
             logger.info("job stopped: the prover is shutting down")
-            outbox.send(ProverMessages.failure(job: assignment.job, epoch: epoch, reason: "prover shutting down", released: true), keep: true)
+            outbox.send(
+                ProverMessages.failure(
+                    job: assignment.job, epoch: epoch, reason: "prover shutting down", released: true), keep: true)
         case .report(let epoch):
             switch outcome {
             case .proved(let proofJSON, let publicJSON, let seconds):
@@ -97,7 +101,8 @@ struct JobRunner: Sendable {
                 switch (kind, wasm) {
                 case (.circom, let wasm?): .wasm(wasm)
                 case (.circom, nil):
-                    throw ProverNodeError.invalidAssignment(job: assignment.job.rawValue, reason: "a circom circuit needs its wasm")
+                    throw ProverNodeError.invalidAssignment(
+                        job: assignment.job.rawValue, reason: "a circom circuit needs its wasm")
                 case (.synthetic, _): .synthetic(constraints: Int(constraints))
                 }
             let input = directory.appendingPathComponent("input.json")
@@ -140,7 +145,10 @@ struct JobRunner: Sendable {
     }
 
     static func safeName(_ job: JobID) -> String {
-        String(job.rawValue.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" })
+        String(
+            job.rawValue.unicodeScalars.map {
+                CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_"
+            })
     }
 
     /// The assignments of jobs that were running when the node last stopped without finishing them (it
@@ -163,7 +171,9 @@ struct JobRunner: Sendable {
         for assignment in found where (newest[assignment.job]?.epoch ?? 0) <= assignment.epoch {
             newest[assignment.job] = assignment
         }
-        if !newest.isEmpty { logger.info("taking up jobs interrupted by the last stop", metadata: ["jobs": "\(newest.count)"]) }
+        if !newest.isEmpty {
+            logger.info("taking up jobs interrupted by the last stop", metadata: ["jobs": "\(newest.count)"])
+        }
         removeStaleCheckpoints(in: jobsDirectory, keeping: Set(newest.keys.map(safeName)))
         return newest.values.sorted { $0.job < $1.job }
     }
@@ -178,7 +188,8 @@ struct JobRunner: Sendable {
         guard let names = try? fileManager.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names where !kept.contains(name) {
             let url = directory.appendingPathComponent(name)
-            let modified = (try? fileManager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date ?? .distantPast
+            let modified =
+                (try? fileManager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date ?? .distantPast
             if Date().timeIntervalSince(modified) > checkpointLifetime { try? fileManager.removeItem(at: url) }
         }
     }

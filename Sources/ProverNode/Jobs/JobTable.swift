@@ -80,7 +80,8 @@ public final class JobTable: Sendable {
             }
             let handle = WorkerHandle()
             state.jobs[job] = Job(
-                id: job, epoch: epoch, jobClass: jobClass, stage: "assigned", fraction: 0, lastProgress: .now, stopped: nil)
+                id: job, epoch: epoch, jobClass: jobClass, stage: "assigned", fraction: 0, lastProgress: .now,
+                stopped: nil)
             state.handles[job] = handle
             return .admitted(handle)
         }

@@ -39,7 +39,9 @@ actor PersistentWorker {
     var command: (executable: URL, arguments: [String]) {
         let (executable, arguments) = (workerCommand.executable, workerCommand.arguments)
         let nice = URL(fileURLWithPath: "/usr/bin/nice")
-        guard niceness > 0, FileManager.default.isExecutableFile(atPath: nice.path) else { return (executable, arguments) }
+        guard niceness > 0, FileManager.default.isExecutableFile(atPath: nice.path) else {
+            return (executable, arguments)
+        }
         // `nice` execs the worker, so the process id is the worker's own.
         return (nice, ["-n", String(niceness), executable.path] + arguments)
     }
@@ -123,7 +125,8 @@ actor PersistentWorker {
             if handle.killRequested { return .failed(reason: "the worker was stopped") }
             let signal = process.terminationStatus
             let hint = signal == SIGKILL ? " (out of memory?)" : ""
-            return .failed(reason: "the worker was killed by signal \(signal)\(hint)" + (errors.isEmpty ? "" : ": \(errors)"))
+            return .failed(
+                reason: "the worker was killed by signal \(signal)\(hint)" + (errors.isEmpty ? "" : ": \(errors)"))
         }
         return .failed(
             reason: "the worker exited with status \(process.terminationStatus) without finishing the job"

@@ -75,28 +75,37 @@ public enum ProofWorker {
             progress(WorkerProgress(stage: "proving", fraction: 0.3))
             // The stages in the order the prover runs them, for a fraction of the way.
             let order: [ProofCheckpoint.Stage] = [.h, .msmH, .msmA, .msmB1, .msmB2, .msmC]
-            (proof, signals) = try Groth16ProofSystem.prove(key: key, witness: witness, threads: threads, checkpoint: checkpoint) {
+            (proof, signals) = try Groth16ProofSystem.prove(
+                key: key, witness: witness, threads: threads, checkpoint: checkpoint
+            ) {
                 event in
                 let done = Double((order.firstIndex(of: event.stage) ?? 0) + 1) / Double(order.count)
                 switch event {
-                case .resumed: progress(WorkerProgress(stage: "resumed \(event.stage) from the checkpoint", fraction: 0.3 + 0.65 * done))
+                case .resumed:
+                    progress(
+                        WorkerProgress(stage: "resumed \(event.stage) from the checkpoint", fraction: 0.3 + 0.65 * done)
+                    )
                 case .computed: progress(WorkerProgress(stage: "proving", fraction: 0.3 + 0.65 * done))
-                case .rejected, .saveFailed: progress(WorkerProgress(stage: "checkpoint: \(event)", fraction: 0.3 + 0.65 * done))
+                case .rejected, .saveFailed:
+                    progress(WorkerProgress(stage: "checkpoint: \(event)", fraction: 0.3 + 0.65 * done))
                 }
             }
         } else {
-            (proof, signals) = try Groth16ProofSystem.prove(key: key, witness: witness, threads: threads) { stage, fraction in
+            (proof, signals) = try Groth16ProofSystem.prove(key: key, witness: witness, threads: threads) {
+                stage, fraction in
                 progress(WorkerProgress(stage: stage, fraction: fraction))
             }
         }
         let provingDone = ContinuousClock.now
         let timings = WorkerTimings(
-            witnessSeconds: Calibration.seconds(provingStart - keyDone), keySeconds: Calibration.seconds(keyDone - start),
+            witnessSeconds: Calibration.seconds(provingStart - keyDone),
+            keySeconds: Calibration.seconds(keyDone - start),
             proveSeconds: Calibration.seconds(provingDone - provingStart))
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         try proof.write(to: outputDirectory.appendingPathComponent(proofFile), options: .atomic)
         try signals.write(to: outputDirectory.appendingPathComponent(publicFile), options: .atomic)
-        try JSONEncoder().encode(timings).write(to: outputDirectory.appendingPathComponent(timingsFile), options: .atomic)
+        try JSONEncoder().encode(timings).write(
+            to: outputDirectory.appendingPathComponent(timingsFile), options: .atomic)
         try? checkpoint?.remove()
         progress(WorkerProgress(stage: "done", fraction: 1))
     }
@@ -121,7 +130,8 @@ public enum ProofWorker {
             proveSeconds: Calibration.seconds(done - aggregateStart))
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         try Data(bytes).write(to: outputDirectory.appendingPathComponent(aggregateFile), options: .atomic)
-        try JSONEncoder().encode(timings).write(to: outputDirectory.appendingPathComponent(timingsFile), options: .atomic)
+        try JSONEncoder().encode(timings).write(
+            to: outputDirectory.appendingPathComponent(timingsFile), options: .atomic)
         progress(WorkerProgress(stage: "done", fraction: 1))
     }
 
@@ -159,7 +169,7 @@ public enum ProofWorker {
             mutating func value(for url: URL, load: (URL) throws -> Value) throws -> (value: Value, read: Bool) {
                 let identity = try FileIdentity(url)
                 if let entry, entry.file == identity { return (entry.value, false) }
-                entry = nil  // free the old value before reading the new one
+                entry = nil // free the old value before reading the new one
                 let loaded = try load(url)
                 entry = (identity, loaded)
                 return (loaded, true)
@@ -203,7 +213,8 @@ public enum ProofWorker {
                     }
                 case .aggregate(let srs, let verificationKey, let proofs):
                     try aggregate(
-                        srs: srs, verificationKey: verificationKey, proofs: proofs, outputDirectory: request.outputDirectory,
+                        srs: srs, verificationKey: verificationKey, proofs: proofs,
+                        outputDirectory: request.outputDirectory,
                         threads: request.threads, cache: cache
                     ) { progress in
                         writeLine(progress.line)
@@ -239,12 +250,14 @@ extension ProofWorker {
     /// thread inherits its creator's), so every thread that exists now is lowered, not just the caller.
     public static func lowerPriority(to niceness: Int) {
         #if os(Linux)
-        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task"))?.compactMap { UInt32($0) }
-        for thread in threads ?? [0] {
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, Int32(clamping: niceness))
-        }
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task"))?.compactMap {
+                UInt32($0)
+            }
+            for thread in threads ?? [0] {
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, Int32(clamping: niceness))
+            }
         #else
-        _ = setpriority(PRIO_PROCESS, 0, Int32(clamping: niceness))
+            _ = setpriority(PRIO_PROCESS, 0, Int32(clamping: niceness))
         #endif
     }
 }

@@ -1,9 +1,9 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A handle on a worker process that another task can kill: before it starts (it is then killed as it
@@ -23,9 +23,15 @@ public final class WorkerHandle: Sendable {
     public func kill() {
         let pid: Int32? = state.withLock { state in
             switch state {
-            case .notStarted: state = .notStarted(killRequested: true); return nil
-            case .running(let pid, _): state = .running(pid: pid, killRequested: true); return pid
-            case .ended: state = .ended(killRequested: true); return nil
+            case .notStarted:
+                state = .notStarted(killRequested: true)
+                return nil
+            case .running(let pid, _):
+                state = .running(pid: pid, killRequested: true)
+                return pid
+            case .ended:
+                state = .ended(killRequested: true)
+                return nil
             }
         }
         if let pid { sendKill(pid) }

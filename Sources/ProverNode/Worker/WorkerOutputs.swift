@@ -19,12 +19,15 @@ enum WorkerOutputs {
             guard aggregate.count <= limits.maxProofJSONBytes else {
                 return .failed(reason: "the worker's aggregate is larger than \(limits.maxProofJSONBytes) bytes")
             }
-            return .aggregated(aggregate: [UInt8](aggregate), seconds: timings.map { min($0.proveSeconds, seconds) } ?? seconds)
+            return .aggregated(
+                aggregate: [UInt8](aggregate), seconds: timings.map { min($0.proveSeconds, seconds) } ?? seconds)
         }
         let proofURL = directory.appendingPathComponent(ProofWorker.proofFile)
         let publicURL = directory.appendingPathComponent(ProofWorker.publicFile)
         guard let proof = try? Data(contentsOf: proofURL), let signals = try? Data(contentsOf: publicURL) else {
-            return .failed(reason: "the worker reported success but left no \(ProofWorker.proofFile) and \(ProofWorker.publicFile)")
+            return .failed(
+                reason: "the worker reported success but left no \(ProofWorker.proofFile) and \(ProofWorker.publicFile)"
+            )
         }
         guard proof.count <= limits.maxProofJSONBytes, signals.count <= limits.maxProofJSONBytes else {
             return .failed(reason: "the worker's output is larger than \(limits.maxProofJSONBytes) bytes")

@@ -26,7 +26,9 @@ public struct WorkerRequest: Sendable, Codable, Equatable {
 
     /// A proving job.
     public init(zkey: URL, witness: ProofWorker.WitnessSource, input: URL, outputDirectory: URL, threads: Int) {
-        self.init(task: .prove(zkey: zkey, witness: witness, input: input), outputDirectory: outputDirectory, threads: threads)
+        self.init(
+            task: .prove(zkey: zkey, witness: witness, input: input), outputDirectory: outputDirectory, threads: threads
+        )
     }
 
     /// The line, without its newline.

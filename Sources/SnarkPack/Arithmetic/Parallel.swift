@@ -16,7 +16,7 @@ enum Parallel {
             results.deinitialize()
             results.deallocate()
         }
-        nonisolated(unsafe) let output = results  // each worker writes only its own slot
+        nonisolated(unsafe) let output = results // each worker writes only its own slot
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lower = count * w / workers
             let upper = count * (w + 1) / workers

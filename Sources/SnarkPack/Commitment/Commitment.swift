@@ -17,7 +17,8 @@ public struct CommitmentPair: Sendable, Equatable {
 /// - the single commitment to C ∈ G1ⁿ: (Π e(Cᵢ, v.aᵢ), Π e(Cᵢ, v.bᵢ)).
 enum Commitment {
     static func pair(
-        v: CommitmentKey<G2Parameters>, w: CommitmentKey<G1Parameters>, a: ArraySlice<G1Affine>, b: ArraySlice<G2Affine>,
+        v: CommitmentKey<G2Parameters>, w: CommitmentKey<G1Parameters>, a: ArraySlice<G1Affine>,
+        b: ArraySlice<G2Affine>,
         threads: Int
     ) -> CommitmentPair {
         var first: [(G1Affine, G2Affine)] = []

@@ -22,7 +22,9 @@ struct CommitmentKey<C: CurveParameters>: Sendable {
 
     /// GIPA's compression: left + x·right, elementwise.
     static func compress(left: Self, right: Self, by x: Fr, threads: Int) -> Self {
-        Self(a: compressed(left.a, right.a, by: x, threads: threads), b: compressed(left.b, right.b, by: x, threads: threads))
+        Self(
+            a: compressed(left.a, right.a, by: x, threads: threads),
+            b: compressed(left.b, right.b, by: x, threads: threads))
     }
 
     /// The single final pair once the key has length 1.
@@ -30,7 +32,9 @@ struct CommitmentKey<C: CurveParameters>: Sendable {
 }
 
 /// leftᵢ + x·rightᵢ for every i, in affine form.
-func compressed<C: CurveParameters>(_ left: [AffinePoint<C>], _ right: [AffinePoint<C>], by x: Fr, threads: Int) -> [AffinePoint<C>] {
+func compressed<C: CurveParameters>(_ left: [AffinePoint<C>], _ right: [AffinePoint<C>], by x: Fr, threads: Int)
+    -> [AffinePoint<C>]
+{
     let k = SignedScalar(x)
     return Parallel.slices(left.count, threads: threads, minimumPerThread: 16) { range in
         affine(range.map { i in k.times(right[i]).adding(left[i]) })

@@ -17,11 +17,19 @@ extension AggregateProof {
         var out = Self.magic + uint32Bytes(Self.version) + uint32Bytes(count) + uint32Bytes(rounds.count)
         out.reserveCapacity(Self.encodedSize(rounds: rounds.count))
         func gt(_ f: Fq12) { out += TargetGroup.compressed(f) }
-        gt(comAB.t); gt(comAB.u); gt(comC.t); gt(comC.u); gt(ipAB)
+        gt(comAB.t)
+        gt(comAB.u)
+        gt(comC.t)
+        gt(comC.u)
+        gt(ipAB)
         out += aggC.compressed
         for round in rounds {
-            for pair in [round.tabL, round.tabR, round.tucL, round.tucR] { gt(pair.t); gt(pair.u) }
-            gt(round.zabL); gt(round.zabR)
+            for pair in [round.tabL, round.tabR, round.tucL, round.tucR] {
+                gt(pair.t)
+                gt(pair.u)
+            }
+            gt(round.zabL)
+            gt(round.zabR)
             out += round.zcL.compressed + round.zcR.compressed
         }
         out += finalA.compressed + finalB.compressed + finalC.compressed
@@ -42,7 +50,8 @@ extension AggregateProof {
         }
         let version = Int(try reader.uint32())
         guard version == Self.version else {
-            throw .wrongFormat(what: "SnarkPack aggregate", expected: "version \(Self.version)", found: "version \(version)")
+            throw .wrongFormat(
+                what: "SnarkPack aggregate", expected: "version \(Self.version)", found: "version \(version)")
         }
         let count = Int(try reader.uint32())
         let k = Int(try reader.uint32())
@@ -50,13 +59,18 @@ extension AggregateProof {
             throw .invalidCount(what: "number of rounds", value: k, allowed: "1…\(Self.maxRounds)")
         }
         guard count >= 2, count <= 1 << k, count > (1 << k) / 2 else {
-            throw .invalidCount(what: "proof count", value: count, allowed: "\(max(2, (1 << k) / 2 + 1))…\(1 << k) for \(k) rounds")
+            throw .invalidCount(
+                what: "proof count", value: count, allowed: "\(max(2, (1 << k) / 2 + 1))…\(1 << k) for \(k) rounds")
         }
         guard bytes.count == Self.encodedSize(rounds: k) else {
             if bytes.count < Self.encodedSize(rounds: k) {
-                throw .truncated(what: "SnarkPack aggregate", offset: bytes.count, needed: Self.encodedSize(rounds: k) - bytes.count, available: 0)
+                throw .truncated(
+                    what: "SnarkPack aggregate", offset: bytes.count, needed: Self.encodedSize(rounds: k) - bytes.count,
+                    available: 0)
             }
-            throw .trailingBytes(what: "SnarkPack aggregate", offset: Self.encodedSize(rounds: k), count: bytes.count - Self.encodedSize(rounds: k))
+            throw .trailingBytes(
+                what: "SnarkPack aggregate", offset: Self.encodedSize(rounds: k),
+                count: bytes.count - Self.encodedSize(rounds: k))
         }
 
         // Slice first, then decode the target-group elements in parallel.
@@ -64,17 +78,24 @@ extension AggregateProof {
         func gtSlice(_ name: String) throws(SnarkPackError) { gtSlices.append((try reader.take(192), name)) }
         func g1(_ name: String) throws(SnarkPackError) -> G1Affine {
             let slice = try reader.take(32)
-            do throws(BN254Error) { return try G1Affine(compressed: Array(slice)) } catch { throw .point(what: name, error: error) }
+            do throws(BN254Error) { return try G1Affine(compressed: Array(slice)) } catch {
+                throw .point(what: name, error: error)
+            }
         }
         func g2(_ name: String) throws(SnarkPackError) -> G2Affine {
             let slice = try reader.take(64)
-            do throws(BN254Error) { return try G2Affine(compressed: Array(slice)) } catch { throw .point(what: name, error: error) }
+            do throws(BN254Error) { return try G2Affine(compressed: Array(slice)) } catch {
+                throw .point(what: name, error: error)
+            }
         }
         for name in ["com_ab.t", "com_ab.u", "com_c.t", "com_c.u", "ip_ab"] { try gtSlice(name) }
         let aggC = try g1("agg_c")
         var zc: [(G1Affine, G1Affine)] = []
         for j in 0..<k {
-            for name in ["tab_l.t", "tab_l.u", "tab_r.t", "tab_r.u", "tuc_l.t", "tuc_l.u", "tuc_r.t", "tuc_r.u", "zab_l", "zab_r"] {
+            for name in [
+                "tab_l.t", "tab_l.u", "tab_r.t", "tab_r.u", "tuc_l.t", "tuc_l.u", "tuc_r.t", "tuc_r.u", "zab_l",
+                "zab_r",
+            ] {
                 try gtSlice("round \(j) \(name)")
             }
             zc.append((try g1("round \(j) zc_l"), try g1("round \(j) zc_r")))
@@ -91,7 +112,9 @@ extension AggregateProof {
         let slices = gtSlices
         let decoded = Parallel.slices(slices.count, threads: threads, minimumPerThread: 4) { range in
             range.map { i -> Result<Fq12, SnarkPackError> in
-                do throws(SnarkPackError) { return .success(try TargetGroup.decompress(slices[i].0, what: slices[i].1)) } catch { return .failure(error) }
+                do throws(SnarkPackError) {
+                    return .success(try TargetGroup.decompress(slices[i].0, what: slices[i].1))
+                } catch { return .failure(error) }
             }
         }.flatMap { $0 }
         var gt: [Fq12] = []
@@ -108,11 +131,13 @@ extension AggregateProof {
             rounds.append(
                 Round(
                     tabL: CommitmentPair(t: e[0], u: e[1]), tabR: CommitmentPair(t: e[2], u: e[3]),
-                    tucL: CommitmentPair(t: e[4], u: e[5]), tucR: CommitmentPair(t: e[6], u: e[7]), zabL: e[8], zabR: e[9],
+                    tucL: CommitmentPair(t: e[4], u: e[5]), tucR: CommitmentPair(t: e[6], u: e[7]), zabL: e[8],
+                    zabR: e[9],
                     zcL: zc[j].0, zcR: zc[j].1))
         }
         self.init(
-            count: count, comAB: CommitmentPair(t: gt[0], u: gt[1]), comC: CommitmentPair(t: gt[2], u: gt[3]), ipAB: gt[4],
+            count: count, comAB: CommitmentPair(t: gt[0], u: gt[1]), comC: CommitmentPair(t: gt[2], u: gt[3]),
+            ipAB: gt[4],
             aggC: aggC, rounds: rounds, finalA: finalA, finalB: finalB, finalC: finalC, finalV: finalV, finalW: finalW,
             openingV: openingV, openingW: openingW)
     }

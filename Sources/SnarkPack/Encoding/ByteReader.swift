@@ -24,7 +24,9 @@ struct ByteReader {
 
     /// Fails if anything is left.
     func finish() throws(SnarkPackError) {
-        guard offset == bytes.count else { throw .trailingBytes(what: what, offset: offset, count: bytes.count - offset) }
+        guard offset == bytes.count else {
+            throw .trailingBytes(what: what, offset: offset, count: bytes.count - offset)
+        }
     }
 }
 

@@ -21,13 +21,17 @@ extension SRS {
 
     /// Decodes a reference string, checking every point (range, curve, G2 subgroup, in parallel), the shape
     /// (`init(gAlpha:…)`) and, unless `validatePowers` is false, that the points are powers (`validate()`).
-    public init(encoded bytes: [UInt8], validatePowers: Bool = true, threads: Int = MSM.defaultThreads) throws(SnarkPackError) {
+    public init(encoded bytes: [UInt8], validatePowers: Bool = true, threads: Int = MSM.defaultThreads)
+        throws(SnarkPackError)
+    {
         let n = try Self.header(bytes)
-        let g1Start = 12, g2Start = 12 + 4 * n * 64
+        let g1Start = 12
+        let g2Start = 12 + 4 * n * 64
         let g1 = try Self.decodeG1(bytes, from: g1Start, count: 4 * n, threads: threads)
         let g2 = try Self.decodeG2(bytes, from: g2Start, count: 2 * n, threads: threads)
         try self.init(
-            gAlpha: Array(g1[0..<(2 * n)]), gBeta: Array(g1[(2 * n)...]), hAlpha: Array(g2[0..<n]), hBeta: Array(g2[n...]))
+            gAlpha: Array(g1[0..<(2 * n)]), gBeta: Array(g1[(2 * n)...]), hAlpha: Array(g2[0..<n]),
+            hBeta: Array(g2[n...]))
         if validatePowers { try validate(threads: threads) }
     }
 
@@ -50,38 +54,57 @@ extension SRS {
         var reader = ByteReader(bytes, what: "SnarkPack reference string")
         let magic = try reader.take(4)
         guard Array(magic) == Self.magic else {
-            throw .wrongFormat(what: "SnarkPack reference string", expected: "magic \"SPKS\"", found: "bytes \(Array(magic))")
+            throw .wrongFormat(
+                what: "SnarkPack reference string", expected: "magic \"SPKS\"", found: "bytes \(Array(magic))")
         }
         let version = Int(try reader.uint32())
         guard version == Self.version else {
-            throw .wrongFormat(what: "SnarkPack reference string", expected: "version \(Self.version)", found: "version \(version)")
+            throw .wrongFormat(
+                what: "SnarkPack reference string", expected: "version \(Self.version)", found: "version \(version)")
         }
         let log = Int(try reader.uint32())
-        guard (1...maxLog).contains(log) else { throw .invalidCount(what: "log₂ of the maximum proof count", value: log, allowed: "1…\(maxLog)") }
+        guard (1...maxLog).contains(log) else {
+            throw .invalidCount(what: "log₂ of the maximum proof count", value: log, allowed: "1…\(maxLog)")
+        }
         let n = 1 << log
         let size = 12 + 4 * n * 64 + 2 * n * 128
-        guard bytes.count >= size else { throw .truncated(what: "SnarkPack reference string", offset: bytes.count, needed: size - bytes.count, available: 0) }
-        guard bytes.count == size else { throw .trailingBytes(what: "SnarkPack reference string", offset: size, count: bytes.count - size) }
+        guard bytes.count >= size else {
+            throw .truncated(
+                what: "SnarkPack reference string", offset: bytes.count, needed: size - bytes.count, available: 0)
+        }
+        guard bytes.count == size else {
+            throw .trailingBytes(what: "SnarkPack reference string", offset: size, count: bytes.count - size)
+        }
         return n
     }
 
-    static func decodeG1(_ bytes: [UInt8], from start: Int, count: Int, threads: Int) throws(SnarkPackError) -> [G1Affine] {
+    static func decodeG1(_ bytes: [UInt8], from start: Int, count: Int, threads: Int) throws(SnarkPackError)
+        -> [G1Affine]
+    {
         try decodeAll(count: count, threads: threads) { i throws(SnarkPackError) in
             let o = start + 64 * i
-            do throws(BN254Error) { return try G1Affine(ethereumBytes: bytes[o..<o + 64]) } catch { throw .point(what: "reference string G1 point \(i)", error: error) }
+            do throws(BN254Error) { return try G1Affine(ethereumBytes: bytes[o..<o + 64]) } catch {
+                throw .point(what: "reference string G1 point \(i)", error: error)
+            }
         }
     }
 
-    static func decodeG2(_ bytes: [UInt8], from start: Int, count: Int, threads: Int) throws(SnarkPackError) -> [G2Affine] {
+    static func decodeG2(_ bytes: [UInt8], from start: Int, count: Int, threads: Int) throws(SnarkPackError)
+        -> [G2Affine]
+    {
         try decodeAll(count: count, threads: threads) { i throws(SnarkPackError) in
             let o = start + 128 * i
-            do throws(BN254Error) { return try G2Affine(ethereumBytes: bytes[o..<o + 128]) } catch { throw .point(what: "reference string G2 point \(i)", error: error) }
+            do throws(BN254Error) { return try G2Affine(ethereumBytes: bytes[o..<o + 128]) } catch {
+                throw .point(what: "reference string G2 point \(i)", error: error)
+            }
         }
     }
 }
 
 /// decode(i) for i < count on `threads` threads; the first error (in index order) is thrown.
-func decodeAll<T: Sendable>(count: Int, threads: Int, _ decode: @Sendable (Int) throws(SnarkPackError) -> T) throws(SnarkPackError) -> [T] {
+func decodeAll<T: Sendable>(count: Int, threads: Int, _ decode: @Sendable (Int) throws(SnarkPackError) -> T)
+    throws(SnarkPackError) -> [T]
+{
     let results = Parallel.slices(count, threads: threads, minimumPerThread: 64) { range in
         range.map { i -> Result<T, SnarkPackError> in
             do throws(SnarkPackError) { return .success(try decode(i)) } catch { return .failure(error) }

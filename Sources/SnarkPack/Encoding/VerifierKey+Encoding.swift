@@ -44,14 +44,19 @@ extension VerifierKey {
 
     /// A verifier key whose points are checked to be powers of two distinct secrets: e(α·g, h) = e(g, α·h)
     /// and the same for β, in one pairing product with a random combination.
-    init(checking maxProofs: Int, gAlpha: G1Affine, gBeta: G1Affine, hAlpha: G2Affine, hBeta: G2Affine) throws(SnarkPackError) {
+    init(checking maxProofs: Int, gAlpha: G1Affine, gBeta: G1Affine, hAlpha: G2Affine, hBeta: G2Affine)
+        throws(SnarkPackError)
+    {
         guard gAlpha != gBeta else { throw .identicalSecrets }
         let sigma = Fr.random()
         let pairs: [(G1Affine, G2Affine)] = [
             (gAlpha, .generator), (-G1Affine.generator, hAlpha),
-            (gBeta.multiplied(by: sigma).toAffine(), .generator), (G1Jacobian.generator.multiplied(by: -sigma).toAffine(), hBeta),
+            (gBeta.multiplied(by: sigma).toAffine(), .generator),
+            (G1Jacobian.generator.multiplied(by: -sigma).toAffine(), hBeta),
         ]
-        guard Pairing.pairingCheck(pairs) else { throw .invalidSRS("α·g and α·h (or β) are not powers of the same secret") }
+        guard Pairing.pairingCheck(pairs) else {
+            throw .invalidSRS("α·g and α·h (or β) are not powers of the same secret")
+        }
         self.init(maxProofs: maxProofs, gAlpha: gAlpha, gBeta: gBeta, hAlpha: hAlpha, hBeta: hBeta)
     }
 

@@ -14,7 +14,8 @@ public enum Aggregator {
         threads: Int = MSM.defaultThreads
     ) throws(SnarkPackError) -> AggregateProof {
         let key = try srs.proverKey(proofs: paddedSize(proofs.count))
-        return try aggregate(proofs: proofs, publicSignals: publicSignals, verificationKey: verificationKey, key: key, threads: threads)
+        return try aggregate(
+            proofs: proofs, publicSignals: publicSignals, verificationKey: verificationKey, key: key, threads: threads)
     }
 
     /// The same with a prover key already cut for the padded count.
@@ -29,7 +30,9 @@ public enum Aggregator {
             throw .groth16(.publicInputCount(expected: verificationKey.publicCount, actual: list.count))
         }
         let m = paddedSize(n)
-        guard key.n == m else { throw .invalidCount(what: "prover key size", value: key.n, allowed: "\(m) for \(n) proofs") }
+        guard key.n == m else {
+            throw .invalidCount(what: "prover key size", value: key.n, allowed: "\(m) for \(n) proofs")
+        }
         let padded = proofs + [Proof](repeating: proofs[n - 1], count: m - n)
         let paddedSignals = publicSignals + [[Fr]](repeating: publicSignals[n - 1], count: m - n)
 
@@ -71,7 +74,9 @@ public enum Aggregator {
         let reversedInverses = gipa.challenges.reversed().map { $0.inverse() }
         let reversed = Array(gipa.challenges.reversed())
         let fv = KeyPolynomial.coefficients(reversedChallenges: reversedInverses, shift: .one)
-        let fw = [Fr](repeating: .zero, count: m) + KeyPolynomial.coefficients(reversedChallenges: reversed, shift: r.inverse())
+        let fw =
+            [Fr](repeating: .zero, count: m)
+            + KeyPolynomial.coefficients(reversedChallenges: reversed, shift: r.inverse())
         let (openingV, openingW) = Parallel.both(
             threads: threads,
             {

@@ -55,7 +55,8 @@ enum KZG {
         let q = KeyPolynomial.quotient(f, at: z)
         let a = Array(alphaPowers[0..<q.count])
         let b = Array(betaPowers[0..<q.count])
-        let (x, y) = Parallel.both(threads: threads, { msm(a, q, max(1, threads / 2)) }, { msm(b, q, max(1, threads / 2)) })
+        let (x, y) = Parallel.both(
+            threads: threads, { msm(a, q, max(1, threads / 2)) }, { msm(b, q, max(1, threads / 2)) })
         let affine = JacobianPoint<C>.batchToAffine([x, y])
         return (affine[0], affine[1])
     }

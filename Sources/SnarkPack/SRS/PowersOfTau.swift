@@ -16,7 +16,8 @@ public struct PowersOfTau: Sendable {
     /// Reads the first `g1Count` G1 and `g2Count` G2 powers (all of them if nil), checking every point
     /// (range, curve, G2 subgroup) on `threads` threads.
     public init(
-        encoded bytes: [UInt8], file: String, g1Count: Int? = nil, g2Count: Int? = nil, threads: Int = MSM.defaultThreads
+        encoded bytes: [UInt8], file: String, g1Count: Int? = nil, g2Count: Int? = nil,
+        threads: Int = MSM.defaultThreads
     ) throws(SnarkPackError) {
         func fail(_ reason: String) -> SnarkPackError { .invalidPowersOfTau(file: file, reason: reason) }
         var reader = ByteReader(bytes, what: file)
@@ -30,7 +31,9 @@ public struct PowersOfTau: Sendable {
             let low = UInt64(try reader.uint32())
             let high = UInt64(try reader.uint32())
             let size = high << 32 | low
-            guard size <= UInt64(bytes.count - reader.offset) else { throw fail("section \(type) runs past the end of the file") }
+            guard size <= UInt64(bytes.count - reader.offset) else {
+                throw fail("section \(type) runs past the end of the file")
+            }
             let start = reader.offset
             _ = try reader.take(Int(size))
             guard sections[type] == nil else { throw fail("section \(type) appears twice") }
@@ -43,33 +46,45 @@ public struct PowersOfTau: Sendable {
         let q = Array(try h.take(32))
         guard q == Self.bn254ModulusLittleEndian else { throw fail("the curve is not BN254 (bn128)") }
         let power = Int(try h.uint32())
-        _ = try h.uint32()  // ceremonyPower
+        _ = try h.uint32() // ceremonyPower
         guard (1...28).contains(power) else { throw fail("power \(power) out of range 1…28") }
         let g1Available = (1 << (power + 1)) - 1
         let g2Available = 1 << power
         let g1Wanted = g1Count ?? g1Available
         let g2Wanted = g2Count ?? g2Available
         guard g1Wanted <= g1Available, g2Wanted <= g2Available else {
-            throw fail("power \(power) holds \(g1Available) G1 and \(g2Available) G2 powers; \(g1Wanted) and \(g2Wanted) are needed")
+            throw fail(
+                "power \(power) holds \(g1Available) G1 and \(g2Available) G2 powers; \(g1Wanted) and \(g2Wanted) are needed"
+            )
         }
-        guard let g1Section = sections[2], g1Section.count == g1Available * 64 else { throw fail("section 2 (tauG1) is missing or has the wrong size") }
-        guard let g2Section = sections[3], g2Section.count == g2Available * 128 else { throw fail("section 3 (tauG2) is missing or has the wrong size") }
-        let g1Start = g1Section.lowerBound, g2Start = g2Section.lowerBound
+        guard let g1Section = sections[2], g1Section.count == g1Available * 64 else {
+            throw fail("section 2 (tauG1) is missing or has the wrong size")
+        }
+        guard let g2Section = sections[3], g2Section.count == g2Available * 128 else {
+            throw fail("section 3 (tauG2) is missing or has the wrong size")
+        }
+        let g1Start = g1Section.lowerBound
+        let g2Start = g2Section.lowerBound
         self.power = power
         tauG1 = try decodeAll(count: g1Wanted, threads: threads) { i throws(SnarkPackError) in
             let o = g1Start + 64 * i
-            do throws(BN254Error) { return try G1Affine(iden3Bytes: bytes[o..<o + 64]) } catch { throw .point(what: "\(file) tauG1[\(i)]", error: error) }
+            do throws(BN254Error) { return try G1Affine(iden3Bytes: bytes[o..<o + 64]) } catch {
+                throw .point(what: "\(file) tauG1[\(i)]", error: error)
+            }
         }
         tauG2 = try decodeAll(count: g2Wanted, threads: threads) { i throws(SnarkPackError) in
             let o = g2Start + 128 * i
-            do throws(BN254Error) { return try G2Affine(iden3Bytes: bytes[o..<o + 128]) } catch { throw .point(what: "\(file) tauG2[\(i)]", error: error) }
+            do throws(BN254Error) { return try G2Affine(iden3Bytes: bytes[o..<o + 128]) } catch {
+                throw .point(what: "\(file) tauG2[\(i)]", error: error)
+            }
         }
     }
 
     /// q as 32 bytes little-endian.
     static let bn254ModulusLittleEndian: [UInt8] = {
         let m = FqParameters.modulus
-        return [m.0, m.1, m.2, m.3].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> UInt64(8 * $0)) } }
+        return [m.0, m.1, m.2, m.3].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> UInt64(8 * $0)) }
+        }
     }()
 
     /// The header and the two sections a reader needs, in the same layout: a minimal `.ptau` (for tests,
@@ -97,7 +112,10 @@ extension SRS {
         let powers = [try headerPower(first, file: firstName), try headerPower(second, file: secondName)]
         var n = 1 << max(0, (powers.min() ?? 1) - 1)
         if let maxProofs { while n > 2 && n / 2 >= maxProofs { n /= 2 } }
-        guard n >= 2 else { throw .invalidPowersOfTau(file: firstName, reason: "power \(powers.min() ?? 0) is too small: SnarkPack needs power ≥ 2") }
+        guard n >= 2 else {
+            throw .invalidPowersOfTau(
+                file: firstName, reason: "power \(powers.min() ?? 0) is too small: SnarkPack needs power ≥ 2")
+        }
         let a = try PowersOfTau(encoded: first, file: firstName, g1Count: 2 * n, g2Count: n, threads: threads)
         let b = try PowersOfTau(encoded: second, file: secondName, g1Count: 2 * n, g2Count: n, threads: threads)
         let srs = try SRS(gAlpha: a.tauG1, gBeta: b.tauG1, hAlpha: a.tauG2, hBeta: b.tauG2)

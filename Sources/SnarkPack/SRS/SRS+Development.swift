@@ -7,7 +7,9 @@ extension SRS {
 
     /// UNSAFE: a reference string for up to `maxProofs` proofs (rounded up to a power of two) from two random
     /// secrets that this process knows. For tests, benchmarks and development networks only.
-    public static func unsafeDevelopment(maxProofs: Int, threads: Int = MSM.defaultThreads) throws(SnarkPackError) -> SRS {
+    public static func unsafeDevelopment(maxProofs: Int, threads: Int = MSM.defaultThreads) throws(SnarkPackError)
+        -> SRS
+    {
         var n = 2
         while n < maxProofs { n *= 2 }
         let alpha = Fr.random()

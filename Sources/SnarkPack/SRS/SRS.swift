@@ -28,7 +28,9 @@ public struct SRS: Sendable, Equatable {
             throw .invalidSRS("the number of G2 powers must be a power of two ≥ 2, got \(n)")
         }
         guard hBeta.count == n, gAlpha.count == 2 * n, gBeta.count == 2 * n else {
-            throw .invalidSRS("lengths \(gAlpha.count), \(gBeta.count) (G1) and \(hAlpha.count), \(hBeta.count) (G2) do not match 2N, 2N, N, N")
+            throw .invalidSRS(
+                "lengths \(gAlpha.count), \(gBeta.count) (G1) and \(hAlpha.count), \(hBeta.count) (G2) do not match 2N, 2N, N, N"
+            )
         }
         guard gAlpha[0] == .generator, gBeta[0] == .generator, hAlpha[0] == .generator, hBeta[0] == .generator else {
             throw .invalidSRS("the powers do not start at the standard generators of G1 and G2")
@@ -83,7 +85,9 @@ public struct SRS: Sendable, Equatable {
 
     /// The commitment keys and KZG tables for aggregating exactly `proofs` proofs (a power of two ≥ 2).
     public func proverKey(proofs n: Int) throws(SnarkPackError) -> ProverKey {
-        guard n >= 2, n & (n - 1) == 0 else { throw .invalidCount(what: "padded proof count", value: n, allowed: "a power of two ≥ 2") }
+        guard n >= 2, n & (n - 1) == 0 else {
+            throw .invalidCount(what: "padded proof count", value: n, allowed: "a power of two ≥ 2")
+        }
         guard n <= maxProofs else { throw .srsTooSmall(needed: n, available: maxProofs) }
         return ProverKey(
             n: n,

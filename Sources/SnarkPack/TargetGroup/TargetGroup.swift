@@ -20,9 +20,9 @@ public enum TargetGroup {
     /// exact, not probabilistic. Cost: two exponentiations by x with cyclotomic squarings (about 130 µs).
     public static func contains(_ f: Fq12) -> Bool {
         guard !f.isZero, isCyclotomic(f) else { return false }
-        let fx2 = powerOfX(powerOfX(f))  // f^(x²)
-        let f2x2 = fx2.cyclotomicSquared()  // f^(2x²)
-        let f6x2 = f2x2.cyclotomicSquared() * f2x2  // f^(6x²)
+        let fx2 = powerOfX(powerOfX(f)) // f^(x²)
+        let f2x2 = fx2.cyclotomicSquared() // f^(2x²)
+        let f6x2 = f2x2.cyclotomicSquared() * f2x2 // f^(6x²)
         return f.frobenius() == f6x2
     }
 
@@ -60,7 +60,9 @@ public enum TargetGroup {
     /// Decodes 192 bytes: every coordinate must be below q, and the element must be in GT.
     public static func decompress(_ bytes: ArraySlice<UInt8>, what: String) throws(SnarkPackError) -> Fq12 {
         guard bytes.count == encodedSize else {
-            throw .point(what: what, error: .invalidLength(what: "compressed GT element", expected: encodedSize, actual: bytes.count))
+            throw .point(
+                what: what,
+                error: .invalidLength(what: "compressed GT element", expected: encodedSize, actual: bytes.count))
         }
         let s = bytes.startIndex
         if bytes[s] == identityFlag {
@@ -107,7 +109,7 @@ public enum TargetGroup {
             let f = elements[i]
             let f2 = f.cyclotomicSquared()
             var row = [f]
-            for j in 1..<8 { row.append(row[j - 1] * f2) }  // f^(2j+1)
+            for j in 1..<8 { row.append(row[j - 1] * f2) } // f^(2j+1)
             tables.append(row)
         }
         let digits = exponents.prefix(n).map { SignedScalar($0).digits }

@@ -40,7 +40,10 @@ struct SHA256: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(32)
         for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            out += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
+            out += [
+                UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8),
+                UInt8(truncatingIfNeeded: word),
+            ]
         }
         return out
     }
@@ -60,7 +63,8 @@ struct SHA256: Sendable {
         var w = [UInt32](repeating: 0, count: 64)
         let s = block.startIndex
         for i in 0..<16 {
-            w[i] = UInt32(block[s + 4 * i]) << 24 | UInt32(block[s + 4 * i + 1]) << 16
+            w[i] =
+                UInt32(block[s + 4 * i]) << 24 | UInt32(block[s + 4 * i + 1]) << 16
                 | UInt32(block[s + 4 * i + 2]) << 8 | UInt32(block[s + 4 * i + 3])
         }
         for i in 16..<64 {

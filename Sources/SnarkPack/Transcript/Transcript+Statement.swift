@@ -18,7 +18,10 @@ extension Transcript {
         key += Transcript.littleEndian(UInt64(vk.ic.count), bytes: 4)
         for point in vk.ic { key += point.compressed }
         t.append("groth16-verification-key", key)
-        t.append("count", Transcript.littleEndian(UInt64(count), bytes: 4) + Transcript.littleEndian(UInt64(paddedPublicSignals.count), bytes: 4))
+        t.append(
+            "count",
+            Transcript.littleEndian(UInt64(count), bytes: 4)
+                + Transcript.littleEndian(UInt64(paddedPublicSignals.count), bytes: 4))
         var signals: [UInt8] = []
         signals.reserveCapacity(paddedPublicSignals.count * vk.publicCount * 32)
         for list in paddedPublicSignals { for s in list { signals += s.bigEndianBytes } }

@@ -26,13 +26,15 @@ public enum AggregateVerifier {
         }
         let m = p.paddedCount
         guard n >= 2, paddedSize(n) == m else {
-            throw .invalidCount(what: "proof count", value: n, allowed: "2…\(m) for \(p.rounds.count) rounds, more than \(m / 2)")
+            throw .invalidCount(
+                what: "proof count", value: n, allowed: "2…\(m) for \(p.rounds.count) rounds, more than \(m / 2)")
         }
         guard m <= srs.maxProofs else { throw .srsTooSmall(needed: m, available: srs.maxProofs) }
         let paddedSignals = publicSignals + [[Fr]](repeating: publicSignals[n - 1], count: m - n)
 
         // Replay the transcript.
-        var transcript = Transcript.statement(srs: srs, verificationKey: vk, count: n, paddedPublicSignals: paddedSignals)
+        var transcript = Transcript.statement(
+            srs: srs, verificationKey: vk, count: n, paddedPublicSignals: paddedSignals)
         transcript.append("com_ab", p.comAB)
         transcript.append("com_c", p.comC)
         let r = transcript.challenge("r")
@@ -65,7 +67,8 @@ public enum AggregateVerifier {
 
         // The values of the key polynomials at z.
         let fvZ = KeyPolynomial.evaluate(reversedChallenges: reversedInverses, shift: .one, at: z)
-        let fwZ = z.power(UInt64(m))
+        let fwZ =
+            z.power(UInt64(m))
             * KeyPolynomial.evaluate(reversedChallenges: Array(x.reversed()), shift: r.inverse(), at: z)
 
         // Random weights, one per randomized equation.
@@ -96,12 +99,16 @@ public enum AggregateVerifier {
         //  π_v1:      ρV1·(α·g − z·g);  π_v2: ρV2·(β·g − z·g)
         //  α·h:       ρW1·π_w1;  β·h: ρW2·π_w2     (KZG of w: e(w − f_w(z)·g, h) = e(π_w, α·h − z·h))
         //  β, γ, δ:   Σrⁱ·α, vk_x, Z_C             (not randomized: the one equation that may stay as it is)
-        let pA = p.finalA, pC = p.finalC
+        let pA = p.finalA
+        let pC = p.finalC
         let g1Sides: [[(G1Affine, Fr)]] = [
             [(pA, rhoZ), (w1, rhoT), (w2, rhoU)],
             [(pA, rhoT), (pC, rhoTC), (g, -rhoV1)],
             [(pA, rhoU), (pC, rhoUC), (g, -rhoV2)],
-            [(g, (rhoV1 + rhoV2) * fvZ + (rhoW1 + rhoW2) * fwZ), (w1, -rhoW1), (piW1, -(rhoW1 * z)), (w2, -rhoW2), (piW2, -(rhoW2 * z))],
+            [
+                (g, (rhoV1 + rhoV2) * fvZ + (rhoW1 + rhoW2) * fwZ), (w1, -rhoW1), (piW1, -(rhoW1 * z)), (w2, -rhoW2),
+                (piW2, -(rhoW2 * z)),
+            ],
             [(srs.gAlpha, rhoV1), (g, -(rhoV1 * z))],
             [(srs.gBeta, rhoV2), (g, -(rhoV2 * z))],
             [(piW1, rhoW1)],

@@ -82,7 +82,8 @@ struct RequestRow: Codable, Equatable {
         }
         return ProofRequest(
             id: RequestID(id), circuitID: CircuitID(circuitID),
-            state: RequestState(phase: phase, reason: reason, finishedMillis: finishedMillis), createdMillis: createdMillis,
+            state: RequestState(phase: phase, reason: reason, finishedMillis: finishedMillis),
+            createdMillis: createdMillis,
             deadlineMillis: deadlineMillis, maxPricePerJob: Amount(units: maxPricePerJob), redundancy: redundancy,
             aggregate: aggregate, inputCount: jobsTotal, paid: Amount(units: paid))
     }
@@ -188,7 +189,8 @@ struct JobRow: Codable, Equatable {
         case .cancelled: jobState = .cancelled(reason: lastError ?? "")
         }
         return Job(
-            id: JobID(id), requestID: RequestID(requestID), kind: kind, index: index, replica: replica, jobClass: jobClass,
+            id: JobID(id), requestID: RequestID(requestID), kind: kind, index: index, replica: replica,
+            jobClass: jobClass,
             inputJSON: inputJSON, statementJSON: expectedPublicJSON, state: jobState, epoch: epoch, attempts: attempts,
             lastError: lastError)
     }

@@ -5,17 +5,23 @@ import ProverNetCore
 
 extension ProverID: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { rawValue.databaseValue }
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ProverID? { String.fromDatabaseValue(dbValue).map(Self.init) }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ProverID? {
+        String.fromDatabaseValue(dbValue).map(Self.init)
+    }
 }
 
 extension RequestID: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { rawValue.databaseValue }
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> RequestID? { String.fromDatabaseValue(dbValue).map(Self.init) }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> RequestID? {
+        String.fromDatabaseValue(dbValue).map(Self.init)
+    }
 }
 
 extension JobID: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { rawValue.databaseValue }
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> JobID? { String.fromDatabaseValue(dbValue).map(Self.init) }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> JobID? {
+        String.fromDatabaseValue(dbValue).map(Self.init)
+    }
 }
 
 extension Amount: DatabaseValueConvertible {

@@ -117,7 +117,8 @@ enum SQLiteMigrations {
     /// class as the old code derived it.
     static func migrateMoneyToIntegers(_ db: Database) throws {
         let columns: [(table: String, column: String)] = [
-            ("prover", "earned"), ("request", "maxPricePerJob"), ("request", "paid"), ("job", "price"), ("job", "charge"),
+            ("prover", "earned"), ("request", "maxPricePerJob"), ("request", "paid"), ("job", "price"),
+            ("job", "charge"),
             ("ledger", "amount"),
         ]
         for (table, column) in columns {

@@ -173,7 +173,8 @@ public final class SQLiteStore: GatewayStore {
                 throw .corrupt(table: "ledger", id: kind, reason: "unknown kind")
             }
             totals.add(
-                LedgerEntry(atMillis: 0, kind: kind, requestID: "", jobID: "", proverID: nil, amount: Amount(units: total)))
+                LedgerEntry(
+                    atMillis: 0, kind: kind, requestID: "", jobID: "", proverID: nil, amount: Amount(units: total)))
         }
         return totals
     }
@@ -214,7 +215,8 @@ public final class SQLiteStore: GatewayStore {
     public func checkHealth() async throws(StoreError) {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
         let directory = (path as NSString).deletingLastPathComponent
-        for file in [path, directory.isEmpty ? "." : directory] where !FileManager.default.isWritableFile(atPath: file) {
+        for file in [path, directory.isEmpty ? "." : directory] where !FileManager.default.isWritableFile(atPath: file)
+        {
             throw .write(reason: "\(file) is not writable")
         }
     }

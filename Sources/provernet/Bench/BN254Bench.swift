@@ -39,7 +39,9 @@ struct BN254Bench {
 
     func run(_ op: String) -> [BenchResult] {
         var g = SystemRandomNumberGenerator()
-        func single(_ ns: Double, size: Int = 1) -> [BenchResult] { [BenchResult(op: op, size: size, threads: 1, nsPerOp: ns)] }
+        func single(_ ns: Double, size: Int = 1) -> [BenchResult] {
+            [BenchResult(op: op, size: size, threads: 1, nsPerOp: ns)]
+        }
         switch op {
         case "fq_mul":
             var x = Fq.random(using: &g)
@@ -92,8 +94,10 @@ struct BN254Bench {
             return single(ns)
         case "pairing_product_4":
             let pairs = (0..<4).map { _ in
-                (G1Jacobian.generator.multiplied(by: Fr.random(using: &g)).toAffine(),
-                 G2Jacobian.generator.multiplied(by: Fr.random(using: &g)).toAffine())
+                (
+                    G1Jacobian.generator.multiplied(by: Fr.random(using: &g)).toAffine(),
+                    G2Jacobian.generator.multiplied(by: Fr.random(using: &g)).toAffine()
+                )
             }
             let ns = stopwatch.measure { blackHole(Pairing.pairingProduct(pairs)) }
             return single(ns, size: 4)

@@ -8,7 +8,7 @@ struct Stopwatch {
 
     /// Nanoseconds per call of `body`, which performs `opsPerCall` operations.
     func measure(opsPerCall: Int = 1, _ body: () -> Void) -> Double {
-        body()  // warm caches and lazy constants
+        body() // warm caches and lazy constants
         var best = Double.infinity
         var total = 0.0
         var batch = 1
@@ -20,7 +20,8 @@ struct Stopwatch {
             total += elapsed / 1e9
             best = min(best, elapsed / Double(batch * opsPerCall))
             rounds += 1
-            if elapsed < 20e6 && batch < 1 << 30 { batch *= 2 }  // grow batches to about 20 ms so the clock's cost vanishes
+            // Batches grow to about 20 ms, so that the clock's own cost vanishes.
+            if elapsed < 20e6 && batch < 1 << 30 { batch *= 2 }
         }
         return best
     }

@@ -12,15 +12,18 @@ import Store
 /// allowlist is written to its database directly, under the directory's lock.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Administer a gateway: the prover allowlist, listings of provers, jobs and rounds.",
+        commandName: "admin",
+        abstract: "Administer a gateway: the prover allowlist, listings of provers, jobs and rounds.",
         subcommands: [AllowProver.self, RevokeProver.self, Provers.self, Jobs.self, Rounds.self])
 
     struct AllowProver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "allow-prover", abstract: "Put a prover's public key on the allowlist (works while the gateway runs).",
+            commandName: "allow-prover",
+            abstract: "Put a prover's public key on the allowlist (works while the gateway runs).",
             discussion: AllowlistChange.discussion)
         @Option(help: "The gateway's data directory.") var dataDir: String
-        @Option(help: "The prover's Ed25519 public key, 64 hex digits (`provernet prover key` prints it).") var publicKey: String
+        @Option(help: "The prover's Ed25519 public key, 64 hex digits (`provernet prover key` prints it).")
+        var publicKey: String
         @Option(help: "A name for listings and logs.") var name: String = ""
         @OptionGroup var connection: AllowlistGatewayOptions
 
@@ -36,7 +39,8 @@ struct AdminCommand: AsyncParsableCommand {
                         atMillis: Clock.nowMillis()
                     ).id
                 },
-                online: { client, token in try await client.allowProver(publicKey: key, name: name, adminToken: token) })
+                online: { client, token in try await client.allowProver(publicKey: key, name: name, adminToken: token) }
+            )
             print("{\"prover_id\":\"\(id)\",\"allowed\":true}")
         }
     }
@@ -79,10 +83,13 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (request, limit) = (self.request, max(1, min(limit, 10_000)))
-            let jobs = try await gateway.withClient { client in try await client.listJobs(request: request, limit: limit) }
+            let jobs = try await gateway.withClient { client in
+                try await client.listJobs(request: request, limit: limit)
+            }
             for j in jobs {
                 try ClientOutput.printJSON([
-                    "job": j.id.rawValue, "state": j.state.rawValue, "prover": j.prover?.rawValue ?? "", "epoch": "\(j.epoch)",
+                    "job": j.id.rawValue, "state": j.state.rawValue, "prover": j.prover?.rawValue ?? "",
+                    "epoch": "\(j.epoch)",
                     "attempts": "\(j.attempts)", "price": "\(j.price)", "class": j.jobClass,
                 ])
             }
@@ -100,7 +107,8 @@ struct AdminCommand: AsyncParsableCommand {
             for r in rounds {
                 try ClientOutput.printJSON([
                     "round": "\(r.id)", "class": r.jobClass, "at_ms": "\(r.unixMillis)", "bids": "\(r.bids)",
-                    "asks": "\(r.asks)", "jobs_matched": "\(r.jobsMatched)", "welfare": "\(r.welfare)", "surplus": "\(r.surplus)",
+                    "asks": "\(r.asks)", "jobs_matched": "\(r.jobsMatched)", "welfare": "\(r.welfare)",
+                    "surplus": "\(r.surplus)",
                 ])
             }
         }
@@ -109,30 +117,40 @@ struct AdminCommand: AsyncParsableCommand {
 
 /// One prover of `admin provers`, as one JSON line.
 struct AdminProverLine: Encodable {
-    var prover_id: String
+    var proverID: String
     var name: String
     var allowed: Bool
     var connected: Bool
     var slots: Int
     var running: Int
-    var jobs_verified: UInt64
-    var jobs_rejected: UInt64
-    var jobs_failed: UInt64
-    var jobs_lost: UInt64
+    var jobsVerified: UInt64
+    var jobsRejected: UInt64
+    var jobsFailed: UInt64
+    var jobsLost: UInt64
     /// Fixed decimals, as every amount the CLI prints.
     var earned: String
 
+    enum CodingKeys: String, CodingKey {
+        case proverID = "prover_id"
+        case name, allowed, connected, slots, running
+        case jobsVerified = "jobs_verified"
+        case jobsRejected = "jobs_rejected"
+        case jobsFailed = "jobs_failed"
+        case jobsLost = "jobs_lost"
+        case earned
+    }
+
     init(_ p: ProverListing) {
-        prover_id = p.id.rawValue
+        proverID = p.id.rawValue
         name = p.name
         allowed = p.allowed
         connected = p.connected
         slots = p.slots
         running = p.running
-        jobs_verified = p.jobsVerified
-        jobs_rejected = p.jobsRejected
-        jobs_failed = p.jobsFailed
-        jobs_lost = p.jobsLost
+        jobsVerified = p.jobsVerified
+        jobsRejected = p.jobsRejected
+        jobsFailed = p.jobsFailed
+        jobsLost = p.jobsLost
         earned = p.earned.description
     }
 }

@@ -28,7 +28,8 @@ struct AllowlistChange {
     ) async throws -> T {
         let databasePath = (dataDirectory as NSString).appendingPathComponent("gateway.sqlite")
         guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw failure("no gateway database at \(databasePath) (start the gateway once with --data-dir \(dataDirectory))")
+            throw failure(
+                "no gateway database at \(databasePath) (start the gateway once with --data-dir \(dataDirectory))")
         }
         let lock: DataDirectoryLock?
         do {
@@ -59,7 +60,9 @@ struct AllowlistChange {
             throw failure("\(error)")
         }
         do {
-            return try await ProverNetClient.withClient(endpoint: endpoint) { client in try await online(client, token.text) }
+            return try await ProverNetClient.withClient(endpoint: endpoint) { client in
+                try await online(client, token.text)
+            }
         } catch let error as ProverNetClientError {
             throw failure(error.description)
         }

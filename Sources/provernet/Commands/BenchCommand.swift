@@ -25,12 +25,14 @@ struct Arithmetic: AsyncParsableCommand {
     @Option(name: .customLong("op"), parsing: .upToNextOption, help: "Operations to run (default: all).")
     var operations: [String] = []
 
-    @Option(name: .customLong("size"), parsing: .upToNextOption,
-            help: "Sizes for msm_g1, msm_g2 and ntt, as counts or as 2^k (default: the issue's sizes).")
+    @Option(
+        name: .customLong("size"), parsing: .upToNextOption,
+        help: "Sizes for msm_g1, msm_g2 and ntt, as counts or as 2^k (default: the issue's sizes).")
     var sizes: [String] = []
 
-    @Option(name: .customLong("threads"), parsing: .upToNextOption,
-            help: "Thread counts for msm and ntt (default: 1 and all cores).")
+    @Option(
+        name: .customLong("threads"), parsing: .upToNextOption,
+        help: "Thread counts for msm and ntt (default: 1 and all cores).")
     var threads: [Int] = []
 
     @Option(help: "Minimum seconds spent measuring each operation.")
@@ -41,7 +43,9 @@ struct Arithmetic: AsyncParsableCommand {
             throw ValidationError("unknown operation \(op); known: \(BN254Bench.allOperations.joined(separator: ", "))")
         }
         for t in threads where t < 1 { throw ValidationError("--threads must be at least 1, got \(t)") }
-        for s in sizes where BN254Bench.parseSize(s) == nil { throw ValidationError("--size \(s) is not a count or 2^k") }
+        for s in sizes where BN254Bench.parseSize(s) == nil {
+            throw ValidationError("--size \(s) is not a count or 2^k")
+        }
     }
 
     func run() async throws {

@@ -6,11 +6,14 @@ import Groth16
 
 struct CircuitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "circuit", abstract: "Circuits for tests and benchmarks.", subcommands: [Synth.self, Register.self])
+        commandName: "circuit", abstract: "Circuits for tests and benchmarks.",
+        subcommands: [Synth.self, Register.self])
 
     struct Synth: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a synthetic circuit of N constraints with its (UNSAFE, development) zkey, a witness and the verification key.")
+            abstract:
+                "Write a synthetic circuit of N constraints with its (UNSAFE, development) zkey, a witness and the verification key."
+        )
         @Option(help: "The number of constraints (e.g. 65536 or 2^16).") var constraints: String
         @Option(help: "The output directory (created if needed).") var out: String
         @Option(help: "Threads (default: all cores).") var threads: Int = MSM.defaultThreads
@@ -29,7 +32,9 @@ struct CircuitCommand: AsyncParsableCommand {
                 try ZKeyFile(provingKey: key).write(to: dir.appendingPathComponent("circuit.zkey"))
                 try WitnessFile(values: witness).write(to: dir.appendingPathComponent("witness.wtns"))
                 try key.verificationKey.writeSnarkjsJSON(to: dir.appendingPathComponent("verification_key.json"))
-                note("wrote circuit.r1cs, circuit.zkey, witness.wtns, verification_key.json to \(dir.path) (\(n) constraints, domain \(key.domainSize))")
+                note(
+                    "wrote circuit.r1cs, circuit.zkey, witness.wtns, verification_key.json to \(dir.path) (\(n) constraints, domain \(key.domainSize))"
+                )
             }
         }
     }

@@ -7,7 +7,8 @@ extension CircuitCommand {
     /// `provernet circuit register`: registers a circom circuit (wasm + zkey) or a synthetic one with a gateway.
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a circuit with a gateway: a circom circuit (--wasm and --zkey) or a synthetic one (--synthetic-constraints).",
+            abstract:
+                "Register a circuit with a gateway: a circom circuit (--wasm and --zkey) or a synthetic one (--synthetic-constraints).",
             discussion: """
                 Prints {"circuit_id": …, "public_signals": …, "constraints": …}. The same files always get the same id.
                 Exit status: 0 registered, 2 bad input or the gateway refused (with its reason).
@@ -16,7 +17,10 @@ extension CircuitCommand {
         @Option(help: "A name for the circuit.") var name: String
         @Option(help: "The circom witness generator (.wasm).") var wasm: String?
         @Option(help: "The Groth16 proving key (.zkey).") var zkey: String?
-        @Option(help: "A built-in synthetic circuit of this many constraints (e.g. 4096 or 2^12), whose UNSAFE development key the gateway makes.")
+        @Option(
+            help:
+                "A built-in synthetic circuit of this many constraints (e.g. 4096 or 2^12), whose UNSAFE development key the gateway makes."
+        )
         var syntheticConstraints: String?
         @Option(help: "Also write the circuit's verification key (snarkjs JSON) here.") var verificationKey: String?
 
@@ -31,7 +35,8 @@ extension CircuitCommand {
             var constraints: UInt64? = nil
             if let syntheticConstraints {
                 guard let n = BN254Bench.parseSize(syntheticConstraints), n >= 1 else {
-                    throw failure("--synthetic-constraints \(syntheticConstraints) is not a positive count (e.g. 4096 or 2^12)")
+                    throw failure(
+                        "--synthetic-constraints \(syntheticConstraints) is not a positive count (e.g. 4096 or 2^12)")
                 }
                 constraints = UInt64(n)
             }
@@ -49,7 +54,8 @@ extension CircuitCommand {
                 }
             }
             try ClientOutput.printJSON(
-                RegisterOutput(circuitID: circuit.id, publicSignals: circuit.publicSignals, constraints: circuit.constraints))
+                RegisterOutput(
+                    circuitID: circuit.id, publicSignals: circuit.publicSignals, constraints: circuit.constraints))
         }
     }
 
@@ -59,7 +65,9 @@ extension CircuitCommand {
         var constraints: UInt64
 
         enum CodingKeys: String, CodingKey {
-            case circuitID = "circuit_id", publicSignals = "public_signals", constraints
+            case circuitID = "circuit_id"
+            case publicSignals = "public_signals"
+            case constraints
         }
     }
 }

@@ -9,7 +9,10 @@ struct ClientGatewayOptions: ParsableArguments {
     @Option(help: "The gateway's HOST:PORT (default: $PROVERNET_GATEWAY).")
     var gateway: String?
 
-    @Option(help: "The CA certificate (PEM) that signed the gateway's certificate (default: $PROVERNET_CA; else the system's roots).")
+    @Option(
+        help:
+            "The CA certificate (PEM) that signed the gateway's certificate (default: $PROVERNET_CA; else the system's roots)."
+    )
     var ca: String?
 
     /// The endpoint, or exit status 2 with the reason.

@@ -1,8 +1,8 @@
 import ArgumentParser
 import BN254
 import Circom
-import Groth16
 import Foundation
+import Groth16
 
 /// Writes a one-line reason to standard error and returns the exit code to throw: the CLI's convention is
 /// 0 success (or valid), 1 invalid, 2 bad input.

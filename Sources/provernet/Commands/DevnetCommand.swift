@@ -4,9 +4,9 @@ import Gateway
 import Logging
 import ProverNetAPI
 import ProverNetClient
-import ProverNetVerify
 import ProverNetCore
 import ProverNetTesting
+import ProverNetVerify
 import ProverNode
 import ServiceLifecycle
 import SnarkPack
@@ -20,7 +20,8 @@ import UnixSignals
 struct DevnetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devnet",
-        abstract: "Start a whole network on this machine (gateway, provers, TLS, a demo circuit and request) and show it working.",
+        abstract:
+            "Start a whole network on this machine (gateway, provers, TLS, a demo circuit and request) and show it working.",
         discussion: """
             Everything lives in a fresh directory (--dir to choose it): the gateway's database and artifacts, \
             the development CA, each prover's key, cache and log, and the fetched proofs. The demo circuit is \
@@ -30,17 +31,23 @@ struct DevnetCommand: AsyncParsableCommand {
 
     @Option(help: "The directory for everything (default: a fresh one under the temporary directory).") var dir: String?
     @Option(help: "How many prover processes (at least 2).") var provers: Int = 2
-    @Option(help: "Constraints of the synthetic demo circuit (default 4094: a 2^12 domain).") var constraints: String = "4094"
+    @Option(help: "Constraints of the synthetic demo circuit (default 4094: a 2^12 domain).") var constraints: String =
+        "4094"
     @Option(help: "Jobs in the demo request (synthetic circuit).") var jobs: Int = 6
     @Option(help: "Your circuit's witness generator (.wasm), with --zkey and --inputs.") var wasm: String?
     @Option(help: "Your circuit's proving key (.zkey).") var zkey: String?
     @Option(help: "A JSON file with an array of input objects for your circuit.") var inputs: String?
     @Option(help: "The gateway's port (default: a free one).") var port: Int = 0
     @Option(help: "The most the demo client pays per job.") var maxPrice: Amount = 100
-    @Flag(help: "Exit 0 once every proof of the demo request is verified (non-zero otherwise).") var exitWhenDone = false
+    @Flag(help: "Exit 0 once every proof of the demo request is verified (non-zero otherwise).") var exitWhenDone =
+        false
     @Option(help: "Give up after this many seconds (with --exit-when-done).") var timeout: Double = 600
-    @Option(help: "Log level of the in-process gateway (its log goes to DIR/gateway.log).") var logLevel: String = "info"
-    @Flag(help: "Do not aggregate the demo request's proofs (by default the gateway gets an UNSAFE development SnarkPack reference string and the demo request asks for one aggregate).")
+    @Option(help: "Log level of the in-process gateway (its log goes to DIR/gateway.log).") var logLevel: String =
+        "info"
+    @Flag(
+        help:
+            "Do not aggregate the demo request's proofs (by default the gateway gets an UNSAFE development SnarkPack reference string and the demo request asks for one aggregate)."
+    )
     var noAggregation = false
 
     func run() async throws {
@@ -51,7 +58,9 @@ struct DevnetCommand: AsyncParsableCommand {
         }
         let ownCircuit = (wasm, zkey, inputs)
         if wasm != nil || zkey != nil || inputs != nil {
-            guard wasm != nil, zkey != nil, inputs != nil else { throw failure("your own circuit needs --wasm, --zkey and --inputs") }
+            guard wasm != nil, zkey != nil, inputs != nil else {
+                throw failure("your own circuit needs --wasm, --zkey and --inputs")
+            }
         }
         let root = try makeDirectory()
         let out = DevnetOutput()
@@ -95,13 +104,16 @@ struct DevnetCommand: AsyncParsableCommand {
                     inputList = try Self.inputObjects(inputsFile)
                 } else {
                     out.line("circuit    making an UNSAFE development key for a synthetic circuit of \(n) constraints…")
-                    circuit = try await client.registerSyntheticCircuit(constraints: UInt64(n), name: "devnet-synthetic")
+                    circuit = try await client.registerSyntheticCircuit(
+                        constraints: UInt64(n), name: "devnet-synthetic")
                     var generator = SystemRandomNumberGenerator()
                     inputList = (0..<jobs).map { _ in
                         "{\"x\": \"\(UInt64.random(in: 1...1_000_000, using: &generator))\", \"y\": \"\(UInt64.random(in: 1...1_000_000, using: &generator))\"}"
                     }
                 }
-                out.line("circuit    \(circuit.id.prefix(16))… registered (\(circuit.constraints) constraints, \(circuit.publicSignals) public signals)")
+                out.line(
+                    "circuit    \(circuit.id.prefix(16))… registered (\(circuit.constraints) constraints, \(circuit.publicSignals) public signals)"
+                )
                 let submitted = try await client.submit(
                     circuit: circuit.id, inputs: inputList, deadlineSeconds: Int(timeout), maxPricePerJob: maxPrice,
                     aggregate: aggregate && inputList.count >= 2)
@@ -135,7 +147,9 @@ struct DevnetCommand: AsyncParsableCommand {
                     case .other("aggregating"):
                         out.line("\(t)  every proof verified: the aggregation job goes to the market")
                     case .state:
-                        out.line("\(t)  request \(event.state.rawValue) \(event.jobsVerified)/\(event.jobsTotal) \(event.message)")
+                        out.line(
+                            "\(t)  request \(event.state.rawValue) \(event.jobsVerified)/\(event.jobsTotal) \(event.message)"
+                        )
                     case .other(let kind):
                         out.line("\(t)  \(job) \(kind): \(event.message)")
                     }
@@ -147,10 +161,16 @@ struct DevnetCommand: AsyncParsableCommand {
                 let verification = try ProverNetClient.verifyFetched(at: proofs)
                 let done = status.state == .done && verification.allValid && !verification.checks.isEmpty
                 out.line("")
-                out.line("request \(submitted.id): \(status.state.rawValue), \(status.inputsVerified)/\(status.inputsTotal) proofs verified by the gateway; client paid \(status.paid) credits")
-                out.line("proofs in \(proofs.path): \(verification.checks.count - verification.failures.count) of \(verification.checks.count) verify locally with verification_key.json")
+                out.line(
+                    "request \(submitted.id): \(status.state.rawValue), \(status.inputsVerified)/\(status.inputsTotal) proofs verified by the gateway; client paid \(status.paid) credits"
+                )
+                out.line(
+                    "proofs in \(proofs.path): \(verification.checks.count - verification.failures.count) of \(verification.checks.count) verify locally with verification_key.json"
+                )
                 if let check = verification.aggregate {
-                    out.line("aggregate  \(proofs.appendingPathComponent(FetchedProofs.aggregateFile).path): \(check.failure.map { "INVALID: \($0)" } ?? "one SnarkPack proof of all \(verification.checks.count), verifies locally")")
+                    out.line(
+                        "aggregate  \(proofs.appendingPathComponent(FetchedProofs.aggregateFile).path): \(check.failure.map { "INVALID: \($0)" } ?? "one SnarkPack proof of all \(verification.checks.count), verifies locally")"
+                    )
                 }
                 if !done { out.line("NOT DONE: \(status.reason.isEmpty ? final?.message ?? "" : status.reason)") }
                 out.line("")
@@ -159,7 +179,9 @@ struct DevnetCommand: AsyncParsableCommand {
                 out.line("  provernet status \(submitted.id)        provernet verify \(proofs.path)")
                 out.line("  provernet admin provers                 provernet admin rounds")
                 out.line("  provernet submit --circuit \(circuit.id) --inputs FILE.json")
-                out.line("  logs: \(gatewayLog.path), \(root.path)/prover-*/prover.log; database: \(configuration.databasePath)")
+                out.line(
+                    "  logs: \(gatewayLog.path), \(root.path)/prover-*/prover.log; database: \(configuration.databasePath)"
+                )
                 if !done { exitCode = 1 }
             }
         } catch {
@@ -181,7 +203,8 @@ struct DevnetCommand: AsyncParsableCommand {
         if let dir {
             url = URL(fileURLWithPath: dir, isDirectory: true)
         } else {
-            url = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-devnet-\(UUID().uuidString.prefix(8))")
+            url = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "provernet-devnet-\(UUID().uuidString.prefix(8))")
         }
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -27,10 +27,13 @@ struct FetchCommand: AsyncParsableCommand {
             FetchOutput(
                 requestID: result.request, state: result.state.rawValue, directory: directory.path,
                 proofs: result.written.count, missing: result.missing,
-                aggregate: result.aggregateMissing ? "missing" : FileManager.default.fileExists(
-                    atPath: directory.appendingPathComponent(FetchedProofs.aggregateFile).path) ? "written" : nil))
+                aggregate: result.aggregateMissing
+                    ? "missing"
+                    : FileManager.default.fileExists(
+                        atPath: directory.appendingPathComponent(FetchedProofs.aggregateFile).path) ? "written" : nil))
         if result.aggregateMissing, result.missing.isEmpty {
-            throw failure("every proof is fetched but the aggregate is not made yet (request \(result.state.rawValue))", code: 1)
+            throw failure(
+                "every proof is fetched but the aggregate is not made yet (request \(result.state.rawValue))", code: 1)
         }
         if !result.isComplete {
             throw failure(
@@ -49,7 +52,8 @@ struct FetchCommand: AsyncParsableCommand {
         var aggregate: String?
 
         enum CodingKeys: String, CodingKey {
-            case requestID = "request_id", state, directory, proofs, missing, aggregate
+            case requestID = "request_id"
+            case state, directory, proofs, missing, aggregate
         }
     }
 }

@@ -36,7 +36,10 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Failed attempts before a job fails its request (default 3).") var maxAttempts: Int?
     @Option(help: "The reserve price per unit of work (one 2^12 proof; default 2.0).") var reservePrice: Double?
     @Option(help: "Seconds a graceful shutdown waits for running jobs (default 30).") var drainSeconds: Double?
-    @Option(help: "The SnarkPack reference string with which requests are aggregated (`provernet snarkpack srs`); without it, requests for aggregation are refused.")
+    @Option(
+        help:
+            "The SnarkPack reference string with which requests are aggregated (`provernet snarkpack srs`); without it, requests for aggregation are refused."
+    )
     var snarkpackSrs: String?
     @Option(help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
     @Option(help: "Serve /livez, /readyz and /health over HTTP on this port (0 picks a free one; default: off).")
@@ -46,11 +49,14 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         let flags: [String: String?] = [
             "gateway.dataDirectory": dataDir, "gateway.host": host, "gateway.port": port.map(String.init),
-            "gateway.tlsCertificate": tlsCert, "gateway.tlsKey": tlsKey, "gateway.developmentTLS": devTls ? "true" : nil,
+            "gateway.tlsCertificate": tlsCert, "gateway.tlsKey": tlsKey,
+            "gateway.developmentTLS": devTls ? "true" : nil,
             "gateway.roundIntervalMillis": roundIntervalMs.map(String.init),
             "gateway.heartbeatMillis": heartbeatMs.map(String.init),
-            "gateway.leaseHeartbeats": leaseHeartbeats.map(String.init), "gateway.maxAttempts": maxAttempts.map(String.init),
-            "gateway.reservePrice": reservePrice.map { String($0) }, "gateway.drainSeconds": drainSeconds.map { String($0) },
+            "gateway.leaseHeartbeats": leaseHeartbeats.map(String.init),
+            "gateway.maxAttempts": maxAttempts.map(String.init),
+            "gateway.reservePrice": reservePrice.map { String($0) },
+            "gateway.drainSeconds": drainSeconds.map { String($0) },
             "gateway.logLevel": logLevel, "gateway.snarkpackSRS": snarkpackSrs,
             "gateway.healthPort": healthPort.map(String.init), "gateway.healthHost": healthHost,
         ]
@@ -80,7 +86,8 @@ struct GatewayCommand: AsyncParsableCommand {
                     announcement.health(port: port)
                 } check: {
                     let health = await server.health()
-                    return HealthReport(live: health.live, ready: health.ready, state: health.state.rawValue, details: health)
+                    return HealthReport(
+                        live: health.live, ready: health.ready, state: health.state.rawValue, details: health)
                 }
                 services.append(.init(service: endpoints))
             }
@@ -108,7 +115,9 @@ struct GatewaySettings {
 
     init(_ config: ConfigReader) throws {
         guard let dataDirectory = config.string(forKey: "dataDirectory") else {
-            throw failure("no data directory: pass --data-dir, set PROVERNET_GATEWAY_DATA_DIRECTORY or gateway.dataDirectory in --config")
+            throw failure(
+                "no data directory: pass --data-dir, set PROVERNET_GATEWAY_DATA_DIRECTORY or gateway.dataDirectory in --config"
+            )
         }
         var c = GatewayConfiguration(dataDirectory: dataDirectory)
         c.host = config.string(forKey: "host", default: c.host)
@@ -131,7 +140,8 @@ struct GatewaySettings {
         configuration = c
         if Self.text(config, "healthPort") != nil {
             let health = HealthServerConfiguration(
-                host: config.string(forKey: "healthHost", default: "127.0.0.1"), port: try Self.int(config, "healthPort", 0))
+                host: config.string(forKey: "healthHost", default: "127.0.0.1"),
+                port: try Self.int(config, "healthPort", 0))
             do {
                 try health.validate()
             } catch {
@@ -140,7 +150,9 @@ struct GatewaySettings {
             self.health = health
         }
         let level = config.string(forKey: "logLevel", default: "info")
-        guard let parsed = Logger.Level(rawValue: level) else { throw failure("log level '\(level)' is not one of trace, debug, info, notice, warning, error, critical") }
+        guard let parsed = Logger.Level(rawValue: level) else {
+            throw failure("log level '\(level)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
         logLevel = parsed
     }
 
@@ -160,7 +172,9 @@ struct GatewaySettings {
 
     static func double(_ config: ConfigReader, _ key: String, _ fallback: Double) throws -> Double {
         guard let text = text(config, key) else { return fallback }
-        guard let value = Double(text), value.isFinite else { throw failure("gateway.\(key) = '\(text)' is not a number") }
+        guard let value = Double(text), value.isFinite else {
+            throw failure("gateway.\(key) = '\(text)' is not a number")
+        }
         return value
     }
 }

@@ -32,11 +32,15 @@ struct Groth16Bench: AsyncParsableCommand {
         let t = max(1, threads)
         var clock = DispatchTime.now().uptimeNanoseconds
         let (key, witness) = try badInputExits {
-            (try ZKeyFile(contentsOf: URL(commandLinePath: zkey), options: .prover).provingKey, try WitnessFile(contentsOf: URL(commandLinePath: wtns)).values)
+            (
+                try ZKeyFile(contentsOf: URL(commandLinePath: zkey), options: .prover).provingKey,
+                try WitnessFile(contentsOf: URL(commandLinePath: wtns)).values
+            )
         }
         let n = key.domainSize
         func emit(_ op: String, _ ns: Double) {
-            print("{\"op\": \"\(op)\", \"size\": \(n), \"threads\": \(t), \"ns_per_op\": \(String(format: "%.0f", ns))}")
+            print(
+                "{\"op\": \"\(op)\", \"size\": \(n), \"threads\": \(t), \"ns_per_op\": \(String(format: "%.0f", ns))}")
             fflush(nil)
         }
         emit("groth16_load", Double(DispatchTime.now().uptimeNanoseconds - clock))
@@ -47,7 +51,12 @@ struct Groth16Bench: AsyncParsableCommand {
             let proof = try badInputExits {
                 try Prover.prove(key: key, witness: witness, r: .random(), s: .random(), threads: t, timings: &timings)
             }
-            guard try badInputExits({ try Verifier.verify(key: key.verificationKey, publicSignals: proof.publicSignals, proof: proof.proof) }) else {
+            guard
+                try badInputExits({
+                    try Verifier.verify(
+                        key: key.verificationKey, publicSignals: proof.publicSignals, proof: proof.proof)
+                })
+            else {
                 throw failure("the proof made in the benchmark does not verify", code: 1)
             }
             if timings.total < best.total { best = timings }
@@ -74,7 +83,10 @@ struct Groth16Bench: AsyncParsableCommand {
         let peakFile = scratch.appendingPathComponent("peak.txt")
         for _ in 0..<max(1, runs) {
             let process = Process()
-            let proverArguments = [zkey, wtns, scratch.appendingPathComponent("proof.json").path, scratch.appendingPathComponent("public.json").path]
+            let proverArguments = [
+                zkey, wtns, scratch.appendingPathComponent("proof.json").path,
+                scratch.appendingPathComponent("public.json").path,
+            ]
             if let gnuTime {
                 process.executableURL = URL(commandLinePath: gnuTime)
                 process.arguments = ["-f", "%M", "-o", peakFile.path, rapidsnark] + proverArguments
@@ -90,7 +102,9 @@ struct Groth16Bench: AsyncParsableCommand {
             try process.run()
             process.waitUntilExit()
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - clock)
-            guard process.terminationStatus == 0 else { throw failure("\(rapidsnark) exited with status \(process.terminationStatus)", code: 1) }
+            guard process.terminationStatus == 0 else {
+                throw failure("\(rapidsnark) exited with status \(process.terminationStatus)", code: 1)
+            }
             bestRapidsnark = min(bestRapidsnark, elapsed)
             if let text = try? String(contentsOf: peakFile, encoding: .utf8),
                 let kib = Int(text.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces) ?? "")
@@ -99,10 +113,14 @@ struct Groth16Bench: AsyncParsableCommand {
             }
         }
         emit("rapidsnark_prove", bestRapidsnark)
-        print("{\"op\": \"ratio_prove_time\", \"size\": \(n), \"threads\": \(t), \"ours_over_rapidsnark\": \(String(format: "%.3f", best.total / bestRapidsnark))}")
+        print(
+            "{\"op\": \"ratio_prove_time\", \"size\": \(n), \"threads\": \(t), \"ours_over_rapidsnark\": \(String(format: "%.3f", best.total / bestRapidsnark))}"
+        )
         if let rapidsnarkPeak {
             print("{\"op\": \"peak_rss_kib\", \"who\": \"rapidsnark\", \"size\": \(n), \"kib\": \(rapidsnarkPeak)}")
-            print("{\"op\": \"ratio_peak_rss\", \"size\": \(n), \"ours_over_rapidsnark\": \(String(format: "%.3f", Double(ours) / Double(max(1, rapidsnarkPeak))))}")
+            print(
+                "{\"op\": \"ratio_peak_rss\", \"size\": \(n), \"ours_over_rapidsnark\": \(String(format: "%.3f", Double(ours) / Double(max(1, rapidsnarkPeak))))}"
+            )
         } else {
             note("rapidsnark's peak memory is not measured: install GNU time (apt-get install time) for it")
         }

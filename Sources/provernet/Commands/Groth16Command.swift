@@ -12,7 +12,8 @@ struct Groth16Command: AsyncParsableCommand {
     )
 
     struct Prove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prove from a .zkey and a .wtns (as snarkjs groth16 prove).")
+        static let configuration = CommandConfiguration(
+            abstract: "Prove from a .zkey and a .wtns (as snarkjs groth16 prove).")
         @Argument(help: "The circuit's proving key (.zkey).") var zkey: String
         @Argument(help: "The witness (.wtns).") var witness: String
         @Argument(help: "Where to write the proof (snarkjs JSON).") var proof: String
@@ -22,7 +23,8 @@ struct Groth16Command: AsyncParsableCommand {
         func run() async throws {
             try badInputExits {
                 let values = try WitnessFile(contentsOf: URL(commandLinePath: witness)).values
-                try proveAndWrite(zkey: zkey, witness: values, proof: proof, publicSignals: publicSignals, threads: threads)
+                try proveAndWrite(
+                    zkey: zkey, witness: values, proof: proof, publicSignals: publicSignals, threads: threads)
             }
         }
     }

@@ -72,7 +72,7 @@ extension MarketCommand {
             for bidCount in bids {
                 for askCount in asks {
                     let round = SyntheticRound(bids: bidCount, asks: askCount).round(seed: seed)
-                    blackHole(try DoubleAuction.clear(round))  // warm up
+                    blackHole(try DoubleAuction.clear(round)) // warm up
                     var samples: [Duration] = []
                     let start = clock.now
                     while samples.count < 5 || (clock.now - start < .seconds(seconds) && samples.count < 10_000) {
@@ -91,4 +91,3 @@ extension MarketCommand {
         }
     }
 }
-

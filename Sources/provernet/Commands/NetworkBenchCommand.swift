@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import Gateway
 import Logging
+import ProofSystems
 import ProverNetAPI
 import ProverNetClient
-import ProofSystems
 import ProverNetCore
 import ProverNetTesting
 import ProverNode
@@ -15,7 +15,8 @@ import Store
 struct NetworkBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
-        abstract: "Run a local network under R requests of I inputs and print latency, time to first assignment, throughput and the share of time outside proving.",
+        abstract:
+            "Run a local network under R requests of I inputs and print latency, time to first assignment, throughput and the share of time outside proving.",
         discussion: """
             Prints JSON lines. request_latency_ms: submission to done, per request. first_assignment_ms: \
             submission to the first lease of any of its jobs. throughput: jobs verified per second over the run. \
@@ -40,13 +41,18 @@ struct NetworkBench: AsyncParsableCommand {
     @Option(help: "Give up after this many seconds.") var timeout: Double = 900
 
     func run() async throws {
-        guard circuit.hasPrefix("synth:"), let k = BN254Bench.parseSize(String(circuit.dropFirst(6))), k >= 4, k <= 1 << 20 else {
+        guard circuit.hasPrefix("synth:"), let k = BN254Bench.parseSize(String(circuit.dropFirst(6))), k >= 4,
+            k <= 1 << 20
+        else {
             throw failure("--circuit must be synth:N or synth:2^K with 16 ≤ N ≤ 2^20, not \(circuit)")
         }
-        guard provers >= 1, requests >= 1, inputs >= 1 else { throw failure("--provers, --requests and --inputs must be at least 1") }
+        guard provers >= 1, requests >= 1, inputs >= 1 else {
+            throw failure("--provers, --requests and --inputs must be at least 1")
+        }
         // A power-of-two size means its domain: the synthetic circuit has 2 more rows than constraints.
         let constraints = k & (k - 1) == 0 ? k - 2 : k
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-bench-\(UUID().uuidString.prefix(8))")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "provernet-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var configuration = GatewayConfiguration(dataDirectory: root.appendingPathComponent("gateway").path)
         configuration.port = 0
@@ -65,10 +71,12 @@ struct NetworkBench: AsyncParsableCommand {
         do {
             try await network.waitForProvers(provers, timeout: 300)
             let ids = try await ProverNetClient.withClient(endpoint: network.endpoint) { client -> [RequestID] in
-                let registered = try await client.registerSyntheticCircuit(constraints: UInt64(constraints), name: "bench")
+                let registered = try await client.registerSyntheticCircuit(
+                    constraints: UInt64(constraints), name: "bench")
                 for w in 0..<max(0, warmup) {
                     let list = (0..<provers).map { "{\"x\": \"\(w * 1000 + $0 + 900_000)\", \"y\": \"3\"}" }
-                    let submitted = try await client.submit(circuit: registered.id, inputs: list, maxPricePerJob: 1_000_000)
+                    let submitted = try await client.submit(
+                        circuit: registered.id, inputs: list, maxPricePerJob: 1_000_000)
                     for try await _ in client.watch(request: submitted.id) {}
                 }
                 let started = Date()
@@ -76,7 +84,8 @@ struct NetworkBench: AsyncParsableCommand {
                     for r in 0..<requests {
                         group.addTask {
                             let list = (0..<inputs).map { "{\"x\": \"\(r * 1000 + $0 + 2)\", \"y\": \"\($0 + 7)\"}" }
-                            let submitted = try await client.submit(circuit: registered.id, inputs: list, maxPricePerJob: 1_000_000)
+                            let submitted = try await client.submit(
+                                circuit: registered.id, inputs: list, maxPricePerJob: 1_000_000)
                             for try await _ in client.watch(request: submitted.id) {}
                             return submitted.id
                         }
@@ -90,7 +99,8 @@ struct NetworkBench: AsyncParsableCommand {
                 }
                 return ids
             }
-            try await report(ids: ids, store: network.server.store, jobClass: JobClass.groth16(domainSize: UInt64(constraints + 2)))
+            try await report(
+                ids: ids, store: network.server.store, jobClass: JobClass.groth16(domainSize: UInt64(constraints + 2)))
         } catch let error as HarnessError {
             await network.stop()
             throw failure("\(error)")
@@ -105,8 +115,12 @@ struct NetworkBench: AsyncParsableCommand {
     func report(ids: [RequestID], store: any GatewayStore, jobClass: JobClass) async throws {
         var latency: [Double] = []
         var firstAssignment: [Double] = []
-        var leaseTime = 0.0, endToEnd = 0.0, proving = 0.0
-        var first = Int64.max, last = Int64.min, jobsDone = 0
+        var leaseTime = 0.0
+        var endToEnd = 0.0
+        var proving = 0.0
+        var first = Int64.max
+        var last = Int64.min
+        var jobsDone = 0
         var failed = 0
         for id in ids {
             guard let request = try await store.request(id: id) else { continue }
@@ -135,19 +149,28 @@ struct NetworkBench: AsyncParsableCommand {
             func p(_ q: Double) -> Double {
                 sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))]
             }
-            return String(format: "\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f", p(0.5), p(0.9), p(0.99), p(1))
+            return String(
+                format: "\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f", p(0.5), p(0.9), p(0.99), p(1))
         }
-        let head = "\"op\": \"network\", \"circuit\": \"\(circuit)\", \"class\": \"\(jobClass)\", \"provers\": \(provers), \"requests\": \(requests), \"inputs\": \(inputs), \"round_interval_ms\": \(roundIntervalMs), \"warmup\": \(warmup)"
+        let head =
+            "\"op\": \"network\", \"circuit\": \"\(circuit)\", \"class\": \"\(jobClass)\", \"provers\": \(provers), \"requests\": \(requests), \"inputs\": \(inputs), \"round_interval_ms\": \(roundIntervalMs), \"warmup\": \(warmup)"
         print("{\(head), \"metric\": \"request_latency_ms\", \(percentiles(latency)), \"failed\": \(failed)}")
         print("{\(head), \"metric\": \"first_assignment_ms\", \(percentiles(firstAssignment))}")
         let seconds = Double(last - first) / 1000
-        print(String(format: "{\(head), \"metric\": \"throughput\", \"jobs\": %d, \"seconds\": %.3f, \"jobs_per_second\": %.3f}", jobsDone, seconds, Double(jobsDone) / max(seconds, 1e-9)))
-        print(String(
-            format: "{\(head), \"metric\": \"outside_proving\", \"of_lease_time\": %.4f, \"of_end_to_end\": %.4f, \"mean_prove_ms\": %.1f, \"mean_lease_ms\": %.1f}",
-            leaseTime > 0 ? 1 - proving / leaseTime : .nan, endToEnd > 0 ? 1 - proving / endToEnd : .nan,
-            proving / Double(max(jobsDone, 1)), leaseTime / Double(max(jobsDone, 1))))
-        print(String(
-            format: "{\(head), \"metric\": \"busy_provers\", \"proving_share\": %.4f}",
-            seconds > 0 ? proving / 1000 / (seconds * Double(provers)) : .nan))
+        print(
+            String(
+                format:
+                    "{\(head), \"metric\": \"throughput\", \"jobs\": %d, \"seconds\": %.3f, \"jobs_per_second\": %.3f}",
+                jobsDone, seconds, Double(jobsDone) / max(seconds, 1e-9)))
+        print(
+            String(
+                format:
+                    "{\(head), \"metric\": \"outside_proving\", \"of_lease_time\": %.4f, \"of_end_to_end\": %.4f, \"mean_prove_ms\": %.1f, \"mean_lease_ms\": %.1f}",
+                leaseTime > 0 ? 1 - proving / leaseTime : .nan, endToEnd > 0 ? 1 - proving / endToEnd : .nan,
+                proving / Double(max(jobsDone, 1)), leaseTime / Double(max(jobsDone, 1))))
+        print(
+            String(
+                format: "{\(head), \"metric\": \"busy_provers\", \"proving_share\": %.4f}",
+                seconds > 0 ? proving / 1000 / (seconds * Double(provers)) : .nan))
     }
 }

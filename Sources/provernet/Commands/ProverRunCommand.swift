@@ -50,7 +50,10 @@ struct ProverRunCommand: AsyncParsableCommand {
     @Option(help: "Serve /livez, /readyz and /health over HTTP on this port (0 picks a free one; default: off).")
     var healthPort: Int?
     @Option(help: "The address of the health endpoints (default 127.0.0.1).") var healthHost: String?
-    @Option(help: "Seconds without progress after which a job is stuck, at least (default 60; 3× its predicted time if longer).")
+    @Option(
+        help:
+            "Seconds without progress after which a job is stuck, at least (default 60; 3× its predicted time if longer)."
+    )
     var stuckSeconds: Double?
     @Option(
         help: ArgumentHelp(
@@ -76,7 +79,8 @@ struct ProverRunCommand: AsyncParsableCommand {
         let identity = try badInputExits { try ProverIdentity.loadOrCreate(at: settings.keyPath) }
         writeLine(identityJSON(identity))
         if let misbehavior = configuration.misbehavior {
-            logger.warning("TESTING ONLY: this prover misbehaves on purpose", metadata: ["misbehave": "\(misbehavior.rawValue)"])
+            logger.warning(
+                "TESTING ONLY: this prover misbehaves on purpose", metadata: ["misbehave": "\(misbehavior.rawValue)"])
         }
 
         let capabilities = try badInputExits {
@@ -89,11 +93,13 @@ struct ProverRunCommand: AsyncParsableCommand {
             "calibrated",
             metadata: [
                 "prover_id": "\(identity.proverID)", "seconds": "\(capabilities.measuredSeconds)",
-                "domain_size": "\(capabilities.measuredDomainSize)", "max_constraints": "\(capabilities.maxConstraints)",
+                "domain_size": "\(capabilities.measuredDomainSize)",
+                "max_constraints": "\(capabilities.maxConstraints)",
                 "slots": "\(configuration.slots)", "threads_per_job": "\(configuration.threadsPerJob)",
             ])
 
-        let node = ProverNode(configuration: configuration, identity: identity, capabilities: capabilities, logger: logger)
+        let node = ProverNode(
+            configuration: configuration, identity: identity, capabilities: capabilities, logger: logger)
         var services: [any Service] = []
         if let health = settings.health {
             // Before the node: services stop in reverse order, so the endpoints answer (draining) while it drains.
@@ -101,7 +107,8 @@ struct ProverRunCommand: AsyncParsableCommand {
                 try badInputExits {
                     try HealthServer(configuration: health, logger: logger) {
                         let health = node.health()
-                        return HealthReport(live: health.live, ready: health.ready, state: health.state.rawValue, details: health)
+                        return HealthReport(
+                            live: health.live, ready: health.ready, state: health.state.rawValue, details: health)
                     }
                 })
         }

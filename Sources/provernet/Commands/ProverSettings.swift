@@ -31,7 +31,9 @@ struct ProverSettings {
         }
         func number<T: LosslessStringConvertible>(_ key: String, _ type: T.Type) throws -> T? {
             guard let value = text(key) else { return nil }
-            guard let number = T(value) else { throw ProverNodeError.configuration("prover.\(key): '\(value)' is not a number") }
+            guard let number = T(value) else {
+                throw ProverNodeError.configuration("prover.\(key): '\(value)' is not a number")
+            }
             return number
         }
 
@@ -48,13 +50,15 @@ struct ProverSettings {
 
         let levelText = text("logLevel") ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
-            throw ProverNodeError.configuration("log level '\(levelText)' is not one of \(Logger.Level.allCases.map(\.rawValue))")
+            throw ProverNodeError.configuration(
+                "log level '\(levelText)' is not one of \(Logger.Level.allCases.map(\.rawValue))")
         }
         logLevel = level
 
         var askByClass: [JobClass: Double] = [:]
         // Text "C=P,C=P" from a flag, the environment or the file; or a JSON array of "C=P" in the file.
-        let askEntries = text("askClass")?.split(separator: ",").map(String.init)
+        let askEntries =
+            text("askClass")?.split(separator: ",").map(String.init)
             ?? settings.stringArray(forKey: "askClass") ?? []
         for entry in askEntries {
             let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -90,7 +94,8 @@ struct ProverSettings {
             askByClass: askByClass, drainSeconds: try number("drainSeconds", Double.self) ?? defaults.drainSeconds,
             workerCommand: workerCommand,
             calibrationLog2Size: try number("calibrationLog2Size", Int.self) ?? defaults.calibrationLog2Size,
-            stuck: StuckPolicy(minimumSeconds: try number("stuckSeconds", Double.self) ?? defaults.stuck.minimumSeconds),
+            stuck: StuckPolicy(
+                minimumSeconds: try number("stuckSeconds", Double.self) ?? defaults.stuck.minimumSeconds),
             misbehavior: misbehavior)
         try node.validate()
         if let port = try number("healthPort", Int.self) {

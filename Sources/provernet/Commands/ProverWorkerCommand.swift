@@ -23,7 +23,10 @@ struct ProverWorkerCommand: AsyncParsableCommand {
     @Option(help: "The input JSON file.") var input: String?
     @Option(help: "Where to write proof.json and public.json.") var out: String?
     @Option(help: "Threads.") var threads: Int = MSM.defaultThreads
-    @Option(help: "Lower this process's priority to this niceness first (0…19; default: as started with --serve, 10 without).")
+    @Option(
+        help:
+            "Lower this process's priority to this niceness first (0…19; default: as started with --serve, 10 without)."
+    )
     var nice: Int?
 
     func validate() throws {
@@ -49,7 +52,9 @@ struct ProverWorkerCommand: AsyncParsableCommand {
         }
         guard let zkey, let input, let out else { return }
         let source: ProofWorker.WitnessSource =
-            if let wasm { .wasm(URL(commandLinePath: wasm)) } else { .synthetic(constraints: syntheticConstraints ?? 1) }
+            if let wasm { .wasm(URL(commandLinePath: wasm)) } else {
+                .synthetic(constraints: syntheticConstraints ?? 1)
+            }
         do {
             let inputJSON = try String(contentsOf: URL(commandLinePath: input), encoding: .utf8)
             try ProofWorker.run(

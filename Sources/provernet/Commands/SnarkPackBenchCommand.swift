@@ -23,7 +23,9 @@ struct SnarkPackBench: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("size"), parsing: .upToNextOption, help: "Numbers of proofs, as counts or 2^k (default: 8 … 1024).")
+    @Option(
+        name: .customLong("size"), parsing: .upToNextOption,
+        help: "Numbers of proofs, as counts or 2^k (default: 8 … 1024).")
     var sizes: [String] = []
     @Option(help: "Threads for aggregation and the multi-threaded verification (default: all cores).")
     var threads: Int = MSM.defaultThreads
@@ -31,7 +33,9 @@ struct SnarkPackBench: AsyncParsableCommand {
 
     func validate() throws {
         for s in sizes {
-            guard let n = BN254Bench.parseSize(s), n >= 2 else { throw ValidationError("--size \(s) is not a count ≥ 2 or 2^k") }
+            guard let n = BN254Bench.parseSize(s), n >= 2 else {
+                throw ValidationError("--size \(s) is not a count ≥ 2 or 2^k")
+            }
         }
         guard threads >= 1, runs >= 1 else { throw ValidationError("--threads and --runs must be at least 1") }
     }
@@ -47,7 +51,9 @@ struct SnarkPackBench: AsyncParsableCommand {
         let items = Self.prove(count: maxCount, key: provingKey, threads: t)
         let srs = try badInputExits { try SRS.unsafeDevelopment(maxProofs: maxCount, threads: t) }
         func emit(_ op: String, _ n: Int, _ threads: Int, _ ns: Double) {
-            print("{\"op\": \"\(op)\", \"size\": \(n), \"threads\": \(threads), \"ns_per_op\": \(String(format: "%.0f", ns))}")
+            print(
+                "{\"op\": \"\(op)\", \"size\": \(n), \"threads\": \(threads), \"ns_per_op\": \(String(format: "%.0f", ns))}"
+            )
             fflush(nil)
         }
         for n in counts {
@@ -57,7 +63,8 @@ struct SnarkPackBench: AsyncParsableCommand {
             let proverKey = try badInputExits { try srs.proverKey(proofs: paddedCount(n)) }
             var aggregate: AggregateProof?
             let aggregateNs = try time(runs: n < 512 ? runs : 1) {
-                aggregate = try Aggregator.aggregate(proofs: proofs, publicSignals: signals, verificationKey: key, key: proverKey, threads: t)
+                aggregate = try Aggregator.aggregate(
+                    proofs: proofs, publicSignals: signals, verificationKey: key, key: proverKey, threads: t)
             }
             guard let aggregate else { return }
             emit("snarkpack_aggregate", n, t, aggregateNs)
@@ -65,21 +72,28 @@ struct SnarkPackBench: AsyncParsableCommand {
             print("{\"op\": \"snarkpack_size\", \"size\": \(n), \"bytes\": \(bytes.count)}")
             for threadCount in Set([t, 1]).sorted(by: >) {
                 var decoded: AggregateProof?
-                let decodeNs = try time(runs: runs) { decoded = try AggregateProof(encoded: bytes, threads: threadCount) }
+                let decodeNs = try time(runs: runs) {
+                    decoded = try AggregateProof(encoded: bytes, threads: threadCount)
+                }
                 guard let decoded else { return }
                 var valid = false
                 let verifyNs = try time(runs: runs) {
                     valid = try AggregateVerifier.verify(
-                        aggregate: decoded, publicSignals: signals, verificationKey: key, srs: srs.verifierKey, threads: threadCount)
+                        aggregate: decoded, publicSignals: signals, verificationKey: key, srs: srs.verifierKey,
+                        threads: threadCount)
                 }
-                guard valid else { throw failure("the aggregate of \(n) proofs made in the benchmark does not verify", code: 1) }
+                guard valid else {
+                    throw failure("the aggregate of \(n) proofs made in the benchmark does not verify", code: 1)
+                }
                 emit("snarkpack_decode", n, threadCount, decodeNs)
                 emit("snarkpack_verify", n, threadCount, verifyNs)
                 emit("snarkpack_decode_verify", n, threadCount, decodeNs + verifyNs)
             }
             var allValid = true
             let eachNs = try time(runs: n <= 1024 ? runs : 1) {
-                allValid = try batch.allSatisfy { try Verifier.verify(key: key, publicSignals: $0.publicSignals, proof: $0.proof) }
+                allValid = try batch.allSatisfy {
+                    try Verifier.verify(key: key, publicSignals: $0.publicSignals, proof: $0.proof)
+                }
             }
             var batchValid = true
             let batchNs = try time(runs: runs) { batchValid = try Verifier.batchVerify(key: key, items: batch) }
@@ -115,7 +129,7 @@ struct SnarkPackBench: AsyncParsableCommand {
             results.deinitialize()
             results.deallocate()
         }
-        nonisolated(unsafe) let output = results  // each worker writes its own indices
+        nonisolated(unsafe) let output = results // each worker writes its own indices
         let workers = max(1, min(threads, count))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for i in stride(from: w, to: count, by: workers) {

@@ -27,7 +27,9 @@ struct SnarkPackCommand: AsyncParsableCommand {
         @Option(help: "Threads (default: all cores).") var threads: Int = MSM.defaultThreads
 
         func validate() throws {
-            guard (2...(1 << 27)).contains(maxProofs) else { throw ValidationError("--max-proofs must be in 2…2^27, got \(maxProofs)") }
+            guard (2...(1 << 27)).contains(maxProofs) else {
+                throw ValidationError("--max-proofs must be in 2…2^27, got \(maxProofs)")
+            }
         }
 
         func run() async throws {
@@ -43,8 +45,11 @@ struct SnarkPackCommand: AsyncParsableCommand {
     struct ReferenceString: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "srs",
-            abstract: "The reference string from two snarkjs .ptau files with independent secrets (α from the first, β from the second).",
-            discussion: "A ptau of power p gives up to 2^(p−1) proofs (the smaller power counts). Every point is checked, and that the points are powers.")
+            abstract:
+                "The reference string from two snarkjs .ptau files with independent secrets (α from the first, β from the second).",
+            discussion:
+                "A ptau of power p gives up to 2^(p−1) proofs (the smaller power counts). Every point is checked, and that the points are powers."
+        )
         @Option(name: .customLong("ptau"), help: "A .ptau file; give exactly two.") var ptau: [String] = []
         @Option(name: .shortAndLong, help: "Where to write the reference string.") var output: String = "srs.bin"
         @Option(help: "Keep at most this many proofs (a smaller file).") var maxProofs: Int?
@@ -58,7 +63,8 @@ struct SnarkPackCommand: AsyncParsableCommand {
             try badInputExits {
                 let first = [UInt8](try Data(contentsOf: URL(commandLinePath: ptau[0])))
                 let second = [UInt8](try Data(contentsOf: URL(commandLinePath: ptau[1])))
-                let srs = try SRS.fromPowersOfTau(first, file: ptau[0], second, file: ptau[1], maxProofs: maxProofs, threads: threads)
+                let srs = try SRS.fromPowersOfTau(
+                    first, file: ptau[0], second, file: ptau[1], maxProofs: maxProofs, threads: threads)
                 try Data(srs.encoded).write(to: URL(commandLinePath: output))
                 note("wrote \(output): up to \(srs.maxProofs) proofs")
             }
@@ -75,7 +81,8 @@ struct SnarkPackCommand: AsyncParsableCommand {
                 """)
         @Argument(help: "The verification key (snarkjs JSON).") var verificationKey: String
         @Argument(help: "The proofs (snarkjs JSON), at least 2.") var proofs: [String] = []
-        @Option(name: .customLong("public"), parsing: .upToNextOption, help: "The public signals of each proof, in order.")
+        @Option(
+            name: .customLong("public"), parsing: .upToNextOption, help: "The public signals of each proof, in order.")
         var publicSignals: [String] = []
         @Option(help: "The reference string (from `snarkpack srs` or `snarkpack setup`).") var srs: String
         @Option(name: .shortAndLong, help: "Where to write the aggregate.") var output: String = "aggregate.bin"
@@ -85,7 +92,8 @@ struct SnarkPackCommand: AsyncParsableCommand {
         func validate() throws {
             guard proofs.count >= 2 else { throw ValidationError("give at least 2 proofs, got \(proofs.count)") }
             guard publicSignals.count == proofs.count else {
-                throw ValidationError("give one --public file per proof: \(proofs.count) proofs, \(publicSignals.count) public files")
+                throw ValidationError(
+                    "give one --public file per proof: \(proofs.count) proofs, \(publicSignals.count) public files")
             }
         }
 
@@ -94,18 +102,28 @@ struct SnarkPackCommand: AsyncParsableCommand {
                 let key = try VerificationKey(snarkjsJSONContentsOf: URL(commandLinePath: verificationKey))
                 var items: [(publicSignals: [Fr], proof: Proof)] = []
                 for (proof, signals) in zip(proofs, publicSignals) {
-                    items.append((try PublicSignals.read(URL(commandLinePath: signals)), try Proof(snarkjsJSONContentsOf: URL(commandLinePath: proof))))
+                    items.append(
+                        (
+                            try PublicSignals.read(URL(commandLinePath: signals)),
+                            try Proof(snarkjsJSONContentsOf: URL(commandLinePath: proof))
+                        ))
                 }
-                let referenceString = try SRS(encoded: [UInt8](try Data(contentsOf: URL(commandLinePath: srs))), validatePowers: false, threads: threads)
+                let referenceString = try SRS(
+                    encoded: [UInt8](try Data(contentsOf: URL(commandLinePath: srs))), validatePowers: false,
+                    threads: threads)
                 return (key, items, referenceString)
             }
             if !noCheck {
                 let valid = try badInputExits { try Verifier.batchVerify(key: key, items: items) }
                 if !valid {
                     let bad = try badInputExits {
-                        try items.indices.filter { !(try Verifier.verify(key: key, publicSignals: items[$0].publicSignals, proof: items[$0].proof)) }
+                        try items.indices.filter {
+                            !(try Verifier.verify(
+                                key: key, publicSignals: items[$0].publicSignals, proof: items[$0].proof))
+                        }
                     }
-                    throw failure("invalid proof(s), not aggregated: \(bad.map { proofs[$0] }.joined(separator: ", "))", code: 1)
+                    throw failure(
+                        "invalid proof(s), not aggregated: \(bad.map { proofs[$0] }.joined(separator: ", "))", code: 1)
                 }
             }
             try badInputExits {
@@ -121,9 +139,15 @@ struct SnarkPackCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a SnarkPack aggregate: verification_key.json publics... aggregate.bin.",
-            discussion: "The public signal files are in the order of the aggregated proofs. Exit status: 0 valid, 1 invalid, 2 bad input.")
-        @Argument(help: "The verification key, the public signals of each proof, then the aggregate.") var files: [String] = []
-        @Option(help: "The reference string the aggregate was made with, or its verifier key (SPVK, as `provernet fetch` writes it).")
+            discussion:
+                "The public signal files are in the order of the aggregated proofs. Exit status: 0 valid, 1 invalid, 2 bad input."
+        )
+        @Argument(help: "The verification key, the public signals of each proof, then the aggregate.") var files:
+            [String] = []
+        @Option(
+            help:
+                "The reference string the aggregate was made with, or its verifier key (SPVK, as `provernet fetch` writes it)."
+        )
         var srs: String
         @Option(help: "Threads (default: all cores).") var threads: Int = MSM.defaultThreads
 
@@ -137,9 +161,14 @@ struct SnarkPackCommand: AsyncParsableCommand {
             let valid = try badInputExits {
                 let key = try VerificationKey(snarkjsJSONContentsOf: URL(commandLinePath: files[0]))
                 let signals = try files.dropFirst().dropLast().map { try PublicSignals.read(URL(commandLinePath: $0)) }
-                let verifierKey = try VerifierKey.read(encoded: [UInt8](try Data(contentsOf: URL(commandLinePath: srs))))
-                let aggregate = try AggregateProof(encoded: [UInt8](try Data(contentsOf: URL(commandLinePath: files[files.count - 1]))), threads: threads)
-                return try AggregateVerifier.verify(aggregate: aggregate, publicSignals: signals, verificationKey: key, srs: verifierKey, threads: threads)
+                let verifierKey = try VerifierKey.read(
+                    encoded: [UInt8](try Data(contentsOf: URL(commandLinePath: srs))))
+                let aggregate = try AggregateProof(
+                    encoded: [UInt8](try Data(contentsOf: URL(commandLinePath: files[files.count - 1]))),
+                    threads: threads)
+                return try AggregateVerifier.verify(
+                    aggregate: aggregate, publicSignals: signals, verificationKey: key, srs: verifierKey,
+                    threads: threads)
             }
             if valid {
                 print("OK: the aggregate of \(files.count - 2) proofs is valid")

@@ -29,8 +29,11 @@ struct StatusCommand: AsyncParsableCommand {
             "",
         ]
         let rows = status.jobs.map { job in
-            [String(job.index), job.state.rawValue, job.prover.map { String($0.prefix(16)) } ?? "-", String(job.attempts),
-             job.price.description, job.proof == nil ? "" : "yes"]
+            [
+                String(job.index), job.state.rawValue, job.prover.map { String($0.prefix(16)) } ?? "-",
+                String(job.attempts),
+                job.price.description, job.proof == nil ? "" : "yes",
+            ]
         }
         lines += StatusCommand.table(header: ["JOB", "STATE", "PROVER", "ATTEMPTS", "PRICE", "PROOF"], rows: rows)
         print(lines.joined(separator: "\n"))
@@ -60,7 +63,12 @@ struct StatusCommand: AsyncParsableCommand {
             var hasProof: Bool
 
             enum CodingKeys: String, CodingKey {
-                case index, jobID = "job_id", state, proverID = "prover_id", attempts, price, hasProof = "has_proof"
+                case index
+                case jobID = "job_id"
+                case state
+                case proverID = "prover_id"
+                case attempts, price
+                case hasProof = "has_proof"
             }
         }
 
@@ -77,9 +85,15 @@ struct StatusCommand: AsyncParsableCommand {
         var jobs: [Job]
 
         enum CodingKeys: String, CodingKey {
-            case requestID = "request_id", circuitID = "circuit_id", state, reason, jobsTotal = "jobs_total"
-            case jobsVerified = "jobs_verified", paid, createdUnixMillis = "created_unix_millis"
-            case finishedUnixMillis = "finished_unix_millis", jobs
+            case requestID = "request_id"
+            case circuitID = "circuit_id"
+            case state, reason
+            case jobsTotal = "jobs_total"
+            case jobsVerified = "jobs_verified"
+            case paid
+            case createdUnixMillis = "created_unix_millis"
+            case finishedUnixMillis = "finished_unix_millis"
+            case jobs
         }
 
         init(_ status: RequestStatus) {
@@ -94,7 +108,9 @@ struct StatusCommand: AsyncParsableCommand {
             createdUnixMillis = millis(status.createdAt)
             finishedUnixMillis = status.finishedAt.map(millis)
             jobs = status.jobs.map {
-                Job(index: $0.index, jobID: $0.id.rawValue, state: $0.state.rawValue, proverID: $0.prover?.rawValue, attempts: $0.attempts,
+                Job(
+                    index: $0.index, jobID: $0.id.rawValue, state: $0.state.rawValue, proverID: $0.prover?.rawValue,
+                    attempts: $0.attempts,
                     price: $0.price.description, hasProof: $0.proof != nil)
             }
         }

@@ -18,10 +18,15 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "The circuit's id (from `provernet circuit register`).") var circuit: CircuitID
     @Option(help: "A JSON file holding one input object (repeatable).") var input: [String] = []
     @Option(help: "A JSON file holding an array of input objects (repeatable).") var inputs: [String] = []
-    @Option(help: "Seconds from now in which the request must be done (default: the gateway's).") var deadlineSeconds: Int = 0
-    @Option(help: "The most to pay for one job, in credits; a job costs at least the gateway's reserve price per unit of work (one 2^12 proof is one unit, 2^16 about 21).")
+    @Option(help: "Seconds from now in which the request must be done (default: the gateway's).") var deadlineSeconds:
+        Int = 0
+    @Option(
+        help:
+            "The most to pay for one job, in credits; a job costs at least the gateway's reserve price per unit of work (one 2^12 proof is one unit, 2^16 about 21)."
+    )
     var maxPrice: Amount = 100
-    @Option(help: "How many provers prove each input at once (1…16); the first valid proof wins.") var redundancy: Int = 1
+    @Option(help: "How many provers prove each input at once (1…16); the first valid proof wins.") var redundancy: Int =
+        1
     @Flag(help: "Aggregate the proofs (SnarkPack).") var aggregate = false
 
     func run() async throws {
@@ -43,7 +48,8 @@ struct SubmitCommand: AsyncParsableCommand {
         var jobs: Int
 
         enum CodingKeys: String, CodingKey {
-            case requestID = "request_id", jobs
+            case requestID = "request_id"
+            case jobs
         }
     }
 }

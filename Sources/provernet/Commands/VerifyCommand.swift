@@ -16,13 +16,17 @@ struct VerifyCommand: AsyncParsableCommand {
             Exit status: 0 all valid, 1 any invalid (each named with its reason), 2 bad input (no key, nothing to check).
             """)
     @Argument(help: "The directory `provernet fetch` wrote.") var directory: String
-    @Option(help: "The SnarkPack reference string (or SPVK verifier key) to check aggregate.bin with, instead of the gateway's.")
+    @Option(
+        help:
+            "The SnarkPack reference string (or SPVK verifier key) to check aggregate.bin with, instead of the gateway's."
+    )
     var srs: String?
 
     func run() async throws {
         let verdict: FetchVerification
         do {
-            verdict = try ProverNetClient.verifyFetched(at: URL(commandLinePath: directory), srs: srs.map { URL(commandLinePath: $0) })
+            verdict = try ProverNetClient.verifyFetched(
+                at: URL(commandLinePath: directory), srs: srs.map { URL(commandLinePath: $0) })
         } catch {
             throw failure(error.description)
         }
@@ -33,7 +37,9 @@ struct VerifyCommand: AsyncParsableCommand {
         if failures.isEmpty {
             print("OK: all \(verdict.checks.count) proofs are valid")
         } else {
-            print("INVALID: \(failures.count) of \(verdict.checks.count) proofs: \(failures.map { String($0.index) }.joined(separator: ", "))")
+            print(
+                "INVALID: \(failures.count) of \(verdict.checks.count) proofs: \(failures.map { String($0.index) }.joined(separator: ", "))"
+            )
         }
         if let aggregate = verdict.aggregate {
             if let failure = aggregate.failure {

@@ -27,7 +27,9 @@ struct WaitCommand: AsyncParsableCommand {
     @Flag(help: "One line per event even on a terminal.") var plain = false
 
     func validate() throws {
-        if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            throw ValidationError("--timeout must be a positive number of seconds")
+        }
     }
 
     func run() async throws {
@@ -136,8 +138,12 @@ struct WaitCommand: AsyncParsableCommand {
         var reason: String
 
         enum CodingKeys: String, CodingKey {
-            case requestID = "request_id", state, jobsTotal = "jobs_total", jobsVerified = "jobs_verified"
-            case elapsedSeconds = "elapsed_seconds", reason
+            case requestID = "request_id"
+            case state
+            case jobsTotal = "jobs_total"
+            case jobsVerified = "jobs_verified"
+            case elapsedSeconds = "elapsed_seconds"
+            case reason
         }
     }
 }
@@ -198,7 +204,9 @@ actor WaitDisplay {
     private static func terminalColumns() -> Int {
         var size = winsize()
         if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            return columns
+        }
         return 80
     }
 }

@@ -7,7 +7,9 @@ import Groth16
 extension WtnsCommand {
     struct Calculate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compute a witness by running a circom .wasm witness generator on an input JSON (as snarkjs wtns calculate).")
+            abstract:
+                "Compute a witness by running a circom .wasm witness generator on an input JSON (as snarkjs wtns calculate)."
+        )
         @Argument(help: "The circuit's witness generator (.wasm, circom 2.x or circom 1).") var wasm: String
         @Argument(help: "The circuit's input (circom input JSON).") var input: String
         @Argument(help: "Where to write the witness (.wtns).") var witness: String
@@ -36,7 +38,8 @@ extension Groth16Command {
         func run() async throws {
             try badInputExits {
                 let values = try calculateWitness(wasm: wasm, input: input)
-                try proveAndWrite(zkey: zkey, witness: values, proof: proof, publicSignals: publicSignals, threads: threads)
+                try proveAndWrite(
+                    zkey: zkey, witness: values, proof: proof, publicSignals: publicSignals, threads: threads)
             }
         }
     }

@@ -17,7 +17,10 @@ struct WtnsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (circuit, values) = try badInputExits {
-                (try R1CSFile(contentsOf: URL(commandLinePath: r1cs)).r1cs, try WitnessFile(contentsOf: URL(commandLinePath: witness)).values)
+                (
+                    try R1CSFile(contentsOf: URL(commandLinePath: r1cs)).r1cs,
+                    try WitnessFile(contentsOf: URL(commandLinePath: witness)).values
+                )
             }
             do {
                 try circuit.check(witness: values)

@@ -10,7 +10,8 @@ struct ZKeyCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export from a zkey or a proof.", subcommands: [VerificationKeyExport.self, SolidityCalldataExport.self])
+            abstract: "Export from a zkey or a proof.",
+            subcommands: [VerificationKeyExport.self, SolidityCalldataExport.self])
     }
 
     struct VerificationKeyExport: AsyncParsableCommand {

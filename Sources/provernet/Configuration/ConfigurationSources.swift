@@ -9,7 +9,10 @@ enum ConfigurationSources {
     static func reader(file: String?, flags: [String: String?]) async throws -> ConfigReader {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in flags {
-            if let value { values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(.string(value), isSecret: false) }
+            if let value {
+                values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(
+                    .string(value), isSecret: false)
+            }
         }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: values),

@@ -26,7 +26,7 @@ struct SmallRounds {
                     deadlineSeconds: [30.0, 60, 120].randomElement(using: &random)!))
         }
         for index in 0..<Int.random(in: asks, using: &random) {
-            let slots = Int.random(in: 0...maxSlots, using: &random)  // 0: an ask with nothing to offer
+            let slots = Int.random(in: 0...maxSlots, using: &random) // 0: an ask with nothing to offer
             round.asks.append(
                 Ask(
                     id: "a\(index)", slots: slots, cost: price(0...3),
