@@ -7,7 +7,9 @@ import Foundation
 public struct CommandRun: Sendable {
     /// Its exit status (or the number of the signal that ended it).
     public var status: Int32
+    /// What it wrote on standard output.
     public var stdout: String
+    /// What it wrote on standard error.
     public var stderr: String
 
     /// Runs `executable arguments` with `stdin` as its standard input (empty by default) and `environment`

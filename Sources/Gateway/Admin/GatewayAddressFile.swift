@@ -10,10 +10,12 @@ public struct GatewayAddressFile: Codable, Sendable, Equatable {
 
     /// A host to connect to: the listening host, or 127.0.0.1 for a gateway that listens on every address.
     public var host: String
+    /// The port it listens on.
     public var port: Int
     /// The CA certificate of the gateway's development TLS, if it made one.
     public var ca: String?
 
+    /// The address file of a gateway listening on `host:port` (a wildcard host becomes 127.0.0.1).
     public init(host: String, port: Int, ca: String?) {
         self.host = ["0.0.0.0", "::", "[::]", ""].contains(host) ? "127.0.0.1" : host
         self.port = port

@@ -3,7 +3,9 @@ import ProverNetCore
 
 /// A prover as the gateway's admin listing shows it: its allowlist entry, its connection and its record.
 public struct ProverListing: Sendable, Equatable {
+    /// Its id: the hex SHA-256 of its public key.
     public var id: ProverID
+    /// The name it was allowlisted with.
     public var name: String
     /// Whether it is on the allowlist.
     public var allowed: Bool
@@ -12,7 +14,9 @@ public struct ProverListing: Sendable, Equatable {
     /// Its slots and the jobs running in them (0 when not connected).
     public var slots: Int
     public var running: Int
+    /// Jobs whose proofs the gateway verified.
     public var jobsVerified: UInt64
+    /// Jobs whose proofs the gateway rejected.
     public var jobsRejected: UInt64
     /// Jobs it reported as failed (each used one of the job's attempts).
     public var jobsFailed: UInt64
@@ -23,6 +27,7 @@ public struct ProverListing: Sendable, Equatable {
     /// Its last heartbeat or connection, if any.
     public var lastSeen: Date?
 
+    /// A listing entry (the client makes these from the gateway's answer; tests may make their own).
     public init(
         id: ProverID, name: String, allowed: Bool, connected: Bool, slots: Int, running: Int, jobsVerified: UInt64,
         jobsRejected: UInt64, jobsFailed: UInt64, jobsLost: UInt64, earned: Double, lastSeen: Date?

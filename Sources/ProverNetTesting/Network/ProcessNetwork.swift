@@ -65,6 +65,7 @@ public actor ProcessNetwork {
     public nonisolated let root: URL
     /// The `provernet` binary that every process runs.
     public nonisolated let executable: URL
+    /// How its processes are started.
     public nonisolated let settings: Settings
     let logger: Logger
     /// The gateway's data directory.

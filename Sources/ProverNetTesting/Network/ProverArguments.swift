@@ -16,6 +16,7 @@ public struct ProverArguments: Sendable {
     /// Jobs at once.
     public var slots: Int
 
+    /// The command line of a prover named `name` (one slot and one thread unless told otherwise).
     public init(
         gateway: String, caPath: String, keyPath: String, dataDirectory: String, name: String, threads: Int = 1,
         slots: Int = 1
