@@ -329,4 +329,16 @@ import Testing
         #expect(try await harness.store.request(id: request.id)?.state.phase == .done)
         #expect(try await harness.payments(request.id).count == 1)
     }
+
+    @Test func aRevokedProverIsDisconnectedAtOnce() async throws {
+        let harness = try await Harness()
+        defer { harness.remove() }
+        let prover = try await harness.connect("a")
+        #expect(await harness.coordinator.connectedProverCount() == 1)
+        try await harness.store.revokeProver(id: prover.id)
+        await harness.coordinator.revoked(prover.id)
+        #expect(await harness.coordinator.connectedProverCount() == 0)
+        // Its stream of instructions has ended.
+        for await _ in prover.messages {}
+    }
 }

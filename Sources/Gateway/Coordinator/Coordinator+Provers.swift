@@ -29,6 +29,13 @@ extension Coordinator {
         return connection
     }
 
+    /// A prover was taken off the allowlist: its connection, if it has one, is closed now.
+    public func revoked(_ prover: ProverID) async {
+        guard let connection = outbound[prover]?.connection else { return }
+        await disconnect(prover, connection: connection)
+        logger.warning("revoked prover disconnected", metadata: ["prover": "\(prover.prefix(12))"])
+    }
+
     /// The prover's stream ended. Its leases stand until they lapse.
     public func disconnect(_ prover: ProverID, connection: UInt64) async {
         _ = try? await perform { book, _ in book.proverDisconnected(prover, connection: connection) }

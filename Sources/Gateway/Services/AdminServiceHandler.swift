@@ -36,6 +36,9 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
     {
         do {
             try await store.revokeProver(id: ProverID(request.proverID))
+            // Off the allowlist means off the network at once: its connection is closed (its leases lapse and
+            // go back to the market), and it cannot say hello again.
+            await coordinator.revoked(ProverID(request.proverID))
         } catch StoreError.missing {
             throw RPCError(code: .notFound, message: "no prover \(request.proverID) on the allowlist")
         } catch {
