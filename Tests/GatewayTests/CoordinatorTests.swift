@@ -62,7 +62,7 @@ import Testing
             let key = Self.publicKey(name)
             let id = ProverAuthentication.proverID(publicKey: key)
             _ = try await store.allowProver(id: id, publicKeyHex: key.hex, name: name, atMillis: clock.now())
-            let hello = ConnectedProverHello(
+            let hello = ProverAnnouncement(
                 id: id, name: name, slots: 1, maxConstraints: 1 << 20, proofSystems: [Groth16ProofSystem.name],
                 secondsPerJob: [circuit.jobClass: seconds], askPerUnit: 1, askByClass: [:])
             let (stream, continuation) = AsyncStream<ProverInstruction>.makeStream()

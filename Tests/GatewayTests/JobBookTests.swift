@@ -42,9 +42,12 @@ import Testing
         {
             connection += 1
             let prover = ConnectedProver(
-                connection: connection, id: ProverID(name), name: name, slots: slots, maxConstraints: 1 << 20,
-                proofSystems: ["test-system", "test-aggregation"], secondsPerJob: [JobBookTests.jobClass: seconds],
-                askPerUnit: ask, askByClass: [:], connectedMillis: now)
+                connection: connection,
+                announcement: ProverAnnouncement(
+                    id: ProverID(name), name: name, slots: slots, maxConstraints: 1 << 20,
+                    proofSystems: ["test-system", "test-aggregation"], secondsPerJob: [JobBookTests.jobClass: seconds],
+                    askPerUnit: ask, askByClass: [:]),
+                connectedMillis: now)
             return keep(book.proverConnected(prover, held: held, now: now))
         }
 

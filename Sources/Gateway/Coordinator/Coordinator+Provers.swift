@@ -8,13 +8,13 @@ extension Coordinator {
     /// prover replaces the first (whose stream ends); the jobs it says it still holds stay its own.
     /// Returns the connection's token.
     public func connect(
-        _ hello: ConnectedProverHello, held: Set<JobID>,
+        _ hello: ProverAnnouncement, held: Set<JobID>,
         outbound continuation: AsyncStream<ProverInstruction>.Continuation
     ) async -> UInt64 {
         let connection = token()
         outbound.removeValue(forKey: hello.id)?.continuation.finish()
         outbound[hello.id] = (connection, continuation)
-        let connected = hello.connected(connection: connection, now: clock())
+        let connected = ConnectedProver(connection: connection, announcement: hello, connectedMillis: clock())
         do {
             try await perform { book, now in book.proverConnected(connected, held: held, now: now) }
         } catch {
@@ -105,38 +105,5 @@ extension Coordinator {
     func send(_ instruction: ProverInstruction, to prover: ProverID) {
         outbound[prover]?.continuation.yield(instruction)
         log(ProverMessage(prover: prover, instruction: instruction))
-    }
-}
-
-/// What a prover's hello announces, as the gateway reads it off the wire.
-public struct ConnectedProverHello: Sendable {
-    public var id: ProverID
-    public var name: String
-    public var slots: Int
-    public var maxConstraints: UInt64
-    public var proofSystems: Set<String>
-    public var secondsPerJob: [JobClass: Double]
-    public var askPerUnit: Double?
-    public var askByClass: [JobClass: Double]
-
-    public init(
-        id: ProverID, name: String, slots: Int, maxConstraints: UInt64, proofSystems: Set<String>,
-        secondsPerJob: [JobClass: Double], askPerUnit: Double?, askByClass: [JobClass: Double]
-    ) {
-        self.id = id
-        self.name = name
-        self.slots = slots
-        self.maxConstraints = maxConstraints
-        self.proofSystems = proofSystems
-        self.secondsPerJob = secondsPerJob
-        self.askPerUnit = askPerUnit
-        self.askByClass = askByClass
-    }
-
-    func connected(connection: UInt64, now: Int64) -> ConnectedProver {
-        ConnectedProver(
-            connection: connection, id: id, name: name, slots: slots, maxConstraints: maxConstraints,
-            proofSystems: proofSystems, secondsPerJob: secondsPerJob, askPerUnit: askPerUnit, askByClass: askByClass,
-            connectedMillis: now)
     }
 }

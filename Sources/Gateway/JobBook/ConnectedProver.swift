@@ -1,10 +1,7 @@
 import ProverNetCore
 
-/// A connected prover, as the job book sees it: what it announced and measured, and what it holds. The
-/// stream to it is the coordinator's, not the book's.
-public struct ConnectedProver: Sendable, Equatable {
-    /// Which connection of the prover this is: a newer one replaces an older one.
-    public var connection: UInt64
+/// What a prover announces when it connects: who it is, what it proves, how fast, and at what price.
+public struct ProverAnnouncement: Sendable, Equatable {
     public var id: ProverID
     public var name: String
     /// Jobs at once.
@@ -17,6 +14,28 @@ public struct ConnectedProver: Sendable, Equatable {
     public var askPerUnit: Double?
     /// Its price per job, by class.
     public var askByClass: [JobClass: Double]
+
+    public init(
+        id: ProverID, name: String, slots: Int, maxConstraints: UInt64, proofSystems: Set<String>,
+        secondsPerJob: [JobClass: Double], askPerUnit: Double?, askByClass: [JobClass: Double]
+    ) {
+        self.id = id
+        self.name = name
+        self.slots = max(1, slots)
+        self.maxConstraints = maxConstraints
+        self.proofSystems = proofSystems
+        self.secondsPerJob = secondsPerJob
+        self.askPerUnit = askPerUnit
+        self.askByClass = askByClass
+    }
+}
+
+/// A connected prover, as the job book sees it: what it announced, and what it holds and reports. The
+/// stream to it is the coordinator's, not the book's.
+public struct ConnectedProver: Sendable, Equatable {
+    /// Which connection of the prover this is: a newer one replaces an older one.
+    public var connection: UInt64
+    public var announcement: ProverAnnouncement
     /// The jobs it holds a lease on.
     public var running: Set<JobID> = []
     public var lastHeartbeatMillis: Int64
@@ -26,40 +45,35 @@ public struct ConnectedProver: Sendable, Equatable {
     /// the gateway does not count, such as one taken up again after a restart); nil before its first.
     public var reportedFreeSlots: Int?
 
-    public init(
-        connection: UInt64, id: ProverID, name: String, slots: Int, maxConstraints: UInt64, proofSystems: Set<String>,
-        secondsPerJob: [JobClass: Double], askPerUnit: Double?, askByClass: [JobClass: Double], connectedMillis: Int64
-    ) {
+    public init(connection: UInt64, announcement: ProverAnnouncement, connectedMillis: Int64) {
         self.connection = connection
-        self.id = id
-        self.name = name
-        self.slots = max(1, slots)
-        self.maxConstraints = maxConstraints
-        self.proofSystems = proofSystems
-        self.secondsPerJob = secondsPerJob
-        self.askPerUnit = askPerUnit
-        self.askByClass = askByClass
+        self.announcement = announcement
         self.lastHeartbeatMillis = connectedMillis
     }
 
-    public var freeSlots: Int { max(0, min(slots - running.count, reportedFreeSlots ?? slots)) }
+    public var id: ProverID { announcement.id }
+
+    public var freeSlots: Int {
+        max(0, min(announcement.slots - running.count, reportedFreeSlots ?? announcement.slots))
+    }
 
     /// Whether it proves the class: it announced the proof system, and a proving job fits its largest
     /// circuit (an aggregation's size is a count of proofs, not of constraints).
     func canProve(_ jobClass: JobClass, isAggregation: Bool) -> Bool {
-        proofSystems.contains(jobClass.proofSystem) && (isAggregation || jobClass.size <= maxConstraints)
+        announcement.proofSystems.contains(jobClass.proofSystem)
+            && (isAggregation || jobClass.size <= announcement.maxConstraints)
     }
 
     /// Its price for one job of the class: the class's own, else its price per unit times the class's units.
     func askPrice(_ jobClass: JobClass, workUnits: Double) -> Double? {
-        if let price = askByClass[jobClass] { return price }
-        return askPerUnit.map { $0 * workUnits }
+        if let price = announcement.askByClass[jobClass] { return price }
+        return announcement.askPerUnit.map { $0 * workUnits }
     }
 
     /// Measured seconds for the class, or a prediction from the nearest measured class.
     func seconds(_ jobClass: JobClass, workUnits: (JobClass) -> Double) -> Double {
-        if let s = secondsPerJob[jobClass] { return s }
-        let nearest = secondsPerJob.min { a, b in
+        if let s = announcement.secondsPerJob[jobClass] { return s }
+        let nearest = announcement.secondsPerJob.min { a, b in
             (abs(a.key.log2Size - jobClass.log2Size), a.key) < (abs(b.key.log2Size - jobClass.log2Size), b.key)
         }
         guard let (near, s) = nearest else { return 60 }

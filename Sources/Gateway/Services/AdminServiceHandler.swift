@@ -60,7 +60,7 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
                     $0.name = p.name
                     $0.allowed = p.allowed
                     $0.connected = connected[p.id] != nil
-                    $0.slots = UInt32(connected[p.id]?.slots ?? 0)
+                    $0.slots = UInt32(connected[p.id]?.announcement.slots ?? 0)
                     $0.running = UInt32(connected[p.id]?.running.count ?? 0)
                     $0.jobsVerified = UInt64(p.jobsVerified)
                     $0.jobsRejected = UInt64(p.jobsRejected)

@@ -12,7 +12,7 @@ extension Int64 {
     init(wireEpoch epoch: UInt64) { self = Int64(exactly: epoch) ?? .max }
 }
 
-extension ConnectedProverHello {
+extension ProverAnnouncement {
     /// What a prover's hello announces. Classes are parsed here, once; entries that are not job classes
     /// (other than the `*` default ask) are ignored.
     init(_ hello: Provernet_V1_Hello, id: ProverID, name: String) {

@@ -99,7 +99,7 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         let name = hello.name.isEmpty ? record.name : hello.name
         let (instructions, instructionSink) = AsyncStream<ProverInstruction>.makeStream()
         let connection = await coordinator.connect(
-            ConnectedProverHello(hello, id: proverID, name: name), held: Set(hello.heldJobs.map(JobID.init)),
+            ProverAnnouncement(hello, id: proverID, name: name), held: Set(hello.heldJobs.map(JobID.init)),
             outbound: instructionSink)
         // The coordinator's instructions, as messages; its stream's end ends the RPC.
         let pump = Task {

@@ -3,26 +3,16 @@ import ProverNetCore
 
 // The model's identifiers and amounts are stored as the strings and integers they always were.
 
-extension ProverID: DatabaseValueConvertible {
+extension DatabaseValueConvertible where Self: NetworkIdentifier {
     public var databaseValue: DatabaseValue { rawValue.databaseValue }
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ProverID? {
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Self? {
         String.fromDatabaseValue(dbValue).map(Self.init)
     }
 }
 
-extension RequestID: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { rawValue.databaseValue }
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> RequestID? {
-        String.fromDatabaseValue(dbValue).map(Self.init)
-    }
-}
-
-extension JobID: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { rawValue.databaseValue }
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> JobID? {
-        String.fromDatabaseValue(dbValue).map(Self.init)
-    }
-}
+extension ProverID: DatabaseValueConvertible {}
+extension RequestID: DatabaseValueConvertible {}
+extension JobID: DatabaseValueConvertible {}
 
 extension Amount: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { units.databaseValue }
