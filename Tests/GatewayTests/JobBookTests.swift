@@ -36,7 +36,7 @@ import Testing
 
         @discardableResult
         mutating func connect(
-            _ name: String, slots: Int = 1, ask: Double = 1, seconds: Double = 1, held: Set<JobID> = []
+            _ name: String, slots: Int = 1, ask: Amount = 1, seconds: Double = 1, held: Set<JobID> = []
         )
             -> BookActions
         {
@@ -172,7 +172,7 @@ import Testing
     @Test func aRoundLeasesJobsAtTheAuctionsPricesAndAnAcceptedProofPaysThemIntoABalancedLedger() throws {
         var f = Fixture()
         f.connect("a", ask: 1)
-        f.connect("b", ask: 1.5)
+        f.connect("b", ask: Amount(decimal: "1.5")!)
         let request = try f.submit(inputs: 2, maxPrice: Amount(decimal: "10")!)
         let round = f.round()
         let assigned = f.assigned(round)
@@ -216,7 +216,8 @@ import Testing
         var f = Fixture(maxAttempts: 100)
         for i in 0..<6 {
             f.connect(
-                "p\(i)", slots: Int.random(in: 1...3, using: &random), ask: Double.random(in: 0.1...3, using: &random))
+                "p\(i)", slots: Int.random(in: 1...3, using: &random),
+                ask: Amount.flooring(Double.random(in: 0.1...3, using: &random)))
         }
         var requests: [RequestID] = []
         for _ in 0..<40 {
@@ -390,7 +391,7 @@ import Testing
 
     @Test func aProverThatFailedAJobIsNotGivenItAgainWhileAnotherCanTakeIt() throws {
         var f = Fixture()
-        f.connect("cheap", ask: 0.1)
+        f.connect("cheap", ask: Amount(decimal: "0.1")!)
         let request = try f.submit(inputs: 1)
         _ = f.round()
         let job = try #require(f.leases(request)["cheap"])

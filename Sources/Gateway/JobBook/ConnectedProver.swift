@@ -11,13 +11,13 @@ public struct ProverAnnouncement: Sendable, Equatable {
     /// Measured seconds per job, by class.
     public var secondsPerJob: [JobClass: Double]
     /// Its price per unit of work (one 2^12 Groth16 proof) for classes it names no price for.
-    public var askPerUnit: Double?
+    public var askPerUnit: Amount?
     /// Its price per job, by class.
-    public var askByClass: [JobClass: Double]
+    public var askByClass: [JobClass: Amount]
 
     public init(
         id: ProverID, name: String, slots: Int, maxConstraints: UInt64, proofSystems: Set<String>,
-        secondsPerJob: [JobClass: Double], askPerUnit: Double?, askByClass: [JobClass: Double]
+        secondsPerJob: [JobClass: Double], askPerUnit: Amount?, askByClass: [JobClass: Amount]
     ) {
         self.id = id
         self.name = name
@@ -64,10 +64,11 @@ public struct ConnectedProver: Sendable, Equatable {
             && (isAggregation || jobClass.size <= announcement.maxConstraints)
     }
 
-    /// Its price for one job of the class: the class's own, else its price per unit times the class's units.
+    /// Its price for one job of the class, as the market's floating point (used inside a round only): the
+    /// class's own, else its price per unit times the class's units.
     func askPrice(_ jobClass: JobClass, workUnits: Double) -> Double? {
-        if let price = announcement.askByClass[jobClass] { return price }
-        return announcement.askPerUnit.map { $0 * workUnits }
+        if let price = announcement.askByClass[jobClass] { return price.wholeUnits }
+        return announcement.askPerUnit.map { $0.wholeUnits * workUnits }
     }
 
     /// Measured seconds for the class, or a prediction from the nearest measured class.

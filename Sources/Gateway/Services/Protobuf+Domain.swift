@@ -20,11 +20,17 @@ extension ProverAnnouncement {
         for (key, value) in hello.capabilities.secondsPerJob {
             if let jobClass = JobClass(key), value.isFinite, value > 0 { seconds[jobClass] = value }
         }
-        var askByClass: [JobClass: Double] = [:]
-        for (key, value) in hello.ask where key != "*" {
-            if let jobClass = JobClass(key), value.isFinite, value >= 0 { askByClass[jobClass] = value }
+        // The ask in integer units; from an older prover's floats, rounded down once, here. A negative price is
+        // no price.
+        let asks: [String: Amount] =
+            hello.askUnits.isEmpty
+            ? hello.ask.compactMapValues { $0.isFinite && $0 >= 0 ? Amount.flooring($0) : nil }
+            : hello.askUnits.compactMapValues { $0 >= 0 ? Amount(units: $0) : nil }
+        var askByClass: [JobClass: Amount] = [:]
+        for (key, value) in asks where key != "*" {
+            if let jobClass = JobClass(key) { askByClass[jobClass] = value }
         }
-        let perUnit = hello.ask["*"].flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+        let perUnit = asks["*"]
         self.init(
             id: id, name: name, slots: max(1, Int(clamping: hello.capabilities.slots)),
             maxConstraints: hello.capabilities.maxConstraints, proofSystems: Set(hello.capabilities.proofSystems),

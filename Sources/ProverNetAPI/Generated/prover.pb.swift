@@ -87,6 +87,9 @@ public nonisolated struct Provernet_V1_Hello: Sendable {
   /// A human-readable name for logs and the admin listing.
   public var name: String = String()
 
+  /// `ask` in the smallest unit of money (10^-6 credit), exactly; when present it replaces `ask`.
+  public var askUnits: Dictionary<String,Int64> = [:]
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -492,7 +495,7 @@ nonisolated extension Provernet_V1_Capabilities: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Provernet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}public_key\0\u{1}version\0\u{1}capabilities\0\u{1}ask\0\u{3}held_jobs\0\u{1}name\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}public_key\0\u{1}version\0\u{1}capabilities\0\u{1}ask\0\u{3}held_jobs\0\u{1}name\0\u{3}ask_units\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -506,6 +509,7 @@ nonisolated extension Provernet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._
       case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufDouble>.self, value: &self.ask) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.heldJobs) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt64>.self, value: &self.askUnits) }()
       default: break
       }
     }
@@ -534,6 +538,9 @@ nonisolated extension Provernet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.name.isEmpty {
       try visitor.visitSingularStringField(value: self.name, fieldNumber: 6)
     }
+    if !self.askUnits.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt64>.self, value: self.askUnits, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -544,6 +551,7 @@ nonisolated extension Provernet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.ask != rhs.ask {return false}
     if lhs.heldJobs != rhs.heldJobs {return false}
     if lhs.name != rhs.name {return false}
+    if lhs.askUnits != rhs.askUnits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

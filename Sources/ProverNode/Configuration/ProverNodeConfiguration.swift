@@ -17,9 +17,9 @@ public struct ProverNodeConfiguration: Sendable {
     public var threadsPerJob: Int
     /// Price asked per unit of work (one 2^12 Groth16 proof) for any class not in `askByClass`: the "*"
     /// entry of the ask, which the gateway scales by each class's work units (default 1.0).
-    public var ask: Double
+    public var ask: Amount
     /// Prices asked per job (not per unit) for specific classes, such as `groth16-bn254/2^16`.
-    public var askByClass: [JobClass: Double]
+    public var askByClass: [JobClass: Amount]
     /// How long running jobs may finish after SIGINT/SIGTERM before they are killed and handed back.
     public var drainSeconds: Double
     /// The niceness of worker processes, so that proving cannot starve the node's own heartbeats.
@@ -47,8 +47,8 @@ public struct ProverNodeConfiguration: Sendable {
         name: String = ProcessInfo.processInfo.hostName,
         slots: Int = 1,
         threadsPerJob: Int? = nil,
-        ask: Double = 1.0,
-        askByClass: [JobClass: Double] = [:],
+        ask: Amount = 1,
+        askByClass: [JobClass: Amount] = [:],
         drainSeconds: Double = 30,
         workerNiceness: Int = 10,
         workerCommand: WorkerCommand = .provernet(),
@@ -83,8 +83,8 @@ public struct ProverNodeConfiguration: Sendable {
         guard (1...1024).contains(threadsPerJob) else {
             throw .configuration("threads per job must be 1…1024, not \(threadsPerJob)")
         }
-        guard ask.isFinite, ask >= 0 else { throw .configuration("the ask must be a price ≥ 0, not \(ask)") }
-        for (jobClass, price) in askByClass where !(price.isFinite && price >= 0) {
+        guard ask >= .zero else { throw .configuration("the ask must be a price ≥ 0, not \(ask)") }
+        for (jobClass, price) in askByClass where price < .zero {
             throw .configuration("the ask for \(jobClass) must be a price ≥ 0, not \(price)")
         }
         guard drainSeconds.isFinite, drainSeconds >= 0 else {
@@ -106,7 +106,7 @@ public struct ProverNodeConfiguration: Sendable {
     }
 
     /// The ask as the hello carries it: "*" for the default, then one entry per listed class.
-    public var askTable: [String: Double] {
+    public var askTable: [String: Amount] {
         var table = ["*": ask]
         for (jobClass, price) in askByClass { table[jobClass.description] = price }
         return table

@@ -6,13 +6,14 @@ import ProverNetCrypto
 /// The messages a node sends, built from its own values.
 enum ProverMessages {
     static func hello(
-        identity: ProverIdentity, name: String, capabilities: Capabilities, ask: [String: Double], heldJobs: [JobID]
+        identity: ProverIdentity, name: String, capabilities: Capabilities, ask: [String: Amount], heldJobs: [JobID]
     ) -> Provernet_V1_ProverMessage {
         var hello = Provernet_V1_Hello()
         hello.publicKey = Data(identity.publicKey)
         hello.version = ProverNetVersion.software
         hello.capabilities = capabilities.message
-        hello.ask = ask
+        hello.askUnits = ask.mapValues(\.units)
+        hello.ask = ask.mapValues(\.wholeUnits)
         hello.heldJobs = heldJobs.map(\.rawValue)
         hello.name = name
         return message(.hello(hello))

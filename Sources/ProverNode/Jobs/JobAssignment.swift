@@ -21,7 +21,7 @@ public struct JobAssignment: Sendable, Equatable {
     public var request: RequestID
     public var circuit: CircuitID
     public var work: Work
-    public var price: Double
+    public var price: Amount
     public var deadlineUnixMillis: Int64
     public var jobClass: String
     /// The message it was read from: kept on disk while the job runs, so that a node restarted after a
@@ -36,7 +36,8 @@ public struct JobAssignment: Sendable, Equatable {
         epoch = message.epoch
         request = RequestID(message.requestID)
         circuit = CircuitID(message.circuitID)
-        price = message.price
+        // Older gateways send only the float; it enters as money once, rounded down.
+        price = message.priceUnits != 0 ? Amount(units: message.priceUnits) : Amount.flooring(message.price)
         deadlineUnixMillis = message.deadlineUnixMillis
         jobClass = message.jobClass
         var artifacts: [ArtifactRole: ArtifactDescriptor] = [:]

@@ -40,7 +40,7 @@ struct ProverRunCommand: AsyncParsableCommand {
     @Option(help: "Jobs at once (default 1).") var slots: Int?
     @Option(help: "Threads per job (default: cores / slots).") var threads: Int?
     @Option(help: "Price asked per unit of work (one 2^12 proof) for classes without an --ask-class (default 1.0).")
-    var ask: Double?
+    var ask: Amount?
     @Option(help: "Price asked per job for one class, CLASS=PRICE (groth16-bn254/2^16=2.5); repeatable.")
     var askClass: [String] = []
     @Option(help: "Seconds that running jobs may finish after SIGINT/SIGTERM before they are handed back (default 30).")
@@ -127,7 +127,7 @@ struct ProverRunCommand: AsyncParsableCommand {
         var flags: [String: String?] = [
             "prover.gateway": gateway, "prover.ca": ca, "prover.key": key, "prover.dataDir": dataDir,
             "prover.name": name, "prover.slots": slots.map(String.init), "prover.threads": threads.map(String.init),
-            "prover.ask": ask.map { String($0) }, "prover.drainSeconds": drainSeconds.map { String($0) },
+            "prover.ask": ask.map(\.description), "prover.drainSeconds": drainSeconds.map { String($0) },
             "prover.logLevel": logLevel, "prover.misbehave": misbehave,
             "prover.calibrationLog2Size": calibrationLog2Size.map(String.init),
             "prover.healthPort": healthPort.map(String.init), "prover.healthHost": healthHost,

@@ -37,6 +37,15 @@ struct ProverSettings {
             return number
         }
 
+        func amount(_ key: String) throws -> Amount? {
+            guard let value = text(key) else { return nil }
+            guard let amount = Amount(decimal: value) else {
+                throw ProverNodeError.configuration(
+                    "prover.\(key): '\(value)' is not an amount (a decimal with at most \(Amount.decimals) decimals)")
+            }
+            return amount
+        }
+
         // The client commands' PROVERNET_GATEWAY and PROVERNET_CA serve the prover too when its own are unset.
         let environment = ProcessInfo.processInfo.environment
         let gatewayAddress = text("gateway") ?? environment["PROVERNET_GATEWAY"]
@@ -55,14 +64,14 @@ struct ProverSettings {
         }
         logLevel = level
 
-        var askByClass: [JobClass: Double] = [:]
+        var askByClass: [JobClass: Amount] = [:]
         // Text "C=P,C=P" from a flag, the environment or the file; or a JSON array of "C=P" in the file.
         let askEntries =
             text("askClass")?.split(separator: ",").map(String.init)
             ?? settings.stringArray(forKey: "askClass") ?? []
         for entry in askEntries {
             let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, let jobClass = JobClass(parts[0]), let price = Double(parts[1]) else {
+            guard parts.count == 2, let jobClass = JobClass(parts[0]), let price = Amount(decimal: parts[1]) else {
                 throw ProverNodeError.configuration("ask-class '\(entry)' is not CLASS=PRICE (groth16-bn254/2^16=2.5)")
             }
             askByClass[jobClass] = price
@@ -90,7 +99,7 @@ struct ProverSettings {
         let slots = try number("slots", Int.self) ?? defaults.slots
         node = ProverNodeConfiguration(
             gateway: endpoint, dataDirectory: dataDirectory, name: text("name") ?? defaults.name, slots: slots,
-            threadsPerJob: try number("threads", Int.self), ask: try number("ask", Double.self) ?? defaults.ask,
+            threadsPerJob: try number("threads", Int.self), ask: try amount("ask") ?? defaults.ask,
             askByClass: askByClass, drainSeconds: try number("drainSeconds", Double.self) ?? defaults.drainSeconds,
             workerCommand: workerCommand,
             calibrationLog2Size: try number("calibrationLog2Size", Int.self) ?? defaults.calibrationLog2Size,
