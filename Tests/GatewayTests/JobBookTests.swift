@@ -204,6 +204,9 @@ import Testing
         let done = f.result(other.rawValue, second.job.id, epoch: 1)
         #expect(done.ended == [request])
         #expect(done.changes.requests.last?.state == .done(atMillis: f.now))
+        // Watchers see the count of inputs verified with each update.
+        #expect(accepted.updates.map(\.inputsVerified) == [1])
+        #expect(done.updates.map(\.kind) == [.verified, .state] && done.updates.allSatisfy { $0.inputsVerified == 2 })
         #expect(f.book.requests[request] == nil)
         #expect(f.totals.balances)
     }

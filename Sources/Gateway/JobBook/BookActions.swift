@@ -26,6 +26,10 @@ public struct BookActions: Sendable {
     public var wakeMarket = false
     /// Why the event was refused, if it was: nothing else is then to be done.
     public var refusal: LeaseRefusal?
+    /// Where each job and request written stands in `changes`, so that writing one again replaces it in O(1)
+    /// (a round can lease thousands of jobs).
+    private var jobPositions: [JobID: Int] = [:]
+    private var requestPositions: [RequestID: Int] = [:]
 
     public init() {}
 
@@ -46,18 +50,20 @@ public struct BookActions: Sendable {
 
     /// The job's latest state, written with the batch (a later write of the same job replaces an earlier).
     mutating func write(_ job: Job) {
-        if let index = changes.jobs.firstIndex(where: { $0.id == job.id }) {
+        if let index = jobPositions[job.id] {
             changes.jobs[index] = job
         } else {
+            jobPositions[job.id] = changes.jobs.count
             changes.jobs.append(job)
         }
         lazyJobs.remove(job.id)
     }
 
     mutating func write(_ request: ProofRequest) {
-        if let index = changes.requests.firstIndex(where: { $0.id == request.id }) {
+        if let index = requestPositions[request.id] {
             changes.requests[index] = request
         } else {
+            requestPositions[request.id] = changes.requests.count
             changes.requests.append(request)
         }
     }
@@ -77,7 +83,7 @@ public struct BookActions: Sendable {
         for activity in other.changes.proverActivity { record(activity) }
         changes.rounds += other.changes.rounds
         changes.ledger += other.changes.ledger
-        lazyJobs.formUnion(other.lazyJobs.subtracting(changes.jobs.map(\.id)))
+        lazyJobs.formUnion(other.lazyJobs.filter { jobPositions[$0] == nil })
         messages += other.messages
         updates += other.updates
         ended += other.ended

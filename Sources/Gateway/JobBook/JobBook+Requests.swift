@@ -28,6 +28,7 @@ extension JobBook {
         if let foreign = newJobs.first(where: { $0.requestID != request.id }) { throw .foreignJob(foreign.id) }
         var actions = BookActions()
         requests[request.id] = request
+        verifiedInputs[request.id] = []
         jobsOfRequest[request.id] = newJobs.map(\.id)
         for job in newJobs { jobs[job.id] = job }
         actions.write(request)
@@ -99,6 +100,7 @@ extension JobBook {
             failedBy.removeValue(forKey: jobID)
         }
         requests.removeValue(forKey: id)
+        verifiedInputs.removeValue(forKey: id)
     }
 
     /// Tells provers to stop jobs that are no longer theirs to prove.

@@ -21,8 +21,7 @@ extension JobBook {
 
     /// Whether every input of the request has a verified proof.
     func everyInputVerified(_ request: ProofRequest) -> Bool {
-        Set(jobs(of: request.id).filter { !$0.isAggregation && $0.state.verified != nil }.map(\.index)).count
-            == request.inputCount
+        (verifiedInputs[request.id]?.count ?? 0) == request.inputCount
     }
 
     // MARK: Results
@@ -84,6 +83,7 @@ extension JobBook {
         let verified = VerifiedProof(lease: lease, verifiedMillis: now, proveMillis: max(0, proveMillis), proof: proof)
         guard Self.transition(&job, .verify(verified)) else { return actions }
         jobs[job.id] = job
+        if !job.isAggregation { verifiedInputs[job.requestID, default: []].insert(job.index) }
         provers[lease.prover]?.running.remove(job.id)
         progress[job.id] = nil
         actions.write(job)
