@@ -92,9 +92,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Market", "Groth16",
-                "Circom",
-                "SnarkPack", "BN254",
+                // No proof system: the composition root hands the gateway a `ProofSystemRegistry`.
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store", "Market",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -121,8 +120,8 @@ let package = Package(
         .target(
             name: "ProverNode",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16", "Circom", "SnarkPack",
-                "BN254",
+                // No proof system: the composition root hands the node a `ProofSystemRegistry`.
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
