@@ -245,6 +245,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // A third, test-only proof system through a real gateway and prover node (neither names a system).
+        .testTarget(
+            name: "ProofSystemRegistryTests",
+            dependencies: [
+                "Gateway", "ProverNode", "ProverNetClient", "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "ProverNodeTests",
             dependencies: [

@@ -72,7 +72,8 @@ extension Groth16ProofSystem {
                 case .resumed:
                     progress(ProvingProgress(stage: "resumed \(event.stage) from the checkpoint", fraction: fraction))
                 case .computed: progress(ProvingProgress(stage: "proving", fraction: fraction))
-                case .rejected, .saveFailed: progress(ProvingProgress(stage: "checkpoint: \(event)", fraction: fraction))
+                case .rejected, .saveFailed:
+                    progress(ProvingProgress(stage: "checkpoint: \(event)", fraction: fraction))
                 }
             }
         } else {
@@ -148,7 +149,7 @@ struct FileSlot<Value> {
     mutating func value(for url: URL, load: (URL) throws -> Value) throws -> (value: Value, read: Bool) {
         let identity = try FileIdentity(url)
         if let entry, entry.file == identity { return (entry.value, false) }
-        entry = nil  // free the old value before reading the new one
+        entry = nil // free the old value before reading the new one
         let loaded = try load(url)
         entry = (identity, loaded)
         return (loaded, true)
