@@ -92,9 +92,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Market", "Groth16",
-                "Circom",
-                "SnarkPack", "BN254",
+                // No proof system: the composition root hands the gateway a `ProofSystemRegistry`.
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store", "Market",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -121,8 +120,8 @@ let package = Package(
         .target(
             name: "ProverNode",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Groth16", "Circom", "SnarkPack",
-                "BN254",
+                // No proof system: the composition root hands the node a `ProofSystemRegistry`.
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -245,6 +244,16 @@ let package = Package(
             dependencies: [
                 "Gateway", "Store", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // A third, test-only proof system through a real gateway and prover node (neither names a system).
+        .testTarget(
+            name: "ProofSystemRegistryTests",
+            dependencies: [
+                "Gateway", "ProverNode", "ProverNetClient", "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .testTarget(

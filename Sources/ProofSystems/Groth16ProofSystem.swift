@@ -4,10 +4,23 @@ import Foundation
 import Groth16
 import ProverNetCore
 
-/// Groth16 over BN254 in the circom/snarkjs formats.
-public enum Groth16ProofSystem: ProofSystem {
+/// Groth16 over BN254 in the circom/snarkjs formats: circom circuits (a wasm witness generator and a
+/// zkey) and synthetic ones (a development key the gateway makes). A class, because a worker process keeps
+/// the last circuit's proving key and witness generator in it between jobs.
+public final class Groth16ProofSystem: CircuitProofSystem, @unchecked Sendable {
     public static let name = "groth16-bn254"
-    public static let jobKinds = ["groth16.prove"]
+    public static let jobKind = "groth16.prove"
+
+    public var name: String { Self.name }
+    public var jobKind: String { Self.jobKind }
+    public var circuitKinds: [CircuitKind] { [.circom, .synthetic] }
+
+    /// What the prover side keeps between jobs; `lock` makes one job at a time use it (a worker process
+    /// proves one job at a time anyway).
+    let lock = NSLock()
+    var cache = ProverCache()
+
+    public init() {}
 
     /// A proof is dominated by MSMs of n points and NTTs of n·log n: n·log₂n scaled so 2^12 is one unit.
     public static func workUnits(domainSize: UInt64) -> Double {
@@ -15,15 +28,22 @@ public enum Groth16ProofSystem: ProofSystem {
         return n * log2(n) / (4096 * 12)
     }
 
+    public func workUnits(size: UInt64) -> Double { Self.workUnits(domainSize: size) }
+
     /// A development proving key for the synthetic circuit of `constraints` constraints: the circuit, its
     /// zkey bytes and its verification key. UNSAFE: the setup's toxic waste is not destroyed by a
     /// ceremony; it is for demos and benchmarks.
     public static func syntheticKey(constraints: UInt64) throws -> (
         zkey: [UInt8], verificationKey: VerificationKey, domainSize: UInt64
     ) {
-        let (r1cs, _) = SyntheticCircuit.make(constraints: Int(constraints))
-        let key = try DevelopmentSetup.setup(r1cs: r1cs)
+        let key = try syntheticProvingKey(constraints: constraints)
         return (ZKeyFile(provingKey: key).encoded(), key.verificationKey, UInt64(key.domainSize))
+    }
+
+    /// The development proving key of the synthetic circuit of `constraints` constraints (UNSAFE).
+    static func syntheticProvingKey(constraints: UInt64) throws -> ProvingKey {
+        let (r1cs, _) = SyntheticCircuit.make(constraints: Int(constraints))
+        return try DevelopmentSetup.setup(r1cs: r1cs)
     }
 
     /// Proves with a zkey file and a witness, returning the snarkjs proof and public-signals JSON.
@@ -81,23 +101,28 @@ public struct Groth16Circuit: Sendable {
 
     /// Loads a circuit from its artifacts: the wasm of a circom circuit (nil for a synthetic one) and its
     /// verification key JSON.
-    public init(kind: CircuitKind, constraints: UInt64, wasm: URL?, verificationKeyJSON: String) throws {
+    public init(kind: CircuitKind, constraints: UInt64, wasm: URL?, verificationKeyJSON: String)
+        throws(ProverNetError)
+    {
         let key: VerificationKey
         do {
             key = try VerificationKey(snarkjsJSON: Data(verificationKeyJSON.utf8))
         } catch {
-            throw ProverNetError.invalidCircuit(reason: "verification key: \(error)")
+            throw .invalidCircuit(reason: "verification key: \(error)")
         }
         switch kind {
         case .synthetic:
             self.init(witnesses: .synthetic(constraints: Int(constraints)), verificationKey: key)
         case .circom:
-            guard let wasm else { throw ProverNetError.invalidCircuit(reason: "a circom circuit needs its wasm") }
+            guard let wasm else { throw .invalidCircuit(reason: "a circom circuit needs its wasm") }
             do {
                 self.init(witnesses: .circom(try WitnessCalculator(wasmFile: wasm)), verificationKey: key)
             } catch {
-                throw ProverNetError.invalidCircuit(reason: "wasm: \(error)")
+                throw .invalidCircuit(reason: "wasm: \(error)")
             }
+        default:
+            throw .invalidCircuit(
+                reason: "\(Groth16ProofSystem.name) proves circom and synthetic circuits, not \(kind)")
         }
     }
 

@@ -6,17 +6,18 @@ extension JobClass {
         JobClass(proofSystem: Groth16ProofSystem.name, size: domainSize)
     }
 
-    /// Whether the class is one of aggregation jobs (`snarkpack-bn254/2^k`).
+    /// Whether the class is one of SnarkPack aggregation jobs (`snarkpack-bn254/2^k`).
     public var isAggregation: Bool { proofSystem == SnarkPackProofSystem.name }
-
-    /// The estimated work of one job of the class, in units of one 2^12 Groth16 proof.
-    public var workUnits: Double {
-        isAggregation
-            ? SnarkPackProofSystem.workUnits(domainSize: size) : Groth16ProofSystem.workUnits(domainSize: size)
-    }
 }
 
-extension CircuitDescriptor {
-    /// The market class of this circuit's proving jobs.
-    public var jobClass: JobClass { .groth16(domainSize: domainSize) }
+extension ProofSystemRegistry {
+    /// The network's proof systems: Groth16 over BN254 (circom and synthetic circuits), and SnarkPack
+    /// aggregation of its proofs.
+    public static func standard() -> ProofSystemRegistry {
+        do {
+            return try ProofSystemRegistry([Groth16ProofSystem(), SnarkPackProofSystem()])
+        } catch {
+            preconditionFailure("the standard proof systems have distinct names: \(error)")
+        }
+    }
 }

@@ -24,6 +24,7 @@ extension ProverNetClient {
         var header = Provernet_V1_RegisterCircuitChunk.Header()
         header.name = name
         header.kind = .circom
+        header.kindName = CircuitKind.circom.rawValue
         header.artifacts = artifacts.map { artifact in
             var ref = Provernet_V1_ArtifactRef()
             ref.role = artifact.descriptor.role.rawValue
@@ -51,9 +52,18 @@ extension ProverNetClient {
             throw .invalidArgument(
                 name: "constraints", value: "\(constraints)", reason: "a circuit needs at least one constraint")
         }
+        return try await registerCircuit(kind: .synthetic, constraints: constraints, name: name)
+    }
+
+    /// Registers a circuit of a kind that uploads no artifacts, named by its size (a synthetic circuit, or
+    /// a kind of another proof system the gateway was started with).
+    public func registerCircuit(kind: CircuitKind, constraints: UInt64, name: String? = nil)
+        async throws(ProverNetClientError) -> RegisteredCircuit
+    {
         var header = Provernet_V1_RegisterCircuitChunk.Header()
-        header.name = name ?? "synthetic-\(constraints)"
-        header.kind = .synthetic
+        header.name = name ?? "\(kind)-\(constraints)"
+        header.kind = Provernet_V1_CircuitKind(kindName: kind.rawValue)
+        header.kindName = kind.rawValue
         header.constraints = constraints
         return try await register(header: header) { _ in }
     }
@@ -76,7 +86,8 @@ extension ProverNetClient {
         }
         return RegisteredCircuit(
             id: CircuitID(response.circuitID), verificationKeyJSON: response.verificationKeyJson,
-            publicSignals: Int(response.publicSignals), constraints: response.constraints)
+            publicSignals: Int(response.publicSignals), constraints: response.constraints,
+            domainSize: response.domainSize, proofSystem: response.proofSystem)
     }
 
     /// Streams exactly `size` bytes of a file (the size it was hashed with) in chunks of `chunkBytes`.

@@ -26,16 +26,15 @@ public enum ContentHash {
 }
 
 extension CircuitDescriptor {
-    /// The circuit id: SHA-256 over the kind, the constraint count of a synthetic circuit, and the
-    /// hashes of a circom circuit's artifacts, so that registering the same files twice gives the same id.
+    /// The circuit id: SHA-256 over the kind and, for a circuit made of uploaded artifacts, their hashes,
+    /// else its size (a synthetic circuit's constraints), so that registering the same circuit twice gives
+    /// the same id.
     public static func id(kind: CircuitKind, constraints: UInt64, artifacts: [ArtifactDescriptor]) -> CircuitID {
-        switch kind {
-        case .synthetic:
-            return CircuitID(ContentHash.sha256Hex(Array("provernet-circuit-v1/synthetic/\(constraints)".utf8)))
-        case .circom:
-            let parts = artifacts.sorted { $0.role.rawValue < $1.role.rawValue }
-                .map { "\($0.role.rawValue)=\($0.sha256)" }.joined(separator: ",")
-            return CircuitID(ContentHash.sha256Hex(Array("provernet-circuit-v1/circom/\(parts)".utf8)))
+        if artifacts.isEmpty {
+            return CircuitID(ContentHash.sha256Hex(Array("provernet-circuit-v1/\(kind)/\(constraints)".utf8)))
         }
+        let parts = artifacts.sorted { $0.role.rawValue < $1.role.rawValue }
+            .map { "\($0.role.rawValue)=\($0.sha256)" }.joined(separator: ",")
+        return CircuitID(ContentHash.sha256Hex(Array("provernet-circuit-v1/\(kind)/\(parts)".utf8)))
     }
 }

@@ -14,6 +14,8 @@ public struct ProverNode: Service {
     public let configuration: ProverNodeConfiguration
     public let identity: ProverIdentity
     public let capabilities: Capabilities
+    /// The proof systems this node proves with (the composition root hands them in).
+    public let proofSystems: ProofSystemRegistry
     let logger: Logger
     let jobs: JobTable
     let outbox = Outbox()
@@ -21,8 +23,10 @@ public struct ProverNode: Service {
     let connectionState = ConnectionState()
 
     public init(
-        configuration: ProverNodeConfiguration, identity: ProverIdentity, capabilities: Capabilities, logger: Logger
+        configuration: ProverNodeConfiguration, identity: ProverIdentity, capabilities: Capabilities,
+        proofSystems: ProofSystemRegistry, logger: Logger
     ) {
+        self.proofSystems = proofSystems
         self.configuration = configuration
         self.identity = identity
         self.capabilities = capabilities
@@ -38,13 +42,15 @@ public struct ProverNode: Service {
         let transport = try configuration.gateway.makeTransport()
         let workers = WorkerPool(
             command: configuration.workerCommand, niceness: configuration.workerNiceness,
-            directory: configuration.workersDirectory)
-        // Worker processes started before the first job; a failure to start one now is logged, and the
-        // job that needs it reports it.
-        do {
-            try await workers.prewarm(configuration.slots)
-        } catch {
-            logger.error("cannot start the worker processes", metadata: ["error": "\(error)"])
+            directory: configuration.workersDirectory, systems: proofSystems)
+        // Worker processes started before the first job (when some system proves in them); a failure to start
+        // one now is logged, and the job that needs it reports it.
+        if proofSystems.systems.contains(where: { $0.isolation == .workerProcess }) {
+            do {
+                try await workers.prewarm(configuration.slots)
+            } catch {
+                logger.error("cannot start the worker processes", metadata: ["error": "\(error)"])
+            }
         }
         do {
             try await serve(transport: transport, workers: workers)
@@ -61,7 +67,8 @@ public struct ProverNode: Service {
             let runner = JobRunner(
                 configuration: configuration, jobs: jobs,
                 cache: ArtifactCache(directory: configuration.artifactsDirectory, logger: logger),
-                source: GRPCArtifactSource(client: client), outbox: outbox, workers: workers, logger: logger)
+                source: GRPCArtifactSource(client: client), outbox: outbox, workers: workers, systems: proofSystems,
+                logger: logger)
             let (assignments, sink) = AsyncStream<(JobAssignment, WorkerHandle)>.makeStream()
             defer { sink.finish() }
             // Jobs a crash interrupted: held again (the hello names them, so the gateway keeps their leases
@@ -103,7 +110,7 @@ public struct ProverNode: Service {
     ) async throws {
         let session = GatewaySession(
             identity: identity, configuration: configuration, capabilities: capabilities, jobs: jobs, outbox: outbox,
-            connectionState: connectionState, assignments: assignments, logger: logger)
+            connectionState: connectionState, assignments: assignments, proofSystems: proofSystems, logger: logger)
         defer { connectionState.ended() }
         var backoff = configuration.initialBackoff
         while lifecycle.current != .stopping, !Task.isCancelled {

@@ -42,8 +42,9 @@ import Testing
             let artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
             let logger = Logger(label: "test")
             let registry = CircuitRegistry(
-                store: store, artifacts: artifacts, limits: configuration.limits, logger: logger)
-            circuit = try await registry.registerSynthetic(constraints: 30, name: "test")
+                store: store, artifacts: artifacts, proofSystems: .standard(), limits: configuration.limits,
+                logger: logger)
+            circuit = try await registry.register(kind: .synthetic, constraints: 30, name: "test", uploaded: [])
             let clock = self.clock
             coordinator = Coordinator(
                 store: failing, circuits: registry, artifacts: artifacts, aggregation: nil,
@@ -64,7 +65,7 @@ import Testing
             _ = try await store.allowProver(id: id, publicKeyHex: key.hex, name: name, atMillis: clock.now())
             let hello = ProverAnnouncement(
                 id: id, name: name, slots: 1, maxConstraints: 1 << 20, proofSystems: [Groth16ProofSystem.name],
-                secondsPerJob: [circuit.jobClass: seconds], askPerUnit: 1, askByClass: [:])
+                secondsPerJob: [.groth16(domainSize: circuit.domainSize): seconds], askPerUnit: 1, askByClass: [:])
             let (stream, continuation) = AsyncStream<ProverInstruction>.makeStream()
             let connection = await coordinator.connect(hello, held: held, outbound: continuation)
             return Prover(id: id, connection: connection, messages: stream)
@@ -73,7 +74,8 @@ import Testing
         func submit(inputs: Int, redundancy: Int = 1, deadlineSeconds: Int = 600) async throws -> ProofRequest {
             let jobs = (0..<inputs).map { NewJob(inputJSON: #"{"x": "\#($0 + 2)", "y": "3"}"#, statementJSON: "[]") }
             return try await coordinator.submit(
-                circuit: circuit, jobs: jobs, deadlineSeconds: deadlineSeconds, maxPricePerJob: Amount(whole: 100),
+                circuit: circuit, jobClass: .groth16(domainSize: circuit.domainSize), jobs: jobs,
+                deadlineSeconds: deadlineSeconds, maxPricePerJob: Amount(whole: 100),
                 redundancy: redundancy, aggregate: false)
         }
 
@@ -275,7 +277,8 @@ import Testing
         let restarted = Coordinator(
             store: harness.store,
             circuits: CircuitRegistry(
-                store: harness.store, artifacts: artifacts, limits: .default, logger: Logger(label: "t")),
+                store: harness.store, artifacts: artifacts, proofSystems: .standard(), limits: .default,
+                logger: Logger(label: "t")),
             artifacts: artifacts, aggregation: nil, configuration: configuration, logger: Logger(label: "t"))
         try await restarted.recover()
         let (resumed, jobs) = try await restarted.snapshot(request.id)

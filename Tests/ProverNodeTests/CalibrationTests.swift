@@ -8,7 +8,7 @@ import Testing
     @Test func measuresASmallProofAndPredictsLargerClassesInOrder() throws {
         let metrics = SystemMetrics(cpuLoad: 0.1, memoryTotalBytes: 16 << 30, memoryAvailableBytes: 8 << 30)
         let capabilities = try Calibration.run(
-            log2Size: 8, threads: 2, slots: 2, bytesPerConstraint: 2048, metrics: metrics)
+            systems: .standard(), log2Size: 8, threads: 2, slots: 2, bytesPerConstraint: 2048, metrics: metrics)
         #expect(capabilities.proofSystems == ["groth16-bn254", "snarkpack-bn254"])
         #expect(capabilities.measuredDomainSize == 256)
         #expect(capabilities.measuredSeconds > 0 && capabilities.measuredSeconds < 5)
@@ -38,7 +38,8 @@ import Testing
     @Test func aNodeThatDoesNotAggregateAnnouncesOnlyGroth16() throws {
         let metrics = SystemMetrics(cpuLoad: 0.1, memoryTotalBytes: 16 << 30, memoryAvailableBytes: 8 << 30)
         let capabilities = try Calibration.run(
-            log2Size: 6, threads: 1, slots: 1, bytesPerConstraint: 2048, aggregates: false, metrics: metrics)
+            systems: .standard(), log2Size: 6, threads: 1, slots: 1, bytesPerConstraint: 2048, aggregates: false,
+            metrics: metrics)
         #expect(capabilities.proofSystems == ["groth16-bn254"])
         #expect(!capabilities.secondsPerJob.keys.contains { $0.isAggregation })
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import SwiftProtobuf
@@ -29,27 +30,28 @@ import Testing
     }
 
     @Test func readsWhatItNeedsAndRefusesWhatItCannotProve() throws {
-        let synthetic = try JobAssignment(Self.assignment(kind: .synthetic, roles: ["zkey"]))
-        guard case .prove(.synthetic, 100, let zkey, nil, #"{"x": "1", "y": "2"}"#) = synthetic.work else {
-            Issue.record("not read as a synthetic proving job: \(synthetic.work)")
-            return
-        }
-        #expect(zkey.sha256 == Self.zkey)
-        let circom = try JobAssignment(Self.assignment(kind: .circom, roles: ["zkey", "wasm"]))
+        let synthetic = try JobAssignment(Self.assignment(kind: .synthetic, roles: ["zkey"]), systems: .standard())
+        #expect(synthetic.work.jobKind == "groth16.prove")
+        #expect(synthetic.work.circuitKind == .synthetic && synthetic.work.constraints == 100)
+        #expect(synthetic.work.inputJSON == #"{"x": "1", "y": "2"}"#)
+        #expect(synthetic.work.artifact(.zkey)?.sha256 == Self.zkey && synthetic.work.artifact(.wasm) == nil)
+        let circom = try JobAssignment(Self.assignment(kind: .circom, roles: ["zkey", "wasm"]), systems: .standard())
         #expect(circom.artifacts.map(\.role) == [.zkey, .wasm])
         #expect(
             throws: ProverNodeError.invalidAssignment(
                 job: "req-1/0", reason: "a circom circuit needs its wasm artifact")
         ) {
-            try JobAssignment(Self.assignment(kind: .circom, roles: ["zkey"]))
+            try JobAssignment(Self.assignment(kind: .circom, roles: ["zkey"]), systems: .standard())
         }
         #expect(throws: ProverNodeError.self) {
-            try JobAssignment(Self.assignment(kind: .unspecified, roles: ["zkey"]))
+            try JobAssignment(Self.assignment(kind: .unspecified, roles: ["zkey"]), systems: .standard())
         }
-        #expect(throws: ProverNodeError.self) { try JobAssignment(Self.assignment(kind: .synthetic, roles: ["r1cs"])) }
+        #expect(throws: ProverNodeError.self) {
+            try JobAssignment(Self.assignment(kind: .synthetic, roles: ["r1cs"]), systems: .standard())
+        }
         var badHash = Self.assignment(kind: .synthetic, roles: ["zkey"])
         badHash.artifacts[0].sha256 = "../x"
-        #expect(throws: ProverNodeError.self) { try JobAssignment(badHash) }
+        #expect(throws: ProverNodeError.self) { try JobAssignment(badHash, systems: .standard()) }
     }
 
     @Test func readsAnAggregationJobAndRefusesOneThatLacksWhatItNeeds() throws {
@@ -64,12 +66,9 @@ import Testing
             reference.size = 10
             return reference
         }
-        let assignment = try JobAssignment(message)
-        guard case .aggregate(8, let srs, let key, let bundle) = assignment.work else {
-            Issue.record("not read as an aggregation job: \(assignment.work)")
-            return
-        }
-        #expect([srs.role, key.role, bundle.role] == [.srs, .verificationKey, .proofs])
+        let assignment = try JobAssignment(message, systems: .standard())
+        #expect(assignment.work.jobKind == "snarkpack.aggregate" && assignment.work.proofs == 8)
+        #expect(assignment.artifacts.map(\.role) == [.srs, .verificationKey, .proofs])
         #expect(assignment.artifacts.count == 3)
         var missing = message
         missing.artifacts.removeLast()
@@ -77,15 +76,15 @@ import Testing
             throws: ProverNodeError.invalidAssignment(
                 job: "req-1/8", reason: "an aggregation job needs srs, verification_key and proofs artifacts")
         ) {
-            try JobAssignment(missing)
+            try JobAssignment(missing, systems: .standard())
         }
         var one = message
         one.proofs = 1
-        #expect(throws: ProverNodeError.self) { try JobAssignment(one) }
+        #expect(throws: ProverNodeError.self) { try JobAssignment(one, systems: .standard()) }
         var unknown = message
         unknown.jobKind = "plonk.prove"
         #expect(throws: ProverNodeError.invalidAssignment(job: "req-1/8", reason: "unknown job kind 'plonk.prove'")) {
-            try JobAssignment(unknown)
+            try JobAssignment(unknown, systems: .standard())
         }
     }
 }
@@ -102,7 +101,8 @@ import Testing
             message.epoch = epoch
             let directory = jobs.appendingPathComponent("\(job.replacingOccurrences(of: "/", with: "_"))-e\(epoch)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try message.serializedData().write(to: directory.appendingPathComponent("assignment.pb"))
+            let assignment = try JobAssignment(message, systems: .standard())
+            try JSONEncoder().encode(assignment).write(to: directory.appendingPathComponent("assignment.json"))
         }
         try leave(1)
         try leave(3)
@@ -110,7 +110,7 @@ import Testing
         // A directory without a readable assignment, and a checkpoint, which stays.
         try FileManager.default.createDirectory(
             at: jobs.appendingPathComponent("junk-e1"), withIntermediateDirectories: true)
-        try Data("not protobuf".utf8).write(to: jobs.appendingPathComponent("junk-e1/assignment.pb"))
+        try Data("not JSON".utf8).write(to: jobs.appendingPathComponent("junk-e1/assignment.json"))
         try FileManager.default.createDirectory(
             at: jobs.appendingPathComponent("checkpoints/req-1_0"), withIntermediateDirectories: true)
 

@@ -5,16 +5,21 @@ import Testing
 
 @testable import ProverNode
 
-/// The ways a test prover cheats, so that the gateway's tests can show it refuses them.
+/// The ways a test prover cheats, so that the gateway's tests can show it refuses them; the job's proof
+/// system makes the bad proof or the other input.
 @Suite struct MisbehaviorTests {
     @Test func otherInputProvesXPlusOneOrTheFirstNumberPlusOne() {
-        let synthetic = Misbehavior.otherInput.input(#"{"y": 11, "x": "3"}"#, kind: .synthetic)
+        let system = Groth16ProofSystem()
+        let synthetic = Misbehavior.otherInput.input(#"{"y": 11, "x": "3"}"#, kind: .synthetic, system: system)
         #expect(synthetic == #"{"x":"4","y":11}"#)
         #expect(
-            Misbehavior.otherInput.input(#"{"a": ["7", "8"], "b": 9}"#, kind: .circom) == #"{"a": ["8", "8"], "b": 9}"#)
-        #expect(Misbehavior.otherInput.input(#"{"in": 41}"#, kind: .circom) == #"{"in": 42}"#)
-        #expect(Misbehavior.otherInput.input(#"{"12": "x", "n": "5"}"#, kind: .circom) == #"{"12": "x", "n": "6"}"#)
-        #expect(Misbehavior.wrongProof.input(#"{"x": "3"}"#, kind: .synthetic) == #"{"x": "3"}"#)
+            Misbehavior.otherInput.input(#"{"a": ["7", "8"], "b": 9}"#, kind: .circom, system: system)
+                == #"{"a": ["8", "8"], "b": 9}"#)
+        #expect(Misbehavior.otherInput.input(#"{"in": 41}"#, kind: .circom, system: system) == #"{"in": 42}"#)
+        #expect(
+            Misbehavior.otherInput.input(#"{"12": "x", "n": "5"}"#, kind: .circom, system: system)
+                == #"{"12": "x", "n": "6"}"#)
+        #expect(Misbehavior.wrongProof.input(#"{"x": "3"}"#, kind: .synthetic, system: system) == #"{"x": "3"}"#)
     }
 
     @Test func aWrongProofParsesButDoesNotVerify() throws {
@@ -23,18 +28,16 @@ import Testing
         let fixture = try SyntheticFixture(constraints: 16, in: dir)
         let input = #"{"x": "2", "y": "3"}"#
         try Data(input.utf8).write(to: dir.file("input.json"))
-        try ProofWorker.run(
-            zkey: fixture.zkey, witness: .synthetic(constraints: 16), inputJSON: input, outputDirectory: dir.url,
-            threads: 1, progress: { _ in })
-        let proof = try String(contentsOf: dir.file("proof.json"), encoding: .utf8)
-        let signals = try String(contentsOf: dir.file("public.json"), encoding: .utf8)
-        let expected = try fixture.circuit.publicSignals(inputJSON: input)
-        try fixture.circuit.check(proofJSON: proof, publicJSON: signals, expected: expected)
-        let wrong = Misbehavior.wrongProof.proof(proof)
-        #expect(wrong != proof)
-        #expect(throws: ProverNetError.self) {
-            try fixture.circuit.check(proofJSON: wrong, publicJSON: signals, expected: expected)
-        }
-        #expect(Misbehavior.otherInput.proof(proof) == proof)
+        let system = Groth16ProofSystem()
+        let output = try system.prove(
+            WorkerPoolTests.task(zkey: fixture.zkey, constraints: 16, input: dir.file("input.json"))
+        ) { _ in }
+        let statement = try fixture.circuit.statement(inputJSON: input, index: nil)
+        try fixture.circuit.verify(output.payload, statement: statement)
+        let wrong = Misbehavior.wrongProof.payload(output.payload, system: system)
+        #expect(wrong != output.payload)
+        #expect(throws: Never.self) { try system.checkEncoding(wrong, limits: .default) }
+        #expect(throws: ProverNetError.self) { try fixture.circuit.verify(wrong, statement: statement) }
+        #expect(Misbehavior.otherInput.payload(output.payload, system: system) == output.payload)
     }
 }

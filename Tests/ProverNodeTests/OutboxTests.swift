@@ -18,7 +18,9 @@ import Testing
         let (first, firstSink) = AsyncStream<Provernet_V1_ProverMessage>.makeStream()
         outbox.attach(firstSink)
         outbox.send(
-            ProverMessages.result(job: "req-1/0", epoch: 2, proofJSON: "{}", publicJSON: "[]", seconds: 1), keep: true)
+            ProverMessages.result(
+                job: "req-1/0", epoch: 2, payload: ProofPayload(proofJSON: "{}", publicJSON: "[]"), seconds: 1),
+            keep: true)
         outbox.send(ProverMessages.failure(job: "req-1/1", epoch: 1, reason: "out of memory"), keep: true)
         firstSink.finish()
         #expect(await Self.drain(first).count == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
@@ -111,7 +112,7 @@ private func silentJob(_ seconds: Double, stuckAfter threshold: Double = 60) -> 
         let node = ProverNode(
             configuration: ProverNodeConfiguration(
                 gateway: GatewayEndpoint(host: "127.0.0.1", port: 1), dataDirectory: scratch.url, name: "test"),
-            identity: identity, capabilities: capabilities, logger: .init(label: "test"))
+            identity: identity, capabilities: capabilities, proofSystems: .standard(), logger: .init(label: "test"))
         let health = node.health()
         #expect(health.state == .disconnected)
         #expect(health.connection == .connecting)

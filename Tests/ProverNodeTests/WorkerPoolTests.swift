@@ -13,7 +13,8 @@ import Testing
         let dir = try ScratchDirectory()
         defer { dir.remove() }
         let fixture = try SyntheticFixture(constraints: 250, in: dir)
-        let pool = WorkerPool(command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"))
+        let pool = WorkerPool(
+            command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"), systems: .standard())
         defer { Task { await pool.shutdown() } }
         var keyStages: [String] = []
         for n in 0..<3 {
@@ -22,7 +23,9 @@ import Testing
             let outcome = await pool.run(try Self.request(fixture, input: input, in: dir, threads: 2)) { progress in
                 stages.withLock { $0.append(progress) }
             }
-            guard case .proved(let proofJSON, let publicJSON, let seconds) = outcome else {
+            guard case .proved(let payload, let seconds) = outcome, let proofJSON = payload.proofJSON,
+                let publicJSON = payload.publicJSON
+            else {
                 Issue.record("job \(n) failed: \(outcome)")
                 return
             }
@@ -65,17 +68,19 @@ import Testing
         }
 
         try Data(input.utf8).write(to: dir.file("input.json"))
-        let pool = WorkerPool(command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"))
+        let pool = WorkerPool(
+            command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"), systems: .standard())
         defer { Task { await pool.shutdown() } }
         let request = WorkerRequest(
-            task: .prove(
-                zkey: fixture.zkey, witness: .synthetic(constraints: fixture.constraints),
-                input: dir.file("input.json"),
+            task: Self.task(
+                zkey: fixture.zkey, constraints: fixture.constraints, input: dir.file("input.json"),
                 checkpoint: dir.file("checkpoint")),
-            outputDirectory: dir.file("out"), threads: 1)
+            outputDirectory: dir.file("out"))
         let stages = Mutex<[String]>([])
         let outcome = await pool.run(request) { progress in stages.withLock { $0.append(progress.stage) } }
-        guard case .proved(let proofJSON, let publicJSON, _) = outcome else {
+        guard case .proved(let payload, _) = outcome, let proofJSON = payload.proofJSON,
+            let publicJSON = payload.publicJSON
+        else {
             Issue.record("the resumed proof failed: \(outcome)")
             return
         }
@@ -98,7 +103,8 @@ import Testing
         let dir = try ScratchDirectory()
         defer { dir.remove() }
         let fixture = try SyntheticFixture(constraints: 20, in: dir)
-        let pool = WorkerPool(command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"))
+        let pool = WorkerPool(
+            command: .provernet(Binary.provernet), niceness: 10, directory: dir.file("workers"), systems: .standard())
         defer { Task { await pool.shutdown() } }
         let bad = await pool.run(try Self.request(fixture, input: #"{"x": "5"}"#, in: dir)) { _ in }
         guard case .failed(let reason) = bad else {
@@ -121,7 +127,9 @@ import Testing
             "oom-worker",
             #"echo start >> "\#(dir.file("starts").path)"; read line; echo '{"stage":"witness","fraction":0.1}'; echo 'allocating' >&2; kill -9 $$"#
         )
-        let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"))
+        let pool = WorkerPool(
+            command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"),
+            systems: .standard())
         let first = await pool.run(Self.scriptRequest(dir)) { _ in }
         #expect(first == .failed(reason: "the worker was killed by signal 9 (out of memory?): allocating"))
         let second = await pool.run(Self.scriptRequest(dir)) { _ in }
@@ -137,7 +145,9 @@ import Testing
         // soon (under a loaded test run the cooperative pool may be late).
         let worker = try dir.script(
             "slow-worker", #"read line; echo '{"stage":"proving","fraction":0.3}'; exec sleep 600"#)
-        let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"))
+        let pool = WorkerPool(
+            command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"),
+            systems: .standard())
         let handle = WorkerHandle()
         let started = ContinuousClock.now
         async let outcome = pool.run(Self.scriptRequest(dir), handle: handle) { progress in
@@ -153,7 +163,9 @@ import Testing
         defer { dir.remove() }
         let worker = try dir.script(
             "slow-worker", #"read line; echo '{"stage":"proving","fraction":0.3}'; exec sleep 600"#)
-        let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"))
+        let pool = WorkerPool(
+            command: WorkerCommand(executable: worker), niceness: 0, directory: dir.file("workers"),
+            systems: .standard())
         let proving = Mutex(false)
         let task = Task { await pool.run(Self.scriptRequest(dir)) { _ in proving.withLock { $0 = true } } }
         while !proving.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
@@ -169,7 +181,9 @@ import Testing
             "nice-worker",
             #"read line; echo "{\"stage\":\"nice $(cut -d' ' -f19 /proc/self/stat)\",\"fraction\":0.1}"; echo '{"ok":false,"error":"done"}'"#
         )
-        let pool = WorkerPool(command: WorkerCommand(executable: worker), niceness: 7, directory: dir.file("workers"))
+        let pool = WorkerPool(
+            command: WorkerCommand(executable: worker), niceness: 7, directory: dir.file("workers"),
+            systems: .standard())
         let stages = Mutex<[String]>([])
         let outcome = await pool.run(Self.scriptRequest(dir)) { progress in
             stages.withLock { $0.append(progress.stage) }
@@ -184,7 +198,10 @@ import Testing
         let crashing = try dir.script(
             "crashing-worker", "read line; echo 'Fatal error: index out of range' >&2; exit 3")
         #expect(
-            await WorkerPool(command: WorkerCommand(executable: crashing), niceness: 0, directory: dir.file("w1")).run(
+            await WorkerPool(
+                command: WorkerCommand(executable: crashing), niceness: 0, directory: dir.file("w1"),
+                systems: .standard()
+            ).run(
                 Self.scriptRequest(dir)
             ) { _ in }
                 == .failed(
@@ -192,16 +209,16 @@ import Testing
                 ))
         let silent = try dir.script("silent-worker", #"read line; echo '{"ok":true}'"#)
         let outcome = await WorkerPool(
-            command: WorkerCommand(executable: silent), niceness: 0, directory: dir.file("w2")
+            command: WorkerCommand(executable: silent), niceness: 0, directory: dir.file("w2"), systems: .standard()
         ).run(Self.scriptRequest(dir)) { _ in }
         guard case .failed(let reason) = outcome else {
             Issue.record("a worker that leaves no proof must fail")
             return
         }
-        #expect(reason.contains("left no proof.json"))
+        #expect(reason.contains("left no result.json"))
         let absent = dir.file("no-such-binary")
         let missing = await WorkerPool(
-            command: WorkerCommand(executable: absent), niceness: 0, directory: dir.file("w3")
+            command: WorkerCommand(executable: absent), niceness: 0, directory: dir.file("w3"), systems: .standard()
         ).run(Self.scriptRequest(dir)) { _ in }
         guard case .failed(let reason) = missing else {
             Issue.record("a worker that cannot start must fail")
@@ -219,13 +236,20 @@ import Testing
             (try? FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix("out-") }.count)
             ?? 0
         return WorkerRequest(
-            zkey: fixture.zkey, witness: .synthetic(constraints: fixture.constraints), input: dir.file(name),
-            outputDirectory: dir.file("out-\(outputs)"), threads: threads)
+            task: task(zkey: fixture.zkey, constraints: fixture.constraints, input: dir.file(name), threads: threads),
+            outputDirectory: dir.file("out-\(outputs)"))
     }
 
     static func scriptRequest(_ dir: ScratchDirectory) -> WorkerRequest {
         WorkerRequest(
-            zkey: dir.file("absent.zkey"), witness: .synthetic(constraints: 4), input: dir.file("input.json"),
-            outputDirectory: dir.file("out-\(UUID().uuidString)"), threads: 1)
+            task: task(zkey: dir.file("absent.zkey"), constraints: 4, input: dir.file("input.json")),
+            outputDirectory: dir.file("out-\(UUID().uuidString)"))
+    }
+
+    /// A Groth16 job of the synthetic circuit of `constraints` constraints.
+    static func task(zkey: URL, constraints: Int, input: URL, checkpoint: URL? = nil, threads: Int = 1) -> ProvingTask {
+        ProvingTask(
+            jobKind: Groth16ProofSystem.jobKind, circuitKind: .synthetic, constraints: UInt64(constraints),
+            files: [.zkey: zkey], input: input, proofs: 0, checkpoint: checkpoint, threads: threads)
     }
 }

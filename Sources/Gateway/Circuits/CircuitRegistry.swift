@@ -1,27 +1,29 @@
-import Circom
 import Foundation
-import Groth16
 import Logging
-import ProofSystems
 import ProverNetCore
 import ProverNetCrypto
 import Store
 import Synchronization
 
-/// The circuits the gateway knows: registration (checking every artifact), and the loaded circuits
-/// (witness generator and verification key) kept in memory for computing public signals and verifying.
+/// The circuits the gateway knows: registration (the circuit's proof system checks every artifact), and the
+/// loaded circuits kept in memory for computing statements and verifying proofs.
 public final class CircuitRegistry: Sendable {
     let store: any GatewayStore
     let artifacts: ArtifactStore
+    let proofSystems: ProofSystemRegistry
     let limits: NetworkLimits
     let logger: Logger
-    private let loaded = Mutex<[CircuitID: Groth16Circuit]>([:])
+    private let loaded = Mutex<[CircuitID: any LoadedCircuit]>([:])
     /// Registered circuits never change, so each is read from the store once (not per assignment or result).
     private let descriptors = Mutex<[CircuitID: CircuitDescriptor]>([:])
 
-    public init(store: any GatewayStore, artifacts: ArtifactStore, limits: NetworkLimits, logger: Logger) {
+    public init(
+        store: any GatewayStore, artifacts: ArtifactStore, proofSystems: ProofSystemRegistry, limits: NetworkLimits,
+        logger: Logger
+    ) {
         self.store = store
         self.artifacts = artifacts
+        self.proofSystems = proofSystems
         self.limits = limits
         self.logger = logger
     }
@@ -33,67 +35,75 @@ public final class CircuitRegistry: Sendable {
         return descriptor
     }
 
-    /// The loaded circuit, from memory or from its artifacts.
-    public func circuit(_ id: CircuitID) async throws -> (CircuitDescriptor, Groth16Circuit) {
+    /// The proof system that proves circuits of `kind` here.
+    public func system(for kind: CircuitKind) throws(GatewayError) -> any CircuitProofSystem {
+        guard let system = proofSystems.circuitSystem(for: kind) else {
+            let known = proofSystems.circuitKinds.map(\.rawValue).joined(separator: ", ")
+            throw .invalidArgument(
+                "no proof system of this gateway proves circuits of kind '\(kind)' (it knows: \(known))")
+        }
+        return system
+    }
+
+    /// The loaded circuit, from memory or from its artifacts, with its descriptor and proof system.
+    public func circuit(_ id: CircuitID) async throws -> (
+        descriptor: CircuitDescriptor, system: any CircuitProofSystem, circuit: any LoadedCircuit
+    ) {
         let descriptor = try await descriptor(id)
-        if let circuit = loaded.withLock({ $0[id] }) { return (descriptor, circuit) }
-        let wasm = descriptor.artifact(.wasm).flatMap { artifacts.url(sha256: $0.sha256) }
-        let circuit = try Groth16Circuit(
-            kind: descriptor.kind, constraints: descriptor.constraints, wasm: wasm,
-            verificationKeyJSON: descriptor.verificationKeyJSON)
-        loaded.withLock { $0[id] = circuit }
-        return (descriptor, circuit)
-    }
-
-    /// Registers the synthetic circuit of `constraints` constraints, making its (UNSAFE, development) key
-    /// the first time; registering it again returns the same circuit.
-    public func registerSynthetic(constraints: UInt64, name: String) async throws -> CircuitDescriptor {
-        guard constraints >= 1, constraints <= limits.maxSyntheticConstraints else {
-            throw GatewayError.invalidArgument(
-                "a synthetic circuit has 1 to \(limits.maxSyntheticConstraints) constraints, not \(constraints)")
+        let system = try system(for: descriptor.kind)
+        if let circuit = loaded.withLock({ $0[id] }) { return (descriptor, system, circuit) }
+        var files: [ArtifactRole: URL] = [:]
+        for artifact in descriptor.artifacts {
+            files[artifact.role] = artifacts.url(sha256: artifact.sha256)
         }
-        let id = CircuitDescriptor.id(kind: .synthetic, constraints: constraints, artifacts: [])
-        if let existing = try await store.circuit(id: id) { return existing }
-        logger.warning(
-            "making an UNSAFE development key for a synthetic circuit", metadata: ["constraints": "\(constraints)"])
-        let (zkey, verificationKey, domainSize) = try Groth16ProofSystem.syntheticKey(constraints: constraints)
-        let zkeyArtifact = try artifacts.put(zkey, role: .zkey)
-        let descriptor = CircuitDescriptor(
-            id: id, name: name.isEmpty ? "synthetic-\(constraints)" : name, kind: .synthetic, constraints: constraints,
-            domainSize: domainSize, publicSignals: verificationKey.publicCount, artifacts: [zkeyArtifact],
-            verificationKeyJSON: String(decoding: verificationKey.snarkjsJSON, as: UTF8.self))
-        try await store.insertCircuit(descriptor, createdMillis: Clock.nowMillis())
-        return descriptor
+        let circuit = try system.load(descriptor, files: files)
+        loaded.withLock { $0[id] = circuit }
+        return (descriptor, system, circuit)
     }
 
-    /// Registers a circom circuit whose artifacts are already stored (checked against their hashes):
-    /// reads the zkey fully (every point on its curve, the verification key's points in their
-    /// subgroups) and loads the wasm, so that a broken circuit is refused now and not at proving time.
-    public func registerCircom(name: String, wasm: ArtifactDescriptor, zkey: ArtifactDescriptor) async throws
-        -> CircuitDescriptor
+    /// Registers a circuit of `kind`: `uploaded` are its artifacts, already stored and checked against their
+    /// hashes (none for a synthetic circuit, whose size is `constraints`). Its proof system reads and checks
+    /// everything now, so that a broken circuit is refused at registration and not at proving time; what it
+    /// makes (a development key) is stored beside. Registering the same circuit again returns it.
+    public func register(kind: CircuitKind, constraints: UInt64, name: String, uploaded: [ArtifactDescriptor])
+        async throws -> CircuitDescriptor
     {
-        let artifactsList = [wasm, zkey]
-        let id = CircuitDescriptor.id(kind: .circom, constraints: 0, artifacts: artifactsList)
+        let system = try system(for: kind)
+        let id = CircuitDescriptor.id(kind: kind, constraints: uploaded.isEmpty ? constraints : 0, artifacts: uploaded)
         if let existing = try await store.circuit(id: id) { return existing }
-        guard let zkeyURL = artifacts.url(sha256: zkey.sha256), let wasmURL = artifacts.url(sha256: wasm.sha256) else {
-            throw GatewayError.invalidArgument("the circuit's artifacts were not received")
+        var files: [ArtifactRole: URL] = [:]
+        for artifact in uploaded {
+            guard let url = artifacts.url(sha256: artifact.sha256) else {
+                throw GatewayError.invalidArgument("the circuit's \(artifact.role.rawValue) artifact was not received")
+            }
+            files[artifact.role] = url
         }
-        let key: ProvingKey
+        let registration = CircuitRegistration(kind: kind, constraints: constraints, files: files, limits: limits)
+        let definition: CircuitDefinition
         do {
-            key = try ZKeyFile(contentsOf: zkeyURL, options: .prover).provingKey
+            definition = try system.define(registration)
         } catch {
-            throw GatewayError.invalidArgument("zkey: \(error)")
+            throw GatewayError.invalidArgument("\(error)")
         }
-        let verificationKeyJSON = String(decoding: key.verificationKey.snarkjsJSON, as: UTF8.self)
-        // Reading the key back from JSON applies every check a verifier applies (subgroups included).
-        let circuit = try Groth16Circuit(
-            kind: .circom, constraints: UInt64(key.domainSize), wasm: wasmURL, verificationKeyJSON: verificationKeyJSON)
+        if !definition.madeArtifacts.isEmpty {
+            logger.warning(
+                "the proof system made the circuit's key here: an UNSAFE development key",
+                metadata: ["kind": "\(kind)", "constraints": "\(constraints)"])
+        }
+        var made: [ArtifactDescriptor] = []
+        for (role, bytes) in definition.madeArtifacts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            made.append(try artifacts.put(bytes, role: role))
+        }
         let descriptor = CircuitDescriptor(
-            id: id, name: name.isEmpty ? "circom-\(id.prefix(8))" : name, kind: .circom,
-            constraints: UInt64(key.domainSize), domainSize: UInt64(key.domainSize), publicSignals: key.nPublic,
-            artifacts: artifactsList, verificationKeyJSON: verificationKeyJSON)
+            id: id,
+            name: name.isEmpty ? (uploaded.isEmpty ? "\(kind)-\(constraints)" : "\(kind)-\(id.prefix(8))") : name,
+            kind: kind, constraints: definition.constraints, domainSize: definition.domainSize,
+            publicSignals: definition.publicSignals, artifacts: uploaded + made,
+            verificationKeyJSON: definition.verificationKeyJSON)
         try await store.insertCircuit(descriptor, createdMillis: Clock.nowMillis())
-        loaded.withLock { $0[id] = circuit }
+        logger.info(
+            "circuit defined",
+            metadata: ["circuit": "\(id.prefix(12))", "facts": "\(definition.facts.sorted { $0.key < $1.key })"])
         return descriptor
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ProofSystems
 import ProverNetCore
 
 /// What an aggregation job's `inputJSON` holds: the artifacts its prover downloads besides the reference
@@ -19,29 +18,19 @@ extension Coordinator {
         let outcome: Result<(JobClass, String), any Error>
         do {
             guard let aggregation else {
-                throw GatewayError.failedPrecondition("this gateway has no SnarkPack reference string")
+                throw GatewayError.failedPrecondition("this gateway does not aggregate")
             }
             guard need.proofs.count <= aggregation.maxProofs else {
                 throw GatewayError.invalidArgument(
-                    "\(need.proofs.count) proofs, over the reference string's \(aggregation.maxProofs)")
-            }
-            var proofs: [String] = []
-            var signals: [String] = []
-            for (index, proof) in need.proofs.enumerated() {
-                guard let proofJSON = proof.proofJSON, let publicJSON = proof.publicJSON else {
-                    throw GatewayError.invalidArgument("input \(index) has no proof to aggregate")
-                }
-                proofs.append(proofJSON)
-                signals.append(publicJSON)
+                    "\(need.proofs.count) proofs, over the \(aggregation.maxProofs) that the aggregation setup takes")
             }
             let circuit = try await circuits.descriptor(need.circuitID)
-            let bundle = try artifacts.put(
-                [UInt8](AggregationBundle(proofs: proofs, publicSignals: signals).json), role: .proofs)
+            let bundle = try artifacts.put(try aggregation.system.bundle(need.proofs), role: .proofs)
             let key = try artifacts.put(Array(circuit.verificationKeyJSON.utf8), role: .verificationKey)
-            let input = AggregationInput(proofs: bundle, verificationKey: key, count: proofs.count)
+            let input = AggregationInput(proofs: bundle, verificationKey: key, count: need.proofs.count)
             outcome = .success(
                 (
-                    SnarkPackProofSystem.jobClass(proofs: proofs.count),
+                    aggregation.system.jobClass(proofs: need.proofs.count),
                     String(decoding: try JSONEncoder().encode(input), as: UTF8.self)
                 ))
         } catch {

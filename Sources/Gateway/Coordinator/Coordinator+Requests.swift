@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ProofSystems
 import ProverNetCore
 import Store
 
@@ -18,7 +17,8 @@ public struct NewJob: Sendable {
 extension Coordinator {
     /// Stores a new request and its jobs (one transaction), queued for the next round.
     public func submit(
-        circuit: CircuitDescriptor, jobs newJobs: [NewJob], deadlineSeconds: Int, maxPricePerJob: Amount,
+        circuit: CircuitDescriptor, jobClass: JobClass, jobs newJobs: [NewJob], deadlineSeconds: Int,
+        maxPricePerJob: Amount,
         redundancy: Int, aggregate: Bool
     ) async throws -> ProofRequest {
         let now = clock()
@@ -28,7 +28,6 @@ extension Coordinator {
             maxPricePerJob: maxPricePerJob, redundancy: max(1, redundancy), aggregate: aggregate,
             inputCount: newJobs.count)
         // One job per input, or r replicas of it with redundancy r (each to a different prover).
-        let jobClass = circuit.jobClass
         let jobs = newJobs.enumerated().flatMap { index, job in
             (0..<max(1, redundancy)).map { replica in
                 Job(

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ProofSystems
 import ProverNetCore
 import Store
 
@@ -47,7 +46,7 @@ public actor Coordinator {
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
-        book = JobBook(settings: configuration.bookSettings)
+        book = JobBook(settings: configuration.bookSettings(proofSystems: circuits.proofSystems))
     }
 
     // MARK: Events
@@ -252,10 +251,11 @@ public actor Coordinator {
 }
 
 extension GatewayConfiguration {
-    /// The job book's rules from the configuration.
-    var bookSettings: JobBook.Settings {
+    /// The job book's rules from the configuration, with the work of a job class from its proof system (a
+    /// class of no system here, which no job of this gateway can have, counts as one unit).
+    func bookSettings(proofSystems: ProofSystemRegistry) -> JobBook.Settings {
         JobBook.Settings(
             leaseMillis: leaseMillis, heartbeatMillis: heartbeatMillis, maxAttempts: maxAttempts,
-            reservePricePerUnit: reservePricePerUnit, workUnits: { $0.workUnits })
+            reservePricePerUnit: reservePricePerUnit, workUnits: { proofSystems.workUnits($0) ?? 1 })
     }
 }

@@ -29,8 +29,11 @@ public final class GatewayServer: Service {
     /// The token that the allowlist calls need, written to `DATA_DIR/admin.token` at start.
     let adminToken: AdminToken
 
+    /// - Parameter proofSystems: the proof systems whose circuits and jobs this gateway handles (the
+    ///   `provernet` command hands it Groth16 and SnarkPack).
     public init(
-        configuration: GatewayConfiguration, store: any GatewayStore, logger: Logger,
+        configuration: GatewayConfiguration, store: any GatewayStore, proofSystems: ProofSystemRegistry,
+        logger: Logger,
         onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
     ) throws {
         try configuration.validate()
@@ -59,10 +62,15 @@ public final class GatewayServer: Service {
         }
         self.store = store
         artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
-        circuits = CircuitRegistry(store: store, artifacts: artifacts, limits: configuration.limits, logger: logger)
+        circuits = CircuitRegistry(
+            store: store, artifacts: artifacts, proofSystems: proofSystems, limits: configuration.limits,
+            logger: logger)
         var aggregation: AggregationSetup?
         if let path = configuration.snarkpackSRSPath {
-            aggregation = try AggregationSetup.load(path: path, artifacts: artifacts, logger: logger)
+            guard let system = proofSystems.aggregation else {
+                throw GatewayError.configuration("an aggregation setup was given, but no proof system aggregates")
+            }
+            aggregation = try AggregationSetup.load(path: path, system: system, artifacts: artifacts, logger: logger)
         }
         coordinator = Coordinator(
             store: store, circuits: circuits, artifacts: artifacts, aggregation: aggregation,

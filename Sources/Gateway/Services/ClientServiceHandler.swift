@@ -1,7 +1,6 @@
 import Foundation
 import GRPCCore
 import Logging
-import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
@@ -24,17 +23,16 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             guard let first = try await iterator.next(), case .header(let header)? = first.chunk else {
                 throw GatewayError.invalidArgument("the first message of RegisterCircuit must be its header")
             }
-            let descriptor: CircuitDescriptor
-            switch header.kind {
-            case .synthetic:
-                let constraints = header.constraints
-                let name = header.name
-                descriptor = try await circuits.registerSynthetic(constraints: constraints, name: name)
-            case .circom:
-                descriptor = try await receiveCircom(header: header, iterator: &iterator)
-            default:
-                throw GatewayError.invalidArgument("circuit kind must be CIRCOM or SYNTHETIC")
+            guard let kindName = Provernet_V1_CircuitKind.kindName(name: header.kindName, value: header.kind) else {
+                throw GatewayError.invalidArgument(
+                    "the circuit's kind is missing: set kind (CIRCOM or SYNTHETIC) or kind_name")
             }
+            let kind = CircuitKind(rawValue: kindName)
+            let system = try circuits.system(for: kind)
+            let roles = system.uploadedArtifacts(for: kind)
+            let uploaded = roles.isEmpty ? [] : try await receiveArtifacts(roles, header: header, iterator: &iterator)
+            let descriptor = try await circuits.register(
+                kind: kind, constraints: header.constraints, name: header.name, uploaded: uploaded)
             logger.info(
                 "circuit registered",
                 metadata: ["circuit": "\(descriptor.id.prefix(12))", "name": "\(descriptor.name)"])
@@ -43,22 +41,27 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 $0.verificationKeyJson = descriptor.verificationKeyJSON
                 $0.publicSignals = UInt32(descriptor.publicSignals)
                 $0.constraints = descriptor.constraints
+                $0.domainSize = descriptor.domainSize
+                $0.proofSystem = system.name
             }
         } catch {
             throw RPCError.from(error)
         }
     }
 
-    func receiveCircom(
-        header: Provernet_V1_RegisterCircuitChunk.Header,
+    /// Receives the artifacts a circuit's kind uploads (`roles`): the header declares each once with its
+    /// hash and size, then data chunks of the declared artifacts follow.
+    func receiveArtifacts(
+        _ roles: [ArtifactRole], header: Provernet_V1_RegisterCircuitChunk.Header,
         iterator: inout RPCAsyncSequence<Provernet_V1_RegisterCircuitChunk, any Error>.AsyncIterator
-    ) async throws -> CircuitDescriptor {
+    ) async throws -> [ArtifactDescriptor] {
+        let names = roles.map(\.rawValue).joined(separator: " and ")
         var declared: [ArtifactRole: ArtifactDescriptor] = [:]
         for a in header.artifacts {
-            guard let role = ArtifactRole(rawValue: a.role), role.isCircuitArtifact, ContentHash.isValidHex(a.sha256)
+            guard let role = ArtifactRole(rawValue: a.role), roles.contains(role), ContentHash.isValidHex(a.sha256)
             else {
                 throw GatewayError.invalidArgument(
-                    "artifact \(a.role) \(a.sha256): role must be wasm or zkey, sha256 64 hex digits")
+                    "artifact \(a.role) \(a.sha256): role must be \(names), sha256 64 hex digits")
             }
             guard a.size <= configuration.limits.maxArtifactBytes else {
                 throw GatewayError.tooLarge(
@@ -66,8 +69,8 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             }
             declared[role] = ArtifactDescriptor(role: role, sha256: a.sha256, size: a.size)
         }
-        guard let wasm = declared[.wasm], let zkey = declared[.zkey], declared.count == 2 else {
-            throw GatewayError.invalidArgument("a circom circuit declares exactly one wasm and one zkey artifact")
+        guard declared.count == roles.count, header.artifacts.count == roles.count else {
+            throw GatewayError.invalidArgument("this circuit's kind declares exactly one of each of \(names)")
         }
         var writers: [ArtifactRole: ArtifactStore.Writer] = [:]
         do {
@@ -91,11 +94,11 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             for writer in writers.values { writer.abandon() }
             throw error
         }
-        for artifact in [wasm, zkey] where artifacts.url(sha256: artifact.sha256) == nil {
+        let uploaded = roles.compactMap { declared[$0] }
+        for artifact in uploaded where artifacts.url(sha256: artifact.sha256) == nil {
             throw GatewayError.invalidArgument("the \(artifact.role.rawValue) artifact was declared but not sent")
         }
-        let name = header.name
-        return try await circuits.registerCircom(name: name, wasm: wasm, zkey: zkey)
+        return uploaded
     }
 
     func submitRequest(request: Provernet_V1_SubmitRequestRequest, context: ServerContext) async throws
@@ -124,10 +127,16 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 throw ProverNetError.invalidInput(
                     index: index, reason: "\(input.utf8.count) bytes, over the limit of \(limits.maxInputBytes)")
             }
+            let (descriptor, system, circuit) = try await circuits.circuit(CircuitID(request.circuitID))
             if request.aggregate {
                 guard let aggregation = coordinator.aggregation else {
                     throw GatewayError.failedPrecondition(
-                        "this gateway does not aggregate: it was started without a SnarkPack reference string (--snarkpack-srs)"
+                        "this gateway does not aggregate: it was started without an aggregation setup (--snarkpack-srs)"
+                    )
+                }
+                guard aggregation.system.aggregates == system.name else {
+                    throw GatewayError.failedPrecondition(
+                        "this gateway aggregates \(aggregation.system.aggregates) proofs, not the \(system.name) proofs of this circuit"
                     )
                 }
                 guard request.inputsJson.count >= 2 else {
@@ -136,24 +145,22 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 }
                 guard request.inputsJson.count <= aggregation.maxProofs else {
                     throw GatewayError.invalidArgument(
-                        "\(request.inputsJson.count) inputs, over the \(aggregation.maxProofs) proofs that this gateway's reference string can aggregate"
+                        "\(request.inputsJson.count) inputs, over the \(aggregation.maxProofs) proofs that this gateway's aggregation setup can aggregate"
                     )
                 }
             }
-            let (descriptor, circuit) = try await circuits.circuit(CircuitID(request.circuitID))
-            // The public signals each input implies: a proof is accepted only with exactly these.
+            // The statement each input implies: a proof is accepted only if it proves exactly this.
             let inputs = request.inputsJson
             let newJobs = try await Task.detached {
                 try inputs.enumerated().map { index, input in
-                    let signals = try circuit.publicSignals(inputJSON: input, index: index)
-                    let json = String(decoding: try JSONEncoder().encode(signals.map(\.decimal)), as: UTF8.self)
-                    return NewJob(inputJSON: input, statementJSON: json)
+                    NewJob(inputJSON: input, statementJSON: try circuit.statement(inputJSON: input, index: index))
                 }
             }.value
             let deadline =
                 request.deadlineSeconds == 0 ? configuration.defaultDeadlineSeconds : Int(request.deadlineSeconds)
             let record = try await coordinator.submit(
-                circuit: descriptor, jobs: newJobs, deadlineSeconds: deadline, maxPricePerJob: maxPrice,
+                circuit: descriptor, jobClass: system.jobClass(of: descriptor), jobs: newJobs,
+                deadlineSeconds: deadline, maxPricePerJob: maxPrice,
                 redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate)
             return .with {
                 $0.requestID = record.id.rawValue
@@ -203,7 +210,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 r.jobs = jobList.map { job in
                     .with { j in
                         j.jobID = job.id.rawValue
-                        j.kind = job.wireKind
+                        j.kind = circuits.proofSystems.system(of: job.jobClass)?.jobKind ?? ""
                         j.index = UInt32(clamping: job.index)
                         j.replica = UInt32(clamping: job.replica)
                         j.state = job.state.phase.proto

@@ -1,5 +1,4 @@
 import Foundation
-import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import SwiftProtobuf
@@ -120,9 +119,4 @@ extension RequestUpdate {
         }
         return e
     }
-}
-
-extension Job {
-    /// The job kind's name on the wire, such as `groth16.prove`.
-    var wireKind: String { isAggregation ? SnarkPackProofSystem.jobKind : Groth16ProofSystem.jobKinds[0] }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import GRPCCore
 import Logging
-import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
@@ -208,7 +207,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         a.priceUnits = assignment.lease.price.units
         a.deadlineUnixMillis = assignment.deadlineMillis
         a.jobClass = job.jobClass.description
-        a.jobKind = job.wireKind
+        guard let system = circuits.proofSystems.system(of: job.jobClass) else { return nil }
+        a.jobKind = system.jobKind
         if job.isAggregation {
             guard let aggregation = coordinator.aggregation,
                 let input = try? JSONDecoder().decode(AggregationInput.self, from: Data(job.inputJSON.utf8))
@@ -218,7 +218,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             return a
         }
         guard let circuit = try? await circuits.descriptor(assignment.circuitID) else { return nil }
-        a.circuitKind = circuit.kind == .circom ? .circom : .synthetic
+        a.circuitKind = Provernet_V1_CircuitKind(kindName: circuit.kind.rawValue)
+        a.circuitKindName = circuit.kind.rawValue
         a.constraints = circuit.constraints
         a.artifacts = circuit.artifacts.map(\.proto)
         a.inputJson = job.inputJSON

@@ -1,12 +1,11 @@
-import BN254
 import Foundation
-import ProofSystems
 import ProverNetCore
 
 /// Checks a prover's result against its job before the job book sees it: the only maker of a valid
-/// `CheckedResult`. A proof is valid when it parses, carries exactly the statement the job's input implies,
-/// and verifies with the circuit's key; an aggregate, when it verifies under the gateway's reference
-/// string against the statements of every input of its request, in order.
+/// `CheckedResult`. A proof is valid when its circuit's proof system finds that it decodes, proves exactly
+/// the statement the job's input implies, and verifies; an aggregate, when the aggregation system finds
+/// that it verifies under the gateway's setup against the statements of every input of its request, in
+/// order.
 struct ResultChecker: Sendable {
     let circuits: CircuitRegistry
     let aggregation: AggregationSetup?
@@ -30,15 +29,13 @@ struct ResultChecker: Sendable {
     }
 
     func checkProof(_ proof: ProofPayload, job: Job, request: ProofRequest) async throws {
-        guard let proofJSON = proof.proofJSON, let publicJSON = proof.publicJSON else {
-            throw ProverNetError.invalidProof(reason: "a proof and its public signals are required")
-        }
-        guard proofJSON.utf8.count <= limits.maxProofJSONBytes, publicJSON.utf8.count <= limits.maxProofJSONBytes else {
+        guard (proof.proofJSON?.utf8.count ?? 0) <= limits.maxProofJSONBytes,
+            (proof.publicJSON?.utf8.count ?? 0) <= limits.maxProofJSONBytes
+        else {
             throw ProverNetError.invalidProof(reason: "proof or public signals over \(limits.maxProofJSONBytes) bytes")
         }
-        let (_, circuit) = try await circuits.circuit(request.circuitID)
-        let expected = try Self.signals(job.statementJSON)
-        try circuit.check(proofJSON: proofJSON, publicJSON: publicJSON, expected: expected)
+        let circuit = try await circuits.circuit(request.circuitID).circuit
+        try circuit.verify(proof, statement: job.statementJSON)
     }
 
     func checkAggregate(_ proof: ProofPayload, request: ProofRequest, statements: [String]) async throws {
@@ -47,14 +44,8 @@ struct ResultChecker: Sendable {
         guard bytes.count <= limits.maxProofJSONBytes else {
             throw ProverNetError.invalidProof(reason: "aggregate over \(limits.maxProofJSONBytes) bytes")
         }
-        let (_, circuit) = try await circuits.circuit(request.circuitID)
-        try SnarkPackProofSystem.check(
-            aggregate: bytes, publicSignals: try statements.map(Self.signals), verificationKey: circuit.verificationKey,
-            verifierKey: aggregation.verifierKey)
-    }
-
-    /// A statement's public signals: a JSON array of decimal strings.
-    static func signals(_ statementJSON: String) throws -> [Fr] {
-        try JSONDecoder().decode([String].self, from: Data(statementJSON.utf8)).map { try Fr(string: $0) }
+        let descriptor = try await circuits.descriptor(request.circuitID)
+        try aggregation.verifier.verify(
+            aggregate: bytes, statements: statements, verificationKey: descriptor.verificationKeyJSON)
     }
 }

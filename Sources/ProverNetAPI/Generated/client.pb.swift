@@ -73,6 +73,10 @@ public nonisolated struct Provernet_V1_RegisterCircuitChunk: Sendable {
     /// For circom circuits: the artifacts that follow (role "wasm" and "zkey"), with their hashes.
     public var artifacts: [Provernet_V1_ArtifactRef] = []
 
+    /// The circuit kind by name ("circom", "synthetic", or a kind of another proof system the gateway
+    /// was started with); when set it wins over `kind`.
+    public var kindName: String = String()
+
     public var unknownFields = SwiftProtobuf.UnknownStorage()
 
     public init() {}
@@ -109,7 +113,14 @@ public nonisolated struct Provernet_V1_RegisterCircuitResponse: Sendable {
 
   public var publicSignals: UInt32 = 0
 
+  /// The circuit's constraints (for a circom circuit, counted from its key's coefficients).
   public var constraints: UInt64 = 0
+
+  /// The size of the work: the proving key's domain (a power of two), which sets the job class.
+  public var domainSize: UInt64 = 0
+
+  /// The name of the proof system that proves it, such as "groth16-bn254".
+  public var proofSystem: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -406,7 +417,7 @@ nonisolated extension Provernet_V1_RegisterCircuitChunk: SwiftProtobuf.Message, 
 
 nonisolated extension Provernet_V1_RegisterCircuitChunk.Header: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = Provernet_V1_RegisterCircuitChunk.protoMessageName + ".Header"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}kind\0\u{1}constraints\0\u{1}artifacts\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}kind_name\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -418,6 +429,7 @@ nonisolated extension Provernet_V1_RegisterCircuitChunk.Header: SwiftProtobuf.Me
       case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.constraints) }()
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.artifacts) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.kindName) }()
       default: break
       }
     }
@@ -436,6 +448,9 @@ nonisolated extension Provernet_V1_RegisterCircuitChunk.Header: SwiftProtobuf.Me
     if !self.artifacts.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.artifacts, fieldNumber: 4)
     }
+    if !self.kindName.isEmpty {
+      try visitor.visitSingularStringField(value: self.kindName, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -444,6 +459,7 @@ nonisolated extension Provernet_V1_RegisterCircuitChunk.Header: SwiftProtobuf.Me
     if lhs.kind != rhs.kind {return false}
     if lhs.constraints != rhs.constraints {return false}
     if lhs.artifacts != rhs.artifacts {return false}
+    if lhs.kindName != rhs.kindName {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -486,7 +502,7 @@ nonisolated extension Provernet_V1_RegisterCircuitChunk.DataMessage: SwiftProtob
 
 nonisolated extension Provernet_V1_RegisterCircuitResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RegisterCircuitResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}verification_key_json\0\u{3}public_signals\0\u{1}constraints\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}verification_key_json\0\u{3}public_signals\0\u{1}constraints\0\u{3}domain_size\0\u{3}proof_system\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -498,6 +514,8 @@ nonisolated extension Provernet_V1_RegisterCircuitResponse: SwiftProtobuf.Messag
       case 2: try { try decoder.decodeSingularStringField(value: &self.verificationKeyJson) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.publicSignals) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.constraints) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.domainSize) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.proofSystem) }()
       default: break
       }
     }
@@ -516,6 +534,12 @@ nonisolated extension Provernet_V1_RegisterCircuitResponse: SwiftProtobuf.Messag
     if self.constraints != 0 {
       try visitor.visitSingularUInt64Field(value: self.constraints, fieldNumber: 4)
     }
+    if self.domainSize != 0 {
+      try visitor.visitSingularUInt64Field(value: self.domainSize, fieldNumber: 5)
+    }
+    if !self.proofSystem.isEmpty {
+      try visitor.visitSingularStringField(value: self.proofSystem, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -524,6 +548,8 @@ nonisolated extension Provernet_V1_RegisterCircuitResponse: SwiftProtobuf.Messag
     if lhs.verificationKeyJson != rhs.verificationKeyJson {return false}
     if lhs.publicSignals != rhs.publicSignals {return false}
     if lhs.constraints != rhs.constraints {return false}
+    if lhs.domainSize != rhs.domainSize {return false}
+    if lhs.proofSystem != rhs.proofSystem {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

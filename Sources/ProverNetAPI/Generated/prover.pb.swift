@@ -324,8 +324,9 @@ public nonisolated struct Provernet_V1_Assignment: Sendable {
 
   public var jobClass: String = String()
 
-  /// "groth16.prove" (also when empty) or "snarkpack.aggregate". An aggregation job has no input; its
-  /// artifacts are the reference string, the verification key and the proofs.
+  /// The job kind, which names its proof system: "groth16.prove" (also when empty), "snarkpack.aggregate",
+  /// or the kind of another proof system the gateway and the prover were started with. An aggregation
+  /// job has no input; its artifacts are the reference string, the verification key and the proofs.
   public var jobKind: String = String()
 
   /// For an aggregation job: how many proofs it aggregates.
@@ -333,6 +334,10 @@ public nonisolated struct Provernet_V1_Assignment: Sendable {
 
   /// `price` in the smallest unit of money (10^-6 credit), exactly.
   public var priceUnits: Int64 = 0
+
+  /// The circuit kind by name; when set it wins over `circuit_kind` (a kind of a proof system the enum
+  /// does not list).
+  public var circuitKindName: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -983,7 +988,7 @@ nonisolated extension Provernet_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Assignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{1}price\0\u{3}deadline_unix_millis\0\u{3}job_class\0\u{3}job_kind\0\u{1}proofs\0\u{3}price_units\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{1}price\0\u{3}deadline_unix_millis\0\u{3}job_class\0\u{3}job_kind\0\u{1}proofs\0\u{3}price_units\0\u{3}circuit_kind_name\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1005,6 +1010,7 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
       case 12: try { try decoder.decodeSingularStringField(value: &self.jobKind) }()
       case 13: try { try decoder.decodeSingularUInt32Field(value: &self.proofs) }()
       case 14: try { try decoder.decodeSingularInt64Field(value: &self.priceUnits) }()
+      case 15: try { try decoder.decodeSingularStringField(value: &self.circuitKindName) }()
       default: break
       }
     }
@@ -1053,6 +1059,9 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if self.priceUnits != 0 {
       try visitor.visitSingularInt64Field(value: self.priceUnits, fieldNumber: 14)
     }
+    if !self.circuitKindName.isEmpty {
+      try visitor.visitSingularStringField(value: self.circuitKindName, fieldNumber: 15)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1071,6 +1080,7 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if lhs.jobKind != rhs.jobKind {return false}
     if lhs.proofs != rhs.proofs {return false}
     if lhs.priceUnits != rhs.priceUnits {return false}
+    if lhs.circuitKindName != rhs.circuitKindName {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,10 +1,30 @@
-/// What a circuit is made of.
-public enum CircuitKind: String, Sendable, Codable, CaseIterable {
+/// What a circuit is made of: a name that belongs to one proof system (which says what its artifacts
+/// are and how its inputs read). A value, not a closed enum, so that a proof system added to the
+/// registry brings its own kinds without changing the network.
+public struct CircuitKind: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
+    public var rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+
     /// A circom circuit: a witness generator (`wasm`) and a Groth16 proving key (`zkey`).
-    case circom
-    /// A built-in synthetic circuit (`SyntheticCircuit`) of a given number of constraints, whose
-    /// development proving key the gateway makes. Its inputs are `{"x": "…", "y": "…"}`.
-    case synthetic
+    public static let circom: CircuitKind = "circom"
+    /// A built-in synthetic circuit of a given number of constraints, whose development proving key the
+    /// gateway makes. Its inputs are `{"x": "…", "y": "…"}`.
+    public static let synthetic: CircuitKind = "synthetic"
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// The role of an artifact in a circuit.
@@ -47,7 +67,7 @@ public struct CircuitDescriptor: Sendable, Hashable, Codable {
     public var domainSize: UInt64
     public var publicSignals: Int
     public var artifacts: [ArtifactDescriptor]
-    /// The verification key, as snarkjs writes it.
+    /// The verification key in its proof system's text form (for Groth16, as snarkjs writes it).
     public var verificationKeyJSON: String
 
     public init(

@@ -35,7 +35,8 @@ public struct InProcessNetwork: Sendable {
     /// Starts the gateway in this process with `base` (development TLS and short intervals on top), then
     /// `provers` prover processes of `executable` (`provernet`), telling `say` what it started.
     public static func start(
-        root: URL, executable: URL, configuration base: GatewayConfiguration, provers: Int,
+        root: URL, executable: URL, configuration base: GatewayConfiguration, proofSystems: ProofSystemRegistry,
+        provers: Int,
         threadsPerProver: Int? = nil, logLevel: Logger.Level, say: (String) -> Void
     ) async throws(HarnessError) -> InProcessNetwork {
         let gatewayLog = root.appendingPathComponent("gateway.log")
@@ -61,7 +62,7 @@ public struct InProcessNetwork: Sendable {
         do {
             server = try GatewayServer(
                 configuration: configuration, store: try SQLiteStore(path: configuration.databasePath),
-                logger: Logger(label: "provernet.gateway")
+                proofSystems: proofSystems, logger: Logger(label: "provernet.gateway")
             ) { _, port in
                 listened.yield(port)
                 listened.finish()

@@ -1,58 +1,50 @@
-import BN254
 import Foundation
-import Groth16
-import ProofSystems
 import ProverNetCore
 
-/// The short measurement a node makes on start: it proves a small synthetic circuit in-process to measure
-/// its speed, predicts seconds per job for the classes 2^10…2^22 from the proof system's work model, and
-/// bounds the largest circuit by the memory it has.
+/// The short measurement a node makes on start: the first proof system that can measure proves one small job
+/// in-process (Groth16 proves a synthetic circuit), the seconds per job of every class of every system are
+/// predicted from it through the systems' work units, and the largest circuit is bounded by the memory the
+/// node has.
 public enum Calibration {
-    /// The job classes whose speed a node announces.
+    /// The job classes whose speed a node announces for a system that does not name its own.
     public static let announcedLog2Sizes = 10...22
-    /// The aggregation classes (log₂ of the proof count) whose speed a node announces.
-    public static let announcedAggregationLog2Sizes = 1...13
 
-    /// Measures this machine. `log2Size` is the size of the circuit proven (2^12 by default: big enough
-    /// that MSM and NTT dominate, small enough to take well under a second).
-    /// With `aggregates`, the node also announces SnarkPack aggregation, its speed predicted from the same
-    /// measurement by the work units.
+    /// Measures this machine. `log2Size` is the size of the job measured (2^12 by default: big enough
+    /// that MSM and NTT dominate, small enough to take well under a second). Without `aggregates`, the
+    /// node leaves out the aggregation systems.
     public static func run(
-        log2Size: Int, threads: Int, slots: Int, bytesPerConstraint: UInt64, aggregates: Bool = true,
-        metrics: SystemMetrics = .current()
+        systems: ProofSystemRegistry, log2Size: Int, threads: Int, slots: Int, bytesPerConstraint: UInt64,
+        aggregates: Bool = true, metrics: SystemMetrics = .current()
     ) throws -> Capabilities {
-        // A domain of 2^k holds the constraints plus one row per public signal and the constant.
-        let constraints = max(1, (1 << log2Size) - 2)
-        let (r1cs, witness) = SyntheticCircuit.make(constraints: constraints)
-        let key = try DevelopmentSetup.setup(r1cs: r1cs, threads: threads)
-        // The first proof warms caches and thread pools; the faster of two is the machine's speed.
-        var best = Double.infinity
-        for _ in 0..<2 {
-            let start = ContinuousClock.now
-            _ = try Prover.prove(key: key, witness: witness, threads: threads)
-            best = min(best, seconds(ContinuousClock.now - start))
+        var measured: (system: any ProofSystem, measurement: ProvingMeasurement)?
+        for system in systems.systems {
+            if let measurement = try system.measure(log2Size: log2Size, threads: threads) {
+                measured = (system, measurement)
+                break
+            }
         }
-        let domainSize = UInt64(key.domainSize)
+        guard let (reference, measurement) = measured else {
+            throw ProverNodeError.configuration("none of this prover's proof systems can measure the machine")
+        }
+        let secondsPerUnit = measurement.seconds / reference.workUnits(size: measurement.size)
         let maxConstraints = maxConstraints(
             memoryAvailableBytes: metrics.memoryAvailableBytes, slots: slots, bytesPerConstraint: bytesPerConstraint)
+        var proofSystems: [String] = []
         var secondsPerJob: [JobClass: Double] = [:]
-        for k in announcedLog2Sizes where (UInt64(1) << k) <= max(maxConstraints, domainSize) {
-            secondsPerJob[.groth16(domainSize: 1 << k)] = Groth16ProofSystem.predictSeconds(
-                domainSize: 1 << k, measuredSeconds: best, measuredDomainSize: domainSize)
-        }
-        var proofSystems = [Groth16ProofSystem.name]
-        if aggregates {
-            proofSystems.append(SnarkPackProofSystem.name)
-            for k in announcedAggregationLog2Sizes {
-                let jobClass = JobClass(proofSystem: SnarkPackProofSystem.name, log2Size: k)
-                secondsPerJob[jobClass] =
-                    best * jobClass.workUnits / Groth16ProofSystem.workUnits(domainSize: domainSize)
+        for system in systems.systems where aggregates || !(system is any AggregationSystem) {
+            proofSystems.append(system.name)
+            let bound = max(maxConstraints, measurement.size)
+            let sizes =
+                system.announcedLog2Sizes.map(Array.init) ?? announcedLog2Sizes.filter { UInt64(1) << $0 <= bound }
+            for k in sizes {
+                secondsPerJob[JobClass(proofSystem: system.name, log2Size: k)] =
+                    secondsPerUnit * system.workUnits(size: UInt64(1) << k)
             }
         }
         return Capabilities(
             proofSystems: proofSystems, maxConstraints: maxConstraints, slots: slots,
             cores: SystemMetrics.cores, memoryBytes: metrics.memoryTotalBytes, secondsPerJob: secondsPerJob,
-            measuredSeconds: best, measuredDomainSize: domainSize)
+            measuredSeconds: measurement.seconds, measuredDomainSize: measurement.size)
     }
 
     /// The largest power of two of constraints that each slot's job can hold in the available memory.

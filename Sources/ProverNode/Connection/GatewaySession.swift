@@ -1,7 +1,6 @@
 import Foundation
 import GRPCCore
 import Logging
-import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
@@ -16,6 +15,7 @@ struct GatewaySession: Sendable {
     let outbox: Outbox
     let connectionState: ConnectionState
     let assignments: AsyncStream<(JobAssignment, WorkerHandle)>.Continuation
+    let proofSystems: ProofSystemRegistry
     let logger: Logger
 
     /// The heartbeat interval used when the gateway names none.
@@ -120,7 +120,7 @@ struct GatewaySession: Sendable {
     private func take(_ message: Provernet_V1_Assignment) {
         let assignment: JobAssignment
         do {
-            assignment = try JobAssignment(message)
+            assignment = try JobAssignment(message, systems: proofSystems)
         } catch {
             logger.warning("assignment refused", metadata: ["job": "\(message.jobID)", "reason": "\(error)"])
             outbox.send(

@@ -34,20 +34,12 @@ enum ProverMessages {
         return progress
     }
 
-    static func result(job: JobID, epoch: UInt64, proofJSON: String, publicJSON: String, seconds: Double)
-        -> Provernet_V1_ProverMessage
+    static func result(job: JobID, epoch: UInt64, payload: ProofPayload, seconds: Double) -> Provernet_V1_ProverMessage
     {
         var bundle = Provernet_V1_ProofBundle()
-        bundle.proofJson = proofJSON
-        bundle.publicJson = publicJSON
-        return result(job: job, epoch: epoch, bundle: bundle, seconds: seconds)
-    }
-
-    static func aggregateResult(job: JobID, epoch: UInt64, aggregate: [UInt8], seconds: Double)
-        -> Provernet_V1_ProverMessage
-    {
-        var bundle = Provernet_V1_ProofBundle()
-        bundle.aggregate = Data(aggregate)
+        if let proofJSON = payload.proofJSON { bundle.proofJson = proofJSON }
+        if let publicJSON = payload.publicJSON { bundle.publicJson = publicJSON }
+        if let aggregate = payload.aggregate { bundle.aggregate = Data(aggregate) }
         return result(job: job, epoch: epoch, bundle: bundle, seconds: seconds)
     }
 

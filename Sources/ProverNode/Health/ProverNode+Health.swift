@@ -1,4 +1,3 @@
-import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto

@@ -1,46 +1,42 @@
-import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
 
-/// A job as the gateway assigned it, checked: what the node needs to prove it.
-public struct JobAssignment: Sendable, Equatable {
-    /// What the job asks for.
-    public enum Work: Sendable, Equatable {
-        /// A Groth16 proof of one input (`groth16.prove`).
-        case prove(
-            kind: CircuitKind, constraints: UInt64, zkey: ArtifactDescriptor, wasm: ArtifactDescriptor?,
-            inputJSON: String)
-        /// A SnarkPack aggregate of a request's proofs (`snarkpack.aggregate`).
-        case aggregate(
-            proofs: Int, srs: ArtifactDescriptor, verificationKey: ArtifactDescriptor, bundle: ArtifactDescriptor)
-    }
-
+/// A job as the gateway assigned it, checked: what the node needs to prove it. A domain value: the wire's
+/// message is read once, here, and the node keeps this (as JSON) on disk while the job runs.
+public struct JobAssignment: Sendable, Equatable, Codable {
     public var job: JobID
     public var epoch: UInt64
     public var request: RequestID
     public var circuit: CircuitID
-    public var work: Work
+    /// What the job asks for: its kind (which names its proof system), circuit, artifacts and input.
+    public var work: JobWork
     public var price: Amount
     public var deadlineUnixMillis: Int64
     public var jobClass: String
-    /// The message it was read from: kept on disk while the job runs, so that a node restarted after a
-    /// crash takes its jobs up again.
-    public var message: Provernet_V1_Assignment
 
-    public init(_ message: Provernet_V1_Assignment, limits: NetworkLimits = .default) throws(ProverNodeError) {
+    public init(
+        job: JobID, epoch: UInt64, request: RequestID, circuit: CircuitID, work: JobWork, price: Amount,
+        deadlineUnixMillis: Int64, jobClass: String
+    ) {
+        self.job = job
+        self.epoch = epoch
+        self.request = request
+        self.circuit = circuit
+        self.work = work
+        self.price = price
+        self.deadlineUnixMillis = deadlineUnixMillis
+        self.jobClass = jobClass
+    }
+
+    /// Reads an assignment message and checks it with the proof system of its job kind (one of `systems`):
+    /// an assignment of a kind this node does not prove, or whose work is incomplete, is refused.
+    public init(
+        _ message: Provernet_V1_Assignment, systems: ProofSystemRegistry, limits: NetworkLimits = .default
+    ) throws(ProverNodeError) {
         func invalid(_ reason: String) -> ProverNodeError { .invalidAssignment(job: message.jobID, reason: reason) }
         guard !message.jobID.isEmpty else { throw invalid("no job id") }
-        self.message = message
-        job = JobID(message.jobID)
-        epoch = message.epoch
-        request = RequestID(message.requestID)
-        circuit = CircuitID(message.circuitID)
-        // Older gateways send only the float; it enters as money once, rounded down.
-        price = message.priceUnits != 0 ? Amount(units: message.priceUnits) : Amount.flooring(message.price)
-        deadlineUnixMillis = message.deadlineUnixMillis
-        jobClass = message.jobClass
-        var artifacts: [ArtifactRole: ArtifactDescriptor] = [:]
+        var artifacts: [ArtifactDescriptor] = []
         for reference in message.artifacts {
             guard let role = ArtifactRole(rawValue: reference.role) else {
                 throw invalid("unknown artifact role '\(reference.role)'")
@@ -48,52 +44,45 @@ public struct JobAssignment: Sendable, Equatable {
             guard ContentHash.isValidHex(reference.sha256) else {
                 throw invalid("artifact hash '\(reference.sha256)' is not lower-case hex SHA-256")
             }
-            artifacts[role] = ArtifactDescriptor(role: role, sha256: reference.sha256, size: reference.size)
-        }
-        switch message.jobKind {
-        case "", Groth16ProofSystem.jobKinds[0]:
-            work = try Self.proving(message, artifacts: artifacts, limits: limits, invalid: invalid)
-        case SnarkPackProofSystem.jobKind:
-            guard let srs = artifacts[.srs], let key = artifacts[.verificationKey], let bundle = artifacts[.proofs]
-            else {
-                throw invalid("an aggregation job needs srs, verification_key and proofs artifacts")
+            guard !artifacts.contains(where: { $0.role == role }) else {
+                throw invalid("two \(role.rawValue) artifacts")
             }
-            guard message.proofs >= 2 else { throw invalid("an aggregation of \(message.proofs) proofs") }
-            work = .aggregate(proofs: Int(message.proofs), srs: srs, verificationKey: key, bundle: bundle)
-        default:
-            throw invalid("unknown job kind '\(message.jobKind)'")
+            artifacts.append(ArtifactDescriptor(role: role, sha256: reference.sha256, size: reference.size))
         }
+        // An empty kind is a proving job of an older gateway, which had one proof system: the first here.
+        let found =
+            message.jobKind.isEmpty
+            ? systems.systems.first { $0 is any CircuitProofSystem } : systems.system(jobKind: message.jobKind)
+        guard let system = found else { throw invalid("unknown job kind '\(message.jobKind)'") }
+        let kind = system.jobKind
+        let circuitKind = Provernet_V1_CircuitKind.kindName(name: message.circuitKindName, value: message.circuitKind)
+            .map(CircuitKind.init(rawValue:))
+        let work = JobWork(
+            jobKind: kind, circuitKind: circuitKind, constraints: message.constraints, artifacts: artifacts,
+            inputJSON: message.inputJson, proofs: Int(message.proofs))
+        do {
+            try system.checkWork(work, limits: limits)
+        } catch {
+            throw invalid(Self.reason(error))
+        }
+        // Older gateways send only the float; it enters as money once, rounded down.
+        self.init(
+            job: JobID(message.jobID), epoch: message.epoch, request: RequestID(message.requestID),
+            circuit: CircuitID(message.circuitID), work: work,
+            price: message.priceUnits != 0 ? Amount(units: message.priceUnits) : Amount.flooring(message.price),
+            deadlineUnixMillis: message.deadlineUnixMillis, jobClass: message.jobClass)
     }
 
-    private static func proving(
-        _ message: Provernet_V1_Assignment, artifacts: [ArtifactRole: ArtifactDescriptor], limits: NetworkLimits,
-        invalid: (String) -> ProverNodeError
-    ) throws(ProverNodeError) -> Work {
-        guard message.inputJson.utf8.count <= limits.maxInputBytes else {
-            throw invalid("input of \(message.inputJson.utf8.count) bytes is over the limit of \(limits.maxInputBytes)")
-        }
-        guard let zkey = artifacts[.zkey] else { throw invalid("no zkey artifact") }
-        switch message.circuitKind {
-        case .circom:
-            guard let wasm = artifacts[.wasm] else { throw invalid("a circom circuit needs its wasm artifact") }
-            return .prove(
-                kind: .circom, constraints: message.constraints, zkey: zkey, wasm: wasm, inputJSON: message.inputJson)
-        case .synthetic:
-            guard message.constraints > 0, message.constraints <= limits.maxSyntheticConstraints else {
-                throw invalid("a synthetic circuit of \(message.constraints) constraints is out of range")
-            }
-            return .prove(
-                kind: .synthetic, constraints: message.constraints, zkey: zkey, wasm: nil, inputJSON: message.inputJson)
-        case .unspecified, .UNRECOGNIZED:
-            throw invalid("unknown circuit kind \(message.circuitKind)")
+    /// A proof system's refusal as the node reports it: its reason, without the category's prefix.
+    static func reason(_ error: ProverNetError) -> String {
+        switch error {
+        case .invalidInput(_, let reason), .invalidProof(let reason), .invalidCircuit(let reason),
+            .proving(let reason):
+            reason
+        case .artifact: "\(error)"
         }
     }
 
     /// The artifacts to download before proving.
-    public var artifacts: [ArtifactDescriptor] {
-        switch work {
-        case .prove(_, _, let zkey, let wasm, _): [zkey] + (wasm.map { [$0] } ?? [])
-        case .aggregate(_, let srs, let key, let bundle): [srs, key, bundle]
-        }
-    }
+    public var artifacts: [ArtifactDescriptor] { work.artifacts }
 }

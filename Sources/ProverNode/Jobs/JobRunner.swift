@@ -1,9 +1,7 @@
 import Foundation
 import Logging
-import ProofSystems
 import ProverNetAPI
 import ProverNetCore
-import SwiftProtobuf
 
 /// Proves one assigned job: downloads its artifacts, proves it on one of the node's persistent workers, and reports the result or
 /// the failure under the job's current epoch. It never throws: whatever goes wrong becomes a failure.
@@ -14,6 +12,7 @@ struct JobRunner: Sendable {
     let source: any ArtifactSource
     let outbox: Outbox
     let workers: WorkerPool
+    let systems: ProofSystemRegistry
     let logger: Logger
 
     func run(_ assignment: JobAssignment, handle: WorkerHandle) async {
@@ -37,7 +36,7 @@ struct JobRunner: Sendable {
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try assignment.message.serializedData().write(
+            try JSONEncoder().encode(assignment).write(
                 to: directory.appendingPathComponent(Self.assignmentFile), options: .atomic)
         } catch {
             logger.warning(
@@ -65,19 +64,16 @@ struct JobRunner: Sendable {
                     job: assignment.job, epoch: epoch, reason: "prover shutting down", released: true), keep: true)
         case .report(let epoch):
             switch outcome {
-            case .proved(let proofJSON, let publicJSON, let seconds):
+            case .proved(let payload, let seconds):
                 logger.info("job proven", metadata: ["seconds": "\(seconds)"])
-                let sent = configuration.misbehavior?.proof(proofJSON) ?? proofJSON
+                var sent = payload
+                if let misbehavior = configuration.misbehavior,
+                    let system = systems.system(jobKind: assignment.work.jobKind)
+                {
+                    sent = misbehavior.payload(payload, system: system)
+                }
                 outbox.send(
-                    ProverMessages.result(
-                        job: assignment.job, epoch: epoch, proofJSON: sent, publicJSON: publicJSON, seconds: seconds),
-                    keep: true)
-            case .aggregated(let aggregate, let seconds):
-                logger.info("aggregate made", metadata: ["seconds": "\(seconds)", "bytes": "\(aggregate.count)"])
-                outbox.send(
-                    ProverMessages.aggregateResult(
-                        job: assignment.job, epoch: epoch,
-                        aggregate: configuration.misbehavior?.aggregate(aggregate) ?? aggregate, seconds: seconds),
+                    ProverMessages.result(job: assignment.job, epoch: epoch, payload: sent, seconds: seconds),
                     keep: true)
             case .failed(let reason):
                 logger.warning("job failed", metadata: ["reason": "\(reason)"])
@@ -91,33 +87,28 @@ struct JobRunner: Sendable {
     {
         report(assignment.job, stage: "downloading", fraction: 0)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let task: WorkerRequest.Task
-        switch assignment.work {
-        case .prove(let kind, let constraints, let zkeyArtifact, let wasmArtifact, let inputJSON):
-            let zkey = try await cache.file(for: zkeyArtifact, from: source)
-            var wasm: URL?
-            if let wasmArtifact { wasm = try await cache.file(for: wasmArtifact, from: source) }
-            let witness: ProofWorker.WitnessSource =
-                switch (kind, wasm) {
-                case (.circom, let wasm?): .wasm(wasm)
-                case (.circom, nil):
-                    throw ProverNodeError.invalidAssignment(
-                        job: assignment.job.rawValue, reason: "a circom circuit needs its wasm")
-                case (.synthetic, _): .synthetic(constraints: Int(constraints))
-                }
-            let input = directory.appendingPathComponent("input.json")
-            let sent = configuration.misbehavior?.input(inputJSON, kind: kind) ?? inputJSON
-            try Data(sent.utf8).write(to: input)
-            task = .prove(
-                zkey: zkey, witness: witness, input: input,
-                checkpoint: Self.checkpointDirectory(assignment.job, in: configuration.jobsDirectory))
-        case .aggregate(_, let srs, let verificationKey, let bundle):
-            task = .aggregate(
-                srs: try await cache.file(for: srs, from: source),
-                verificationKey: try await cache.file(for: verificationKey, from: source),
-                proofs: try await cache.file(for: bundle, from: source))
+        guard let system = systems.system(jobKind: assignment.work.jobKind) else {
+            throw ProverNodeError.invalidAssignment(
+                job: assignment.job.rawValue, reason: "no proof system for jobs of kind \(assignment.work.jobKind)")
         }
-        let request = WorkerRequest(task: task, outputDirectory: directory, threads: configuration.threadsPerJob)
+        var files: [ArtifactRole: URL] = [:]
+        for artifact in assignment.artifacts {
+            files[artifact.role] = try await cache.file(for: artifact, from: source)
+        }
+        var input: URL?
+        if !assignment.work.inputJSON.isEmpty {
+            let url = directory.appendingPathComponent("input.json")
+            let json = assignment.work.inputJSON
+            let sent = configuration.misbehavior?.input(json, kind: assignment.work.circuitKind, system: system) ?? json
+            try Data(sent.utf8).write(to: url)
+            input = url
+        }
+        let task = ProvingTask(
+            jobKind: assignment.work.jobKind, circuitKind: assignment.work.circuitKind,
+            constraints: assignment.work.constraints, files: files, input: input, proofs: assignment.work.proofs,
+            checkpoint: Self.checkpointDirectory(assignment.job, in: configuration.jobsDirectory),
+            threads: configuration.threadsPerJob)
+        let request = WorkerRequest(task: task, outputDirectory: directory)
         let job = assignment.job
         return await workers.run(request, handle: handle) { progress in
             report(job, stage: progress.stage, fraction: progress.fraction)
@@ -135,8 +126,8 @@ struct JobRunner: Sendable {
         safeName(assignment.job) + "-e\(assignment.epoch)"
     }
 
-    /// The file in a job's directory that holds its assignment (the protobuf message).
-    static let assignmentFile = "assignment.pb"
+    /// The file in a job's directory that holds its assignment (`JobAssignment` as JSON).
+    static let assignmentFile = "assignment.json"
 
     /// Where a job's proof keeps its finished stages: one directory per job whatever its lease epoch, so
     /// that a job taken up again under a newer lease also resumes.
@@ -161,8 +152,7 @@ struct JobRunner: Sendable {
             let directory = jobsDirectory.appendingPathComponent(name)
             defer { try? fileManager.removeItem(at: directory) }
             guard let data = try? Data(contentsOf: directory.appendingPathComponent(assignmentFile)),
-                let message = try? Provernet_V1_Assignment(serializedBytes: data),
-                let assignment = try? JobAssignment(message)
+                let assignment = try? JSONDecoder().decode(JobAssignment.self, from: data)
             else { continue }
             found.append(assignment)
         }

@@ -3,8 +3,8 @@ import ProverNetCore
 import Synchronization
 
 /// A worker process that proves one job after another (its `WorkerCommand`, by default `provernet prover
-/// worker --serve`), keeping the
-/// proving key and witness generator of its last circuit in memory, so that a job of a circuit it has seen
+/// worker --serve`), whose proof systems keep what they loaded for the last circuit (a proving key, a
+/// witness generator) in memory, so that a job of a circuit it has seen
 /// starts proving at once instead of paying for a process start and a key load. It is still a separate
 /// process: a crash or an out-of-memory kill ends that one job (reported as a failure) and the next job
 /// starts a fresh process.
@@ -17,6 +17,8 @@ actor PersistentWorker {
     /// Its standard error, kept across its jobs (a job's failure quotes what it added).
     let errorLog: URL
     let limits: NetworkLimits
+    /// The proof systems, for reading what a job left.
+    let systems: ProofSystemRegistry
 
     private var running: Running?
 
@@ -28,7 +30,8 @@ actor PersistentWorker {
         let exited: AsyncStream<Void>
     }
 
-    init(command: WorkerCommand, niceness: Int, errorLog: URL, limits: NetworkLimits) {
+    init(command: WorkerCommand, niceness: Int, errorLog: URL, limits: NetworkLimits, systems: ProofSystemRegistry) {
+        self.systems = systems
         self.workerCommand = command
         self.niceness = niceness
         self.errorLog = errorLog
@@ -113,7 +116,10 @@ actor PersistentWorker {
         let seconds = Calibration.seconds(ContinuousClock.now - begin)
         if let end {
             guard end.ok else { return .failed(reason: end.error ?? "the worker failed without a reason") }
-            return WorkerOutputs.read(from: request.outputDirectory, limits: limits, seconds: seconds)
+            guard let system = systems.system(jobKind: request.task.jobKind) else {
+                return .failed(reason: "no proof system for jobs of kind \(request.task.jobKind)")
+            }
+            return WorkerOutputs.read(from: request.outputDirectory, system: system, limits: limits, seconds: seconds)
         }
 
         // No answer: the process ended (killed, crashed or out of memory). The next job starts a new one.

@@ -1,6 +1,4 @@
-import Circom
 import Foundation
-import Groth16
 import ProverNetCore
 
 /// What a worker leaves for the node: the files it wrote for a job, and what it said on standard error.
@@ -8,41 +6,31 @@ enum WorkerOutputs {
     /// How much of the worker's standard error goes into a failure's reason.
     static let errorTailBytes = 600
 
-    /// The proof and public signals the worker left in `directory`, if both are there, small enough, and
-    /// parse. `seconds` is the job's time as the node saw it.
-    static func read(from directory: URL, limits: NetworkLimits, seconds: Double) -> WorkerOutcome {
+    /// The result the worker left in `directory`, if it is there, small enough, and well formed by its
+    /// proof system's rules. `seconds` is the job's time as the node saw it.
+    static func read(from directory: URL, system: any ProofSystem, limits: NetworkLimits, seconds: Double)
+        -> WorkerOutcome
+    {
         let timings = (try? Data(contentsOf: directory.appendingPathComponent(ProofWorker.timingsFile)))
             .flatMap { try? JSONDecoder().decode(WorkerTimings.self, from: $0) }
-        let aggregateURL = directory.appendingPathComponent(ProofWorker.aggregateFile)
-        if let aggregate = try? Data(contentsOf: aggregateURL) {
-            // The gateway decodes and verifies it; here only its size is held to the limit.
-            guard aggregate.count <= limits.maxProofJSONBytes else {
-                return .failed(reason: "the worker's aggregate is larger than \(limits.maxProofJSONBytes) bytes")
-            }
-            return .aggregated(
-                aggregate: [UInt8](aggregate), seconds: timings.map { min($0.proveSeconds, seconds) } ?? seconds)
+        let resultURL = directory.appendingPathComponent(ProofWorker.resultFile)
+        guard let data = try? Data(contentsOf: resultURL) else {
+            return .failed(reason: "the worker reported success but left no \(ProofWorker.resultFile)")
         }
-        let proofURL = directory.appendingPathComponent(ProofWorker.proofFile)
-        let publicURL = directory.appendingPathComponent(ProofWorker.publicFile)
-        guard let proof = try? Data(contentsOf: proofURL), let signals = try? Data(contentsOf: publicURL) else {
-            return .failed(
-                reason: "the worker reported success but left no \(ProofWorker.proofFile) and \(ProofWorker.publicFile)"
-            )
-        }
-        guard proof.count <= limits.maxProofJSONBytes, signals.count <= limits.maxProofJSONBytes else {
+        // The result's JSON holds at most a proof, its public signals and an aggregate (base64).
+        guard data.count <= 4 * limits.maxProofJSONBytes else {
             return .failed(reason: "the worker's output is larger than \(limits.maxProofJSONBytes) bytes")
         }
+        let payload: ProofPayload
         do {
-            _ = try Proof(snarkjsJSON: proof)
-            _ = try PublicSignals.decode(signals)
+            payload = try JSONDecoder().decode(ProofPayload.self, from: data)
+            try system.checkEncoding(payload, limits: limits)
         } catch {
-            return .failed(reason: "the worker's output is not a valid proof: \(error)")
+            return .failed(reason: "the worker's output is not a valid result: \(error)")
         }
-        // The proving time reported to the gateway is the Groth16 prove itself, as the worker measured it;
-        // the witness and key loading count as time outside proving.
-        return .proved(
-            proofJSON: String(decoding: proof, as: UTF8.self), publicJSON: String(decoding: signals, as: UTF8.self),
-            seconds: timings.map { min($0.proveSeconds, seconds) } ?? seconds)
+        // The proving time reported to the gateway is the proof itself, as the worker measured it; the
+        // witness and key loading count as time outside proving.
+        return .proved(payload, seconds: timings.map { min($0.proveSeconds, seconds) } ?? seconds)
     }
 
     /// The last few hundred bytes of a file after `offset`, on one line.

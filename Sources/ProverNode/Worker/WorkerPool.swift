@@ -9,11 +9,17 @@ public final class WorkerPool: Sendable {
     let niceness: Int
     let directory: URL
     let limits: NetworkLimits
+    /// The proof systems: which one a job's kind names, and where its jobs run.
+    let systems: ProofSystemRegistry
     private let workers = Mutex<(idle: [PersistentWorker], count: Int)>(([], 0))
 
     /// - Parameter directory: where each worker's standard error is kept (`worker-N.stderr.log`).
     /// - Parameter command: what starts a worker process.
-    public init(command: WorkerCommand, niceness: Int, directory: URL, limits: NetworkLimits = .default) {
+    public init(
+        command: WorkerCommand, niceness: Int, directory: URL, systems: ProofSystemRegistry,
+        limits: NetworkLimits = .default
+    ) {
+        self.systems = systems
         self.command = command
         self.niceness = niceness
         self.directory = directory
@@ -39,10 +45,40 @@ public final class WorkerPool: Sendable {
         _ request: WorkerRequest, handle: WorkerHandle = WorkerHandle(),
         progress: @escaping @Sendable (WorkerProgress) -> Void
     ) async -> WorkerOutcome {
+        guard let system = systems.system(jobKind: request.task.jobKind) else {
+            return .failed(reason: "this prover has no proof system for jobs of kind \(request.task.jobKind)")
+        }
+        if system.isolation == .inProcess { return await runInProcess(request, system: system, progress: progress) }
         let worker = workers.withLock { $0.idle.popLast() } ?? makeWorker()
         let outcome = await worker.prove(request, handle: handle, progress: progress)
         workers.withLock { $0.idle.append(worker) }
         return outcome
+    }
+
+    /// Does a job of a system that runs in the node's process, on a thread of its own (a proof is blocking
+    /// work that must not hold a thread of the cooperative pool). It cannot be killed: a job stopped by the
+    /// gateway finishes and its result is dropped.
+    private func runInProcess(
+        _ request: WorkerRequest, system: any ProofSystem, progress: @escaping @Sendable (WorkerProgress) -> Void
+    ) async -> WorkerOutcome {
+        let begin = ContinuousClock.now
+        let systems = self.systems
+        let failure: String? = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                do {
+                    try ProofWorker.perform(request, systems: systems, progress: progress)
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: "\(error)")
+                }
+            }
+            thread.name = "in-process-proof"
+            thread.start()
+        }
+        if let failure { return .failed(reason: failure) }
+        return WorkerOutputs.read(
+            from: request.outputDirectory, system: system, limits: limits,
+            seconds: Calibration.seconds(ContinuousClock.now - begin))
     }
 
     /// Ends the idle workers: their input closes and they exit.
@@ -61,6 +97,6 @@ public final class WorkerPool: Sendable {
         }
         return PersistentWorker(
             command: command, niceness: niceness,
-            errorLog: directory.appendingPathComponent("worker-\(index).stderr.log"), limits: limits)
+            errorLog: directory.appendingPathComponent("worker-\(index).stderr.log"), limits: limits, systems: systems)
     }
 }

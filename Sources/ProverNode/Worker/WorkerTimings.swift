@@ -2,9 +2,9 @@
 public struct WorkerTimings: Sendable, Codable, Equatable {
     /// Computing the witness from the input.
     public var witnessSeconds: Double
-    /// Reading and checking the proving key.
+    /// Reading and checking the proving key (or reference string).
     public var keySeconds: Double
-    /// The Groth16 prove itself (H and the MSMs).
+    /// The proof itself (for Groth16: H and the MSMs).
     public var proveSeconds: Double
 
     public init(witnessSeconds: Double, keySeconds: Double, proveSeconds: Double) {

@@ -31,9 +31,8 @@ struct CircuitRow: Codable, Equatable {
     }
 
     func descriptor() throws(StoreError) -> CircuitDescriptor {
-        guard let kind = CircuitKind(rawValue: kind) else {
-            throw .corrupt(table: "circuit", id: id, reason: "unknown kind \(self.kind)")
-        }
+        guard !kind.isEmpty else { throw .corrupt(table: "circuit", id: id, reason: "no kind") }
+        let kind = CircuitKind(rawValue: kind)
         let artifacts: [ArtifactDescriptor]
         do {
             artifacts = try JSONDecoder().decode([ArtifactDescriptor].self, from: Data(artifactsJSON.utf8))

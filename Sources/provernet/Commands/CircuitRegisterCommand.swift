@@ -10,7 +10,7 @@ extension CircuitCommand {
             abstract:
                 "Register a circuit with a gateway: a circom circuit (--wasm and --zkey) or a synthetic one (--synthetic-constraints).",
             discussion: """
-                Prints {"circuit_id": …, "public_signals": …, "constraints": …}. The same files always get the same id.
+                Prints {"circuit_id": …, "proof_system": …, "public_signals": …, "constraints": …, "domain_size": …}. The same files always get the same id.
                 Exit status: 0 registered, 2 bad input or the gateway refused (with its reason).
                 """)
         @OptionGroup var connection: ClientGatewayOptions
@@ -55,19 +55,25 @@ extension CircuitCommand {
             }
             try ClientOutput.printJSON(
                 RegisterOutput(
-                    circuitID: circuit.id, publicSignals: circuit.publicSignals, constraints: circuit.constraints))
+                    circuitID: circuit.id, proofSystem: circuit.proofSystem, publicSignals: circuit.publicSignals,
+                    constraints: circuit.constraints, domainSize: circuit.domainSize))
         }
     }
 
     struct RegisterOutput: Encodable {
         var circuitID: CircuitID
+        var proofSystem: String
         var publicSignals: Int
         var constraints: UInt64
+        /// The proving key's domain: the size of the work, which sets the job class.
+        var domainSize: UInt64
 
         enum CodingKeys: String, CodingKey {
             case circuitID = "circuit_id"
+            case proofSystem = "proof_system"
             case publicSignals = "public_signals"
             case constraints
+            case domainSize = "domain_size"
         }
     }
 }

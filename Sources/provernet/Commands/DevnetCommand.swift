@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import Logging
+import ProofSystems
 import ProverNetAPI
 import ProverNetClient
 import ProverNetCore
@@ -97,7 +98,7 @@ struct DevnetCommand: AsyncParsableCommand {
         do {
             network = try await InProcessNetwork.start(
                 root: root, executable: ProverNodeConfiguration.currentExecutable, configuration: configuration,
-                provers: provers, logLevel: level
+                proofSystems: .standard(), provers: provers, logLevel: level
             ) { line in out.line(line) }
         } catch {
             throw failure("\(error)")

@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import HealthHTTP
 import Logging
+import ProofSystems
 import ServiceLifecycle
 import Store
 import UnixSignals
@@ -85,7 +86,8 @@ struct GatewayCommand: AsyncParsableCommand {
         do {
             server = try GatewayServer(
                 configuration: settings.configuration,
-                store: try SQLiteStore(path: settings.configuration.databasePath), logger: logger
+                store: try SQLiteStore(path: settings.configuration.databasePath), proofSystems: .standard(),
+                logger: logger
             ) { host, port in
                 announcement.grpc(host: host, port: port)
             }

@@ -62,7 +62,7 @@ struct NetworkBench: AsyncParsableCommand {
         do {
             network = try await InProcessNetwork.start(
                 root: root, executable: ProverNodeConfiguration.currentExecutable, configuration: configuration,
-                provers: provers, threadsPerProver: perProver, logLevel: .notice
+                proofSystems: .standard(), provers: provers, threadsPerProver: perProver, logLevel: .notice
             ) { note($0) }
         } catch {
             throw failure("\(error)")

@@ -3,6 +3,7 @@ import Configuration
 import Foundation
 import HealthHTTP
 import Logging
+import ProofSystems
 import ProverNetAPI
 import ProverNetCore
 import ProverNetCrypto
@@ -88,9 +89,11 @@ struct ProverRunCommand: AsyncParsableCommand {
                 "TESTING ONLY: this prover misbehaves on purpose", metadata: ["misbehave": "\(misbehavior.rawValue)"])
         }
 
+        let proofSystems = ProofSystemRegistry.standard()
         let capabilities = try badInputExits {
             try Calibration.run(
-                log2Size: configuration.calibrationLog2Size, threads: configuration.threadsPerJob,
+                systems: proofSystems, log2Size: configuration.calibrationLog2Size,
+                threads: configuration.threadsPerJob,
                 slots: configuration.slots, bytesPerConstraint: configuration.bytesPerConstraint,
                 aggregates: !noAggregation)
         }
@@ -104,7 +107,8 @@ struct ProverRunCommand: AsyncParsableCommand {
             ])
 
         let node = ProverNode(
-            configuration: configuration, identity: identity, capabilities: capabilities, logger: logger)
+            configuration: configuration, identity: identity, capabilities: capabilities, proofSystems: proofSystems,
+            logger: logger)
         var services: [any Service] = []
         if let health = settings.health {
             // Before the node: services stop in reverse order, so the endpoints answer (draining) while it drains.

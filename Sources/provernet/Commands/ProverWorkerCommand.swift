@@ -1,6 +1,8 @@
 import ArgumentParser
 import BN254
 import Foundation
+import ProofSystems
+import ProverNetCore
 import ProverNode
 
 /// `provernet prover worker`: proves jobs in a child process of the node (hidden; the node runs it).
@@ -47,22 +49,27 @@ struct ProverWorkerCommand: AsyncParsableCommand {
         if let niceness = nice ?? (serve ? nil : 10) { ProofWorker.lowerPriority(to: niceness) }
         if serve {
             ProofWorker.exitWithParent()
-            ProofWorker.serve(readLine: { Swift.readLine(strippingNewline: true) }, writeLine: writeLine)
+            ProofWorker.serve(
+                systems: .standard(), readLine: { Swift.readLine(strippingNewline: true) }, writeLine: writeLine)
             return
         }
         guard let zkey, let input, let out else { return }
-        let source: ProofWorker.WitnessSource =
-            if let wasm { .wasm(URL(commandLinePath: wasm)) } else {
-                .synthetic(constraints: syntheticConstraints ?? 1)
-            }
+        var files: [ArtifactRole: URL] = [.zkey: URL(commandLinePath: zkey)]
+        if let wasm { files[.wasm] = URL(commandLinePath: wasm) }
+        let task = ProvingTask(
+            jobKind: Groth16ProofSystem.jobKind, circuitKind: wasm == nil ? .synthetic : .circom,
+            constraints: UInt64(max(1, syntheticConstraints ?? 1)), files: files, input: URL(commandLinePath: input),
+            proofs: 0, checkpoint: nil, threads: threads)
         do {
-            let inputJSON = try String(contentsOf: URL(commandLinePath: input), encoding: .utf8)
-            try ProofWorker.run(
-                zkey: URL(commandLinePath: zkey), witness: source, inputJSON: inputJSON,
-                outputDirectory: URL(commandLinePath: out), threads: threads
-            ) { progress in
-                writeLine(progress.line)
+            let output = try Groth16ProofSystem().prove(task) { progress in
+                writeLine(WorkerProgress(stage: progress.stage, fraction: progress.fraction).line)
             }
+            let directory = URL(commandLinePath: out)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data((output.payload.proofJSON ?? "").utf8).write(
+                to: directory.appendingPathComponent("proof.json"), options: .atomic)
+            try Data((output.payload.publicJSON ?? "").utf8).write(
+                to: directory.appendingPathComponent("public.json"), options: .atomic)
         } catch {
             throw failure("\(error)", code: 1)
         }
