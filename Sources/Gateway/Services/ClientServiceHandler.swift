@@ -45,7 +45,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 $0.proofSystem = system.name
             }
         } catch {
-            throw RPCError.from(error)
+            throw RPCError.from(error, hiding: configuration)
         }
     }
 
@@ -167,7 +167,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 $0.jobs = UInt32(clamping: record.inputCount)
             }
         } catch {
-            throw RPCError.from(error)
+            throw RPCError.from(error, hiding: configuration)
         }
     }
 
@@ -179,7 +179,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
         do {
             stream = try await coordinator.watch(RequestID(request.requestID))
         } catch {
-            throw RPCError.from(error)
+            throw RPCError.from(error, hiding: configuration)
         }
         for await update in stream {
             try await response.write(update.proto)
@@ -231,7 +231,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 }
             }
         } catch {
-            throw RPCError.from(error)
+            throw RPCError.from(error, hiding: configuration)
         }
     }
 
@@ -242,7 +242,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             let state = try await coordinator.cancel(RequestID(request.requestID))
             return .with { $0.state = state.proto }
         } catch {
-            throw RPCError.from(error)
+            throw RPCError.from(error, hiding: configuration)
         }
     }
 }
