@@ -349,18 +349,22 @@ import Testing
     }
 
     @Test func devnetExitsZeroWhenEveryProofIsVerified() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "provernet-devnet-\(UUID().uuidString.prefix(8))")
+        // In a directory of its own choosing, which it removes once everything verified.
         let result = try CommandRun.run(
             BuiltBinary.provernet,
-            [
-                "devnet", "--dir", dir.path, "--exit-when-done", "--jobs", "3", "--constraints", "1000", "--timeout",
-                "300",
-            ])
+            ["devnet", "--exit-when-done", "--jobs", "3", "--constraints", "1000", "--timeout", "300"])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("VERIFIED"))
         #expect(result.stdout.contains("3 of 3 verify locally"))
         #expect(result.stdout.contains("one SnarkPack proof of all 3, verifies locally"), "\(result.stdout)")
-        if result.status == 0 { try? FileManager.default.removeItem(at: dir) }
+        // The aggregate is shown as the aggregate, not as a fourth job, and the end says what it is once.
+        #expect(result.stdout.contains("aggregate from"), "\(result.stdout)")
+        #expect(!result.stdout.contains("job 3 proof"), "\(result.stdout)")
+        #expect(result.stdout.contains("request done, 3/3 proofs verified"), "\(result.stdout)")
+        let directory = result.stdout.split(separator: "\n").first { $0.hasPrefix("ProverNet devnet in ") }
+            .map { String($0.dropFirst("ProverNet devnet in ".count)) }
+        let path = try #require(directory)
+        #expect(result.stdout.contains("removed \(path)"))
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 }

@@ -109,6 +109,16 @@ struct DevnetCommand: AsyncParsableCommand {
         let gatewayLog = network.gatewayLog
         configuration = server.configuration
 
+        // A signal (Ctrl-C, SIGTERM) stops the in-process gateway, which ends the demo's watch: that is a
+        // stop, not a failure, and is said as one.
+        let signalled = SignalFlag()
+        let signals = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                signalled.set()
+                return
+            }
+        }
+        defer { signals.cancel() }
         var exitCode: Int32 = 0
         do {
             try await ProverNetClient.withClient(endpoint: endpoint) { client in
@@ -211,7 +221,11 @@ struct DevnetCommand: AsyncParsableCommand {
                 if !done { exitCode = 1 }
             }
         } catch {
-            out.line("devnet failed: \(error)")
+            if signalled.isSet {
+                out.line("devnet stopping: a signal stopped the gateway before the demo request ended")
+            } else {
+                out.line("devnet failed: \(error)")
+            }
             exitCode = 1
         }
         if !exitWhenDone && exitCode == 0 {
@@ -248,6 +262,14 @@ struct DevnetCommand: AsyncParsableCommand {
         }
         return url
     }
+}
+
+/// Whether a shutdown signal arrived.
+final class SignalFlag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 /// The devnet's own lines on standard output, flushed at once.
