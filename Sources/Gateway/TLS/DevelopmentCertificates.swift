@@ -51,8 +51,13 @@ public struct DevelopmentCertificates: Sendable {
                 var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
                 let family = bytes.count == 4 ? AF_INET : AF_INET6
                 let text = bytes.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &buffer, socklen_t(buffer.count)) }
-                return text == nil ? bytes.map(String.init).joined(separator: ".") : String(cString: buffer)
+                return text == nil ? bytes.map(String.init).joined(separator: ".") : Self.string(buffer)
             }
+        }
+
+        /// The text of a NUL-terminated C buffer.
+        static func string(_ buffer: [CChar]) -> String {
+            String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
 
         var generalName: GeneralName {
@@ -107,7 +112,7 @@ public struct DevelopmentCertificates: Sendable {
             } else {
                 continue
             }
-            let text = String(cString: buffer)
+            let text = Name.string(buffer)
             if !text.lowercased().hasPrefix("fe80") { addresses.append(text) }
         }
         return addresses
