@@ -46,4 +46,53 @@ import Testing
         #expect(!message.contains("/artifacts/"), "\(message)")
         await network.clean()
     }
+
+    @Test func aRequestThatEveryProverFailsFailsWithTheirReasonsBeforeItsDeadline() async throws {
+        // Both provers send proofs that do not verify: once each has failed the job, no connected prover may
+        // take it again, and the request fails at once (attempts 2 of 3), not after its 10 minutes.
+        let network = try await ProcessNetwork.started(executable: BuiltBinary.provernet)
+        for name in ["bad-a", "bad-b"] {
+            try await network.startNewProver(name, extra: ["--misbehave", "wrong-proof"])
+        }
+        try await network.waitForProvers(2)
+        let started = Date()
+        let status = try await ProverNetClient.withClient(endpoint: await network.endpoint) { client in
+            let circuit = try await client.registerSyntheticCircuit(constraints: 500, name: "rejected")
+            let submitted = try await client.submit(
+                circuit: circuit.id, inputs: syntheticInputs(1), deadlineSeconds: 600, maxPricePerJob: 10)
+            for try await _ in client.watch(request: submitted.id) {}
+            return try await client.request(submitted.id)
+        }
+        #expect(status.state == .failed, "\(status.state) \(status.reason)")
+        #expect(status.reason.contains("failed on every connected prover that could prove it"), "\(status.reason)")
+        #expect(status.jobs.first?.attempts == 2)
+        #expect(Date().timeIntervalSince(started) < 300)
+        await network.clean()
+    }
+
+    @Test func devnetStoppedByASignalSaysSoAndDoesNotFail() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "provernet-devnet-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("devnet.out")
+        let devnet = try ChildProcess.start(
+            name: "devnet", executable: BuiltBinary.provernet,
+            arguments: [
+                "devnet", "--dir", dir.appendingPathComponent("net").path, "--jobs", "6", "--constraints", "4000",
+            ],
+            log: log)
+        let deadline = Date().addingTimeInterval(240)
+        func text() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        while devnet.isRunning, !text().contains("submitted"), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(text().contains("submitted"), "\(text())")
+        devnet.signal(SIGTERM)
+        #expect(await devnet.waitForExit(timeout: .seconds(120)), "devnet kept running after SIGTERM")
+        let output = text()
+        #expect(!output.contains("devnet failed"), "\(output)")
+        #expect(!output.contains("RST_STREAM"), "\(output)")
+        #expect(output.contains("devnet stopped"), "\(output)")
+    }
 }

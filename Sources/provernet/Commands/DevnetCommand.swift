@@ -39,8 +39,9 @@ struct DevnetCommand: AsyncParsableCommand {
     @Option(help: "Your circuit's proving key (.zkey).") var zkey: String?
     @Option(help: "A JSON file with an array of input objects for your circuit.") var inputs: String?
     @Option(help: "The gateway's port (default: a free one).") var port: Int = 0
-    @Option(parsing: .unconditional, help: "The most the demo client pays per job.", transform: Amount.commandLine)
-    var maxPrice: Amount = 100
+    /// Read as text and checked in `run` (exit 2, as all bad input): unconditional, so that `-5` is its value.
+    @Option(parsing: .unconditional, help: "The most the demo client pays per job (default 100).")
+    var maxPrice: String = "100"
     @Flag(help: "Exit 0 once every proof of the demo request is verified (non-zero otherwise).") var exitWhenDone =
         false
     @Option(help: "Give up after this many seconds (with --exit-when-done).") var timeout: Double = 600
@@ -58,6 +59,7 @@ struct DevnetCommand: AsyncParsableCommand {
         guard let n = BN254Bench.parseSize(constraints), n >= 1, n <= 1 << 20 else {
             throw failure("--constraints \(constraints) is not a count from 1 to 2^20")
         }
+        let maxPrice = try badInputExits { try Amount.commandLine(self.maxPrice) }
         guard timeout > 0, timeout.isFinite else {
             throw failure("--timeout \(timeout) is not a positive number of seconds")
         }

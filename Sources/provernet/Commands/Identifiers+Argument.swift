@@ -30,8 +30,8 @@ extension Amount: ExpressibleByArgument {
 }
 
 extension Amount {
-    /// An amount given on the command line, or why it is not one: a negative number is out of range (taken
-    /// with `parsing: .unconditional`, so that `-5` is read as the option's value, not as another option).
+    /// An amount given on the command line, or why it is not one: a negative number is out of range (an
+    /// option read with `parsing: .unconditional`, so that `-5` is its value, not another option).
     static func commandLine(_ text: String) throws -> Amount {
         if let amount = Amount(decimal: text) { return amount }
         if text.hasPrefix("-"), Double(text) != nil {
