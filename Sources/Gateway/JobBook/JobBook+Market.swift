@@ -144,13 +144,21 @@ extension JobBook {
             }
             return false
         }
+        // Where each request's first job not yet placed stands, so that a round that leases thousands of
+        // jobs does not scan the placed ones again for each.
+        var firstOpen: [RequestID: Int] = [:]
+        func nextJob(of request: RequestID, for prover: ProverID) -> Job? {
+            guard let list = pendingOfRequest[request] else { return nil }
+            var start = firstOpen[request] ?? 0
+            while start < list.count, placed.contains(list[start].id) { start += 1 }
+            firstOpen[request] = start
+            return list[start...].first { !placed.contains($0.id) && mayTake(prover, $0) }
+        }
         // The market's own pairs first.
         for winner in winners {
             for _ in 0..<winner.jobs {
                 guard (quota[winner.prover] ?? 0) > 0, (wanted[winner.request] ?? 0) > 0,
-                    let job = pendingOfRequest[winner.request]?.first(where: {
-                        !placed.contains($0.id) && mayTake(winner.prover, $0)
-                    })
+                    let job = nextJob(of: winner.request, for: winner.prover)
                 else { break }
                 given[winner.prover, default: []].append(job)
                 placed.insert(job.id)

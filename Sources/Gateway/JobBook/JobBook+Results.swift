@@ -4,9 +4,16 @@ import Store
 extension JobBook {
     // MARK: Redundancy
 
-    /// The other replicas of a proving job (same request, same input).
+    /// The other replicas of a proving job (same request, same input). Found by their ids (a request's
+    /// replicas are `JobID(request:index:replica:)` for replicas 0 ..< redundancy), not by a scan of the
+    /// request: a round asks this of every pending job for every prover.
     func siblings(of job: Job) -> [Job] {
-        jobs(of: job.requestID).filter { $0.index == job.index && $0.id != job.id && !$0.isAggregation }
+        guard !job.isAggregation, let request = requests[job.requestID], request.redundancy > 1 else { return [] }
+        return (0..<request.redundancy).compactMap { replica in
+            let id = JobID(request: job.requestID, index: job.index, replica: replica)
+            guard id != job.id, let sibling = jobs[id], !sibling.isAggregation else { return nil }
+            return sibling
+        }
     }
 
     /// Whether `prover` holds, or has proven, a replica of the input of `job`.
