@@ -95,4 +95,42 @@ import Testing
         #expect(!output.contains("RST_STREAM"), "\(output)")
         #expect(output.contains("devnet stopped"), "\(output)")
     }
+
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func aPoisonedRequestDoesNotDelayAHealthyOneOfTheSameClass() async throws {
+        // Both provers fail every job of a circom circuit and prove the rest: zk-kit's circuit (domain 512) is
+        // poisoned, a synthetic circuit of the same class is healthy. The poisoned request is submitted first
+        // and pays more, so the market prefers it; the healthy one must not wait for it.
+        let network = try await ProcessNetwork.started(executable: BuiltBinary.provernet)
+        for name in ["a", "b"] { try await network.startNewProver(name, extra: ["--misbehave", "fail-circom"]) }
+        try await network.waitForProvers(2)
+        let zkKit = SharedTestData.root.appendingPathComponent("zk-kit-groth16")
+        let (poisoned, healthy, healthySeconds) = try await ProverNetClient.withClient(
+            endpoint: await network.endpoint
+        ) { client in
+            let circom = try await client.registerCircuit(
+                name: "poisoned", wasm: zkKit.appendingPathComponent("index.wasm"),
+                zkey: zkKit.appendingPathComponent("index.zkey"))
+            let synthetic = try await client.registerSyntheticCircuit(constraints: 400, name: "healthy")
+            try #require(
+                circom.domainSize == synthetic.domainSize,
+                "not one class: \(circom.domainSize), \(synthetic.domainSize)")
+            let bad = try await client.submit(
+                circuit: circom.id, inputs: [#"{"message": 12, "scope": 122}"#, #"{"message": 13, "scope": 122}"#],
+                deadlineSeconds: 600, maxPricePerJob: 50)
+            let started = Date()
+            let good = try await client.submit(
+                circuit: synthetic.id, inputs: syntheticInputs(2), deadlineSeconds: 150, maxPricePerJob: 5)
+            for try await _ in client.watch(request: good.id) {}
+            let seconds = Date().timeIntervalSince(started)
+            for try await _ in client.watch(request: bad.id) {}
+            return (try await client.request(bad.id), try await client.request(good.id), seconds)
+        }
+        #expect(healthy.state == .done, "\(healthy.state) \(healthy.reason)")
+        // Two proofs of 2^9 take seconds; blocked by the poisoned request, it would expire at its 150 s deadline.
+        #expect(healthySeconds < 120, "the healthy request took \(healthySeconds) s")
+        #expect(poisoned.state == .failed, "\(poisoned.state) \(poisoned.reason)")
+        #expect(poisoned.reason.contains("this prover fails every circom job"), "\(poisoned.reason)")
+        await network.clean()
+    }
 }
