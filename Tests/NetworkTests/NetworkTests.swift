@@ -338,10 +338,14 @@ import Testing
     }
 
     @Test func devnetExitsZeroWhenEveryProofIsVerified() throws {
-        // In a directory of its own choosing, which it removes once everything verified.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "provernet-devnet-\(UUID().uuidString.prefix(8))")
         let result = try CommandRun.run(
             BuiltBinary.provernet,
-            ["devnet", "--exit-when-done", "--jobs", "3", "--constraints", "1000", "--timeout", "300"])
+            [
+                "devnet", "--dir", dir.path, "--exit-when-done", "--jobs", "3", "--constraints", "1000", "--timeout",
+                "300",
+            ])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("VERIFIED"))
         #expect(result.stdout.contains("3 of 3 verify locally"))
@@ -350,6 +354,32 @@ import Testing
         #expect(result.stdout.contains("aggregate from"), "\(result.stdout)")
         #expect(!result.stdout.contains("job 3 proof"), "\(result.stdout)")
         #expect(result.stdout.contains("request done, 3/3 proofs verified"), "\(result.stdout)")
+        // A directory given with --dir is kept.
+        #expect(FileManager.default.fileExists(atPath: dir.path))
+        // The gateway's audit log of the whole run chains and is signed at its shutdown; an entry changed with
+        // the sqlite3 tool afterwards is named.
+        let gateway = dir.appendingPathComponent("gateway").path
+        let intact = try CommandRun.run(BuiltBinary.provernet, ["admin", "audit", "verify", "--data-dir", gateway])
+        #expect(intact.status == 0, "\(intact.stdout)\n\(intact.stderr)")
+        #expect(intact.stdout.contains("intact") && !intact.stdout.contains("not covered"), "\(intact.stdout)")
+        let tail = try CommandRun.run(
+            BuiltBinary.provernet, ["admin", "audit", "tail", "--data-dir", gateway, "--limit", "1000"])
+        #expect(tail.stdout.contains("request.submitted") && tail.stdout.contains("ledger.prover_payment"))
+        let sqlite = try CommandRun.run(
+            URL(fileURLWithPath: "/usr/bin/sqlite3"),
+            [dir.appendingPathComponent("gateway/gateway.sqlite").path, "UPDATE audit SET actor = 'x' WHERE seq = 3;"])
+        #expect(sqlite.status == 0, "\(sqlite.stderr)")
+        let broken = try CommandRun.run(BuiltBinary.provernet, ["admin", "audit", "verify", "--data-dir", gateway])
+        #expect(broken.status == 1, "\(broken.stdout)\n\(broken.stderr)")
+        #expect(broken.stdout.contains("broken at entry 3"), "\(broken.stdout)")
+        if result.status == 0 { try? FileManager.default.removeItem(at: dir) }
+    }
+
+    @Test func devnetRemovesTheDirectoryItChoseOnceEveryProofIsVerified() throws {
+        let result = try CommandRun.run(
+            BuiltBinary.provernet,
+            ["devnet", "--exit-when-done", "--jobs", "1", "--constraints", "200", "--no-aggregation", "--timeout", "300"])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let directory = result.stdout.split(separator: "\n").first { $0.hasPrefix("ProverNet devnet in ") }
             .map { String($0.dropFirst("ProverNet devnet in ".count)) }
         let path = try #require(directory)
