@@ -378,7 +378,10 @@ import Testing
     @Test func devnetRemovesTheDirectoryItChoseOnceEveryProofIsVerified() throws {
         let result = try CommandRun.run(
             BuiltBinary.provernet,
-            ["devnet", "--exit-when-done", "--jobs", "1", "--constraints", "200", "--no-aggregation", "--timeout", "300"])
+            [
+                "devnet", "--exit-when-done", "--jobs", "1", "--constraints", "200", "--no-aggregation", "--timeout",
+                "300",
+            ])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let directory = result.stdout.split(separator: "\n").first { $0.hasPrefix("ProverNet devnet in ") }
             .map { String($0.dropFirst("ProverNet devnet in ".count)) }
