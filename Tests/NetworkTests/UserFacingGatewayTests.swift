@@ -47,6 +47,39 @@ import Testing
         await network.clean()
     }
 
+    @Test(.enabled(if: SharedTestData.isPresent, "needs ../shared/testdata"))
+    func aWasmAndAZkeyOfDifferentCircuitsAreRefusedAtRegistrationWithTheNumbers() async throws {
+        // arkworks' one-constraint circuit's witness generator with zk-kit's proving key (issue 19, item 2): refused
+        // when registered, by the client API and by devnet, not left to fail on every prover.
+        let wasm = SharedTestData.root.appendingPathComponent("arkworks-mycircuit/mycircuit.wasm")
+        let zkey = SharedTestData.root.appendingPathComponent("zk-kit-groth16/index.zkey")
+        let network = try await ProcessNetwork.started(executable: BuiltBinary.provernet)
+        let error = await #expect(throws: ProverNetClientError.self) {
+            try await ProverNetClient.withClient(endpoint: await network.endpoint) { client in
+                _ = try await client.registerCircuit(name: "mismatched", wasm: wasm, zkey: zkey)
+            }
+        }
+        let message = error.map { "\($0)" } ?? ""
+        #expect(
+            message.contains(
+                "the wasm and the zkey are of different circuits: the wasm's witness has 4 values, the zkey's circuit 456 wires"
+            ),
+            "\(message)")
+        await network.clean()
+
+        let inputs = FileManager.default.temporaryDirectory.appendingPathComponent("inputs-\(UUID().uuidString).json")
+        try Data(#"[{"a": "3", "b": "11"}]"#.utf8).write(to: inputs)
+        defer { try? FileManager.default.removeItem(at: inputs) }
+        let devnet = try CommandRun.run(
+            BuiltBinary.provernet,
+            [
+                "devnet", "--exit-when-done", "--timeout", "120", "--wasm", wasm.path, "--zkey", zkey.path, "--inputs",
+                inputs.path,
+            ])
+        #expect(devnet.status != 0)
+        #expect((devnet.stdout + devnet.stderr).contains("456 wires"), "\(devnet.stdout)\n\(devnet.stderr)")
+    }
+
     @Test func aRequestThatEveryProverFailsFailsWithTheirReasonsBeforeItsDeadline() async throws {
         // Both provers send proofs that do not verify: once each has failed the job, no connected prover may
         // take it again, and the request fails at once (attempts 2 of 3), not after its 10 minutes.
