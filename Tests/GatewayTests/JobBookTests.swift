@@ -336,7 +336,7 @@ import Testing
                 .stop(job: "req-gone/0", epoch: .max, reason: "the lease is no longer this prover's")
             ])
         #expect(reconnect.changes.proverActivity.first?.lastSeenMillis == f.now)
-        let gone = f.book.proverDisconnected("a", connection: f.connection)
+        let gone = f.book.proverDisconnected("a", connection: f.connection, now: f.now)
         #expect(gone.closeConnections.count == 1 && f.book.provers["a"] == nil)
         // Its lease stands until it lapses.
         #expect(f.book.jobs[jobs[0].id]?.state.lease?.prover == "a")
@@ -444,6 +444,44 @@ import Testing
         #expect(reason.contains("\(second.0): bad proof"))
         #expect(f.written[first.id]?.state.phase == .failed)
         #expect(f.book.requests[request] == nil)
+    }
+
+    @Test func aJobFailsWhenTheLastProverThatHadNotFailedItGoesAway() throws {
+        var f = Fixture()
+        f.connect("a")
+        f.connect("b")
+        let request = try f.submit(inputs: 1)
+        _ = f.round()
+        let job = try #require(f.book.snapshot(request)?.1.first)
+        let failer = try #require(job.state.lease?.prover)
+        let other: ProverID = failer == "a" ? "b" : "a"
+        let failed = f.keep(f.book.failureReported(failer, job: job.id, epoch: 1, reason: "out of memory", now: f.now))
+        // The other prover could still take it: it waits for the market.
+        #expect(failed.ended.isEmpty && f.book.jobs[job.id]?.state == .pending)
+        // The other goes away before a round: only the one that failed it is left, so it fails now.
+        let gone = f.keep(f.book.proverDisconnected(other, connection: other == "a" ? 1 : 2, now: f.now))
+        #expect(gone.ended == [request])
+        #expect(gone.changes.requests.last?.state.reason?.contains("\(failer): prover failed: out of memory") == true)
+        #expect(f.written[job.id]?.state.phase == .failed)
+    }
+
+    @Test func aJobIsNotFailedWhenNoProverIsConnectedAtAll() throws {
+        var f = Fixture()
+        f.connect("a")
+        f.connect("b")
+        let request = try f.submit(inputs: 1)
+        _ = f.round()
+        let job = try #require(f.book.snapshot(request)?.1.first)
+        let failer = try #require(job.state.lease?.prover)
+        let other: ProverID = failer == "a" ? "b" : "a"
+        _ = f.keep(f.book.failureReported(failer, job: job.id, epoch: 1, reason: "out of memory", now: f.now))
+        // The one that failed it goes first, then the other: with none connected, one may yet connect.
+        for prover in [failer, other] {
+            let gone = f.keep(f.book.proverDisconnected(prover, connection: prover == "a" ? 1 : 2, now: f.now))
+            #expect(gone.ended.isEmpty)
+        }
+        #expect(f.book.jobs[job.id]?.state == .pending)
+        #expect(f.book.requests[request]?.state == .proving)
     }
 
     @Test func aJobFailedByTheOnlyConnectedProverFailsAtOnce() throws {

@@ -40,8 +40,8 @@ extension Coordinator {
 
     /// The prover's stream ended. Its leases stand until they lapse.
     public func disconnect(_ prover: ProverID, connection: UInt64) async {
-        _ = try? await perform(actor: "prover:\(prover)") { book, _ in
-            book.proverDisconnected(prover, connection: connection)
+        _ = try? await perform(actor: "prover:\(prover)") { book, now in
+            book.proverDisconnected(prover, connection: connection, now: now)
         }
         logger.info("prover disconnected", metadata: ["prover": "\(prover.prefix(12))"])
     }

@@ -39,11 +39,13 @@ extension JobBook {
     /// The prover's stream ended. Its leases stand until they lapse, like those of any prover that stops
     /// sending heartbeats: one that reconnects in time carries on; one that does not loses them to `tick`,
     /// which counts them against it.
-    public mutating func proverDisconnected(_ prover: ProverID, connection: UInt64) -> BookActions {
+    public mutating func proverDisconnected(_ prover: ProverID, connection: UInt64, now: Int64) -> BookActions {
         var actions = BookActions()
         guard let session = provers[prover], session.connection == connection else { return actions }
         provers[prover] = nil
         actions.closeConnections.append((prover, connection))
+        // The provers left may all have failed a pending job that only this one had not.
+        actions.append(failJobsNoConnectedProverCanTake(now: now))
         return actions
     }
 

@@ -181,6 +181,26 @@ extension JobBook {
         return actions
     }
 
+    /// Ends the requests of pending jobs that every connected prover able to prove them has failed (after a
+    /// prover that had not failed them went away), with the provers' reasons.
+    mutating func failJobsNoConnectedProverCanTake(now: Int64) -> BookActions {
+        var actions = BookActions()
+        for id in failedBy.keys.sorted() {
+            guard var job = jobs[id], case .pending = job.state, requests[job.requestID] != nil,
+                let reasons = failedByEveryCapableProver(job)
+            else { continue }
+            guard Self.transition(&job, .fail(reason: "no connected prover can prove it any longer (\(reasons))"))
+            else { continue }
+            jobs[id] = job
+            actions.write(job)
+            if job.isAggregation || !inputStillOpen(job) {
+                let why = "job \(job.index) failed on every connected prover that could prove it: \(reasons)"
+                actions.append(end(job.requestID, as: .failed(reason: why, atMillis: now), now: now))
+            }
+        }
+        return actions
+    }
+
     /// The reasons of the provers that failed `job`, when every connected prover that can prove its class
     /// has failed it (nil while one has not, or when none is connected: one may yet connect).
     func failedByEveryCapableProver(_ job: Job) -> String? {
