@@ -205,6 +205,12 @@ let package = Package(
             ],
             swiftSettings: strict + optimized
         ),
+        // The parsers that read bytes from outside, as fuzz targets; `provernet-fuzz` runs them under libFuzzer
+        // when built by scripts/fuzz (-sanitize=fuzzer,address -DLIBFUZZER), and replays files otherwise.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["BN254", "Groth16", "Circom", "SnarkPack"], swiftSettings: strict),
+        .executableTarget(name: "provernet-fuzz", dependencies: ["FuzzTargets"], swiftSettings: strict),
         .target(name: "TestSupport", path: "Sources/TestSupport", swiftSettings: strict),
         .testTarget(name: "BN254Tests", dependencies: ["BN254", "TestSupport"], swiftSettings: strict + optimized),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),

@@ -150,3 +150,11 @@ struct CircuitInput: Sendable {
         return negative ? -accumulator : accumulator
     }
 }
+
+extension WitnessCalculator {
+    /// Parses a circom input JSON document as a calculation does (RFC 8259, then signal names and values
+    /// as field elements), without a circuit: the number of signals it sets.
+    public static func parseInputJSON(_ bytes: [UInt8]) throws(WitnessCalculatorError) -> Int {
+        try CircuitInput(json: bytes).signals.count
+    }
+}
