@@ -375,6 +375,60 @@ import Testing
         if result.status == 0 { try? FileManager.default.removeItem(at: dir) }
     }
 
+    @Test func aDevnetWithDebugLoggingWritesNoSecretOutsideItsKeyFiles() throws {
+        // The secrets a network has today: the gateway's admin token and audit signing key, and each prover's
+        // private key. None may appear in any log, the database, the audit log or the output (issue 13).
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "provernet-secrets-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try CommandRun.run(
+            BuiltBinary.provernet,
+            [
+                "devnet", "--dir", dir.path, "--exit-when-done", "--jobs", "2", "--constraints", "200",
+                "--log-level", "debug", "--timeout", "300",
+            ])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let files =
+            FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey])?
+            .compactMap { $0 as? URL }.filter {
+                (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+            } ?? []
+        let keyFiles = files.filter { ["admin.token", "audit.key", "prover.key"].contains($0.lastPathComponent) }
+        #expect(keyFiles.count >= 4, "\(keyFiles.map(\.path))")
+        var secrets: [[UInt8]] = []
+        for file in keyFiles {
+            let bytes = [UInt8](try Data(contentsOf: file))
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if let raw = [UInt8](hex: text) {
+                secrets += [Array(text.utf8), Array(text.uppercased().utf8), raw]
+            } else {
+                secrets += [bytes, Array(bytes.hex.utf8)]
+            }
+        }
+        let scanned = files.filter { !keyFiles.contains($0) }
+        #expect(scanned.count > 5)
+        for file in scanned {
+            let bytes = [UInt8](try Data(contentsOf: file))
+            for secret in secrets where Self.contains(bytes, secret) {
+                Issue.record("a secret of \(keyFiles.map(\.lastPathComponent)) is in \(file.path)")
+            }
+        }
+        for secret in secrets {
+            #expect(!Self.contains(Array((result.stdout + result.stderr).utf8), secret))
+        }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        while i <= haystack.count - needle.count {
+            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
     @Test func devnetRemovesTheDirectoryItChoseOnceEveryProofIsVerified() throws {
         let result = try CommandRun.run(
             BuiltBinary.provernet,
