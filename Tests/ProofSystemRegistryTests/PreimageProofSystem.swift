@@ -24,7 +24,8 @@ final class PreimageProofSystem: CircuitProofSystem {
         guard registration.constraints == 1 else {
             throw .invalidCircuit(reason: "a preimage circuit has 1 constraint, not \(registration.constraints)")
         }
-        return CircuitDefinition(constraints: 1, domainSize: 1, publicSignals: 1, verificationKeyJSON: #"{"hash":"sha256"}"#)
+        return CircuitDefinition(
+            constraints: 1, domainSize: 1, publicSignals: 1, verificationKeyJSON: #"{"hash":"sha256"}"#)
     }
 
     func load(_ circuit: CircuitDescriptor, files: [ArtifactRole: URL]) throws(ProverNetError) -> any LoadedCircuit {

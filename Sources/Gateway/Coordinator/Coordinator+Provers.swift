@@ -66,13 +66,26 @@ extension Coordinator {
             let actions = try await perform { book, now in
                 book.resultArrived(prover, job: job, epoch: epoch, result, now: now)
             }
-            guard let refusal = actions.refusal else { return }
+            guard let refusal = actions.refusal else {
+                let acceptedBefore = actions.messages.contains {
+                    if case .verdict(_, _, true, let reason) = $0.instruction { !reason.isEmpty } else { false }
+                }
+                switch result.verdict {
+                case _ where acceptedBefore: metrics.verdict(accepted: true, reason: .alreadyAccepted)
+                case .valid: metrics.verdict(accepted: true, reason: .valid)
+                case .invalid: metrics.verdict(accepted: false, reason: .invalidProof)
+                }
+                return
+            }
             if case .unknownJob = refusal, await storedAcceptance(prover: prover, job: job, epoch: epoch) {
+                metrics.verdict(accepted: true, reason: .alreadyAccepted)
                 send(.verdict(job: job, epoch: epoch, accepted: true, reason: "already accepted"), to: prover)
                 return
             }
+            metrics.verdict(accepted: false, reason: .init(refusal))
             send(.verdict(job: job, epoch: epoch, accepted: false, reason: "\(refusal)"), to: prover)
         } catch {
+            metrics.verdict(accepted: false, reason: .notDurable)
             // Not durable, so not accepted: the prover's lease stands and it may send again.
             send(
                 .verdict(job: job, epoch: epoch, accepted: false, reason: "\(LeaseRefusal.notDurable(job: job))"),

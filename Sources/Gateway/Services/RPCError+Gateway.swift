@@ -29,3 +29,20 @@ extension RPCError {
         }
     }
 }
+
+extension RPCError.Code {
+    /// The code's name as a metric's label (`invalid_argument`), from a fixed list.
+    var metricLabel: String {
+        switch self {
+        case .invalidArgument: "invalid_argument"
+        case .notFound: "not_found"
+        case .resourceExhausted: "resource_exhausted"
+        case .failedPrecondition: "failed_precondition"
+        case .unavailable: "unavailable"
+        case .permissionDenied: "permission_denied"
+        case .unauthenticated: "unauthenticated"
+        case .internalError: "internal"
+        default: "other"
+        }
+    }
+}
