@@ -151,15 +151,19 @@ def main():
               "no <img> element was made from the name")
         driver.save_screenshot(os.path.join(args.out, "requests.png"))
 
-        for page in ["network", "auctions"]:
-            driver.execute_script(f"location.hash = '#{page}'")
-            time.sleep(1.5)
-            driver.save_screenshot(os.path.join(args.out, f"{page}.png"))
-        check(driver.execute_script("return window.__loadedOnce") == "yes", "moving between pages does not reload")
+        driver.execute_script("location.hash = '#network'")
+        time.sleep(1.5)  # a few more snapshots: the proofs-per-second chart gets points
+        driver.save_screenshot(os.path.join(args.out, "network.png"))
         tiles = driver.find_element(By.CSS_SELECTOR, "[data-tile='provers-online'] .value").text
         check(tiles == "2", f"the network page counts 2 provers online (shows {tiles!r})")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#price-chart svg path.line")) > 0,
+              "the network page draws the clearing price as an SVG chart")
+        driver.execute_script("location.hash = '#auctions'")
+        time.sleep(0.5)
+        driver.save_screenshot(os.path.join(args.out, "auctions.png"))
         rounds = driver.find_elements(By.CSS_SELECTOR, ".round")
-        check(len(rounds) > 0, "the auctions page lists rounds")
+        check(len(rounds) > 0 and rounds[0].is_displayed(), "the auctions page lists rounds")
+        check(driver.execute_script("return window.__loadedOnce") == "yes", "moving between pages does not reload")
 
         errors = [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
         for entry in errors:
