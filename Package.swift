@@ -88,7 +88,11 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["ProverNetCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ProverNetCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // SHA-256 and Ed25519 for the audit log's chain and signed heads.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         // Metrics through swift-metrics, exposed in Prometheus's text format (swift-prometheus), with help texts.
@@ -264,7 +268,10 @@ let package = Package(
         .testTarget(name: "ProverNetCLITests", dependencies: ["provernet", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "ProverNetCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Store", "ProverNetCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(

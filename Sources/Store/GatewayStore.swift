@@ -33,6 +33,15 @@ public protocol GatewayStore: Sendable {
     /// Writes every change of the batch in one transaction: all of them or none.
     func commit(_ changes: StoreChanges) async throws(StoreError)
 
+    /// The audit log (appended by every write above, in its transaction): entries after `seq`, oldest first.
+    func auditEntries(after seq: Int64, limit: Int) async throws(StoreError) -> [AuditEntry]
+    /// The audit log's last entry.
+    func lastAuditEntry() async throws(StoreError) -> AuditEntry?
+    /// The signed heads of the audit chain, oldest first.
+    func auditHeads() async throws(StoreError) -> [AuditHead]
+    /// Keeps a signed head of the audit chain.
+    func insertAuditHead(_ head: AuditHead) async throws(StoreError)
+
     /// Checks, cheaply, that the database answers and can be written: what readiness needs.
     func checkHealth() async throws(StoreError)
     /// Closes the database; nothing may be called after.
@@ -47,6 +56,10 @@ public struct StoreChanges: Sendable, Equatable {
     public var proverActivity: [ProverActivity] = []
     public var rounds: [RoundRecord] = []
     public var ledger: [LedgerEntry] = []
+    /// Who caused the changes, as the audit log names them: `prover:ID`, `client`, `admin`, or `gateway`.
+    public var actor = "gateway"
+    /// When they happened (the audit log's time); nil: when they are written.
+    public var atMillis: Int64?
 
     public init(
         requests: [ProofRequest] = [], jobs: [Job] = [], proverActivity: [ProverActivity] = [],

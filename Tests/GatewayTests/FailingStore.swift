@@ -17,6 +17,13 @@ final class FailingStore: GatewayStore {
         try await store.commit(changes)
     }
 
+    func auditEntries(after seq: Int64, limit: Int) async throws(StoreError) -> [AuditEntry] {
+        try await store.auditEntries(after: seq, limit: limit)
+    }
+    func lastAuditEntry() async throws(StoreError) -> AuditEntry? { try await store.lastAuditEntry() }
+    func auditHeads() async throws(StoreError) -> [AuditHead] { try await store.auditHeads() }
+    func insertAuditHead(_ head: AuditHead) async throws(StoreError) { try await store.insertAuditHead(head) }
+
     func insertCircuit(_ circuit: CircuitDescriptor, createdMillis: Int64) async throws(StoreError) {
         try await store.insertCircuit(circuit, createdMillis: createdMillis)
     }

@@ -361,6 +361,22 @@ import Testing
         #expect(result.stdout.contains("VERIFIED"))
         #expect(result.stdout.contains("3 of 3 verify locally"))
         #expect(result.stdout.contains("one SnarkPack proof of all 3, verifies locally"), "\(result.stdout)")
+        // The gateway's audit log of the whole run chains and is signed at its shutdown; an entry changed with
+        // the sqlite3 tool afterwards is named.
+        let gateway = dir.appendingPathComponent("gateway").path
+        let intact = try CommandRun.run(BuiltBinary.provernet, ["admin", "audit", "verify", "--data-dir", gateway])
+        #expect(intact.status == 0, "\(intact.stdout)\n\(intact.stderr)")
+        #expect(intact.stdout.contains("intact") && !intact.stdout.contains("not covered"), "\(intact.stdout)")
+        let tail = try CommandRun.run(
+            BuiltBinary.provernet, ["admin", "audit", "tail", "--data-dir", gateway, "--limit", "1000"])
+        #expect(tail.stdout.contains("request.submitted") && tail.stdout.contains("ledger.prover_payment"))
+        let sqlite = try CommandRun.run(
+            URL(fileURLWithPath: "/usr/bin/sqlite3"),
+            [dir.appendingPathComponent("gateway/gateway.sqlite").path, "UPDATE audit SET actor = 'x' WHERE seq = 3;"])
+        #expect(sqlite.status == 0, "\(sqlite.stderr)")
+        let broken = try CommandRun.run(BuiltBinary.provernet, ["admin", "audit", "verify", "--data-dir", gateway])
+        #expect(broken.status == 1, "\(broken.stdout)\n\(broken.stderr)")
+        #expect(broken.stdout.contains("broken at entry 3"), "\(broken.stdout)")
         if result.status == 0 { try? FileManager.default.removeItem(at: dir) }
     }
 }

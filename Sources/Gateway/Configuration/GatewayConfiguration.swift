@@ -40,6 +40,8 @@ public struct GatewayConfiguration: Sendable {
     /// for development) with which requests that ask for aggregation are aggregated. Without one, such
     /// requests are refused.
     public var snarkpackSRSPath: String?
+    /// The gateway signs the head of its audit log every this many entries (and at shutdown).
+    public var auditHeadEvery: Int64 = 1000
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

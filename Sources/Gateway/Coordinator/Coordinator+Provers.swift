@@ -16,7 +16,9 @@ extension Coordinator {
         outbound[hello.id] = (connection, continuation)
         let connected = ConnectedProver(connection: connection, announcement: hello, connectedMillis: clock())
         do {
-            try await perform { book, now in book.proverConnected(connected, held: held, now: now) }
+            try await perform(actor: "prover:\(hello.id)") { book, now in
+                book.proverConnected(connected, held: held, now: now)
+            }
         } catch {
             // The prover record's last-seen time could not be written; the connection stands and the
             // jobs it holds are resolved again at its next connection.
@@ -38,7 +40,9 @@ extension Coordinator {
 
     /// The prover's stream ended. Its leases stand until they lapse.
     public func disconnect(_ prover: ProverID, connection: UInt64) async {
-        _ = try? await perform { book, _ in book.proverDisconnected(prover, connection: connection) }
+        _ = try? await perform(actor: "prover:\(prover)") { book, _ in
+            book.proverDisconnected(prover, connection: connection)
+        }
         logger.info("prover disconnected", metadata: ["prover": "\(prover.prefix(12))"])
     }
 
@@ -63,7 +67,7 @@ extension Coordinator {
     /// gateway accepted before (sent again) is acknowledged again and changes nothing.
     public func resultArrived(_ prover: ProverID, job: JobID, epoch: Int64, _ result: CheckedResult) async {
         do {
-            let actions = try await perform { book, now in
+            let actions = try await perform(actor: "prover:\(prover)") { book, now in
                 book.resultArrived(prover, job: job, epoch: epoch, result, now: now)
             }
             guard let refusal = actions.refusal else {
@@ -101,7 +105,7 @@ extension Coordinator {
 
     /// A prover failed a job: one attempt used.
     public func failureReported(_ prover: ProverID, job: JobID, epoch: Int64, reason: String) async {
-        let actions = try? await perform { book, now in
+        let actions = try? await perform(actor: "prover:\(prover)") { book, now in
             book.failureReported(prover, job: job, epoch: epoch, reason: reason, now: now)
         }
         if let refusal = actions?.refusal {
@@ -111,7 +115,9 @@ extension Coordinator {
 
     /// A prover hands a job back (it is shutting down).
     public func released(_ prover: ProverID, job: JobID, epoch: Int64, reason: String) async {
-        _ = try? await perform { book, now in book.released(prover, job: job, epoch: epoch, reason: reason, now: now) }
+        _ = try? await perform(actor: "prover:\(prover)") { book, now in
+            book.released(prover, job: job, epoch: epoch, reason: reason, now: now)
+        }
     }
 
     /// Sends a prover an instruction outside an event.

@@ -37,7 +37,7 @@ extension Coordinator {
             }
         }
         var refusal: SubmissionRefusal?
-        try await perform { book, now in
+        try await perform(actor: "client") { book, now in
             do throws(SubmissionRefusal) {
                 return try book.submit(request, jobs: jobs, now: now)
             } catch {
@@ -63,7 +63,7 @@ extension Coordinator {
     /// it is in after (that of an ended one is left as it was).
     public func cancel(_ id: RequestID) async throws -> RequestPhase {
         var open = true
-        try await perform { book, now in
+        try await perform(actor: "client") { book, now in
             guard let actions = book.cancel(id, now: now) else {
                 open = false
                 return BookActions()

@@ -72,9 +72,10 @@ public actor Coordinator {
     /// The event is applied to a copy of the book, installed once its changes are committed; a copy costs a
     /// copy of each collection the event changes. Events that never commit at once (a heartbeat, a progress
     /// report: their changes are lazy) are applied in place with `lazy`.
+    /// `actor` is who caused the event, as the audit log names it (`prover:ID`, `client`, `admin`, `gateway`).
     @discardableResult
-    func perform(lazy: Bool = false, _ event: (inout JobBook, Int64) -> BookActions) async throws(EventFailure)
-        -> BookActions
+    func perform(lazy: Bool = false, actor: String = "gateway", _ event: (inout JobBook, Int64) -> BookActions)
+        async throws(EventFailure) -> BookActions
     {
         await enterEvent()
         defer { leaveEvent() }
@@ -87,10 +88,14 @@ public actor Coordinator {
             return actions
         }
         var next = book
-        let actions = event(&next, clock())
+        let now = clock()
+        let actions = event(&next, now)
         if !actions.changes.isEmpty {
+            var changes = actions.changes
+            changes.actor = actor
+            changes.atMillis = now
             do {
-                try await store.commit(actions.changes)
+                try await store.commit(changes)
                 writeFailure = nil
             } catch {
                 writeFailure = error

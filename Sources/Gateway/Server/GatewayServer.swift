@@ -28,6 +28,8 @@ public final class GatewayServer: Service {
     let lock: DataDirectoryLock
     /// The token that the allowlist calls need, written to `DATA_DIR/admin.token` at start.
     let adminToken: AdminToken
+    /// Signs the audit log's head now and then, and at shutdown.
+    public let auditSigner: AuditSigner
 
     /// - Parameter proofSystems: the proof systems whose circuits and jobs this gateway handles (the
     ///   `provernet` command hands it Groth16 and SnarkPack).
@@ -60,6 +62,9 @@ public final class GatewayServer: Service {
             throw GatewayError.configuration("no TLS certificate")
         }
         self.store = store
+        auditSigner = try AuditSigner(
+            dataDirectory: configuration.dataDirectory, store: store, every: configuration.auditHeadEvery,
+            logger: logger)
         artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
         circuits = CircuitRegistry(
             store: store, artifacts: artifacts, proofSystems: proofSystems, limits: configuration.limits,
@@ -115,6 +120,7 @@ public final class GatewayServer: Service {
                 AdminAuthorizationInterceptor(token: adminToken),
             ])
         let developmentCAPath = self.developmentCAPath
+        let auditSigner = self.auditSigner
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
             group.addTask {
@@ -136,6 +142,7 @@ public final class GatewayServer: Service {
                 await coordinator.runRounds()
                 if ContinuousClock.now - lastReap >= .seconds(1) {
                     await coordinator.tick()
+                    await auditSigner.signIfDue()
                     lastReap = .now
                 }
                 // The next round: at once if something changed that could trade, else after the interval.
@@ -163,6 +170,7 @@ public final class GatewayServer: Service {
             group.cancelAll()
         }
         await coordinator.flush()
+        await auditSigner.signNow()
         try await store.close()
         logger.info("gateway stopped; database closed")
     }

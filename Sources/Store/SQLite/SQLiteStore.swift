@@ -63,7 +63,16 @@ public final class SQLiteStore: GatewayStore {
 
     public func insertCircuit(_ circuit: CircuitDescriptor, createdMillis: Int64) async throws(StoreError) {
         let row = try CircuitRow(circuit, createdMillis: createdMillis)
-        try await write { db in try row.upsert(db) }
+        let event = AuditEvent(
+            actor: "client", action: "circuit.registered", subject: circuit.id.rawValue,
+            details: [
+                "name": circuit.name, "kind": circuit.kind.rawValue, "domain_size": String(circuit.domainSize),
+                "artifacts": circuit.artifacts.map { "\($0.role.rawValue)=\($0.sha256)" }.joined(separator: ","),
+            ])
+        try await write { db in
+            try AuditTables.append([event], atMillis: createdMillis, db)
+            try row.upsert(db)
+        }
     }
 
     public func circuit(id: CircuitID) async throws(StoreError) -> CircuitDescriptor? {
@@ -94,6 +103,12 @@ public final class SQLiteStore: GatewayStore {
                 ?? ProverRecord(id: id, publicKeyHex: publicKeyHex, name: name, allowed: true, addedMillis: atMillis)
             record.allowed = true
             if !name.isEmpty { record.name = name }
+            try AuditTables.append(
+                [
+                    AuditEvent(
+                        actor: "admin", action: "prover.allowed", subject: id.rawValue,
+                        details: ["public_key": publicKeyHex, "name": record.name])
+                ], atMillis: atMillis, db)
             try record.upsert(db)
             return record
         }
@@ -105,6 +120,10 @@ public final class SQLiteStore: GatewayStore {
                 throw StoreError.missing(table: "prover", id: id.rawValue)
             }
             record.allowed = false
+            try AuditTables.append(
+                [AuditEvent(actor: "admin", action: "prover.revoked", subject: id.rawValue)],
+                atMillis: Clock.nowMillis(),
+                db)
             try record.update(db)
         }
     }
@@ -188,7 +207,19 @@ public final class SQLiteStore: GatewayStore {
         let activity = changes.proverActivity
         let rounds = changes.rounds
         let ledger = changes.ledger
+        let actor = changes.actor
+        let atMillis = changes.atMillis ?? Clock.nowMillis()
         try await write { db in
+            // The audit entries first: they compare each row with what it was before this batch.
+            var events: [AuditEvent] = []
+            for request in requests {
+                if let event = try AuditTables.event(for: request, actor: actor, db) { events.append(event) }
+            }
+            for job in jobs {
+                if let event = try AuditTables.event(for: job, actor: actor, db) { events.append(event) }
+            }
+            events += ledger.map { AuditTables.event(for: $0, actor: actor) }
+            try AuditTables.append(events, atMillis: atMillis, db)
             for request in requests { try request.upsert(db) }
             for job in jobs { try job.upsert(db) }
             for a in activity {

@@ -13,8 +13,8 @@ import Store
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Administer a gateway: the prover allowlist, listings of provers, jobs and rounds.",
-        subcommands: [AllowProver.self, RevokeProver.self, Provers.self, Jobs.self, Rounds.self])
+        abstract: "Administer a gateway: the prover allowlist, listings of provers, jobs and rounds, the audit log.",
+        subcommands: [AllowProver.self, RevokeProver.self, Provers.self, Jobs.self, Rounds.self, AuditCommand.self])
 
     struct AllowProver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

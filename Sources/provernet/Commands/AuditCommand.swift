@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import ProverNetCore
+import Store
+
+/// `provernet admin audit`: the gateway's tamper-evident audit log, read from its data directory (the
+/// database is opened read-only, so the gateway may be running).
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Verify or read the gateway's tamper-evident audit log.",
+        subcommands: [Verify.self, Tail.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Walk the whole audit chain and check the gateway's signed heads.",
+            discussion: """
+                Exits 0 if every entry chains from the one before and every signed head is the gateway's and
+                matches the chain; exits 1 naming the first entry that was changed, removed, inserted or
+                reordered. The heads are checked with --public-key, or the gateway's DATA_DIR/audit.pub.
+                """)
+        @Option(help: "The gateway's data directory.") var dataDir: String
+        @Option(help: "The gateway's audit public key (64 hex digits; default: DATA_DIR/audit.pub).")
+        var publicKey: String?
+
+        func run() async throws {
+            let keyText: String
+            if let publicKey {
+                keyText = publicKey
+            } else {
+                let path = (dataDir as NSString).appendingPathComponent(AuditSigner.publicKeyFile)
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw failure("no \(path): give the gateway's audit public key with --public-key")
+                }
+                keyText = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            guard let key = [UInt8](hex: keyText.lowercased()), key.count == 32 else {
+                throw failure("the audit public key must be 64 hex digits, got '\(keyText.prefix(80))'")
+            }
+            let database = (dataDir as NSString).appendingPathComponent("gateway.sqlite")
+            let log = try badInputExits { try SQLiteStore.readAuditLog(path: database) }
+            let verdict = AuditVerifier.verify(entries: log.entries, heads: log.heads, publicKey: key)
+            print(verdict)
+            if case .broken = verdict { throw ExitCode(1) }
+        }
+    }
+
+    struct Tail: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tail", abstract: "Show the audit log's last entries, one line each.")
+        @Option(help: "The gateway's data directory.") var dataDir: String
+        @Option(help: "How many entries.") var limit: Int = 20
+        @Flag(help: "Keep showing new entries as they are appended (Ctrl-C stops).") var follow = false
+
+        func run() async throws {
+            let database = (dataDir as NSString).appendingPathComponent("gateway.sqlite")
+            var entries = try badInputExits { try SQLiteStore.readAuditLog(path: database).entries }
+            var last = entries.last?.seq ?? 0
+            for entry in entries.suffix(max(0, limit)) { print(Self.line(entry)) }
+            while follow {
+                try await Task.sleep(for: .seconds(1))
+                entries = try badInputExits { try SQLiteStore.readAuditLog(path: database).entries }
+                for entry in entries where entry.seq > last { print(Self.line(entry)) }
+                last = entries.last?.seq ?? last
+            }
+        }
+
+        static func line(_ entry: AuditEntry) -> String {
+            let time = Date(timeIntervalSince1970: Double(entry.atMillis) / 1000).ISO8601Format()
+            return "\(entry.seq)  \(time)  \(entry.actor)  \(entry.action)  \(entry.subject)  \(entry.details)"
+        }
+    }
+}
