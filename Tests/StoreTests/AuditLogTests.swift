@@ -38,7 +38,8 @@ import Testing
         try await store.commit(StoreChanges(jobs: [job]))
         job.state = .verified(
             VerifiedProof(
-                lease: renewed, verifiedMillis: 3_000, proveMillis: 10, proof: ProofPayload(proofJSON: "{}", publicJSON: "[]")))
+                lease: renewed, verifiedMillis: 3_000, proveMillis: 10,
+                proof: ProofPayload(proofJSON: "{}", publicJSON: "[]")))
         var verified = StoreChanges(
             jobs: [job],
             ledger: [
@@ -90,7 +91,11 @@ import Testing
     /// Each tampering, done with the sqlite3 tool on the database file, and the entry the verdict must name.
     static let tamperings: [(name: String, sql: String, seq: Int64)] = [
         ("edit details", #"UPDATE audit SET details = '{"amount_units":"1"}' WHERE seq = 9;"#, 9),
-        ("edit details and their hash", #"UPDATE audit SET details = '{}', detailsHash = '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' WHERE seq = 4;"#, 4),
+        (
+            "edit details and their hash",
+            #"UPDATE audit SET details = '{}', detailsHash = '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' WHERE seq = 4;"#,
+            4
+        ),
         ("edit the actor", "UPDATE audit SET actor = 'admin' WHERE seq = 7;", 7),
         ("delete a row", "DELETE FROM audit WHERE seq = 5;", 5),
         (
@@ -142,7 +147,9 @@ import Testing
         }
         let verdict = AuditVerifier.verify(
             entries: log.entries, heads: log.heads, publicKey: Array(key.publicKey.rawRepresentation))
-        #expect(verdict == .broken(seq: 10, reason: "the chain was rewritten up to here (its hash is not the signed head's)"))
+        #expect(
+            verdict
+                == .broken(seq: 10, reason: "the chain was rewritten up to here (its hash is not the signed head's)"))
     }
 
     static func sqlite3(_ path: String, _ sql: String) throws {

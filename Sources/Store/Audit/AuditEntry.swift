@@ -124,7 +124,9 @@ public enum AuditChain {
     }
 
     /// What a head's signature covers.
-    public static func headMessage(seq: Int64, hash: String) -> Data { Data("provernet-audit-head-v1|\(seq)|\(hash)".utf8) }
+    public static func headMessage(seq: Int64, hash: String) -> Data {
+        Data("provernet-audit-head-v1|\(seq)|\(hash)".utf8)
+    }
 
     /// Signs the head at an entry with the gateway's key.
     public static func sign(seq: Int64, hash: String, atMillis: Int64, key: Curve25519.Signing.PrivateKey) throws
@@ -132,7 +134,8 @@ public enum AuditChain {
     {
         let signature = try key.signature(for: headMessage(seq: seq, hash: hash))
         return AuditHead(
-            seq: seq, hash: hash, atMillis: atMillis, signature: hex(signature), publicKey: hex(key.publicKey.rawRepresentation))
+            seq: seq, hash: hash, atMillis: atMillis, signature: hex(signature),
+            publicKey: hex(key.publicKey.rawRepresentation))
     }
 
     /// JSON with sorted keys: the same details always hash the same.

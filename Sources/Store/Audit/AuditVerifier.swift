@@ -33,7 +33,8 @@ public enum AuditVerifier {
         for entry in entries {
             guard entry.seq == expected else {
                 if entry.seq > expected {
-                    return .broken(seq: expected, reason: "it was removed (the entry after \(expected - 1) is \(entry.seq))")
+                    return .broken(
+                        seq: expected, reason: "it was removed (the entry after \(expected - 1) is \(entry.seq))")
                 }
                 return .broken(seq: entry.seq, reason: "it appears twice or out of order")
             }
@@ -61,7 +62,8 @@ public enum AuditVerifier {
             guard let signature = [UInt8](hex: head.signature),
                 key.isValidSignature(signature, for: AuditChain.headMessage(seq: head.seq, hash: head.hash))
             else {
-                return .broken(seq: head.seq, reason: "the signed head at this entry is not signed by the gateway's key")
+                return .broken(
+                    seq: head.seq, reason: "the signed head at this entry is not signed by the gateway's key")
             }
             guard head.seq <= last else {
                 return .broken(
