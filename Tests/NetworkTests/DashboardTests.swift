@@ -66,6 +66,8 @@ import Testing
         let provers = try #require(snapshot["provers"] as? [[String: Any]])
         #expect(provers.count == 1 && provers.first?["name"] as? String == "prover-d")
         #expect(provers.first?["verified"] as? Int == 2)
+        let verdicts = try #require(provers.first?["recent_verdicts"] as? [[String: Any]])
+        #expect(verdicts.count == 2 && verdicts.allSatisfy { $0["accepted"] as? Bool == true })
         let requests = try #require(snapshot["requests"] as? [[String: Any]])
         let row = try #require(requests.first { $0["id"] as? String == requestID.rawValue })
         #expect(row["state"] as? String == "done" && row["circuit_name"] as? String == name)

@@ -22,7 +22,8 @@ import Testing
         let gatewayLines = Self.jsonLines(network.logText(of: "gateway"))
         let listening = try #require(gatewayLines.first { $0["message"] as? String == "gateway listening" })
         #expect(listening["level"] as? String == "info" && listening["label"] as? String == "provernet.gateway")
-        #expect((listening["address"] as? String)?.hasPrefix("127.0.0.1:") == true && listening["tls"] as? String == "on")
+        #expect(
+            (listening["address"] as? String)?.hasPrefix("127.0.0.1:") == true && listening["tls"] as? String == "on")
         #expect((listening["timestamp"] as? String)?.hasSuffix("Z") == true)
         // Every line the gateway wrote is JSON (none in the text format).
         let gatewayText = network.logText(of: "gateway").split(separator: "\n").filter {

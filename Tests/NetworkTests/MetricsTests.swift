@@ -82,6 +82,9 @@ import Testing
         #expect(after.value("provernet_gateway_requests_total", ["state": "done"]) == 1)
         #expect(after.value("provernet_gateway_request_duration_seconds_count", ["state": "done"]) == 1)
         #expect(after.value("provernet_gateway_jobs_total", ["state": "verified"]) == 4)
+        #expect(after.value("provernet_gateway_jobs_total", ["state": "assigned"]) == 4)
+        // Started by the provers' first progress reports (lazy events, counted apart).
+        #expect((after.value("provernet_gateway_jobs_total", ["state": "proving"]) ?? 0) >= 1)
         #expect(after.value("provernet_gateway_submissions_total") == 1)
         #expect(after.value("provernet_gateway_submission_refusals_total", ["reason": "invalid_argument"]) == 1)
         #expect((after.value("provernet_gateway_leases_granted_total", ["class": jobClass]) ?? 0) >= 4)

@@ -25,6 +25,8 @@
   const short = (id) => (id ? String(id).slice(0, 12) : "");
   const seconds = (value) => (value === null || value === undefined ? "—" : `${Number(value).toFixed(2)} s`);
   const bytes = (value) => (value ? `${(value / 1073741824).toFixed(1)} GiB` : "—");
+  // The market's own values and payments (its JSON), shown to six decimals like the ledger's amounts.
+  const credits = (value) => (typeof value === "number" && isFinite(value) ? value.toFixed(6) : "—");
   const time = (millis) => (millis ? new Date(millis).toLocaleTimeString() : "—");
 
   function showPage() {
@@ -94,7 +96,10 @@
       el("td", { class: "num" }, p.max_constraints || "—"),
       el("td", { class: "num" }, p.verified), el("td", { class: "num" }, p.rejected), el("td", { class: "num" }, p.failed),
       el("td", { class: "num" }, p.lost), el("td", { class: "num" }, `${Math.round(p.success_rate * 100)}%`),
-      el("td", { class: "num" }, p.earned))));
+      el("td", { class: "num" }, p.earned),
+      el("td", { class: "verdicts" }, ...(p.recent_verdicts.length ? p.recent_verdicts.map((v) =>
+        el("span", { class: `verdict ${v.accepted ? "accepted" : "rejected"}`, title: `${time(v.at_millis)} ${v.job}${v.reason ? `: ${v.reason}` : ""}` },
+          v.accepted ? "✓" : "✗")) : ["—"])))));
   }
 
   function renderRequests(snapshot) {
@@ -125,8 +130,8 @@
     const blocks = snapshot.rounds.map((round) => {
       const market = parse(round.round_json) || { bids: [], asks: [] };
       const outcome = parse(round.outcome_json) || {};
-      const bids = (market.bids || []).map((b) => el("tr", {}, el("td", { class: "mono" }, short(b.id)), el("td", { class: "num" }, b.jobs), el("td", { class: "num" }, b.value), el("td", { class: "num" }, (outcome.bid_payments || outcome.bidPayments || {})[b.id] ?? "—")));
-      const asks = (market.asks || []).map((a) => el("tr", {}, el("td", { class: "mono" }, a.id === "~reserve" ? "reserve" : short(a.id)), el("td", { class: "num" }, a.slots), el("td", { class: "num" }, a.cost), el("td", { class: "num" }, (outcome.ask_payments || outcome.askPayments || {})[a.id] ?? "—")));
+      const bids = (market.bids || []).map((b) => el("tr", {}, el("td", { class: "mono" }, short(b.id)), el("td", { class: "num" }, b.jobs), el("td", { class: "num" }, credits(b.value)), el("td", { class: "num" }, credits((outcome.bid_payments || outcome.bidPayments || {})[b.id]))));
+      const asks = (market.asks || []).map((a) => el("tr", {}, el("td", { class: "mono" }, a.id === "~reserve" ? "reserve" : short(a.id)), el("td", { class: "num" }, a.slots), el("td", { class: "num" }, credits(a.cost)), el("td", { class: "num" }, credits((outcome.ask_payments || outcome.askPayments || {})[a.id]))));
       return el("div", { class: "round", "data-round": round.at_millis },
         el("div", { class: "title" }, el("strong", {}, round.job_class), " ", el("span", { class: "muted" }, time(round.at_millis)),
           ` — ${round.bids} bids, ${round.asks} asks, ${round.jobs_matched} jobs matched`, round.price ? `, price ${round.price} per job` : ""),

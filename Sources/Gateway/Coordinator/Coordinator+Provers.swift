@@ -53,7 +53,16 @@ extension Coordinator {
     }
 
     public func progressReported(_ prover: ProverID, _ report: ProgressReport) async {
-        _ = try? await perform(lazy: true) { book, now in book.progressReported(prover, report, now: now) }
+        _ = try? await perform(lazy: true) { book, now in
+            // A lazy event is applied in place (no copy of the book to compare with): the one move it can make,
+            // assigned → proving, is counted here.
+            let before = book.jobs[report.job]?.state.phase
+            let actions = book.progressReported(prover, report, now: now)
+            if before == .assigned, book.jobs[report.job]?.state.phase == .proving {
+                metrics.jobEntered(.proving)
+            }
+            return actions
+        }
     }
 
     /// Checks that `prover` holds the lease of `epoch` on the job (before its result is verified, outside
@@ -76,8 +85,13 @@ extension Coordinator {
                 }
                 switch result.verdict {
                 case _ where acceptedBefore: metrics.verdict(accepted: true, reason: .alreadyAccepted)
-                case .valid: metrics.verdict(accepted: true, reason: .valid)
-                case .invalid: metrics.verdict(accepted: false, reason: .invalidProof)
+                case .valid:
+                    metrics.verdict(accepted: true, reason: .valid)
+                    remember(RecentVerdict(prover: prover, job: job, accepted: true, reason: "", atMillis: clock()))
+                case .invalid(let reason):
+                    metrics.verdict(accepted: false, reason: .invalidProof)
+                    remember(
+                        RecentVerdict(prover: prover, job: job, accepted: false, reason: reason, atMillis: clock()))
                 }
                 return
             }

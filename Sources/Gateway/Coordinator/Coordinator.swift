@@ -36,6 +36,8 @@ public actor Coordinator {
     nonisolated let marketWakeup = MarketWakeup()
     /// What the gateway's `GET /metrics` shows: moved here, where each event's actions are committed.
     public nonisolated let metrics: GatewayMetrics
+    /// The last verdicts on proofs, newest last, for the dashboard (kept in memory only).
+    var recentVerdicts: [RecentVerdict] = []
 
     public init(
         store: any GatewayStore, circuits: CircuitRegistry, artifacts: ArtifactStore, aggregation: AggregationSetup?,
@@ -293,7 +295,27 @@ public actor Coordinator {
     public func statements(of request: RequestID) -> [String] { book.statements(of: request) }
 }
 
+/// A verdict on a prover's proof, as the dashboard lists it.
+public struct RecentVerdict: Sendable, Equatable {
+    public var prover: ProverID
+    public var job: JobID
+    public var accepted: Bool
+    /// Why it was rejected (a stranger's proof's fault, in the checker's words); empty when accepted.
+    public var reason: String
+    public var atMillis: Int64
+}
+
 extension Coordinator {
+    /// How many verdicts `recentVerdicts` keeps.
+    static let recentVerdictLimit = 200
+
+    func remember(_ verdict: RecentVerdict) {
+        recentVerdicts.append(verdict)
+        if recentVerdicts.count > Self.recentVerdictLimit {
+            recentVerdicts.removeFirst(recentVerdicts.count - Self.recentVerdictLimit)
+        }
+    }
+
     static func seconds(_ duration: Duration) -> Double {
         let (whole, attoseconds) = duration.components
         return Double(whole) + Double(attoseconds) * 1e-18

@@ -55,6 +55,15 @@ public struct DashboardSnapshot: Sendable, Codable, Equatable {
         public var earnedUnits: Int64
         public var earned: String
         public var lastSeenMillis: Int64?
+        /// Its last verdicts, newest first (since the gateway started).
+        public var recentVerdicts: [Verdict]
+    }
+
+    public struct Verdict: Sendable, Codable, Equatable {
+        public var job: String
+        public var accepted: Bool
+        public var reason: String
+        public var atMillis: Int64
     }
 
     public struct RequestRow: Sendable, Codable, Equatable {

@@ -53,7 +53,11 @@ extension GatewayServer {
                 lost: record.jobsLost,
                 successRate: finished == 0 ? 1 : Double(record.jobsVerified) / Double(finished),
                 earnedUnits: record.earned.units, earned: record.earned.description,
-                lastSeenMillis: record.lastSeenMillis)
+                lastSeenMillis: record.lastSeenMillis,
+                recentVerdicts: live.verdicts.reversed().filter { $0.prover == record.id }.prefix(5).map {
+                    DashboardSnapshot.Verdict(
+                        job: $0.job.rawValue, accepted: $0.accepted, reason: $0.reason, atMillis: $0.atMillis)
+                })
         }
         // Online provers first, then by name.
         provers.sort { (Self.isAway($0), $0.name, $0.id) < (Self.isAway($1), $1.name, $1.id) }
@@ -144,6 +148,7 @@ extension Coordinator {
         var openRequests: Int
         var leasedJobs: Int
         var writeFailure: StoreError?
+        var verdicts: [RecentVerdict]
     }
 
     func dashboardLive() -> DashboardLive {
@@ -159,6 +164,6 @@ extension Coordinator {
         for id in book.requests.keys { requests[id] = book.snapshot(id) }
         return DashboardLive(
             provers: book.provers, requests: requests, queues: queues, openRequests: book.requests.count,
-            leasedJobs: book.leasedJobCount, writeFailure: writeFailure)
+            leasedJobs: book.leasedJobCount, writeFailure: writeFailure, verdicts: recentVerdicts)
     }
 }

@@ -105,6 +105,11 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
+    /// A job moved into `phase` outside a committed event (a progress report starts it proving).
+    func jobEntered(_ phase: JobPhase) {
+        counter("provernet_gateway_jobs_total", ("state", phase.rawValue)).increment()
+    }
+
     /// How long one market pass took (every class's round, and the commit of their leases).
     func marketPass(seconds: Double, rounds: Int) {
         guard rounds > 0 else { return }
