@@ -79,6 +79,7 @@ extension ProverNetClient {
         let request = message
         let service = self.service
         let options = streamingOptions
+        let endpoint = self.endpoint
         let (stream, continuation) = AsyncThrowingStream<RequestEvent, any Error>.makeStream()
         // The task is owned by the stream: it ends with the call, and the stream's end cancels it.
         let task = Task {
@@ -90,7 +91,7 @@ extension ProverNetClient {
                 }
                 continuation.finish()
             } catch {
-                continuation.finish(throwing: ProverNetClientError(error, call: "WatchRequest"))
+                continuation.finish(throwing: ProverNetClientError(error, call: "WatchRequest", endpoint: endpoint))
             }
         }
         continuation.onTermination = { _ in task.cancel() }

@@ -75,10 +75,17 @@ public final class ProverNetClient: Sendable {
     }
 
     /// The endpoint for a `HOST:PORT` address and the path of the CA certificate (PEM) that signed the
-    /// gateway's certificate (nil: the system's trust roots).
-    public static func endpoint(gateway: String, ca: String?) throws(ProverNetClientError) -> GatewayEndpoint {
+    /// gateway's certificate (nil: the system's trust roots), and the DNS name the certificate must carry
+    /// when it is not the host (nil: the host).
+    public static func endpoint(gateway: String, ca: String?, serverName: String? = nil) throws(ProverNetClientError)
+        -> GatewayEndpoint
+    {
         do {
-            return try GatewayEndpoint(parsing: gateway, caCertificatePath: ca)
+            return try GatewayEndpoint(parsing: gateway, caCertificatePath: ca, serverName: serverName)
+        } catch .invalidServerName(let name) {
+            throw .invalidArgument(
+                name: "--tls-server-name", value: name,
+                reason: "not a DNS name (an address is checked as the address connected to)")
         } catch {
             throw .invalidGatewayAddress(gateway)
         }
@@ -139,7 +146,7 @@ public final class ProverNetClient: Sendable {
         do {
             return try await body()
         } catch {
-            throw ProverNetClientError(error, call: name)
+            throw ProverNetClientError(error, call: name, endpoint: endpoint)
         }
     }
 }

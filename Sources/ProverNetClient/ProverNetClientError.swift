@@ -1,3 +1,4 @@
+import ProverNetAPI
 import ProverNetCore
 
 /// Everything that can go wrong for a client of the network, each case with what a user needs to act on:
@@ -9,6 +10,8 @@ public enum ProverNetClientError: Error, Sendable, Equatable, CustomStringConver
     case unreadableCACertificate(path: String, reason: String)
     /// The TLS transport to the gateway cannot be set up (a malformed CA certificate, for instance).
     case transport(gateway: String, reason: String)
+    /// The gateway's TLS certificate does not name what was connected to, or is not signed by the trusted CA.
+    case certificate(GatewayTLSProblem)
     /// The gateway answered a call with a gRPC error; `message` is the gateway's reason.
     case gateway(call: String, status: GatewayStatus, message: String)
     /// The gateway answered with something this client does not understand (an unknown state, say).
@@ -37,6 +40,8 @@ public enum ProverNetClientError: Error, Sendable, Equatable, CustomStringConver
             return "cannot read the CA certificate \(path): \(reason)"
         case .transport(let gateway, let reason):
             return "cannot set up TLS to the gateway \(gateway): \(reason)"
+        case .certificate(let problem):
+            return problem.description
         case .gateway(let call, let status, let message):
             switch status {
             case .unavailable: return "gateway unreachable (\(call)): \(message)"

@@ -68,9 +68,13 @@ public struct ProverIdentity: Sendable {
         let identity = ProverIdentity(privateKey: Curve25519.Signing.PrivateKey())
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        FileManager.default.createFile(
-            atPath: path, contents: Data((identity.privateKeyHex + "\n").utf8),
-            attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((identity.privateKeyHex + "\n").utf8),
+                attributes: [.posixPermissions: 0o600])
+        else {
+            throw ProverNetError.invalidInput(index: nil, reason: "cannot write the prover key \(path)")
+        }
         return identity
     }
 }

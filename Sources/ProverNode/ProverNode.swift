@@ -130,6 +130,13 @@ public struct ProverNode: Service {
                 throw refusal
             } catch {
                 if lifecycle.current == .stopping || Task.isCancelled { return }
+                if let problem = GatewayTLSProblem.diagnose(error, endpoint: configuration.gateway) {
+                    // A certificate that does not name the gateway, or that another CA signed, stays so:
+                    // reported once, and the node stops instead of retrying forever.
+                    let failure = ProverNodeError.tls(problem)
+                    logger.error("\(failure)")
+                    throw failure
+                }
                 logger.warning(
                     "connection to the gateway lost; reconnecting",
                     metadata: ["error": "\(error)", "after": "\(backoff)"])

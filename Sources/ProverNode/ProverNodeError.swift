@@ -1,10 +1,14 @@
 import GRPCCore
+import ProverNetAPI
 
 /// What can go wrong in a prover node, each case with what an operator can act on.
 public enum ProverNodeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The gateway refused this prover for good (unknown key, bad signature, incompatible version):
     /// retrying cannot help, so the node stops.
     case refused(code: RPCError.Code, reason: String)
+    /// The gateway's TLS certificate does not name what the node connects to, or is not signed by the CA it
+    /// trusts: retrying cannot help, so the node stops.
+    case tls(GatewayTLSProblem)
     /// The gateway broke the protocol (a message out of order, a missing field).
     case protocolViolation(String)
     /// An artifact could not be downloaded, or its content does not match its hash or size.
@@ -30,6 +34,7 @@ public enum ProverNodeError: Error, Sendable, Equatable, CustomStringConvertible
             default: hint = ""
             }
             return "the gateway refused this prover: \(code): \(reason)\(hint)"
+        case .tls(let problem): return problem.description
         case .protocolViolation(let what): return "protocol violation by the gateway: \(what)"
         case .artifact(let sha256, let reason): return "artifact \(sha256.prefix(16))…: \(reason)"
         case .worker(let reason): return reason

@@ -224,7 +224,8 @@ import Testing
         }
         var requests: [RequestID] = []
         for _ in 0..<40 {
-            let maxPrice = Amount.flooring(Double.random(in: 0.5...20, using: &random))
+            // At or above the reserve (2 per job here): below it a request is refused.
+            let maxPrice = Amount.flooring(Double.random(in: 2...20, using: &random))
             requests.append(
                 try f.submit(
                     inputs: Int.random(in: 1...4, using: &random), redundancy: Int.random(in: 1...2, using: &random),
@@ -395,14 +396,133 @@ import Testing
     @Test func aProverThatFailedAJobIsNotGivenItAgainWhileAnotherCanTakeIt() throws {
         var f = Fixture()
         f.connect("cheap", ask: Amount(decimal: "0.1")!)
+        f.connect("dear", slots: 1, ask: 2)
+        let busy = try f.submit(inputs: 1, maxPrice: Amount(whole: 50))
         let request = try f.submit(inputs: 1)
         _ = f.round()
-        let job = try #require(f.leases(request)["cheap"])
-        _ = f.result("cheap", job.id, epoch: 1, valid: false)
-        // Alone, it gets no round: it failed every pending job.
+        // Both provers took one job each.
+        let job = try #require(f.book.snapshot(request)?.1.first)
+        let holder = try #require(job.state.lease?.prover)
+        let other: ProverID = holder == "cheap" ? "dear" : "cheap"
+        _ = f.result(holder.rawValue, job.id, epoch: 1, valid: false)
+        // The one that failed it, free again, gets no round: it failed every pending job.
         #expect(f.assigned(f.round()).isEmpty)
-        f.connect("dear", ask: 2)
-        #expect(f.assigned(f.round()).map(\.0) == ["dear"])
+        #expect(f.book.requests[request]?.state == .proving)
+        // Once the other is free, it is the other's.
+        let otherJob = try #require(f.leases(busy)[other])
+        _ = f.result(other.rawValue, otherJob.id, epoch: 1)
+        #expect(f.assigned(f.round()).map(\.0) == [other])
+    }
+
+    // MARK: Jobs no prover can do (issue 19)
+
+    @Test func aJobThatEveryConnectedProverFailedFailsItsRequestWithTheirReasons() throws {
+        var f = Fixture()
+        f.connect("a")
+        f.connect("b")
+        let request = try f.submit(inputs: 1)
+        _ = f.round()
+        let first = try #require(f.book.snapshot(request)?.1.first)
+        let firstProver = try #require(first.state.lease?.prover)
+        let failed = f.keep(
+            f.book.failureReported(
+                firstProver, job: first.id, epoch: 1, reason: "the witness has 4 values but the circuit has 456 wires",
+                now: f.now))
+        // One attempt of three used, and another prover can still take it: it waits for the market.
+        #expect(failed.ended.isEmpty && f.book.jobs[first.id]?.state == .pending)
+        let second = try #require(f.assigned(f.round()).first)
+        #expect(second.0 != firstProver)
+        let last = f.result(second.0.rawValue, second.1.job.id, epoch: 2, valid: false)
+        // Two attempts of three, but no connected prover may take it again: it fails now, not at its deadline.
+        #expect(last.ended == [request])
+        let state = try #require(last.changes.requests.last?.state)
+        #expect(state.phase == .failed)
+        let reason = state.reason ?? ""
+        #expect(reason.contains("failed on every connected prover"))
+        #expect(
+            reason.contains("\(firstProver): prover failed: the witness has 4 values but the circuit has 456 wires"))
+        #expect(reason.contains("\(second.0): bad proof"))
+        #expect(f.written[first.id]?.state.phase == .failed)
+        #expect(f.book.requests[request] == nil)
+    }
+
+    @Test func aJobFailedByTheOnlyConnectedProverFailsAtOnce() throws {
+        var f = Fixture()
+        f.connect("a")
+        let request = try f.submit(inputs: 1)
+        _ = f.round()
+        let job = try #require(f.leases(request)["a"])
+        let failed = f.keep(f.book.failureReported("a", job: job.id, epoch: 1, reason: "out of memory", now: f.now))
+        #expect(failed.ended == [request])
+        #expect(failed.changes.requests.last?.state.reason?.contains("a: prover failed: out of memory") == true)
+        #expect(f.written[job.id]?.state.phase == .failed)
+    }
+
+    @Test func aStuckRequestDoesNotBlockAHealthyOneOfTheSameClass() throws {
+        var f = Fixture()
+        f.connect("a")
+        f.connect("b")
+        // The poisoned request pays the most, so the market prefers it in every round.
+        let poisoned = try f.submit(inputs: 1, maxPrice: Amount(whole: 90))
+        let busy = try f.submit(inputs: 1, maxPrice: Amount(whole: 80))
+        _ = f.round()
+        let poisonedJob = try #require(f.book.snapshot(poisoned)?.1.first)
+        let failer = try #require(poisonedJob.state.lease?.prover)
+        let other: ProverID = failer == "a" ? "b" : "a"
+        #expect(f.leases(busy)[other] != nil)
+        // One prover fails the poisoned job; the other is busy, so no one may take it now, but it is not
+        // failed: the busy prover may take it later.
+        _ = f.keep(f.book.failureReported(failer, job: poisonedJob.id, epoch: 1, reason: "bad witness", now: f.now))
+        #expect(f.book.jobs[poisonedJob.id]?.state == .pending)
+        let healthy = try f.submit(inputs: 1, maxPrice: Amount(whole: 10))
+        // The next round trades the healthy request with the free prover instead of matching the poisoned one
+        // to a prover that may not take it.
+        let round = f.round()
+        #expect(f.assigned(round).map(\.0) == [failer])
+        #expect(f.assigned(round).map(\.1.job.requestID) == [healthy])
+        #expect(round.changes.rounds.first?.bids == 1 && round.changes.rounds.first?.jobsMatched == 1)
+    }
+
+    @Test func theWinnersJobsGoToWinnersThatMayTakeThem() throws {
+        var f = Fixture()
+        f.connect("a")
+        f.connect("b")
+        let first = try f.submit(inputs: 1, maxPrice: Amount(whole: 90))
+        _ = f.round()
+        let job = try #require(f.book.snapshot(first)?.1.first)
+        let failer = try #require(job.state.lease?.prover)
+        let other: ProverID = failer == "a" ? "b" : "a"
+        _ = f.keep(f.book.failureReported(failer, job: job.id, epoch: 1, reason: "bad witness", now: f.now))
+        let second = try f.submit(inputs: 1, maxPrice: Amount(whole: 80))
+        // A third, cheaper bid: the one the market's price clock turns away, so that the first two trade.
+        _ = try f.submit(inputs: 1, maxPrice: Amount(whole: 3))
+        // Both provers free, the two dearer requests win: whichever way the market pairs them, the job that
+        // one prover failed goes to the other.
+        let assigned = f.assigned(f.round())
+        #expect(assigned.count == 2)
+        #expect(assigned.first { $0.1.job.requestID == first }?.0 == other)
+        #expect(assigned.first { $0.1.job.requestID == second }?.0 == failer)
+    }
+
+    // MARK: The reserve price (issue 19)
+
+    @Test func aRequestBelowTheReservePriceIsRefusedWithTheNumbers() throws {
+        var f = Fixture()
+        f.connect("a")
+        // The reserve is 2 per unit, 1 unit per job: 2.000000 per job trades, 1.999999 never could.
+        #expect(f.book.reservePrice(Self.jobClass) == Amount(whole: 2))
+        let refused = #expect(throws: SubmissionRefusal.self) {
+            try f.submit(inputs: 1, maxPrice: Amount(decimal: "1.999999")!)
+        }
+        #expect(
+            refused
+                == .belowReserve(
+                    maxPricePerJob: Amount(decimal: "1.999999")!, reserve: Amount(whole: 2), jobClass: Self.jobClass))
+        #expect("\(refused!)".contains("below the network's reserve price of 2.000000 per job"))
+        #expect("\(refused!)".contains("--max-price 2.000000"))
+        #expect(f.book.requests.isEmpty)
+        let request = try f.submit(inputs: 1, maxPrice: Amount(whole: 2))
+        #expect(f.assigned(f.round()).map(\.1.job.requestID) == [request])
     }
 
     @Test func cancellingALeasedRequestStopsItsProversAndEndsItsJobs() throws {

@@ -67,25 +67,18 @@ import Testing
             executable: BuiltBinary.provernet, settings: .init(gatewayArguments: ["--max-attempts", "20"]))
         try await network.startNewProver("liar", extra: ["--misbehave", "wrong-proof"])
         try await network.startNewProver("shirker", extra: ["--misbehave", "other-input"])
-        try await network.waitForProvers(2)
+        // The honest prover asks more (below the reserve), so the cheaters win the jobs while they may take
+        // them; once both have failed both jobs, it is the one prover left that may, and proves them. (A job
+        // that every connected prover has failed fails its request: the honest one is connected throughout.)
         let honest = try await network.makeProverKey("honest")
+        try await network.startProver("honest", extra: ["--ask", "1.5"])
+        try await network.waitForProvers(3)
         let (status, events) = try await ProverNetClient.withClient(endpoint: await network.endpoint) {
             (client) async throws -> (RequestStatus, [RequestEvent]) in
             let circuit = try await client.registerSyntheticCircuit(constraints: 500, name: "test")
             let submitted = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(2), maxPricePerJob: 10)
             var seen: [RequestEvent] = []
-            var honestStarted = false
-            for try await event in client.watch(request: submitted.id) {
-                seen.append(event)
-                let rejections = seen.filter { $0.kind == .rejected }
-                if !honestStarted, rejections.contains(where: { $0.message.contains("public signals") }),
-                    rejections.contains(where: { $0.message.contains("does not verify") })
-                {
-                    // Both kinds of cheat were caught: now an honest prover joins.
-                    try await network.startProver("honest")
-                    honestStarted = true
-                }
-            }
+            for try await event in client.watch(request: submitted.id) { seen.append(event) }
             return (try await client.request(submitted.id), seen)
         }
         #expect(status.state == .done, "gateway log: \(network.logText(of: "gateway"))")
@@ -173,22 +166,18 @@ import Testing
         _ = try await network.makeProverKey("honest")
         try await network.startProver("honest", extra: ["--no-aggregation"])
         try await network.startNewProver("liar", extra: ["--misbehave", "wrong-proof"])
-        try await network.waitForProvers(2)
+        // The honest aggregator asks more (below the reserve): the liar wins the aggregation first, and once it
+        // has failed it, the aggregator, connected throughout, is the one left that may take it.
         let aggregator = try await network.makeProverKey("aggregator")
+        try await network.startProver("aggregator", extra: ["--ask", "1.5"])
+        try await network.waitForProvers(3)
         let (status, events) = try await ProverNetClient.withClient(endpoint: await network.endpoint) {
             (client) async throws -> (RequestStatus, [RequestEvent]) in
             let circuit = try await client.registerSyntheticCircuit(constraints: 300, name: "test")
             let submitted = try await client.submit(
                 circuit: circuit.id, inputs: syntheticInputs(2), maxPricePerJob: 10, aggregate: true)
             var seen: [RequestEvent] = []
-            var started = false
-            for try await event in client.watch(request: submitted.id) {
-                seen.append(event)
-                if !started, event.kind == .rejected, event.jobIndex == 2 {
-                    try await network.startProver("aggregator")
-                    started = true
-                }
-            }
+            for try await event in client.watch(request: submitted.id) { seen.append(event) }
             return (try await client.request(submitted.id), seen)
         }
         #expect(status.state == .done, "gateway log: \(network.logText(of: "gateway"))")
@@ -361,6 +350,12 @@ import Testing
         #expect(result.stdout.contains("VERIFIED"))
         #expect(result.stdout.contains("3 of 3 verify locally"))
         #expect(result.stdout.contains("one SnarkPack proof of all 3, verifies locally"), "\(result.stdout)")
+        // The aggregate is shown as the aggregate, not as a fourth job, and the end says what it is once.
+        #expect(result.stdout.contains("aggregate from"), "\(result.stdout)")
+        #expect(!result.stdout.contains("job 3 proof"), "\(result.stdout)")
+        #expect(result.stdout.contains("request done, 3/3 proofs verified"), "\(result.stdout)")
+        // A directory given with --dir is kept.
+        #expect(FileManager.default.fileExists(atPath: dir.path))
         // The gateway's audit log of the whole run chains and is signed at its shutdown; an entry changed with
         // the sqlite3 tool afterwards is named.
         let gateway = dir.appendingPathComponent("gateway").path
@@ -378,5 +373,20 @@ import Testing
         #expect(broken.status == 1, "\(broken.stdout)\n\(broken.stderr)")
         #expect(broken.stdout.contains("broken at entry 3"), "\(broken.stdout)")
         if result.status == 0 { try? FileManager.default.removeItem(at: dir) }
+    }
+
+    @Test func devnetRemovesTheDirectoryItChoseOnceEveryProofIsVerified() throws {
+        let result = try CommandRun.run(
+            BuiltBinary.provernet,
+            [
+                "devnet", "--exit-when-done", "--jobs", "1", "--constraints", "200", "--no-aggregation", "--timeout",
+                "300",
+            ])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let directory = result.stdout.split(separator: "\n").first { $0.hasPrefix("ProverNet devnet in ") }
+            .map { String($0.dropFirst("ProverNet devnet in ".count)) }
+        let path = try #require(directory)
+        #expect(result.stdout.contains("removed \(path)"))
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 }

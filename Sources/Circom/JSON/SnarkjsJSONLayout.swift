@@ -131,7 +131,18 @@ enum SnarkjsJSONLayout {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw .io(file: url.path, reason: "cannot read: \(error)")
+            throw .io(file: url.path, reason: "cannot read: \(fileErrorReason(error))")
+        }
+    }
+
+    /// What a file error says to a user: "no such file", not Foundation's NSError dump.
+    static func fileErrorReason(_ error: any Error) -> String {
+        guard let cocoa = error as? CocoaError else { return "\(error)" }
+        switch cocoa.code {
+        case .fileReadNoSuchFile, .fileNoSuchFile: return "no such file"
+        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+        case .fileReadCorruptFile, .fileReadInapplicableStringEncoding: return "not readable as text"
+        default: return "file error \(cocoa.code.rawValue)"
         }
     }
 
@@ -139,7 +150,7 @@ enum SnarkjsJSONLayout {
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw .io(file: url.path, reason: "cannot write: \(error)")
+            throw .io(file: url.path, reason: "cannot write: \(fileErrorReason(error))")
         }
     }
 }

@@ -29,7 +29,9 @@ public struct ArtifactStore: Sendable {
 
     public func makeWriter(role: ArtifactRole, limit: UInt64) throws -> Writer {
         let temporary = directory.appendingPathComponent(".upload-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw GatewayError.configuration("cannot create an upload file in \(directory.path)")
+        }
         return Writer(
             store: self, role: role, temporary: temporary, handle: try FileHandle(forWritingTo: temporary), limit: limit
         )

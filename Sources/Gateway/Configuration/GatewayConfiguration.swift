@@ -11,10 +11,14 @@ public struct GatewayConfiguration: Sendable {
     /// The port to listen on (default 7443; 0 picks a free one, reported at start).
     public var port: Int = 7443
     /// The TLS certificate chain and private key (PEM). With `developmentTLS`, a development CA and a
-    /// certificate for localhost/127.0.0.1 are made in the data directory if these are nil.
+    /// certificate are made in the data directory if these are nil: it names localhost, the loopback
+    /// addresses, `host` (every address of the machine when `host` is 0.0.0.0 or ::) and `tlsNames`.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
     public var developmentTLS: Bool = false
+    /// More DNS names or addresses for the development certificate to carry (default none): the names by
+    /// which provers on other machines reach the gateway (`--tls-name gateway.example.org`).
+    public var tlsNames: [String] = []
     /// The longest time between two market rounds per job class. A round also runs at once when something
     /// changes that could make a trade (a request arrives, a job returns to the market, a prover connects
     /// or frees a slot), so a free prover does not wait for the tick.

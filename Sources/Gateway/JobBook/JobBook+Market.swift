@@ -26,10 +26,14 @@ extension JobBook {
     /// Whether a prover must not get `job`: it failed it before, or holds or proved a replica of its input
     /// (redundancy is worth nothing if one prover proves both).
     func excluded(_ prover: ProverID, from job: Job) -> Bool {
-        (failedBy[job.id]?.contains(prover) ?? false) || hasReplica(of: job, prover: prover)
+        failedBy[job.id]?[prover] != nil || hasReplica(of: job, prover: prover)
     }
 
-    /// One round of one class.
+    /// One round of one class. Only what some asking prover may take is bid for: a request whose pending
+    /// jobs every free prover has failed bids nothing (else it would win the round's capacity each round,
+    /// lease nothing, and starve the requests behind it), and the winners' jobs go to winning provers that
+    /// may take them (the round's prices are the same for every trader, so which winner proves which
+    /// winning job changes no price).
     mutating func clearRound(_ jobClass: JobClass, pending: [Job], now: Int64) -> BookActions {
         var actions = BookActions()
         let isAggregation = pending.first?.isAggregation ?? false
@@ -48,20 +52,24 @@ extension JobBook {
                 stakeHeadroom: .greatestFiniteMagnitude)
         }
         guard !asks.isEmpty else { return actions }
+        let asking = eligible.filter { session in asks.contains { $0.id == session.id.rawValue } }
         let capacity = asks.reduce(0) { $0 + $1.slots }
         asks.append(
             Ask(
                 id: Self.reserveAskID, slots: capacity, cost: settings.reservePricePerUnit * units, secondsPerJob: 0,
                 reputation: 1, stakeHeadroom: .greatestFiniteMagnitude))
-        // Bids: each request's pending jobs of the class, as many as the free provers could take.
+        // Bids: each request's pending jobs of the class that an asking prover may take, as many as the
+        // provers that may take them have free slots.
         var pendingOfRequest: [RequestID: [Job]] = [:]
         for job in pending { pendingOfRequest[job.requestID, default: []].append(job) }
         var bids: [Bid] = []
         for (requestID, list) in pendingOfRequest.sorted(by: { $0.key < $1.key }) {
             guard let request = requests[requestID] else { continue }
-            let count = min(list.count, capacity)
+            let takers = asking.filter { session in list.contains { !excluded(session.id, from: $0) } }
+            let assignable = list.filter { job in takers.contains { !excluded($0.id, from: job) } }.count
+            let count = min(assignable, takers.reduce(0) { $0 + $1.freeSlots })
             let seconds = Double(request.deadlineMillis - now) / 1000
-            guard seconds > 0 else { continue }
+            guard count > 0, seconds > 0 else { continue }
             bids.append(
                 Bid(
                     id: requestID.rawValue, jobs: count, value: request.maxPricePerJob.wholeUnits * Double(count),
@@ -77,52 +85,18 @@ extension JobBook {
             jobsOfAsk[a.ask, default: 0] += a.jobs
             jobsOfBid[a.bid, default: 0] += a.jobs
         }
-        // The inputs each prover got in this round, so that it does not get two replicas of one.
-        var inputsOfProver: [ProverID: Set<String>] = [:]
+        let winners = outcome.assignments.filter { $0.ask != Self.reserveAskID }
+            .map { (prover: ProverID($0.ask), request: RequestID($0.bid), jobs: $0.jobs) }
+        let given = pairWinners(winners, pendingOfRequest: pendingOfRequest)
         var matched = 0
-        for a in outcome.assignments where a.ask != Self.reserveAskID {
-            let prover = ProverID(a.ask)
-            let requestID = RequestID(a.bid)
-            guard var list = pendingOfRequest[requestID], provers[prover] != nil, var request = requests[requestID]
-            else {
-                continue
+        for (prover, list) in given.sorted(by: { $0.key < $1.key }) {
+            for job in list {
+                let (ask, bid) = (prover.rawValue, job.requestID.rawValue)
+                let charge = Amount.flooring((outcome.bidPayments[bid] ?? 0) / Double(max(1, jobsOfBid[bid] ?? 1)))
+                let price = min(
+                    Amount.flooring((outcome.askPayments[ask] ?? 0) / Double(max(1, jobsOfAsk[ask] ?? 1))), charge)
+                if lease(job, to: prover, price: price, charge: charge, actions: &actions, now: now) { matched += 1 }
             }
-            let charge = Amount.flooring((outcome.bidPayments[a.bid] ?? 0) / Double(max(1, jobsOfBid[a.bid] ?? 1)))
-            let price = min(
-                Amount.flooring((outcome.askPayments[a.ask] ?? 0) / Double(max(1, jobsOfAsk[a.ask] ?? 1))), charge)
-            for _ in 0..<a.jobs {
-                // Not a job this prover already failed, if the request has another, nor a replica of an input
-                // it already holds.
-                guard
-                    let pick = list.firstIndex(where: {
-                        !excluded(prover, from: $0)
-                            && !(inputsOfProver[prover]?.contains("\($0.requestID)/\($0.index)") ?? false)
-                    })
-                else { break }
-                var job = list.remove(at: pick)
-                let lease = Lease(
-                    prover: prover, epoch: job.epoch + 1, grantedMillis: now, expiresMillis: now + settings.leaseMillis,
-                    price: price, charge: charge)
-                guard Self.transition(&job, .grant(lease)) else { continue }
-                inputsOfProver[prover, default: []].insert("\(job.requestID)/\(job.index)")
-                jobs[job.id] = job
-                provers[prover]?.running.insert(job.id)
-                progress[job.id] = JobProgress(fraction: 0, stage: "assigned")
-                matched += 1
-                actions.write(job)
-                actions.send(
-                    .assign(
-                        JobAssignment(
-                            job: job, lease: lease, circuitID: request.circuitID, deadlineMillis: request.deadlineMillis
-                        )),
-                    to: prover)
-                if Self.transition(&request, .leased, now: now) {
-                    requests[requestID] = request
-                    actions.write(request)
-                }
-                actions.updates.append(update(request, .assigned, job: job, message: "price \(price)", now: now))
-            }
-            pendingOfRequest[requestID] = list
         }
         actions.changes.rounds.append(
             RoundRecord(
@@ -132,5 +106,103 @@ extension JobBook {
                 roundJSON: String(decoding: (try? JSONEncoder().encode(round)) ?? Data(), as: UTF8.self),
                 outcomeJSON: String(decoding: outcome.jsonData(), as: UTF8.self)))
         return actions
+    }
+
+    /// Which winning prover proves which winning job. The market says how many jobs each winning request and
+    /// each winning prover trade; the pairs it names are taken first, then a job that its prover may not
+    /// take (it failed it, or holds a replica of its input) is moved along an augmenting path to a winner that
+    /// may (Kuhn's bipartite matching), so that one prover's exclusion never costs another request its trade.
+    func pairWinners(
+        _ winners: [(prover: ProverID, request: RequestID, jobs: Int)], pendingOfRequest: [RequestID: [Job]]
+    ) -> [ProverID: [Job]] {
+        var quota: [ProverID: Int] = [:]
+        var wanted: [RequestID: Int] = [:]
+        for winner in winners where provers[winner.prover] != nil && requests[winner.request] != nil {
+            quota[winner.prover, default: 0] += winner.jobs
+            wanted[winner.request, default: 0] += winner.jobs
+        }
+        let proverOrder = quota.keys.sorted()
+        var given: [ProverID: [Job]] = [:]
+        var placed: Set<JobID> = []
+        func mayTake(_ prover: ProverID, _ job: Job) -> Bool {
+            !excluded(prover, from: job)
+                && !(given[prover] ?? []).contains { $0.requestID == job.requestID && $0.index == job.index }
+        }
+        // Gives `job` to a prover with a free share, or to one whose jobs can move elsewhere.
+        func augment(_ job: Job, _ visited: inout Set<ProverID>) -> Bool {
+            for prover in proverOrder where !visited.contains(prover) && mayTake(prover, job) {
+                visited.insert(prover)
+                if (quota[prover] ?? 0) > 0 {
+                    given[prover, default: []].append(job)
+                    quota[prover, default: 0] -= 1
+                    return true
+                }
+                for (position, held) in (given[prover] ?? []).enumerated() where augment(held, &visited) {
+                    given[prover]?[position] = job
+                    return true
+                }
+            }
+            return false
+        }
+        // Where each request's first job not yet placed stands, so that a round that leases thousands of
+        // jobs does not scan the placed ones again for each.
+        var firstOpen: [RequestID: Int] = [:]
+        func nextJob(of request: RequestID, for prover: ProverID) -> Job? {
+            guard let list = pendingOfRequest[request] else { return nil }
+            var start = firstOpen[request] ?? 0
+            while start < list.count, placed.contains(list[start].id) { start += 1 }
+            firstOpen[request] = start
+            return list[start...].first { !placed.contains($0.id) && mayTake(prover, $0) }
+        }
+        // The market's own pairs first.
+        for winner in winners {
+            for _ in 0..<winner.jobs {
+                guard (quota[winner.prover] ?? 0) > 0, (wanted[winner.request] ?? 0) > 0,
+                    let job = nextJob(of: winner.request, for: winner.prover)
+                else { break }
+                given[winner.prover, default: []].append(job)
+                placed.insert(job.id)
+                quota[winner.prover, default: 0] -= 1
+                wanted[winner.request, default: 0] -= 1
+            }
+        }
+        // Then what is left, along augmenting paths.
+        for request in wanted.keys.sorted() {
+            for job in pendingOfRequest[request] ?? [] where (wanted[request] ?? 0) > 0 && !placed.contains(job.id) {
+                var visited: Set<ProverID> = []
+                if augment(job, &visited) {
+                    placed.insert(job.id)
+                    wanted[request, default: 0] -= 1
+                }
+            }
+        }
+        return given
+    }
+
+    /// Leases a pending job to a prover at the round's prices; false if the job could not be granted.
+    mutating func lease(
+        _ pending: Job, to prover: ProverID, price: Amount, charge: Amount, actions: inout BookActions, now: Int64
+    ) -> Bool {
+        guard var request = requests[pending.requestID], provers[prover] != nil else { return false }
+        var job = pending
+        let lease = Lease(
+            prover: prover, epoch: job.epoch + 1, grantedMillis: now, expiresMillis: now + settings.leaseMillis,
+            price: price, charge: charge)
+        guard Self.transition(&job, .grant(lease)) else { return false }
+        jobs[job.id] = job
+        provers[prover]?.running.insert(job.id)
+        progress[job.id] = JobProgress(fraction: 0, stage: "assigned")
+        actions.write(job)
+        actions.send(
+            .assign(
+                JobAssignment(
+                    job: job, lease: lease, circuitID: request.circuitID, deadlineMillis: request.deadlineMillis)),
+            to: prover)
+        if Self.transition(&request, .leased, now: now) {
+            requests[request.id] = request
+            actions.write(request)
+        }
+        actions.updates.append(update(request, .assigned, job: job, message: "price \(price)", now: now))
+        return true
     }
 }

@@ -200,7 +200,7 @@ extension JobBook {
         }
         var actions = BookActions()
         guard !late.isEmpty else { return actions }
-        for (prover, job) in late { failedBy[job.id, default: []].insert(prover) }
+        for (prover, job) in late { failedBy[job.id, default: [:]][prover] = "could not finish before the deadline" }
         actions.append(stop(late, reason: "cannot finish before the deadline: re-auctioned"))
         actions.append(
             requeue(late.map(\.1.id), reason: "its prover could not finish before the deadline", lost: false, now: now))

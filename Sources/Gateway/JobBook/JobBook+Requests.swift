@@ -6,12 +6,18 @@ public enum SubmissionRefusal: Error, Sendable, Equatable, CustomStringConvertib
     case duplicate(RequestID)
     case noJobs(RequestID)
     case foreignJob(JobID)
+    /// Its price per job is below what the network's reserve asks for a job of its class: no round could
+    /// ever trade it.
+    case belowReserve(maxPricePerJob: Amount, reserve: Amount, jobClass: JobClass)
 
     public var description: String {
         switch self {
         case .duplicate(let id): "request \(id) already exists"
         case .noJobs(let id): "request \(id) has no jobs"
         case .foreignJob(let id): "job \(id) does not belong to its request"
+        case .belowReserve(let price, let reserve, let jobClass):
+            "the maximum price \(price) per job is below the network's reserve price of \(reserve) per job of class "
+                + "\(jobClass), so no prover could ever be matched to it: offer at least --max-price \(reserve)"
         }
     }
 }
@@ -26,6 +32,12 @@ extension JobBook {
         guard requests[request.id] == nil else { throw .duplicate(request.id) }
         guard !newJobs.isEmpty else { throw .noJobs(request.id) }
         if let foreign = newJobs.first(where: { $0.requestID != request.id }) { throw .foreignJob(foreign.id) }
+        for jobClass in Set(newJobs.map(\.jobClass)).sorted() {
+            let reserve = reservePrice(jobClass)
+            if request.maxPricePerJob < reserve {
+                throw .belowReserve(maxPricePerJob: request.maxPricePerJob, reserve: reserve, jobClass: jobClass)
+            }
+        }
         var actions = BookActions()
         requests[request.id] = request
         verifiedInputs[request.id] = []
@@ -35,6 +47,12 @@ extension JobBook {
         for job in newJobs { actions.write(job) }
         actions.wakeMarket = true
         return actions
+    }
+
+    /// The least price per job of the class that a round can trade: the reserve ask's, rounded up to the unit.
+    public func reservePrice(_ jobClass: JobClass) -> Amount {
+        let whole = settings.reservePricePerUnit * settings.workUnits(jobClass)
+        return Amount(units: Int64((whole * Double(Amount.unitsPerWhole)).rounded(.up)))
     }
 
     // MARK: Ending

@@ -4,9 +4,16 @@ import Store
 extension JobBook {
     // MARK: Redundancy
 
-    /// The other replicas of a proving job (same request, same input).
+    /// The other replicas of a proving job (same request, same input). Found by their ids (a request's
+    /// replicas are `JobID(request:index:replica:)` for replicas 0 ..< redundancy), not by a scan of the
+    /// request: a round asks this of every pending job for every prover.
     func siblings(of job: Job) -> [Job] {
-        jobs(of: job.requestID).filter { $0.index == job.index && $0.id != job.id && !$0.isAggregation }
+        guard !job.isAggregation, let request = requests[job.requestID], request.redundancy > 1 else { return [] }
+        return (0..<request.redundancy).compactMap { replica in
+            let id = JobID(request: job.requestID, index: job.index, replica: replica)
+            guard id != job.id, let sibling = jobs[id], !sibling.isAggregation else { return nil }
+            return sibling
+        }
     }
 
     /// Whether `prover` holds, or has proven, a replica of the input of `job`.
@@ -147,8 +154,7 @@ extension JobBook {
         jobs[job.id] = job
         provers[prover]?.running.remove(job.id)
         progress[job.id] = nil
-        failedBy[job.id, default: []].insert(prover)
-        actions.write(job)
+        failedBy[job.id, default: [:]][prover] = reason
         actions.record(
             ProverActivity(prover: prover, rejected: reportedFailure ? 0 : 1, failed: reportedFailure ? 1 : 0))
         if let request = requests[job.requestID] {
@@ -156,14 +162,32 @@ extension JobBook {
                 update(request, reportedFailure ? .failed : .rejected, job: job, message: reason, now: now))
         }
         actions.wakeMarket = true
-        if case .failed = job.state, job.isAggregation || !inputStillOpen(job) {
-            actions.append(
-                end(
-                    job.requestID,
-                    as: .failed(
-                        reason: "job \(job.index) failed \(job.attempts) times; last: \(reason)", atMillis: now),
-                    now: now))
+        var endReason: String?
+        if case .failed = job.state {
+            endReason = "job \(job.index) failed \(job.attempts) times; last: \(reason)"
+        } else if let reasons = failedByEveryCapableProver(job) {
+            // Within its attempts, but no prover connected now may take it again: waiting for the deadline
+            // would tell the client nothing.
+            let why = "no connected prover can prove it any longer (\(reasons))"
+            if Self.transition(&job, .fail(reason: why)) {
+                jobs[job.id] = job
+                endReason = "job \(job.index) failed on every connected prover that could prove it: \(reasons)"
+            }
+        }
+        actions.write(job)
+        if let endReason, job.isAggregation || !inputStillOpen(job) {
+            actions.append(end(job.requestID, as: .failed(reason: endReason, atMillis: now), now: now))
         }
         return actions
+    }
+
+    /// The reasons of the provers that failed `job`, when every connected prover that can prove its class
+    /// has failed it (nil while one has not, or when none is connected: one may yet connect).
+    func failedByEveryCapableProver(_ job: Job) -> String? {
+        let capable = provers.values.filter { $0.canProve(job.jobClass, isAggregation: job.isAggregation) }
+        guard !capable.isEmpty, let failed = failedBy[job.id],
+            capable.allSatisfy({ failed[$0.id] != nil })
+        else { return nil }
+        return failed.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
     }
 }

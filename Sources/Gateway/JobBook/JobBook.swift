@@ -51,9 +51,10 @@ public struct JobBook: Sendable {
     var jobsOfRequest: [RequestID: [JobID]] = [:]
     public internal(set) var provers: [ProverID: ConnectedProver] = [:]
     public internal(set) var progress: [JobID: JobProgress] = [:]
-    /// The provers whose proof of a job was rejected, who failed it, or who could not finish it in time: the
-    /// job is not given to them again while another prover can take it.
-    var failedBy: [JobID: Set<ProverID>] = [:]
+    /// The provers whose proof of a job was rejected, who failed it, or who could not finish it in time, each
+    /// with why: the job is not given to them again, and once every connected prover that could prove it is
+    /// here, it fails with these reasons instead of waiting for its deadline.
+    var failedBy: [JobID: [ProverID: String]] = [:]
     /// Set by a graceful shutdown: no more assignments.
     public internal(set) var draining = false
     /// The inputs of each open request that have a verified proof. It could be counted from the jobs, but

@@ -52,7 +52,8 @@ public final class GatewayServer: Service {
         adminToken = try AdminToken.create(inDataDirectory: configuration.dataDirectory)
         if configuration.developmentTLS, configuration.tlsCertificatePath == nil {
             let certificates = try DevelopmentCertificates.ensure(
-                in: (configuration.dataDirectory as NSString).appendingPathComponent("tls"))
+                in: (configuration.dataDirectory as NSString).appendingPathComponent("tls"),
+                names: DevelopmentCertificates.names(listeningOn: configuration.host, extra: configuration.tlsNames))
             tls = (certificates.serverCertificatePath, certificates.serverKeyPath)
             developmentCAPath = certificates.caCertificatePath
         } else if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {

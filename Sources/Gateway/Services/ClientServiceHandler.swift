@@ -45,7 +45,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 $0.proofSystem = system.name
             }
         } catch {
-            throw RPCError.from(error)
+            throw RPCError.from(error, hiding: configuration)
         }
     }
 
@@ -168,7 +168,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 $0.jobs = UInt32(clamping: record.inputCount)
             }
         } catch {
-            let refusal = RPCError.from(error)
+            let refusal = RPCError.from(error, hiding: configuration)
             coordinator.metrics.submission(refusal: refusal.code.metricLabel)
             throw refusal
         }
@@ -182,7 +182,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
         do {
             stream = try await coordinator.watch(RequestID(request.requestID))
         } catch {
-            throw RPCError.from(error)
+            throw RPCError.from(error, hiding: configuration)
         }
         for await update in stream {
             try await response.write(update.proto)
@@ -234,7 +234,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 }
             }
         } catch {
-            throw RPCError.from(error)
+            throw RPCError.from(error, hiding: configuration)
         }
     }
 
@@ -245,7 +245,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             let state = try await coordinator.cancel(RequestID(request.requestID))
             return .with { $0.state = state.proto }
         } catch {
-            throw RPCError.from(error)
+            throw RPCError.from(error, hiding: configuration)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRPCCore
 import ProverNetCore
 import Store
@@ -27,6 +28,27 @@ extension RPCError {
         default:
             return RPCError(code: .internalError, message: "\(error)")
         }
+    }
+
+    /// `from(_:)` for a client: the gateway's own paths never reach it. An artifact's file is named by its
+    /// content hash (`artifact 5238…`), anything else under the data directory by its place in it.
+    static func from(_ error: any Error, hiding configuration: GatewayConfiguration) -> RPCError {
+        var rpc = from(error)
+        rpc.message = hidingPaths(rpc.message, configuration: configuration)
+        return rpc
+    }
+
+    static func hidingPaths(_ message: String, configuration: GatewayConfiguration) -> String {
+        var text = message
+        for (directory, name) in [
+            (configuration.artifactsDirectory, "artifact "), (configuration.dataDirectory, "the gateway's "),
+        ] {
+            let standardized = (directory as NSString).standardizingPath
+            for form in Set([directory, standardized]) where !form.isEmpty {
+                text = text.replacingOccurrences(of: form.hasSuffix("/") ? form : form + "/", with: name)
+            }
+        }
+        return text
     }
 }
 

@@ -19,15 +19,28 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
         self.serverName = serverName
     }
 
-    /// Parses `HOST:PORT` (IPv6 hosts in brackets: `[::1]:7443`).
-    public init(parsing text: String, caCertificatePath: String? = nil) throws(GatewayEndpointError) {
+    /// Parses `HOST:PORT` (IPv6 hosts in brackets: `[::1]:7443`); `serverName`, when given, is the DNS name
+    /// the gateway's certificate must carry instead of the host (an address is always checked as itself).
+    public init(parsing text: String, caCertificatePath: String? = nil, serverName: String? = nil)
+        throws(GatewayEndpointError)
+    {
+        if let serverName {
+            guard !serverName.isEmpty, !Self.isIPAddress(serverName), !serverName.contains(where: \.isWhitespace)
+            else { throw .invalidServerName(serverName) }
+        }
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (1...65535).contains(port)
         else { throw .malformed(text) }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw .malformed(text) }
-        self.init(host: host, port: port, caCertificatePath: caCertificatePath)
+        self.init(host: host, port: port, caCertificatePath: caCertificatePath, serverName: serverName)
+    }
+
+    /// Whether `text` is an IPv4 or IPv6 literal (which TLS checks as an address, never as a server name).
+    static func isIPAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return text.contains(":") || (parts.count == 4 && parts.allSatisfy { UInt8($0) != nil })
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
@@ -35,12 +48,13 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// A TLS client transport to the gateway.
     public func makeTransport() throws -> HTTP2ClientTransport.Posix {
         // An IP literal must not go into TLS's server name indication: connect to it as an address, and
-        // the certificate is checked against the address (the development certificate names 127.0.0.1).
-        let isIPv4 = host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        // the certificate is checked against the address (the development certificate names the gateway's
+        // addresses), unless a server name is given: then the certificate must carry that name.
         let target: any ResolvableTarget =
             host.contains(":")
             ? .ipv6(address: host, port: port)
-            : isIPv4 ? .ipv4(address: host, port: port) : .dns(host: host, port: port)
+            : Self.isIPAddress(host) ? .ipv4(address: host, port: port) : .dns(host: host, port: port)
+        let serverName = self.serverName
         return try HTTP2ClientTransport.Posix(
             target: target,
             transportSecurity: .tls { tls in
@@ -49,6 +63,7 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
                 }
             },
             config: .defaults { config in
+                if let serverName { config.http2.authority = serverName }
                 config.backoff.initial = .milliseconds(100)
                 config.backoff.max = .seconds(2)
             }
@@ -58,10 +73,13 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
 
 public enum GatewayEndpointError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformed(String)
+    case invalidServerName(String)
 
     public var description: String {
         switch self {
         case .malformed(let text): "gateway address '\(text)' is not HOST:PORT"
+        case .invalidServerName(let name):
+            "TLS server name '\(name)' is not a DNS name (an address is checked as the address connected to)"
         }
     }
 }

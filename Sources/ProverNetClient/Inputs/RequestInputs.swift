@@ -50,9 +50,19 @@ public enum RequestInputs {
         return [try object(json: json, source: source)]
     }
 
+    /// Reads to the end, so that a pipe (`--inputs <(…)`, /dev/stdin) works as well as a file.
     private static func read(_ url: URL) throws(ProverNetClientError) -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw .file(path: url.path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw .file(path: url.path, reason: "a directory, not an input file") }
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw .file(path: url.path, reason: "cannot open it for reading")
+        }
+        defer { try? handle.close() }
         do {
-            return try Data(contentsOf: url)
+            return try handle.readToEnd() ?? Data()
         } catch {
             throw .file(path: url.path, reason: "cannot read the input: \(error.localizedDescription)")
         }

@@ -1,4 +1,5 @@
 import GRPCCore
+import ProverNetAPI
 
 /// The gRPC status with which the gateway refused a call: `notFound` for an unknown circuit or request,
 /// `invalidArgument` for a malformed input (the message names its index), `unavailable` when the gateway
@@ -48,10 +49,13 @@ public enum GatewayStatus: String, Sendable, Equatable, CaseIterable, CustomStri
 
 extension ProverNetClientError {
     /// The typed error for anything a gRPC call threw: the gateway's status and message for an `RPCError`,
-    /// the error itself when it already is one of ours (thrown from inside a request producer).
-    init(_ error: any Error, call: String) {
+    /// the error itself when it already is one of ours (thrown from inside a request producer), and a
+    /// certificate problem (a TLS failure that retrying cannot heal) as what it is.
+    init(_ error: any Error, call: String, endpoint: GatewayEndpoint? = nil) {
         if let error = error as? ProverNetClientError {
             self = error
+        } else if let endpoint, let problem = GatewayTLSProblem.diagnose(error, endpoint: endpoint) {
+            self = .certificate(problem)
         } else if let rpc = error as? RPCError {
             if let cause = rpc.cause as? ProverNetClientError {
                 self = cause

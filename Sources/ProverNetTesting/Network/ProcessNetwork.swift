@@ -38,6 +38,12 @@ public actor ProcessNetwork {
         public var calibrationLog2Size = 10
         /// More `provernet gateway` arguments.
         public var gatewayArguments: [String] = []
+        /// The address the gateway listens on (`--host`; default 127.0.0.1). Provers and clients reach it
+        /// there, or at 127.0.0.1 when it listens on every address (0.0.0.0).
+        public var host = "127.0.0.1"
+
+        /// Where provers and clients reach the gateway.
+        var reachableHost: String { host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host }
 
         /// How long a lease lasts without a heartbeat, in milliseconds.
         public var leaseMillis: Int { heartbeatMillis * leaseHeartbeats }
@@ -116,7 +122,9 @@ public actor ProcessNetwork {
     /// The gateway's SQLite database.
     public var databasePath: String { gatewayDirectory.appendingPathComponent("gateway.sqlite").path }
     /// Where the gateway listens (once started), with its CA.
-    public var endpoint: GatewayEndpoint { GatewayEndpoint(host: "127.0.0.1", port: port, caCertificatePath: caPath) }
+    public var endpoint: GatewayEndpoint {
+        GatewayEndpoint(host: settings.reachableHost, port: port, caCertificatePath: caPath)
+    }
     /// The gateway's log: every start appends to it after a marker line.
     public var gatewayLog: URL { root.appendingPathComponent("gateway.log") }
 
@@ -152,7 +160,8 @@ public actor ProcessNetwork {
         let offset = Self.size(of: gatewayLog)
         let arguments =
             [
-                "gateway", "--data-dir", gatewayDirectory.path, "--port", "\(port)", "--dev-tls",
+                "gateway", "--data-dir", gatewayDirectory.path, "--host", settings.host, "--port", "\(port)",
+                "--dev-tls",
                 "--heartbeat-ms", "\(settings.heartbeatMillis)", "--lease-heartbeats", "\(settings.leaseHeartbeats)",
                 "--round-interval-ms", "\(settings.roundIntervalMillis)", "--drain-seconds",
                 "\(settings.gatewayDrainSeconds)",
@@ -309,7 +318,7 @@ public actor ProcessNetwork {
         if let process = prover.process, process.isRunning { return process }
         let arguments =
             ProverArguments(
-                gateway: prover.address ?? "127.0.0.1:\(port)", caPath: caPath, keyPath: prover.keyPath,
+                gateway: prover.address ?? "\(settings.reachableHost):\(port)", caPath: caPath, keyPath: prover.keyPath,
                 dataDirectory: prover.directory.path, name: name
             ).arguments
             + [

@@ -12,6 +12,15 @@ public enum Misbehavior: String, Sendable, CaseIterable {
     /// number in the input JSON plus 1 for a circom circuit). The proof verifies, but proves another
     /// statement.
     case otherInput = "other-input"
+    /// Fail every job of a circom circuit, as a node whose witness does not fit the circuit's key would, and
+    /// prove every other job honestly: a request that no prover can serve beside one that any can.
+    case failCircom = "fail-circom"
+
+    /// Why this prover fails a job it could prove, if it does.
+    func refusal(kind: CircuitKind?) -> String? {
+        guard self == .failCircom, kind == .circom else { return nil }
+        return "TESTING ONLY: this prover fails every circom job"
+    }
 
     /// The input this prover actually proves.
     func input(_ json: String, kind: CircuitKind?, system: any ProofSystem) -> String {

@@ -104,6 +104,9 @@ struct JobRunner: Sendable {
             throw ProverNodeError.invalidAssignment(
                 job: assignment.job.rawValue, reason: "no proof system for jobs of kind \(assignment.work.jobKind)")
         }
+        if let reason = configuration.misbehavior?.refusal(kind: assignment.work.circuitKind) {
+            throw ProverNodeError.invalidAssignment(job: assignment.job.rawValue, reason: reason)
+        }
         var files: [ArtifactRole: URL] = [:]
         let download = ContinuousClock.now
         for artifact in assignment.artifacts {

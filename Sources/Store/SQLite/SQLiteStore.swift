@@ -32,7 +32,7 @@ public final class SQLiteStore: GatewayStore {
     /// Closes the database, checkpointing the WAL into the main file.
     public func close() async throws(StoreError) {
         do {
-            try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try pool.close()
         } catch {
             throw .write(reason: "close: \(error)")

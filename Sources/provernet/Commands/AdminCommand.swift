@@ -87,11 +87,10 @@ struct AdminCommand: AsyncParsableCommand {
                 try await client.listJobs(request: request, limit: limit)
             }
             for j in jobs {
-                try ClientOutput.printJSON([
-                    "job": j.id.rawValue, "state": j.state.rawValue, "prover": j.prover?.rawValue ?? "",
-                    "epoch": "\(j.epoch)",
-                    "attempts": "\(j.attempts)", "price": "\(j.price)", "class": j.jobClass,
-                ])
+                try ClientOutput.printJSON(
+                    AdminJobLine(
+                        job: j.id.rawValue, state: j.state.rawValue, prover: j.prover?.rawValue ?? "",
+                        epoch: Int64(j.epoch), attempts: Int64(j.attempts), price: "\(j.price)", jobClass: j.jobClass))
             }
         }
     }
@@ -105,13 +104,52 @@ struct AdminCommand: AsyncParsableCommand {
             let limit = max(1, min(limit, 10_000))
             let rounds = try await gateway.withClient { client in try await client.listRounds(limit: limit) }
             for r in rounds {
-                try ClientOutput.printJSON([
-                    "round": "\(r.id)", "class": r.jobClass, "at_ms": "\(r.unixMillis)", "bids": "\(r.bids)",
-                    "asks": "\(r.asks)", "jobs_matched": "\(r.jobsMatched)", "welfare": "\(r.welfare)",
-                    "surplus": "\(r.surplus)",
-                ])
+                try ClientOutput.printJSON(
+                    AdminRoundLine(
+                        round: Int64(r.id), jobClass: r.jobClass, atMillis: Int64(r.unixMillis), bids: Int64(r.bids),
+                        asks: Int64(r.asks), jobsMatched: Int64(r.jobsMatched), welfare: Double(r.welfare),
+                        surplus: Double(r.surplus)))
             }
         }
+    }
+}
+
+/// One job of `admin jobs`, as one JSON line. As in every listing of the CLI, counts are JSON numbers and
+/// amounts strings with fixed decimals.
+struct AdminJobLine: Encodable {
+    var job: String
+    var state: String
+    var prover: String
+    var epoch: Int64
+    var attempts: Int64
+    var price: String
+    var jobClass: String
+
+    enum CodingKeys: String, CodingKey {
+        case job, state, prover, epoch, attempts, price
+        case jobClass = "class"
+    }
+}
+
+/// One market round of `admin rounds`, as one JSON line (numbers as JSON numbers).
+struct AdminRoundLine: Encodable {
+    var round: Int64
+    var jobClass: String
+    var atMillis: Int64
+    var bids: Int64
+    var asks: Int64
+    var jobsMatched: Int64
+    /// The market's own measures, in floating point credits.
+    var welfare: Double
+    var surplus: Double
+
+    enum CodingKeys: String, CodingKey {
+        case round
+        case jobClass = "class"
+        case atMillis = "at_ms"
+        case bids, asks
+        case jobsMatched = "jobs_matched"
+        case welfare, surplus
     }
 }
 

@@ -15,6 +15,12 @@ struct ClientGatewayOptions: ParsableArguments {
     )
     var ca: String?
 
+    @Option(
+        help:
+            "The DNS name the gateway's certificate must carry, when it is not the host of --gateway (default: $PROVERNET_TLS_SERVER_NAME)."
+    )
+    var tlsServerName: String?
+
     /// The endpoint, or exit status 2 with the reason.
     func endpoint() throws -> GatewayEndpoint {
         let environment = ProcessInfo.processInfo.environment
@@ -23,7 +29,8 @@ struct ClientGatewayOptions: ParsableArguments {
         }
         let caPath = ca ?? environment["PROVERNET_CA"].flatMap { $0.isEmpty ? nil : $0 }
         do {
-            return try ProverNetClient.endpoint(gateway: address, ca: caPath)
+            let serverName = tlsServerName ?? environment["PROVERNET_TLS_SERVER_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+            return try ProverNetClient.endpoint(gateway: address, ca: caPath, serverName: serverName)
         } catch {
             throw failure(error.description)
         }

@@ -23,7 +23,7 @@ func badInputExits<T>(_ body: () throws -> T) throws -> T {
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        throw failure("\(error)")
+        throw failure(oneLineReason(error))
     }
 }
 
@@ -34,8 +34,23 @@ func badInputExitsAsync<T>(_ body: () async throws -> T) async throws -> T {
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        throw failure("\(error)")
+        throw failure(oneLineReason(error))
     }
+}
+
+/// An error as a user reads it: Foundation's file errors as the file and what is wrong with it, never as an
+/// `NSCocoaErrorDomain` dump; our own errors as they describe themselves.
+func oneLineReason(_ error: any Error) -> String {
+    guard let cocoa = error as? CocoaError else { return "\(error)" }
+    let path = cocoa.filePath ?? cocoa.url?.path
+    let what: String
+    switch cocoa.code {
+    case .fileReadNoSuchFile, .fileNoSuchFile: what = "no such file"
+    case .fileReadNoPermission, .fileWriteNoPermission: what = "permission denied"
+    case .fileReadCorruptFile, .propertyListReadCorrupt: what = "not in the expected format"
+    default: what = cocoa.localizedDescription
+    }
+    return path.map { "\($0): \(what)" } ?? what
 }
 
 extension URL {

@@ -32,7 +32,7 @@ struct DevnetCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "The directory for everything (default: a fresh one under the temporary directory).") var dir: String?
-    @Option(help: "How many prover processes (at least 2).") var provers: Int = 2
+    @Option(help: "How many prover processes (1 to 32).") var provers: Int = 2
     @Option(help: "Constraints of the synthetic demo circuit (default 4094: a 2^12 domain).") var constraints: String =
         "4094"
     @Option(help: "Jobs in the demo request (synthetic circuit).") var jobs: Int = 6
@@ -40,7 +40,9 @@ struct DevnetCommand: AsyncParsableCommand {
     @Option(help: "Your circuit's proving key (.zkey).") var zkey: String?
     @Option(help: "A JSON file with an array of input objects for your circuit.") var inputs: String?
     @Option(help: "The gateway's port (default: a free one).") var port: Int = 0
-    @Option(help: "The most the demo client pays per job.") var maxPrice: Amount = 100
+    /// Read as text and checked in `run` (exit 2, as all bad input): unconditional, so that `-5` is its value.
+    @Option(parsing: .unconditional, help: "The most the demo client pays per job (default 100).")
+    var maxPrice: String = "100"
     @Flag(help: "Exit 0 once every proof of the demo request is verified (non-zero otherwise).") var exitWhenDone =
         false
     @Option(help: "Give up after this many seconds (with --exit-when-done).") var timeout: Double = 600
@@ -62,11 +64,27 @@ struct DevnetCommand: AsyncParsableCommand {
         guard let n = BN254Bench.parseSize(constraints), n >= 1, n <= 1 << 20 else {
             throw failure("--constraints \(constraints) is not a count from 1 to 2^20")
         }
+        let maxPrice = try badInputExits { try Amount.commandLine(self.maxPrice) }
+        guard timeout > 0, timeout.isFinite else {
+            throw failure("--timeout \(timeout) is not a positive number of seconds")
+        }
         let ownCircuit = (wasm, zkey, inputs)
+        // Your own circuit's files are checked, and its inputs read (once: --inputs may be a pipe, as with
+        // `<(…)`), before anything starts.
+        var ownInputs: [String] = []
         if wasm != nil || zkey != nil || inputs != nil {
-            guard wasm != nil, zkey != nil, inputs != nil else {
+            guard let wasm, let zkey, let inputs else {
                 throw failure("your own circuit needs --wasm, --zkey and --inputs")
             }
+            for (flag, path) in [("--wasm", wasm), ("--zkey", zkey)] {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue
+                else { throw failure("\(flag) \(path): no such file") }
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw failure("\(flag) \(path): not readable")
+                }
+            }
+            ownInputs = try badInputExits { try RequestInputs.inputs(fileAt: URL(commandLinePath: inputs)) }
         }
         let root = try makeDirectory()
         let out = DevnetOutput()
@@ -107,16 +125,26 @@ struct DevnetCommand: AsyncParsableCommand {
         let gatewayLog = network.gatewayLog
         configuration = server.configuration
 
+        // A signal (Ctrl-C, SIGTERM) stops the in-process gateway, which ends the demo's watch: that is a
+        // stop, not a failure, and is said as one.
+        let signalled = SignalFlag()
+        let signals = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                signalled.set()
+                return
+            }
+        }
+        defer { signals.cancel() }
         var exitCode: Int32 = 0
         do {
             try await ProverNetClient.withClient(endpoint: endpoint) { client in
                 // The demo circuit and request.
                 let circuit: RegisteredCircuit
                 let inputList: [String]
-                if let wasm = ownCircuit.0, let zkey = ownCircuit.1, let inputsFile = ownCircuit.2 {
+                if let wasm = ownCircuit.0, let zkey = ownCircuit.1 {
                     circuit = try await client.registerCircuit(
                         name: "devnet-circom", wasm: URL(fileURLWithPath: wasm), zkey: URL(fileURLWithPath: zkey))
-                    inputList = try Self.inputObjects(inputsFile)
+                    inputList = ownInputs
                 } else {
                     out.line("circuit    making an UNSAFE development key for a synthetic circuit of \(n) constraints…")
                     circuit = try await client.registerSyntheticCircuit(
@@ -155,6 +183,9 @@ struct DevnetCommand: AsyncParsableCommand {
                             lastProgress[index] = step
                             out.line("\(t)  \(job) on \(who): \(Int(event.progress * 100))% \(event.message)")
                         }
+                    case .verified where event.jobIndex == event.jobsTotal:
+                        // The aggregation job comes after the inputs' jobs.
+                        out.line("\(t)  aggregate from \(who) VERIFIED: one SnarkPack proof of all \(event.jobsTotal)")
                     case .verified:
                         out.line("\(t)  \(job) proof from \(who) VERIFIED (\(event.jobsVerified)/\(event.jobsTotal))")
                     case .rejected, .requeued:
@@ -162,8 +193,12 @@ struct DevnetCommand: AsyncParsableCommand {
                     case .other("aggregating"):
                         out.line("\(t)  every proof verified: the aggregation job goes to the market")
                     case .state:
+                        // The message is the reason of a request that failed; for one that is done it only
+                        // repeats the state.
+                        let why =
+                            event.message == event.state.rawValue || event.message.isEmpty ? "" : ": \(event.message)"
                         out.line(
-                            "\(t)  request \(event.state.rawValue) \(event.jobsVerified)/\(event.jobsTotal) \(event.message)"
+                            "\(t)  request \(event.state.rawValue), \(event.jobsVerified)/\(event.jobsTotal) proofs verified\(why)"
                         )
                     case .other(let kind):
                         out.line("\(t)  \(job) \(kind): \(event.message)")
@@ -189,7 +224,9 @@ struct DevnetCommand: AsyncParsableCommand {
                 }
                 if !done { out.line("NOT DONE: \(status.reason.isEmpty ? final?.message ?? "" : status.reason)") }
                 out.line("")
-                out.line("Where to look next:")
+                out.line(
+                    "Where to look next (provernet is \(ProverNodeConfiguration.currentExecutable.path); scripts/install puts it on your PATH):"
+                )
                 out.line("  export PROVERNET_GATEWAY=127.0.0.1:\(boundPort) PROVERNET_CA=\(ca)")
                 out.line("  provernet status \(submitted.id)        provernet verify \(proofs.path)")
                 out.line("  provernet admin provers                 provernet admin rounds")
@@ -200,7 +237,11 @@ struct DevnetCommand: AsyncParsableCommand {
                 if !done { exitCode = 1 }
             }
         } catch {
-            out.line("devnet failed: \(error)")
+            if signalled.isSet {
+                out.line("devnet stopping: a signal stopped the gateway before the demo request ended")
+            } else {
+                out.line("devnet failed: \(error)")
+            }
             exitCode = 1
         }
         if !exitWhenDone && exitCode == 0 {
@@ -209,6 +250,15 @@ struct DevnetCommand: AsyncParsableCommand {
             _ = try? await network.gatewayTask.value
         }
         await network.stop()
+        if exitWhenDone, dir == nil {
+            // A directory it chose itself: removed once everything verified; kept, for its logs, otherwise.
+            if exitCode == 0 {
+                try? FileManager.default.removeItem(at: root)
+                out.line("removed \(root.path) (--dir DIR keeps everything)")
+            } else {
+                out.line("kept \(root.path) for its logs")
+            }
+        }
         out.line("devnet stopped")
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
@@ -243,15 +293,14 @@ struct DevnetCommand: AsyncParsableCommand {
         }
         return url
     }
+}
 
-    /// The input objects of a JSON array file, each re-serialized as one JSON text.
-    static func inputObjects(_ path: String) throws -> [String] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        guard let array = try JSONSerialization.jsonObject(with: data) as? [Any], !array.isEmpty else {
-            throw failure("\(path) must hold a non-empty JSON array of input objects")
-        }
-        return try array.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
-    }
+/// Whether a shutdown signal arrived.
+final class SignalFlag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 /// The port an HTTP server bound, once it has.

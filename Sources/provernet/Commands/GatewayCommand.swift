@@ -31,7 +31,16 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "The port (default 7443; 0 picks a free one).") var port: Int?
     @Option(help: "The TLS certificate chain (PEM).") var tlsCert: String?
     @Option(help: "The TLS private key (PEM).") var tlsKey: String?
-    @Flag(help: "Make (or reuse) a development CA and a localhost certificate in DATA_DIR/tls.") var devTls = false
+    @Flag(
+        help:
+            "Make (or reuse) a development CA and a certificate in DATA_DIR/tls naming localhost, the --host (every address of this machine for 0.0.0.0) and each --tls-name."
+    )
+    var devTls = false
+    @Option(
+        help:
+            "A DNS name or address the development certificate must also carry (repeatable; key gateway.tlsNames, comma-separated)."
+    )
+    var tlsName: [String] = []
     @Option(help: "Milliseconds between market rounds (default 250).") var roundIntervalMs: Int?
     @Option(help: "Milliseconds between prover heartbeats (default 2000).") var heartbeatMs: Int?
     @Option(help: "Heartbeats a lease survives without one (default 4).") var leaseHeartbeats: Int?
@@ -60,6 +69,7 @@ struct GatewayCommand: AsyncParsableCommand {
             "gateway.dataDirectory": dataDir, "gateway.host": host, "gateway.port": port.map(String.init),
             "gateway.tlsCertificate": tlsCert, "gateway.tlsKey": tlsKey,
             "gateway.developmentTLS": devTls ? "true" : nil,
+            "gateway.tlsNames": tlsName.isEmpty ? nil : tlsName.joined(separator: ","),
             "gateway.roundIntervalMillis": roundIntervalMs.map(String.init),
             "gateway.heartbeatMillis": heartbeatMs.map(String.init),
             "gateway.leaseHeartbeats": leaseHeartbeats.map(String.init),
@@ -135,6 +145,10 @@ struct GatewaySettings {
         c.tlsCertificatePath = config.string(forKey: "tlsCertificate")
         c.tlsKeyPath = config.string(forKey: "tlsKey")
         c.developmentTLS = config.string(forKey: "developmentTLS").map { $0 == "true" || $0 == "1" } ?? false
+        c.tlsNames =
+            (config.string(forKey: "tlsNames")?.split(separator: ",").map(String.init)
+            ?? config.stringArray(forKey: "tlsNames") ?? [])
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         c.roundInterval = .milliseconds(try Self.int(config, "roundIntervalMillis", 250))
         c.heartbeatInterval = .milliseconds(try Self.int(config, "heartbeatMillis", 2000))
         c.leaseHeartbeats = try Self.int(config, "leaseHeartbeats", c.leaseHeartbeats)

@@ -34,6 +34,11 @@ struct ProverRunCommand: AsyncParsableCommand {
     @Option(help: "The gateway's address, HOST:PORT.") var gateway: String?
     @Option(help: "The CA certificate (PEM) that signed the gateway's TLS certificate (default: system roots).")
     var ca: String?
+    @Option(
+        help:
+            "The DNS name the gateway's certificate must carry, when it is not the host of --gateway (an address is checked as itself)."
+    )
+    var tlsServerName: String?
     @Option(help: "The prover's Ed25519 identity key file (created if absent).") var key: String?
     @Option(help: "Where the node keeps its artifact cache and job files.") var dataDir: String?
     @Option(help: "A name for the gateway's logs and listings (default: the host name).") var name: String?
@@ -123,7 +128,8 @@ struct ProverRunCommand: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
-            // A refusal by the gateway (ProverNodeError.refused), or a failure to set up the connection.
+            // A refusal by the gateway (ProverNodeError.refused), a TLS problem that retrying cannot heal
+            // (ProverNodeError.tls), or a failure to set up the connection.
             throw failure("\(error)", code: 1)
         }
     }
@@ -131,7 +137,8 @@ struct ProverRunCommand: AsyncParsableCommand {
     /// The settings, from flags over environment over the configuration file, checked.
     private func readSettings() async throws -> ProverSettings {
         var flags: [String: String?] = [
-            "prover.gateway": gateway, "prover.ca": ca, "prover.key": key, "prover.dataDir": dataDir,
+            "prover.gateway": gateway, "prover.ca": ca, "prover.tlsServerName": tlsServerName, "prover.key": key,
+            "prover.dataDir": dataDir,
             "prover.name": name, "prover.slots": slots.map(String.init), "prover.threads": threads.map(String.init),
             "prover.ask": ask.map(\.description), "prover.drainSeconds": drainSeconds.map { String($0) },
             "prover.logLevel": logLevel, "prover.logFormat": logFormat, "prover.misbehave": misbehave,

@@ -54,7 +54,9 @@ struct ProverSettings {
             throw ProverNodeError.configuration("--gateway (or prover.gateway in the configuration) is required")
         }
         let endpoint = try GatewayEndpoint(
-            parsing: gatewayAddress, caCertificatePath: text("ca") ?? environment["PROVERNET_CA"])
+            parsing: gatewayAddress, caCertificatePath: text("ca") ?? environment["PROVERNET_CA"],
+            serverName: text("tlsServerName")
+                ?? environment["PROVERNET_TLS_SERVER_NAME"].flatMap { $0.isEmpty ? nil : $0 })
         keyPath = try required("key", flag: "key")
         let dataDirectory = URL(fileURLWithPath: try required("dataDir", flag: "data-dir"), isDirectory: true)
 

@@ -35,7 +35,7 @@ struct StatusCommand: AsyncParsableCommand {
                 job.price.description, job.proof == nil ? "" : "yes",
             ]
         }
-        lines += StatusCommand.table(header: ["JOB", "STATE", "PROVER", "ATTEMPTS", "PRICE", "PROOF"], rows: rows)
+        lines += StatusCommand.table(header: ["JOB", "STATE", "PROVER", "FAILED", "PRICE", "PROOF"], rows: rows)
         print(lines.joined(separator: "\n"))
     }
 

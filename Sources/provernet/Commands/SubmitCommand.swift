@@ -21,15 +21,17 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Seconds from now in which the request must be done (default: the gateway's).") var deadlineSeconds:
         Int = 0
     @Option(
+        parsing: .unconditional,
         help:
-            "The most to pay for one job, in credits; a job costs at least the gateway's reserve price per unit of work (one 2^12 proof is one unit, 2^16 about 21)."
+            "The most to pay for one job, in credits (default 100); a job costs at least the gateway's reserve price per unit of work (one 2^12 proof is one unit, 2^16 about 21): a lower price is refused with the least that could trade."
     )
-    var maxPrice: Amount = 100
+    var maxPrice: String = "100"
     @Option(help: "How many provers prove each input at once (1…16); the first valid proof wins.") var redundancy: Int =
         1
     @Flag(help: "Aggregate the proofs (SnarkPack).") var aggregate = false
 
     func run() async throws {
+        let maxPrice = try badInputExits { try Amount.commandLine(self.maxPrice) }
         guard !input.isEmpty || !inputs.isEmpty else { throw failure("give at least one --input or --inputs file") }
         let texts = try badInputExits {
             try input.map { try RequestInputs.object(fileAt: URL(commandLinePath: $0)) }
