@@ -28,9 +28,6 @@ public final class MetricsRegistry: Sendable {
         prometheus.emitToString()
     }
 
-    /// The content type of `exposition()`.
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
-
     func description(of name: String) -> MetricDescription {
         catalogue[name] ?? MetricDescription(name, help: "ProverNet metric \(name).")
     }
