@@ -45,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "BN254", swiftSettings: strict + optimized),
@@ -93,11 +95,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Metrics through swift-metrics, exposed in Prometheus's text format (swift-prometheus), with help texts.
+        .target(
+            name: "ProverNetMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Gateway",
             dependencies: [
                 // No proof system: the composition root hands the gateway a `ProofSystemRegistry`.
-                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store", "Market",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store", "Market", "ProverNetMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -121,11 +135,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The gateway's web dashboard: plain HTML, CSS and JavaScript served over Hummingbird, live by SSE.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
         .target(
             name: "ProverNode",
             dependencies: [
                 // No proof system: the composition root hands the node a `ProofSystemRegistry`.
-                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -191,7 +219,7 @@ let package = Package(
             dependencies: [
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
                 "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Gateway", "ProverNode",
-                "ProverNetClient", "ProverNetVerify", "HealthHTTP", "ProverNetTesting",
+                "ProverNetClient", "ProverNetVerify", "HealthHTTP", "ProverNetTesting", "ProverNetMetrics", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -200,6 +228,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

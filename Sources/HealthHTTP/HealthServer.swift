@@ -11,6 +11,9 @@ import ServiceLifecycle
 /// - `GET /readyz`: 200 `ok` when it can do its job now, else 503 with its state;
 /// - `GET /health`: 200 with the details as JSON (snake_case keys, sorted), whatever the state.
 ///
+/// With `metrics`, `GET /metrics` answers its text in Prometheus's exposition format; `routes` adds more
+/// (the gateway's dashboard).
+///
 /// Each request runs `check` afresh, so the answers are never stale. Put it before the service it watches
 /// in a `ServiceGroup`: services shut down in reverse order, so it still answers (503, `draining`) while
 /// that service drains.
@@ -19,13 +22,19 @@ public struct HealthServer: Service {
     let check: @Sendable () async -> HealthReport
     let logger: Logger
     let onListening: @Sendable (String, Int) -> Void
+    let metrics: (@Sendable () async -> String)?
+    let routes: (@Sendable (Router<BasicRequestContext>) -> Void)?
 
     /// - Parameters:
+    ///   - metrics: the text of `GET /metrics`, asked once per scrape; nil for no such endpoint.
+    ///   - routes: adds more routes to the router.
     ///   - check: what the endpoints report, asked once per request.
     ///   - onListening: called once with the host and the port bound (the port chosen, when configured 0).
     public init(
         configuration: HealthServerConfiguration, logger: Logger,
         onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in },
+        metrics: (@Sendable () async -> String)? = nil,
+        routes: (@Sendable (Router<BasicRequestContext>) -> Void)? = nil,
         check: @escaping @Sendable () async -> HealthReport
     ) throws(HealthServerError) {
         try configuration.validate()
@@ -33,6 +42,8 @@ public struct HealthServer: Service {
         self.logger = logger
         self.onListening = onListening
         self.check = check
+        self.metrics = metrics
+        self.routes = routes
     }
 
     public func run() async throws {
@@ -50,6 +61,14 @@ public struct HealthServer: Service {
             let report = await check()
             return try Self.json(report.details)
         }
+        if let metrics {
+            router.get("metrics") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: Self.prometheusContentType],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: await metrics())))
+            }
+        }
+        routes?(router)
         let host = configuration.host
         let port = configuration.port
         let logger = self.logger
@@ -66,6 +85,9 @@ public struct HealthServer: Service {
             logger: logger)
         try await application.run()
     }
+
+    /// Prometheus's text exposition format, version 0.0.4.
+    static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
 
     static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(

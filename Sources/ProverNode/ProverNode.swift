@@ -21,11 +21,14 @@ public struct ProverNode: Service {
     let outbox = Outbox()
     let lifecycle = NodeLifecycle()
     let connectionState = ConnectionState()
+    /// What `GET /metrics` on the health port shows.
+    public let metrics: ProverMetrics
 
     public init(
         configuration: ProverNodeConfiguration, identity: ProverIdentity, capabilities: Capabilities,
-        proofSystems: ProofSystemRegistry, logger: Logger
+        proofSystems: ProofSystemRegistry, logger: Logger, metrics: ProverMetrics = ProverMetrics()
     ) {
+        self.metrics = metrics
         self.proofSystems = proofSystems
         self.configuration = configuration
         self.identity = identity
@@ -68,7 +71,7 @@ public struct ProverNode: Service {
                 configuration: configuration, jobs: jobs,
                 cache: ArtifactCache(directory: configuration.artifactsDirectory, logger: logger),
                 source: GRPCArtifactSource(client: client), outbox: outbox, workers: workers, systems: proofSystems,
-                logger: logger)
+                metrics: metrics, logger: logger)
             let (assignments, sink) = AsyncStream<(JobAssignment, WorkerHandle)>.makeStream()
             defer { sink.finish() }
             // Jobs a crash interrupted: held again (the hello names them, so the gateway keeps their leases
@@ -110,7 +113,8 @@ public struct ProverNode: Service {
     ) async throws {
         let session = GatewaySession(
             identity: identity, configuration: configuration, capabilities: capabilities, jobs: jobs, outbox: outbox,
-            connectionState: connectionState, assignments: assignments, proofSystems: proofSystems, logger: logger)
+            connectionState: connectionState, assignments: assignments, proofSystems: proofSystems, metrics: metrics,
+            logger: logger)
         defer { connectionState.ended() }
         var backoff = configuration.initialBackoff
         while lifecycle.current != .stopping, !Task.isCancelled {

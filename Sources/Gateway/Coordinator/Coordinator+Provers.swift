@@ -53,7 +53,16 @@ extension Coordinator {
     }
 
     public func progressReported(_ prover: ProverID, _ report: ProgressReport) async {
-        _ = try? await perform(lazy: true) { book, now in book.progressReported(prover, report, now: now) }
+        _ = try? await perform(lazy: true) { book, now in
+            // A lazy event is applied in place (no copy of the book to compare with): the one move it can make,
+            // assigned → proving, is counted here.
+            let before = book.jobs[report.job]?.state.phase
+            let actions = book.progressReported(prover, report, now: now)
+            if before == .assigned, book.jobs[report.job]?.state.phase == .proving {
+                metrics.jobEntered(.proving)
+            }
+            return actions
+        }
     }
 
     /// Checks that `prover` holds the lease of `epoch` on the job (before its result is verified, outside
@@ -70,13 +79,31 @@ extension Coordinator {
             let actions = try await perform(actor: "prover:\(prover)") { book, now in
                 book.resultArrived(prover, job: job, epoch: epoch, result, now: now)
             }
-            guard let refusal = actions.refusal else { return }
+            guard let refusal = actions.refusal else {
+                let acceptedBefore = actions.messages.contains {
+                    if case .verdict(_, _, true, let reason) = $0.instruction { !reason.isEmpty } else { false }
+                }
+                switch result.verdict {
+                case _ where acceptedBefore: metrics.verdict(accepted: true, reason: .alreadyAccepted)
+                case .valid:
+                    metrics.verdict(accepted: true, reason: .valid)
+                    remember(RecentVerdict(prover: prover, job: job, accepted: true, reason: "", atMillis: clock()))
+                case .invalid(let reason):
+                    metrics.verdict(accepted: false, reason: .invalidProof)
+                    remember(
+                        RecentVerdict(prover: prover, job: job, accepted: false, reason: reason, atMillis: clock()))
+                }
+                return
+            }
             if case .unknownJob = refusal, await storedAcceptance(prover: prover, job: job, epoch: epoch) {
+                metrics.verdict(accepted: true, reason: .alreadyAccepted)
                 send(.verdict(job: job, epoch: epoch, accepted: true, reason: "already accepted"), to: prover)
                 return
             }
+            metrics.verdict(accepted: false, reason: .init(refusal))
             send(.verdict(job: job, epoch: epoch, accepted: false, reason: "\(refusal)"), to: prover)
         } catch {
+            metrics.verdict(accepted: false, reason: .notDurable)
             // Not durable, so not accepted: the prover's lease stands and it may send again.
             send(
                 .verdict(job: job, epoch: epoch, accepted: false, reason: "\(LeaseRefusal.notDurable(job: job))"),

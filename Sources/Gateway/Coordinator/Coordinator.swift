@@ -34,11 +34,17 @@ public actor Coordinator {
     var eventsWaiting: [CheckedContinuation<Void, Never>] = []
     /// Wakes the market loop when a round could trade something new.
     nonisolated let marketWakeup = MarketWakeup()
+    /// What the gateway's `GET /metrics` shows: moved here, where each event's actions are committed.
+    public nonisolated let metrics: GatewayMetrics
+    /// The last verdicts on proofs, newest last, for the dashboard (kept in memory only).
+    var recentVerdicts: [RecentVerdict] = []
 
     public init(
         store: any GatewayStore, circuits: CircuitRegistry, artifacts: ArtifactStore, aggregation: AggregationSetup?,
-        configuration: GatewayConfiguration, logger: Logger, clock: @escaping @Sendable () -> Int64 = Clock.nowMillis
+        configuration: GatewayConfiguration, logger: Logger, clock: @escaping @Sendable () -> Int64 = Clock.nowMillis,
+        metrics: GatewayMetrics = GatewayMetrics()
     ) {
+        self.metrics = metrics
         self.store = store
         self.circuits = circuits
         self.artifacts = artifacts
@@ -95,10 +101,12 @@ public actor Coordinator {
                 writeFailure = nil
             } catch {
                 writeFailure = error
+                metrics.storeWriteFailed()
                 logger.error("database write failed: the event is refused", metadata: ["error": "\(error)"])
                 throw .notDurable(error)
             }
         }
+        metrics.observe(actions, before: book, after: next, now: clock())
         book = next
         unflushed.formUnion(actions.lazyJobs)
         unflushed.subtract(actions.changes.jobs.map(\.id))
@@ -204,7 +212,9 @@ public actor Coordinator {
     @discardableResult
     public func runRounds() async -> Int {
         do {
+            let start = ContinuousClock.now
             let actions = try await perform { book, now in book.runRounds(now: now) }
+            metrics.marketPass(seconds: Self.seconds(ContinuousClock.now - start), rounds: actions.changes.rounds.count)
             return actions.messages.filter { if case .assign = $0.instruction { true } else { false } }.count
         } catch {
             return 0
@@ -242,6 +252,36 @@ public actor Coordinator {
 
     // MARK: Reading
 
+    /// What the metrics' gauges show now, from the committed book.
+    public func metricsSnapshot() -> GatewayMetrics.Snapshot {
+        let now = clock()
+        var snapshot = GatewayMetrics.Snapshot()
+        snapshot.connectedProvers = book.provers.count
+        snapshot.draining = book.draining
+        snapshot.databaseUp = writeFailure == nil
+        for prover in book.provers.values {
+            let short = GatewayMetrics.short(prover.id)
+            snapshot.slots += prover.announcement.slots
+            snapshot.freeSlots += prover.freeSlots
+            snapshot.proverFreeSlots[short] = prover.freeSlots
+            snapshot.proverRunning[short] = prover.running.count
+            snapshot.proverCPULoad[short] = prover.cpuLoad
+            snapshot.proverMemoryBytes[short] = Double(prover.memoryUsed)
+        }
+        for request in book.requests.values { snapshot.openRequests[request.state.phase.rawValue, default: 0] += 1 }
+        for job in book.jobs.values {
+            snapshot.jobs[job.state.phase.rawValue, default: 0] += 1
+            guard job.state == .pending else { continue }
+            let jobClass = job.jobClass.description
+            snapshot.queueDepth[jobClass, default: 0] += 1
+            if let request = book.requests[job.requestID] {
+                let age = Double(max(0, now - request.createdMillis)) / 1000
+                snapshot.oldestPendingSeconds[jobClass] = max(snapshot.oldestPendingSeconds[jobClass] ?? 0, age)
+            }
+        }
+        return snapshot
+    }
+
     /// Jobs that provers still hold.
     public func leasedJobCount() -> Int { book.leasedJobCount }
 
@@ -253,6 +293,33 @@ public actor Coordinator {
 
     /// The statements an open request's proofs carry, in input order.
     public func statements(of request: RequestID) -> [String] { book.statements(of: request) }
+}
+
+/// A verdict on a prover's proof, as the dashboard lists it.
+public struct RecentVerdict: Sendable, Equatable {
+    public var prover: ProverID
+    public var job: JobID
+    public var accepted: Bool
+    /// Why it was rejected (a stranger's proof's fault, in the checker's words); empty when accepted.
+    public var reason: String
+    public var atMillis: Int64
+}
+
+extension Coordinator {
+    /// How many verdicts `recentVerdicts` keeps.
+    static let recentVerdictLimit = 200
+
+    func remember(_ verdict: RecentVerdict) {
+        recentVerdicts.append(verdict)
+        if recentVerdicts.count > Self.recentVerdictLimit {
+            recentVerdicts.removeFirst(recentVerdicts.count - Self.recentVerdictLimit)
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
 }
 
 extension GatewayConfiguration {

@@ -54,3 +54,14 @@ extension GatewayServer {
         return ((Double(whole) + Double(attoseconds) * 1e-18) * 1000).rounded() / 1000
     }
 }
+
+extension GatewayServer {
+    /// The text of `GET /metrics`: the counters as they stand, and the gauges read from the book now.
+    public func metricsExposition() async -> String {
+        var snapshot = await coordinator.metricsSnapshot()
+        // Once stopped, the database is closed on purpose: nothing to check.
+        if status.snapshot.phase != .stopped, (try? await store.checkHealth()) == nil { snapshot.databaseUp = false }
+        coordinator.metrics.refresh(snapshot)
+        return coordinator.metrics.exposition()
+    }
+}

@@ -35,7 +35,7 @@ public final class GatewayServer: Service {
     ///   `provernet` command hands it Groth16 and SnarkPack).
     public init(
         configuration: GatewayConfiguration, store: any GatewayStore, proofSystems: ProofSystemRegistry,
-        logger: Logger,
+        logger: Logger, metrics: GatewayMetrics = GatewayMetrics(),
         onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
     ) throws {
         try configuration.validate()
@@ -80,7 +80,7 @@ public final class GatewayServer: Service {
         coordinator = Coordinator(
             store: store, circuits: circuits, artifacts: artifacts, aggregation: aggregation,
             configuration: configuration,
-            logger: logger)
+            logger: logger, metrics: metrics)
     }
 
     public func run() async throws {

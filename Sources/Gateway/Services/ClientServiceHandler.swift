@@ -162,12 +162,15 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 circuit: descriptor, jobClass: system.jobClass(of: descriptor), jobs: newJobs,
                 deadlineSeconds: deadline, maxPricePerJob: maxPrice,
                 redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate)
+            coordinator.metrics.submission(refusal: nil)
             return .with {
                 $0.requestID = record.id.rawValue
                 $0.jobs = UInt32(clamping: record.inputCount)
             }
         } catch {
-            throw RPCError.from(error, hiding: configuration)
+            let refusal = RPCError.from(error, hiding: configuration)
+            coordinator.metrics.submission(refusal: refusal.code.metricLabel)
+            throw refusal
         }
     }
 

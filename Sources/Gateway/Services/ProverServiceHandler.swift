@@ -159,9 +159,11 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             return
         }
         let statements = job.isAggregation ? await coordinator.statements(of: request.id) : []
+        let start = ContinuousClock.now
         let checked = await checker.check(
             ProofPayload(result.proof, kind: job.kind), proveMillis: proveMillis, job: job, request: request,
             statements: statements)
+        coordinator.metrics.verified(seconds: Coordinator.seconds(ContinuousClock.now - start), kind: job.kind)
         await coordinator.resultArrived(proverID, job: jobID, epoch: epoch, checked)
     }
 

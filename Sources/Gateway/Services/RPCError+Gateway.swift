@@ -51,3 +51,20 @@ extension RPCError {
         return text
     }
 }
+
+extension RPCError.Code {
+    /// The code's name as a metric's label (`invalid_argument`), from a fixed list.
+    var metricLabel: String {
+        switch self {
+        case .invalidArgument: "invalid_argument"
+        case .notFound: "not_found"
+        case .resourceExhausted: "resource_exhausted"
+        case .failedPrecondition: "failed_precondition"
+        case .unavailable: "unavailable"
+        case .permissionDenied: "permission_denied"
+        case .unauthenticated: "unauthenticated"
+        case .internalError: "internal"
+        default: "other"
+        }
+    }
+}

@@ -31,13 +31,18 @@ public struct InProcessNetwork: Sendable {
     public let names: [ProverID: String]
     /// The gateway's log file.
     public let gatewayLog: URL
+    /// Each prover's log file, by name.
+    public let proverLogs: [String: URL]
 
     /// Starts the gateway in this process with `base` (development TLS and short intervals on top), then
-    /// `provers` prover processes of `executable` (`provernet`), telling `say` what it started.
+    /// `provers` prover processes of `executable` (`provernet`) with `proverArguments` added, telling `say`
+    /// what it started. `http`, if given, makes a service that runs beside the gateway (its HTTP
+    /// endpoints), started before it and stopped after it.
     public static func start(
         root: URL, executable: URL, configuration base: GatewayConfiguration, proofSystems: ProofSystemRegistry,
         provers: Int,
-        threadsPerProver: Int? = nil, logLevel: Logger.Level, say: (String) -> Void
+        threadsPerProver: Int? = nil, logLevel: Logger.Level, proverArguments: [String] = [],
+        http: (@Sendable (GatewayServer) throws -> any Service)? = nil, say: (String) -> Void
     ) async throws(HarnessError) -> InProcessNetwork {
         let gatewayLog = root.appendingPathComponent("gateway.log")
         let logHandle: FileHandle
@@ -70,9 +75,18 @@ public struct InProcessNetwork: Sendable {
         } catch {
             throw .gatewayDidNotStart(reason: "\(error)")
         }
+        var list: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let http {
+            do {
+                list.append(.init(service: try http(server)))
+            } catch {
+                throw .gatewayDidNotStart(reason: "its HTTP endpoints: \(error)")
+            }
+        }
+        list.append(.init(service: server))
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint],
+                services: list, gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: Logger(label: "provernet.devnet")))
         let gatewayTask = Task { try await services.run() }
         var iterator = listening.makeAsyncIterator()
@@ -85,6 +99,7 @@ public struct InProcessNetwork: Sendable {
         let threads = threadsPerProver ?? max(1, ProcessInfo.processInfo.activeProcessorCount / min(provers, 2))
         var children: [ChildProcess] = []
         var names: [ProverID: String] = [:]
+        var logs: [String: URL] = [:]
         for i in 1...max(1, provers) {
             let name = "prover-\(i)"
             let home = root.appendingPathComponent(name)
@@ -105,14 +120,35 @@ public struct InProcessNetwork: Sendable {
                 ProverArguments(
                     gateway: "127.0.0.1:\(port)", caPath: ca, keyPath: keyPath, dataDirectory: home.path, name: name,
                     threads: threads
-                ).arguments + ["--ask", String(format: "%.2f", 0.05 * Double(i))]
+                ).arguments + ["--ask", String(format: "%.2f", 0.05 * Double(i))] + proverArguments
             let child = try ChildProcess.start(name: name, executable: executable, arguments: arguments, log: log)
             children.append(child)
+            logs[name] = log
             say("\(name)   pid \(child.pid), id \(identity.proverID.prefix(12))…, log \(log.path)")
         }
         return InProcessNetwork(
             server: server, services: services, gatewayTask: gatewayTask, endpoint: endpoint, children: children,
-            names: names, gatewayLog: gatewayLog)
+            names: names, gatewayLog: gatewayLog, proverLogs: logs)
+    }
+
+    /// The port of each prover's HTTP endpoints (started with `--health-port`), from its log: those that
+    /// logged one within `timeout` seconds (a prover calibrates before it serves them).
+    public func proverHTTPPorts(timeout: Double) async -> [String: Int] {
+        let marker = "health endpoints listening on http://"
+        let deadline = Date().addingTimeInterval(timeout)
+        var ports: [String: Int] = [:]
+        while true {
+            for (name, log) in proverLogs where ports[name] == nil {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                guard let range = text.range(of: marker) else { continue }
+                let address = text[range.upperBound...].prefix { !$0.isWhitespace }
+                if let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) {
+                    ports[name] = port
+                }
+            }
+            if ports.count == proverLogs.count || Date() >= deadline { return ports }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     /// Waits until `count` provers are connected to the gateway.

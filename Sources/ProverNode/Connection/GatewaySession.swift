@@ -16,6 +16,7 @@ struct GatewaySession: Sendable {
     let connectionState: ConnectionState
     let assignments: AsyncStream<(JobAssignment, WorkerHandle)>.Continuation
     let proofSystems: ProofSystemRegistry
+    let metrics: ProverMetrics
     let logger: Logger
 
     /// The heartbeat interval used when the gateway names none.
@@ -98,6 +99,7 @@ struct GatewaySession: Sendable {
                 take(assignment)
             case .verdict(let verdict):
                 outbox.acknowledge(job: verdict.jobID, epoch: verdict.epoch)
+                metrics.verdict(accepted: verdict.accepted)
                 let metadata: Logger.Metadata = ["job": "\(verdict.jobID)", "epoch": "\(verdict.epoch)"]
                 if verdict.accepted {
                     logger.info("proof accepted", metadata: metadata)

@@ -13,6 +13,7 @@ struct JobRunner: Sendable {
     let outbox: Outbox
     let workers: WorkerPool
     let systems: ProofSystemRegistry
+    let metrics: ProverMetrics
     let logger: Logger
 
     func run(_ assignment: JobAssignment, handle: WorkerHandle) async {
@@ -43,6 +44,7 @@ struct JobRunner: Sendable {
                 "cannot keep the assignment on disk: a crash would lose the job", metadata: ["error": "\(error)"])
         }
 
+        let started = ContinuousClock.now
         let outcome: WorkerOutcome
         do {
             outcome = try await prove(assignment, in: directory, handle: handle, logger: logger)
@@ -50,13 +52,22 @@ struct JobRunner: Sendable {
             outcome = .failed(reason: "\(error)")
         }
 
+        let kind = assignment.work.jobKind
+        let seconds = Self.seconds(ContinuousClock.now - started)
+        if case .proved = outcome, let timings = WorkerOutputs.timings(in: directory) {
+            metrics.phase("witness", seconds: timings.witnessSeconds)
+            metrics.phase("key", seconds: timings.keySeconds)
+            metrics.phase("prove", seconds: timings.proveSeconds)
+        }
         switch jobs.finish(job: assignment.job) {
         case .unknown:
             logger.warning("finished a job that is no longer held")
         case .cancelled:
             logger.info("job cancelled by the gateway")
+            metrics.jobEnded(.cancelled, kind: kind, seconds: seconds)
             keepCheckpoint = true
         case .shuttingDown(let epoch):
+            metrics.jobEnded(.handedBack, kind: kind, seconds: seconds)
             keepCheckpoint = true
             logger.info("job stopped: the prover is shutting down")
             outbox.send(
@@ -66,6 +77,7 @@ struct JobRunner: Sendable {
             switch outcome {
             case .proved(let payload, let seconds):
                 logger.info("job proven", metadata: ["seconds": "\(seconds)"])
+                metrics.jobEnded(.proved, kind: kind, seconds: seconds)
                 var sent = payload
                 if let misbehavior = configuration.misbehavior,
                     let system = systems.system(jobKind: assignment.work.jobKind)
@@ -77,6 +89,7 @@ struct JobRunner: Sendable {
                     keep: true)
             case .failed(let reason):
                 logger.warning("job failed", metadata: ["reason": "\(reason)"])
+                metrics.jobEnded(.failed, kind: kind, seconds: seconds)
                 outbox.send(ProverMessages.failure(job: assignment.job, epoch: epoch, reason: reason), keep: true)
             }
         }
@@ -95,9 +108,11 @@ struct JobRunner: Sendable {
             throw ProverNodeError.invalidAssignment(job: assignment.job.rawValue, reason: reason)
         }
         var files: [ArtifactRole: URL] = [:]
+        let download = ContinuousClock.now
         for artifact in assignment.artifacts {
             files[artifact.role] = try await cache.file(for: artifact, from: source)
         }
+        metrics.phase("download", seconds: Self.seconds(ContinuousClock.now - download))
         var input: URL?
         if !assignment.work.inputJSON.isEmpty {
             let url = directory.appendingPathComponent("input.json")
@@ -131,6 +146,11 @@ struct JobRunner: Sendable {
 
     /// The file in a job's directory that holds its assignment (`JobAssignment` as JSON).
     static let assignmentFile = "assignment.json"
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
 
     /// Where a job's proof keeps its finished stages: one directory per job whatever its lease epoch, so
     /// that a job taken up again under a newer lease also resumes.

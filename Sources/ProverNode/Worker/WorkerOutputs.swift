@@ -11,8 +11,7 @@ enum WorkerOutputs {
     static func read(from directory: URL, system: any ProofSystem, limits: NetworkLimits, seconds: Double)
         -> WorkerOutcome
     {
-        let timings = (try? Data(contentsOf: directory.appendingPathComponent(ProofWorker.timingsFile)))
-            .flatMap { try? JSONDecoder().decode(WorkerTimings.self, from: $0) }
+        let timings = timings(in: directory)
         let resultURL = directory.appendingPathComponent(ProofWorker.resultFile)
         guard let data = try? Data(contentsOf: resultURL) else {
             return .failed(reason: "the worker reported success but left no \(ProofWorker.resultFile)")
@@ -31,6 +30,12 @@ enum WorkerOutputs {
         // The proving time reported to the gateway is the proof itself, as the worker measured it; the
         // witness and key loading count as time outside proving.
         return .proved(payload, seconds: timings.map { min($0.proveSeconds, seconds) } ?? seconds)
+    }
+
+    /// How long each phase took, as the worker wrote it beside the result; nil if it did not.
+    static func timings(in directory: URL) -> WorkerTimings? {
+        (try? Data(contentsOf: directory.appendingPathComponent(ProofWorker.timingsFile)))
+            .flatMap { try? JSONDecoder().decode(WorkerTimings.self, from: $0) }
     }
 
     /// The last few hundred bytes of a file after `offset`, on one line.

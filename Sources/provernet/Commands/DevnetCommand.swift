@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import HealthHTTP
 import Logging
 import ProofSystems
 import ProverNetAPI
@@ -52,6 +53,10 @@ struct DevnetCommand: AsyncParsableCommand {
             "Do not aggregate the demo request's proofs (by default the gateway gets an UNSAFE development SnarkPack reference string and the demo request asks for one aggregate)."
     )
     var noAggregation = false
+    @Option(help: "The port of the gateway's HTTP endpoints: the dashboard, /metrics, /health (default: a free one).")
+    var httpPort: Int = 0
+    @Flag(help: "Do not serve the web dashboard (the HTTP endpoints still serve /metrics and /health).")
+    var noDashboard = false
 
     func run() async throws {
         guard provers >= 1, provers <= 32 else { throw failure("--provers must be 1 to 32") }
@@ -97,14 +102,23 @@ struct DevnetCommand: AsyncParsableCommand {
             configuration.snarkpackSRSPath = srsPath.path
         }
         let network: InProcessNetwork
+        let httpPort = BoundPort()
         do {
+            let (requestedPort, dashboard) = (self.httpPort, !noDashboard)
             network = try await InProcessNetwork.start(
                 root: root, executable: ProverNodeConfiguration.currentExecutable, configuration: configuration,
-                proofSystems: .standard(), provers: provers, logLevel: level
-            ) { line in out.line(line) }
+                proofSystems: .standard(), provers: provers, logLevel: level, proverArguments: ["--health-port", "0"],
+                http: { server in
+                    try GatewayHTTP.service(
+                        server, configuration: .init(port: requestedPort), dashboard: dashboard,
+                        logger: Logger(label: "provernet.gateway.http")
+                    ) { _, port in httpPort.set(port) }
+                },
+                say: { line in out.line(line) })
         } catch {
             throw failure("\(error)")
         }
+        await Self.announceHTTP(network, port: httpPort, dashboard: !noDashboard, out: out)
         let (server, endpoint, names) = (network.server, network.endpoint, network.names)
         let boundPort = endpoint.port
         let ca = endpoint.caCertificatePath ?? ""
@@ -249,6 +263,21 @@ struct DevnetCommand: AsyncParsableCommand {
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 
+    /// Prints where the dashboard and the metrics of the gateway and of each prover are.
+    static func announceHTTP(_ network: InProcessNetwork, port: BoundPort, dashboard: Bool, out: DevnetOutput) async {
+        let deadline = Date().addingTimeInterval(10)
+        while port.value == nil, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        guard let port = port.value else {
+            out.line("http       the gateway's HTTP endpoints did not start; see \(network.gatewayLog.path)")
+            return
+        }
+        if dashboard { out.line("dashboard  http://127.0.0.1:\(port)/dashboard/") }
+        out.line("metrics    http://127.0.0.1:\(port)/metrics (gateway)")
+        for (name, proverPort) in await network.proverHTTPPorts(timeout: 30).sorted(by: { $0.key < $1.key }) {
+            out.line("metrics    http://127.0.0.1:\(proverPort)/metrics (\(name))")
+        }
+    }
+
     func makeDirectory() throws -> URL {
         let url: URL
         if let dir {
@@ -272,6 +301,15 @@ final class SignalFlag: Sendable {
 
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
+}
+
+/// The port an HTTP server bound, once it has.
+final class BoundPort: Sendable {
+    private let port = Mutex<Int?>(nil)
+
+    func set(_ value: Int) { port.withLock { $0 = value } }
+
+    var value: Int? { port.withLock { $0 } }
 }
 
 /// The devnet's own lines on standard output, flushed at once.

@@ -21,7 +21,8 @@ struct GatewayCommand: AsyncParsableCommand {
             {"event":"listening","host":…,"port":…}, with "health_port" when --health-port is set. \
             The health endpoints (plain HTTP): GET /livez (200 while the gateway's loops run), GET /readyz \
             (200 when listening, the database answers and not draining; else 503 with the state), GET /health \
-            (JSON: state, connected provers, open requests, leased jobs, draining, version).
+            (JSON: state, connected provers, open requests, leased jobs, draining, version), GET /metrics \
+            (Prometheus's text format: requests, jobs, queues, auctions, leases, verification, provers).
             """)
 
     @Option(help: "A JSON configuration file.") var config: String?
@@ -52,9 +53,16 @@ struct GatewayCommand: AsyncParsableCommand {
     )
     var snarkpackSrs: String?
     @Option(help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
-    @Option(help: "Serve /livez, /readyz and /health over HTTP on this port (0 picks a free one; default: off).")
+    @Option(help: "text, or json for one JSON object per line with the same metadata keys (default text).")
+    var logFormat: String?
+    @Option(
+        help:
+            "Serve /livez, /readyz, /health and /metrics (Prometheus) over HTTP on this port (0 picks a free one; default: off)."
+    )
     var healthPort: Int?
     @Option(help: "The address of the health endpoints (default 127.0.0.1).") var healthHost: String?
+    @Flag(help: "Serve the web dashboard at /dashboard/ on the health port (needs --health-port).") var dashboard =
+        false
 
     func run() async throws {
         let flags: [String: String?] = [
@@ -68,8 +76,9 @@ struct GatewayCommand: AsyncParsableCommand {
             "gateway.maxAttempts": maxAttempts.map(String.init),
             "gateway.reservePrice": reservePrice.map { String($0) },
             "gateway.drainSeconds": drainSeconds.map { String($0) },
-            "gateway.logLevel": logLevel, "gateway.snarkpackSRS": snarkpackSrs,
+            "gateway.logLevel": logLevel, "gateway.logFormat": logFormat, "gateway.snarkpackSRS": snarkpackSrs,
             "gateway.healthPort": healthPort.map(String.init), "gateway.healthHost": healthHost,
+            "gateway.dashboard": dashboard ? "true" : nil,
         ]
         let reader: ConfigReader
         do {
@@ -78,7 +87,7 @@ struct GatewayCommand: AsyncParsableCommand {
             throw failure("configuration: \(error)")
         }
         let settings = try GatewaySettings(reader.scoped(to: "gateway"))
-        bootstrapLogging(level: settings.logLevel)
+        settings.logFormat.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "provernet.gateway")
         let announcement = ListeningAnnouncement(withHealth: settings.health != nil)
         let server: GatewayServer
@@ -94,13 +103,9 @@ struct GatewayCommand: AsyncParsableCommand {
             // Before the gateway: services stop in reverse order, so the health endpoints answer (draining)
             // until the gateway has stopped.
             if let health = settings.health {
-                let endpoints = try HealthServer(configuration: health, logger: logger) { _, port in
-                    announcement.health(port: port)
-                } check: {
-                    let health = await server.health()
-                    return HealthReport(
-                        live: health.live, ready: health.ready, state: health.state.rawValue, details: health)
-                }
+                let endpoints = try GatewayHTTP.service(
+                    server, configuration: health, dashboard: settings.dashboard, logger: logger
+                ) { _, port in announcement.health(port: port) }
                 services.append(.init(service: endpoints))
             }
         } catch {
@@ -122,8 +127,11 @@ struct GatewayCommand: AsyncParsableCommand {
 struct GatewaySettings {
     var configuration: GatewayConfiguration
     var logLevel: Logger.Level
+    var logFormat: LogFormat
     /// Where the health endpoints listen; nil (the default) for none.
     var health: HealthServerConfiguration?
+    /// Whether the health port serves the web dashboard too.
+    var dashboard = false
 
     init(_ config: ConfigReader) throws {
         guard let dataDirectory = config.string(forKey: "dataDirectory") else {
@@ -170,6 +178,11 @@ struct GatewaySettings {
             throw failure("log level '\(level)' is not one of trace, debug, info, notice, warning, error, critical")
         }
         logLevel = parsed
+        logFormat = try LogFormat(setting: config.string(forKey: "logFormat"))
+        dashboard = config.string(forKey: "dashboard").map { $0 == "true" || $0 == "1" } ?? false
+        if dashboard, health == nil {
+            throw failure("the dashboard is served on the health port: pass --health-port with --dashboard")
+        }
     }
 
     /// A setting as text: flags and environment variables are text, a JSON file may hold numbers.
@@ -192,14 +205,5 @@ struct GatewaySettings {
             throw failure("gateway.\(key) = '\(text)' is not a number")
         }
         return value
-    }
-}
-
-/// Logs to standard error with the given level, once per process.
-func bootstrapLogging(level: Logger.Level) {
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
     }
 }

@@ -27,7 +27,8 @@ struct ProverRunCommand: AsyncParsableCommand {
             gateway refuses the prover (unknown key, bad signature, incompatible version), 2 for bad settings. \
             With --health-port it serves, over plain HTTP, GET /livez (200 while the node's loops run), GET /readyz \
             (200 when connected and neither stuck nor draining; else 503 with the state) and GET /health (JSON: \
-            state idle, proving, stuck, disconnected or draining; jobs; gateway; last heartbeat), and logs the port.
+            state idle, proving, stuck, disconnected or draining; jobs; gateway; last heartbeat) and GET /metrics \
+            (Prometheus's text format: jobs, proofs, seconds by phase, slots, state, CPU, memory), and logs the port.
             """)
 
     @Option(help: "The gateway's address, HOST:PORT.") var gateway: String?
@@ -53,7 +54,12 @@ struct ProverRunCommand: AsyncParsableCommand {
     var drainSeconds: Double?
     @Option(help: "A JSON configuration file with a \"prover\" section.") var config: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).") var logLevel: String?
-    @Option(help: "Serve /livez, /readyz and /health over HTTP on this port (0 picks a free one; default: off).")
+    @Option(help: "text, or json for one JSON object per line with the same metadata keys (default text).")
+    var logFormat: String?
+    @Option(
+        help:
+            "Serve /livez, /readyz, /health and /metrics (Prometheus) over HTTP on this port (0 picks a free one; default: off)."
+    )
     var healthPort: Int?
     @Option(help: "The address of the health endpoints (default 127.0.0.1).") var healthHost: String?
     @Option(
@@ -73,11 +79,7 @@ struct ProverRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await badInputExitsAsync { try await readSettings() }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = settings.logLevel
-            return handler
-        }
+        settings.logFormat.bootstrap(level: settings.logLevel)
         var logger = Logger(label: "provernet.prover")
         logger.logLevel = settings.logLevel
         let configuration = settings.node
@@ -114,7 +116,7 @@ struct ProverRunCommand: AsyncParsableCommand {
             // Before the node: services stop in reverse order, so the endpoints answer (draining) while it drains.
             services.append(
                 try badInputExits {
-                    try HealthServer(configuration: health, logger: logger) {
+                    try HealthServer(configuration: health, logger: logger, metrics: { node.metricsExposition() }) {
                         let health = node.health()
                         return HealthReport(
                             live: health.live, ready: health.ready, state: health.state.rawValue, details: health)
@@ -139,7 +141,7 @@ struct ProverRunCommand: AsyncParsableCommand {
             "prover.dataDir": dataDir,
             "prover.name": name, "prover.slots": slots.map(String.init), "prover.threads": threads.map(String.init),
             "prover.ask": ask.map(\.description), "prover.drainSeconds": drainSeconds.map { String($0) },
-            "prover.logLevel": logLevel, "prover.misbehave": misbehave,
+            "prover.logLevel": logLevel, "prover.logFormat": logFormat, "prover.misbehave": misbehave,
             "prover.calibrationLog2Size": calibrationLog2Size.map(String.init),
             "prover.healthPort": healthPort.map(String.init), "prover.healthHost": healthHost,
             "prover.stuckSeconds": stuckSeconds.map { String($0) }, "prover.workerCommand": workerCommand,

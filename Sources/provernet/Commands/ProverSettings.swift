@@ -11,6 +11,7 @@ struct ProverSettings {
     var node: ProverNodeConfiguration
     var keyPath: String
     var logLevel: Logger.Level
+    var logFormat: LogFormat
     /// Where the health endpoints listen; nil (the default) for none.
     var health: HealthServerConfiguration?
 
@@ -65,6 +66,7 @@ struct ProverSettings {
                 "log level '\(levelText)' is not one of \(Logger.Level.allCases.map(\.rawValue))")
         }
         logLevel = level
+        logFormat = try LogFormat(setting: text("logFormat"))
 
         var askByClass: [JobClass: Amount] = [:]
         // Text "C=P,C=P" from a flag, the environment or the file; or a JSON array of "C=P" in the file.
