@@ -446,7 +446,9 @@ import Testing
         #expect(f.book.requests[request] == nil)
     }
 
-    @Test func aJobFailsWhenTheLastProverThatHadNotFailedItGoesAway() throws {
+    /// Provers a (connection 1) and b (connection 2), one request whose one job the prover it was leased to
+    /// has failed ("out of memory"): that prover, and the other.
+    static func jobFailedByOneOfTwo() throws -> (Fixture, RequestID, Job, failer: ProverID, other: ProverID) {
         var f = Fixture()
         f.connect("a")
         f.connect("b")
@@ -454,10 +456,14 @@ import Testing
         _ = f.round()
         let job = try #require(f.book.snapshot(request)?.1.first)
         let failer = try #require(job.state.lease?.prover)
-        let other: ProverID = failer == "a" ? "b" : "a"
         let failed = f.keep(f.book.failureReported(failer, job: job.id, epoch: 1, reason: "out of memory", now: f.now))
         // The other prover could still take it: it waits for the market.
         #expect(failed.ended.isEmpty && f.book.jobs[job.id]?.state == .pending)
+        return (f, request, job, failer, failer == "a" ? "b" : "a")
+    }
+
+    @Test func aJobFailsWhenTheLastProverThatHadNotFailedItGoesAway() throws {
+        var (f, request, job, failer, other) = try Self.jobFailedByOneOfTwo()
         // The other goes away before a round: only the one that failed it is left, so it fails now.
         let gone = f.keep(f.book.proverDisconnected(other, connection: other == "a" ? 1 : 2, now: f.now))
         #expect(gone.ended == [request])
@@ -466,15 +472,7 @@ import Testing
     }
 
     @Test func aJobIsNotFailedWhenNoProverIsConnectedAtAll() throws {
-        var f = Fixture()
-        f.connect("a")
-        f.connect("b")
-        let request = try f.submit(inputs: 1)
-        _ = f.round()
-        let job = try #require(f.book.snapshot(request)?.1.first)
-        let failer = try #require(job.state.lease?.prover)
-        let other: ProverID = failer == "a" ? "b" : "a"
-        _ = f.keep(f.book.failureReported(failer, job: job.id, epoch: 1, reason: "out of memory", now: f.now))
+        var (f, request, job, failer, other) = try Self.jobFailedByOneOfTwo()
         // The one that failed it goes first, then the other: with none connected, one may yet connect.
         for prover in [failer, other] {
             let gone = f.keep(f.book.proverDisconnected(prover, connection: prover == "a" ? 1 : 2, now: f.now))
