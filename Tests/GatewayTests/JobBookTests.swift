@@ -561,6 +561,32 @@ import Testing
         #expect(f.assigned(f.round()).map(\.1.job.requestID) == [request])
     }
 
+    @Test func anAggregatingRequestBelowTheReserveOfItsAggregationIsRefused() throws {
+        // The aggregation costs 3 units here: 6.000000 at the reserve, while a proof costs 2.000000.
+        var book = JobBook(
+            settings: JobBook.Settings(
+                leaseMillis: 8_000, heartbeatMillis: 2_000, maxAttempts: 3, reservePricePerUnit: 2,
+                workUnits: { $0 == JobBookTests.aggregationClass ? 3 : 1 }))
+        let request = ProofRequest(
+            id: "req-agg", circuitID: "circuit", createdMillis: 0, deadlineMillis: 60_000,
+            maxPricePerJob: Amount(whole: 5), redundancy: 1, aggregate: true, inputCount: 2)
+        let jobs = (0..<2).map {
+            Job(
+                id: JobID(request: "req-agg", index: $0), requestID: "req-agg", index: $0, jobClass: Self.jobClass,
+                inputJSON: "{}", statementJSON: "[]")
+        }
+        #expect(
+            throws: SubmissionRefusal.belowReserve(
+                maxPricePerJob: Amount(whole: 5), reserve: Amount(whole: 6), jobClass: Self.aggregationClass)
+        ) {
+            try book.submit(request, jobs: jobs, aggregationClass: Self.aggregationClass, now: 0)
+        }
+        #expect(book.requests.isEmpty)
+        // The proofs alone would trade: the refusal is the aggregation's.
+        _ = try book.submit(request, jobs: jobs, now: 0)
+        #expect(book.requests["req-agg"] != nil)
+    }
+
     @Test func cancellingALeasedRequestStopsItsProversAndEndsItsJobs() throws {
         var f = Fixture()
         f.connect("a")

@@ -17,7 +17,8 @@ public struct NewJob: Sendable {
 extension Coordinator {
     /// Stores a new request and its jobs (one transaction), queued for the next round.
     public func submit(
-        circuit: CircuitDescriptor, jobClass: JobClass, jobs newJobs: [NewJob], deadlineSeconds: Int,
+        circuit: CircuitDescriptor, jobClass: JobClass, aggregationClass: JobClass? = nil, jobs newJobs: [NewJob],
+        deadlineSeconds: Int,
         maxPricePerJob: Amount,
         redundancy: Int, aggregate: Bool
     ) async throws -> ProofRequest {
@@ -39,7 +40,7 @@ extension Coordinator {
         var refusal: SubmissionRefusal?
         try await perform(actor: "client") { book, now in
             do throws(SubmissionRefusal) {
-                return try book.submit(request, jobs: jobs, now: now)
+                return try book.submit(request, jobs: jobs, aggregationClass: aggregationClass, now: now)
             } catch {
                 refusal = error
                 return BookActions()

@@ -25,14 +25,16 @@ public enum SubmissionRefusal: Error, Sendable, Equatable, CustomStringConvertib
 extension JobBook {
     // MARK: Submission
 
-    /// A new request and its jobs (one per input, times the redundancy), queued for the next round.
-    public mutating func submit(_ request: ProofRequest, jobs newJobs: [Job], now: Int64) throws(SubmissionRefusal)
-        -> BookActions
-    {
+    /// A new request and its jobs (one per input, times the redundancy), queued for the next round. Its price
+    /// per job must reach the reserve of every class it will bid in: its jobs', and `aggregationClass`, that of
+    /// the aggregation job it asks for.
+    public mutating func submit(
+        _ request: ProofRequest, jobs newJobs: [Job], aggregationClass: JobClass? = nil, now: Int64
+    ) throws(SubmissionRefusal) -> BookActions {
         guard requests[request.id] == nil else { throw .duplicate(request.id) }
         guard !newJobs.isEmpty else { throw .noJobs(request.id) }
         if let foreign = newJobs.first(where: { $0.requestID != request.id }) { throw .foreignJob(foreign.id) }
-        for jobClass in Set(newJobs.map(\.jobClass)).sorted() {
+        for jobClass in Set(newJobs.map(\.jobClass) + (aggregationClass.map { [$0] } ?? [])).sorted() {
             let reserve = reservePrice(jobClass)
             if request.maxPricePerJob < reserve {
                 throw .belowReserve(maxPricePerJob: request.maxPricePerJob, reserve: reserve, jobClass: jobClass)

@@ -159,7 +159,10 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             let deadline =
                 request.deadlineSeconds == 0 ? configuration.defaultDeadlineSeconds : Int(request.deadlineSeconds)
             let record = try await coordinator.submit(
-                circuit: descriptor, jobClass: system.jobClass(of: descriptor), jobs: newJobs,
+                circuit: descriptor, jobClass: system.jobClass(of: descriptor),
+                aggregationClass: request.aggregate
+                    ? coordinator.aggregation?.system.jobClass(proofs: newJobs.count) : nil,
+                jobs: newJobs,
                 deadlineSeconds: deadline, maxPricePerJob: maxPrice,
                 redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate)
             coordinator.metrics.submission(refusal: nil)
