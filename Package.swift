@@ -285,6 +285,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Store", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "TestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -40,6 +40,8 @@ public struct GatewayConfiguration: Sendable {
     /// How long a graceful shutdown waits for running jobs to finish before handing them back.
     public var drainSeconds: Double = 30
     public var limits: NetworkLimits = .default
+    /// What each API key and each address may do per second, and have open at once.
+    public var access: AccessLimits = .default
     /// The SnarkPack reference string (`provernet snarkpack srs` from two .ptau files, or `snarkpack setup`
     /// for development) with which requests that ask for aggregation are aggregated. Without one, such
     /// requests are refused.
@@ -65,6 +67,12 @@ public struct GatewayConfiguration: Sendable {
         guard maxAttempts >= 1 else { throw .configuration("maxAttempts must be at least 1") }
         guard reservePricePerUnit > 0, reservePricePerUnit.isFinite else {
             throw .configuration("reservePricePerUnit must be a positive number")
+        }
+        guard access.callsPerSecond > 0, access.submissionsPerSecond > 0, access.callBurst >= 1,
+            access.submissionBurst >= 1, access.maxOpenRequestsPerKey >= 1, access.maxInputsInFlightPerKey >= 1,
+            access.failuresPerMinute >= 1
+        else {
+            throw .configuration("the access limits must be positive (bursts at least 1)")
         }
         guard developmentTLS || (tlsCertificatePath != nil && tlsKeyPath != nil) else {
             throw .configuration("TLS needs a certificate and a key (--tls-cert, --tls-key) or --dev-tls")

@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import Logging
 import ProverNetAPI
 import ProverNetCore
+import ProverNetCrypto
 import ServiceLifecycle
 import Store
 
@@ -26,8 +27,8 @@ public final class GatewayServer: Service {
     let status = GatewayStatus()
     /// The data directory's lock, held for as long as the server lives: one gateway per data directory.
     let lock: DataDirectoryLock
-    /// The token that the allowlist calls need, written to `DATA_DIR/admin.token` at start.
-    let adminToken: AdminToken
+    /// Seals administrators' TOTP secrets (`DATA_DIR/secrets.key`).
+    let sealer: SecretSealer
     /// Signs the audit log's head now and then, and at shutdown.
     public let auditSigner: AuditSigner
 
@@ -49,7 +50,7 @@ public final class GatewayServer: Service {
                     + "\(DataDirectoryLock.fileName) (one gateway per data directory)")
         }
         self.lock = lock
-        adminToken = try AdminToken.create(inDataDirectory: configuration.dataDirectory)
+        sealer = try SecretSealer.loadOrCreate(dataDirectory: configuration.dataDirectory)
         if configuration.developmentTLS, configuration.tlsCertificatePath == nil {
             let certificates = try DevelopmentCertificates.ensure(
                 in: (configuration.dataDirectory as NSString).appendingPathComponent("tls"),
@@ -92,6 +93,12 @@ public final class GatewayServer: Service {
         status.starting()
         defer { status.stopped() }
         try await coordinator.recover()
+        let keyRing = try await KeyRing(store: store, sealer: sealer, logger: logger)
+        if keyRing.all.isEmpty {
+            logger.warning(
+                "this gateway has no API key yet, so no client or administrator can call it: run `provernet admin init --data-dir \(configuration.dataDirectory)` while it is stopped"
+            )
+        }
         let checker = ResultChecker(
             circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits)
         let transport = HTTP2ServerTransport.Posix(
@@ -114,11 +121,13 @@ public final class GatewayServer: Service {
                     configuration: configuration,
                     logger: logger),
                 ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits),
-                AdminServiceHandler(coordinator: coordinator, store: store),
+                AdminServiceHandler(coordinator: coordinator, store: store, keyRing: keyRing),
             ],
             interceptors: [
                 MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes),
-                AdminAuthorizationInterceptor(token: adminToken),
+                AuthorizationInterceptor(
+                    keyRing: keyRing, limits: CallLimits(limits: configuration.access), policy: .standard,
+                    logger: logger),
             ])
         let developmentCAPath = self.developmentCAPath
         let auditSigner = self.auditSigner
@@ -144,6 +153,11 @@ public final class GatewayServer: Service {
                 if ContinuousClock.now - lastReap >= .seconds(1) {
                     await coordinator.tick()
                     await auditSigner.signIfDue()
+                    do {
+                        try await keyRing.refresh()
+                    } catch {
+                        logger.warning("API keys not refreshed", metadata: ["error": "\(error)"])
+                    }
                     lastReap = .now
                 }
                 // The next round: at once if something changed that could trade, else after the interval.

@@ -1,9 +1,8 @@
-/// ProverNet API, version 1: what administrators read, and the prover allowlist. The listings are open
-/// to any caller. Changes (AllowProver, RevokeProver) need the gateway's local admin token, a random
-/// 256-bit value the gateway writes to DATA_DIR/admin.token (mode 0600) at each start, in the call's
-/// metadata as `authorization: Bearer <64 hex digits>`: only someone who can read the gateway's data
-/// directory can change the allowlist. Without it a call is UNAUTHENTICATED; with another token,
-/// PERMISSION_DENIED.
+/// ProverNet API, version 1: what administrators read and change: the prover allowlist, API keys and the
+/// audit log. Every call carries an API key (`authorization: Bearer pnk_<id>_<secret>`): the listings need
+/// the viewer or admin role (an operator key sees its own provers and jobs), changes the admin role and a
+/// current one-time code of that key's TOTP secret (`x-provernet-otp: 123456`), each code accepted once.
+/// Without a key a call is UNAUTHENTICATED; with a key whose role may not make it, PERMISSION_DENIED.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -92,13 +91,69 @@ public enum Provernet_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "CreateKey" metadata.
+        public enum CreateKey: Sendable {
+            /// Request type for "CreateKey".
+            public typealias Input = Provernet_V1_CreateKeyRequest
+            /// Response type for "CreateKey".
+            public typealias Output = Provernet_V1_CreateKeyResponse
+            /// Descriptor for "CreateKey".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "CreateKey",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListKeys" metadata.
+        public enum ListKeys: Sendable {
+            /// Request type for "ListKeys".
+            public typealias Input = Provernet_V1_ListKeysRequest
+            /// Response type for "ListKeys".
+            public typealias Output = Provernet_V1_ListKeysResponse
+            /// Descriptor for "ListKeys".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListKeys",
+                type: .unary
+            )
+        }
+        /// Namespace for "RevokeKey" metadata.
+        public enum RevokeKey: Sendable {
+            /// Request type for "RevokeKey".
+            public typealias Input = Provernet_V1_RevokeKeyRequest
+            /// Response type for "RevokeKey".
+            public typealias Output = Provernet_V1_RevokeKeyResponse
+            /// Descriptor for "RevokeKey".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "RevokeKey",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListAuditEntries" metadata.
+        public enum ListAuditEntries: Sendable {
+            /// Request type for "ListAuditEntries".
+            public typealias Input = Provernet_V1_ListAuditEntriesRequest
+            /// Response type for "ListAuditEntries".
+            public typealias Output = Provernet_V1_ListAuditEntriesResponse
+            /// Descriptor for "ListAuditEntries".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListAuditEntries",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "provernet.v1.AdminService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListProvers.descriptor,
             ListJobs.descriptor,
             ListRounds.descriptor,
             AllowProver.descriptor,
-            RevokeProver.descriptor
+            RevokeProver.descriptor,
+            CreateKey.descriptor,
+            ListKeys.descriptor,
+            RevokeKey.descriptor,
+            ListAuditEntries.descriptor
         ]
     }
 }
@@ -171,7 +226,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Provernet_V1_AllowProverRequest` messages.
@@ -189,7 +244,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Provernet_V1_RevokeProverRequest` messages.
@@ -202,6 +257,78 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeProverRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeProverResponse>
+
+        /// Handle the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_CreateKeyRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_CreateKeyResponse` messages.
+        func createKey(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_CreateKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CreateKeyResponse>
+
+        /// Handle the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListKeysRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListKeysResponse` messages.
+        func listKeys(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListKeysRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListKeysResponse>
+
+        /// Handle the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_RevokeKeyRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_RevokeKeyResponse` messages.
+        func revokeKey(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeKeyResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListAuditEntriesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListAuditEntriesResponse` messages.
+        func listAuditEntries(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAuditEntriesResponse>
     }
 
     /// Service protocol for the "provernet.v1.AdminService" service.
@@ -258,7 +385,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
@@ -276,7 +403,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
@@ -289,6 +416,78 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.ServerRequest<Provernet_V1_RevokeProverRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeProverResponse>
+
+        /// Handle the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreateKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_CreateKeyResponse` message.
+        func createKey(
+            request: GRPCCore.ServerRequest<Provernet_V1_CreateKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CreateKeyResponse>
+
+        /// Handle the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListKeysRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListKeysResponse` message.
+        func listKeys(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListKeysRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListKeysResponse>
+
+        /// Handle the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_RevokeKeyResponse` message.
+        func revokeKey(
+            request: GRPCCore.ServerRequest<Provernet_V1_RevokeKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeKeyResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListAuditEntriesResponse` message.
+        func listAuditEntries(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAuditEntriesResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.AdminService" service.
@@ -343,7 +542,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A `Provernet_V1_AllowProverRequest` message.
@@ -361,7 +560,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A `Provernet_V1_RevokeProverRequest` message.
@@ -374,6 +573,78 @@ extension Provernet_V1_AdminService {
             request: Provernet_V1_RevokeProverRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_RevokeProverResponse
+
+        /// Handle the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_CreateKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_CreateKeyResponse` to respond with.
+        func createKey(
+            request: Provernet_V1_CreateKeyRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_CreateKeyResponse
+
+        /// Handle the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListKeysRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListKeysResponse` to respond with.
+        func listKeys(
+            request: Provernet_V1_ListKeysRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListKeysResponse
+
+        /// Handle the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_RevokeKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_RevokeKeyResponse` to respond with.
+        func revokeKey(
+            request: Provernet_V1_RevokeKeyRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_RevokeKeyResponse
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListAuditEntriesResponse` to respond with.
+        func listAuditEntries(
+            request: Provernet_V1_ListAuditEntriesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListAuditEntriesResponse
     }
 }
 
@@ -436,6 +707,50 @@ extension Provernet_V1_AdminService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.CreateKey.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CreateKeyRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CreateKeyResponse>(),
+            handler: { request, context in
+                try await self.createKey(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListKeys.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListKeysRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListKeysResponse>(),
+            handler: { request, context in
+                try await self.listKeys(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.RevokeKey.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeKeyRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeKeyResponse>(),
+            handler: { request, context in
+                try await self.revokeKey(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListAuditEntries.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAuditEntriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAuditEntriesResponse>(),
+            handler: { request, context in
+                try await self.listAuditEntries(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -491,6 +806,50 @@ extension Provernet_V1_AdminService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeProverResponse> {
         let response = try await self.revokeProver(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func createKey(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_CreateKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CreateKeyResponse> {
+        let response = try await self.createKey(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listKeys(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListKeysRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListKeysResponse> {
+        let response = try await self.listKeys(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokeKey(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeKeyResponse> {
+        let response = try await self.revokeKey(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAuditEntriesResponse> {
+        let response = try await self.listAuditEntries(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -559,6 +918,58 @@ extension Provernet_V1_AdminService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeProverResponse> {
         return GRPCCore.ServerResponse<Provernet_V1_RevokeProverResponse>(
             message: try await self.revokeProver(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func createKey(
+        request: GRPCCore.ServerRequest<Provernet_V1_CreateKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CreateKeyResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_CreateKeyResponse>(
+            message: try await self.createKey(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listKeys(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListKeysRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListKeysResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListKeysResponse>(
+            message: try await self.listKeys(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokeKey(
+        request: GRPCCore.ServerRequest<Provernet_V1_RevokeKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeKeyResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_RevokeKeyResponse>(
+            message: try await self.revokeKey(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAuditEntriesResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListAuditEntriesResponse>(
+            message: try await self.listAuditEntries(
                 request: request.message,
                 context: context
             ),
@@ -637,7 +1048,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
@@ -660,7 +1071,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
@@ -677,6 +1088,98 @@ extension Provernet_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeProverResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeProverResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreateKeyRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CreateKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CreateKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func createKey<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CreateKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CreateKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CreateKeyResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreateKeyResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListKeysRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListKeysRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListKeysResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listKeys<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListKeysRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListKeysRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListKeysResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListKeysResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeKeyRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokeKey<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeKeyResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeKeyResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAuditEntriesResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -790,7 +1293,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
@@ -824,7 +1327,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
@@ -847,6 +1350,142 @@ extension Provernet_V1_AdminService {
             try await self.client.unary(
                 request: request,
                 descriptor: Provernet_V1_AdminService.Method.RevokeProver.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreateKeyRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CreateKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CreateKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func createKey<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CreateKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CreateKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CreateKeyResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreateKeyResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.CreateKey.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListKeysRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListKeysRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListKeysResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listKeys<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListKeysRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListKeysRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListKeysResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListKeysResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListKeys.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeKeyRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokeKey<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeKeyResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeKeyResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.RevokeKey.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListAuditEntries.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -938,7 +1577,7 @@ extension Provernet_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
@@ -967,7 +1606,7 @@ extension Provernet_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
@@ -987,6 +1626,122 @@ extension Provernet_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeProverRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeProverResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_CreateKeyRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createKey<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_CreateKeyRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreateKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.createKey(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CreateKeyRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CreateKeyResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListKeys" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Every key, never a secret. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListKeysRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listKeys<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListKeysRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListKeysResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listKeys(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListKeysRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListKeysResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_RevokeKeyRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeKey<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_RevokeKeyRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokeKey(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeKeyRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeKeyResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListAuditEntriesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListAuditEntriesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAuditEntries(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAuditEntriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAuditEntriesResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1087,7 +1842,7 @@ extension Provernet_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -1120,7 +1875,7 @@ extension Provernet_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -1143,6 +1898,138 @@ extension Provernet_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.revokeProver(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createKey<Result>(
+        _ message: Provernet_V1_CreateKeyRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreateKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_CreateKeyRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.createKey(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListKeys" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Every key, never a secret. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listKeys<Result>(
+        _ message: Provernet_V1_ListKeysRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListKeysResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListKeysRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listKeys(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeKey<Result>(
+        _ message: Provernet_V1_RevokeKeyRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_RevokeKeyRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokeKey(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        _ message: Provernet_V1_ListAuditEntriesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListAuditEntriesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAuditEntries(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -11,12 +11,25 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var caCertificatePath: String?
     /// The name the gateway's certificate must carry (default: the host).
     public var serverName: String?
+    /// The API key a client presents on every call (`pnk_…`), unless its configuration names one. Never
+    /// printed.
+    public var apiKey: String?
 
-    public init(host: String, port: Int, caCertificatePath: String? = nil, serverName: String? = nil) {
+    public init(
+        host: String, port: Int, caCertificatePath: String? = nil, serverName: String? = nil, apiKey: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.caCertificatePath = caCertificatePath
         self.serverName = serverName
+        self.apiKey = apiKey
+    }
+
+    /// The same endpoint, presenting another API key.
+    public func presenting(_ apiKey: String?) -> GatewayEndpoint {
+        var copy = self
+        copy.apiKey = apiKey
+        return copy
     }
 
     /// Parses `HOST:PORT` (IPv6 hosts in brackets: `[::1]:7443`); `serverName`, when given, is the DNS name

@@ -24,8 +24,10 @@ public struct InProcessNetwork: Sendable {
     let services: ServiceGroup
     /// The gateway's services, running until a signal or `stop()`.
     public let gatewayTask: Task<Void, any Error>
-    /// Where the gateway listens, and the CA to trust.
+    /// Where the gateway listens, and the CA to trust, presenting the client key.
     public let endpoint: GatewayEndpoint
+    /// The network's API keys (`ROOT/keys`): admin (with its TOTP secret), client and viewer.
+    public let keys: DevelopmentKeys
     let children: [ChildProcess]
     /// Prover names by prover id.
     public let names: [ProverID: String]
@@ -64,9 +66,16 @@ public struct InProcessNetwork: Sendable {
         configuration.drainSeconds = 5
         let (listening, listened) = AsyncStream<Int>.makeStream()
         let server: GatewayServer
+        let keys: DevelopmentKeys
         do {
+            let store = try SQLiteStore(path: configuration.databasePath)
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            keys = try await DevelopmentKeys.make(
+                store: store, dataDirectory: configuration.dataDirectory,
+                directory: root.appendingPathComponent("keys").path)
             server = try GatewayServer(
-                configuration: configuration, store: try SQLiteStore(path: configuration.databasePath),
+                configuration: configuration, store: store,
                 proofSystems: proofSystems, logger: Logger(label: "provernet.gateway")
             ) { _, port in
                 listened.yield(port)
@@ -94,7 +103,7 @@ public struct InProcessNetwork: Sendable {
             gatewayTask.cancel()
             throw .gatewayDidNotStart(reason: "the gateway did not start; see \(gatewayLog.path)")
         }
-        let endpoint = GatewayEndpoint(host: "127.0.0.1", port: port, caCertificatePath: ca)
+        let endpoint = GatewayEndpoint(host: "127.0.0.1", port: port, caCertificatePath: ca, apiKey: keys.client)
         say("gateway    listening on 127.0.0.1:\(port) over TLS (CA \(ca)), database \(configuration.databasePath)")
         let threads = threadsPerProver ?? max(1, ProcessInfo.processInfo.activeProcessorCount / min(provers, 2))
         var children: [ChildProcess] = []
@@ -127,7 +136,8 @@ public struct InProcessNetwork: Sendable {
             say("\(name)   pid \(child.pid), id \(identity.proverID.prefix(12))…, log \(log.path)")
         }
         return InProcessNetwork(
-            server: server, services: services, gatewayTask: gatewayTask, endpoint: endpoint, children: children,
+            server: server, services: services, gatewayTask: gatewayTask, endpoint: endpoint, keys: keys,
+            children: children,
             names: names, gatewayLog: gatewayLog, proverLogs: logs)
     }
 

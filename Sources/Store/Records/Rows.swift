@@ -59,6 +59,8 @@ struct RequestRow: Codable, Equatable {
     var jobsTotal: Int
     var finishedMillis: Int64?
     var paid: Int64
+    /// The submitting API key's id (migration v6).
+    var owner: String?
 
     init(_ request: ProofRequest) {
         id = request.id.rawValue
@@ -73,6 +75,7 @@ struct RequestRow: Codable, Equatable {
         jobsTotal = request.inputCount
         finishedMillis = request.state.finishedMillis
         paid = request.paid.units
+        owner = request.owner
     }
 
     func request() throws(StoreError) -> ProofRequest {
@@ -84,7 +87,7 @@ struct RequestRow: Codable, Equatable {
             state: RequestState(phase: phase, reason: reason, finishedMillis: finishedMillis),
             createdMillis: createdMillis,
             deadlineMillis: deadlineMillis, maxPricePerJob: Amount(units: maxPricePerJob), redundancy: redundancy,
-            aggregate: aggregate, inputCount: jobsTotal, paid: Amount(units: paid))
+            aggregate: aggregate, inputCount: jobsTotal, paid: Amount(units: paid), owner: owner)
     }
 }
 

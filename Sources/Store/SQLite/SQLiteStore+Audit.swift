@@ -124,6 +124,7 @@ enum AuditTables {
             details["circuit"] = request.circuitID
             details["inputs"] = String(request.jobsTotal)
             details["max_price_per_job_units"] = String(request.maxPricePerJob)
+            if let owner = request.owner { details["owner"] = owner }
         }
         if let reason = request.reason { details["reason"] = reason }
         return AuditEvent(

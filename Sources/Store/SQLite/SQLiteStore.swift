@@ -94,8 +94,8 @@ public final class SQLiteStore: GatewayStore {
         try await read { db in try ProverRecord.order(Column("addedMillis")).fetchAll(db) }
     }
 
-    public func allowProver(id: ProverID, publicKeyHex: String, name: String, atMillis: Int64) async throws(StoreError)
-        -> ProverRecord
+    public func allowProver(id: ProverID, publicKeyHex: String, name: String, actor: String, atMillis: Int64)
+        async throws(StoreError) -> ProverRecord
     {
         try await write { db in
             var record =
@@ -106,7 +106,7 @@ public final class SQLiteStore: GatewayStore {
             try AuditTables.append(
                 [
                     AuditEvent(
-                        actor: "admin", action: "prover.allowed", subject: id.rawValue,
+                        actor: actor, action: "prover.allowed", subject: id.rawValue,
                         details: ["public_key": publicKeyHex, "name": record.name])
                 ], atMillis: atMillis, db)
             try record.upsert(db)
@@ -114,14 +114,14 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
-    public func revokeProver(id: ProverID) async throws(StoreError) {
+    public func revokeProver(id: ProverID, actor: String) async throws(StoreError) {
         try await write { db in
             guard var record = try ProverRecord.fetchOne(db, key: id.rawValue) else {
                 throw StoreError.missing(table: "prover", id: id.rawValue)
             }
             record.allowed = false
             try AuditTables.append(
-                [AuditEvent(actor: "admin", action: "prover.revoked", subject: id.rawValue)],
+                [AuditEvent(actor: actor, action: "prover.revoked", subject: id.rawValue)],
                 atMillis: Clock.nowMillis(),
                 db)
             try record.update(db)

@@ -52,6 +52,19 @@ struct GatewayCommand: AsyncParsableCommand {
             "The SnarkPack reference string with which requests are aggregated (`provernet snarkpack srs`); without it, requests for aggregation are refused."
     )
     var snarkpackSrs: String?
+    @Option(help: "Calls per second per API key (default 50; burst --key-call-burst, default 200).")
+    var keyCallsPerSecond: Double?
+    @Option(help: "Calls a key may make at once above its rate (default 200).") var keyCallBurst: Double?
+    @Option(help: "Submissions per second per API key (default 5; burst --key-submission-burst, default 20).")
+    var keySubmissionsPerSecond: Double?
+    @Option(help: "Submissions a key may make at once above its rate (default 20).") var keySubmissionBurst: Double?
+    @Option(help: "Open requests per API key (default 1000).") var keyMaxOpenRequests: Int?
+    @Option(help: "Inputs of open requests per API key (default 100000).") var keyMaxInputsInFlight: Int?
+    @Option(
+        help:
+            "Calls without a valid key (or with a wrong one-time code) per address per minute before it must wait, 5 s then doubling up to 300 s (default 20)."
+    )
+    var authFailuresPerMinute: Int?
     @Option(help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
     @Option(help: "text, or json for one JSON object per line with the same metadata keys (default text).")
     var logFormat: String?
@@ -76,6 +89,13 @@ struct GatewayCommand: AsyncParsableCommand {
             "gateway.maxAttempts": maxAttempts.map(String.init),
             "gateway.reservePrice": reservePrice.map { String($0) },
             "gateway.drainSeconds": drainSeconds.map { String($0) },
+            "gateway.keyCallsPerSecond": keyCallsPerSecond.map { String($0) },
+            "gateway.keyCallBurst": keyCallBurst.map { String($0) },
+            "gateway.keySubmissionsPerSecond": keySubmissionsPerSecond.map { String($0) },
+            "gateway.keySubmissionBurst": keySubmissionBurst.map { String($0) },
+            "gateway.keyMaxOpenRequests": keyMaxOpenRequests.map(String.init),
+            "gateway.keyMaxInputsInFlight": keyMaxInputsInFlight.map(String.init),
+            "gateway.authFailuresPerMinute": authFailuresPerMinute.map(String.init),
             "gateway.logLevel": logLevel, "gateway.logFormat": logFormat, "gateway.snarkpackSRS": snarkpackSrs,
             "gateway.healthPort": healthPort.map(String.init), "gateway.healthHost": healthHost,
             "gateway.dashboard": dashboard ? "true" : nil,
@@ -156,6 +176,15 @@ struct GatewaySettings {
         c.reservePricePerUnit = try Self.double(config, "reservePrice", c.reservePricePerUnit)
         c.drainSeconds = try Self.double(config, "drainSeconds", c.drainSeconds)
         c.snarkpackSRSPath = config.string(forKey: "snarkpackSRS")
+        c.access.callsPerSecond = try Self.double(config, "keyCallsPerSecond", c.access.callsPerSecond)
+        c.access.callBurst = try Self.double(config, "keyCallBurst", c.access.callBurst)
+        c.access.submissionsPerSecond = try Self.double(
+            config, "keySubmissionsPerSecond", c.access.submissionsPerSecond)
+        c.access.submissionBurst = try Self.double(config, "keySubmissionBurst", c.access.submissionBurst)
+        c.access.maxOpenRequestsPerKey = try Self.int(config, "keyMaxOpenRequests", c.access.maxOpenRequestsPerKey)
+        c.access.maxInputsInFlightPerKey = try Self.int(
+            config, "keyMaxInputsInFlight", c.access.maxInputsInFlightPerKey)
+        c.access.failuresPerMinute = try Self.int(config, "authFailuresPerMinute", c.access.failuresPerMinute)
         do {
             try c.validate()
         } catch {
