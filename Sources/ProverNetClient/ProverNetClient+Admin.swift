@@ -112,7 +112,9 @@ extension ProverNetClient {
         message.operatorAddress = operatorAddress ?? ""
         message.expiresUnixMillis = expires.map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
         let (options, admin, sent, metadata) = (unaryOptions, self.admin, message, Self.changeMetadata(otp: otp))
-        let response = try await call("CreateKey") { try await admin.createKey(sent, metadata: metadata, options: options) }
+        let response = try await call("CreateKey") {
+            try await admin.createKey(sent, metadata: metadata, options: options)
+        }
         return CreatedKey(
             key: KeyListing(response.key), secret: response.secret,
             totpSecret: response.totpSecret.isEmpty ? nil : response.totpSecret,
@@ -131,7 +133,9 @@ extension ProverNetClient {
         var message = Provernet_V1_RevokeKeyRequest()
         message.keyID = id
         let (options, admin, sent, metadata) = (unaryOptions, self.admin, message, Self.changeMetadata(otp: otp))
-        let response = try await call("RevokeKey") { try await admin.revokeKey(sent, metadata: metadata, options: options) }
+        let response = try await call("RevokeKey") {
+            try await admin.revokeKey(sent, metadata: metadata, options: options)
+        }
         return KeyListing(response.key)
     }
 

@@ -75,7 +75,8 @@ public final class ProverNetClient: Sendable {
         self.endpoint = endpoint
         self.configuration = configuration
         self.grpc = GRPCClient(
-            transport: transport, interceptors: (configuration.apiKey ?? endpoint.apiKey).map { [APIKeyInterceptor(key: $0)] } ?? [])
+            transport: transport,
+            interceptors: (configuration.apiKey ?? endpoint.apiKey).map { [APIKeyInterceptor(key: $0)] } ?? [])
         self.service = Provernet_V1_ClientService.Client(wrapping: grpc)
     }
 

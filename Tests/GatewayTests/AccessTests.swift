@@ -33,7 +33,8 @@ struct AccessTests {
         let now: Int64 = 1_800_000_015
         let step = totp.step(atUnixSeconds: now)
         for offset in -1...1 {
-            #expect(totp.matchingStep(totp.code(step: step + Int64(offset)), atUnixSeconds: now) == step + Int64(offset))
+            #expect(
+                totp.matchingStep(totp.code(step: step + Int64(offset)), atUnixSeconds: now) == step + Int64(offset))
         }
         // Codes two steps away are refused (unless they happen to equal a nearer one).
         for offset: Int64 in [-2, 2] {
@@ -43,12 +44,16 @@ struct AccessTests {
         }
         #expect(totp.matchingStep("12345", atUnixSeconds: now) == nil)
         #expect(totp.matchingStep("12345a", atUnixSeconds: now) == nil)
-        #expect(totp.uri(account: "ops (ab)", issuer: "ProverNet").hasPrefix("otpauth://totp/ProverNet:ops%20%28ab%29?secret="))
+        #expect(
+            totp.uri(account: "ops (ab)", issuer: "ProverNet").hasPrefix(
+                "otpauth://totp/ProverNet:ops%20%28ab%29?secret="))
     }
 
     @Test func base32FollowsRFC4648() {
-        let vectors = [("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"),
-            ("foobar", "MZXW6YTBOI")]
+        let vectors = [
+            ("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"),
+            ("foobar", "MZXW6YTBOI"),
+        ]
         for (plain, encoded) in vectors {
             #expect(Base32.encode(Array(plain.utf8)) == encoded)
             #expect(Base32.decode(encoded) == Array(plain.utf8))
@@ -67,7 +72,10 @@ struct AccessTests {
         #expect(!key.hash.contains(key.text.suffix(64)))
         #expect(!APIKeySecret.random().matches(storedHash: key.hash))
         #expect("\(key)" == "API key \(key.id)")
-        for bad in ["", "pnk_", String(key.text.dropLast()), key.text + "0", key.text.uppercased(), "xyz_" + key.text.dropFirst(4)] {
+        for bad in [
+            "", "pnk_", String(key.text.dropLast()), key.text + "0", key.text.uppercased(),
+            "xyz_" + key.text.dropFirst(4),
+        ] {
             #expect(APIKeySecret(text: bad) == nil, "\(bad)")
         }
     }

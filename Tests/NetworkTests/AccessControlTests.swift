@@ -1,7 +1,7 @@
 import Foundation
-import Gateway
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import Gateway
 import ProverNetAPI
 import ProverNetClient
 import ProverNetCore
@@ -22,7 +22,9 @@ import Testing
     /// This process's environment without the client's gateway settings, so that the data directory decides.
     static var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for name in ["PROVERNET_GATEWAY", "PROVERNET_CA", "PROVERNET_API_KEY", "PROVERNET_API_KEY_FILE", "PROVERNET_OTP"] {
+        for name in [
+            "PROVERNET_GATEWAY", "PROVERNET_CA", "PROVERNET_API_KEY", "PROVERNET_API_KEY_FILE", "PROVERNET_OTP",
+        ] {
             environment[name] = nil
         }
         return environment
@@ -206,7 +208,8 @@ import Testing
         #expect(viewerCancel == .permissionDenied)
         let viewerSubmit = await Self.status {
             try await ProverNetClient.withClient(endpoint: viewer) { client in
-                _ = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
+                _ = try await client.submit(
+                    circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
             }
         }
         #expect(viewerSubmit == .permissionDenied)
@@ -236,7 +239,8 @@ import Testing
         // No prover: the request stays queued, and its watch stream stays open.
         let request = try await ProverNetClient.withClient(endpoint: carol) { client in
             let circuit = try await client.registerSyntheticCircuit(constraints: 1000)
-            return try await client.submit(circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
+            return try await client.submit(
+                circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
         }
         let watch = Task { () -> GatewayStatus? in
             await Self.status {
@@ -273,10 +277,12 @@ import Testing
         let refusal: String = try await ProverNetClient.withClient(endpoint: client) { client in
             let circuit = try await client.registerSyntheticCircuit(constraints: 1000)
             for _ in 0..<2 {
-                _ = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
+                _ = try await client.submit(
+                    circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
             }
             do {
-                _ = try await client.submit(circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
+                _ = try await client.submit(
+                    circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
                 return "accepted"
             } catch let error as ProverNetClientError {
                 return "\(error)"
@@ -290,7 +296,8 @@ import Testing
         for _ in 0..<5 {
             codes.append(
                 await Self.status {
-                    try await ProverNetClient.withClient(endpoint: stranger) { client in _ = try await client.listKeys() }
+                    try await ProverNetClient.withClient(endpoint: stranger) { client in _ = try await client.listKeys()
+                    }
                 })
         }
         #expect(codes.prefix(3).allSatisfy { $0 == .unauthenticated }, "\(codes)")

@@ -16,6 +16,12 @@ public struct GatewayConfiguration: Sendable {
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
     public var developmentTLS: Bool = false
+    /// With a CA (PEM), provers connect to their own port, `proverPort`, where a TLS client certificate
+    /// signed by this CA is mandatory (beside their Ed25519 key); the main port then serves clients and
+    /// administrators only. Nil (the default): provers use the main port, and present no certificate.
+    public var proverClientCAPath: String?
+    /// The prover port with `proverClientCAPath` (default 7444; 0 picks a free one, reported at start).
+    public var proverPort: Int = 7444
     /// More DNS names or addresses for the development certificate to carry (default none): the names by
     /// which provers on other machines reach the gateway (`--tls-name gateway.example.org`).
     public var tlsNames: [String] = []
@@ -63,6 +69,12 @@ public struct GatewayConfiguration: Sendable {
     /// Checks the values once at start.
     public func validate() throws(GatewayError) {
         guard (0...65535).contains(port) else { throw .configuration("port \(port) is not in 0…65535") }
+        guard (0...65535).contains(proverPort) else {
+            throw .configuration("prover port \(proverPort) is not in 0…65535")
+        }
+        if let ca = proverClientCAPath, !FileManager.default.isReadableFile(atPath: ca) {
+            throw .configuration("cannot read the provers' client CA \(ca)")
+        }
         guard leaseHeartbeats >= 1 else { throw .configuration("leaseHeartbeats must be at least 1") }
         guard maxAttempts >= 1 else { throw .configuration("maxAttempts must be at least 1") }
         guard reservePricePerUnit > 0, reservePricePerUnit.isFinite else {

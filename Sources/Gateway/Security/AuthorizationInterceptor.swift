@@ -73,7 +73,9 @@ struct AuthorizationInterceptor: ServerInterceptor {
         if peer.hasPrefix("ipv6:["), let end = peer.firstIndex(of: "]") {
             return String(peer[peer.index(peer.startIndex, offsetBy: 5)...end])
         }
-        if peer.hasPrefix("ipv4:"), let colon = peer.lastIndex(of: ":"), colon > peer.index(peer.startIndex, offsetBy: 4) {
+        if peer.hasPrefix("ipv4:"), let colon = peer.lastIndex(of: ":"),
+            colon > peer.index(peer.startIndex, offsetBy: 4)
+        {
             return String(peer[peer.index(peer.startIndex, offsetBy: 5)..<colon])
         }
         return peer

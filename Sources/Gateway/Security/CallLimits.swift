@@ -86,7 +86,9 @@ final class CallLimits: Sendable {
     func failed(_ peer: String) {
         let time = now()
         state.withLock { state in
-            var p = state.peers[peer] ?? Peer(windowStart: time, failures: 0, backoff: limits.firstBackoffSeconds, lastSeen: time)
+            var p =
+                state.peers[peer]
+                ?? Peer(windowStart: time, failures: 0, backoff: limits.firstBackoffSeconds, lastSeen: time)
             if time - p.windowStart >= 60 {
                 // A quiet minute: the window starts again, and a long quiet time forgives the back-off.
                 if time - p.lastSeen >= limits.maxBackoffSeconds { p.backoff = limits.firstBackoffSeconds }

@@ -24,7 +24,8 @@ public enum KeyBootstrap {
                 "this gateway already has an admin key (\(existing.id), \"\(existing.name)\"): make more with "
                     + "`provernet admin keys create` on the running gateway")
         }
-        return try await make(store: store, dataDirectory: dataDirectory, name: name, role: .admin, createdBy: createdBy)
+        return try await make(
+            store: store, dataDirectory: dataDirectory, name: name, role: .admin, createdBy: createdBy)
     }
 
     /// Makes a key of any role in the store of `dataDirectory` (offline).

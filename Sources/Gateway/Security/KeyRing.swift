@@ -175,7 +175,8 @@ final class KeyRing: Sendable {
             group.cancelAll()
             if let metadata = first { return metadata }
             throw RPCError(
-                code: .unauthenticated, message: "the API key \(principal.keyID) was revoked or expired: the stream ends")
+                code: .unauthenticated,
+                message: "the API key \(principal.keyID) was revoked or expired: the stream ends")
         }
     }
 
@@ -233,7 +234,8 @@ public enum KeyMaking {
             guard let address = operatorAddress, address.count == 42, address.hasPrefix("0x"),
                 [UInt8](hex: String(address.dropFirst(2))) != nil
             else {
-                throw GatewayError.invalidArgument("an operator key is bound to an operator's address (0x and 40 hex digits)")
+                throw GatewayError.invalidArgument(
+                    "an operator key is bound to an operator's address (0x and 40 hex digits)")
             }
         } else if operatorAddress != nil {
             throw GatewayError.invalidArgument("only an operator key is bound to an operator's address")

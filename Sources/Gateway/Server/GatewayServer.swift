@@ -110,21 +110,46 @@ public final class GatewayServer: Service {
                 $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(
                     configuration.limits.maxMessageBytes)
             })
+        let proverService = ProverServiceHandler(
+            coordinator: coordinator, circuits: circuits, checker: checker, store: store,
+            configuration: configuration,
+            logger: logger)
+        let artifactService = ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits)
+        let sizeLimit = MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes)
+        // With a client CA for provers, they have a port of their own where their certificate is mandatory.
+        var proverServer: (GRPCServer<HTTP2ServerTransport.Posix>, HTTP2ServerTransport.Posix)?
+        if let clientCA = configuration.proverClientCAPath {
+            let proverTransport = HTTP2ServerTransport.Posix(
+                address: .ipv4(host: configuration.host, port: configuration.proverPort),
+                transportSecurity: .mTLS(
+                    certificateChain: [.file(path: tls.certificate, format: .pem)],
+                    privateKey: .file(path: tls.key, format: .pem)
+                ) { mtls in
+                    mtls.trustRoots = .certificates([.file(path: clientCA, format: .pem)])
+                    mtls.clientCertificateVerification = .noHostnameVerification
+                },
+                config: .defaults {
+                    $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(
+                        configuration.limits.maxMessageBytes)
+                })
+            proverServer = (
+                GRPCServer(
+                    transport: proverTransport, services: [proverService, artifactService], interceptors: [sizeLimit]),
+                proverTransport
+            )
+        }
+        let clientServices: [any RegistrableRPCService] = [
+            ClientServiceHandler(
+                coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
+                logger: logger),
+            artifactService,
+            AdminServiceHandler(coordinator: coordinator, store: store, keyRing: keyRing),
+        ]
         let server = GRPCServer(
             transport: transport,
-            services: [
-                ClientServiceHandler(
-                    coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
-                    logger: logger),
-                ProverServiceHandler(
-                    coordinator: coordinator, circuits: circuits, checker: checker, store: store,
-                    configuration: configuration,
-                    logger: logger),
-                ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits),
-                AdminServiceHandler(coordinator: coordinator, store: store, keyRing: keyRing),
-            ],
+            services: proverServer == nil ? clientServices + [proverService] : clientServices,
             interceptors: [
-                MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes),
+                sizeLimit,
                 AuthorizationInterceptor(
                     keyRing: keyRing, limits: CallLimits(limits: configuration.access), policy: .standard,
                     logger: logger),
@@ -133,6 +158,16 @@ public final class GatewayServer: Service {
         let auditSigner = self.auditSigner
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
+            if let (provers, proverTransport) = proverServer {
+                group.addTask { try await provers.serve() }
+                group.addTask {
+                    let address = try await proverTransport.listeningAddress
+                    let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.proverPort
+                    logger.info(
+                        "prover port listening: provers must present a TLS client certificate of the configured CA",
+                        metadata: ["address": "\(configuration.host):\(port)", "tls": "mutual"])
+                }
+            }
             group.addTask {
                 let address = try await transport.listeningAddress
                 let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
@@ -181,6 +216,7 @@ public final class GatewayServer: Service {
             }
             await coordinator.disconnectAll()
             server.beginGracefulShutdown()
+            proverServer?.0.beginGracefulShutdown()
             try? await Task.sleep(for: .seconds(2))
             group.cancelAll()
         }

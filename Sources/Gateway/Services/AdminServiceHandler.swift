@@ -101,20 +101,20 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
         return .with { r in
             r.jobs = list.filter { job in job.state.prover.map(mayList) ?? (Principal.current?.role != .operator) }
                 .prefix(limit).map { job in
-                .with {
-                    $0.jobID = job.id.rawValue
-                    $0.requestID = job.requestID.rawValue
-                    $0.index = UInt32(clamping: job.index)
-                    $0.state = job.state.phase.proto
-                    $0.proverID = job.state.prover?.rawValue ?? ""
-                    $0.epoch = UInt64(clamping: job.epoch)
-                    $0.attempts = UInt32(clamping: job.attempts)
-                    let price = job.state.lease?.price ?? job.state.verified?.lease.price ?? .zero
-                    $0.price = price.wholeUnits
-                    $0.priceUnits = price.units
-                    $0.jobClass = job.jobClass.description
+                    .with {
+                        $0.jobID = job.id.rawValue
+                        $0.requestID = job.requestID.rawValue
+                        $0.index = UInt32(clamping: job.index)
+                        $0.state = job.state.phase.proto
+                        $0.proverID = job.state.prover?.rawValue ?? ""
+                        $0.epoch = UInt64(clamping: job.epoch)
+                        $0.attempts = UInt32(clamping: job.attempts)
+                        let price = job.state.lease?.price ?? job.state.verified?.lease.price ?? .zero
+                        $0.price = price.wholeUnits
+                        $0.priceUnits = price.units
+                        $0.jobClass = job.jobClass.description
+                    }
                 }
-            }
         }
     }
 
@@ -148,7 +148,8 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
         guard let role = AccessRole(rawValue: request.role) else {
             throw RPCError(
                 code: .invalidArgument,
-                message: "role \(request.role) is not one of \(AccessRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                message:
+                    "role \(request.role) is not one of \(AccessRole.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         do {
             let made = try await keyRing.create(

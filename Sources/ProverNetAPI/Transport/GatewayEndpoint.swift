@@ -14,6 +14,13 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// The API key a client presents on every call (`pnk_…`), unless its configuration names one. Never
     /// printed.
     public var apiKey: String?
+    /// A TLS client certificate chain and its private key (PEM files) to present: what a gateway started with
+    /// `--prover-client-ca` asks of provers on its prover port.
+    public var clientCertificate: (certificatePath: String, keyPath: String)? {
+        get { clientCertificatePaths.map { ($0[0], $0[1]) } }
+        set { clientCertificatePaths = newValue.map { [$0.certificatePath, $0.keyPath] } }
+    }
+    private var clientCertificatePaths: [String]?
 
     public init(
         host: String, port: Int, caCertificatePath: String? = nil, serverName: String? = nil, apiKey: String? = nil
@@ -68,11 +75,16 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
             ? .ipv6(address: host, port: port)
             : Self.isIPAddress(host) ? .ipv4(address: host, port: port) : .dns(host: host, port: port)
         let serverName = self.serverName
+        let clientCertificatePaths = self.clientCertificatePaths
         return try HTTP2ClientTransport.Posix(
             target: target,
             transportSecurity: .tls { tls in
                 if let caCertificatePath {
                     tls.trustRoots = .certificates([.file(path: caCertificatePath, format: .pem)])
+                }
+                if let paths = clientCertificatePaths {
+                    tls.certificateChain = [.file(path: paths[0], format: .pem)]
+                    tls.privateKey = .file(path: paths[1], format: .pem)
                 }
             },
             config: .defaults { config in

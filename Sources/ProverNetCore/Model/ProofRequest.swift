@@ -22,7 +22,8 @@ public struct ProofRequest: Sendable, Hashable, Codable {
 
     public init(
         id: RequestID, circuitID: CircuitID, state: RequestState = .queued, createdMillis: Int64, deadlineMillis: Int64,
-        maxPricePerJob: Amount, redundancy: Int = 1, aggregate: Bool = false, inputCount: Int, paid: Amount = .zero, owner: String? = nil
+        maxPricePerJob: Amount, redundancy: Int = 1, aggregate: Bool = false, inputCount: Int, paid: Amount = .zero,
+        owner: String? = nil
     ) {
         self.id = id
         self.circuitID = circuitID

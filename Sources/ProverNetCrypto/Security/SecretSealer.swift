@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-
 import Glibc
 
 /// Seals the secrets the gateway must keep but not show (administrators' TOTP secrets) with AES-256-GCM
@@ -55,7 +54,8 @@ public struct SecretSealer: Sendable {
     /// The plaintext of `sealed`, or an error if it was sealed under another key or context, or changed.
     public func open(_ sealed: [UInt8], context: String) throws(SealingError) -> [UInt8] {
         do {
-            return Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Data(context.utf8)))
+            return Array(
+                try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Data(context.utf8)))
         } catch {
             throw .unsealable("sealed under another secrets.key, for another key, or changed")
         }

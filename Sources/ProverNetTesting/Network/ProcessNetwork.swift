@@ -318,11 +318,11 @@ public actor ProcessNetwork {
     private func allowThroughGateway(_ identities: [(name: String, identity: ProverIdentity)])
         async throws(HarnessError)
     {
-        var codes: [String] = []
-        for _ in identities { codes.append(await oneTimeCode()) }
         do {
-            try await ProverNetClient.withClient(endpoint: endpoint) { client in
-                for ((name, identity), code) in zip(identities, codes) {
+            for (name, identity) in identities {
+                // Each change its own code, taken just before it: a code taken early may be stale by its turn.
+                let code = await oneTimeCode()
+                try await ProverNetClient.withClient(endpoint: endpoint) { client in
                     _ = try await client.allowProver(publicKey: identity.publicKey, name: name, otp: code)
                 }
             }

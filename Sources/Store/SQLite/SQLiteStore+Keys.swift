@@ -78,7 +78,9 @@ enum KeyTables {
 
     /// The audit entry of a new key: its id, name, role, binding and expiry, never its secret or hash.
     static func created(_ key: APIKeyRecord, actor: String) -> AuditEvent {
-        var details = ["name": key.name, "role": key.role.rawValue, "second_factor": key.totpSealed == nil ? "no" : "totp"]
+        var details = [
+            "name": key.name, "role": key.role.rawValue, "second_factor": key.totpSealed == nil ? "no" : "totp",
+        ]
         if let address = key.operatorAddress { details["operator"] = address }
         if let expires = key.expiresMillis { details["expires_millis"] = String(expires) }
         return AuditEvent(actor: actor, action: "key.created", subject: key.id, details: details)

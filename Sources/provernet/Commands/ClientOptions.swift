@@ -102,7 +102,8 @@ struct OneTimeCodeOption: ParsableArguments {
     func code() throws -> String {
         guard let code = otp ?? ProcessInfo.processInfo.environment["PROVERNET_OTP"].flatMap({ $0.isEmpty ? nil : $0 })
         else {
-            throw failure("an administrative change needs --otp CODE, the current code of the admin key's authenticator")
+            throw failure(
+                "an administrative change needs --otp CODE, the current code of the admin key's authenticator")
         }
         guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else {
             throw failure("--otp must be 6 digits, got '\(code.prefix(20))'")

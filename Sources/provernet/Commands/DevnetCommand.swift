@@ -236,7 +236,8 @@ struct DevnetCommand: AsyncParsableCommand {
                 )
                 out.line("  provernet status \(submitted.id)        provernet verify \(proofs.path)")
                 out.line("  provernet submit --circuit \(circuit.id) --inputs FILE.json")
-                out.line("  provernet admin provers --api-key-file \(keys.viewerKeyPath)   (admin rounds, admin jobs too)")
+                out.line(
+                    "  provernet admin provers --api-key-file \(keys.viewerKeyPath)   (admin rounds, admin jobs too)")
                 out.line(
                     "  provernet admin keys create --api-key-file \(keys.adminKeyPath) --name alice --role client "
                         + "--otp $(provernet admin otp --totp-file \(keys.adminTOTPPath))")

@@ -41,6 +41,12 @@ struct GatewayCommand: AsyncParsableCommand {
             "A DNS name or address the development certificate must also carry (repeatable; key gateway.tlsNames, comma-separated)."
     )
     var tlsName: [String] = []
+    @Option(
+        help:
+            "A CA (PEM) whose TLS client certificate every prover must present; provers then connect to --prover-port, and the main port serves clients only (default: off)."
+    )
+    var proverClientCa: String?
+    @Option(help: "The provers' port with --prover-client-ca (default 7444; 0 picks a free one).") var proverPort: Int?
     @Option(help: "Milliseconds between market rounds (default 250).") var roundIntervalMs: Int?
     @Option(help: "Milliseconds between prover heartbeats (default 2000).") var heartbeatMs: Int?
     @Option(help: "Heartbeats a lease survives without one (default 4).") var leaseHeartbeats: Int?
@@ -83,6 +89,7 @@ struct GatewayCommand: AsyncParsableCommand {
             "gateway.tlsCertificate": tlsCert, "gateway.tlsKey": tlsKey,
             "gateway.developmentTLS": devTls ? "true" : nil,
             "gateway.tlsNames": tlsName.isEmpty ? nil : tlsName.joined(separator: ","),
+            "gateway.proverClientCA": proverClientCa, "gateway.proverPort": proverPort.map(String.init),
             "gateway.roundIntervalMillis": roundIntervalMs.map(String.init),
             "gateway.heartbeatMillis": heartbeatMs.map(String.init),
             "gateway.leaseHeartbeats": leaseHeartbeats.map(String.init),
@@ -169,6 +176,8 @@ struct GatewaySettings {
             (config.string(forKey: "tlsNames")?.split(separator: ",").map(String.init)
             ?? config.stringArray(forKey: "tlsNames") ?? [])
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        c.proverClientCAPath = config.string(forKey: "proverClientCA")
+        c.proverPort = try Self.int(config, "proverPort", c.proverPort)
         c.roundInterval = .milliseconds(try Self.int(config, "roundIntervalMillis", 250))
         c.heartbeatInterval = .milliseconds(try Self.int(config, "heartbeatMillis", 2000))
         c.leaseHeartbeats = try Self.int(config, "leaseHeartbeats", c.leaseHeartbeats)

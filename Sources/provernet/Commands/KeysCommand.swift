@@ -128,7 +128,9 @@ struct OneTimeCodeCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: totpFile) else {
             throw failure("cannot read \(totpFile)")
         }
-        guard let secret = Base32.decode(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+        guard
+            let secret = Base32.decode(
+                String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
             secret.count >= 10
         else {
             throw failure("\(totpFile) does not hold a base-32 TOTP secret")

@@ -39,6 +39,12 @@ struct ProverRunCommand: AsyncParsableCommand {
             "The DNS name the gateway's certificate must carry, when it is not the host of --gateway (an address is checked as itself)."
     )
     var tlsServerName: String?
+    @Option(
+        help:
+            "A TLS client certificate (PEM) to present: a gateway started with --prover-client-ca asks for one on its prover port."
+    )
+    var clientCert: String?
+    @Option(help: "The private key (PEM) of --client-cert.") var clientKey: String?
     @Option(help: "The prover's Ed25519 identity key file (created if absent).") var key: String?
     @Option(help: "Where the node keeps its artifact cache and job files.") var dataDir: String?
     @Option(help: "A name for the gateway's logs and listings (default: the host name).") var name: String?
@@ -138,6 +144,7 @@ struct ProverRunCommand: AsyncParsableCommand {
     private func readSettings() async throws -> ProverSettings {
         var flags: [String: String?] = [
             "prover.gateway": gateway, "prover.ca": ca, "prover.tlsServerName": tlsServerName, "prover.key": key,
+            "prover.clientCertificate": clientCert, "prover.clientKey": clientKey,
             "prover.dataDir": dataDir,
             "prover.name": name, "prover.slots": slots.map(String.init), "prover.threads": threads.map(String.init),
             "prover.ask": ask.map(\.description), "prover.drainSeconds": drainSeconds.map { String($0) },
