@@ -204,6 +204,13 @@ struct AccessTests {
         for record in try await store.keys() {
             #expect(!record.secretHash.contains(admin.secret.text.suffix(64)))
         }
+        // An expired key stops working.
+        let brief = try await ring.create(
+            name: "brief", role: .viewer, operatorAddress: nil, expiresMillis: Clock.nowMillis() + 300,
+            actor: principal.actor)
+        #expect(try ring.authenticate(metadata(brief.secret.text)).role == .viewer)
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(throws: GatewayError.self) { try ring.authenticate(metadata(brief.secret.text)) }
         let operatorKey = try? KeyMaking.make(
             name: "op", role: .operator, operatorAddress: "nonsense", expiresMillis: nil, createdBy: "t",
             sealer: SecretSealer.ephemeral(), atMillis: 0)

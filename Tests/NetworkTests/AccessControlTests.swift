@@ -268,28 +268,41 @@ import Testing
     @Test func limitsAnswerResourceExhaustedNamingTheLimitAndWhenToRetry() async throws {
         var settings = ProcessNetwork.Settings()
         settings.keyLimitArguments = [
-            "--key-submissions-per-second", "0.5", "--key-submission-burst", "2", "--key-max-open-requests", "3",
+            "--key-submissions-per-second", "0.5", "--key-submission-burst", "3", "--key-max-open-requests", "2",
             "--auth-failures-per-minute", "3",
         ]
         let network = try await ProcessNetwork.started(executable: BuiltBinary.provernet, settings: settings)
         let client = await network.clientEndpoint
-        // Two submissions at once (the burst), the third too soon.
-        let refusal: String = try await ProverNetClient.withClient(endpoint: client) { client in
+        // No prover: requests stay open. Two open at most; the burst of three submissions, then none too soon.
+        let refusals: [String] = try await ProverNetClient.withClient(endpoint: client) { client in
             let circuit = try await client.registerSyntheticCircuit(constraints: 1000)
-            for _ in 0..<2 {
-                _ = try await client.submit(
-                    circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
+            var refusals: [String] = []
+            for _ in 0..<4 {
+                do {
+                    _ = try await client.submit(
+                        circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
+                    refusals.append("accepted")
+                } catch let error as ProverNetClientError {
+                    refusals.append("\(error)")
+                }
             }
-            do {
-                _ = try await client.submit(
-                    circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
-                return "accepted"
-            } catch let error as ProverNetClientError {
-                return "\(error)"
-            }
+            return refusals
         }
-        #expect(refusal.contains("RESOURCE_EXHAUSTED") && refusal.contains("submissions per second"), "\(refusal)")
-        #expect(refusal.contains("retry after"))
+        #expect(refusals[0] == "accepted" && refusals[1] == "accepted", "\(refusals)")
+        #expect(
+            refusals[2].contains("RESOURCE_EXHAUSTED") && refusals[2].contains("has 2 requests open"), "\(refusals)")
+        #expect(
+            refusals[3].contains("RESOURCE_EXHAUSTED") && refusals[3].contains("submissions per second"), "\(refusals)")
+        #expect(refusals[3].contains("retry after"))
+        // The audit log, over the admin API: intact, and readable for people.
+        let gateway = ["--gateway", "127.0.0.1:\(client.port)", "--ca", await network.caPath]
+        let keys = try #require(await network.keys)
+        let verify = try Self.run(["admin", "audit", "verify"] + gateway, key: keys.admin)
+        #expect(verify.status == 0 && verify.stdout.contains("intact"), "\(verify.stdout) \(verify.stderr)")
+        let tail = try Self.run(["admin", "audit", "tail", "--limit", "100"] + gateway, key: keys.admin)
+        #expect(tail.status == 0 && tail.stdout.contains("request.submitted"), "\(tail.stderr)")
+        let viewerTail = try Self.run(["admin", "audit", "tail"] + gateway, key: keys.viewer)
+        #expect(viewerTail.status == 2 && viewerTail.stderr.contains("PERMISSION_DENIED"), "\(viewerTail.stderr)")
         // A stranger's address waits after 3 calls without a valid key, even with a valid key then.
         let stranger = (await network.endpoint).presenting("pnk_0000000000000000_" + String(repeating: "1", count: 64))
         var codes: [GatewayStatus?] = []

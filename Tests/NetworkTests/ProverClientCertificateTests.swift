@@ -14,7 +14,8 @@ import Testing
     /// Runs openssl in `directory`; fails the test with its output if it fails.
     static func openssl(_ arguments: [String], in directory: String) throws {
         let run = try CommandRun.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["sh", "-c", "cd '\(directory)' && openssl " + arguments.joined(separator: " ")])
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["sh", "-c", "cd '\(directory)' && openssl " + arguments.joined(separator: " ")])
         guard run.status == 0 else { throw NetworkTestError("openssl \(arguments): \(run.stderr)") }
     }
 
@@ -59,7 +60,8 @@ import Testing
 
     @Test func aProverNeedsAClientCertificateOfTheConfiguredCA() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "provernet-mtls-\(UUID().uuidString.prefix(8))", isDirectory: true).path
+            "provernet-mtls-\(UUID().uuidString.prefix(8))", isDirectory: true
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.makeCA("network", in: directory)
@@ -73,7 +75,8 @@ import Testing
         // The provers allowlisted before the gateway's first start (in its database, no code needed).
         let root = URL(fileURLWithPath: directory).appendingPathComponent("network", isDirectory: true)
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let network = ProcessNetwork(root: root, executable: BuiltBinary.provernet, settings: settings, logger: .init(label: "mtls"))
+        let network = ProcessNetwork(
+            root: root, executable: BuiltBinary.provernet, settings: settings, logger: .init(label: "mtls"))
         try await network.addProvers(["certified", "no-certificate", "rogue", "main-port"])
         try await network.startGateway()
         for name in ["certified", "no-certificate", "rogue"] {
@@ -81,7 +84,8 @@ import Testing
         }
         // With the network's certificate: it connects and proves.
         try await network.startProver(
-            "certified", extra: ["--client-cert", path("network-prover.pem"), "--client-key", path("network-prover.key")])
+            "certified",
+            extra: ["--client-cert", path("network-prover.pem"), "--client-key", path("network-prover.key")])
         try await network.waitForProvers(["certified"], timeout: .seconds(120))
         let status = try await ProverNetClient.withClient(endpoint: await network.endpoint) { client in
             let circuit = try await client.registerSyntheticCircuit(constraints: 500, name: "mtls")
