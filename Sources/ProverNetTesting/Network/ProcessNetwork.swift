@@ -143,13 +143,14 @@ public actor ProcessNetwork {
     public var viewerEndpoint: GatewayEndpoint { endpoint.presenting(keys?.viewer) }
 
     /// A one-time code of the admin key that has not been used: the current step's, or, when that was
-    /// handed out already, the next one (accepted one step early), waiting for a later step if need be.
+    /// handed out already, the next one (accepted one step early), waiting for a later step if need be. (Not
+    /// the previous step's, though a gateway accepts it: on a loaded machine it may expire before it is used.)
     public func oneTimeCode() async -> String {
         let totp = TOTP(secret: keys?.adminTOTP ?? [])
         while true {
             let now = Clock.nowMillis() / 1000
             let current = totp.step(atUnixSeconds: now)
-            let step = max(current - 1, lastOneTimeStep + 1)
+            let step = max(current, lastOneTimeStep + 1)
             if step <= current + 1 {
                 lastOneTimeStep = step
                 return totp.code(step: step)
@@ -185,6 +186,13 @@ public actor ProcessNetwork {
     /// after that on the same port, retrying while the port is still held by the process that died.
     public func startGateway(timeout: Duration = .seconds(60)) async throws(HarnessError) {
         if let gateway, gateway.isRunning { return }
+        // The keys first, outside the start's time limit: a database made on a busy disk can take a while.
+        do {
+            try FileManager.default.createDirectory(at: gatewayDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .file(path: gatewayDirectory.path, reason: "cannot create the gateway's directory: \(error)")
+        }
+        try await makeKeysIfNeeded()
         let deadline = ContinuousClock.now + timeout
         var attempt = 0
         while true {
@@ -208,7 +216,6 @@ public actor ProcessNetwork {
         } catch {
             throw .file(path: gatewayDirectory.path, reason: "cannot create the gateway's directory: \(error)")
         }
-        try await makeKeysIfNeeded()
         let offset = Self.size(of: gatewayLog)
         let arguments =
             [
