@@ -250,6 +250,7 @@ let package = Package(
             ], swiftSettings: strict),
         .executableTarget(name: "provernet-fuzz", dependencies: ["FuzzTargets"], swiftSettings: strict),
         .target(name: "TestSupport", path: "Sources/TestSupport", swiftSettings: strict),
+        .testTarget(name: "FuzzTargetTests", dependencies: ["FuzzTargets"], swiftSettings: strict),
         .testTarget(name: "BN254Tests", dependencies: ["BN254", "TestSupport"], swiftSettings: strict + optimized),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
         .testTarget(

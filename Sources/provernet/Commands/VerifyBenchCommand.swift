@@ -35,7 +35,8 @@ struct VerifyBench: AsyncParsableCommand {
         for _ in 0..<proofs {
             var timings = ProverTimings()
             let proof = try badInputExits {
-                try Prover.prove(key: key, witness: witness, r: .random(), s: .random(), threads: MSM.defaultThreads,
+                try Prover.prove(
+                    key: key, witness: witness, r: .random(), s: .random(), threads: MSM.defaultThreads,
                     timings: &timings)
             }
             made.append((proof.publicSignals, proof.proof))
@@ -51,7 +52,9 @@ struct VerifyBench: AsyncParsableCommand {
             return fastest / Double(proofs)
         }
         let single = try badInputExits {
-            try best { try made.allSatisfy { try Verifier.verify(key: vk, publicSignals: $0.publicSignals, proof: $0.proof) } }
+            try best {
+                try made.allSatisfy { try Verifier.verify(key: vk, publicSignals: $0.publicSignals, proof: $0.proof) }
+            }
         }
         let size = batch
         let batched = try badInputExits {
@@ -72,6 +75,8 @@ struct VerifyBench: AsyncParsableCommand {
         }
         line("verify_single", batch: 1, single)
         line("verify_batch", batch: size, batched)
-        print("{\"op\": \"verify_batch_speedup\", \"batch\": \(size), \"ratio\": \(String(format: "%.2f", single / batched))}")
+        print(
+            "{\"op\": \"verify_batch_speedup\", \"batch\": \(size), \"ratio\": \(String(format: "%.2f", single / batched))}"
+        )
     }
 }
