@@ -323,6 +323,39 @@ import Testing
         #expect(blocked == .resourceExhausted)
         await network.clean()
     }
+
+    @Test func aStrangerProversRefusedHellosCountAgainstItsAddress() async throws {
+        var settings = ProcessNetwork.Settings()
+        settings.keyLimitArguments = ["--auth-failures-per-minute", "2"]
+        let network = try await ProcessNetwork.started(executable: BuiltBinary.provernet, settings: settings)
+        let endpoint = (await network.endpoint).presenting(nil)
+        // A key nobody allowlisted: each hello is refused (PERMISSION_DENIED) and counted; past two in a
+        // minute, the address must wait (RESOURCE_EXHAUSTED) before its hello is even read.
+        var codes: [RPCError.Code?] = []
+        for _ in 0..<4 {
+            let code = try await withGRPCClient(transport: try endpoint.makeTransport()) { client -> RPCError.Code? in
+                do {
+                    try await Provernet_V1_ProverService.Client(wrapping: client).connect { writer in
+                        var hello = Provernet_V1_Hello()
+                        hello.version = "1.0.0"
+                        hello.publicKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+                        var message = Provernet_V1_ProverMessage()
+                        message.hello = hello
+                        try await writer.write(message)
+                    } onResponse: { response in
+                        for try await _ in response.messages {}
+                    }
+                    return nil
+                } catch let error as RPCError {
+                    return error.code
+                }
+            }
+            codes.append(code)
+        }
+        #expect(codes.prefix(3) == [.permissionDenied, .permissionDenied, .permissionDenied], "\(codes)")
+        #expect(codes.last == .resourceExhausted, "\(codes)")
+        await network.clean()
+    }
 }
 
 extension [UInt8] {

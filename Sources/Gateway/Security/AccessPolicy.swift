@@ -60,6 +60,11 @@ struct AccessPolicy: Sendable {
         return heldServices.contains(method.service) ? .denied : .open
     }
 
+    /// Whether refusals of an open method count against the caller's address: a prover's hello.
+    func countsFailures(_ method: MethodDescriptor) -> Bool {
+        method == Provernet_V1_ProverService.Method.Connect.descriptor
+    }
+
     /// The roles as words, for a refusal: "the client or admin role".
     static func describe(_ roles: Set<AccessRole>) -> String {
         let names = roles.sorted().map(\.rawValue)

@@ -19,7 +19,9 @@ struct AuthorizationInterceptor: ServerInterceptor {
         let rule: AccessPolicy.Rule
         let method = context.descriptor.method
         switch policy.decision(for: context.descriptor) {
-        case .open: return try await next(request, context)
+        case .open:
+            guard policy.countsFailures(context.descriptor) else { return try await next(request, context) }
+            return try await countingFailures(request: request, context: context, next: next)
         case .denied:
             throw RPCError(code: .permissionDenied, message: "\(method) is not open to any key")
         case .rule(let found): rule = found
@@ -61,6 +63,36 @@ struct AuthorizationInterceptor: ServerInterceptor {
                 try await Principal.$current.withValue(principal) {
                     if isStream { return try await keyRing.whileValid(principal) { try await producer(writer) } }
                     return try await producer(writer)
+                }
+            }
+            response.accepted = .success(contents)
+        }
+        return response
+    }
+
+    /// A prover's connection: not held to an API key (the prover proves itself with its Ed25519 key), but a
+    /// refused hello (unknown key, bad signature) counts against its address as a call without a valid key
+    /// does, and an address that must wait is refused before its hello is read.
+    func countingFailures<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>, context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        let peer = Self.address(context.remotePeer)
+        do {
+            try limits.checkPeer(peer)
+        } catch {
+            throw RPCError.from(error)
+        }
+        var response = try await next(request, context)
+        if case .success(var contents) = response.accepted {
+            let producer = contents.producer
+            let limits = self.limits
+            contents.producer = { writer in
+                do {
+                    return try await producer(writer)
+                } catch let error as RPCError where error.code == .unauthenticated || error.code == .permissionDenied {
+                    limits.failed(peer)
+                    throw error
                 }
             }
             response.accepted = .success(contents)
