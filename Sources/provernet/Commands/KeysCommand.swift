@@ -22,6 +22,7 @@ struct AdminInitCommand: AsyncParsableCommand {
     @Option(help: "The gateway's data directory.") var dataDir: String
     @Option(help: "A name for the key (listings and the audit log).") var name = "admin"
     @Option(help: "Also write the API key to this new file (mode 0600).") var keyFile: String?
+    @Flag(help: "Do not draw the otpauth:// URI as a QR code.") var noQr = false
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
@@ -44,12 +45,17 @@ struct AdminInitCommand: AsyncParsableCommand {
         }
         guard let totp = made.totp else { throw failure("the admin key has no second factor") }
         let account = "\(made.record.name) (\(made.record.id))"
+        let uri = totp.uri(account: account, issuer: "ProverNet")
+        if !noQr, let code = try? QRCode(bytes: Array(uri.utf8)) {
+            print("Scan this with an authenticator app (it holds the TOTP secret below):")
+            print(code.terminalText)
+        }
         print(
             """
             Admin key \(made.record.id) ("\(made.record.name)") made. What follows is shown this once.
               API key:      \(made.secret.text)
               TOTP secret:  \(Base32.encode(totp.secret))   (SHA-1, 6 digits, 30 s)
-              otpauth URI:  \(totp.uri(account: account, issuer: "ProverNet"))
+              otpauth URI:  \(uri)
             Add the secret (or the URI) to an authenticator app. Keep the key in a file only you can read, then:
               PROVERNET_API_KEY_FILE=admin.key provernet admin keys create --gateway HOST:PORT --name NAME --role client --otp CODE
             """)
