@@ -70,6 +70,11 @@ let package = Package(
             dependencies: ["ProverNetCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // Debian's libsecp256k1 (with its recovery module), for Ethereum's signatures.
+        .systemLibrary(
+            name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        // Keccak-256, secp256k1, EIP-55/191/712, ABI, JSON-RPC and the EigenLayer reads of the operator registry.
+        .target(name: "Ethereum", dependencies: ["CSecp256k1"], swiftSettings: strict),
         // The proof systems as the network uses them (Groth16, SnarkPack).
         .target(
             name: "ProofSystems",
@@ -242,6 +247,7 @@ let package = Package(
         .executableTarget(name: "provernet-fuzz", dependencies: ["FuzzTargets"], swiftSettings: strict),
         .target(name: "TestSupport", path: "Sources/TestSupport", swiftSettings: strict),
         .testTarget(name: "BN254Tests", dependencies: ["BN254", "TestSupport"], swiftSettings: strict + optimized),
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
         .testTarget(
             name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254", "TestSupport"],
