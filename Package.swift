@@ -114,7 +114,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 // No proof system: the composition root hands the gateway a `ProofSystemRegistry`.
-                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store", "Market", "ProverNetMetrics",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store", "Market", "ProverNetMetrics", "Ethereum",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -192,7 +192,7 @@ let package = Package(
         .target(
             name: "ProverNetTesting",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetClient", "Store", "Gateway",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetClient", "Store", "Gateway", "Ethereum",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -225,6 +225,7 @@ let package = Package(
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
                 "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Gateway", "ProverNode",
                 "ProverNetClient", "ProverNetVerify", "HealthHTTP", "ProverNetTesting", "ProverNetMetrics", "Dashboard",
+                "Ethereum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -245,7 +246,7 @@ let package = Package(
             name: "FuzzTargets",
             dependencies: ["BN254", "Groth16", "Circom", "SnarkPack"], swiftSettings: strict),
         .executableTarget(name: "provernet-fuzz", dependencies: ["FuzzTargets"], swiftSettings: strict),
-        .target(name: "TestSupport", path: "Sources/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Ethereum"], path: "Sources/TestSupport", swiftSettings: strict),
         .testTarget(name: "BN254Tests", dependencies: ["BN254", "TestSupport"], swiftSettings: strict + optimized),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
@@ -265,7 +266,7 @@ let package = Package(
             name: "NetworkTests",
             dependencies: [
                 "ProverNetClient", "ProverNetAPI", "ProverNetCore", "ProverNetTesting", "provernet", "TestSupport",
-                "Gateway",
+                "Gateway", "Ethereum",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],

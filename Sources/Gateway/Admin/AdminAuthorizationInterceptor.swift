@@ -11,6 +11,9 @@ struct AdminAuthorizationInterceptor: ServerInterceptor {
     static let protectedMethods: Set<MethodDescriptor> = [
         Provernet_V1_AdminService.Method.AllowProver.descriptor,
         Provernet_V1_AdminService.Method.RevokeProver.descriptor,
+        Provernet_V1_AdminService.Method.AllowOperator.descriptor,
+        Provernet_V1_AdminService.Method.RevokeOperator.descriptor,
+        Provernet_V1_AdminService.Method.SetOperatorStake.descriptor,
     ]
 
     func intercept<Input: Sendable, Output: Sendable>(

@@ -30,6 +30,8 @@ public final class GatewayServer: Service {
     let adminToken: AdminToken
     /// Signs the audit log's head now and then, and at shutdown.
     public let auditSigner: AuditSigner
+    /// The operators, when the store keeps them (every store of this package does).
+    public let operators: OperatorRegistry?
 
     /// - Parameter proofSystems: the proof systems whose circuits and jobs this gateway handles (the
     ///   `provernet` command hands it Groth16 and SnarkPack).
@@ -81,6 +83,15 @@ public final class GatewayServer: Service {
             store: store, circuits: circuits, artifacts: artifacts, aggregation: aggregation,
             configuration: configuration,
             logger: logger, metrics: metrics)
+        if let operatorStore = store as? any OperatorStore {
+            operators = OperatorRegistry(
+                policy: configuration.operators, store: operatorStore,
+                source: try OperatorRegistry.source(for: configuration.operators), logger: logger)
+        } else if configuration.operators.required {
+            throw GatewayError.configuration("operators are required, but this store keeps no operators")
+        } else {
+            operators = nil
+        }
     }
 
     public func run() async throws {
@@ -112,9 +123,9 @@ public final class GatewayServer: Service {
                 ProverServiceHandler(
                     coordinator: coordinator, circuits: circuits, checker: checker, store: store,
                     configuration: configuration,
-                    logger: logger),
+                    logger: logger, operators: operators),
                 ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits),
-                AdminServiceHandler(coordinator: coordinator, store: store),
+                AdminServiceHandler(coordinator: coordinator, store: store, operators: operators),
             ],
             interceptors: [
                 MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes),
@@ -122,8 +133,25 @@ public final class GatewayServer: Service {
             ])
         let developmentCAPath = self.developmentCAPath
         let auditSigner = self.auditSigner
+        let operators = self.operators
+        await operators?.setOnChange { _, status, provers in
+            // An operator out of order suspends its provers (running leases finish); back in order resumes them.
+            var reason: String?
+            if case .suspended(let why) = status { reason = "\(why)" }
+            for prover in provers { await coordinator.setSuspension(prover, reason: reason) }
+        }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
+            if let operators {
+                logger.info(
+                    "operator registry",
+                    metadata: [
+                        "source": "\(configuration.operators.source.name)", "network": "\(configuration.operators.network)",
+                        "required": "\(configuration.operators.required)",
+                        "minimum_stake": "\(configuration.operators.minimumStake)",
+                    ])
+                group.addTask { await operators.runRefreshLoop() }
+            }
             group.addTask {
                 let address = try await transport.listeningAddress
                 let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port

@@ -10,6 +10,8 @@ import SwiftProtobuf
 struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
     let coordinator: Coordinator
     let store: any GatewayStore
+    /// The operators, when the store keeps them (`AdminServiceHandler+Operators.swift`).
+    var operators: OperatorRegistry? = nil
 
     func allowProver(request: Provernet_V1_AllowProverRequest, context: ServerContext) async throws
         -> Provernet_V1_AllowProverResponse
