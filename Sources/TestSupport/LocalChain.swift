@@ -54,7 +54,7 @@ public final class LocalChain: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
         throw LocalChainError("chain.py did not get ready in \(timeout) s: \(text.suffix(2000))")
     }
@@ -79,8 +79,9 @@ public final class LocalChain: @unchecked Sendable {
     }
 
     public func stop() {
+        // SIGKILL: the server holds nothing to save, and a SIGTERM can be left pending while it serves.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

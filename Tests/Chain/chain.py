@@ -12,6 +12,7 @@ away.
 import argparse
 import json
 import os
+import signal
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,6 +93,7 @@ def main():
                 return self.answer(200, {"jsonrpc": "2.0", "id": ident, "error": {"code": -32000, "message": message}})
             return self.answer(200, {"jsonrpc": "2.0", "id": ident, "result": to_json(response.get("result"))})
 
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     ready = dict(event="ready", port=server.server_address[1], chainId=w3.eth.chain_id,
                  accounts=list(w3.eth.accounts), **addresses)
