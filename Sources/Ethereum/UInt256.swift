@@ -36,7 +36,7 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, 
         var value = UInt256.zero
         for digit in trimmed.utf8 {
             guard let times10 = value.multipliedReportingOverflow(by: 10),
-                case let (sum, false) = times10.addingReportingOverflow(UInt256(UInt64(digit - 48)))
+                case (let sum, false) = times10.addingReportingOverflow(UInt256(UInt64(digit - 48)))
             else { throw .invalidNumber(text) }
             value = sum
         }

@@ -63,7 +63,8 @@ public final class LocalChain: @unchecked Sendable {
     /// checks its receipt.
     public func transact(_ contract: Address, _ signature: String, _ arguments: [ABIValue]) async throws {
         let data = ABI.call(signature, arguments)
-        let params = #"[{"from":"\#(accounts[0].lowercased)","to":"\#(contract.lowercased)","data":"\#(Hex.encode(data))","gas":"0x100000"}]"#
+        let params =
+            #"[{"from":"\#(accounts[0].lowercased)","to":"\#(contract.lowercased)","data":"\#(Hex.encode(data))","gas":"0x100000"}]"#
         guard let hash = try await client.request("eth_sendTransaction", paramsJSON: params) as? String else {
             throw LocalChainError("eth_sendTransaction returned no hash")
         }

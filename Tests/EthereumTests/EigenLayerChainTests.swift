@@ -5,7 +5,8 @@ import Testing
 
 /// The EigenLayer reads against a real EVM (eth-tester + py-evm, Tests/Chain/chain.py) running the Vyper test
 /// doubles with EigenLayer's exact signatures; state changed by real transactions.
-@Suite(.serialized, .enabled(if: EthereumPython.enabled, "needs .venv-eth (eth-tester, py-evm, vyper): run scripts/setup"))
+@Suite(
+    .serialized, .enabled(if: EthereumPython.enabled, "needs .venv-eth (eth-tester, py-evm, vyper): run scripts/setup"))
 struct EigenLayerChainTests {
     @Test func readsRegistrationAndStakeBothWaysAndFailsTypedWhenTheNodeIsGone() async throws {
         let chain = try await LocalChain.start()
@@ -23,7 +24,7 @@ struct EigenLayerChainTests {
         try await chain.transact(
             chain.avsDirectory, "setStatus(address,address,uint8)", [.address(avs), .address(op), .uint(UInt256(1))])
         #expect(try await reader.isRegisteredWithAVS(op, avs: avs, avsDirectory: chain.avsDirectory))
-        let big = try UInt256("5000000000000000000000000000000")  // above 2^64
+        let big = try UInt256("5000000000000000000000000000000") // above 2^64
         try await chain.transact(
             chain.delegationManager, "setShares(address,address,uint256)",
             [.address(op), .address(strategies[0]), .uint(big)])
@@ -63,7 +64,8 @@ struct EigenLayerChainTests {
         try await chain.setOffline(false)
         #expect(try await reader.isOperator(op, delegationManager: chain.delegationManager))
         // Nothing listening at all.
-        let nowhere = EigenLayerReader(client: JSONRPCClient(url: URL(string: "http://127.0.0.1:1")!, timeoutSeconds: 2))
+        let nowhere = EigenLayerReader(
+            client: JSONRPCClient(url: URL(string: "http://127.0.0.1:1")!, timeoutSeconds: 2))
         await #expect(throws: EthereumError.self) {
             _ = try await nowhere.isOperator(op, delegationManager: chain.delegationManager)
         }

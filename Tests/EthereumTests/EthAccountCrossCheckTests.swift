@@ -18,7 +18,9 @@ import Testing
         var messages = [[UInt8]]()
         for i in 0..<Self.cases {
             var key: PrivateKey?
-            while key == nil { key = try? PrivateKey(rawBytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }) }
+            while key == nil {
+                key = try? PrivateKey(rawBytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) })
+            }
             let k = try #require(key)
             let message = (0..<(i * 13 % 200)).map { _ in UInt8.random(in: 0...255, using: &random) }
             let authorization = ProverAuthorization(

@@ -51,7 +51,9 @@ import Testing
         #expect(throws: EthereumError.self) { try Address("0x1234") }
         #expect(throws: EthereumError.self) { try Address("0xzz" + String(repeating: "0", count: 38)) }
         #expect(throws: EthereumError.invalidPrivateKey) { try PrivateKey(rawBytes: [UInt8](repeating: 0, count: 32)) }
-        #expect(throws: EthereumError.invalidPrivateKey) { try PrivateKey(rawBytes: [UInt8](repeating: 0xFF, count: 32)) }
+        #expect(throws: EthereumError.invalidPrivateKey) {
+            try PrivateKey(rawBytes: [UInt8](repeating: 0xFF, count: 32))
+        }
     }
 
     @Test func aHighSOrABadVIsRefused() throws {
@@ -73,7 +75,7 @@ import Testing
         #expect(throws: EthereumError.self) { try UInt256("1e18") }
         #expect(try UInt256("0x0de0b6b3a7640000") == UInt256(1_000_000_000_000_000_000))
         #expect(UInt256.max.addingReportingOverflow(UInt256(1)).overflow)
-        let big = try UInt256("340282366920938463463374607431768211456")  // 2^128
+        let big = try UInt256("340282366920938463463374607431768211456") // 2^128
         #expect(big.addingReportingOverflow(big).partialValue.description == "680564733841876926926749214863536422912")
         #expect(UInt256(5) < big && !(big < UInt256(5)))
     }

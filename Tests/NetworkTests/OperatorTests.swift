@@ -85,7 +85,8 @@ extension NetworkTests {
                 if Date() >= deadline { break }
                 try await Task.sleep(for: .milliseconds(250))
             }
-            throw NetworkTestError("operator \(address) did not become '\(prefix)…' in \(timeout) s; last: \(String(describing: last))")
+            throw NetworkTestError(
+                "operator \(address) did not become '\(prefix)…' in \(timeout) s; last: \(String(describing: last))")
         }
 
         /// Starts a prover with an authorization (or none) and waits for the gateway to refuse it: the prover
@@ -115,7 +116,9 @@ extension NetworkTests {
         @Test func aStandaloneOperatorsProverProvesAndIsSuspendedBelowTheMinimumStakeAndResumes() async throws {
             let network = try await ProcessNetwork.started(
                 executable: BuiltBinary.provernet,
-                settings: .init(gatewayArguments: ["--require-operators", "--network", "testnet", "--minimum-stake", "100"]))
+                settings: .init(gatewayArguments: [
+                    "--require-operators", "--network", "testnet", "--minimum-stake", "100",
+                ]))
             let op = try Self.operatorKey(network, "acme")
             let mode = try FileManager.default.attributesOfItem(atPath: op.path)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600)
@@ -145,8 +148,10 @@ extension NetworkTests {
             let request = try await ProverNetClient.withClient(endpoint: await network.endpoint) {
                 (client) async throws -> RequestID in
                 let circuit = try await client.registerSyntheticCircuit(constraints: 300, name: "operators")
-                return try await client.submit(circuit: circuit.id, inputs: syntheticInputs(2, offset: 77), maxPricePerJob: 10)
-                    .id
+                return try await client.submit(
+                    circuit: circuit.id, inputs: syntheticInputs(2, offset: 77), maxPricePerJob: 10
+                )
+                .id
             }
             try await Task.sleep(for: .seconds(3))
             let waiting = try await ProverNetClient.withClient(endpoint: await network.endpoint) { client in
@@ -172,7 +177,8 @@ extension NetworkTests {
             let network = try await ProcessNetwork.started(
                 executable: BuiltBinary.provernet,
                 settings: .init(gatewayArguments: [
-                    "--require-operators", "--network", "testnet", "--minimum-stake", "100", "--minimum-cores", "100000",
+                    "--require-operators", "--network", "testnet", "--minimum-stake", "100", "--minimum-cores",
+                    "100000",
                 ]))
             let good = try Self.operatorKey(network, "good")
             let stranger = try Self.operatorKey(network, "stranger")
@@ -194,7 +200,8 @@ extension NetworkTests {
             ] {
                 let key = try await Self.proverKey(network, name)
                 let file = try Self.authorize(
-                    network, operatorKey: op, proverKey: key, networkName: name == "wrong-network" ? "mainnet" : "testnet",
+                    network, operatorKey: op, proverKey: key,
+                    networkName: name == "wrong-network" ? "mainnet" : "testnet",
                     file: "\(name).json", extra: extra)
                 cases.append((name, file, expected))
             }
@@ -206,9 +213,11 @@ extension NetworkTests {
             cases.append(("other-key", otherFile, "refused (wrong-prover-key)"))
             // Signed by another key than the operator it names: the stranger signs, the file names the good operator.
             let forgedKey = try await Self.proverKey(network, "forged")
-            let forgedPath = try Self.authorize(network, operatorKey: stranger.path, proverKey: forgedKey, file: "f.json")
+            let forgedPath = try Self.authorize(
+                network, operatorKey: stranger.path, proverKey: forgedKey, file: "f.json")
             var forged = try #require(
-                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: forgedPath))) as? [String: Any])
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: forgedPath)))
+                    as? [String: Any])
             forged["operator"] = good.address
             try JSONSerialization.data(withJSONObject: forged).write(to: URL(fileURLWithPath: forgedPath))
             cases.append(("forged", forgedPath, "refused (signature-of-another-key)"))

@@ -86,10 +86,12 @@ public struct HardwareMinimum: Sendable, Equatable {
         }
         if let referenceClass, let maxSecondsPerJob {
             guard let seconds = secondsPerJob[referenceClass] else {
-                return "no calibration of \(referenceClass), the network's reference class (run the prover with calibration)"
+                return
+                    "no calibration of \(referenceClass), the network's reference class (run the prover with calibration)"
             }
             if seconds > maxSecondsPerJob {
-                return "\(seconds) s per \(referenceClass) job calibrated, the network needs at most \(maxSecondsPerJob) s"
+                return
+                    "\(seconds) s per \(referenceClass) job calibrated, the network needs at most \(maxSecondsPerJob) s"
             }
         }
         return nil

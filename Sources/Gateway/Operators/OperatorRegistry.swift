@@ -96,7 +96,9 @@ public actor OperatorRegistry {
         guard authorization.proverKeyBytes == proverKey else {
             throw .wrongProverKey(authorized: authorization.proverKey, presented: Hex.encode(proverKey))
         }
-        guard authorization.expiresAt > nowUnix else { throw .expired(atUnix: authorization.expiresAt, nowUnix: nowUnix) }
+        guard authorization.expiresAt > nowUnix else {
+            throw .expired(atUnix: authorization.expiresAt, nowUnix: nowUnix)
+        }
         let signer: String
         do { signer = try authorization.signer().checksummed } catch { signer = "no key (\(error))" }
         guard signer == authorization.operator.checksummed else {
@@ -155,7 +157,9 @@ public actor OperatorRegistry {
         guard record.allowed else { return .suspended(.revoked(`operator`)) }
         if let error = state.lastError {
             guard let last = state.lastReadMillis, now - last <= policy.graceSeconds * 1000 else {
-                let since = state.lastReadMillis.map { "last read \((now - $0) / 1000) s ago, grace \(policy.graceSeconds) s" }
+                let since = state.lastReadMillis.map {
+                    "last read \((now - $0) / 1000) s ago, grace \(policy.graceSeconds) s"
+                }
                 return .suspended(.registryUnavailable(`operator`, "\(error) (\(since ?? "never read"))"))
             }
         }
@@ -178,7 +182,8 @@ public actor OperatorRegistry {
                     "operator suspended",
                     metadata: ["operator": "\(`operator`)", "reason": "\(why)", "provers": "\(attached.count)"])
             } else {
-                logger.notice("operator active", metadata: ["operator": "\(`operator`)", "provers": "\(attached.count)"])
+                logger.notice(
+                    "operator active", metadata: ["operator": "\(`operator`)", "provers": "\(attached.count)"])
             }
             await onChange(`operator`, state.status, attached)
         }

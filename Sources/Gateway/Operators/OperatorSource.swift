@@ -28,7 +28,9 @@ public struct StandaloneOperatorSource: OperatorSource {
     public init() {}
     public var name: String { "standalone" }
     public func standing(of operator: Address, record: OperatorRecord?) async throws -> OperatorStanding {
-        guard let record else { return OperatorStanding(registered: false, detail: "not in the registry", stake: .zero) }
+        guard let record else {
+            return OperatorStanding(registered: false, detail: "not in the registry", stake: .zero)
+        }
         return OperatorStanding(registered: true, stake: (try? UInt256(record.stake)) ?? .zero)
     }
 }
@@ -51,13 +53,15 @@ public struct EigenLayerOperatorSource: OperatorSource {
 
     public func standing(of operator: Address, record: OperatorRecord?) async throws -> OperatorStanding {
         guard try await reader.isOperator(`operator`, delegationManager: settings.delegationManager) else {
-            return OperatorStanding(registered: false, detail: "not an EigenLayer operator (DelegationManager.isOperator)", stake: .zero)
+            return OperatorStanding(
+                registered: false, detail: "not an EigenLayer operator (DelegationManager.isOperator)", stake: .zero)
         }
         switch settings.registration {
         case .avsDirectory(let directory):
             guard try await reader.isRegisteredWithAVS(`operator`, avs: settings.avs, avsDirectory: directory) else {
                 return OperatorStanding(
-                    registered: false, detail: "not registered with AVS \(settings.avs) (AVSDirectory.avsOperatorStatus)",
+                    registered: false,
+                    detail: "not registered with AVS \(settings.avs) (AVSDirectory.avsOperatorStatus)",
                     stake: .zero)
             }
             let stake = try await reader.operatorShares(
@@ -68,7 +72,8 @@ public struct EigenLayerOperatorSource: OperatorSource {
             guard try await reader.isMember(`operator`, of: set, allocationManager: allocationManager) else {
                 return OperatorStanding(
                     registered: false,
-                    detail: "not a member of operator set \(settings.avs)/\(id) (AllocationManager.isMemberOfOperatorSet)",
+                    detail:
+                        "not a member of operator set \(settings.avs)/\(id) (AllocationManager.isMemberOfOperatorSet)",
                     stake: .zero)
             }
             let stake = try await reader.allocatedStake(

@@ -146,7 +146,8 @@ public final class GatewayServer: Service {
                 logger.info(
                     "operator registry",
                     metadata: [
-                        "source": "\(configuration.operators.source.name)", "network": "\(configuration.operators.network)",
+                        "source": "\(configuration.operators.source.name)",
+                        "network": "\(configuration.operators.network)",
                         "required": "\(configuration.operators.required)",
                         "minimum_stake": "\(configuration.operators.minimumStake)",
                     ])

@@ -62,7 +62,8 @@ extension AdminServiceHandler {
         guard operators.policy.source == .standalone else {
             throw RPCError(
                 code: .failedPrecondition,
-                message: "stake is read from \(operators.policy.source.name) here: set-stake is for the standalone registry")
+                message:
+                    "stake is read from \(operators.policy.source.name) here: set-stake is for the standalone registry")
         }
         let address = try Self.address(request.address)
         let stake: UInt256

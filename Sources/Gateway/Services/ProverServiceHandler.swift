@@ -1,6 +1,6 @@
+import Ethereum
 import Foundation
 import GRPCCore
-import Ethereum
 import Logging
 import ProverNetAPI
 import ProverNetCore
@@ -120,7 +120,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         if let operatorAddress, let operators {
             await operators.attach(proverID, to: operatorAddress)
             logger.info(
-                "prover authorized by operator", metadata: ["prover": "\(proverID.prefix(12))", "operator": "\(operatorAddress)"])
+                "prover authorized by operator",
+                metadata: ["prover": "\(proverID.prefix(12))", "operator": "\(operatorAddress)"])
         }
         // The coordinator's instructions, as messages; its stream's end ends the RPC.
         let pump = Task {
@@ -163,7 +164,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             return address
         } catch let refusal as OperatorRefusal {
             logger.warning(
-                "prover refused", metadata: ["prover": "\(proverID.prefix(12))", "reason": "\(refusal.code)", "detail": "\(refusal)"])
+                "prover refused",
+                metadata: ["prover": "\(proverID.prefix(12))", "reason": "\(refusal.code)", "detail": "\(refusal)"])
             throw RPCError(code: .permissionDenied, message: "refused (\(refusal.code)): \(refusal)")
         }
     }

@@ -26,7 +26,10 @@ extension SQLiteStore: OperatorStore {
             record.allowed = true
             if !name.isEmpty { record.name = name }
             try AuditTables.append(
-                [AuditEvent(actor: "admin", action: "operator.allowed", subject: address, details: ["name": record.name])],
+                [
+                    AuditEvent(
+                        actor: "admin", action: "operator.allowed", subject: address, details: ["name": record.name])
+                ],
                 atMillis: atMillis, db)
             try record.upsert(db)
             return record

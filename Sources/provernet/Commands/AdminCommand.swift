@@ -15,9 +15,9 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Administer a gateway: the prover allowlist, listings of provers, jobs and rounds, the audit log.",
         subcommands: [
-                AllowProver.self, RevokeProver.self, Provers.self, Jobs.self, Rounds.self, AuditCommand.self,
-                AllowOperator.self, RevokeOperator.self, SetStake.self, Operators.self,
-            ])
+            AllowProver.self, RevokeProver.self, Provers.self, Jobs.self, Rounds.self, AuditCommand.self,
+            AllowOperator.self, RevokeOperator.self, SetStake.self, Operators.self,
+        ])
 
     struct AllowProver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -52,8 +52,12 @@ extension AdminCommand {
             let address = try AdminCommand.operatorAddress(self.address)
             let change = AllowlistChange(dataDirectory: dataDir, connection: connection)
             _ = try await change.apply(
-                offline: { store in try await store.revokeOperator(address: address.lowercased, atMillis: Clock.nowMillis()) },
-                online: { client, token in try await client.revokeOperator(address: address.checksummed, adminToken: token) })
+                offline: { store in
+                    try await store.revokeOperator(address: address.lowercased, atMillis: Clock.nowMillis())
+                },
+                online: { client, token in
+                    try await client.revokeOperator(address: address.checksummed, adminToken: token)
+                })
             print("{\"operator\":\"\(address.checksummed)\",\"allowed\":false}")
         }
     }

@@ -12,13 +12,18 @@ struct GatewayOperatorOptions: ParsableArguments {
     var network: String?
     @Flag(help: "Refuse provers without an operator's authorization (key requireOperators).")
     var requireOperators = false
-    @Option(help: "Where operators are registered: standalone (the gateway's database) or eigenlayer (key operatorRegistry).")
+    @Option(
+        help:
+            "Where operators are registered: standalone (the gateway's database) or eigenlayer (key operatorRegistry).")
     var operatorRegistry: String?
     @Option(help: "The minimum stake, a decimal uint256 in the registry's unit (key minimumStake; default 0).")
     var minimumStake: String?
     @Option(help: "Seconds between reads of every operator's standing (key operatorRefreshSeconds; default 30).")
     var operatorRefreshSeconds: Double?
-    @Option(help: "Seconds the last known standing holds while the registry cannot be read (key registryGraceSeconds; default 300).")
+    @Option(
+        help:
+            "Seconds the last known standing holds while the registry cannot be read (key registryGraceSeconds; default 300)."
+    )
     var registryGraceSeconds: Int?
     @Option(help: "EigenLayer: the Ethereum JSON-RPC URL (key ethRPC).") var ethRpc: String?
     @Option(help: "EigenLayer: the DelegationManager's address (key delegationManager).") var delegationManager: String?
@@ -64,13 +69,17 @@ struct GatewayOperatorOptions: ParsableArguments {
         }
         var p = OperatorPolicy()
         p.network = text("network") ?? p.network
-        guard !p.network.isEmpty, p.network.count <= 100 else { throw failure("gateway.network must be 1 to 100 characters") }
+        guard !p.network.isEmpty, p.network.count <= 100 else {
+            throw failure("gateway.network must be 1 to 100 characters")
+        }
         p.required = text("requireOperators").map { $0 == "true" || $0 == "1" } ?? false
         if let stake = text("minimumStake") {
             do { p.minimumStake = try UInt256(stake) } catch { throw failure("gateway.minimumStake: \(error)") }
         }
         let refresh = try GatewaySettings.double(config, "operatorRefreshSeconds", 30)
-        guard refresh >= 0.1, refresh <= 86_400 else { throw failure("gateway.operatorRefreshSeconds must be 0.1 to 86400") }
+        guard refresh >= 0.1, refresh <= 86_400 else {
+            throw failure("gateway.operatorRefreshSeconds must be 0.1 to 86400")
+        }
         p.refreshInterval = .milliseconds(Int(refresh * 1000))
         p.graceSeconds = Int64(try GatewaySettings.int(config, "registryGraceSeconds", 300))
         guard p.graceSeconds >= 0 else { throw failure("gateway.registryGraceSeconds must not be negative") }
@@ -107,7 +116,9 @@ struct GatewayOperatorOptions: ParsableArguments {
                     throw failure("gateway.strategies: \(error)")
                 }
             }
-            guard !strategies.isEmpty else { throw failure("--operator-registry eigenlayer needs at least one --strategy") }
+            guard !strategies.isEmpty else {
+                throw failure("--operator-registry eigenlayer needs at least one --strategy")
+            }
             p.source = .eigenLayer(
                 EigenLayerSettings(
                     rpcURL: rpc, delegationManager: delegation, avs: avs, registration: registration,

@@ -1,6 +1,6 @@
-import Ethereum
 import ArgumentParser
 import Configuration
+import Ethereum
 import Foundation
 import HealthHTTP
 import Logging
