@@ -45,13 +45,16 @@ public final class LocalChain: @unchecked Sendable {
         process.standardError = handle
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline, process.isRunning {
+        // Read once more after the deadline: a test process whose threads were all busy (2 cores, the whole suite
+        // beside it) may wake from its sleep only after the deadline, long after the line came.
+        while true {
             let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n") where line.contains("\"event\": \"ready\"") {
                 if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
                     return try LocalChain(process: process, ready: object)
                 }
             }
+            if Date() >= deadline || !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(200))
         }
         kill(process.processIdentifier, SIGKILL)
