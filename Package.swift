@@ -70,6 +70,11 @@ let package = Package(
             dependencies: ["ProverNetCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // Debian's libsecp256k1 (with its recovery module), for Ethereum's signatures.
+        .systemLibrary(
+            name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        // Keccak-256, secp256k1, EIP-55/191/712, ABI, JSON-RPC and the EigenLayer reads of the operator registry.
+        .target(name: "Ethereum", dependencies: ["CSecp256k1"], swiftSettings: strict),
         // The proof systems as the network uses them (Groth16, SnarkPack).
         .target(
             name: "ProofSystems",
@@ -115,7 +120,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 // No proof system: the composition root hands the gateway a `ProofSystemRegistry`.
-                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store", "Market", "ProverNetMetrics",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "Store", "Market", "ProverNetMetrics", "Ethereum",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -193,7 +198,7 @@ let package = Package(
         .target(
             name: "ProverNetTesting",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetClient", "Store", "Gateway",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetClient", "Store", "Gateway", "Ethereum",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -226,6 +231,7 @@ let package = Package(
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
                 "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Gateway", "ProverNode",
                 "ProverNetClient", "ProverNetVerify", "HealthHTTP", "ProverNetTesting", "ProverNetMetrics", "Dashboard",
+                "Ethereum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -249,9 +255,10 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ], swiftSettings: strict),
         .executableTarget(name: "provernet-fuzz", dependencies: ["FuzzTargets"], swiftSettings: strict),
-        .target(name: "TestSupport", path: "Sources/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Ethereum"], path: "Sources/TestSupport", swiftSettings: strict),
         .testTarget(name: "FuzzTargetTests", dependencies: ["FuzzTargets"], swiftSettings: strict),
         .testTarget(name: "BN254Tests", dependencies: ["BN254", "TestSupport"], swiftSettings: strict + optimized),
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
         .testTarget(
             name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254", "TestSupport"],
@@ -269,7 +276,7 @@ let package = Package(
             name: "NetworkTests",
             dependencies: [
                 "ProverNetClient", "ProverNetAPI", "ProverNetCore", "ProverNetTesting", "provernet", "TestSupport",
-                "Gateway",
+                "Gateway", "Ethereum",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],

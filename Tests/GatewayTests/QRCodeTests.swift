@@ -31,7 +31,8 @@ struct QRCodeTests {
 
     @Test(.enabled(if: decodable), arguments: [1, 14, 20, 40, 70, 90, 110, 130, 160, 200, 213])
     func zbarReadsWhatWasEncoded(length: Int) throws {
-        let text = String((0..<length).map { i in Array("otpauth://totp/ProverNet:alice?secret=ABCDEFGH234567")[i % 48] })
+        let text = String(
+            (0..<length).map { i in Array("otpauth://totp/ProverNet:alice?secret=ABCDEFGH234567")[i % 48] })
         let code = try QRCode(bytes: Array(text.utf8))
         #expect(code.size == code.version * 4 + 17)
         #expect(try Self.decode(code) == text, "version \(code.version), mask \(code.mask)")
@@ -40,7 +41,8 @@ struct QRCodeTests {
     @Test(.enabled(if: decodable), arguments: 0..<8)
     func everyMaskReads(mask: Int) throws {
         // Version 7 or more: the version information blocks are drawn too.
-        let text = "otpauth://totp/ProverNet:admin%20%280123456789abcdef%29?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ProverNet"
+        let text =
+            "otpauth://totp/ProverNet:admin%20%280123456789abcdef%29?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ProverNet"
         let code = try QRCode(bytes: Array(text.utf8), mask: mask)
         #expect(code.version >= 7 && code.mask == mask)
         #expect(try Self.decode(code) == text)

@@ -54,6 +54,8 @@ public struct GatewayConfiguration: Sendable {
     public var snarkpackSRSPath: String?
     /// The gateway signs the head of its audit log every this many entries (and at shutdown).
     public var auditHeadEvery: Int64 = 1000
+    /// The network's rules for operators (its name, registry, minimum stake and hardware).
+    public var operators: OperatorPolicy = OperatorPolicy()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

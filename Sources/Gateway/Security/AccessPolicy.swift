@@ -52,6 +52,10 @@ struct AccessPolicy: Sendable {
             A.RevokeProver.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.CreateKey.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.RevokeKey.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
+            A.ListOperators.descriptor: Rule(roles: listers),
+            A.AllowOperator.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
+            A.RevokeOperator.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
+            A.SetOperatorStake.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
         ]
     }
 

@@ -31,6 +31,8 @@ public final class GatewayServer: Service {
     let sealer: SecretSealer
     /// Signs the audit log's head now and then, and at shutdown.
     public let auditSigner: AuditSigner
+    /// The operators, when the store keeps them (every store of this package does).
+    public let operators: OperatorRegistry?
 
     /// - Parameter proofSystems: the proof systems whose circuits and jobs this gateway handles (the
     ///   `provernet` command hands it Groth16 and SnarkPack).
@@ -82,6 +84,15 @@ public final class GatewayServer: Service {
             store: store, circuits: circuits, artifacts: artifacts, aggregation: aggregation,
             configuration: configuration,
             logger: logger, metrics: metrics)
+        if let operatorStore = store as? any OperatorStore {
+            operators = OperatorRegistry(
+                policy: configuration.operators, store: operatorStore,
+                source: try OperatorRegistry.source(for: configuration.operators), logger: logger)
+        } else if configuration.operators.required {
+            throw GatewayError.configuration("operators are required, but this store keeps no operators")
+        } else {
+            operators = nil
+        }
     }
 
     public func run() async throws {
@@ -113,7 +124,7 @@ public final class GatewayServer: Service {
         let proverService = ProverServiceHandler(
             coordinator: coordinator, circuits: circuits, checker: checker, store: store,
             configuration: configuration,
-            logger: logger)
+            logger: logger, operators: operators)
         let artifactService = ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits)
         let sizeLimit = MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes)
         // With a client CA for provers, they have a port of their own where their certificate is mandatory.
@@ -143,7 +154,7 @@ public final class GatewayServer: Service {
                 coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
                 logger: logger),
             artifactService,
-            AdminServiceHandler(coordinator: coordinator, store: store, keyRing: keyRing),
+            AdminServiceHandler(coordinator: coordinator, store: store, keyRing: keyRing, operators: operators),
         ]
         let server = GRPCServer(
             transport: transport,
@@ -156,6 +167,13 @@ public final class GatewayServer: Service {
             ])
         let developmentCAPath = self.developmentCAPath
         let auditSigner = self.auditSigner
+        let operators = self.operators
+        await operators?.setOnChange { _, status, provers in
+            // An operator out of order suspends its provers (running leases finish); back in order resumes them.
+            var reason: String?
+            if case .suspended(let why) = status { reason = "\(why)" }
+            for prover in provers { await coordinator.setSuspension(prover, reason: reason) }
+        }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
             if let (provers, proverTransport) = proverServer {
@@ -167,6 +185,17 @@ public final class GatewayServer: Service {
                         "prover port listening: provers must present a TLS client certificate of the configured CA",
                         metadata: ["address": "\(configuration.host):\(port)", "tls": "mutual"])
                 }
+            }
+            if let operators {
+                logger.info(
+                    "operator registry",
+                    metadata: [
+                        "source": "\(configuration.operators.source.name)",
+                        "network": "\(configuration.operators.network)",
+                        "required": "\(configuration.operators.required)",
+                        "minimum_stake": "\(configuration.operators.minimumStake)",
+                    ])
+                group.addTask { await operators.runRefreshLoop() }
             }
             group.addTask {
                 let address = try await transport.listeningAddress

@@ -12,14 +12,18 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
     let coordinator: Coordinator
     let store: any GatewayStore
     let keyRing: KeyRing
+    /// The operators, when the store keeps them (`AdminServiceHandler+Operators.swift`).
+    var operators: OperatorRegistry? = nil
 
     /// How the audit log names the caller.
     var actor: String { Principal.current?.actor ?? "admin" }
 
-    /// Whether the caller may see a prover: an operator key only its own operator's (none until provers
-    /// belong to operators), every other role that may list, all.
-    func mayList(_ prover: ProverID) -> Bool {
-        Principal.current?.role != .operator
+    /// The provers the caller may see: an operator key only those its operator authorized (connected since
+    /// this gateway started), every other role that may list, all (nil).
+    func visibleProvers() async -> Set<ProverID>? {
+        guard let principal = Principal.current, principal.role == .operator else { return nil }
+        guard let address = principal.operatorAddress else { return [] }
+        return await operators?.provers(of: address) ?? []
     }
 
     func allowProver(request: Provernet_V1_AllowProverRequest, context: ServerContext) async throws
@@ -62,10 +66,11 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
         -> Provernet_V1_ListProversResponse
     {
         let connected = await coordinator.connectedProvers()
+        let visible = await visibleProvers()
         let records: [ProverRecord]
         do { records = try await store.provers() } catch { throw RPCError.from(error) }
         return .with { r in
-            r.provers = records.filter { mayList($0.id) }.map { p in
+            r.provers = records.filter { visible?.contains($0.id) ?? true }.map { p in
                 .with {
                     $0.proverID = p.id.rawValue
                     $0.name = p.name
@@ -89,6 +94,7 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
         -> Provernet_V1_ListJobsResponse
     {
         let limit = request.limit == 0 ? 100 : Int(min(request.limit, 10_000))
+        let visible = await visibleProvers()
         let list: [Job]
         do {
             list =
@@ -99,7 +105,7 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
             throw RPCError.from(error)
         }
         return .with { r in
-            r.jobs = list.filter { job in job.state.prover.map(mayList) ?? (Principal.current?.role != .operator) }
+            r.jobs = list.filter { job in visible.map { set in job.state.prover.map(set.contains) ?? false } ?? true }
                 .prefix(limit).map { job in
                     .with {
                         $0.jobID = job.id.rawValue

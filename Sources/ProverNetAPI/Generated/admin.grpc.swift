@@ -144,6 +144,58 @@ public enum Provernet_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "AllowOperator" metadata.
+        public enum AllowOperator: Sendable {
+            /// Request type for "AllowOperator".
+            public typealias Input = Provernet_V1_AllowOperatorRequest
+            /// Response type for "AllowOperator".
+            public typealias Output = Provernet_V1_AllowOperatorResponse
+            /// Descriptor for "AllowOperator".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "AllowOperator",
+                type: .unary
+            )
+        }
+        /// Namespace for "RevokeOperator" metadata.
+        public enum RevokeOperator: Sendable {
+            /// Request type for "RevokeOperator".
+            public typealias Input = Provernet_V1_RevokeOperatorRequest
+            /// Response type for "RevokeOperator".
+            public typealias Output = Provernet_V1_RevokeOperatorResponse
+            /// Descriptor for "RevokeOperator".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "RevokeOperator",
+                type: .unary
+            )
+        }
+        /// Namespace for "SetOperatorStake" metadata.
+        public enum SetOperatorStake: Sendable {
+            /// Request type for "SetOperatorStake".
+            public typealias Input = Provernet_V1_SetOperatorStakeRequest
+            /// Response type for "SetOperatorStake".
+            public typealias Output = Provernet_V1_SetOperatorStakeResponse
+            /// Descriptor for "SetOperatorStake".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "SetOperatorStake",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListOperators" metadata.
+        public enum ListOperators: Sendable {
+            /// Request type for "ListOperators".
+            public typealias Input = Provernet_V1_ListOperatorsRequest
+            /// Response type for "ListOperators".
+            public typealias Output = Provernet_V1_ListOperatorsResponse
+            /// Descriptor for "ListOperators".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListOperators",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "provernet.v1.AdminService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListProvers.descriptor,
@@ -154,7 +206,11 @@ public enum Provernet_V1_AdminService: Sendable {
             CreateKey.descriptor,
             ListKeys.descriptor,
             RevokeKey.descriptor,
-            ListAuditEntries.descriptor
+            ListAuditEntries.descriptor,
+            AllowOperator.descriptor,
+            RevokeOperator.descriptor,
+            SetOperatorStake.descriptor,
+            ListOperators.descriptor
         ]
     }
 }
@@ -330,6 +386,80 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAuditEntriesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAuditEntriesResponse>
+
+        /// Handle the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_AllowOperatorRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_AllowOperatorResponse` messages.
+        func allowOperator(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_AllowOperatorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_AllowOperatorResponse>
+
+        /// Handle the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_RevokeOperatorRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_RevokeOperatorResponse` messages.
+        func revokeOperator(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeOperatorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeOperatorResponse>
+
+        /// Handle the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_SetOperatorStakeRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_SetOperatorStakeResponse` messages.
+        func setOperatorStake(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_SetOperatorStakeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_SetOperatorStakeResponse>
+
+        /// Handle the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListOperatorsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListOperatorsResponse` messages.
+        func listOperators(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListOperatorsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListOperatorsResponse>
     }
 
     /// Service protocol for the "provernet.v1.AdminService" service.
@@ -489,6 +619,80 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.ServerRequest<Provernet_V1_ListAuditEntriesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAuditEntriesResponse>
+
+        /// Handle the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_AllowOperatorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_AllowOperatorResponse` message.
+        func allowOperator(
+            request: GRPCCore.ServerRequest<Provernet_V1_AllowOperatorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_AllowOperatorResponse>
+
+        /// Handle the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeOperatorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_RevokeOperatorResponse` message.
+        func revokeOperator(
+            request: GRPCCore.ServerRequest<Provernet_V1_RevokeOperatorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeOperatorResponse>
+
+        /// Handle the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_SetOperatorStakeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_SetOperatorStakeResponse` message.
+        func setOperatorStake(
+            request: GRPCCore.ServerRequest<Provernet_V1_SetOperatorStakeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_SetOperatorStakeResponse>
+
+        /// Handle the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListOperatorsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListOperatorsResponse` message.
+        func listOperators(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListOperatorsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.AdminService" service.
@@ -646,6 +850,80 @@ extension Provernet_V1_AdminService {
             request: Provernet_V1_ListAuditEntriesRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_ListAuditEntriesResponse
+
+        /// Handle the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_AllowOperatorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_AllowOperatorResponse` to respond with.
+        func allowOperator(
+            request: Provernet_V1_AllowOperatorRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_AllowOperatorResponse
+
+        /// Handle the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_RevokeOperatorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_RevokeOperatorResponse` to respond with.
+        func revokeOperator(
+            request: Provernet_V1_RevokeOperatorRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_RevokeOperatorResponse
+
+        /// Handle the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_SetOperatorStakeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_SetOperatorStakeResponse` to respond with.
+        func setOperatorStake(
+            request: Provernet_V1_SetOperatorStakeRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_SetOperatorStakeResponse
+
+        /// Handle the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListOperatorsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListOperatorsResponse` to respond with.
+        func listOperators(
+            request: Provernet_V1_ListOperatorsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListOperatorsResponse
     }
 }
 
@@ -752,6 +1030,50 @@ extension Provernet_V1_AdminService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.AllowOperator.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_AllowOperatorRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_AllowOperatorResponse>(),
+            handler: { request, context in
+                try await self.allowOperator(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.RevokeOperator.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeOperatorRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeOperatorResponse>(),
+            handler: { request, context in
+                try await self.revokeOperator(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.SetOperatorStake.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_SetOperatorStakeRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_SetOperatorStakeResponse>(),
+            handler: { request, context in
+                try await self.setOperatorStake(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListOperators.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListOperatorsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListOperatorsResponse>(),
+            handler: { request, context in
+                try await self.listOperators(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -851,6 +1173,50 @@ extension Provernet_V1_AdminService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAuditEntriesResponse> {
         let response = try await self.listAuditEntries(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func allowOperator(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_AllowOperatorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_AllowOperatorResponse> {
+        let response = try await self.allowOperator(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokeOperator(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeOperatorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeOperatorResponse> {
+        let response = try await self.revokeOperator(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func setOperatorStake(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_SetOperatorStakeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_SetOperatorStakeResponse> {
+        let response = try await self.setOperatorStake(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listOperators(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListOperatorsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListOperatorsResponse> {
+        let response = try await self.listOperators(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -971,6 +1337,58 @@ extension Provernet_V1_AdminService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAuditEntriesResponse> {
         return GRPCCore.ServerResponse<Provernet_V1_ListAuditEntriesResponse>(
             message: try await self.listAuditEntries(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func allowOperator(
+        request: GRPCCore.ServerRequest<Provernet_V1_AllowOperatorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_AllowOperatorResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_AllowOperatorResponse>(
+            message: try await self.allowOperator(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokeOperator(
+        request: GRPCCore.ServerRequest<Provernet_V1_RevokeOperatorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeOperatorResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_RevokeOperatorResponse>(
+            message: try await self.revokeOperator(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func setOperatorStake(
+        request: GRPCCore.ServerRequest<Provernet_V1_SetOperatorStakeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_SetOperatorStakeResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_SetOperatorStakeResponse>(
+            message: try await self.setOperatorStake(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listOperators(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListOperatorsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse>(
+            message: try await self.listOperators(
                 request: request.message,
                 context: context
             ),
@@ -1181,6 +1599,100 @@ extension Provernet_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAuditEntriesResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAuditEntriesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_AllowOperatorRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_AllowOperatorRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_AllowOperatorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func allowOperator<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_AllowOperatorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_AllowOperatorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_AllowOperatorResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowOperatorResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeOperatorRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeOperatorRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeOperatorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokeOperator<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeOperatorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeOperatorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeOperatorResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeOperatorResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_SetOperatorStakeRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_SetOperatorStakeRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_SetOperatorStakeResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setOperatorStake<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_SetOperatorStakeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_SetOperatorStakeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_SetOperatorStakeResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SetOperatorStakeResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListOperatorsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListOperatorsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListOperatorsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listOperators<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListOperatorsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListOperatorsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListOperatorsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1493,6 +2005,144 @@ extension Provernet_V1_AdminService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_AllowOperatorRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_AllowOperatorRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_AllowOperatorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func allowOperator<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_AllowOperatorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_AllowOperatorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_AllowOperatorResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowOperatorResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.AllowOperator.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeOperatorRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeOperatorRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeOperatorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokeOperator<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeOperatorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeOperatorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeOperatorResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeOperatorResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.RevokeOperator.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_SetOperatorStakeRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_SetOperatorStakeRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_SetOperatorStakeResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func setOperatorStake<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_SetOperatorStakeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_SetOperatorStakeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_SetOperatorStakeResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SetOperatorStakeResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.SetOperatorStake.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListOperatorsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListOperatorsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListOperatorsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listOperators<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListOperatorsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListOperatorsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListOperatorsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListOperators.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1743,6 +2393,124 @@ extension Provernet_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAuditEntriesRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAuditEntriesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AllowOperator" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_AllowOperatorRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func allowOperator<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_AllowOperatorRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowOperatorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.allowOperator(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_AllowOperatorRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_AllowOperatorResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeOperator" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+    /// > operator. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_RevokeOperatorRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeOperator<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_RevokeOperatorRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeOperatorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokeOperator(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeOperatorRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeOperatorResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetOperatorStake" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_SetOperatorStakeRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setOperatorStake<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_SetOperatorStakeRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SetOperatorStakeResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setOperatorStake(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_SetOperatorStakeRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_SetOperatorStakeResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOperators" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+    /// > own), viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListOperatorsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOperators<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListOperatorsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listOperators(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListOperatorsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListOperatorsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2031,6 +2799,140 @@ extension Provernet_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listAuditEntries(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AllowOperator" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func allowOperator<Result>(
+        _ message: Provernet_V1_AllowOperatorRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowOperatorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_AllowOperatorRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.allowOperator(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeOperator" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+    /// > operator. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeOperator<Result>(
+        _ message: Provernet_V1_RevokeOperatorRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeOperatorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_RevokeOperatorRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokeOperator(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetOperatorStake" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setOperatorStake<Result>(
+        _ message: Provernet_V1_SetOperatorStakeRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SetOperatorStakeResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_SetOperatorStakeRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setOperatorStake(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOperators" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+    /// > own), viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOperators<Result>(
+        _ message: Provernet_V1_ListOperatorsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListOperatorsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listOperators(
             request: request,
             options: options,
             onResponse: handleResponse

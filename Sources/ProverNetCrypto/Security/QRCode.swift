@@ -34,7 +34,8 @@ public struct QRCode: Sendable, Equatable {
     /// `mask`, 0…7, when given).
     public init(bytes: [UInt8], mask forcedMask: Int? = nil) throws(EncodingError) {
         var chosen: Int?
-        for version in 1...Self.maxVersion where Self.dataCapacityBits(version) >= Self.bitsNeeded(bytes.count, version) {
+        for version in 1...Self.maxVersion where Self.dataCapacityBits(version) >= Self.bitsNeeded(bytes.count, version)
+        {
             chosen = version
             break
         }
@@ -116,7 +117,7 @@ public struct QRCode: Sendable, Equatable {
             let block = Array(data[k..<k + length])
             k += length
             var full = block
-            if i < shortBlocks { full.append(0) }  // a place holder, skipped when interleaving
+            if i < shortBlocks { full.append(0) } // a place holder, skipped when interleaving
             full += ReedSolomon.remainder(block, generator: generator)
             split.append(full)
         }

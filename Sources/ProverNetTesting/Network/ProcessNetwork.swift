@@ -143,14 +143,17 @@ public actor ProcessNetwork {
     public var viewerEndpoint: GatewayEndpoint { endpoint.presenting(keys?.viewer) }
 
     /// A one-time code of the admin key that has not been used: the current step's, or, when that was
-    /// handed out already, the next one (accepted one step early), waiting for a later step if need be. (Not
-    /// the previous step's, though a gateway accepts it: on a loaded machine it may expire before it is used.)
+    /// handed out already, the next one (accepted one step early), waiting for a later step if need be; the
+    /// previous step's first, while it has at least 15 s to live (a code handed out at the last moment could
+    /// lapse before it is used on a busy machine).
     public func oneTimeCode() async -> String {
         let totp = TOTP(secret: keys?.adminTOTP ?? [])
         while true {
             let now = Clock.nowMillis() / 1000
             let current = totp.step(atUnixSeconds: now)
-            let step = max(current, lastOneTimeStep + 1)
+            // The previous step's code too, while it has at least 15 s to live (until the current step ends).
+            let earliest = now % totp.period < 15 ? current - 1 : current
+            let step = max(earliest, lastOneTimeStep + 1)
             if step <= current + 1 {
                 lastOneTimeStep = step
                 return totp.code(step: step)

@@ -13,10 +13,12 @@ import Store
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Administer a gateway: the prover allowlist, listings of provers, jobs and rounds, the audit log.",
+        abstract:
+            "Administer a gateway: API keys, the prover and operator allowlists, listings of provers, jobs and rounds, the audit log.",
         subcommands: [
             AdminInitCommand.self, KeysCommand.self, OneTimeCodeCommand.self, AllowProver.self, RevokeProver.self,
-            Provers.self, Jobs.self, Rounds.self, AuditCommand.self,
+            Provers.self, Jobs.self, Rounds.self, AuditCommand.self, AllowOperator.self, RevokeOperator.self,
+            SetStake.self, Operators.self,
         ])
 
     struct AllowProver: AsyncParsableCommand {

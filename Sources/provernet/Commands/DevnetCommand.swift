@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ethereum
 import Foundation
 import Gateway
 import HealthHTTP
@@ -101,6 +102,11 @@ struct DevnetCommand: AsyncParsableCommand {
             try Data(SRS.unsafeDevelopment(maxProofs: 256).encoded).write(to: srsPath)
             configuration.snarkpackSRSPath = srsPath.path
         }
+        // The network's operator: a fresh secp256k1 key that authorizes every prover's key (EIP-712), registered
+        // in the gateway's standalone registry; provers without its authorization are refused.
+        configuration.operators.required = true
+        let operatorKeyPath = root.appendingPathComponent("operator.key").path
+        let operatorKey = try badInputExits { try OperatorKeyFile.create(at: operatorKeyPath) }
         let network: InProcessNetwork
         let httpPort = BoundPort()
         do {
@@ -114,7 +120,7 @@ struct DevnetCommand: AsyncParsableCommand {
                         logger: Logger(label: "provernet.gateway.http")
                     ) { _, port in httpPort.set(port) }
                 },
-                say: { line in out.line(line) })
+                operatorKey: operatorKey, say: { line in out.line(line) })
         } catch {
             throw failure("\(error)")
         }

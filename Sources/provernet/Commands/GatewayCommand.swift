@@ -82,9 +82,10 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "The address of the health endpoints (default 127.0.0.1).") var healthHost: String?
     @Flag(help: "Serve the web dashboard at /dashboard/ on the health port (needs --health-port).") var dashboard =
         false
+    @OptionGroup(title: "Operators") var operatorOptions: GatewayOperatorOptions
 
     func run() async throws {
-        let flags: [String: String?] = [
+        var flags: [String: String?] = [
             "gateway.dataDirectory": dataDir, "gateway.host": host, "gateway.port": port.map(String.init),
             "gateway.tlsCertificate": tlsCert, "gateway.tlsKey": tlsKey,
             "gateway.developmentTLS": devTls ? "true" : nil,
@@ -107,6 +108,7 @@ struct GatewayCommand: AsyncParsableCommand {
             "gateway.healthPort": healthPort.map(String.init), "gateway.healthHost": healthHost,
             "gateway.dashboard": dashboard ? "true" : nil,
         ]
+        flags.merge(operatorOptions.flags) { a, _ in a }
         let reader: ConfigReader
         do {
             reader = try await ConfigurationSources.reader(file: config, flags: flags)
@@ -194,6 +196,7 @@ struct GatewaySettings {
         c.access.maxInputsInFlightPerKey = try Self.int(
             config, "keyMaxInputsInFlight", c.access.maxInputsInFlightPerKey)
         c.access.failuresPerMinute = try Self.int(config, "authFailuresPerMinute", c.access.failuresPerMinute)
+        c.operators = try GatewayOperatorOptions.policy(config)
         do {
             try c.validate()
         } catch {
