@@ -3,12 +3,6 @@ import ProverNetCore
 import ProverNetCrypto
 import Store
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A new gateway's first keys, made offline (the gateway stopped, its data directory held):
 /// `provernet admin init` makes the first admin key; devnet and the test networks make an admin, a client
 /// and a viewer key and keep them in files of their own.
@@ -41,21 +35,13 @@ public enum KeyBootstrap {
         return made
     }
 
-    /// Writes a secret to a new file readable by this user only (0600), replacing none.
+    /// Writes a secret, as a line of text, to a new file readable by this user only (0600), replacing none.
     public static func writeSecret(_ text: String, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try SecretFile.create(Array((text + "\n").utf8), at: path)
+        } catch {
+            throw GatewayError.configuration(error.description)
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else {
-            throw GatewayError.configuration("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        fchmod(fd, 0o600)
-        let bytes = Array((text + "\n").utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count else { throw GatewayError.configuration("cannot write \(path)") }
     }
 }
 

@@ -176,6 +176,18 @@ public final class GatewayServer: Service {
         }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
+            // The keys, from the store every second (another gateway's revocation counts too), beside the market
+            // loop rather than in it: a slow read must not delay a round.
+            group.addTask {
+                while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                    try? await Task.sleep(for: .seconds(1))
+                    do {
+                        try await keyRing.refresh()
+                    } catch {
+                        logger.warning("API keys not refreshed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
             if let (provers, proverTransport) = proverServer {
                 group.addTask { try await provers.serve() }
                 group.addTask {
@@ -217,11 +229,6 @@ public final class GatewayServer: Service {
                 if ContinuousClock.now - lastReap >= .seconds(1) {
                     await coordinator.tick()
                     await auditSigner.signIfDue()
-                    do {
-                        try await keyRing.refresh()
-                    } catch {
-                        logger.warning("API keys not refreshed", metadata: ["error": "\(error)"])
-                    }
                     lastReap = .now
                 }
                 // The next round: at once if something changed that could trade, else after the interval.

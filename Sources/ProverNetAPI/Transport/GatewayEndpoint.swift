@@ -16,11 +16,18 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var apiKey: String?
     /// A TLS client certificate chain and its private key (PEM files) to present: what a gateway started with
     /// `--prover-client-ca` asks of provers on its prover port.
-    public var clientCertificate: (certificatePath: String, keyPath: String)? {
-        get { clientCertificatePaths.map { ($0[0], $0[1]) } }
-        set { clientCertificatePaths = newValue.map { [$0.certificatePath, $0.keyPath] } }
+    public var clientCertificate: ClientCertificate?
+
+    /// The PEM files of a TLS client certificate chain and its private key.
+    public struct ClientCertificate: Sendable, Equatable {
+        public var certificatePath: String
+        public var keyPath: String
+
+        public init(certificatePath: String, keyPath: String) {
+            self.certificatePath = certificatePath
+            self.keyPath = keyPath
+        }
     }
-    private var clientCertificatePaths: [String]?
 
     public init(
         host: String, port: Int, caCertificatePath: String? = nil, serverName: String? = nil, apiKey: String? = nil
@@ -75,16 +82,16 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
             ? .ipv6(address: host, port: port)
             : Self.isIPAddress(host) ? .ipv4(address: host, port: port) : .dns(host: host, port: port)
         let serverName = self.serverName
-        let clientCertificatePaths = self.clientCertificatePaths
+        let clientCertificate = self.clientCertificate
         return try HTTP2ClientTransport.Posix(
             target: target,
             transportSecurity: .tls { tls in
                 if let caCertificatePath {
                     tls.trustRoots = .certificates([.file(path: caCertificatePath, format: .pem)])
                 }
-                if let paths = clientCertificatePaths {
-                    tls.certificateChain = [.file(path: paths[0], format: .pem)]
-                    tls.privateKey = .file(path: paths[1], format: .pem)
+                if let clientCertificate {
+                    tls.certificateChain = [.file(path: clientCertificate.certificatePath, format: .pem)]
+                    tls.privateKey = .file(path: clientCertificate.keyPath, format: .pem)
                 }
             },
             config: .defaults { config in

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Glibc
 
 /// Seals the secrets the gateway must keep but not show (administrators' TOTP secrets) with AES-256-GCM
 /// under a key in `DATA_DIR/secrets.key` (mode 0600), so that the database holds only ciphertext: a copy of
@@ -26,14 +25,10 @@ public struct SecretSealer: Sendable {
         }
         let key = SymmetricKey(size: .bits256)
         let bytes = key.withUnsafeBytes { Array($0) }
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw .badKeyFile(path: path, reason: String(cString: strerror(errno))) }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == bytes.count, synced else {
-            unlink(path)
-            throw .badKeyFile(path: path, reason: "cannot write it")
+        do {
+            try SecretFile.create(bytes, at: path)
+        } catch {
+            throw .badKeyFile(path: path, reason: error.reason)
         }
         return SecretSealer(key: key)
     }

@@ -62,7 +62,7 @@ struct ProverSettings {
             for path in [certificate, key] where !FileManager.default.isReadableFile(atPath: path) {
                 throw ProverNodeError.configuration("cannot read the TLS client certificate or key \(path)")
             }
-            endpoint.clientCertificate = (certificate, key)
+            endpoint.clientCertificate = .init(certificatePath: certificate, keyPath: key)
         case (nil, nil): break
         default: throw ProverNodeError.configuration("--client-cert and --client-key go together")
         }
