@@ -56,6 +56,8 @@ struct AccessPolicy: Sendable {
             A.AllowOperator.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.RevokeOperator.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.SetOperatorStake.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
+            // The operator's own EIP-712 signature of the revocation is the authority (checked by the handler).
+            A.RevokeAuthorization.descriptor: Rule(roles: [.operator, .admin]),
         ]
     }
 

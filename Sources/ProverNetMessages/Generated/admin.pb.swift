@@ -512,6 +512,48 @@ public nonisolated struct Provernet_V1_RevokeOperatorResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Provernet_V1_RevokeAuthorizationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The operator, 0x and 40 hex digits.
+  public var address: String = String()
+
+  /// The network's name the revocation was signed for (the gateway's --network).
+  public var network: String = String()
+
+  /// The authorization's nonce (below 2^53).
+  public var nonce: UInt64 = 0
+
+  /// The operator's signature of RevokeProverAuthorization(address operator,string network,uint64 nonce),
+  /// 0x and 130 hex digits.
+  public var signature: String = String()
+
+  /// Why, for the audit log (at most 200 characters).
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_RevokeAuthorizationResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Whether the authorization was revoked by this call (false: it was already).
+  public var newlyRevoked: Bool = false
+
+  /// The provers that were connected with it and are now disconnected.
+  public var disconnectedProvers: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Provernet_V1_SetOperatorStakeRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1685,6 +1727,91 @@ nonisolated extension Provernet_V1_RevokeOperatorResponse: SwiftProtobuf.Message
   }
 
   public static func ==(lhs: Provernet_V1_RevokeOperatorResponse, rhs: Provernet_V1_RevokeOperatorResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_RevokeAuthorizationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokeAuthorizationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}address\0\u{1}network\0\u{1}nonce\0\u{1}signature\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.address) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.network) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.nonce) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.signature) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.address.isEmpty {
+      try visitor.visitSingularStringField(value: self.address, fieldNumber: 1)
+    }
+    if !self.network.isEmpty {
+      try visitor.visitSingularStringField(value: self.network, fieldNumber: 2)
+    }
+    if self.nonce != 0 {
+      try visitor.visitSingularUInt64Field(value: self.nonce, fieldNumber: 3)
+    }
+    if !self.signature.isEmpty {
+      try visitor.visitSingularStringField(value: self.signature, fieldNumber: 4)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_RevokeAuthorizationRequest, rhs: Provernet_V1_RevokeAuthorizationRequest) -> Bool {
+    if lhs.address != rhs.address {return false}
+    if lhs.network != rhs.network {return false}
+    if lhs.nonce != rhs.nonce {return false}
+    if lhs.signature != rhs.signature {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_RevokeAuthorizationResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokeAuthorizationResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}newly_revoked\0\u{3}disconnected_provers\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.newlyRevoked) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.disconnectedProvers) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.newlyRevoked != false {
+      try visitor.visitSingularBoolField(value: self.newlyRevoked, fieldNumber: 1)
+    }
+    if !self.disconnectedProvers.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.disconnectedProvers, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_RevokeAuthorizationResponse, rhs: Provernet_V1_RevokeAuthorizationResponse) -> Bool {
+    if lhs.newlyRevoked != rhs.newlyRevoked {return false}
+    if lhs.disconnectedProvers != rhs.disconnectedProvers {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Ethereum
 import Foundation
+import ProverNetClient
 
 /// `provernet operator`: an operator's Ethereum key and its EIP-712 authorizations of prover keys.
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator",
         abstract: "Make an operator's Ethereum key and sign authorizations of its provers' keys.",
-        subcommands: [OperatorKeyCommand.self, OperatorAuthorizeCommand.self])
+        subcommands: [OperatorKeyCommand.self, OperatorAuthorizeCommand.self, OperatorRevokeCommand.self])
 }
 
 /// `provernet operator key --key FILE [--import-hex HEX]`.
@@ -106,5 +107,75 @@ struct OperatorAuthorizeCommand: AsyncParsableCommand {
         } else {
             writeLine(text)
         }
+    }
+}
+
+/// `provernet operator revoke`: revokes one authorization, by its nonce, with the operator's signature.
+struct OperatorRevokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Revoke one prover authorization (by its nonce) on a running gateway.",
+        discussion: """
+            Signs the EIP-712 RevokeProverAuthorization(operator, network, nonce) with --key and sends it with an \
+            API key of the operator's (or the administrator's). Provers connected with that authorization are \
+            disconnected and refused from then on; other authorizations of the operator stay valid. With a \
+            wallet: --typed-data prints the typed data to sign (with --operator), then --signature 0x… sends it. \
+            The nonce is in the authorization file ("nonce").
+            """)
+
+    @Option(help: "The operator's key file (`provernet operator key`).") var key: String?
+    @Option(help: "The operator's address, when the key is in a wallet (with --typed-data or --signature).")
+    var `operator`: String?
+    @Option(help: "The network's name, as its gateway's --network says.") var network: String
+    @Option(help: "The nonce of the authorization to revoke.") var nonce: UInt64
+    @Option(help: "Why, for the audit log.") var reason: String = ""
+    @Flag(help: "Print the EIP-712 typed data for a wallet to sign instead of sending.") var typedData = false
+    @Option(help: "A wallet's signature of the typed data, 0x and 130 hex digits.") var signature: String?
+    @OptionGroup var gateway: ClientGatewayOptions
+
+    func run() async throws {
+        let revocation = try badInputExits { () throws -> ProverAuthorizationRevocation in
+            guard !network.isEmpty else { throw ValidationError("--network must name the network") }
+            guard nonce < 1 << 53 else { throw ValidationError("--nonce is below 2^53") }
+            let signingKey = try key.map(OperatorKeyFile.load)
+            let address: Address
+            switch (signingKey, self.operator) {
+            case (let k?, nil): address = k.address
+            case (let k?, let given?):
+                address = try Address(given)
+                guard address == k.address else {
+                    throw ValidationError("--operator \(given) is not the address of --key (\(k.address))")
+                }
+            case (nil, let given?): address = try Address(given)
+            case (nil, nil): throw ValidationError("give --key, or --operator with --typed-data or --signature")
+            }
+            let unsigned = ProverAuthorizationRevocation(operator: address, network: network, nonce: nonce)
+            if typedData { return unsigned }
+            if let signature {
+                var signed = unsigned
+                signed.signature = try Signature(hex: signature).hex
+                let signer = try signed.signer()
+                guard signer == address else {
+                    throw ValidationError("the signature recovers to \(signer), not the operator \(address)")
+                }
+                return signed
+            }
+            guard let signingKey else { throw ValidationError("give --key to sign, or --typed-data / --signature") }
+            return try unsigned.signed(with: signingKey)
+        }
+        if typedData {
+            writeLine(revocation.typedData.json())
+            return
+        }
+        let (sent, why) = (revocation, reason)
+        let result = try await gateway.withClient { client in
+            try await client.revokeAuthorization(
+                address: sent.operator.checksummed, network: sent.network, nonce: sent.nonce,
+                signature: sent.signature ?? "", reason: why)
+        }
+        let provers = result.disconnected.map { "\"\($0)\"" }.joined(separator: ",")
+        writeLine(
+            #"{"operator":"\#(sent.operator.checksummed)","nonce":\#(sent.nonce),"revoked":true,"#
+                + #""newly":\#(result.newlyRevoked),"disconnected":[\#(provers)]}"#)
     }
 }
