@@ -107,6 +107,18 @@ extension NetworkTests {
             return network.logText(of: name)
         }
 
+        /// Starts a prover whose operator is suspended and waits for the gateway to refuse it for now: the prover
+        /// says why, keeps retrying (it is still running), and is then stopped. Returns its log.
+        static func suspension(_ network: ProcessNetwork, _ name: String, authorization: String) async throws
+            -> String
+        {
+            let process = try await network.startProver(name, extra: ["--authorization", authorization])
+            try await waitForLog(network, name, "the gateway refused this prover for now")
+            #expect(process.isRunning, "\(name) stopped instead of retrying")
+            try await network.killProver(name)
+            return network.logText(of: name)
+        }
+
         /// Waits until the prover's log contains `text`.
         static func waitForLog(_ network: ProcessNetwork, _ name: String, _ text: String, timeout: Double = 90)
             async throws

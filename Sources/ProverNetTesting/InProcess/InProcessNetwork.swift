@@ -162,7 +162,8 @@ public struct InProcessNetwork: Sendable {
             names: names, gatewayLog: gatewayLog, proverLogs: logs)
     }
 
-    /// Registers the operator in the gateway's standalone registry, at the network's minimum stake.
+    /// Allowlists the operator and, with the standalone registry, records its stake at the network's minimum
+    /// (on EigenLayer its registration and stake are the chain's).
     static func registerOperator(_ key: PrivateKey, server: GatewayServer, say: (String) -> Void)
         async throws(HarnessError)
     {
@@ -171,18 +172,25 @@ public struct InProcessNetwork: Sendable {
         }
         let address = key.address
         let stake = operators.policy.minimumStake == .zero ? UInt256(1) : operators.policy.minimumStake
+        let standalone = operators.policy.source == .standalone
         do {
             _ = try await operators.store.allowOperator(
                 address: address.lowercased, name: "devnet-operator", atMillis: Clock.nowMillis())
-            try await operators.store.setOperatorStake(
-                address: address.lowercased, stake: stake.description, atMillis: Clock.nowMillis())
+            if standalone {
+                try await operators.store.setOperatorStake(
+                    address: address.lowercased, stake: stake.description, atMillis: Clock.nowMillis())
+            }
         } catch {
             throw .database(path: server.configuration.databasePath, reason: "cannot register the operator: \(error)")
         }
-        await operators.refresh(address)
+        let status = await operators.refresh(address)
+        let registry =
+            standalone
+            ? "registered in the standalone registry (stake \(stake))"
+            : "allowlisted; EigenLayer registry: \(status)"
         say(
-            "operator   \(address.checksummed) registered in the standalone registry (stake \(stake)); it authorized "
-                + "each prover's key (EIP-712) for network '\(operators.policy.network)'")
+            "operator   \(address.checksummed) \(registry); it authorized each prover's key (EIP-712) for network "
+                + "'\(operators.policy.network)'")
     }
 
     /// The port of each prover's HTTP endpoints (started with `--health-port`), from its log: those that
