@@ -74,7 +74,13 @@ let package = Package(
         .systemLibrary(
             name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         // Keccak-256, secp256k1, EIP-55/191/712, ABI, JSON-RPC and the EigenLayer reads of the operator registry.
-        .target(name: "Ethereum", dependencies: ["CSecp256k1"], swiftSettings: strict),
+        .target(
+            name: "Ethereum",
+            dependencies: [
+                "CSecp256k1", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         // The proof systems as the network uses them (Groth16, SnarkPack).
         .target(
             name: "ProofSystems",
@@ -258,7 +264,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Ethereum"], path: "Sources/TestSupport", swiftSettings: strict),
         .testTarget(name: "FuzzTargetTests", dependencies: ["FuzzTargets"], swiftSettings: strict),
         .testTarget(name: "BN254Tests", dependencies: ["BN254", "TestSupport"], swiftSettings: strict + optimized),
-        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EthereumTests", dependencies: ["Ethereum", "TestSupport", "provernet"], swiftSettings: strict),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
         .testTarget(
             name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254", "TestSupport"],

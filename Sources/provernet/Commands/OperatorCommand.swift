@@ -18,18 +18,50 @@ struct OperatorKeyCommand: AsyncParsableCommand {
         abstract: "Create an operator's secp256k1 key (or import one) and print its address.",
         discussion: """
             Writes 64 hex digits to FILE with mode 0600 and refuses to overwrite an existing file. Prints \
-            {"address": "0x…"} (EIP-55). Keystore files (scrypt) cannot be imported: export the raw key with \
-            --import-hex, or keep the key in a hardware wallet and use `operator authorize --typed-data`.
+            {"address": "0x…"} (EIP-55). An existing key comes in with --import-hex, or from a version 3 \
+            keystore (geth, Clef, eth-account; scrypt or PBKDF2) with --import-keystore and its password in \
+            --keystore-password-file or $PROVERNET_KEYSTORE_PASSWORD. A key in a hardware wallet stays there: \
+            use `operator authorize --typed-data`.
             """)
 
     @Option(help: "The key file to create.") var key: String
     @Option(help: "An existing private key, 64 hex digits (0x optional), instead of a fresh one.")
     var importHex: String?
+    @Option(help: "An existing key's Web3 Secret Storage keystore (JSON, version 3).") var importKeystore: String?
+    @Option(help: "A file holding the keystore's password (default: $PROVERNET_KEYSTORE_PASSWORD).")
+    var keystorePasswordFile: String?
 
     func run() async throws {
-        let created = try badInputExits {
-            try OperatorKeyFile.create(at: key, key: try importHex.map { try PrivateKey(hex: $0) })
+        let imported = try badInputExits { () throws -> PrivateKey? in
+            switch (importHex, importKeystore) {
+            case (nil, nil): return nil
+            case (let hex?, nil): return try PrivateKey(hex: hex)
+            case (nil, let path?):
+                guard let json = FileManager.default.contents(atPath: path) else {
+                    throw ValidationError("--import-keystore \(path): cannot read it")
+                }
+                let password: String
+                if let file = keystorePasswordFile {
+                    guard let data = FileManager.default.contents(atPath: file) else {
+                        throw ValidationError("--keystore-password-file \(file): cannot read it")
+                    }
+                    // One line; its newline is not part of the password (as geth's --password reads it).
+                    password =
+                        String(decoding: data, as: UTF8.self).split(
+                            separator: "\n", maxSplits: 1, omittingEmptySubsequences: false
+                        ).first.map(String.init) ?? ""
+                } else if let value = ProcessInfo.processInfo.environment["PROVERNET_KEYSTORE_PASSWORD"] {
+                    password = value
+                } else {
+                    throw ValidationError(
+                        "--import-keystore needs its password: --keystore-password-file FILE or $PROVERNET_KEYSTORE_PASSWORD"
+                    )
+                }
+                return try Keystore.decrypt(json, password: password)
+            case (.some, .some): throw ValidationError("give --import-hex or --import-keystore, not both")
+            }
         }
+        let created = try badInputExits { try OperatorKeyFile.create(at: key, key: imported) }
         writeLine(#"{"address": "\#(created.address.checksummed)"}"#)
     }
 }
