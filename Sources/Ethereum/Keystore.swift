@@ -69,7 +69,8 @@ public enum Keystore {
         do { privateKey = try PrivateKey(rawBytes: Array(plain)) } catch {
             throw .malformed("the decrypted key is not a secp256k1 private key")
         }
-        if let address = file.address, let named = try? Address("0x" + address.replacingOccurrences(of: "0x", with: "")),
+        if let address = file.address,
+            let named = try? Address("0x" + address.replacingOccurrences(of: "0x", with: "")),
             named != privateKey.address
         {
             throw .malformed("the file names address \(named), its key is \(privateKey.address)")
