@@ -47,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "BN254", swiftSettings: strict + optimized),
@@ -92,6 +94,19 @@ let package = Package(
                 "ProverNetCore", .product(name: "GRDB", package: "GRDB.swift"),
                 // SHA-256 and Ed25519 for the audit log's chain and signed heads.
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The gateway's store on PostgreSQL (several gateways on one database): a target of its own, so that
+        // what links only `Store` (SQLite) is built as before.
+        .target(
+            name: "StorePostgres",
+            dependencies: [
+                "Store", "ProverNetCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -218,7 +233,8 @@ let package = Package(
             name: "provernet",
             dependencies: [
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
-                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Gateway", "ProverNode",
+                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "StorePostgres", "Gateway",
+                "ProverNode",
                 "ProverNetClient", "ProverNetVerify", "HealthHTTP", "ProverNetTesting", "ProverNetMetrics", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -278,6 +294,8 @@ let package = Package(
             dependencies: [
                 "Store", "ProverNetCore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "StorePostgres", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
