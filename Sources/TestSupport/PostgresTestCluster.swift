@@ -1,0 +1,81 @@
+import Foundation
+
+/// A throwaway PostgreSQL cluster of a test's own (`scripts/postgres-test-cluster`): in a temporary directory, on
+/// a free loopback port, as an unprivileged user when the tests run as root. For tests that restart or stop the
+/// server, or that want a database no other test touches.
+public struct PostgresTestCluster: Sendable {
+    /// `postgres://…` of its database `provernet`.
+    public let url: String
+    /// Its directory (data, socket, log).
+    public let directory: String
+
+    /// The script, found from this file's place in the repository.
+    public static var script: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/postgres-test-cluster")
+    }
+
+    /// Whether a PostgreSQL server is installed (Debian's `postgresql`: what the script needs).
+    public static var serverInstalled: Bool {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        return versions.contains {
+            FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb")
+        }
+    }
+
+    /// Whether this run must have one: in CI (`CI` set), a missing server fails the tests that need it
+    /// instead of skipping them.
+    public static var required: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
+
+    /// Why a test that needs one was skipped.
+    public static let skipReason =
+        "no PostgreSQL server in /usr/lib/postgresql/*/bin (scripts/setup installs Debian's postgresql)"
+
+    /// Starts a new cluster (a few seconds).
+    public static func start() throws -> PostgresTestCluster {
+        let output = try run(["start"])
+        var values: [String: String] = [:]
+        for line in output.split(separator: "\n") where line.hasPrefix("export ") {
+            // export NAME='VALUE'
+            let parts = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            values[String(parts[0])] = String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        }
+        guard let url = values["PROVERNET_TEST_POSTGRES_URL"], let directory = values["PROVERNET_TEST_POSTGRES_DIR"]
+        else {
+            throw PostgresTestClusterError(description: "postgres-test-cluster start printed no URL: \(output)")
+        }
+        return PostgresTestCluster(url: url, directory: directory)
+    }
+
+    /// Restarts the server (fast shutdown: every connection is cut), on the same port.
+    public func restart() throws { try Self.run(["restart", directory]) }
+
+    /// Stops the server and removes its directory.
+    public func stop() { _ = try? Self.run(["stop", directory]) }
+
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script.path] + arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw PostgresTestClusterError(
+                description: "postgres-test-cluster \(arguments.joined(separator: " ")) exited "
+                    + "\(process.terminationStatus): \(String(decoding: errorData, as: UTF8.self))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+public struct PostgresTestClusterError: Error, CustomStringConvertible {
+    public var description: String
+}
