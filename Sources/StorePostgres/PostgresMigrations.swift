@@ -130,9 +130,24 @@ enum PostgresMigrations {
     static func migrate(_ connection: PostgresConnection, logger: Logger, upTo last: String? = nil) async throws
         -> [String]
     {
-        try await connection.query(
-            "CREATE TABLE IF NOT EXISTS provernet_migrations (name TEXT PRIMARY KEY, appliedMillis BIGINT NOT NULL)",
-            logger: logger)
+        // The store's own tables, not the gateway's schema (so not mirrored in SQLite): which migrations ran, and
+        // the epoch of the database's one writer (`PostgresStore+Writer.swift`).
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS provernet_migrations (name TEXT PRIMARY KEY, appliedMillis BIGINT NOT NULL)",
+                logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS provernet_writer (id INT PRIMARY KEY CHECK (id = 1), epoch BIGINT NOT NULL,
+                    holder TEXT NOT NULL, sinceMillis BIGINT NOT NULL)
+                """, logger: logger)
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
         var applied: [String] = []
         for migration in all {
             try await connection.query("BEGIN", logger: logger)

@@ -4,6 +4,7 @@ import NIOSSL
 import PostgresNIO
 import ProverNetCore
 import Store
+import Synchronization
 
 /// The gateway's store on PostgreSQL: the same protocol, schema (`PostgresMigrations`, mirroring SQLite's)
 /// and audit chain as `SQLiteStore`, for gateways that share one database. Every batch is one transaction;
@@ -20,29 +21,42 @@ public final class PostgresStore: GatewayStore {
     let logger: Logger
     /// The task that runs the pool (postgres-nio's client needs one); `close()` ends it.
     let runner: Task<Void, Never>
+    /// The writer's epoch, or why it may write no more (`PostgresStore+Writer.swift`).
+    let writer = Mutex(WriterState())
+    /// The task that keeps the writer's lock, once it is held.
+    let keeper = Mutex<Task<Void, Never>?>(nil)
 
-    /// Connects, migrates the database to the current schema, and returns the store. Fails with
-    /// `StoreError.open` when the server cannot be reached within `operationTimeout`.
+    /// Connects, migrates the database to the current schema, becomes its one writer (named `writer` to
+    /// whoever else tries), and returns the store. Fails with `StoreError.open` when the server cannot be
+    /// reached within `operationTimeout`, or when another gateway is the database's writer.
     public static func open(
-        _ configuration: PostgresStoreConfiguration, logger: Logger = Logger(label: "provernet.store.postgres")
+        _ configuration: PostgresStoreConfiguration, writer: String = defaultWriterName,
+        logger: Logger = Logger(label: "provernet.store.postgres")
     ) async throws(StoreError) -> PostgresStore {
         let store = PostgresStore(configuration: configuration, logger: logger)
         do {
             _ = try await store.withRetries("migrate") { connection in
                 try await PostgresMigrations.migrate(connection, logger: logger)
             }
+            try await store.becomeWriter(holder: writer)
         } catch {
             await store.shutDown()
+            if let error = error as? StoreError, case .open = error { throw error }
             throw .open(path: configuration.description, reason: "\(error)")
         }
         return store
     }
 
     /// Opens the store at a `postgres://` URL.
-    public static func open(url: String, logger: Logger = Logger(label: "provernet.store.postgres"))
-        async throws(StoreError) -> PostgresStore
-    {
-        try await open(try PostgresStoreConfiguration(url: url), logger: logger)
+    public static func open(
+        url: String, writer: String = defaultWriterName, logger: Logger = Logger(label: "provernet.store.postgres")
+    ) async throws(StoreError) -> PostgresStore {
+        try await open(try PostgresStoreConfiguration(url: url), writer: writer, logger: logger)
+    }
+
+    /// This process, as another gateway that finds the database taken is told: host and process id.
+    public static var defaultWriterName: String {
+        "\(ProcessInfo.processInfo.hostName) pid \(ProcessInfo.processInfo.processIdentifier)"
     }
 
     init(configuration: PostgresStoreConfiguration, logger: Logger) {
@@ -86,6 +100,10 @@ public final class PostgresStore: GatewayStore {
     }
 
     func shutDown() async {
+        if let keeping = keeper.withLock({ $0 }) {
+            keeping.cancel()
+            await keeping.value
+        }
         runner.cancel()
         await runner.value
     }
@@ -146,6 +164,7 @@ public final class PostgresStore: GatewayStore {
                     // Serializes writers on the audit chain, which every write appends to: two gateways (or two
                     // of one gateway's connections) never number an entry alike. Released at COMMIT/ROLLBACK.
                     try await connection.query("SELECT pg_advisory_xact_lock(\(Self.auditLockKey))", logger: logger)
+                    try await self.checkWriter(connection)
                     result = try await body(connection)
                 } catch {
                     _ = try? await connection.query("ROLLBACK", logger: logger)

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A throwaway PostgreSQL cluster of a test's own (`scripts/postgres-test-cluster`): in a temporary directory, on
 /// a free loopback port, as an unprivileged user when the tests run as root. For tests that restart or stop the
 /// server, or that want a database no other test touches.
@@ -56,23 +60,32 @@ public struct PostgresTestCluster: Sendable {
 
     @discardableResult
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        // Output to files, not pipes: the server the script starts may hold an inherited descriptor open for as
+        // long as it runs, and a pipe would then never reach its end.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "postgres-test-cluster-\(UUID().uuidString.prefix(8))")
+        let outputFile = scratch.appendingPathExtension("out")
+        let errorFile = scratch.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outputFile)
+            try? FileManager.default.removeItem(at: errorFile)
+        }
+        // system(3), not Foundation's Process: its waitUntilExit was seen never to return here once the script
+        // had left a server running in the background.
+        let command =
+            ([script.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            + " < /dev/null > '\(outputFile.path)' 2> '\(errorFile.path)'"
+        let status = system("/bin/bash " + command)
+        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
             throw PostgresTestClusterError(
                 description: "postgres-test-cluster \(arguments.joined(separator: " ")) exited "
-                    + "\(process.terminationStatus): \(String(decoding: errorData, as: UTF8.self))")
+                    + "\(status): \(errors)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return output
     }
 }
 
