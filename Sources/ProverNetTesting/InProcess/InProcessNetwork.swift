@@ -37,10 +37,11 @@ public struct InProcessNetwork: Sendable {
     /// Starts the gateway in this process with `base` (development TLS and short intervals on top), then
     /// `provers` prover processes of `executable` (`provernet`) with `proverArguments` added, telling `say`
     /// what it started. `http`, if given, makes a service that runs beside the gateway (its HTTP
-    /// endpoints), started before it and stopped after it.
+    /// endpoints), started before it and stopped after it. `store`, if given, is the gateway's store (a
+    /// PostgreSQL one, say); by default it is SQLite in the configuration's data directory.
     public static func start(
         root: URL, executable: URL, configuration base: GatewayConfiguration, proofSystems: ProofSystemRegistry,
-        provers: Int,
+        store given: (any GatewayStore)? = nil, provers: Int,
         threadsPerProver: Int? = nil, logLevel: Logger.Level, proverArguments: [String] = [],
         http: (@Sendable (GatewayServer) throws -> any Service)? = nil, say: (String) -> Void
     ) async throws(HarnessError) -> InProcessNetwork {
@@ -66,7 +67,7 @@ public struct InProcessNetwork: Sendable {
         let server: GatewayServer
         do {
             server = try GatewayServer(
-                configuration: configuration, store: try SQLiteStore(path: configuration.databasePath),
+                configuration: configuration, store: try given ?? SQLiteStore(path: configuration.databasePath),
                 proofSystems: proofSystems, logger: Logger(label: "provernet.gateway")
             ) { _, port in
                 listened.yield(port)
@@ -95,7 +96,9 @@ public struct InProcessNetwork: Sendable {
             throw .gatewayDidNotStart(reason: "the gateway did not start; see \(gatewayLog.path)")
         }
         let endpoint = GatewayEndpoint(host: "127.0.0.1", port: port, caCertificatePath: ca)
-        say("gateway    listening on 127.0.0.1:\(port) over TLS (CA \(ca)), database \(configuration.databasePath)")
+        say(
+            "gateway    listening on 127.0.0.1:\(port) over TLS (CA \(ca)), database "
+                + (given == nil ? configuration.databasePath : "given by the caller"))
         let threads = threadsPerProver ?? max(1, ProcessInfo.processInfo.activeProcessorCount / min(provers, 2))
         var children: [ChildProcess] = []
         var names: [ProverID: String] = [:]
