@@ -31,6 +31,20 @@ public struct PostgresTestCluster: Sendable {
     /// instead of skipping them.
     public static var required: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
 
+    /// Whether tests that start or restart a server of their own may run: opt-in
+    /// (`PROVERNET_TEST_POSTGRES_RESTART=1`), because a test process that starts a PostgreSQL server was seen to
+    /// hang now and then beside other tests' child processes (a known issue, issue 17's report).
+    public static var restartsAllowed: Bool {
+        serverInstalled && ProcessInfo.processInfo.environment["PROVERNET_TEST_POSTGRES_RESTART"] != nil
+    }
+    public static let restartSkipReason =
+        "starts and restarts a PostgreSQL server of its own: opt in with PROVERNET_TEST_POSTGRES_RESTART=1"
+
+    /// The shared test server's URL (`scripts/test` starts one), if any.
+    public static var sharedURL: String? {
+        ProcessInfo.processInfo.environment["PROVERNET_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Why a test that needs one was skipped.
     public static let skipReason =
         "no PostgreSQL server in /usr/lib/postgresql/*/bin (scripts/setup installs Debian's postgresql)"

@@ -169,10 +169,7 @@ import Testing
         await TestPostgres.dropDatabase(database)
     }
 
-    @Test(
-        .enabled(
-            if: PostgresTestCluster.serverInstalled || PostgresTestCluster.required,
-            Comment(rawValue: PostgresTestCluster.skipReason)))
+    @Test(.enabled(if: PostgresTestCluster.restartsAllowed, Comment(rawValue: PostgresTestCluster.restartSkipReason)))
     func theStoreWorksAgainAfterTheServerRestarts() async throws {
         let cluster = try PostgresTestCluster.start()
         defer { cluster.stop() }
