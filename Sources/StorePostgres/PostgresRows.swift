@@ -90,7 +90,8 @@ enum Decode {
             let c = row.makeRandomAccess()
             return JobRow(
                 id: try c[0].decode(String.self), requestID: try c[1].decode(String.self),
-                index: try c[2].decode(Int.self), replica: try c[3].decode(Int.self), kind: try c[4].decode(String.self),
+                index: try c[2].decode(Int.self), replica: try c[3].decode(Int.self),
+                kind: try c[4].decode(String.self),
                 jobClass: try c[5].decode(String.self), inputJSON: try c[6].decode(String.self),
                 expectedPublicJSON: try c[7].decode(String.self), state: try c[8].decode(String.self),
                 epoch: try c[9].decode(Int64.self), proverID: try c[10].decode(String?.self),
@@ -108,7 +109,8 @@ enum Decode {
             let c = row.makeRandomAccess()
             var record = RoundRecord(
                 jobClass: try c[1].decode(String.self), atMillis: try c[2].decode(Int64.self),
-                bids: try c[3].decode(Int.self), asks: try c[4].decode(Int.self), jobsMatched: try c[5].decode(Int.self),
+                bids: try c[3].decode(Int.self), asks: try c[4].decode(Int.self),
+                jobsMatched: try c[5].decode(Int.self),
                 welfare: try c[6].decode(Double.self), surplus: try c[7].decode(Double.self),
                 roundJSON: try c[8].decode(String.self), outcomeJSON: try c[9].decode(String.self))
             record.id = try c[0].decode(Int64.self)

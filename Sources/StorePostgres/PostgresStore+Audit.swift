@@ -22,8 +22,10 @@ extension PostgresStore {
     public func auditHeads() async throws(StoreError) -> [AuditHead] {
         let logger = logger
         let rows = try await read("read audit heads") { connection in
-            try await connection.query("SELECT \(unescaped: Columns.auditHead) FROM audit_head ORDER BY seq", logger: logger)
-                .collect()
+            try await connection.query(
+                "SELECT \(unescaped: Columns.auditHead) FROM audit_head ORDER BY seq", logger: logger
+            )
+            .collect()
         }
         return try rows.map { row throws(StoreError) in try Decode.auditHead(row) }
     }
@@ -64,7 +66,8 @@ extension PostgresStore {
         do {
             rows = try await store.withRetries("read the audit log") { connection in
                 try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-                let exists = try await connection.query("SELECT to_regclass('audit') IS NOT NULL", logger: logger)
+                let exists =
+                    try await connection.query("SELECT to_regclass('audit') IS NOT NULL", logger: logger)
                     .collect().first?.decode(Bool.self) ?? false
                 guard exists else {
                     _ = try? await connection.query("ROLLBACK", logger: logger)

@@ -79,7 +79,7 @@ extension PostgresStore {
                     connection = nil
                 }
             }
-            guard let fresh = try? await connectAlone() else { continue }  // not back yet: again in a second
+            guard let fresh = try? await connectAlone() else { continue } // not back yet: again in a second
             connection = fresh
             do {
                 if try await Self.tryLock(fresh, holder: holder, logger: logger, bump: false) != nil,
@@ -124,7 +124,8 @@ extension PostgresStore {
     static func tryLock(_ connection: PostgresConnection, holder: String, logger: Logger, bump: Bool = true)
         async throws -> Int64?
     {
-        let taken = try await connection.query("SELECT pg_try_advisory_lock(\(writerLockKey))", logger: logger)
+        let taken =
+            try await connection.query("SELECT pg_try_advisory_lock(\(writerLockKey))", logger: logger)
             .collect().first?.decode(Bool.self) ?? false
         guard taken else { return nil }
         guard bump else { return try await currentEpoch(connection, logger: logger) }

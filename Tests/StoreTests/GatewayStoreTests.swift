@@ -101,7 +101,8 @@ import Testing
         let scratch = try await kind.open()
         let store = scratch.store
         try await store.insertCircuit(SQLiteStoreTests.circuit, createdMillis: 5)
-        try await store.commit(StoreChanges(requests: [SQLiteStoreTests.request("req-3")], jobs: SQLiteStoreTests.jobs(of: "req-3")))
+        try await store.commit(
+            StoreChanges(requests: [SQLiteStoreTests.request("req-3")], jobs: SQLiteStoreTests.jobs(of: "req-3")))
         try await scratch.tamper("UPDATE job SET proverID = NULL WHERE id = 'req-3/0~1'")
         await #expect(throws: StoreError.corrupt(table: "job", id: "req-3/0~1", reason: "proving without a prover")) {
             _ = try await store.job(id: "req-3/0~1")

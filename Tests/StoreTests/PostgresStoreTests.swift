@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 import Logging
 import PostgresNIO
-import Synchronization
 import ProverNetCore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -50,7 +50,8 @@ import Testing
         }
         let port = Int(UInt16(bigEndian: address.sin_port))
         close(socket)
-        var configuration = try PostgresStoreConfiguration(url: "postgres://nobody@127.0.0.1:\(port)/none?sslmode=disable")
+        var configuration = try PostgresStoreConfiguration(
+            url: "postgres://nobody@127.0.0.1:\(port)/none?sslmode=disable")
         configuration.operationTimeout = .seconds(2)
         let started = ContinuousClock.now
         await #expect {

@@ -106,7 +106,8 @@ enum TestPostgres {
 
     /// Runs each `;`-separated statement on a connection of its own (no migration, no store).
     static func execute(_ sql: String, url: String) async throws {
-        let store = PostgresStore(configuration: try PostgresStoreConfiguration(url: url), logger: Logger(label: "test"))
+        let store = PostgresStore(
+            configuration: try PostgresStoreConfiguration(url: url), logger: Logger(label: "test"))
         do {
             _ = try await store.withRetries("test SQL") { connection in
                 for statement in sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) })

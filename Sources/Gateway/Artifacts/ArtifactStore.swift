@@ -79,7 +79,7 @@ public struct ArtifactStore: Sendable {
             } else {
                 do {
                     try FileManager.default.moveItem(at: temporary, to: destination)
-                } catch where FileManager.default.fileExists(atPath: destination.path) {
+                } catch  where FileManager.default.fileExists(atPath: destination.path) {
                     // Another gateway that shares the directory stored the same bytes at the same moment.
                     try? FileManager.default.removeItem(at: temporary)
                 }

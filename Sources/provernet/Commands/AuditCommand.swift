@@ -35,7 +35,8 @@ struct AuditCommand: AsyncParsableCommand {
                 keyText = publicKey
             } else {
                 guard let dataDir else {
-                    throw failure("give the gateway's audit public key with --public-key, or its --data-dir (audit.pub)")
+                    throw failure(
+                        "give the gateway's audit public key with --public-key, or its --data-dir (audit.pub)")
                 }
                 let path = (dataDir as NSString).appendingPathComponent(AuditSigner.publicKeyFile)
                 guard let data = FileManager.default.contents(atPath: path) else {

@@ -45,7 +45,8 @@ struct NetworkBench: AsyncParsableCommand {
 
     func run() async throws {
         for name in database where name != "sqlite" && !PostgresStoreConfiguration.isPostgresURL(name) {
-            throw failure("--database must be sqlite or a postgres:// URL, not \(PostgresStoreConfiguration.redacted(name))")
+            throw failure(
+                "--database must be sqlite or a postgres:// URL, not \(PostgresStoreConfiguration.redacted(name))")
         }
         if database.count > 1 {
             for name in database { try runAlone(database: name) }
