@@ -89,6 +89,10 @@ enum TestPostgres {
     static func url(_ base: String, database: String) throws -> String {
         var components = try #require(URLComponents(string: base))
         components.path = "/" + database
+        // Generous: beside the whole suite's CPU-bound tests on 2 cores, the client's own timer is what starves.
+        components.queryItems =
+            (components.queryItems ?? []).filter { $0.name != "connect_timeout" }
+            + [URLQueryItem(name: "connect_timeout", value: "120")]
         return try #require(components.string)
     }
 
@@ -106,8 +110,9 @@ enum TestPostgres {
 
     /// Runs each `;`-separated statement on a connection of its own (no migration, no store).
     static func execute(_ sql: String, url: String) async throws {
-        let store = PostgresStore(
-            configuration: try PostgresStoreConfiguration(url: url), logger: Logger(label: "test"))
+        var configuration = try PostgresStoreConfiguration(url: url)
+        configuration.operationTimeout = .seconds(120)
+        let store = PostgresStore(configuration: configuration, logger: Logger(label: "test"))
         do {
             _ = try await store.withRetries("test SQL") { connection in
                 for statement in sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) })
