@@ -60,7 +60,7 @@ import Testing
             guard case .open = error as? StoreError else { return false }
             return true
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(60))  // 2 s, and a loaded machine's slack
     }
 
     @Test(.enabled(if: serverGiven, TestPostgres.skipReason))
