@@ -11,6 +11,12 @@ public enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The gateway cannot do what is asked as it is set up (a request for aggregation without a reference
     /// string).
     case failedPrecondition(String)
+    /// A limit of the caller's key or address was reached (RESOURCE_EXHAUSTED): what, and when to retry.
+    case limit(String)
+    /// The caller has no valid key (UNAUTHENTICATED).
+    case unauthenticated(String)
+    /// The caller's key may not do this (PERMISSION_DENIED).
+    case permissionDenied(String)
 
     public var description: String {
         switch self {
@@ -23,6 +29,9 @@ public enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
             "the \(role) artifact's SHA-256 is \(actual), not the declared \(expected)"
         case .tls(let reason): "TLS: \(reason)"
         case .failedPrecondition(let reason): reason
+        case .limit(let reason): reason
+        case .unauthenticated(let reason): reason
+        case .permissionDenied(let reason): reason
         }
     }
 }

@@ -10,9 +10,11 @@ extension ProverNetClient {
         Provernet_V1_AdminService.Client(wrapping: grpc)
     }
 
-    /// The metadata that carries the gateway's local admin token.
-    static func adminMetadata(_ token: String) -> Metadata {
-        ["authorization": "Bearer \(token)"]
+    /// The metadata of an administrative change: the one-time code of the caller's authenticator.
+    static func changeMetadata(otp: String) -> Metadata {
+        var metadata = Metadata()
+        metadata.addString(otp, forKey: "x-provernet-otp")
+        return metadata
     }
 
     /// Every prover on the gateway's allowlist (and every one it has seen), with its record.
@@ -69,10 +71,10 @@ extension ProverNetClient {
     }
 
     /// Puts a prover's Ed25519 public key (32 bytes) on the allowlist of a running gateway; returns its id.
-    /// `adminToken` is the gateway's local admin token (`DATA_DIR/admin.token`, rewritten at each start);
-    /// without the right one the gateway answers `unauthenticated` or `permissionDenied`.
+    /// Needs an admin key and `otp`, a current one-time code of its authenticator (each code is accepted
+    /// once); without them the gateway answers `unauthenticated` or `permissionDenied`.
     public func allowProver(
-        publicKey: [UInt8], name: String, adminToken: String
+        publicKey: [UInt8], name: String, otp: String
     ) async throws(ProverNetClientError) -> ProverID {
         guard publicKey.count == 32 else {
             throw .invalidArgument(
@@ -82,7 +84,7 @@ extension ProverNetClient {
         var message = Provernet_V1_AllowProverRequest()
         message.publicKey = Data(publicKey)
         message.name = name
-        let (options, admin, sent, metadata) = (unaryOptions, self.admin, message, Self.adminMetadata(adminToken))
+        let (options, admin, sent, metadata) = (unaryOptions, self.admin, message, Self.changeMetadata(otp: otp))
         let response = try await call("AllowProver") {
             try await admin.allowProver(sent, metadata: metadata, options: options)
         }
@@ -90,10 +92,126 @@ extension ProverNetClient {
     }
 
     /// Takes a prover off the allowlist of a running gateway (`notFound` for one it does not know).
-    public func revokeProver(_ id: ProverID, adminToken: String) async throws(ProverNetClientError) {
+    public func revokeProver(_ id: ProverID, otp: String) async throws(ProverNetClientError) {
         var message = Provernet_V1_RevokeProverRequest()
         message.proverID = id.rawValue
-        let (options, admin, sent, metadata) = (unaryOptions, self.admin, message, Self.adminMetadata(adminToken))
+        let (options, admin, sent, metadata) = (unaryOptions, self.admin, message, Self.changeMetadata(otp: otp))
         _ = try await call("RevokeProver") { try await admin.revokeProver(sent, metadata: metadata, options: options) }
     }
+
+    // MARK: Keys
+
+    /// Makes an API key (admin, with a one-time code): its record, its secret (shown this once) and, for an
+    /// admin key, its TOTP secret (base 32) and `otpauth://` URI.
+    public func createKey(
+        name: String, role: String, operatorAddress: String? = nil, expires: Date? = nil, otp: String
+    ) async throws(ProverNetClientError) -> CreatedKey {
+        var message = Provernet_V1_CreateKeyRequest()
+        message.name = name
+        message.role = role
+        message.operatorAddress = operatorAddress ?? ""
+        message.expiresUnixMillis = expires.map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
+        let (options, admin, sent, metadata) = (unaryOptions, self.admin, message, Self.changeMetadata(otp: otp))
+        let response = try await call("CreateKey") {
+            try await admin.createKey(sent, metadata: metadata, options: options)
+        }
+        return CreatedKey(
+            key: KeyListing(response.key), secret: response.secret,
+            totpSecret: response.totpSecret.isEmpty ? nil : response.totpSecret,
+            totpURI: response.totpUri.isEmpty ? nil : response.totpUri)
+    }
+
+    /// Every API key of the gateway (viewer or admin), never a secret.
+    public func listKeys() async throws(ProverNetClientError) -> [KeyListing] {
+        let (options, admin) = (unaryOptions, self.admin)
+        let response = try await call("ListKeys") { try await admin.listKeys(.init(), options: options) }
+        return response.keys.map(KeyListing.init)
+    }
+
+    /// Revokes an API key (admin, with a one-time code); it stops working at once, its open streams too.
+    public func revokeKey(_ id: String, otp: String) async throws(ProverNetClientError) -> KeyListing {
+        var message = Provernet_V1_RevokeKeyRequest()
+        message.keyID = id
+        let (options, admin, sent, metadata) = (unaryOptions, self.admin, message, Self.changeMetadata(otp: otp))
+        let response = try await call("RevokeKey") {
+            try await admin.revokeKey(sent, metadata: metadata, options: options)
+        }
+        return KeyListing(response.key)
+    }
+
+    /// A page of the audit log (admin): entries after `afterSeq`, and, with the first page, every signed head.
+    public func auditPage(afterSeq: Int64, limit: Int = 1_000) async throws(ProverNetClientError) -> AuditPage {
+        var message = Provernet_V1_ListAuditEntriesRequest()
+        message.afterSeq = afterSeq
+        message.limit = UInt32(clamping: limit)
+        let (options, admin, sent) = (unaryOptions, self.admin, message)
+        let response = try await call("ListAuditEntries") { try await admin.listAuditEntries(sent, options: options) }
+        return AuditPage(
+            entries: response.entries.map {
+                AuditPage.Entry(
+                    seq: $0.seq, unixMillis: $0.unixMillis, actor: $0.actor, action: $0.action, subject: $0.subject,
+                    details: $0.details, detailsHash: $0.detailsHash, hash: $0.hash)
+            },
+            heads: response.heads.map {
+                AuditPage.Head(
+                    seq: $0.seq, hash: $0.hash, unixMillis: $0.unixMillis, signature: $0.signature,
+                    publicKey: $0.publicKey)
+            })
+    }
+}
+
+/// An API key as the gateway lists it (never its secret).
+public struct KeyListing: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var role: String
+    public var operatorAddress: String?
+    public var createdUnixMillis: Int64
+    public var createdBy: String
+    public var expiresUnixMillis: Int64?
+    public var revokedUnixMillis: Int64?
+    public var secondFactor: Bool
+
+    init(_ k: Provernet_V1_KeyInfo) {
+        id = k.keyID
+        name = k.name
+        role = k.role
+        operatorAddress = k.operatorAddress.isEmpty ? nil : k.operatorAddress
+        createdUnixMillis = k.createdUnixMillis
+        createdBy = k.createdBy
+        expiresUnixMillis = k.expiresUnixMillis == 0 ? nil : k.expiresUnixMillis
+        revokedUnixMillis = k.revokedUnixMillis == 0 ? nil : k.revokedUnixMillis
+        secondFactor = k.secondFactor
+    }
+}
+
+/// A key just made: its secret and second factor are here once.
+public struct CreatedKey: Sendable {
+    public var key: KeyListing
+    public var secret: String
+    public var totpSecret: String?
+    public var totpURI: String?
+}
+
+/// A page of a gateway's audit log, as its admin API gives it.
+public struct AuditPage: Sendable {
+    public struct Entry: Sendable {
+        public var seq: Int64
+        public var unixMillis: Int64
+        public var actor: String
+        public var action: String
+        public var subject: String
+        public var details: String
+        public var detailsHash: String
+        public var hash: String
+    }
+    public struct Head: Sendable {
+        public var seq: Int64
+        public var hash: String
+        public var unixMillis: Int64
+        public var signature: String
+        public var publicKey: String
+    }
+    public var entries: [Entry]
+    public var heads: [Head]
 }

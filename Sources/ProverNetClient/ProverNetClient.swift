@@ -34,15 +34,19 @@ public final class ProverNetClient: Sendable {
         /// The largest answer accepted from the gateway: a request's proofs come in one message, about 1 KiB
         /// each. Default: 64 MiB.
         public var maxResponseBytes: Int
+        /// The API key every call carries (`pnk_<id>_<secret>`, as `authorization: Bearer …`). Default: none
+        /// (the gateway then answers `unauthenticated`).
+        public var apiKey: String?
 
         public init(
             callTimeout: Duration = .seconds(30), waitForGateway: Bool = false, limits: NetworkLimits = .default,
-            maxResponseBytes: Int = 64 << 20
+            maxResponseBytes: Int = 64 << 20, apiKey: String? = nil
         ) {
             self.callTimeout = callTimeout
             self.waitForGateway = waitForGateway
             self.limits = limits
             self.maxResponseBytes = maxResponseBytes
+            self.apiKey = apiKey
         }
     }
 
@@ -70,7 +74,9 @@ public final class ProverNetClient: Sendable {
         }
         self.endpoint = endpoint
         self.configuration = configuration
-        self.grpc = GRPCClient(transport: transport)
+        self.grpc = GRPCClient(
+            transport: transport,
+            interceptors: (configuration.apiKey ?? endpoint.apiKey).map { [APIKeyInterceptor(key: $0)] } ?? [])
         self.service = Provernet_V1_ClientService.Client(wrapping: grpc)
     }
 
@@ -148,5 +154,19 @@ public final class ProverNetClient: Sendable {
         } catch {
             throw ProverNetClientError(error, call: name, endpoint: endpoint)
         }
+    }
+}
+
+/// Puts the client's API key on every call.
+struct APIKeyInterceptor: ClientInterceptor {
+    let key: String
+
+    func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingClientRequest<Input>, context: ClientContext,
+        next: (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>
+    ) async throws -> StreamingClientResponse<Output> {
+        var request = request
+        request.metadata.replaceOrAddString("Bearer \(key)", forKey: "authorization")
+        return try await next(request, context)
     }
 }

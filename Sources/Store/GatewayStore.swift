@@ -4,18 +4,19 @@ import ProverNetCore
 /// makes is one `StoreChanges` batch, committed in one transaction before the change is told to anyone.
 /// The protocol is async and batch-oriented so that an implementation on a server database fits it as the
 /// embedded one does: `SQLiteStore` (the default); a PostgreSQL one for several gateways.
-public protocol GatewayStore: Sendable {
+public protocol GatewayStore: KeyStore {
     func insertCircuit(_ circuit: CircuitDescriptor, createdMillis: Int64) async throws(StoreError)
     func circuit(id: CircuitID) async throws(StoreError) -> CircuitDescriptor?
     func circuits() async throws(StoreError) -> [CircuitDescriptor]
 
     func prover(id: ProverID) async throws(StoreError) -> ProverRecord?
     func provers() async throws(StoreError) -> [ProverRecord]
-    /// Adds a prover to the allowlist, or allows it again; returns its record.
-    func allowProver(id: ProverID, publicKeyHex: String, name: String, atMillis: Int64) async throws(StoreError)
-        -> ProverRecord
+    /// Adds a prover to the allowlist, or allows it again; returns its record. `actor` is who did it, as the
+    /// audit log names it (`key:ID`, `local-admin` for a change written offline).
+    func allowProver(id: ProverID, publicKeyHex: String, name: String, actor: String, atMillis: Int64)
+        async throws(StoreError) -> ProverRecord
     /// Takes a prover off the allowlist (its record stays).
-    func revokeProver(id: ProverID) async throws(StoreError)
+    func revokeProver(id: ProverID, actor: String) async throws(StoreError)
 
     func request(id: RequestID) async throws(StoreError) -> ProofRequest?
     /// Requests that have not ended, oldest first: what the gateway resumes after a restart.
@@ -46,6 +47,19 @@ public protocol GatewayStore: Sendable {
     func checkHealth() async throws(StoreError)
     /// Closes the database; nothing may be called after.
     func close() async throws(StoreError)
+}
+
+extension GatewayStore {
+    /// Allowlists as the local administrator (offline, holding the data directory).
+    public func allowProver(id: ProverID, publicKeyHex: String, name: String, atMillis: Int64) async throws(StoreError)
+        -> ProverRecord
+    {
+        try await allowProver(id: id, publicKeyHex: publicKeyHex, name: name, actor: "local-admin", atMillis: atMillis)
+    }
+
+    public func revokeProver(id: ProverID) async throws(StoreError) {
+        try await revokeProver(id: id, actor: "local-admin")
+    }
 }
 
 /// A batch of changes written in one transaction. Requests and jobs are upserted by id; prover activity

@@ -11,7 +11,7 @@ struct ProverNet: AsyncParsableCommand {
             CircuitCommand.self, SnarkPackCommand.self,
             SubmitCommand.self, StatusCommand.self, WaitCommand.self, FetchCommand.self, VerifyCommand.self,
             CancelCommand.self,
-            ProverCommand.self,
+            ProverCommand.self, OperatorCommand.self,
             GatewayCommand.self, AdminCommand.self, DevnetCommand.self,
         ]
     )

@@ -129,8 +129,11 @@ def main():
         check(True, f"the dashboard shows the demo request {demo} done")
 
         # A request submitted from the CLI, for a circuit with a hostile name, appears without a reload.
-        exports = devnet.wait_for(r"export PROVERNET_GATEWAY=(\S+) PROVERNET_CA=(\S+)", 60)
-        environment = dict(os.environ, PROVERNET_GATEWAY=exports.group(1), PROVERNET_CA=exports.group(2))
+        exports = devnet.wait_for(
+            r"export PROVERNET_GATEWAY=(\S+) PROVERNET_CA=(\S+) PROVERNET_API_KEY_FILE=(\S+)", 60)
+        # The devnet's client key (DIR/keys/client.key), as its "where to look next" lines say.
+        environment = dict(os.environ, PROVERNET_GATEWAY=exports.group(1), PROVERNET_CA=exports.group(2),
+                           PROVERNET_API_KEY_FILE=exports.group(3))
         circuit = run_cli(args.provernet, environment, "circuit", "register", "--name", HOSTILE_NAME,
                           "--synthetic-constraints", "100")
         circuit_id = circuit.get("circuit_id") or circuit.get("circuitID")

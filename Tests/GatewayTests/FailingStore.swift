@@ -31,12 +31,27 @@ final class FailingStore: GatewayStore {
     func circuits() async throws(StoreError) -> [CircuitDescriptor] { try await store.circuits() }
     func prover(id: ProverID) async throws(StoreError) -> ProverRecord? { try await store.prover(id: id) }
     func provers() async throws(StoreError) -> [ProverRecord] { try await store.provers() }
-    func allowProver(id: ProverID, publicKeyHex: String, name: String, atMillis: Int64) async throws(StoreError)
-        -> ProverRecord
+    func allowProver(id: ProverID, publicKeyHex: String, name: String, actor: String, atMillis: Int64)
+        async throws(StoreError) -> ProverRecord
     {
-        try await store.allowProver(id: id, publicKeyHex: publicKeyHex, name: name, atMillis: atMillis)
+        try await store.allowProver(id: id, publicKeyHex: publicKeyHex, name: name, actor: actor, atMillis: atMillis)
     }
-    func revokeProver(id: ProverID) async throws(StoreError) { try await store.revokeProver(id: id) }
+    func revokeProver(id: ProverID, actor: String) async throws(StoreError) {
+        try await store.revokeProver(id: id, actor: actor)
+    }
+    func insertKey(_ key: APIKeyRecord, actor: String) async throws(StoreError) {
+        try await store.insertKey(key, actor: actor)
+    }
+    func key(id: String) async throws(StoreError) -> APIKeyRecord? { try await store.key(id: id) }
+    func keys() async throws(StoreError) -> [APIKeyRecord] { try await store.keys() }
+    func revokeKey(id: String, actor: String, atMillis: Int64) async throws(StoreError) -> APIKeyRecord {
+        try await store.revokeKey(id: id, actor: actor, atMillis: atMillis)
+    }
+    func acceptOneTimeCode(keyID: String, step: Int64, action: String, atMillis: Int64) async throws(StoreError)
+        -> Bool
+    {
+        try await store.acceptOneTimeCode(keyID: keyID, step: step, action: action, atMillis: atMillis)
+    }
     func request(id: RequestID) async throws(StoreError) -> ProofRequest? { try await store.request(id: id) }
     func openRequests() async throws(StoreError) -> [ProofRequest] { try await store.openRequests() }
     func requests(createdSince millis: Int64) async throws(StoreError) -> [ProofRequest] {

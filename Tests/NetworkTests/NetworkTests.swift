@@ -2,6 +2,7 @@ import Foundation
 import ProverNetAPI
 import ProverNetClient
 import ProverNetCore
+import ProverNetCrypto
 import ProverNetTesting
 import ProverNetVerify
 import TestSupport
@@ -376,8 +377,9 @@ import Testing
     }
 
     @Test func aDevnetWithDebugLoggingWritesNoSecretOutsideItsKeyFiles() throws {
-        // The secrets a network has today: the gateway's admin token and audit signing key, and each prover's
-        // private key. None may appear in any log, the database, the audit log or the output (issue 13).
+        // The secrets a network has: its API keys (admin, client, viewer), the admin key's TOTP secret, the
+        // gateway's sealing key (secrets.key) and audit signing key, and each prover's private key. None may
+        // appear in any log, the database, the audit log or the output (issue 13).
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
             "provernet-secrets-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -393,14 +395,22 @@ import Testing
             .compactMap { $0 as? URL }.filter {
                 (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
             } ?? []
-        let keyFiles = files.filter { ["admin.token", "audit.key", "prover.key"].contains($0.lastPathComponent) }
-        #expect(keyFiles.count >= 4, "\(keyFiles.map(\.path))")
+        let keyFiles = files.filter {
+            ["audit.key", "prover.key", "secrets.key", "admin.key", "admin.totp", "client.key", "viewer.key"]
+                .contains($0.lastPathComponent)
+        }
+        #expect(keyFiles.count >= 8, "\(keyFiles.map(\.path))")
         var secrets: [[UInt8]] = []
         for file in keyFiles {
             let bytes = [UInt8](try Data(contentsOf: file))
             let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if let raw = [UInt8](hex: text) {
                 secrets += [Array(text.utf8), Array(text.uppercased().utf8), raw]
+            } else if text.hasPrefix("pnk_") {
+                // An API key, and its secret half alone.
+                secrets += [Array(text.utf8), Array(text.suffix(64).utf8)]
+            } else if file.lastPathComponent == "admin.totp", let raw = Base32.decode(text) {
+                secrets += [Array(text.utf8), raw, Array(raw.hex.utf8)]
             } else {
                 secrets += [bytes, Array(bytes.hex.utf8)]
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import ProverNetAPI
 import ProverNetClient
 import ProverNetCore
@@ -17,7 +18,10 @@ import Testing
         }
         let input = network.root.appendingPathComponent("input.json")
         try Data(#"{"x": "3", "y": "11"}"#.utf8).write(to: input)
-        let gateway = ["--gateway", "127.0.0.1:\(endpoint.port)", "--ca", await network.caPath]
+        let gateway = [
+            "--gateway", "127.0.0.1:\(endpoint.port)", "--ca", await network.caPath, "--api-key-file",
+            try #require(await network.keys).clientKeyPath,
+        ]
         let cheap = try CommandRun.run(
             BuiltBinary.provernet,
             ["submit", "--circuit", circuit.id.rawValue, "--input", input.path, "--max-price", "0.0001"] + gateway)

@@ -28,8 +28,12 @@ import Testing
         configuration.roundInterval = .milliseconds(100)
         configuration.drainSeconds = 1
         let (ports, listened) = AsyncStream<Int>.makeStream()
+        let store = try SQLiteStore(path: configuration.databasePath)
+        let keys = try await DevelopmentKeys.make(
+            store: store, dataDirectory: configuration.dataDirectory,
+            directory: root.appendingPathComponent("keys").path)
         let server = try GatewayServer(
-            configuration: configuration, store: try SQLiteStore(path: configuration.databasePath),
+            configuration: configuration, store: store,
             proofSystems: systems, logger: logger
         ) { _, port in
             listened.yield(port)
@@ -40,7 +44,8 @@ import Testing
         defer { gatewayTask.cancel() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        let endpoint = GatewayEndpoint(host: "127.0.0.1", port: port, caCertificatePath: server.developmentCAPath)
+        let endpoint = GatewayEndpoint(
+            host: "127.0.0.1", port: port, caCertificatePath: server.developmentCAPath, apiKey: keys.client)
 
         // The prover: allowlisted, calibrated with the test system, proving in its own process.
         let home = root.appendingPathComponent("prover")

@@ -17,6 +17,12 @@ public struct GatewayConfiguration: Sendable {
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
     public var developmentTLS: Bool = false
+    /// With a CA (PEM), provers connect to their own port, `proverPort`, where a TLS client certificate
+    /// signed by this CA is mandatory (beside their Ed25519 key); the main port then serves clients and
+    /// administrators only. Nil (the default): provers use the main port, and present no certificate.
+    public var proverClientCAPath: String?
+    /// The prover port with `proverClientCAPath` (default 7444; 0 picks a free one, reported at start).
+    public var proverPort: Int = 7444
     /// More DNS names or addresses for the development certificate to carry (default none): the names by
     /// which provers on other machines reach the gateway (`--tls-name gateway.example.org`).
     public var tlsNames: [String] = []
@@ -41,12 +47,16 @@ public struct GatewayConfiguration: Sendable {
     /// How long a graceful shutdown waits for running jobs to finish before handing them back.
     public var drainSeconds: Double = 30
     public var limits: NetworkLimits = .default
+    /// What each API key and each address may do per second, and have open at once.
+    public var access: AccessLimits = .default
     /// The SnarkPack reference string (`provernet snarkpack srs` from two .ptau files, or `snarkpack setup`
     /// for development) with which requests that ask for aggregation are aggregated. Without one, such
     /// requests are refused.
     public var snarkpackSRSPath: String?
     /// The gateway signs the head of its audit log every this many entries (and at shutdown).
     public var auditHeadEvery: Int64 = 1000
+    /// The network's rules for operators (its name, registry, minimum stake and hardware).
+    public var operators: OperatorPolicy = OperatorPolicy()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -69,10 +79,22 @@ public struct GatewayConfiguration: Sendable {
     /// Checks the values once at start.
     public func validate() throws(GatewayError) {
         guard (0...65535).contains(port) else { throw .configuration("port \(port) is not in 0…65535") }
+        guard (0...65535).contains(proverPort) else {
+            throw .configuration("prover port \(proverPort) is not in 0…65535")
+        }
+        if let ca = proverClientCAPath, !FileManager.default.isReadableFile(atPath: ca) {
+            throw .configuration("cannot read the provers' client CA \(ca)")
+        }
         guard leaseHeartbeats >= 1 else { throw .configuration("leaseHeartbeats must be at least 1") }
         guard maxAttempts >= 1 else { throw .configuration("maxAttempts must be at least 1") }
         guard reservePricePerUnit > 0, reservePricePerUnit.isFinite else {
             throw .configuration("reservePricePerUnit must be a positive number")
+        }
+        guard access.callsPerSecond > 0, access.submissionsPerSecond > 0, access.callBurst >= 1,
+            access.submissionBurst >= 1, access.maxOpenRequestsPerKey >= 1, access.maxInputsInFlightPerKey >= 1,
+            access.failuresPerMinute >= 1
+        else {
+            throw .configuration("the access limits must be positive (bursts at least 1)")
         }
         guard developmentTLS || (tlsCertificatePath != nil && tlsKeyPath != nil) else {
             throw .configuration("TLS needs a certificate and a key (--tls-cert, --tls-key) or --dev-tls")

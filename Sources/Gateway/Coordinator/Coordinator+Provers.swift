@@ -140,3 +140,18 @@ extension Coordinator {
         log(ProverMessage(prover: prover, instruction: instruction))
     }
 }
+
+extension Coordinator {
+    /// Suspends a connected prover (its operator is out of order: `reason`) or resumes it (nil). A suspended
+    /// prover keeps its connection and its running leases, and takes no new job.
+    public func setSuspension(_ prover: ProverID, reason: String?) async {
+        _ = try? await perform(lazy: true) { book, _ in
+            book.setSuspension(prover, reason: reason)
+        }
+        if let reason {
+            logger.warning("prover suspended", metadata: ["prover": "\(prover.prefix(12))", "reason": "\(reason)"])
+        } else {
+            logger.notice("prover resumed", metadata: ["prover": "\(prover.prefix(12))"])
+        }
+    }
+}

@@ -20,14 +20,14 @@ extension Coordinator {
         circuit: CircuitDescriptor, jobClass: JobClass, aggregationClass: JobClass? = nil, jobs newJobs: [NewJob],
         deadlineSeconds: Int,
         maxPricePerJob: Amount,
-        redundancy: Int, aggregate: Bool
+        redundancy: Int, aggregate: Bool, owner: String? = nil, ownerLimits: JobBook.OwnerLimits? = nil
     ) async throws -> ProofRequest {
         let now = clock()
         let id = RequestID.random()
         let request = ProofRequest(
             id: id, circuitID: circuit.id, createdMillis: now, deadlineMillis: now + Int64(deadlineSeconds) * 1000,
             maxPricePerJob: maxPricePerJob, redundancy: max(1, redundancy), aggregate: aggregate,
-            inputCount: newJobs.count)
+            inputCount: newJobs.count, owner: owner)
         // One job per input, or r replicas of it with redundancy r (each to a different prover).
         let jobs = newJobs.enumerated().flatMap { index, job in
             (0..<max(1, redundancy)).map { replica in
@@ -38,15 +38,19 @@ extension Coordinator {
             }
         }
         var refusal: SubmissionRefusal?
-        try await perform(actor: "client") { book, now in
+        try await perform(actor: owner.map { "key:\($0)" } ?? "client") { book, now in
             do throws(SubmissionRefusal) {
-                return try book.submit(request, jobs: jobs, aggregationClass: aggregationClass, now: now)
+                return try book.submit(
+                    request, jobs: jobs, aggregationClass: aggregationClass, ownerLimits: ownerLimits, now: now)
             } catch {
                 refusal = error
                 return BookActions()
             }
         }
-        if let refusal { throw GatewayError.invalidArgument("\(refusal)") }
+        if let refusal {
+            if case .ownerLimit = refusal { throw GatewayError.limit("\(refusal)") }
+            throw GatewayError.invalidArgument("\(refusal)")
+        }
         logger.info(
             "request queued",
             metadata: ["request": "\(id)", "jobs": "\(jobs.count)", "circuit": "\(circuit.id.prefix(12))"])
@@ -60,11 +64,18 @@ extension Coordinator {
         return (request, try await store.jobs(requestID: id))
     }
 
+    /// The key that submitted a request (nil: submitted before keys existed); unknown requests throw.
+    public func owner(of id: RequestID) async throws -> String? {
+        if let open = book.requests[id] { return open.owner }
+        guard let request = try await store.request(id: id) else { throw GatewayError.unknownRequest(id.rawValue) }
+        return request.owner
+    }
+
     /// Cancels a request that has not ended; provers holding its jobs are told to stop. Returns the state
     /// it is in after (that of an ended one is left as it was).
-    public func cancel(_ id: RequestID) async throws -> RequestPhase {
+    public func cancel(_ id: RequestID, actor: String = "client") async throws -> RequestPhase {
         var open = true
-        try await perform(actor: "client") { book, now in
+        try await perform(actor: actor) { book, now in
             guard let actions = book.cancel(id, now: now) else {
                 open = false
                 return BookActions()

@@ -44,6 +44,9 @@ public struct ConnectedProver: Sendable, Equatable {
     /// The free slots the prover last reported in a heartbeat (none while it drains; fewer if it runs jobs
     /// the gateway does not count, such as one taken up again after a restart); nil before its first.
     public var reportedFreeSlots: Int?
+    /// Why its operator is suspended, when it is: the prover keeps its connection and running leases but
+    /// takes no new job until its operator is back in order.
+    public var suspension: String?
 
     public init(connection: UInt64, announcement: ProverAnnouncement, connectedMillis: Int64) {
         self.connection = connection

@@ -41,7 +41,8 @@ extension JobBook {
         // Asks: every connected prover that can prove the class, has a free slot, and has not already failed
         // every pending job (else a cheap cheater would win the same job each round and starve it).
         let eligible = provers.values.filter { session in
-            session.freeSlots > 0 && session.canProve(jobClass, isAggregation: isAggregation)
+            session.suspension == nil && session.freeSlots > 0
+                && session.canProve(jobClass, isAggregation: isAggregation)
                 && pending.contains { !excluded(session.id, from: $0) }
         }.sorted { $0.id < $1.id }
         var asks: [Ask] = eligible.compactMap { session in

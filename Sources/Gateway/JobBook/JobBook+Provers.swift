@@ -209,3 +209,11 @@ extension JobBook {
         return actions
     }
 }
+
+extension JobBook {
+    /// Marks a connected prover suspended (`reason`) or in order again (nil); the market skips a suspended one.
+    public mutating func setSuspension(_ prover: ProverID, reason: String?) -> BookActions {
+        provers[prover]?.suspension = reason
+        return BookActions()
+    }
+}

@@ -9,6 +9,8 @@ public enum SubmissionRefusal: Error, Sendable, Equatable, CustomStringConvertib
     /// Its price per job is below what the network's reserve asks for a job of its class: no round could
     /// ever trade it.
     case belowReserve(maxPricePerJob: Amount, reserve: Amount, jobClass: JobClass)
+    /// Its key already has as many open requests, or inputs in flight, as it may.
+    case ownerLimit(owner: String, what: String, open: Int, adding: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -18,6 +20,9 @@ public enum SubmissionRefusal: Error, Sendable, Equatable, CustomStringConvertib
         case .belowReserve(let price, let reserve, let jobClass):
             "the maximum price \(price) per job is below the network's reserve price of \(reserve) per job of class "
                 + "\(jobClass), so no prover could ever be matched to it: offer at least --max-price \(reserve)"
+        case .ownerLimit(let owner, let what, let open, let adding, let limit):
+            "key \(owner) has \(open) \(what) open, and \(adding) more would pass its limit of \(limit): retry when some "
+                + "of its requests have ended"
         }
     }
 }
@@ -28,10 +33,25 @@ extension JobBook {
     /// A new request and its jobs (one per input, times the redundancy), queued for the next round. Its price
     /// per job must reach the reserve of every class it will bid in: its jobs', and `aggregationClass`, that of
     /// the aggregation job it asks for.
+    /// With an owner (the submitting key), its open requests and inputs in flight must stay within
+    /// `ownerLimits`.
     public mutating func submit(
-        _ request: ProofRequest, jobs newJobs: [Job], aggregationClass: JobClass? = nil, now: Int64
+        _ request: ProofRequest, jobs newJobs: [Job], aggregationClass: JobClass? = nil,
+        ownerLimits: OwnerLimits? = nil, now: Int64
     ) throws(SubmissionRefusal) -> BookActions {
         guard requests[request.id] == nil else { throw .duplicate(request.id) }
+        if let owner = request.owner, let limits = ownerLimits {
+            let load = ownerLoad[owner] ?? OwnerLoad()
+            if load.requests + 1 > limits.maxOpenRequests {
+                throw .ownerLimit(
+                    owner: owner, what: "requests", open: load.requests, adding: 1, limit: limits.maxOpenRequests)
+            }
+            if load.inputs + request.inputCount > limits.maxInputsInFlight {
+                throw .ownerLimit(
+                    owner: owner, what: "inputs", open: load.inputs, adding: request.inputCount,
+                    limit: limits.maxInputsInFlight)
+            }
+        }
         guard !newJobs.isEmpty else { throw .noJobs(request.id) }
         if let foreign = newJobs.first(where: { $0.requestID != request.id }) { throw .foreignJob(foreign.id) }
         for jobClass in Set(newJobs.map(\.jobClass) + (aggregationClass.map { [$0] } ?? [])).sorted() {
@@ -42,6 +62,7 @@ extension JobBook {
         }
         var actions = BookActions()
         requests[request.id] = request
+        countOwner(of: request, by: 1)
         verifiedInputs[request.id] = []
         jobsOfRequest[request.id] = newJobs.map(\.id)
         for job in newJobs { jobs[job.id] = job }
@@ -119,8 +140,17 @@ extension JobBook {
             progress.removeValue(forKey: jobID)
             failedBy.removeValue(forKey: jobID)
         }
-        requests.removeValue(forKey: id)
+        if let request = requests.removeValue(forKey: id) { countOwner(of: request, by: -1) }
         verifiedInputs.removeValue(forKey: id)
+    }
+
+    /// Keeps `ownerLoad` in step as requests open (`sign` 1) and end (-1).
+    mutating func countOwner(of request: ProofRequest, by sign: Int) {
+        guard let owner = request.owner else { return }
+        var load = ownerLoad[owner] ?? OwnerLoad()
+        load.requests += sign
+        load.inputs += sign * request.inputCount
+        ownerLoad[owner] = load.requests > 0 ? load : nil
     }
 
     /// Tells provers to stop jobs that are no longer theirs to prove.

@@ -61,6 +61,25 @@ public struct JobBook: Sendable {
     /// every watcher update carries the count, and a round over a large request makes one update per job:
     /// kept here so that each costs O(1), not a scan of the request.
     var verifiedInputs: [RequestID: Set<Int>] = [:]
+    /// Each key's open requests and their inputs: what its limits are checked against, in O(1).
+    public internal(set) var ownerLoad: [String: OwnerLoad] = [:]
+
+    /// What one key has open.
+    public struct OwnerLoad: Sendable, Equatable {
+        public var requests = 0
+        public var inputs = 0
+    }
+
+    /// How much one key may have open at once.
+    public struct OwnerLimits: Sendable, Equatable {
+        public var maxOpenRequests: Int
+        public var maxInputsInFlight: Int
+
+        public init(maxOpenRequests: Int, maxInputsInFlight: Int) {
+            self.maxOpenRequests = maxOpenRequests
+            self.maxInputsInFlight = maxInputsInFlight
+        }
+    }
 
     /// The id of the network's reserve ask in every round.
     static let reserveAskID = "~reserve"
@@ -78,6 +97,7 @@ public struct JobBook: Sendable {
     public mutating func load(_ open: [(ProofRequest, [Job])]) -> BookActions {
         var actions = BookActions()
         for (request, list) in open where !request.state.isFinal {
+            if requests[request.id] == nil { countOwner(of: request, by: 1) }
             requests[request.id] = request
             jobsOfRequest[request.id] = list.map(\.id)
             for job in list { jobs[job.id] = job }

@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import Logging
 import ProverNetAPI
 import ProverNetCore
+import ProverNetCrypto
 import ServiceLifecycle
 import Store
 
@@ -26,10 +27,12 @@ public final class GatewayServer: Service {
     let status = GatewayStatus()
     /// The data directory's lock, held for as long as the server lives: one gateway per data directory.
     let lock: DataDirectoryLock
-    /// The token that the allowlist calls need, written to `DATA_DIR/admin.token` at start.
-    let adminToken: AdminToken
+    /// Seals administrators' TOTP secrets (`DATA_DIR/secrets.key`).
+    let sealer: SecretSealer
     /// Signs the audit log's head now and then, and at shutdown.
     public let auditSigner: AuditSigner
+    /// The operators, when the store keeps them (every store of this package does).
+    public let operators: OperatorRegistry?
 
     /// - Parameter proofSystems: the proof systems whose circuits and jobs this gateway handles (the
     ///   `provernet` command hands it Groth16 and SnarkPack).
@@ -49,7 +52,7 @@ public final class GatewayServer: Service {
                     + "\(DataDirectoryLock.fileName) (one gateway per data directory)")
         }
         self.lock = lock
-        adminToken = try AdminToken.create(inDataDirectory: configuration.dataDirectory)
+        sealer = try SecretSealer.loadOrCreate(dataDirectory: configuration.dataDirectory)
         if configuration.developmentTLS, configuration.tlsCertificatePath == nil {
             let certificates = try DevelopmentCertificates.ensure(
                 in: (configuration.dataDirectory as NSString).appendingPathComponent("tls"),
@@ -81,6 +84,15 @@ public final class GatewayServer: Service {
             store: store, circuits: circuits, artifacts: artifacts, aggregation: aggregation,
             configuration: configuration,
             logger: logger, metrics: metrics)
+        if let operatorStore = store as? any OperatorStore {
+            operators = OperatorRegistry(
+                policy: configuration.operators, store: operatorStore,
+                source: try OperatorRegistry.source(for: configuration.operators), logger: logger)
+        } else if configuration.operators.required {
+            throw GatewayError.configuration("operators are required, but this store keeps no operators")
+        } else {
+            operators = nil
+        }
     }
 
     public func run() async throws {
@@ -92,6 +104,12 @@ public final class GatewayServer: Service {
         status.starting()
         defer { status.stopped() }
         try await coordinator.recover()
+        let keyRing = try await KeyRing(store: store, sealer: sealer, logger: logger)
+        if keyRing.all.isEmpty {
+            logger.warning(
+                "this gateway has no API key yet, so no client or administrator can call it: run `provernet admin init --data-dir \(configuration.dataDirectory)` while it is stopped"
+            )
+        }
         let checker = ResultChecker(
             circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits)
         let transport = HTTP2ServerTransport.Posix(
@@ -103,27 +121,94 @@ public final class GatewayServer: Service {
                 $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(
                     configuration.limits.maxMessageBytes)
             })
+        let proverService = ProverServiceHandler(
+            coordinator: coordinator, circuits: circuits, checker: checker, store: store,
+            configuration: configuration,
+            logger: logger, operators: operators)
+        let artifactService = ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits)
+        let sizeLimit = MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes)
+        // With a client CA for provers, they have a port of their own where their certificate is mandatory.
+        var proverServer: (GRPCServer<HTTP2ServerTransport.Posix>, HTTP2ServerTransport.Posix)?
+        if let clientCA = configuration.proverClientCAPath {
+            let proverTransport = HTTP2ServerTransport.Posix(
+                address: .ipv4(host: configuration.host, port: configuration.proverPort),
+                transportSecurity: .mTLS(
+                    certificateChain: [.file(path: tls.certificate, format: .pem)],
+                    privateKey: .file(path: tls.key, format: .pem)
+                ) { mtls in
+                    mtls.trustRoots = .certificates([.file(path: clientCA, format: .pem)])
+                    mtls.clientCertificateVerification = .noHostnameVerification
+                },
+                config: .defaults {
+                    $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(
+                        configuration.limits.maxMessageBytes)
+                })
+            proverServer = (
+                GRPCServer(
+                    transport: proverTransport, services: [proverService, artifactService], interceptors: [sizeLimit]),
+                proverTransport
+            )
+        }
+        let clientServices: [any RegistrableRPCService] = [
+            ClientServiceHandler(
+                coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
+                logger: logger),
+            artifactService,
+            AdminServiceHandler(coordinator: coordinator, store: store, keyRing: keyRing, operators: operators),
+        ]
         let server = GRPCServer(
             transport: transport,
-            services: [
-                ClientServiceHandler(
-                    coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
-                    logger: logger),
-                ProverServiceHandler(
-                    coordinator: coordinator, circuits: circuits, checker: checker, store: store,
-                    configuration: configuration,
-                    logger: logger),
-                ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits),
-                AdminServiceHandler(coordinator: coordinator, store: store),
-            ],
+            services: proverServer == nil ? clientServices + [proverService] : clientServices,
             interceptors: [
-                MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes),
-                AdminAuthorizationInterceptor(token: adminToken),
+                sizeLimit,
+                AuthorizationInterceptor(
+                    keyRing: keyRing, limits: CallLimits(limits: configuration.access), policy: .standard,
+                    logger: logger),
             ])
         let developmentCAPath = self.developmentCAPath
         let auditSigner = self.auditSigner
+        let operators = self.operators
+        await operators?.setOnChange { _, status, provers in
+            // An operator out of order suspends its provers (running leases finish); back in order resumes them.
+            var reason: String?
+            if case .suspended(let why) = status { reason = "\(why)" }
+            for prover in provers { await coordinator.setSuspension(prover, reason: reason) }
+        }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
+            // The keys, from the store every second (another gateway's revocation counts too), beside the market
+            // loop rather than in it: a slow read must not delay a round.
+            group.addTask {
+                while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                    try? await Task.sleep(for: .seconds(1))
+                    do {
+                        try await keyRing.refresh()
+                    } catch {
+                        logger.warning("API keys not refreshed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            if let (provers, proverTransport) = proverServer {
+                group.addTask { try await provers.serve() }
+                group.addTask {
+                    let address = try await proverTransport.listeningAddress
+                    let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.proverPort
+                    logger.info(
+                        "prover port listening: provers must present a TLS client certificate of the configured CA",
+                        metadata: ["address": "\(configuration.host):\(port)", "tls": "mutual"])
+                }
+            }
+            if let operators {
+                logger.info(
+                    "operator registry",
+                    metadata: [
+                        "source": "\(configuration.operators.source.name)",
+                        "network": "\(configuration.operators.network)",
+                        "required": "\(configuration.operators.required)",
+                        "minimum_stake": "\(configuration.operators.minimumStake)",
+                    ])
+                group.addTask { await operators.runRefreshLoop() }
+            }
             group.addTask {
                 let address = try await transport.listeningAddress
                 let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
@@ -167,6 +252,7 @@ public final class GatewayServer: Service {
             }
             await coordinator.disconnectAll()
             server.beginGracefulShutdown()
+            proverServer?.0.beginGracefulShutdown()
             try? await Task.sleep(for: .seconds(2))
             group.cancelAll()
         }

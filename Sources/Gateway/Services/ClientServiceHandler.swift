@@ -164,7 +164,11 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                     ? coordinator.aggregation?.system.jobClass(proofs: newJobs.count) : nil,
                 jobs: newJobs,
                 deadlineSeconds: deadline, maxPricePerJob: maxPrice,
-                redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate)
+                redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate,
+                owner: Principal.current?.keyID,
+                ownerLimits: JobBook.OwnerLimits(
+                    maxOpenRequests: configuration.access.maxOpenRequestsPerKey,
+                    maxInputsInFlight: configuration.access.maxInputsInFlightPerKey))
             coordinator.metrics.submission(refusal: nil)
             return .with {
                 $0.requestID = record.id.rawValue
@@ -183,6 +187,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
     ) async throws {
         let stream: AsyncStream<RequestUpdate>
         do {
+            try await checkAccess(RequestID(request.requestID))
             stream = try await coordinator.watch(RequestID(request.requestID))
         } catch {
             throw RPCError.from(error, hiding: configuration)
@@ -197,6 +202,9 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
     {
         do {
             let (record, jobList) = try await coordinator.snapshot(RequestID(request.requestID))
+            guard Principal.current?.mayAccess(requestOwnedBy: record.owner) ?? false else {
+                throw GatewayError.unknownRequest(request.requestID)
+            }
             let descriptor = try? await circuits.descriptor(record.circuitID)
             return .with { r in
                 r.requestID = record.id.rawValue
@@ -245,10 +253,21 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
         -> Provernet_V1_CancelRequestResponse
     {
         do {
-            let state = try await coordinator.cancel(RequestID(request.requestID))
+            try await checkAccess(RequestID(request.requestID))
+            let state = try await coordinator.cancel(
+                RequestID(request.requestID), actor: Principal.current?.actor ?? "client")
             return .with { $0.state = state.proto }
         } catch {
             throw RPCError.from(error, hiding: configuration)
+        }
+    }
+
+    /// Refuses a request the caller may not see as if it did not exist (NOT_FOUND, the same answer as for an
+    /// unknown id), so that one client cannot learn which ids another has.
+    func checkAccess(_ id: RequestID) async throws {
+        let owner = try await coordinator.owner(of: id)
+        guard Principal.current?.mayAccess(requestOwnedBy: owner) ?? false else {
+            throw GatewayError.unknownRequest(id.rawValue)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import GRPCCore
 import Logging
@@ -18,6 +19,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
     let store: any GatewayStore
     let configuration: GatewayConfiguration
     let logger: Logger
+    /// The operators, when the store keeps them: a hello's authorization is checked here first.
+    var operators: OperatorRegistry? = nil
 
     func connect(
         request: RPCAsyncSequence<Provernet_V1_ProverMessage, any Error>,
@@ -61,13 +64,19 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             throw RPCError(code: .invalidArgument, message: "public_key must be a raw 32-byte Ed25519 key")
         }
         let proverID = ProverAuthentication.proverID(publicKey: publicKey)
+        // The operator's authorization and standing, and the network's minimum hardware, before anything else.
+        let operatorAddress = try await admitOperator(hello, publicKey: publicKey, proverID: proverID)
         let record: ProverRecord?
         do {
             record = try await store.prover(id: proverID)
         } catch {
             throw RPCError.from(error)
         }
-        guard let record, record.allowed else {
+        // A prover its operator authorized needs no allowlisting of its own (unless it was revoked by name).
+        let firstSeen = record == nil && operatorAddress != nil
+        guard let record = record ?? (operatorAddress == nil ? nil : authorizedRecord(proverID, hello, publicKey)),
+            record.allowed
+        else {
             logger.warning(
                 "unknown prover refused", metadata: ["prover": "\(proverID.prefix(12))", "name": "\(hello.name)"])
             throw RPCError(
@@ -86,6 +95,14 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             throw RPCError(
                 code: .unauthenticated, message: "the challenge signature does not verify with the prover's key")
         }
+        if firstSeen {
+            do {
+                _ = try await store.allowProver(
+                    id: proverID, publicKeyHex: publicKey.hex, name: record.name, atMillis: Clock.nowMillis())
+            } catch {
+                throw RPCError.from(error)
+            }
+        }
         // 3. Welcome, then the session.
         outbound.yield(
             .with {
@@ -100,6 +117,12 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         let connection = await coordinator.connect(
             ProverAnnouncement(hello, id: proverID, name: name), held: Set(hello.heldJobs.map(JobID.init)),
             outbound: instructionSink)
+        if let operatorAddress, let operators {
+            await operators.attach(proverID, to: operatorAddress)
+            logger.info(
+                "prover authorized by operator",
+                metadata: ["prover": "\(proverID.prefix(12))", "operator": "\(operatorAddress)"])
+        }
         // The coordinator's instructions, as messages; its stream's end ends the RPC.
         let pump = Task {
             for await instruction in instructions {
@@ -117,6 +140,41 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             logger.info("prover stream ended", metadata: ["prover": "\(proverID.prefix(12))", "error": "\(error)"])
         }
         await coordinator.disconnect(proverID, connection: connection)
+        if operatorAddress != nil { await operators?.detach(proverID) }
+    }
+
+    /// Checks the hello's operator authorization and the prover's hardware against the network's policy;
+    /// returns the authorizing operator (nil when none was presented and none is required).
+    func admitOperator(_ hello: Provernet_V1_Hello, publicKey: [UInt8], proverID: ProverID) async throws -> Address? {
+        guard let operators else { return nil }
+        do {
+            let address = try await operators.admit(
+                authorization: hello.operatorAuthorization, proverKey: publicKey,
+                nowUnix: UInt64(max(0, Date().timeIntervalSince1970)))
+            var seconds: [JobClass: Double] = [:]
+            for (key, value) in hello.capabilities.secondsPerJob {
+                if let jobClass = JobClass(key), value.isFinite, value > 0 { seconds[jobClass] = value }
+            }
+            if let shortfall = operators.policy.hardware.shortfall(
+                cores: Int(hello.capabilities.cores), memoryBytes: hello.capabilities.memoryBytes,
+                secondsPerJob: seconds)
+            {
+                throw OperatorRefusal.hardware(shortfall)
+            }
+            return address
+        } catch let refusal as OperatorRefusal {
+            logger.warning(
+                "prover refused",
+                metadata: ["prover": "\(proverID.prefix(12))", "reason": "\(refusal.code)", "detail": "\(refusal)"])
+            throw RPCError(code: .permissionDenied, message: "refused (\(refusal.code)): \(refusal)")
+        }
+    }
+
+    /// The record of a prover first seen with its operator's authorization.
+    func authorizedRecord(_ id: ProverID, _ hello: Provernet_V1_Hello, _ publicKey: [UInt8]) -> ProverRecord {
+        ProverRecord(
+            id: id, publicKeyHex: publicKey.hex, name: hello.name.isEmpty ? "prover-\(id.prefix(8))" : hello.name,
+            allowed: true, addedMillis: Clock.nowMillis())
     }
 
     func handle(_ message: Provernet_V1_ProverMessage, proverID: ProverID, connection: UInt64) async {

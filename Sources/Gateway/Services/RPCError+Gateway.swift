@@ -16,6 +16,9 @@ extension RPCError {
             case .invalidArgument, .artifactMismatch: return RPCError(code: .invalidArgument, message: e.description)
             case .configuration, .tls: return RPCError(code: .internalError, message: e.description)
             case .failedPrecondition: return RPCError(code: .failedPrecondition, message: e.description)
+            case .limit: return RPCError(code: .resourceExhausted, message: e.description)
+            case .unauthenticated: return RPCError(code: .unauthenticated, message: e.description)
+            case .permissionDenied: return RPCError(code: .permissionDenied, message: e.description)
             }
         case let e as ProverNetError:
             switch e {

@@ -1,9 +1,8 @@
-/// ProverNet API, version 1: what administrators read, and the prover allowlist. The listings are open
-/// to any caller. Changes (AllowProver, RevokeProver) need the gateway's local admin token, a random
-/// 256-bit value the gateway writes to DATA_DIR/admin.token (mode 0600) at each start, in the call's
-/// metadata as `authorization: Bearer <64 hex digits>`: only someone who can read the gateway's data
-/// directory can change the allowlist. Without it a call is UNAUTHENTICATED; with another token,
-/// PERMISSION_DENIED.
+/// ProverNet API, version 1: what administrators read and change: the prover allowlist, API keys and the
+/// audit log. Every call carries an API key (`authorization: Bearer pnk_<id>_<secret>`): the listings need
+/// the viewer or admin role (an operator key sees its own provers and jobs), changes the admin role and a
+/// current one-time code of that key's TOTP secret (`x-provernet-otp: 123456`), each code accepted once.
+/// Without a key a call is UNAUTHENTICATED; with a key whose role may not make it, PERMISSION_DENIED.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -17,6 +16,7 @@
 
 import GRPCCore
 import GRPCProtobuf
+import ProverNetMessages
 
 // MARK: - provernet.v1.AdminService
 
@@ -92,13 +92,125 @@ public enum Provernet_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "CreateKey" metadata.
+        public enum CreateKey: Sendable {
+            /// Request type for "CreateKey".
+            public typealias Input = Provernet_V1_CreateKeyRequest
+            /// Response type for "CreateKey".
+            public typealias Output = Provernet_V1_CreateKeyResponse
+            /// Descriptor for "CreateKey".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "CreateKey",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListKeys" metadata.
+        public enum ListKeys: Sendable {
+            /// Request type for "ListKeys".
+            public typealias Input = Provernet_V1_ListKeysRequest
+            /// Response type for "ListKeys".
+            public typealias Output = Provernet_V1_ListKeysResponse
+            /// Descriptor for "ListKeys".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListKeys",
+                type: .unary
+            )
+        }
+        /// Namespace for "RevokeKey" metadata.
+        public enum RevokeKey: Sendable {
+            /// Request type for "RevokeKey".
+            public typealias Input = Provernet_V1_RevokeKeyRequest
+            /// Response type for "RevokeKey".
+            public typealias Output = Provernet_V1_RevokeKeyResponse
+            /// Descriptor for "RevokeKey".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "RevokeKey",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListAuditEntries" metadata.
+        public enum ListAuditEntries: Sendable {
+            /// Request type for "ListAuditEntries".
+            public typealias Input = Provernet_V1_ListAuditEntriesRequest
+            /// Response type for "ListAuditEntries".
+            public typealias Output = Provernet_V1_ListAuditEntriesResponse
+            /// Descriptor for "ListAuditEntries".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListAuditEntries",
+                type: .unary
+            )
+        }
+        /// Namespace for "AllowOperator" metadata.
+        public enum AllowOperator: Sendable {
+            /// Request type for "AllowOperator".
+            public typealias Input = Provernet_V1_AllowOperatorRequest
+            /// Response type for "AllowOperator".
+            public typealias Output = Provernet_V1_AllowOperatorResponse
+            /// Descriptor for "AllowOperator".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "AllowOperator",
+                type: .unary
+            )
+        }
+        /// Namespace for "RevokeOperator" metadata.
+        public enum RevokeOperator: Sendable {
+            /// Request type for "RevokeOperator".
+            public typealias Input = Provernet_V1_RevokeOperatorRequest
+            /// Response type for "RevokeOperator".
+            public typealias Output = Provernet_V1_RevokeOperatorResponse
+            /// Descriptor for "RevokeOperator".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "RevokeOperator",
+                type: .unary
+            )
+        }
+        /// Namespace for "SetOperatorStake" metadata.
+        public enum SetOperatorStake: Sendable {
+            /// Request type for "SetOperatorStake".
+            public typealias Input = Provernet_V1_SetOperatorStakeRequest
+            /// Response type for "SetOperatorStake".
+            public typealias Output = Provernet_V1_SetOperatorStakeResponse
+            /// Descriptor for "SetOperatorStake".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "SetOperatorStake",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListOperators" metadata.
+        public enum ListOperators: Sendable {
+            /// Request type for "ListOperators".
+            public typealias Input = Provernet_V1_ListOperatorsRequest
+            /// Response type for "ListOperators".
+            public typealias Output = Provernet_V1_ListOperatorsResponse
+            /// Descriptor for "ListOperators".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListOperators",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "provernet.v1.AdminService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListProvers.descriptor,
             ListJobs.descriptor,
             ListRounds.descriptor,
             AllowProver.descriptor,
-            RevokeProver.descriptor
+            RevokeProver.descriptor,
+            CreateKey.descriptor,
+            ListKeys.descriptor,
+            RevokeKey.descriptor,
+            ListAuditEntries.descriptor,
+            AllowOperator.descriptor,
+            RevokeOperator.descriptor,
+            SetOperatorStake.descriptor,
+            ListOperators.descriptor
         ]
     }
 }
@@ -171,7 +283,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Provernet_V1_AllowProverRequest` messages.
@@ -189,7 +301,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Provernet_V1_RevokeProverRequest` messages.
@@ -202,6 +314,152 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeProverRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeProverResponse>
+
+        /// Handle the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_CreateKeyRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_CreateKeyResponse` messages.
+        func createKey(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_CreateKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CreateKeyResponse>
+
+        /// Handle the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListKeysRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListKeysResponse` messages.
+        func listKeys(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListKeysRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListKeysResponse>
+
+        /// Handle the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_RevokeKeyRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_RevokeKeyResponse` messages.
+        func revokeKey(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeKeyResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListAuditEntriesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListAuditEntriesResponse` messages.
+        func listAuditEntries(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAuditEntriesResponse>
+
+        /// Handle the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_AllowOperatorRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_AllowOperatorResponse` messages.
+        func allowOperator(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_AllowOperatorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_AllowOperatorResponse>
+
+        /// Handle the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_RevokeOperatorRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_RevokeOperatorResponse` messages.
+        func revokeOperator(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeOperatorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeOperatorResponse>
+
+        /// Handle the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_SetOperatorStakeRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_SetOperatorStakeResponse` messages.
+        func setOperatorStake(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_SetOperatorStakeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_SetOperatorStakeResponse>
+
+        /// Handle the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListOperatorsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListOperatorsResponse` messages.
+        func listOperators(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListOperatorsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListOperatorsResponse>
     }
 
     /// Service protocol for the "provernet.v1.AdminService" service.
@@ -258,7 +516,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
@@ -276,7 +534,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
@@ -289,6 +547,152 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.ServerRequest<Provernet_V1_RevokeProverRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeProverResponse>
+
+        /// Handle the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreateKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_CreateKeyResponse` message.
+        func createKey(
+            request: GRPCCore.ServerRequest<Provernet_V1_CreateKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CreateKeyResponse>
+
+        /// Handle the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListKeysRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListKeysResponse` message.
+        func listKeys(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListKeysRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListKeysResponse>
+
+        /// Handle the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_RevokeKeyResponse` message.
+        func revokeKey(
+            request: GRPCCore.ServerRequest<Provernet_V1_RevokeKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeKeyResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListAuditEntriesResponse` message.
+        func listAuditEntries(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAuditEntriesResponse>
+
+        /// Handle the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_AllowOperatorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_AllowOperatorResponse` message.
+        func allowOperator(
+            request: GRPCCore.ServerRequest<Provernet_V1_AllowOperatorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_AllowOperatorResponse>
+
+        /// Handle the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeOperatorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_RevokeOperatorResponse` message.
+        func revokeOperator(
+            request: GRPCCore.ServerRequest<Provernet_V1_RevokeOperatorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeOperatorResponse>
+
+        /// Handle the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_SetOperatorStakeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_SetOperatorStakeResponse` message.
+        func setOperatorStake(
+            request: GRPCCore.ServerRequest<Provernet_V1_SetOperatorStakeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_SetOperatorStakeResponse>
+
+        /// Handle the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListOperatorsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListOperatorsResponse` message.
+        func listOperators(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListOperatorsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.AdminService" service.
@@ -343,7 +747,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A `Provernet_V1_AllowProverRequest` message.
@@ -361,7 +765,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A `Provernet_V1_RevokeProverRequest` message.
@@ -374,6 +778,152 @@ extension Provernet_V1_AdminService {
             request: Provernet_V1_RevokeProverRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_RevokeProverResponse
+
+        /// Handle the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_CreateKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_CreateKeyResponse` to respond with.
+        func createKey(
+            request: Provernet_V1_CreateKeyRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_CreateKeyResponse
+
+        /// Handle the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListKeysRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListKeysResponse` to respond with.
+        func listKeys(
+            request: Provernet_V1_ListKeysRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListKeysResponse
+
+        /// Handle the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_RevokeKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_RevokeKeyResponse` to respond with.
+        func revokeKey(
+            request: Provernet_V1_RevokeKeyRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_RevokeKeyResponse
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListAuditEntriesResponse` to respond with.
+        func listAuditEntries(
+            request: Provernet_V1_ListAuditEntriesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListAuditEntriesResponse
+
+        /// Handle the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_AllowOperatorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_AllowOperatorResponse` to respond with.
+        func allowOperator(
+            request: Provernet_V1_AllowOperatorRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_AllowOperatorResponse
+
+        /// Handle the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_RevokeOperatorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_RevokeOperatorResponse` to respond with.
+        func revokeOperator(
+            request: Provernet_V1_RevokeOperatorRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_RevokeOperatorResponse
+
+        /// Handle the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_SetOperatorStakeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_SetOperatorStakeResponse` to respond with.
+        func setOperatorStake(
+            request: Provernet_V1_SetOperatorStakeRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_SetOperatorStakeResponse
+
+        /// Handle the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListOperatorsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListOperatorsResponse` to respond with.
+        func listOperators(
+            request: Provernet_V1_ListOperatorsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListOperatorsResponse
     }
 }
 
@@ -436,6 +986,94 @@ extension Provernet_V1_AdminService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.CreateKey.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CreateKeyRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CreateKeyResponse>(),
+            handler: { request, context in
+                try await self.createKey(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListKeys.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListKeysRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListKeysResponse>(),
+            handler: { request, context in
+                try await self.listKeys(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.RevokeKey.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeKeyRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeKeyResponse>(),
+            handler: { request, context in
+                try await self.revokeKey(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListAuditEntries.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAuditEntriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAuditEntriesResponse>(),
+            handler: { request, context in
+                try await self.listAuditEntries(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.AllowOperator.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_AllowOperatorRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_AllowOperatorResponse>(),
+            handler: { request, context in
+                try await self.allowOperator(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.RevokeOperator.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeOperatorRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeOperatorResponse>(),
+            handler: { request, context in
+                try await self.revokeOperator(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.SetOperatorStake.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_SetOperatorStakeRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_SetOperatorStakeResponse>(),
+            handler: { request, context in
+                try await self.setOperatorStake(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListOperators.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListOperatorsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListOperatorsResponse>(),
+            handler: { request, context in
+                try await self.listOperators(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -491,6 +1129,94 @@ extension Provernet_V1_AdminService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeProverResponse> {
         let response = try await self.revokeProver(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func createKey(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_CreateKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CreateKeyResponse> {
+        let response = try await self.createKey(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listKeys(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListKeysRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListKeysResponse> {
+        let response = try await self.listKeys(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokeKey(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeKeyResponse> {
+        let response = try await self.revokeKey(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAuditEntriesResponse> {
+        let response = try await self.listAuditEntries(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func allowOperator(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_AllowOperatorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_AllowOperatorResponse> {
+        let response = try await self.allowOperator(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokeOperator(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeOperatorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeOperatorResponse> {
+        let response = try await self.revokeOperator(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func setOperatorStake(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_SetOperatorStakeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_SetOperatorStakeResponse> {
+        let response = try await self.setOperatorStake(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listOperators(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListOperatorsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListOperatorsResponse> {
+        let response = try await self.listOperators(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -559,6 +1285,110 @@ extension Provernet_V1_AdminService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeProverResponse> {
         return GRPCCore.ServerResponse<Provernet_V1_RevokeProverResponse>(
             message: try await self.revokeProver(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func createKey(
+        request: GRPCCore.ServerRequest<Provernet_V1_CreateKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CreateKeyResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_CreateKeyResponse>(
+            message: try await self.createKey(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listKeys(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListKeysRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListKeysResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListKeysResponse>(
+            message: try await self.listKeys(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokeKey(
+        request: GRPCCore.ServerRequest<Provernet_V1_RevokeKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeKeyResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_RevokeKeyResponse>(
+            message: try await self.revokeKey(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAuditEntriesResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListAuditEntriesResponse>(
+            message: try await self.listAuditEntries(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func allowOperator(
+        request: GRPCCore.ServerRequest<Provernet_V1_AllowOperatorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_AllowOperatorResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_AllowOperatorResponse>(
+            message: try await self.allowOperator(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokeOperator(
+        request: GRPCCore.ServerRequest<Provernet_V1_RevokeOperatorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeOperatorResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_RevokeOperatorResponse>(
+            message: try await self.revokeOperator(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func setOperatorStake(
+        request: GRPCCore.ServerRequest<Provernet_V1_SetOperatorStakeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_SetOperatorStakeResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_SetOperatorStakeResponse>(
+            message: try await self.setOperatorStake(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listOperators(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListOperatorsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse>(
+            message: try await self.listOperators(
                 request: request.message,
                 context: context
             ),
@@ -637,7 +1467,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
@@ -660,7 +1490,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
@@ -677,6 +1507,192 @@ extension Provernet_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeProverResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeProverResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreateKeyRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CreateKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CreateKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func createKey<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CreateKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CreateKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CreateKeyResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreateKeyResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListKeysRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListKeysRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListKeysResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listKeys<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListKeysRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListKeysRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListKeysResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListKeysResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeKeyRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokeKey<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeKeyResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeKeyResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAuditEntriesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_AllowOperatorRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_AllowOperatorRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_AllowOperatorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func allowOperator<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_AllowOperatorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_AllowOperatorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_AllowOperatorResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowOperatorResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeOperatorRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeOperatorRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeOperatorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokeOperator<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeOperatorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeOperatorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeOperatorResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeOperatorResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_SetOperatorStakeRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_SetOperatorStakeRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_SetOperatorStakeResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setOperatorStake<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_SetOperatorStakeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_SetOperatorStakeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_SetOperatorStakeResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SetOperatorStakeResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListOperatorsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListOperatorsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListOperatorsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listOperators<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListOperatorsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListOperatorsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListOperatorsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -790,7 +1806,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+        /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
@@ -824,7 +1840,7 @@ extension Provernet_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+        /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
@@ -847,6 +1863,280 @@ extension Provernet_V1_AdminService {
             try await self.client.unary(
                 request: request,
                 descriptor: Provernet_V1_AdminService.Method.RevokeProver.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CreateKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreateKeyRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CreateKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CreateKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func createKey<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CreateKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CreateKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CreateKeyResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreateKeyResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.CreateKey.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Every key, never a secret. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListKeysRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListKeysRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListKeysResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listKeys<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListKeysRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListKeysRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListKeysResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListKeysResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListKeys.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RevokeKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeKeyRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokeKey<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeKeyResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeKeyResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.RevokeKey.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListAuditEntries.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AllowOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_AllowOperatorRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_AllowOperatorRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_AllowOperatorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func allowOperator<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_AllowOperatorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_AllowOperatorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_AllowOperatorResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowOperatorResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.AllowOperator.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RevokeOperator" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+        /// > operator. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeOperatorRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeOperatorRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeOperatorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokeOperator<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeOperatorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeOperatorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeOperatorResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeOperatorResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.RevokeOperator.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SetOperatorStake" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_SetOperatorStakeRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_SetOperatorStakeRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_SetOperatorStakeResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func setOperatorStake<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_SetOperatorStakeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_SetOperatorStakeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_SetOperatorStakeResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SetOperatorStakeResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.SetOperatorStake.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListOperators" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+        /// > own), viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListOperatorsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListOperatorsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListOperatorsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listOperators<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListOperatorsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListOperatorsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListOperatorsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListOperators.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -938,7 +2228,7 @@ extension Provernet_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Provernet_V1_AllowProverRequest` message.
@@ -967,7 +2257,7 @@ extension Provernet_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Provernet_V1_RevokeProverRequest` message.
@@ -987,6 +2277,240 @@ extension Provernet_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeProverRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeProverResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_CreateKeyRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createKey<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_CreateKeyRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreateKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.createKey(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CreateKeyRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CreateKeyResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListKeys" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Every key, never a secret. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListKeysRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listKeys<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListKeysRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListKeysResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listKeys(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListKeysRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListKeysResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_RevokeKeyRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeKey<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_RevokeKeyRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokeKey(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeKeyRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeKeyResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListAuditEntriesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListAuditEntriesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAuditEntries(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAuditEntriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAuditEntriesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AllowOperator" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_AllowOperatorRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func allowOperator<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_AllowOperatorRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowOperatorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.allowOperator(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_AllowOperatorRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_AllowOperatorResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeOperator" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+    /// > operator. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_RevokeOperatorRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeOperator<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_RevokeOperatorRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeOperatorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokeOperator(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeOperatorRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeOperatorResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetOperatorStake" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_SetOperatorStakeRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setOperatorStake<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_SetOperatorStakeRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SetOperatorStakeResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setOperatorStake(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_SetOperatorStakeRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_SetOperatorStakeResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOperators" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+    /// > own), viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListOperatorsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOperators<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListOperatorsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listOperators(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListOperatorsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListOperatorsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1087,7 +2611,7 @@ extension Provernet_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Needs the admin token.
+    /// > Puts a prover's public key on the allowlist (again, if it was revoked). Admin, with a one-time code.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -1120,7 +2644,7 @@ extension Provernet_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Needs the admin token.
+    /// > Takes a prover off the allowlist; NOT_FOUND for an unknown prover. Admin, with a one-time code.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -1143,6 +2667,272 @@ extension Provernet_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.revokeProver(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Makes an API key; its secret is in the answer and nowhere else. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createKey<Result>(
+        _ message: Provernet_V1_CreateKeyRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreateKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_CreateKeyRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.createKey(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListKeys" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Every key, never a secret. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listKeys<Result>(
+        _ message: Provernet_V1_ListKeysRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListKeysResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListKeysRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listKeys(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Revokes a key: it stops working at once, also on its open streams. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeKey<Result>(
+        _ message: Provernet_V1_RevokeKeyRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_RevokeKeyRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokeKey(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Audit log entries after a sequence number, and the signed heads, to verify or show. Admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        _ message: Provernet_V1_ListAuditEntriesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListAuditEntriesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAuditEntries(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AllowOperator" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Puts an operator's Ethereum address on the network's allowlist (again, if revoked). Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func allowOperator<Result>(
+        _ message: Provernet_V1_AllowOperatorRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_AllowOperatorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_AllowOperatorRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.allowOperator(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeOperator" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Takes an operator off the allowlist: its provers are refused and disconnected. NOT_FOUND for an unknown
+    /// > operator. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeOperator<Result>(
+        _ message: Provernet_V1_RevokeOperatorRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeOperatorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_RevokeOperatorRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokeOperator(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetOperatorStake" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Sets an operator's stake in the standalone registry. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setOperatorStake<Result>(
+        _ message: Provernet_V1_SetOperatorStakeRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SetOperatorStakeResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_SetOperatorStakeRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setOperatorStake(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOperators" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The operators: source, registration, stake, the minimum, status and connected provers. Operator (its
+    /// > own), viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOperators<Result>(
+        _ message: Provernet_V1_ListOperatorsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListOperatorsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listOperators(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -12,6 +12,7 @@
 
 import GRPCCore
 import GRPCProtobuf
+import ProverNetMessages
 
 // MARK: - provernet.v1.ArtifactService
 

@@ -16,6 +16,7 @@
 
 import GRPCCore
 import GRPCProtobuf
+import ProverNetMessages
 
 // MARK: - provernet.v1.ProverService
 

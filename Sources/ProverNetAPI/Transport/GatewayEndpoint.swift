@@ -11,12 +11,39 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var caCertificatePath: String?
     /// The name the gateway's certificate must carry (default: the host).
     public var serverName: String?
+    /// The API key a client presents on every call (`pnk_…`), unless its configuration names one. Never
+    /// printed.
+    public var apiKey: String?
+    /// A TLS client certificate chain and its private key (PEM files) to present: what a gateway started with
+    /// `--prover-client-ca` asks of provers on its prover port.
+    public var clientCertificate: ClientCertificate?
 
-    public init(host: String, port: Int, caCertificatePath: String? = nil, serverName: String? = nil) {
+    /// The PEM files of a TLS client certificate chain and its private key.
+    public struct ClientCertificate: Sendable, Equatable {
+        public var certificatePath: String
+        public var keyPath: String
+
+        public init(certificatePath: String, keyPath: String) {
+            self.certificatePath = certificatePath
+            self.keyPath = keyPath
+        }
+    }
+
+    public init(
+        host: String, port: Int, caCertificatePath: String? = nil, serverName: String? = nil, apiKey: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.caCertificatePath = caCertificatePath
         self.serverName = serverName
+        self.apiKey = apiKey
+    }
+
+    /// The same endpoint, presenting another API key.
+    public func presenting(_ apiKey: String?) -> GatewayEndpoint {
+        var copy = self
+        copy.apiKey = apiKey
+        return copy
     }
 
     /// Parses `HOST:PORT` (IPv6 hosts in brackets: `[::1]:7443`); `serverName`, when given, is the DNS name
@@ -55,11 +82,16 @@ public struct GatewayEndpoint: Sendable, Equatable, CustomStringConvertible {
             ? .ipv6(address: host, port: port)
             : Self.isIPAddress(host) ? .ipv4(address: host, port: port) : .dns(host: host, port: port)
         let serverName = self.serverName
+        let clientCertificate = self.clientCertificate
         return try HTTP2ClientTransport.Posix(
             target: target,
             transportSecurity: .tls { tls in
                 if let caCertificatePath {
                     tls.trustRoots = .certificates([.file(path: caCertificatePath, format: .pem)])
+                }
+                if let clientCertificate {
+                    tls.certificateChain = [.file(path: clientCertificate.certificatePath, format: .pem)]
+                    tls.privateKey = .file(path: clientCertificate.keyPath, format: .pem)
                 }
             },
             config: .defaults { config in

@@ -16,10 +16,14 @@ public struct ProofRequest: Sendable, Hashable, Codable {
     public var inputCount: Int
     /// What the client has been charged so far, from the auction's prices.
     public var paid: Amount
+    /// The id of the API key that submitted it: only that key (and viewers and administrators) may see,
+    /// fetch or cancel it. Nil for requests from before keys existed.
+    public var owner: String?
 
     public init(
         id: RequestID, circuitID: CircuitID, state: RequestState = .queued, createdMillis: Int64, deadlineMillis: Int64,
-        maxPricePerJob: Amount, redundancy: Int = 1, aggregate: Bool = false, inputCount: Int, paid: Amount = .zero
+        maxPricePerJob: Amount, redundancy: Int = 1, aggregate: Bool = false, inputCount: Int, paid: Amount = .zero,
+        owner: String? = nil
     ) {
         self.id = id
         self.circuitID = circuitID
@@ -31,5 +35,6 @@ public struct ProofRequest: Sendable, Hashable, Codable {
         self.aggregate = aggregate
         self.inputCount = inputCount
         self.paid = paid
+        self.owner = owner
     }
 }

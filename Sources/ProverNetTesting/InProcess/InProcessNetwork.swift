@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import Gateway
 import Logging
@@ -24,8 +25,10 @@ public struct InProcessNetwork: Sendable {
     let services: ServiceGroup
     /// The gateway's services, running until a signal or `stop()`.
     public let gatewayTask: Task<Void, any Error>
-    /// Where the gateway listens, and the CA to trust.
+    /// Where the gateway listens, and the CA to trust, presenting the client key.
     public let endpoint: GatewayEndpoint
+    /// The network's API keys (`ROOT/keys`): admin (with its TOTP secret), client and viewer.
+    public let keys: DevelopmentKeys
     let children: [ChildProcess]
     /// Prover names by prover id.
     public let names: [ProverID: String]
@@ -43,7 +46,8 @@ public struct InProcessNetwork: Sendable {
         root: URL, executable: URL, configuration base: GatewayConfiguration, proofSystems: ProofSystemRegistry,
         store given: (any GatewayStore)? = nil, provers: Int,
         threadsPerProver: Int? = nil, logLevel: Logger.Level, proverArguments: [String] = [],
-        http: (@Sendable (GatewayServer) throws -> any Service)? = nil, say: (String) -> Void
+        http: (@Sendable (GatewayServer) throws -> any Service)? = nil, operatorKey: PrivateKey? = nil,
+        say: (String) -> Void
     ) async throws(HarnessError) -> InProcessNetwork {
         let gatewayLog = root.appendingPathComponent("gateway.log")
         let logHandle: FileHandle
@@ -65,9 +69,16 @@ public struct InProcessNetwork: Sendable {
         configuration.drainSeconds = 5
         let (listening, listened) = AsyncStream<Int>.makeStream()
         let server: GatewayServer
+        let keys: DevelopmentKeys
         do {
+            let store = try given ?? SQLiteStore(path: configuration.databasePath)
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            keys = try await DevelopmentKeys.make(
+                store: store, dataDirectory: configuration.dataDirectory,
+                directory: root.appendingPathComponent("keys").path)
             server = try GatewayServer(
-                configuration: configuration, store: try given ?? SQLiteStore(path: configuration.databasePath),
+                configuration: configuration, store: store,
                 proofSystems: proofSystems, logger: Logger(label: "provernet.gateway")
             ) { _, port in
                 listened.yield(port)
@@ -95,14 +106,18 @@ public struct InProcessNetwork: Sendable {
             gatewayTask.cancel()
             throw .gatewayDidNotStart(reason: "the gateway did not start; see \(gatewayLog.path)")
         }
-        let endpoint = GatewayEndpoint(host: "127.0.0.1", port: port, caCertificatePath: ca)
+        let endpoint = GatewayEndpoint(host: "127.0.0.1", port: port, caCertificatePath: ca, apiKey: keys.client)
         say(
             "gateway    listening on 127.0.0.1:\(port) over TLS (CA \(ca)), database "
                 + (given == nil ? configuration.databasePath : "given by the caller"))
+        if let operatorKey {
+            try await registerOperator(operatorKey, server: server, say: say)
+        }
         let threads = threadsPerProver ?? max(1, ProcessInfo.processInfo.activeProcessorCount / min(provers, 2))
         var children: [ChildProcess] = []
         var names: [ProverID: String] = [:]
         var logs: [String: URL] = [:]
+        var authorizations: [String: String] = [:]
         for i in 1...max(1, provers) {
             let name = "prover-\(i)"
             let home = root.appendingPathComponent(name)
@@ -111,9 +126,23 @@ public struct InProcessNetwork: Sendable {
             do {
                 try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
                 identity = try ProverIdentity.loadOrCreate(at: keyPath)
-                _ = try await server.store.allowProver(
-                    id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: name, atMillis: Clock.nowMillis()
-                )
+                if let operatorKey {
+                    // Its operator's EIP-712 authorization, presented in its hello, instead of an allowlisting.
+                    let path = home.appendingPathComponent("authorization.json")
+                    try Data(
+                        try ProverAuthorization(
+                            operator: operatorKey.address, proverKey: identity.publicKey,
+                            network: configuration.operators.network,
+                            expiresAt: UInt64(Date().timeIntervalSince1970) + 30 * 86_400,
+                            nonce: UInt64.random(in: 1..<(1 << 53))
+                        ).signed(with: operatorKey).json().utf8
+                    ).write(to: path)
+                    authorizations[name] = path.path
+                } else {
+                    _ = try await server.store.allowProver(
+                        id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: name,
+                        atMillis: Clock.nowMillis())
+                }
             } catch {
                 throw .file(path: keyPath, reason: "cannot make or allowlist the key of \(name): \(error)")
             }
@@ -124,14 +153,39 @@ public struct InProcessNetwork: Sendable {
                     gateway: "127.0.0.1:\(port)", caPath: ca, keyPath: keyPath, dataDirectory: home.path, name: name,
                     threads: threads
                 ).arguments + ["--ask", String(format: "%.2f", 0.05 * Double(i))] + proverArguments
+                + (authorizations[name].map { ["--authorization", $0] } ?? [])
             let child = try ChildProcess.start(name: name, executable: executable, arguments: arguments, log: log)
             children.append(child)
             logs[name] = log
             say("\(name)   pid \(child.pid), id \(identity.proverID.prefix(12))…, log \(log.path)")
         }
         return InProcessNetwork(
-            server: server, services: services, gatewayTask: gatewayTask, endpoint: endpoint, children: children,
+            server: server, services: services, gatewayTask: gatewayTask, endpoint: endpoint, keys: keys,
+            children: children,
             names: names, gatewayLog: gatewayLog, proverLogs: logs)
+    }
+
+    /// Registers the operator in the gateway's standalone registry, at the network's minimum stake.
+    static func registerOperator(_ key: PrivateKey, server: GatewayServer, say: (String) -> Void)
+        async throws(HarnessError)
+    {
+        guard let operators = server.operators else {
+            throw .gatewayDidNotStart(reason: "the gateway's store keeps no operators")
+        }
+        let address = key.address
+        let stake = operators.policy.minimumStake == .zero ? UInt256(1) : operators.policy.minimumStake
+        do {
+            _ = try await operators.store.allowOperator(
+                address: address.lowercased, name: "devnet-operator", atMillis: Clock.nowMillis())
+            try await operators.store.setOperatorStake(
+                address: address.lowercased, stake: stake.description, atMillis: Clock.nowMillis())
+        } catch {
+            throw .database(path: server.configuration.databasePath, reason: "cannot register the operator: \(error)")
+        }
+        await operators.refresh(address)
+        say(
+            "operator   \(address.checksummed) registered in the standalone registry (stake \(stake)); it authorized "
+                + "each prover's key (EIP-712) for network '\(operators.policy.network)'")
     }
 
     /// The port of each prover's HTTP endpoints (started with `--health-port`), from its log: those that

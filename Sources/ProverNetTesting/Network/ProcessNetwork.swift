@@ -38,6 +38,12 @@ public actor ProcessNetwork {
         public var calibrationLog2Size = 10
         /// More `provernet gateway` arguments.
         public var gatewayArguments: [String] = []
+        /// The API keys' limits (`provernet gateway` arguments): high by default, so that tests and the chaos
+        /// runner are not held back by them; a test of the limits sets its own.
+        public var keyLimitArguments = [
+            "--key-calls-per-second", "100000", "--key-call-burst", "100000", "--key-submissions-per-second",
+            "100000", "--key-submission-burst", "100000",
+        ]
         /// The address the gateway listens on (`--host`; default 127.0.0.1). Provers and clients reach it
         /// there, or at 127.0.0.1 when it listens on every address (0.0.0.0).
         public var host = "127.0.0.1"
@@ -84,6 +90,11 @@ public actor ProcessNetwork {
     public private(set) var healthPort: Int?
     private(set) var gatewayStarts = 0
     private var provers: [String: Prover] = [:]
+    /// The network's API keys (admin with its TOTP secret, client, viewer), made before the gateway's first
+    /// start, in `root/keys`.
+    public private(set) var keys: DevelopmentKeys?
+    /// The last TOTP time step whose code this harness handed out: each code is accepted once.
+    private var lastOneTimeStep: Int64 = -1
 
     /// A network whose files go under `root`, running `executable` (`provernet`). Nothing starts yet.
     public init(root: URL, executable: URL, settings: Settings = .init(), logger: Logger) {
@@ -121,9 +132,53 @@ public actor ProcessNetwork {
     public var caPath: String { gatewayDirectory.appendingPathComponent("tls/ca.pem").path }
     /// The gateway's SQLite database.
     public var databasePath: String { gatewayDirectory.appendingPathComponent("gateway.sqlite").path }
-    /// Where the gateway listens (once started), with its CA.
+    /// Where the gateway listens (once started), with its CA, presenting the admin key (which may call
+    /// everything; changes also need `oneTimeCode()`).
     public var endpoint: GatewayEndpoint {
-        GatewayEndpoint(host: settings.reachableHost, port: port, caCertificatePath: caPath)
+        GatewayEndpoint(host: settings.reachableHost, port: port, caCertificatePath: caPath, apiKey: keys?.admin)
+    }
+    /// The same, presenting the client key.
+    public var clientEndpoint: GatewayEndpoint { endpoint.presenting(keys?.client) }
+    /// The same, presenting the viewer key.
+    public var viewerEndpoint: GatewayEndpoint { endpoint.presenting(keys?.viewer) }
+
+    /// A one-time code of the admin key that has not been used: the current step's, or, when that was
+    /// handed out already, the next one (accepted one step early), waiting for a later step if need be; the
+    /// previous step's first, while it has at least 15 s to live (a code handed out at the last moment could
+    /// lapse before it is used on a busy machine).
+    public func oneTimeCode() async -> String {
+        let totp = TOTP(secret: keys?.adminTOTP ?? [])
+        while true {
+            let now = Clock.nowMillis() / 1000
+            let current = totp.step(atUnixSeconds: now)
+            // The previous step's code too, while it has at least 15 s to live (until the current step ends).
+            let earliest = now % totp.period < 15 ? current - 1 : current
+            let step = max(earliest, lastOneTimeStep + 1)
+            if step <= current + 1 {
+                lastOneTimeStep = step
+                return totp.code(step: step)
+            }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    /// Makes the network's keys in the gateway's database (offline, before its first start).
+    private func makeKeysIfNeeded() async throws(HarnessError) {
+        guard keys == nil else { return }
+        do {
+            guard let lock = try DataDirectoryLock.acquire(dataDirectory: gatewayDirectory.path) else {
+                throw HarnessError.database(path: databasePath, reason: "a gateway holds its data directory")
+            }
+            defer { withExtendedLifetime(lock) {} }
+            let store = try SQLiteStore(path: databasePath)
+            keys = try await DevelopmentKeys.make(
+                store: store, dataDirectory: gatewayDirectory.path, directory: root.appendingPathComponent("keys").path)
+            try await store.close()
+        } catch let error as HarnessError {
+            throw error
+        } catch {
+            throw .database(path: databasePath, reason: "cannot make the network's keys: \(error)")
+        }
     }
     /// The gateway's log: every start appends to it after a marker line.
     public var gatewayLog: URL { root.appendingPathComponent("gateway.log") }
@@ -134,6 +189,13 @@ public actor ProcessNetwork {
     /// after that on the same port, retrying while the port is still held by the process that died.
     public func startGateway(timeout: Duration = .seconds(60)) async throws(HarnessError) {
         if let gateway, gateway.isRunning { return }
+        // The keys first, outside the start's time limit: a database made on a busy disk can take a while.
+        do {
+            try FileManager.default.createDirectory(at: gatewayDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .file(path: gatewayDirectory.path, reason: "cannot create the gateway's directory: \(error)")
+        }
+        try await makeKeysIfNeeded()
         let deadline = ContinuousClock.now + timeout
         var attempt = 0
         while true {
@@ -165,7 +227,7 @@ public actor ProcessNetwork {
                 "--heartbeat-ms", "\(settings.heartbeatMillis)", "--lease-heartbeats", "\(settings.leaseHeartbeats)",
                 "--round-interval-ms", "\(settings.roundIntervalMillis)", "--drain-seconds",
                 "\(settings.gatewayDrainSeconds)",
-            ] + settings.gatewayArguments
+            ] + settings.keyLimitArguments + settings.gatewayArguments
         let process = try ChildProcess.start(
             name: "gateway", executable: executable, arguments: arguments, log: gatewayLog)
         gateway = process
@@ -227,7 +289,7 @@ public actor ProcessNetwork {
     // MARK: Provers
 
     /// Makes keys for provers and allowlists them, as an operator does with `provernet admin allow-prover`:
-    /// through the running gateway's admin service with its local admin token, or, before the gateway's
+    /// through the running gateway's admin service with the admin key and a one-time code, or, before the gateway's
     /// first start (or while it is down), in its database directly, holding the data directory's lock.
     /// Each prover's data directory and log are named after it. With `allow` false the keys are made but
     /// not allowlisted (a stranger).
@@ -266,16 +328,12 @@ public actor ProcessNetwork {
     private func allowThroughGateway(_ identities: [(name: String, identity: ProverIdentity)])
         async throws(HarnessError)
     {
-        let token: AdminToken
         do {
-            token = try AdminToken.read(fromDataDirectory: gatewayDirectory.path)
-        } catch {
-            throw .file(path: AdminToken.path(inDataDirectory: gatewayDirectory.path), reason: "\(error)")
-        }
-        do {
-            try await ProverNetClient.withClient(endpoint: endpoint) { client in
-                for (name, identity) in identities {
-                    _ = try await client.allowProver(publicKey: identity.publicKey, name: name, adminToken: token.text)
+            for (name, identity) in identities {
+                // Each change its own code, taken just before it: a code taken early may be stale by its turn.
+                let code = await oneTimeCode()
+                try await ProverNetClient.withClient(endpoint: endpoint) { client in
+                    _ = try await client.allowProver(publicKey: identity.publicKey, name: name, otp: code)
                 }
             }
         } catch {

@@ -40,6 +40,9 @@ public struct ProverNodeConfiguration: Sendable {
     public var stuck: StuckPolicy
     /// FOR TESTING THE GATEWAY ONLY: make this prover cheat in a given way.
     public var misbehavior: Misbehavior?
+    /// The operator's authorization of this prover's key (the JSON file `provernet operator authorize` wrote),
+    /// sent in the hello; empty for none.
+    public var operatorAuthorization = Data()
 
     public init(
         gateway: GatewayEndpoint,

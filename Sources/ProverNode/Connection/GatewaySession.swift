@@ -30,7 +30,8 @@ struct GatewaySession: Sendable {
             ProverMessages.hello(
                 identity: identity, name: configuration.name, capabilities: capabilities,
                 ask: configuration.askTable,
-                heldJobs: Array(Set(jobs.jobs.map(\.id) + outbox.unacknowledgedJobs)).sorted()))
+                heldJobs: Array(Set(jobs.jobs.map(\.id) + outbox.unacknowledgedJobs)).sorted(),
+                operatorAuthorization: configuration.operatorAuthorization))
         let prover = Provernet_V1_ProverService.Client(wrapping: client)
         return try await prover.connect(options: .provernet()) { writer in
             for await message in stream { try await writer.write(message) }

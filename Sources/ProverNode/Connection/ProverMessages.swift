@@ -6,7 +6,8 @@ import ProverNetCrypto
 /// The messages a node sends, built from its own values.
 enum ProverMessages {
     static func hello(
-        identity: ProverIdentity, name: String, capabilities: Capabilities, ask: [String: Amount], heldJobs: [JobID]
+        identity: ProverIdentity, name: String, capabilities: Capabilities, ask: [String: Amount], heldJobs: [JobID],
+        operatorAuthorization: Data = Data()
     ) -> Provernet_V1_ProverMessage {
         var hello = Provernet_V1_Hello()
         hello.publicKey = Data(identity.publicKey)
@@ -16,6 +17,7 @@ enum ProverMessages {
         hello.ask = ask.mapValues(\.wholeUnits)
         hello.heldJobs = heldJobs.map(\.rawValue)
         hello.name = name
+        hello.operatorAuthorization = operatorAuthorization
         return message(.hello(hello))
     }
 

@@ -28,14 +28,16 @@ package enum AuditEvents {
             ])
     }
 
-    package static func proverAllowed(_ id: ProverID, publicKeyHex: String, name: String) -> AuditEvent {
+    package static func proverAllowed(
+        _ id: ProverID, publicKeyHex: String, name: String, actor: String
+    ) -> AuditEvent {
         AuditEvent(
-            actor: "admin", action: "prover.allowed", subject: id.rawValue,
+            actor: actor, action: "prover.allowed", subject: id.rawValue,
             details: ["public_key": publicKeyHex, "name": name])
     }
 
-    package static func proverRevoked(_ id: ProverID) -> AuditEvent {
-        AuditEvent(actor: "admin", action: "prover.revoked", subject: id.rawValue)
+    package static func proverRevoked(_ id: ProverID, actor: String) -> AuditEvent {
+        AuditEvent(actor: actor, action: "prover.revoked", subject: id.rawValue)
     }
 
     /// What a request row's upsert records: its creation, or a change of state (not its other columns).
@@ -47,6 +49,7 @@ package enum AuditEvents {
             details["circuit"] = request.circuitID
             details["inputs"] = String(request.jobsTotal)
             details["max_price_per_job_units"] = String(request.maxPricePerJob)
+            if let owner = request.owner { details["owner"] = owner }
         }
         if let reason = request.reason { details["reason"] = reason }
         return AuditEvent(

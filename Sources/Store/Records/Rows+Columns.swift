@@ -22,7 +22,8 @@ extension CircuitRow {
 extension RequestRow {
     package init(
         id: String, circuitID: String, state: String, reason: String?, createdMillis: Int64, deadlineMillis: Int64,
-        maxPricePerJob: Int64, redundancy: Int, aggregate: Bool, jobsTotal: Int, finishedMillis: Int64?, paid: Int64
+        maxPricePerJob: Int64, redundancy: Int, aggregate: Bool, jobsTotal: Int, finishedMillis: Int64?, paid: Int64,
+        owner: String?
     ) {
         self.id = id
         self.circuitID = circuitID
@@ -36,6 +37,7 @@ extension RequestRow {
         self.jobsTotal = jobsTotal
         self.finishedMillis = finishedMillis
         self.paid = paid
+        self.owner = owner
     }
 }
 

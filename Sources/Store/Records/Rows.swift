@@ -59,6 +59,8 @@ package struct RequestRow: Codable, Equatable {
     package var jobsTotal: Int
     package var finishedMillis: Int64?
     package var paid: Int64
+    /// The submitting API key's id (migration v6).
+    package var owner: String?
 
     package init(_ request: ProofRequest) {
         id = request.id.rawValue
@@ -73,6 +75,7 @@ package struct RequestRow: Codable, Equatable {
         jobsTotal = request.inputCount
         finishedMillis = request.state.finishedMillis
         paid = request.paid.units
+        owner = request.owner
     }
 
     package func request() throws(StoreError) -> ProofRequest {
@@ -84,7 +87,7 @@ package struct RequestRow: Codable, Equatable {
             state: RequestState(phase: phase, reason: reason, finishedMillis: finishedMillis),
             createdMillis: createdMillis,
             deadlineMillis: deadlineMillis, maxPricePerJob: Amount(units: maxPricePerJob), redundancy: redundancy,
-            aggregate: aggregate, inputCount: jobsTotal, paid: Amount(units: paid))
+            aggregate: aggregate, inputCount: jobsTotal, paid: Amount(units: paid), owner: owner)
     }
 }
 

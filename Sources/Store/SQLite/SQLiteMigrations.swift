@@ -3,7 +3,9 @@ import GRDB
 /// The database's schema, as a list of migrations, each applied once and in order. Never edit a shipped
 /// migration: add one. Shipped: `v1` (0.1), `v2-aggregation`, `v3-redundancy` (0.2);
 /// `v4-integer-money` (0.3) stores every amount as an integer count of the smallest unit and each job's
-/// kind; `v5-audit-log` (0.4) adds the tamper-evident audit log (`audit`, `audit_head`).
+/// kind; `v5-audit-log` (0.4) adds the tamper-evident audit log (`audit`, `audit_head`);
+/// `v6-api-keys` (0.5) adds API keys with roles (`api_key`) and each request's owner; `v7-operators` (0.5) the
+/// operators' allowlist and the standalone registry's stakes (`operator`).
 enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -107,11 +109,20 @@ enum SQLiteMigrations {
         migrator.registerMigration("v5-audit-log") { db in
             try AuditTables.createTables(db)
         }
+        migrator.registerMigration("v6-api-keys") { db in
+            try KeyTables.createTables(db)
+            try db.alter(table: "request") { t in t.add(column: "owner", .text).indexed() }
+        }
+        migrator.registerMigration("v7-operators") { db in
+            try SQLiteStore.createOperatorTable(db)
+        }
         return migrator
     }
 
     /// The names of the migrations, in order.
-    static let names = ["v1", "v2-aggregation", "v3-redundancy", "v4-integer-money", "v5-audit-log"]
+    static let names = [
+        "v1", "v2-aggregation", "v3-redundancy", "v4-integer-money", "v5-audit-log", "v6-api-keys", "v7-operators",
+    ]
 
     /// Every amount was a REAL of whole units; it becomes an INTEGER of smallest units (`Amount`), rounded to
     /// the nearest unit (history: what was charged and paid then, to a millionth). Each job that was paid

@@ -89,8 +89,8 @@ public final class SQLiteStore: GatewayStore {
         try await read { db in try ProverRecord.order(Column("addedMillis")).fetchAll(db) }
     }
 
-    public func allowProver(id: ProverID, publicKeyHex: String, name: String, atMillis: Int64) async throws(StoreError)
-        -> ProverRecord
+    public func allowProver(id: ProverID, publicKeyHex: String, name: String, actor: String, atMillis: Int64)
+        async throws(StoreError) -> ProverRecord
     {
         try await write { db in
             var record =
@@ -99,20 +99,20 @@ public final class SQLiteStore: GatewayStore {
             record.allowed = true
             if !name.isEmpty { record.name = name }
             try AuditTables.append(
-                [AuditEvents.proverAllowed(id, publicKeyHex: publicKeyHex, name: record.name)], atMillis: atMillis, db)
+                [AuditEvents.proverAllowed(id, publicKeyHex: publicKeyHex, name: record.name, actor: actor)], atMillis: atMillis, db)
             try record.upsert(db)
             return record
         }
     }
 
-    public func revokeProver(id: ProverID) async throws(StoreError) {
+    public func revokeProver(id: ProverID, actor: String) async throws(StoreError) {
         try await write { db in
             guard var record = try ProverRecord.fetchOne(db, key: id.rawValue) else {
                 throw StoreError.missing(table: "prover", id: id.rawValue)
             }
             record.allowed = false
             try AuditTables.append(
-                [AuditEvents.proverRevoked(id)],
+                [AuditEvents.proverRevoked(id, actor: actor)],
                 atMillis: Clock.nowMillis(),
                 db)
             try record.update(db)

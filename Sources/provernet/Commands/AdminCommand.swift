@@ -6,15 +6,20 @@ import ProverNetCore
 import ProverNetCrypto
 import Store
 
-/// `provernet admin`: the prover allowlist and listings of provers, jobs and rounds, all through
-/// `ProverNetClient` against the running gateway. The allowlist calls need the gateway's local admin token,
-/// which the command reads from the gateway's data directory; while no gateway runs on that directory, the
+/// `provernet admin`: the first admin key (`init`, offline), API keys, the prover allowlist, listings of
+/// provers, jobs and rounds, and the audit log, through `ProverNetClient` against the running gateway with
+/// an API key; changes also need a one-time code. While no gateway runs on its data directory, the
 /// allowlist is written to its database directly, under the directory's lock.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Administer a gateway: the prover allowlist, listings of provers, jobs and rounds, the audit log.",
-        subcommands: [AllowProver.self, RevokeProver.self, Provers.self, Jobs.self, Rounds.self, AuditCommand.self])
+        abstract:
+            "Administer a gateway: API keys, the prover and operator allowlists, listings of provers, jobs and rounds, the audit log.",
+        subcommands: [
+            AdminInitCommand.self, KeysCommand.self, OneTimeCodeCommand.self, AllowProver.self, RevokeProver.self,
+            Provers.self, Jobs.self, Rounds.self, AuditCommand.self, AllowOperator.self, RevokeOperator.self,
+            SetStake.self, Operators.self,
+        ])
 
     struct AllowProver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,7 +44,7 @@ struct AdminCommand: AsyncParsableCommand {
                         atMillis: Clock.nowMillis()
                     ).id
                 },
-                online: { client, token in try await client.allowProver(publicKey: key, name: name, adminToken: token) }
+                online: { client, code in try await client.allowProver(publicKey: key, name: name, otp: code) }
             )
             print("{\"prover_id\":\"\(id)\",\"allowed\":true}")
         }
@@ -58,7 +63,7 @@ struct AdminCommand: AsyncParsableCommand {
             let prover = ProverID(self.prover)
             _ = try await change.apply(
                 offline: { store in try await store.revokeProver(id: prover) },
-                online: { client, token in try await client.revokeProver(prover, adminToken: token) })
+                online: { client, code in try await client.revokeProver(prover, otp: code) })
             print("{\"prover_id\":\"\(prover)\",\"allowed\":false}")
         }
     }

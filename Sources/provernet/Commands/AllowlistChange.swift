@@ -6,22 +6,23 @@ import ProverNetClient
 import Store
 
 /// A change to a gateway's prover allowlist, made where it is safe: through the running gateway's admin
-/// RPC (with the local admin token from its data directory) while a gateway holds the directory's lock,
+/// RPC (with an admin API key and a one-time code) while a gateway holds the directory's lock,
 /// or straight into the database, holding that lock, while none runs.
 struct AllowlistChange {
     let dataDirectory: String
     let connection: AllowlistGatewayOptions
 
     static let discussion = """
-        While a gateway runs on --data-dir, the change goes through its admin service, with the admin token \
-        it wrote to DATA_DIR/admin.token (so run this as the gateway's user, on its machine); the gateway's \
-        address and CA come from --gateway/--ca, PROVERNET_GATEWAY/PROVERNET_CA, or DATA_DIR/gateway.json. \
+        While a gateway runs on --data-dir, the change goes through its admin service, with an admin API key \
+        (--api-key-file, PROVERNET_API_KEY) and a current one-time code of its authenticator (--otp); the \
+        gateway's address and CA come from --gateway/--ca, PROVERNET_GATEWAY/PROVERNET_CA, or \
+        DATA_DIR/gateway.json. \
         While none runs, the change is written to DATA_DIR/gateway.sqlite directly, holding \
         DATA_DIR/gateway.lock so that no gateway starts meanwhile.
         """
 
     /// Applies the change: `offline` on the database when no gateway holds the directory, else `online`
-    /// with a client of the running gateway and its admin token.
+    /// with a client of the running gateway and the one-time code.
     func apply<T: Sendable>(
         offline: (SQLiteStore) async throws -> T,
         online: (ProverNetClient, String) async throws -> T
@@ -49,11 +50,16 @@ struct AllowlistChange {
             try? await store.close()
             return result
         }
-        let token: AdminToken
+        let code: String
         let endpoint: GatewayEndpoint
         do {
-            token = try AdminToken.read(fromDataDirectory: dataDirectory)
             endpoint = try runningGateway()
+            guard endpoint.apiKey != nil else {
+                throw failure(
+                    "a gateway runs on \(dataDirectory): the change goes through it, with an admin API key "
+                        + "(--api-key-file or PROVERNET_API_KEY) and --otp")
+            }
+            code = try connection.oneTimeCode.code()
         } catch let exit as ExitCode {
             throw exit
         } catch {
@@ -61,7 +67,7 @@ struct AllowlistChange {
         }
         do {
             return try await ProverNetClient.withClient(endpoint: endpoint) { client in
-                try await online(client, token.text)
+                try await online(client, code)
             }
         } catch let error as ProverNetClientError {
             throw failure(error.description)
@@ -75,10 +81,11 @@ struct AllowlistChange {
             flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
         }
         let ca = value(connection.ca, "PROVERNET_CA")
+        let key = try APIKeyOption.read(file: connection.apiKeyFile)
         if let address = value(connection.gateway, "PROVERNET_GATEWAY") {
-            return try ProverNetClient.endpoint(gateway: address, ca: ca)
+            return try ProverNetClient.endpoint(gateway: address, ca: ca).presenting(key)
         }
         let file = try GatewayAddressFile.read(fromDataDirectory: dataDirectory)
-        return GatewayEndpoint(host: file.host, port: file.port, caCertificatePath: ca ?? file.ca)
+        return GatewayEndpoint(host: file.host, port: file.port, caCertificatePath: ca ?? file.ca, apiKey: key)
     }
 }

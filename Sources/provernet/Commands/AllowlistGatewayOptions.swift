@@ -8,4 +8,9 @@ struct AllowlistGatewayOptions: ParsableArguments {
 
     @Option(help: "The CA certificate (PEM) of the gateway (default: $PROVERNET_CA, else DATA_DIR/gateway.json's).")
     var ca: String?
+
+    @Option(help: "A file holding an admin API key (default: $PROVERNET_API_KEY, else $PROVERNET_API_KEY_FILE).")
+    var apiKeyFile: String?
+
+    @OptionGroup var oneTimeCode: OneTimeCodeOption
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ethereum
 import Foundation
 import Gateway
 import HealthHTTP
@@ -101,6 +102,11 @@ struct DevnetCommand: AsyncParsableCommand {
             try Data(SRS.unsafeDevelopment(maxProofs: 256).encoded).write(to: srsPath)
             configuration.snarkpackSRSPath = srsPath.path
         }
+        // The network's operator: a fresh secp256k1 key that authorizes every prover's key (EIP-712), registered
+        // in the gateway's standalone registry; provers without its authorization are refused.
+        configuration.operators.required = true
+        let operatorKeyPath = root.appendingPathComponent("operator.key").path
+        let operatorKey = try badInputExits { try OperatorKeyFile.create(at: operatorKeyPath) }
         let network: InProcessNetwork
         let httpPort = BoundPort()
         do {
@@ -114,10 +120,13 @@ struct DevnetCommand: AsyncParsableCommand {
                         logger: Logger(label: "provernet.gateway.http")
                     ) { _, port in httpPort.set(port) }
                 },
-                say: { line in out.line(line) })
+                operatorKey: operatorKey, say: { line in out.line(line) })
         } catch {
             throw failure("\(error)")
         }
+        out.line(
+            "keys       API keys in \(network.keys.directory) (mode 0600): admin.key (+ admin.totp, its second factor), "
+                + "client.key, viewer.key")
         await Self.announceHTTP(network, port: httpPort, dashboard: !noDashboard, out: out)
         let (server, endpoint, names) = (network.server, network.endpoint, network.names)
         let boundPort = endpoint.port
@@ -227,10 +236,17 @@ struct DevnetCommand: AsyncParsableCommand {
                 out.line(
                     "Where to look next (provernet is \(ProverNodeConfiguration.currentExecutable.path); scripts/install puts it on your PATH):"
                 )
-                out.line("  export PROVERNET_GATEWAY=127.0.0.1:\(boundPort) PROVERNET_CA=\(ca)")
+                let keys = network.keys
+                out.line(
+                    "  export PROVERNET_GATEWAY=127.0.0.1:\(boundPort) PROVERNET_CA=\(ca) PROVERNET_API_KEY_FILE=\(keys.clientKeyPath)"
+                )
                 out.line("  provernet status \(submitted.id)        provernet verify \(proofs.path)")
-                out.line("  provernet admin provers                 provernet admin rounds")
                 out.line("  provernet submit --circuit \(circuit.id) --inputs FILE.json")
+                out.line(
+                    "  provernet admin provers --api-key-file \(keys.viewerKeyPath)   (admin rounds, admin jobs too)")
+                out.line(
+                    "  provernet admin keys create --api-key-file \(keys.adminKeyPath) --name alice --role client "
+                        + "--otp $(provernet admin otp --totp-file \(keys.adminTOTPPath))")
                 out.line(
                     "  logs: \(gatewayLog.path), \(root.path)/prover-*/prover.log; database: \(configuration.databasePath)"
                 )

@@ -52,6 +52,12 @@ struct GatewayCommand: AsyncParsableCommand {
             "A DNS name or address the development certificate must also carry (repeatable; key gateway.tlsNames, comma-separated)."
     )
     var tlsName: [String] = []
+    @Option(
+        help:
+            "A CA (PEM) whose TLS client certificate every prover must present; provers then connect to --prover-port, and the main port serves clients only (default: off)."
+    )
+    var proverClientCa: String?
+    @Option(help: "The provers' port with --prover-client-ca (default 7444; 0 picks a free one).") var proverPort: Int?
     @Option(help: "Milliseconds between market rounds (default 250).") var roundIntervalMs: Int?
     @Option(help: "Milliseconds between prover heartbeats (default 2000).") var heartbeatMs: Int?
     @Option(help: "Heartbeats a lease survives without one (default 4).") var leaseHeartbeats: Int?
@@ -63,6 +69,19 @@ struct GatewayCommand: AsyncParsableCommand {
             "The SnarkPack reference string with which requests are aggregated (`provernet snarkpack srs`); without it, requests for aggregation are refused."
     )
     var snarkpackSrs: String?
+    @Option(help: "Calls per second per API key (default 50; burst --key-call-burst, default 200).")
+    var keyCallsPerSecond: Double?
+    @Option(help: "Calls a key may make at once above its rate (default 200).") var keyCallBurst: Double?
+    @Option(help: "Submissions per second per API key (default 5; burst --key-submission-burst, default 20).")
+    var keySubmissionsPerSecond: Double?
+    @Option(help: "Submissions a key may make at once above its rate (default 20).") var keySubmissionBurst: Double?
+    @Option(help: "Open requests per API key (default 1000).") var keyMaxOpenRequests: Int?
+    @Option(help: "Inputs of open requests per API key (default 100000).") var keyMaxInputsInFlight: Int?
+    @Option(
+        help:
+            "Calls without a valid key (or with a wrong one-time code) per address per minute before it must wait, 5 s then doubling up to 300 s (default 20)."
+    )
+    var authFailuresPerMinute: Int?
     @Option(help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
     @Option(help: "text, or json for one JSON object per line with the same metadata keys (default text).")
     var logFormat: String?
@@ -74,24 +93,34 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "The address of the health endpoints (default 127.0.0.1).") var healthHost: String?
     @Flag(help: "Serve the web dashboard at /dashboard/ on the health port (needs --health-port).") var dashboard =
         false
+    @OptionGroup(title: "Operators") var operatorOptions: GatewayOperatorOptions
 
     func run() async throws {
-        let flags: [String: String?] = [
+        var flags: [String: String?] = [
             "gateway.dataDirectory": dataDir, "gateway.database": database,
             "gateway.artifactsDirectory": artifactsDir, "gateway.host": host, "gateway.port": port.map(String.init),
             "gateway.tlsCertificate": tlsCert, "gateway.tlsKey": tlsKey,
             "gateway.developmentTLS": devTls ? "true" : nil,
             "gateway.tlsNames": tlsName.isEmpty ? nil : tlsName.joined(separator: ","),
+            "gateway.proverClientCA": proverClientCa, "gateway.proverPort": proverPort.map(String.init),
             "gateway.roundIntervalMillis": roundIntervalMs.map(String.init),
             "gateway.heartbeatMillis": heartbeatMs.map(String.init),
             "gateway.leaseHeartbeats": leaseHeartbeats.map(String.init),
             "gateway.maxAttempts": maxAttempts.map(String.init),
             "gateway.reservePrice": reservePrice.map { String($0) },
             "gateway.drainSeconds": drainSeconds.map { String($0) },
+            "gateway.keyCallsPerSecond": keyCallsPerSecond.map { String($0) },
+            "gateway.keyCallBurst": keyCallBurst.map { String($0) },
+            "gateway.keySubmissionsPerSecond": keySubmissionsPerSecond.map { String($0) },
+            "gateway.keySubmissionBurst": keySubmissionBurst.map { String($0) },
+            "gateway.keyMaxOpenRequests": keyMaxOpenRequests.map(String.init),
+            "gateway.keyMaxInputsInFlight": keyMaxInputsInFlight.map(String.init),
+            "gateway.authFailuresPerMinute": authFailuresPerMinute.map(String.init),
             "gateway.logLevel": logLevel, "gateway.logFormat": logFormat, "gateway.snarkpackSRS": snarkpackSrs,
             "gateway.healthPort": healthPort.map(String.init), "gateway.healthHost": healthHost,
             "gateway.dashboard": dashboard ? "true" : nil,
         ]
+        flags.merge(operatorOptions.flags) { a, _ in a }
         let reader: ConfigReader
         do {
             reader = try await ConfigurationSources.reader(file: config, flags: flags)
@@ -173,6 +202,8 @@ struct GatewaySettings {
             (config.string(forKey: "tlsNames")?.split(separator: ",").map(String.init)
             ?? config.stringArray(forKey: "tlsNames") ?? [])
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        c.proverClientCAPath = config.string(forKey: "proverClientCA")
+        c.proverPort = try Self.int(config, "proverPort", c.proverPort)
         c.roundInterval = .milliseconds(try Self.int(config, "roundIntervalMillis", 250))
         c.heartbeatInterval = .milliseconds(try Self.int(config, "heartbeatMillis", 2000))
         c.leaseHeartbeats = try Self.int(config, "leaseHeartbeats", c.leaseHeartbeats)
@@ -194,6 +225,16 @@ struct GatewaySettings {
             }
             self.database = database
         }
+        c.access.callsPerSecond = try Self.double(config, "keyCallsPerSecond", c.access.callsPerSecond)
+        c.access.callBurst = try Self.double(config, "keyCallBurst", c.access.callBurst)
+        c.access.submissionsPerSecond = try Self.double(
+            config, "keySubmissionsPerSecond", c.access.submissionsPerSecond)
+        c.access.submissionBurst = try Self.double(config, "keySubmissionBurst", c.access.submissionBurst)
+        c.access.maxOpenRequestsPerKey = try Self.int(config, "keyMaxOpenRequests", c.access.maxOpenRequestsPerKey)
+        c.access.maxInputsInFlightPerKey = try Self.int(
+            config, "keyMaxInputsInFlight", c.access.maxInputsInFlightPerKey)
+        c.access.failuresPerMinute = try Self.int(config, "authFailuresPerMinute", c.access.failuresPerMinute)
+        c.operators = try GatewayOperatorOptions.policy(config)
         do {
             try c.validate()
         } catch {

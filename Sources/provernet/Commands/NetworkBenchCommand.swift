@@ -68,6 +68,11 @@ struct NetworkBench: AsyncParsableCommand {
         var configuration = GatewayConfiguration(dataDirectory: root.appendingPathComponent("gateway").path)
         configuration.port = 0
         configuration.roundInterval = .milliseconds(roundIntervalMs)
+        // The bench measures the network, not its per-key limits.
+        configuration.access.callsPerSecond = 1_000_000
+        configuration.access.callBurst = 1_000_000
+        configuration.access.submissionsPerSecond = 1_000_000
+        configuration.access.submissionBurst = 1_000_000
         let perProver = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / provers)
         let network: InProcessNetwork
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import Ethereum
 import Foundation
 import HealthHTTP
 import Logging
@@ -39,6 +40,12 @@ struct ProverRunCommand: AsyncParsableCommand {
             "The DNS name the gateway's certificate must carry, when it is not the host of --gateway (an address is checked as itself)."
     )
     var tlsServerName: String?
+    @Option(
+        help:
+            "A TLS client certificate (PEM) to present: a gateway started with --prover-client-ca asks for one on its prover port."
+    )
+    var clientCert: String?
+    @Option(help: "The private key (PEM) of --client-cert.") var clientKey: String?
     @Option(help: "The prover's Ed25519 identity key file (created if absent).") var key: String?
     @Option(help: "Where the node keeps its artifact cache and job files.") var dataDir: String?
     @Option(help: "A name for the gateway's logs and listings (default: the host name).") var name: String?
@@ -76,16 +83,23 @@ struct ProverRunCommand: AsyncParsableCommand {
     /// FOR TESTING THE GATEWAY ONLY: `wrong-proof` sends proofs that do not verify; `other-input` proves
     /// another input than the one assigned. Hidden from the help.
     @Option(help: .hidden) var misbehave: String?
+    @Option(help: "The operator's authorization of this prover's key (`provernet operator authorize -o FILE`).")
+    var authorization: String?
 
     func run() async throws {
         let settings = try await badInputExitsAsync { try await readSettings() }
         settings.logFormat.bootstrap(level: settings.logLevel)
         var logger = Logger(label: "provernet.prover")
         logger.logLevel = settings.logLevel
-        let configuration = settings.node
-
         let identity = try badInputExits { try ProverIdentity.loadOrCreate(at: settings.keyPath) }
         writeLine(identityJSON(identity))
+        var nodeConfiguration = settings.node
+        if let authorization {
+            nodeConfiguration.operatorAuthorization = try badInputExits {
+                try Self.readAuthorization(authorization, publicKey: identity.publicKey)
+            }
+        }
+        let configuration = nodeConfiguration
         if let misbehavior = configuration.misbehavior {
             logger.warning(
                 "TESTING ONLY: this prover misbehaves on purpose", metadata: ["misbehave": "\(misbehavior.rawValue)"])
@@ -138,6 +152,7 @@ struct ProverRunCommand: AsyncParsableCommand {
     private func readSettings() async throws -> ProverSettings {
         var flags: [String: String?] = [
             "prover.gateway": gateway, "prover.ca": ca, "prover.tlsServerName": tlsServerName, "prover.key": key,
+            "prover.clientCertificate": clientCert, "prover.clientKey": clientKey,
             "prover.dataDir": dataDir,
             "prover.name": name, "prover.slots": slots.map(String.init), "prover.threads": threads.map(String.init),
             "prover.ask": ask.map(\.description), "prover.drainSeconds": drainSeconds.map { String($0) },
@@ -149,5 +164,18 @@ struct ProverRunCommand: AsyncParsableCommand {
         if !askClass.isEmpty { flags["prover.askClass"] = askClass.joined(separator: ",") }
         let reader = try await ConfigurationSources.reader(file: config, flags: flags)
         return try ProverSettings(reader: reader)
+    }
+
+    /// The authorization file's bytes, after checking that it is one. One that names another prover key is sent
+    /// anyway (the gateway decides, and says why it refuses), with a warning here.
+    static func readAuthorization(_ path: String, publicKey: [UInt8]) throws -> Data {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let authorization = try ProverAuthorization.decode(data)
+        if authorization.proverKeyBytes != publicKey {
+            note(
+                "warning: \(path) authorizes prover key \(authorization.proverKey), not this prover's "
+                    + "\(Hex.encode(publicKey)): the gateway will refuse it")
+        }
+        return data
     }
 }

@@ -53,10 +53,19 @@ struct ProverSettings {
         guard let gatewayAddress, !gatewayAddress.isEmpty else {
             throw ProverNodeError.configuration("--gateway (or prover.gateway in the configuration) is required")
         }
-        let endpoint = try GatewayEndpoint(
+        var endpoint = try GatewayEndpoint(
             parsing: gatewayAddress, caCertificatePath: text("ca") ?? environment["PROVERNET_CA"],
             serverName: text("tlsServerName")
                 ?? environment["PROVERNET_TLS_SERVER_NAME"].flatMap { $0.isEmpty ? nil : $0 })
+        switch (text("clientCertificate"), text("clientKey")) {
+        case (let certificate?, let key?):
+            for path in [certificate, key] where !FileManager.default.isReadableFile(atPath: path) {
+                throw ProverNodeError.configuration("cannot read the TLS client certificate or key \(path)")
+            }
+            endpoint.clientCertificate = .init(certificatePath: certificate, keyPath: key)
+        case (nil, nil): break
+        default: throw ProverNodeError.configuration("--client-cert and --client-key go together")
+        }
         keyPath = try required("key", flag: "key")
         let dataDirectory = URL(fileURLWithPath: try required("dataDir", flag: "data-dir"), isDirectory: true)
 

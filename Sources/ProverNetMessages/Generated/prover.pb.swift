@@ -90,6 +90,10 @@ public nonisolated struct Provernet_V1_Hello: Sendable {
   /// `ask` in the smallest unit of money (10^-6 credit), exactly; when present it replaces `ask`.
   public var askUnits: Dictionary<String,Int64> = [:]
 
+  /// The operator's EIP-712 authorization of this prover's key (the JSON file `provernet operator authorize`
+  /// writes). A gateway that has operators checks it before anything else.
+  public var operatorAuthorization: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -500,7 +504,7 @@ nonisolated extension Provernet_V1_Capabilities: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Provernet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}public_key\0\u{1}version\0\u{1}capabilities\0\u{1}ask\0\u{3}held_jobs\0\u{1}name\0\u{3}ask_units\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}public_key\0\u{1}version\0\u{1}capabilities\0\u{1}ask\0\u{3}held_jobs\0\u{1}name\0\u{3}ask_units\0\u{3}operator_authorization\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -515,6 +519,7 @@ nonisolated extension Provernet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.heldJobs) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt64>.self, value: &self.askUnits) }()
+      case 8: try { try decoder.decodeSingularBytesField(value: &self.operatorAuthorization) }()
       default: break
       }
     }
@@ -546,6 +551,9 @@ nonisolated extension Provernet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.askUnits.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt64>.self, value: self.askUnits, fieldNumber: 7)
     }
+    if !self.operatorAuthorization.isEmpty {
+      try visitor.visitSingularBytesField(value: self.operatorAuthorization, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -557,6 +565,7 @@ nonisolated extension Provernet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.heldJobs != rhs.heldJobs {return false}
     if lhs.name != rhs.name {return false}
     if lhs.askUnits != rhs.askUnits {return false}
+    if lhs.operatorAuthorization != rhs.operatorAuthorization {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

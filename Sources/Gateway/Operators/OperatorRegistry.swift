@@ -1,0 +1,236 @@
+import Ethereum
+import Foundation
+import Logging
+import ProverNetCore
+import Store
+
+/// Whether an operator's provers may take new jobs.
+public enum OperatorStatus: Sendable, Equatable, CustomStringConvertible {
+    case active
+    /// Suspended for the reason (its provers stay connected, finish their running leases, get nothing new).
+    case suspended(OperatorRefusal)
+
+    public var description: String {
+        switch self {
+        case .active: "active"
+        case .suspended(let why): "suspended: \(why)"
+        }
+    }
+}
+
+/// One operator as the admin listing shows it.
+public struct OperatorView: Sendable, Equatable {
+    public var address: Address
+    public var name: String
+    public var allowed: Bool
+    public var source: String
+    public var registered: Bool
+    public var stake: UInt256
+    public var minimum: UInt256
+    public var status: OperatorStatus
+    public var provers: [ProverID]
+}
+
+/// The operators as the gateway knows them: the allowlist and standalone stakes in its store, registration and
+/// stake from the configured source, read at each hello and every `refreshInterval`. A source that cannot be
+/// read leaves the last known standing in force for `graceSeconds`, then the registry fails closed. When an
+/// operator's status changes, `onChange` is told with its connected provers (the gateway suspends or resumes
+/// them).
+public actor OperatorRegistry {
+    struct State {
+        var standing: OperatorStanding?
+        var lastReadMillis: Int64?
+        var lastError: String?
+        var status: OperatorStatus
+    }
+
+    public nonisolated let policy: OperatorPolicy
+    public nonisolated let store: any OperatorStore
+    let source: any OperatorSource
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    var states: [Address: State] = [:]
+    /// Connected provers and the operator that authorized each.
+    var provers: [ProverID: Address] = [:]
+    var onChange: @Sendable (Address, OperatorStatus, [ProverID]) async -> Void = { _, _, _ in }
+
+    public init(
+        policy: OperatorPolicy, store: any OperatorStore, source: any OperatorSource, logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = { Clock.nowMillis() }
+    ) {
+        self.policy = policy
+        self.store = store
+        self.source = source
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// The source the policy names.
+    public static func source(for policy: OperatorPolicy) throws -> any OperatorSource {
+        switch policy.source {
+        case .standalone: return StandaloneOperatorSource()
+        case .eigenLayer(let settings): return try EigenLayerOperatorSource(settings: settings)
+        }
+    }
+
+    public func setOnChange(_ body: @escaping @Sendable (Address, OperatorStatus, [ProverID]) async -> Void) {
+        onChange = body
+    }
+
+    // MARK: Hello
+
+    /// Checks a hello's authorization (empty: none) for the prover's key, then its operator's standing, read
+    /// again now. Returns the operator (nil when no authorization was presented and none is required).
+    public func admit(authorization json: Data, proverKey: [UInt8], nowUnix: UInt64) async throws(OperatorRefusal)
+        -> Address?
+    {
+        guard !json.isEmpty else {
+            if policy.required { throw .missing }
+            return nil
+        }
+        let authorization: ProverAuthorization
+        do { authorization = try ProverAuthorization.decode(json) } catch { throw .malformed("\(error)") }
+        guard authorization.network == policy.network else {
+            throw .wrongNetwork(authorized: authorization.network, network: policy.network)
+        }
+        guard authorization.proverKeyBytes == proverKey else {
+            throw .wrongProverKey(authorized: authorization.proverKey, presented: Hex.encode(proverKey))
+        }
+        guard authorization.expiresAt > nowUnix else {
+            throw .expired(atUnix: authorization.expiresAt, nowUnix: nowUnix)
+        }
+        let signer: String
+        do { signer = try authorization.signer().checksummed } catch { signer = "no key (\(error))" }
+        guard signer == authorization.operator.checksummed else {
+            throw .signatureOfAnotherKey(operator: authorization.operator, signer: signer)
+        }
+        if case .suspended(let why) = await refresh(authorization.operator) { throw why }
+        return authorization.operator
+    }
+
+    /// The prover connected under `operator`'s authorization.
+    public func attach(_ prover: ProverID, to operator: Address) { provers[prover] = `operator` }
+
+    /// The provers (connected since this gateway started) that an operator authorized: what its
+    /// `operator` API keys may list.
+    public func provers(of address: String) -> Set<ProverID> {
+        Set(provers.filter { $0.value.lowercased == address.lowercased() }.map(\.key))
+    }
+    public func detach(_ prover: ProverID) { provers[prover] = nil }
+
+    /// The operator's status now (as last computed).
+    public func status(of operator: Address) -> OperatorStatus? { states[`operator`]?.status }
+
+    // MARK: Refresh
+
+    /// Reads the operator again and returns its status; tells `onChange` when it changed.
+    @discardableResult
+    public func refresh(_ operator: Address) async -> OperatorStatus {
+        let now = clock()
+        var state = states[`operator`] ?? State(status: .suspended(.notAllowlisted(`operator`)))
+        let before = states[`operator`]?.status
+        let record: OperatorRecord?
+        do {
+            record = try await store.operator(address: `operator`.lowercased)
+        } catch {
+            state.status = .suspended(.registryUnavailable(`operator`, "the gateway's database: \(error)"))
+            return await settle(`operator`, state, before: before)
+        }
+        do {
+            state.standing = try await source.standing(of: `operator`, record: record)
+            state.lastReadMillis = now
+            if state.lastError != nil {
+                logger.notice("operator registry readable again", metadata: ["operator": "\(`operator`)"])
+            }
+            state.lastError = nil
+        } catch {
+            if state.lastError == nil {
+                logger.warning(
+                    "operator registry unreadable: keeping the last known state for the grace period",
+                    metadata: [
+                        "operator": "\(`operator`)", "source": "\(source.name)", "error": "\(error)",
+                        "grace_seconds": "\(policy.graceSeconds)",
+                    ])
+            }
+            state.lastError = "\(error)"
+        }
+        state.status = evaluate(`operator`, record: record, state: state, now: now)
+        return await settle(`operator`, state, before: before)
+    }
+
+    func evaluate(_ operator: Address, record: OperatorRecord?, state: State, now: Int64) -> OperatorStatus {
+        guard let record else { return .suspended(.notAllowlisted(`operator`)) }
+        guard record.allowed else { return .suspended(.revoked(`operator`)) }
+        if let error = state.lastError {
+            guard let last = state.lastReadMillis, now - last <= policy.graceSeconds * 1000 else {
+                let since = state.lastReadMillis.map {
+                    "last read \((now - $0) / 1000) s ago, grace \(policy.graceSeconds) s"
+                }
+                return .suspended(.registryUnavailable(`operator`, "\(error) (\(since ?? "never read"))"))
+            }
+        }
+        guard let standing = state.standing else {
+            return .suspended(.registryUnavailable(`operator`, "never read"))
+        }
+        guard standing.registered else { return .suspended(.notRegistered(`operator`, standing.detail)) }
+        guard standing.stake >= policy.minimumStake else {
+            return .suspended(.belowMinimum(`operator`, stake: standing.stake, minimum: policy.minimumStake))
+        }
+        return .active
+    }
+
+    func settle(_ operator: Address, _ state: State, before: OperatorStatus?) async -> OperatorStatus {
+        states[`operator`] = state
+        if before != state.status {
+            let attached = provers.filter { $0.value == `operator` }.map(\.key).sorted()
+            if case .suspended(let why) = state.status {
+                logger.warning(
+                    "operator suspended",
+                    metadata: ["operator": "\(`operator`)", "reason": "\(why)", "provers": "\(attached.count)"])
+            } else {
+                logger.notice(
+                    "operator active", metadata: ["operator": "\(`operator`)", "provers": "\(attached.count)"])
+            }
+            await onChange(`operator`, state.status, attached)
+        }
+        return state.status
+    }
+
+    /// Reads every allowlisted operator and every operator with a connected prover again.
+    public func refreshAll() async {
+        var addresses = Set(provers.values)
+        if let records = try? await store.operators() {
+            for record in records { if let a = try? Address(record.address) { addresses.insert(a) } }
+        }
+        for address in addresses.sorted() { await refresh(address) }
+    }
+
+    /// Refreshes every `refreshInterval` until cancelled.
+    public func runRefreshLoop() async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: policy.refreshInterval) } catch { return }
+            await refreshAll()
+        }
+    }
+
+    // MARK: Listing
+
+    public func view() async throws(StoreError) -> [OperatorView] {
+        let records = try await store.operators()
+        var out = [OperatorView]()
+        for record in records {
+            guard let address = try? Address(record.address) else { continue }
+            if states[address] == nil { await refresh(address) }
+            let state = states[address]
+            let status = state?.status ?? .suspended(.registryUnavailable(address, "never read"))
+            out.append(
+                OperatorView(
+                    address: address, name: record.name, allowed: record.allowed, source: source.name,
+                    registered: state?.standing?.registered ?? (source is StandaloneOperatorSource),
+                    stake: state?.standing?.stake ?? ((try? UInt256(record.stake)) ?? .zero),
+                    minimum: policy.minimumStake, status: status,
+                    provers: provers.filter { $0.value == address }.map(\.key).sorted()))
+        }
+        return out
+    }
+}

@@ -1,0 +1,110 @@
+import Ethereum
+import GRPCCore
+import ProverNetAPI
+import ProverNetCore
+import Store
+import SwiftProtobuf
+
+/// The operators' allowlist, the standalone registry's stakes, and the operators' listing.
+extension AdminServiceHandler {
+    func registry() throws -> OperatorRegistry {
+        guard let operators else {
+            throw RPCError(code: .failedPrecondition, message: "this gateway's store keeps no operators")
+        }
+        return operators
+    }
+
+    static func address(_ text: String) throws -> Address {
+        do { return try Address(text) } catch {
+            throw RPCError(code: .invalidArgument, message: "operator address: \(error)")
+        }
+    }
+
+    func allowOperator(request: Provernet_V1_AllowOperatorRequest, context: ServerContext) async throws
+        -> Provernet_V1_AllowOperatorResponse
+    {
+        let operators = try registry()
+        let address = try Self.address(request.address)
+        guard request.name.count <= 200 else {
+            throw RPCError(code: .invalidArgument, message: "an operator's name is at most 200 characters")
+        }
+        do {
+            _ = try await operators.store.allowOperator(
+                address: address.lowercased, name: request.name, actor: actor, atMillis: Clock.nowMillis())
+        } catch {
+            throw RPCError.from(error)
+        }
+        await operators.refresh(address)
+        return .with { $0.address = address.checksummed }
+    }
+
+    func revokeOperator(request: Provernet_V1_RevokeOperatorRequest, context: ServerContext) async throws
+        -> Provernet_V1_RevokeOperatorResponse
+    {
+        let operators = try registry()
+        let address = try Self.address(request.address)
+        do {
+            try await operators.store.revokeOperator(
+                address: address.lowercased, actor: actor, atMillis: Clock.nowMillis())
+        } catch StoreError.missing {
+            throw RPCError(code: .notFound, message: "no operator \(address) on the allowlist")
+        } catch {
+            throw RPCError.from(error)
+        }
+        // Its provers are suspended at once: they finish what they run and get nothing new.
+        await operators.refresh(address)
+        return .init()
+    }
+
+    func setOperatorStake(request: Provernet_V1_SetOperatorStakeRequest, context: ServerContext) async throws
+        -> Provernet_V1_SetOperatorStakeResponse
+    {
+        let operators = try registry()
+        guard operators.policy.source == .standalone else {
+            throw RPCError(
+                code: .failedPrecondition,
+                message:
+                    "stake is read from \(operators.policy.source.name) here: set-stake is for the standalone registry")
+        }
+        let address = try Self.address(request.address)
+        let stake: UInt256
+        do { stake = try UInt256(request.stake) } catch {
+            throw RPCError(code: .invalidArgument, message: "stake: \(error)")
+        }
+        do {
+            try await operators.store.setOperatorStake(
+                address: address.lowercased, stake: stake.description, actor: actor, atMillis: Clock.nowMillis())
+        } catch StoreError.missing {
+            throw RPCError(code: .notFound, message: "no operator \(address) on the allowlist (allow-operator first)")
+        } catch {
+            throw RPCError.from(error)
+        }
+        await operators.refresh(address)
+        return .init()
+    }
+
+    func listOperators(request: Provernet_V1_ListOperatorsRequest, context: ServerContext) async throws
+        -> Provernet_V1_ListOperatorsResponse
+    {
+        let operators = try registry()
+        let views: [OperatorView]
+        do { views = try await operators.view() } catch { throw RPCError.from(error) }
+        // An operator key sees its own operator only.
+        let own = Principal.current?.role == .operator ? Principal.current?.operatorAddress?.lowercased() ?? "" : nil
+        return .with { r in
+            r.operators = views.filter { own == nil || $0.address.lowercased == own }.map { v in
+                .with {
+                    $0.address = v.address.checksummed
+                    $0.name = v.name
+                    $0.source = v.source
+                    $0.registered = v.registered
+                    $0.stake = v.stake.description
+                    $0.minimumStake = v.minimum.description
+                    $0.status = v.status.description
+                    $0.provers = v.provers.map(\.rawValue)
+                    $0.allowed = v.allowed
+                }
+            }
+        }
+    }
+}
