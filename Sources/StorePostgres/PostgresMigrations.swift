@@ -119,6 +119,31 @@ enum PostgresMigrations {
                     publicKey TEXT NOT NULL)
                 """,
             ]),
+        // MIRROR: `v6-api-keys`: API keys with roles (`KeyTables.createTables`) and each request's owner, indexed
+        // under GRDB's name for it.
+        Migration(
+            name: "v6-api-keys",
+            statements: [
+                """
+                CREATE TABLE api_key (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, secretHash TEXT NOT NULL,
+                    operatorAddress TEXT, createdMillis BIGINT NOT NULL, createdBy TEXT NOT NULL, expiresMillis BIGINT,
+                    revokedMillis BIGINT, totpSealed BYTEA, totpLastStep BIGINT)
+                """,
+                "ALTER TABLE request ADD COLUMN owner TEXT",
+                "CREATE INDEX request_on_owner ON request(owner)",
+            ]),
+        // MIRROR: `v7-operators`: the operators' allowlist and the standalone registry's stakes
+        // (`SQLiteStore.createOperatorTable`). `operator` is a keyword: quoted.
+        Migration(
+            name: "v7-operators",
+            statements: [
+                """
+                CREATE TABLE "operator" (
+                    address TEXT PRIMARY KEY, name TEXT NOT NULL, allowed BOOLEAN NOT NULL,
+                    stake TEXT NOT NULL DEFAULT '0', addedMillis BIGINT NOT NULL)
+                """
+            ]),
         // MIRROR: the next SQLite migration goes here, with the same name.
     ]
 

@@ -13,13 +13,18 @@ enum Columns {
         """
     static let request = """
         id, circuitID, state, reason, createdMillis, deadlineMillis, maxPricePerJob, redundancy, aggregate, \
-        jobsTotal, finishedMillis, paid
+        jobsTotal, finishedMillis, paid, owner
         """
     static let job = """
         id, requestID, "index", replica, kind, jobClass, inputJSON, expectedPublicJSON, state, epoch, proverID, \
         attempts, price, charge, leaseExpiresMillis, assignedMillis, proofJSON, publicJSON, verifiedMillis, \
         proveMillis, aggregateProof, lastError
         """
+    static let key = """
+        id, name, role, secretHash, operatorAddress, createdMillis, createdBy, expiresMillis, revokedMillis, \
+        totpSealed, totpLastStep
+        """
+    static let `operator` = "address, name, allowed, stake, addedMillis"
     static let round = "id, jobClass, atMillis, bids, asks, jobsMatched, welfare, surplus, roundJSON, outcomeJSON"
     static let ledger = "id, atMillis, kind, requestID, jobID, proverID, amount"
     static let audit = "seq, atMillis, actor, action, subject, details, detailsHash, hash"
@@ -81,7 +86,8 @@ enum Decode {
                 createdMillis: try c[4].decode(Int64.self), deadlineMillis: try c[5].decode(Int64.self),
                 maxPricePerJob: try c[6].decode(Int64.self), redundancy: try c[7].decode(Int.self),
                 aggregate: try c[8].decode(Bool.self), jobsTotal: try c[9].decode(Int.self),
-                finishedMillis: try c[10].decode(Int64?.self), paid: try c[11].decode(Int64.self))
+                finishedMillis: try c[10].decode(Int64?.self), paid: try c[11].decode(Int64.self),
+                owner: try c[12].decode(String?.self))
         }
     }
 
@@ -101,6 +107,36 @@ enum Decode {
                 publicJSON: try c[17].decode(String?.self), verifiedMillis: try c[18].decode(Int64?.self),
                 proveMillis: try c[19].decode(Int64?.self), aggregateProof: try c[20].decode(Data?.self),
                 lastError: try c[21].decode(String?.self))
+        }
+    }
+
+    static func key(_ row: PostgresRow) throws(StoreError) -> APIKeyRecord {
+        let c = row.makeRandomAccess()
+        let (id, roleName) = try cells(row, "api_key", "?") { _ in
+            (try c[0].decode(String.self), try c[2].decode(String.self))
+        }
+        guard let role = AccessRole(rawValue: roleName) else {
+            throw .corrupt(table: "api_key", id: id, reason: "unknown role \(roleName)")
+        }
+        return try cells(row, "api_key", id) { _ in
+            var record = APIKeyRecord(
+                id: id, name: try c[1].decode(String.self), role: role, secretHash: try c[3].decode(String.self),
+                operatorAddress: try c[4].decode(String?.self), createdMillis: try c[5].decode(Int64.self),
+                createdBy: try c[6].decode(String.self), expiresMillis: try c[7].decode(Int64?.self),
+                totpSealed: try c[9].decode(Data?.self).map { Array($0) })
+            record.revokedMillis = try c[8].decode(Int64?.self)
+            record.totpLastStep = try c[10].decode(Int64?.self)
+            return record
+        }
+    }
+
+    static func `operator`(_ row: PostgresRow) throws(StoreError) -> OperatorRecord {
+        try cells(row, "operator", id(row)) { row in
+            let c = row.makeRandomAccess()
+            return OperatorRecord(
+                address: try c[0].decode(String.self), name: try c[1].decode(String.self),
+                allowed: try c[2].decode(Bool.self), stake: try c[3].decode(String.self),
+                addedMillis: try c[4].decode(Int64.self))
         }
     }
 

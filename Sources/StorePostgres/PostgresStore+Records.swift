@@ -71,8 +71,8 @@ extension PostgresStore {
         return try rows.map { row throws(StoreError) in try Decode.prover(row) }
     }
 
-    public func allowProver(id: ProverID, publicKeyHex: String, name: String, atMillis: Int64) async throws(StoreError)
-        -> ProverRecord
+    public func allowProver(id: ProverID, publicKeyHex: String, name: String, actor: String, atMillis: Int64)
+        async throws(StoreError) -> ProverRecord
     {
         let logger = logger
         return try await transaction("allow prover") { connection in
@@ -85,7 +85,8 @@ extension PostgresStore {
             record.allowed = true
             if !name.isEmpty { record.name = name }
             try await Self.appendAudit(
-                [AuditEvents.proverAllowed(id, publicKeyHex: publicKeyHex, name: record.name)], atMillis: atMillis,
+                [AuditEvents.proverAllowed(id, publicKeyHex: publicKeyHex, name: record.name, actor: actor)],
+                atMillis: atMillis,
                 connection, logger)
             try await connection.query(
                 """
@@ -101,14 +102,15 @@ extension PostgresStore {
         }
     }
 
-    public func revokeProver(id: ProverID) async throws(StoreError) {
+    public func revokeProver(id: ProverID, actor: String) async throws(StoreError) {
         let logger = logger
         try await transaction("revoke prover") { connection in
             let updated = try await connection.query(
                 "UPDATE prover SET allowed = FALSE WHERE id = \(id.rawValue) RETURNING id", logger: logger
             ).collect()
             guard !updated.isEmpty else { throw StoreError.missing(table: "prover", id: id.rawValue) }
-            try await Self.appendAudit([AuditEvents.proverRevoked(id)], atMillis: Clock.nowMillis(), connection, logger)
+            try await Self.appendAudit(
+                [AuditEvents.proverRevoked(id, actor: actor)], atMillis: Clock.nowMillis(), connection, logger)
         }
     }
 
@@ -304,15 +306,15 @@ extension PostgresStore {
         try await connection.query(
             """
             INSERT INTO request (id, circuitID, state, reason, createdMillis, deadlineMillis, maxPricePerJob,
-                redundancy, aggregate, jobsTotal, finishedMillis, paid)
+                redundancy, aggregate, jobsTotal, finishedMillis, paid, owner)
             VALUES (\(row.id), \(row.circuitID), \(row.state), \(row.reason), \(row.createdMillis),
                 \(row.deadlineMillis), \(row.maxPricePerJob), \(Int64(row.redundancy)), \(row.aggregate),
-                \(Int64(row.jobsTotal)), \(row.finishedMillis), \(row.paid))
+                \(Int64(row.jobsTotal)), \(row.finishedMillis), \(row.paid), \(row.owner))
             ON CONFLICT (id) DO UPDATE SET circuitID = EXCLUDED.circuitID, state = EXCLUDED.state,
                 reason = EXCLUDED.reason, createdMillis = EXCLUDED.createdMillis,
                 deadlineMillis = EXCLUDED.deadlineMillis, maxPricePerJob = EXCLUDED.maxPricePerJob,
                 redundancy = EXCLUDED.redundancy, aggregate = EXCLUDED.aggregate, jobsTotal = EXCLUDED.jobsTotal,
-                finishedMillis = EXCLUDED.finishedMillis, paid = EXCLUDED.paid
+                finishedMillis = EXCLUDED.finishedMillis, paid = EXCLUDED.paid, owner = EXCLUDED.owner
             """, logger: logger)
     }
 

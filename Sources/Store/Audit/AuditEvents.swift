@@ -81,4 +81,39 @@ package enum AuditEvents {
         return AuditEvent(
             actor: actor, action: "ledger.\(entry.kind.rawValue)", subject: entry.jobID.rawValue, details: details)
     }
+
+    // MARK: Keys and operators
+
+    /// The audit entry of a new key: its id, name, role, binding and expiry, never its secret or hash.
+    package static func keyCreated(_ key: APIKeyRecord, actor: String) -> AuditEvent {
+        var details = [
+            "name": key.name, "role": key.role.rawValue, "second_factor": key.totpSealed == nil ? "no" : "totp",
+        ]
+        if let address = key.operatorAddress { details["operator"] = address }
+        if let expires = key.expiresMillis { details["expires_millis"] = String(expires) }
+        return AuditEvent(actor: actor, action: "key.created", subject: key.id, details: details)
+    }
+
+    package static func keyRevoked(id: String, role: String, actor: String) -> AuditEvent {
+        AuditEvent(actor: actor, action: "key.revoked", subject: id, details: ["role": role])
+    }
+
+    /// A one-time code of `keyID` accepted (its time step, and the action it allowed).
+    package static func oneTimeCodeAccepted(keyID: String, step: Int64, action: String) -> AuditEvent {
+        AuditEvent(
+            actor: "key:\(keyID)", action: "otp.accepted", subject: keyID,
+            details: ["step": String(step), "for": action])
+    }
+
+    package static func operatorAllowed(address: String, name: String, actor: String) -> AuditEvent {
+        AuditEvent(actor: actor, action: "operator.allowed", subject: address, details: ["name": name])
+    }
+
+    package static func operatorRevoked(address: String, actor: String) -> AuditEvent {
+        AuditEvent(actor: actor, action: "operator.revoked", subject: address)
+    }
+
+    package static func operatorStake(address: String, stake: String, actor: String) -> AuditEvent {
+        AuditEvent(actor: actor, action: "operator.stake", subject: address, details: ["stake": stake])
+    }
 }

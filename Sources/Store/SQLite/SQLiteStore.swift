@@ -99,7 +99,8 @@ public final class SQLiteStore: GatewayStore {
             record.allowed = true
             if !name.isEmpty { record.name = name }
             try AuditTables.append(
-                [AuditEvents.proverAllowed(id, publicKeyHex: publicKeyHex, name: record.name, actor: actor)], atMillis: atMillis, db)
+                [AuditEvents.proverAllowed(id, publicKeyHex: publicKeyHex, name: record.name, actor: actor)],
+                atMillis: atMillis, db)
             try record.upsert(db)
             return record
         }
