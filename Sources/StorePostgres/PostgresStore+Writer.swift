@@ -21,6 +21,19 @@ import Synchronization
 /// This is the seed of the several-gateways design (one elected market leader, fenced by its epoch), not yet
 /// the design itself: here a second gateway is refused at start.
 extension PostgresStore {
+    /// How long `open` tries again for the writer's lock before it says that another process holds it.
+    static let writerLockPatience: Duration = .seconds(3)
+
+    /// How `open` says that another process is the database's writer.
+    static let anotherWriter = "another gateway writes to this database"
+
+    /// Whether `open` failed because another process (a running gateway) is the database's writer: a tool then
+    /// goes through that gateway instead.
+    public static func isHeldByAnotherWriter(_ error: any Error) -> Bool {
+        guard case .open(_, let reason) = error as? StoreError else { return false }
+        return reason.hasPrefix(anotherWriter)
+    }
+
     /// The session advisory lock of the database's one writer ("pn-write").
     static let writerLockKey: Int64 = 0x706E_2D77_7269_7465
 
@@ -37,13 +50,20 @@ extension PostgresStore {
         do {
             let connection = try await connectAlone()
             do {
-                let epoch = try await Self.tryLock(connection, holder: holder, logger: logger)
+                // A session that just ended (the previous process of this gateway, a tool that just closed) holds
+                // the lock until the server has ended it, a moment later: tried again for a short while.
+                var epoch = try await Self.tryLock(connection, holder: holder, logger: logger)
+                let patience = ContinuousClock.now + Self.writerLockPatience
+                while epoch == nil, ContinuousClock.now < patience {
+                    try await Task.sleep(for: .milliseconds(200))
+                    epoch = try await Self.tryLock(connection, holder: holder, logger: logger)
+                }
                 guard let epoch else {
                     let current = try await Self.currentWriter(connection, logger: logger)
                     try? await connection.close()
                     throw StoreError.open(
                         path: configuration.description,
-                        reason: "another gateway writes to this database (\(current ?? "unknown")); one gateway per "
+                        reason: "\(Self.anotherWriter) (\(current ?? "unknown")); one gateway per "
                             + "database for now (docs/deployment.md)")
                 }
                 writer.withLock { $0.epoch = epoch }

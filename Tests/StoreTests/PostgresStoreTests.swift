@@ -60,7 +60,7 @@ import Testing
             guard case .open = error as? StoreError else { return false }
             return true
         }
-        #expect(ContinuousClock.now - started < .seconds(60))  // 2 s, and a loaded machine's slack
+        #expect(ContinuousClock.now - started < .seconds(60)) // 2 s, and a loaded machine's slack
     }
 
     @Test(.enabled(if: serverGiven, TestPostgres.skipReason))
@@ -94,37 +94,48 @@ import Testing
     @Test(.enabled(if: serverGiven, TestPostgres.skipReason))
     func aStatementPastTheTimeoutIsAbortedAndTheBatchIsATypedError() async throws {
         let database = try await TestPostgres.createDatabase()
+        // The store migrates and writes under the default statement timeout (a loaded machine's migrations may
+        // take longer than the short one); a second one, a tool that is not the writer, has the short one.
+        let store = try await PostgresStore.open(url: database.url)
         var configuration = try PostgresStoreConfiguration(url: database.url)
         configuration.statementTimeout = .milliseconds(300)
-        let store = try await PostgresStore.open(configuration)
+        let impatient = PostgresStore(configuration: configuration, logger: Logger(label: "test"))
         await #expect {
-            _ = try await store.read("sleep") { connection in
+            _ = try await impatient.read("sleep") { connection in
                 try await connection.query("SELECT pg_sleep(2)", logger: Logger(label: "test")).collect().count
             }
         } throws: { error in
             guard case .read(let reason) = error as? StoreError else { return false }
             return reason.contains("statement timeout")
         }
-        // A writer that holds the writers' lock (another gateway stuck in a transaction): the batch waits at most
-        // the statement timeout, fails as a write, and wrote nothing.
-        let blocker = PostgresStore(configuration: configuration, logger: Logger(label: "test"))
-        let holding = Task {
+        // A writer that holds the writers' lock (another gateway stuck in a transaction) until told: the batch
+        // waits at most the statement timeout, fails as a write, and wrote nothing.
+        let (held, holding) = AsyncStream<Void>.makeStream()
+        let (release, releasing) = AsyncStream<Void>.makeStream()
+        let blocker = PostgresStore(
+            configuration: try PostgresStoreConfiguration(url: database.url), logger: Logger(label: "test"))
+        let blocking = Task {
             try await blocker.withRetries("hold the lock") { connection in
                 try await connection.query("BEGIN", logger: Logger(label: "test"))
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock(\(PostgresStore.auditLockKey))", logger: Logger(label: "test"))
-                try await Task.sleep(for: .seconds(1))
+                holding.yield()
+                for await _ in release { break }
                 try await connection.query("ROLLBACK", logger: Logger(label: "test"))
                 return 0
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        var heldNow = held.makeAsyncIterator()
+        _ = await heldNow.next()
         await #expect(throws: StoreError.self) {
-            try await store.insertCircuit(SQLiteStoreTests.circuit, createdMillis: 5)
+            try await impatient.insertCircuit(SQLiteStoreTests.circuit, createdMillis: 5)
         }
         #expect(try await store.circuits().isEmpty)
-        _ = try await holding.value
+        releasing.yield()
+        releasing.finish()
+        _ = try await blocking.value
         await blocker.shutDown()
+        await impatient.shutDown()
         // Once the lock is free, the same write goes through.
         try await store.insertCircuit(SQLiteStoreTests.circuit, createdMillis: 5)
         #expect(try await store.circuits().count == 1)
@@ -144,14 +155,13 @@ import Testing
             return reason.contains("gateway-a, epoch 1")
         }
         try await first.insertCircuit(SQLiteStoreTests.circuit, createdMillis: 5)
-        // The first one's lock session ends (as when it is cut off from the database), and another gateway
-        // takes over before it could take the lock again: the first one's writes are refused from then on.
-        try await TestPostgres.execute(
-            """
-            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE application_name = 'provernet-gateway-writer' AND datname = '\(database.name)'
-            """, url: database.url)
-        let second = try await PostgresStore.open(url: database.url, writer: "gateway-b")
+        // The first one loses its lock's session (as when it is cut off from the database) and cannot take the
+        // lock again (its keeper is stopped, so that it does not win the race on this machine), and another
+        // gateway takes over: the first one's writes are refused from then on.
+        let keeping = try #require(first.keeper.withLock { $0 })
+        keeping.cancel()
+        await keeping.value
+        let second = try await Self.openOnceFree(url: database.url, writer: "gateway-b")
         await #expect {
             try await first.commit(StoreChanges(requests: [SQLiteStoreTests.request("req-1")]))
         } throws: { error in
@@ -164,10 +174,24 @@ import Testing
         try await first.close()
         try await second.close()
         // Once closed, the lock is free: a gateway starting again becomes the writer, at the next epoch.
-        let third = try await PostgresStore.open(url: database.url, writer: "gateway-a")
+        let third = try await Self.openOnceFree(url: database.url, writer: "gateway-a")
         #expect(third.writer.withLock { $0.epoch } == 3)
         try await third.close()
         await TestPostgres.dropDatabase(database)
+    }
+
+    /// Opens the store as the writer once the lock's last holder is gone: the server ends a closed session a
+    /// moment after its client went, and until then the lock is still held.
+    static func openOnceFree(url: String, writer: String) async throws -> PostgresStore {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                return try await PostgresStore.open(url: url, writer: writer)
+            } catch {
+                guard PostgresStore.isHeldByAnotherWriter(error), ContinuousClock.now < deadline else { throw error }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     @Test(.enabled(if: PostgresTestCluster.restartsAllowed, Comment(rawValue: PostgresTestCluster.restartSkipReason)))

@@ -89,10 +89,15 @@ enum TestPostgres {
     static func url(_ base: String, database: String) throws -> String {
         var components = try #require(URLComponents(string: base))
         components.path = "/" + database
-        // Generous: beside the whole suite's CPU-bound tests on 2 cores, the client's own timer is what starves.
+        // Generous: beside the whole suite's CPU-bound tests on 2 cores, the client's own timer is what starves,
+        // and a transaction waiting for the writers' lock behind others (concurrent writers through the pool)
+        // may wait longer than a gateway's default statement timeout. A test of the timeouts sets its own.
         components.queryItems =
-            (components.queryItems ?? []).filter { $0.name != "connect_timeout" }
-            + [URLQueryItem(name: "connect_timeout", value: "120")]
+            (components.queryItems ?? []).filter { !["connect_timeout", "statement_timeout"].contains($0.name) }
+            + [
+                URLQueryItem(name: "connect_timeout", value: "120"),
+                URLQueryItem(name: "statement_timeout", value: "60000"),
+            ]
         return try #require(components.string)
     }
 
