@@ -213,7 +213,9 @@ let package = Package(
         .target(
             name: "ProverNetTesting",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetClient", "Store", "Gateway", "Ethereum",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetClient", "Store", "StorePostgres",
+                "Gateway",
+                "Ethereum",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

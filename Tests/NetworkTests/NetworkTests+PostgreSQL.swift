@@ -17,7 +17,7 @@ extension NetworkTests {
     func aGatewayOnPostgreSQLProvesAndKeepsItsStateAcrossARestart() async throws {
         let url = try #require(PostgresTestCluster.sharedURL, "PROVERNET_TEST_POSTGRES_URL is not set")
         let network = try await ProcessNetwork.started(
-            executable: BuiltBinary.provernet, settings: .init(gatewayArguments: ["--database", url]))
+            executable: BuiltBinary.provernet, settings: .init(database: url))
         try await network.startNewProver("prover-a")
         try await network.waitForProvers(1)
         let (first, _) = try await ProverNetClient.withClient(endpoint: await network.endpoint) {
