@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 import ProverNetCore
 import Store
@@ -236,6 +237,12 @@ extension PostgresStore {
 
     public func commit(_ changes: StoreChanges) async throws(StoreError) {
         guard !changes.isEmpty else { return }
+        let logger = logger
+        try await transaction("commit") { connection in try await Self.write(changes, connection, logger) }
+    }
+
+    /// Writes a batch inside the caller's transaction (which holds the writers' lock), its audit entries first.
+    static func write(_ changes: StoreChanges, _ connection: PostgresConnection, _ logger: Logger) async throws {
         let requests = changes.requests.map(RequestRow.init)
         let jobs = changes.jobs.map(JobRow.init)
         let activity = changes.proverActivity
@@ -243,62 +250,59 @@ extension PostgresStore {
         let ledger = changes.ledger
         let actor = changes.actor
         let atMillis = changes.atMillis ?? Clock.nowMillis()
-        let logger = logger
-        try await transaction("commit") { connection in
-            // The audit entries first: they compare each row with what it was before this batch.
-            var events: [AuditEvent] = []
-            if !requests.isEmpty {
-                var before: [String: String] = [:]
-                let rows = try await connection.query(
-                    "SELECT id, state FROM request WHERE id = ANY(\(requests.map(\.id)))", logger: logger)
-                for try await (id, state) in rows.decode((String, String).self) { before[id] = state }
-                events += requests.compactMap { AuditEvents.request($0, oldState: before[$0.id], actor: actor) }
+        // The audit entries first: they compare each row with what it was before this batch.
+        var events: [AuditEvent] = []
+        if !requests.isEmpty {
+            var before: [String: String] = [:]
+            let rows = try await connection.query(
+                "SELECT id, state FROM request WHERE id = ANY(\(requests.map(\.id)))", logger: logger)
+            for try await (id, state) in rows.decode((String, String).self) { before[id] = state }
+            events += requests.compactMap { AuditEvents.request($0, oldState: before[$0.id], actor: actor) }
+        }
+        if !jobs.isEmpty {
+            var before: [String: AuditEvents.JobBefore] = [:]
+            let rows = try await connection.query(
+                "SELECT id, state, epoch, proverID, attempts FROM job WHERE id = ANY(\(jobs.map(\.id)))",
+                logger: logger)
+            for try await (id, state, epoch, prover, attempts) in rows.decode(
+                (String, String, Int64, String?, Int64).self)
+            {
+                before[id] = AuditEvents.JobBefore(
+                    state: state, epoch: epoch, proverID: prover, attempts: Int(attempts))
             }
-            if !jobs.isEmpty {
-                var before: [String: AuditEvents.JobBefore] = [:]
-                let rows = try await connection.query(
-                    "SELECT id, state, epoch, proverID, attempts FROM job WHERE id = ANY(\(jobs.map(\.id)))",
-                    logger: logger)
-                for try await (id, state, epoch, prover, attempts) in rows.decode(
-                    (String, String, Int64, String?, Int64).self)
-                {
-                    before[id] = AuditEvents.JobBefore(
-                        state: state, epoch: epoch, proverID: prover, attempts: Int(attempts))
-                }
-                events += jobs.compactMap { AuditEvents.job($0, old: before[$0.id], actor: actor) }
-            }
-            events += ledger.map { AuditEvents.ledger($0, actor: actor) }
-            try await Self.appendAudit(events, atMillis: atMillis, connection, logger)
-            for request in requests { try await Self.upsert(request, connection, logger) }
-            for job in jobs { try await Self.upsert(job, connection, logger) }
-            for a in activity {
-                try await connection.query(
-                    """
-                    UPDATE prover SET jobsVerified = jobsVerified + \(Int64(a.verified)),
-                        jobsRejected = jobsRejected + \(Int64(a.rejected)), jobsFailed = jobsFailed + \(Int64(a.failed)),
-                        jobsLost = jobsLost + \(Int64(a.lost)), earned = earned + \(a.earned.units),
-                        lastSeenMillis = COALESCE(\(a.lastSeenMillis), lastSeenMillis)
-                    WHERE id = \(a.prover.rawValue)
-                    """, logger: logger)
-            }
-            for round in rounds {
-                try await connection.query(
-                    """
-                    INSERT INTO round (jobClass, atMillis, bids, asks, jobsMatched, welfare, surplus, roundJSON,
-                        outcomeJSON)
-                    VALUES (\(round.jobClass), \(round.atMillis), \(Int64(round.bids)), \(Int64(round.asks)),
-                        \(Int64(round.jobsMatched)), \(round.welfare), \(round.surplus), \(round.roundJSON),
-                        \(round.outcomeJSON))
-                    """, logger: logger)
-            }
-            for entry in ledger {
-                try await connection.query(
-                    """
-                    INSERT INTO ledger (atMillis, kind, requestID, jobID, proverID, amount)
-                    VALUES (\(entry.atMillis), \(entry.kind.rawValue), \(entry.requestID.rawValue),
-                        \(entry.jobID.rawValue), \(entry.proverID?.rawValue), \(entry.amount.units))
-                    """, logger: logger)
-            }
+            events += jobs.compactMap { AuditEvents.job($0, old: before[$0.id], actor: actor) }
+        }
+        events += ledger.map { AuditEvents.ledger($0, actor: actor) }
+        try await Self.appendAudit(events, atMillis: atMillis, connection, logger)
+        for request in requests { try await Self.upsert(request, connection, logger) }
+        for job in jobs { try await Self.upsert(job, connection, logger) }
+        for a in activity {
+            try await connection.query(
+                """
+                UPDATE prover SET jobsVerified = jobsVerified + \(Int64(a.verified)),
+                    jobsRejected = jobsRejected + \(Int64(a.rejected)), jobsFailed = jobsFailed + \(Int64(a.failed)),
+                    jobsLost = jobsLost + \(Int64(a.lost)), earned = earned + \(a.earned.units),
+                    lastSeenMillis = COALESCE(\(a.lastSeenMillis), lastSeenMillis)
+                WHERE id = \(a.prover.rawValue)
+                """, logger: logger)
+        }
+        for round in rounds {
+            try await connection.query(
+                """
+                INSERT INTO round (jobClass, atMillis, bids, asks, jobsMatched, welfare, surplus, roundJSON,
+                    outcomeJSON)
+                VALUES (\(round.jobClass), \(round.atMillis), \(Int64(round.bids)), \(Int64(round.asks)),
+                    \(Int64(round.jobsMatched)), \(round.welfare), \(round.surplus), \(round.roundJSON),
+                    \(round.outcomeJSON))
+                """, logger: logger)
+        }
+        for entry in ledger {
+            try await connection.query(
+                """
+                INSERT INTO ledger (atMillis, kind, requestID, jobID, proverID, amount)
+                VALUES (\(entry.atMillis), \(entry.kind.rawValue), \(entry.requestID.rawValue),
+                    \(entry.jobID.rawValue), \(entry.proverID?.rawValue), \(entry.amount.units))
+                """, logger: logger)
         }
     }
 
