@@ -176,11 +176,15 @@ extension PostgresStore {
 
     /// A connection of its own, outside the pool, whose session the server ends once it has been idle for
     /// 5 s (`idle_session_timeout`): a writer cut off from the database loses its lock within that time.
-    func connectAlone() async throws -> PostgresConnection {
+    /// `idleSessionMillis` 0 keeps an idle session (a connection that only listens for notifications).
+    func connectAlone(applicationName: String = "provernet-gateway-writer", idleSessionMillis: Int = 5000)
+        async throws -> PostgresConnection
+    {
         var options = PostgresConnection.Configuration.Options()
-        options.connectTimeout = .seconds(5)
+        options.connectTimeout = .milliseconds(
+            max(5000, PostgresStoreConfiguration.millis(configuration.operationTimeout)))
         options.additionalStartupParameters = [
-            ("idle_session_timeout", "5000"), ("application_name", "provernet-gateway-writer"),
+            ("idle_session_timeout", String(idleSessionMillis)), ("application_name", applicationName),
         ]
         var connection: PostgresConnection.Configuration
         if let directory = configuration.unixSocketDirectory {
