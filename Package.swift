@@ -48,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "BN254", swiftSettings: strict + optimized),
@@ -112,6 +114,19 @@ let package = Package(
                 "ProverNetCore", .product(name: "GRDB", package: "GRDB.swift"),
                 // SHA-256 and Ed25519 for the audit log's chain and signed heads.
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The gateway's store on PostgreSQL (several gateways on one database): a target of its own, so that
+        // what links only `Store` (SQLite) is built as before.
+        .target(
+            name: "StorePostgres",
+            dependencies: [
+                "Store", "ProverNetCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -207,7 +222,9 @@ let package = Package(
         .target(
             name: "ProverNetTesting",
             dependencies: [
-                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetClient", "Store", "Gateway", "Ethereum",
+                "ProverNetCore", "ProverNetCrypto", "ProverNetAPI", "ProverNetClient", "Store", "StorePostgres",
+                "Gateway",
+                "Ethereum",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -238,7 +255,8 @@ let package = Package(
             name: "provernet",
             dependencies: [
                 "BN254", "Market", "Groth16", "Circom", "SnarkPack",
-                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "Gateway", "ProverNode",
+                "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "Store", "StorePostgres", "Gateway",
+                "ProverNode",
                 "ProverNetClient", "ProverNetVerify", "HealthHTTP", "ProverNetTesting", "ProverNetMetrics", "Dashboard",
                 "Ethereum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -305,6 +323,8 @@ let package = Package(
             dependencies: [
                 "Store", "ProverNetCore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "StorePostgres", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),

@@ -5,15 +5,15 @@ import Testing
 
 @testable import Store
 
-/// The audit log: every state change is appended in its own transaction and chained; editing, deleting,
-/// inserting or reordering any row with the `sqlite3` tool, or cutting the tail, is found and named.
+/// The audit log, on each store (`StoreKind`): every state change is appended in its own transaction and
+/// chained; editing, deleting, inserting or reordering any row behind the store's back (with the `sqlite3` tool on
+/// SQLite's file, with a connection of one's own to PostgreSQL), or cutting the tail, is found and named.
 @Suite struct AuditLogTests {
-    typealias Scratch = SQLiteStoreTests.Scratch
-
     /// A store with a small history: a circuit, a prover, a request whose jobs are created, leased, one
     /// verified and paid, and the chain's head signed with `key`.
-    static func history(_ scratch: Scratch, key: Curve25519.Signing.PrivateKey) async throws -> SQLiteStore {
-        let store = try SQLiteStore(path: scratch.path)
+    static func history(_ kind: StoreKind, key: Curve25519.Signing.PrivateKey) async throws -> ScratchStore {
+        let scratch = try await kind.open()
+        let store = scratch.store
         try await store.insertCircuit(SQLiteStoreTests.circuit, createdMillis: 5)
         _ = try await store.allowProver(id: "p1", publicKeyHex: "ab", name: "one", atMillis: 7)
         let request = SQLiteStoreTests.request("req-1", state: .queued)
@@ -57,14 +57,14 @@ import Testing
         try await store.commit(verified)
         let last = try #require(try await store.lastAuditEntry())
         try await store.insertAuditHead(try AuditChain.sign(seq: last.seq, hash: last.hash, atMillis: 4_000, key: key))
-        return store
+        return scratch
     }
 
-    @Test func everyChangeIsRecordedOnceAndTheChainVerifies() async throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+    @Test(arguments: StoreKind.available)
+    func everyChangeIsRecordedOnceAndTheChainVerifies(_ kind: StoreKind) async throws {
         let key = Curve25519.Signing.PrivateKey()
-        let store = try await Self.history(scratch, key: key)
+        let scratch = try await Self.history(kind, key: key)
+        let store = scratch.store
         let entries = try await store.auditEntries(after: 0, limit: 100)
         #expect(
             entries.map(\.action) == [
@@ -76,7 +76,7 @@ import Testing
         #expect(entries.first { $0.action == "job.verified" }?.actor == "prover:p1")
         #expect(entries.first { $0.action == "job.assigned" }?.details.contains(#""prover":"p1""#) == true)
         try await store.close()
-        let log = try SQLiteStore.readAuditLog(path: scratch.path)
+        let log = try await scratch.readAuditLog()
         let verdict = AuditVerifier.verify(
             entries: log.entries, heads: log.heads, publicKey: Array(key.publicKey.rawRepresentation))
         #expect(verdict == .intact(entries: 10, heads: 1, signedThrough: 10))
@@ -86,9 +86,11 @@ import Testing
                 entries: log.entries, heads: log.heads,
                 publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation))
                 == .broken(seq: 10, reason: "the signed head at this entry is not signed by the gateway's key"))
+        await scratch.remove()
     }
 
-    /// Each tampering, done with the sqlite3 tool on the database file, and the entry the verdict must name.
+    /// Each tampering, done behind the store's back (the sqlite3 tool on SQLite's file, a connection of one's own
+    /// to PostgreSQL: the same SQL), and the entry the verdict must name.
     static let tamperings: [(name: String, sql: String, seq: Int64)] = [
         ("edit details", #"UPDATE audit SET details = '{"amount_units":"1"}' WHERE seq = 9;"#, 9),
         (
@@ -112,15 +114,15 @@ import Testing
         ("cut the tail", "DELETE FROM audit WHERE seq >= 8;", 8),
     ]
 
-    @Test(arguments: tamperings.map(\.name))
-    func tamperingWithTheDatabaseFileIsFoundAndNamed(_ name: String) async throws {
+    @Test(arguments: StoreKind.available, tamperings.map(\.name))
+    func tamperingWithTheDatabaseIsFoundAndNamed(_ kind: StoreKind, _ name: String) async throws {
         let tampering = try #require(Self.tamperings.first { $0.name == name })
-        let scratch = try Scratch()
-        defer { scratch.remove() }
         let key = Curve25519.Signing.PrivateKey()
-        try await Self.history(scratch, key: key).close()
-        try Self.sqlite3(scratch.path, tampering.sql)
-        let log = try SQLiteStore.readAuditLog(path: scratch.path)
+        let scratch = try await Self.history(kind, key: key)
+        defer { Task { await scratch.remove() } }
+        try await scratch.store.close()
+        try await scratch.tamper(tampering.sql)
+        let log = try await scratch.readAuditLog()
         let verdict = AuditVerifier.verify(
             entries: log.entries, heads: log.heads, publicKey: Array(key.publicKey.rawRepresentation))
         guard case .broken(let seq, _) = verdict else {
@@ -130,14 +132,15 @@ import Testing
         #expect(seq == tampering.seq, "\(tampering.name): \(verdict)")
     }
 
-    @Test func aRewrittenChainWithRecomputedHashesIsFoundByTheSignedHead() async throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+    @Test(arguments: StoreKind.available)
+    func aRewrittenChainWithRecomputedHashesIsFoundByTheSignedHead(_ kind: StoreKind) async throws {
         let key = Curve25519.Signing.PrivateKey()
-        try await Self.history(scratch, key: key).close()
+        let scratch = try await Self.history(kind, key: key)
+        defer { Task { await scratch.remove() } }
+        try await scratch.store.close()
         // Someone who can write the file but has not the gateway's key changes entry 8 and recomputes every
         // hash from there: the chain holds, but not at the signed head.
-        var log = try SQLiteStore.readAuditLog(path: scratch.path)
+        var log = try await scratch.readAuditLog()
         log.entries[7].details = #"{"amount_units":"1000000"}"#
         log.entries[7].detailsHash = AuditChain.detailsHash(log.entries[7].details)
         var previous = log.entries[6].hash

@@ -77,7 +77,12 @@ public struct ArtifactStore: Sendable {
             if FileManager.default.fileExists(atPath: destination.path) {
                 try FileManager.default.removeItem(at: temporary)
             } else {
-                try FileManager.default.moveItem(at: temporary, to: destination)
+                do {
+                    try FileManager.default.moveItem(at: temporary, to: destination)
+                } catch  where FileManager.default.fileExists(atPath: destination.path) {
+                    // Another gateway that shares the directory stored the same bytes at the same moment.
+                    try? FileManager.default.removeItem(at: temporary)
+                }
             }
             return ArtifactDescriptor(role: role, sha256: hash, size: size)
         }

@@ -4,7 +4,8 @@ import ProverNetCore
 /// Everything the gateway can be told, with documented defaults. Read from a JSON file, environment
 /// variables and flags by the `provernet gateway` command, validated once at start.
 public struct GatewayConfiguration: Sendable {
-    /// Where the database (`gateway.sqlite`) and the artifacts (`artifacts/`) live.
+    /// Where the database (`gateway.sqlite`, unless the gateway is on PostgreSQL) and the artifacts
+    /// (`artifacts/`, unless `sharedArtifactsDirectory`) live, and the gateway's own files (TLS, admin token).
     public var dataDirectory: String
     /// The address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
     public var host: String = "127.0.0.1"
@@ -62,7 +63,14 @@ public struct GatewayConfiguration: Sendable {
     }
 
     public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("gateway.sqlite") }
-    public var artifactsDirectory: String { (dataDirectory as NSString).appendingPathComponent("artifacts") }
+    /// Where artifacts live, when not in the data directory (default nil: `DATA_DIR/artifacts`). Gateways that
+    /// share one PostgreSQL must share their artifacts too: each names the same directory, on storage they all
+    /// mount (docs/deployment.md). Artifacts are written once under their SHA-256 by an atomic rename, so
+    /// gateways writing the same one at once agree.
+    public var sharedArtifactsDirectory: String?
+    public var artifactsDirectory: String {
+        sharedArtifactsDirectory ?? (dataDirectory as NSString).appendingPathComponent("artifacts")
+    }
     public var heartbeatMillis: Int64 {
         heartbeatInterval.components.seconds * 1000 + heartbeatInterval.components.attoseconds / 1_000_000_000_000_000
     }

@@ -40,10 +40,11 @@ public struct InProcessNetwork: Sendable {
     /// Starts the gateway in this process with `base` (development TLS and short intervals on top), then
     /// `provers` prover processes of `executable` (`provernet`) with `proverArguments` added, telling `say`
     /// what it started. `http`, if given, makes a service that runs beside the gateway (its HTTP
-    /// endpoints), started before it and stopped after it.
+    /// endpoints), started before it and stopped after it. `store`, if given, is the gateway's store (a
+    /// PostgreSQL one, say); by default it is SQLite in the configuration's data directory.
     public static func start(
         root: URL, executable: URL, configuration base: GatewayConfiguration, proofSystems: ProofSystemRegistry,
-        provers: Int,
+        store given: (any GatewayStore)? = nil, provers: Int,
         threadsPerProver: Int? = nil, logLevel: Logger.Level, proverArguments: [String] = [],
         http: (@Sendable (GatewayServer) throws -> any Service)? = nil, operatorKey: PrivateKey? = nil,
         say: (String) -> Void
@@ -70,7 +71,7 @@ public struct InProcessNetwork: Sendable {
         let server: GatewayServer
         let keys: DevelopmentKeys
         do {
-            let store = try SQLiteStore(path: configuration.databasePath)
+            let store = try given ?? SQLiteStore(path: configuration.databasePath)
             try FileManager.default.createDirectory(
                 atPath: configuration.dataDirectory, withIntermediateDirectories: true)
             keys = try await DevelopmentKeys.make(
@@ -106,7 +107,9 @@ public struct InProcessNetwork: Sendable {
             throw .gatewayDidNotStart(reason: "the gateway did not start; see \(gatewayLog.path)")
         }
         let endpoint = GatewayEndpoint(host: "127.0.0.1", port: port, caCertificatePath: ca, apiKey: keys.client)
-        say("gateway    listening on 127.0.0.1:\(port) over TLS (CA \(ca)), database \(configuration.databasePath)")
+        say(
+            "gateway    listening on 127.0.0.1:\(port) over TLS (CA \(ca)), database "
+                + (given == nil ? configuration.databasePath : "given by the caller"))
         if let operatorKey {
             try await registerOperator(operatorKey, server: server, say: say)
         }

@@ -6,6 +6,7 @@ import ProverNetClient
 import ProverNetCore
 import ProverNetCrypto
 import Store
+import StorePostgres
 
 #if canImport(Glibc)
     import Glibc
@@ -38,6 +39,9 @@ public actor ProcessNetwork {
         public var calibrationLog2Size = 10
         /// More `provernet gateway` arguments.
         public var gatewayArguments: [String] = []
+        /// The gateway's PostgreSQL database (`--database postgres://…`), or nil for SQLite in its data directory:
+        /// the harness makes the keys and allowlists provers offline in the same database.
+        public var database: String?
         /// The API keys' limits (`provernet gateway` arguments): high by default, so that tests and the chaos
         /// runner are not held back by them; a test of the limits sets its own.
         public var keyLimitArguments = [
@@ -55,8 +59,9 @@ public actor ProcessNetwork {
         public var leaseMillis: Int { heartbeatMillis * leaseHeartbeats }
 
         /// The defaults, with more `provernet gateway` arguments.
-        public init(gatewayArguments: [String] = []) {
+        public init(gatewayArguments: [String] = [], database: String? = nil) {
             self.gatewayArguments = gatewayArguments
+            self.database = database
         }
     }
 
@@ -162,6 +167,15 @@ public actor ProcessNetwork {
         }
     }
 
+    /// The gateway's store, opened while no gateway runs (the caller holds the data directory's lock): its
+    /// SQLite file, or its PostgreSQL database, whose one writer the harness is meanwhile.
+    private func openOffline() async throws -> any GatewayStore {
+        if let database = settings.database {
+            return try await PostgresStore.open(url: database, writer: "provernet test harness (offline)")
+        }
+        return try SQLiteStore(path: databasePath)
+    }
+
     /// Makes the network's keys in the gateway's database (offline, before its first start).
     private func makeKeysIfNeeded() async throws(HarnessError) {
         guard keys == nil else { return }
@@ -170,7 +184,7 @@ public actor ProcessNetwork {
                 throw HarnessError.database(path: databasePath, reason: "a gateway holds its data directory")
             }
             defer { withExtendedLifetime(lock) {} }
-            let store = try SQLiteStore(path: databasePath)
+            let store = try await openOffline()
             keys = try await DevelopmentKeys.make(
                 store: store, dataDirectory: gatewayDirectory.path, directory: root.appendingPathComponent("keys").path)
             try await store.close()
@@ -227,7 +241,8 @@ public actor ProcessNetwork {
                 "--heartbeat-ms", "\(settings.heartbeatMillis)", "--lease-heartbeats", "\(settings.leaseHeartbeats)",
                 "--round-interval-ms", "\(settings.roundIntervalMillis)", "--drain-seconds",
                 "\(settings.gatewayDrainSeconds)",
-            ] + settings.keyLimitArguments + settings.gatewayArguments
+            ] + settings.keyLimitArguments + (settings.database.map { ["--database", $0] } ?? [])
+            + settings.gatewayArguments
         let process = try ChildProcess.start(
             name: "gateway", executable: executable, arguments: arguments, log: gatewayLog)
         gateway = process
@@ -348,7 +363,7 @@ public actor ProcessNetwork {
                 throw HarnessError.database(path: databasePath, reason: "a gateway holds its data directory")
             }
             defer { withExtendedLifetime(lock) {} }
-            let store = try SQLiteStore(path: databasePath)
+            let store = try await openOffline()
             for (name, identity) in identities {
                 _ = try await store.allowProver(
                     id: identity.proverID, publicKeyHex: identity.publicKey.hex, name: name, atMillis: Clock.nowMillis()

@@ -2,19 +2,19 @@ import Foundation
 import ProverNetCore
 
 /// A registered circuit, as stored.
-struct CircuitRow: Codable, Equatable {
-    var id: String
-    var name: String
-    var kind: String
-    var constraints: Int64
-    var domainSize: Int64
-    var publicSignals: Int
+package struct CircuitRow: Codable, Equatable {
+    package var id: String
+    package var name: String
+    package var kind: String
+    package var constraints: Int64
+    package var domainSize: Int64
+    package var publicSignals: Int
     /// The artifacts as JSON (`[ArtifactDescriptor]`).
-    var artifactsJSON: String
-    var verificationKeyJSON: String
-    var createdMillis: Int64
+    package var artifactsJSON: String
+    package var verificationKeyJSON: String
+    package var createdMillis: Int64
 
-    init(_ descriptor: CircuitDescriptor, createdMillis: Int64) throws(StoreError) {
+    package init(_ descriptor: CircuitDescriptor, createdMillis: Int64) throws(StoreError) {
         id = descriptor.id.rawValue
         name = descriptor.name
         kind = descriptor.kind.rawValue
@@ -30,7 +30,7 @@ struct CircuitRow: Codable, Equatable {
         self.createdMillis = createdMillis
     }
 
-    func descriptor() throws(StoreError) -> CircuitDescriptor {
+    package func descriptor() throws(StoreError) -> CircuitDescriptor {
         guard !kind.isEmpty else { throw .corrupt(table: "circuit", id: id, reason: "no kind") }
         let kind = CircuitKind(rawValue: kind)
         let artifacts: [ArtifactDescriptor]
@@ -46,23 +46,23 @@ struct CircuitRow: Codable, Equatable {
 }
 
 /// A request, as stored: its state as a phase name with the reason and end time beside it.
-struct RequestRow: Codable, Equatable {
-    var id: String
-    var circuitID: String
-    var state: String
-    var reason: String?
-    var createdMillis: Int64
-    var deadlineMillis: Int64
-    var maxPricePerJob: Int64
-    var redundancy: Int
-    var aggregate: Bool
-    var jobsTotal: Int
-    var finishedMillis: Int64?
-    var paid: Int64
+package struct RequestRow: Codable, Equatable {
+    package var id: String
+    package var circuitID: String
+    package var state: String
+    package var reason: String?
+    package var createdMillis: Int64
+    package var deadlineMillis: Int64
+    package var maxPricePerJob: Int64
+    package var redundancy: Int
+    package var aggregate: Bool
+    package var jobsTotal: Int
+    package var finishedMillis: Int64?
+    package var paid: Int64
     /// The submitting API key's id (migration v6).
-    var owner: String?
+    package var owner: String?
 
-    init(_ request: ProofRequest) {
+    package init(_ request: ProofRequest) {
         id = request.id.rawValue
         circuitID = request.circuitID.rawValue
         state = request.state.phase.rawValue
@@ -78,7 +78,7 @@ struct RequestRow: Codable, Equatable {
         owner = request.owner
     }
 
-    func request() throws(StoreError) -> ProofRequest {
+    package func request() throws(StoreError) -> ProofRequest {
         guard let phase = RequestPhase(rawValue: state) else {
             throw .corrupt(table: "request", id: id, reason: "unknown state \(state)")
         }
@@ -93,31 +93,31 @@ struct RequestRow: Codable, Equatable {
 
 /// A job, as stored: the lease and the verified proof flattened into columns (the schema every shipped
 /// version wrote), checked when read back so that a leased job without a prover is refused as corrupt.
-struct JobRow: Codable, Equatable {
-    var id: String
-    var requestID: String
-    var index: Int
-    var replica: Int
-    var kind: String
-    var jobClass: String
-    var inputJSON: String
-    var expectedPublicJSON: String
-    var state: String
-    var epoch: Int64
-    var proverID: String?
-    var attempts: Int
-    var price: Int64
-    var charge: Int64
-    var leaseExpiresMillis: Int64?
-    var assignedMillis: Int64?
-    var proofJSON: String?
-    var publicJSON: String?
-    var verifiedMillis: Int64?
-    var proveMillis: Int64?
-    var aggregateProof: Data?
-    var lastError: String?
+package struct JobRow: Codable, Equatable {
+    package var id: String
+    package var requestID: String
+    package var index: Int
+    package var replica: Int
+    package var kind: String
+    package var jobClass: String
+    package var inputJSON: String
+    package var expectedPublicJSON: String
+    package var state: String
+    package var epoch: Int64
+    package var proverID: String?
+    package var attempts: Int
+    package var price: Int64
+    package var charge: Int64
+    package var leaseExpiresMillis: Int64?
+    package var assignedMillis: Int64?
+    package var proofJSON: String?
+    package var publicJSON: String?
+    package var verifiedMillis: Int64?
+    package var proveMillis: Int64?
+    package var aggregateProof: Data?
+    package var lastError: String?
 
-    init(_ job: Job) {
+    package init(_ job: Job) {
         id = job.id.rawValue
         requestID = job.requestID.rawValue
         index = job.index
@@ -160,7 +160,7 @@ struct JobRow: Codable, Equatable {
         }
     }
 
-    func job() throws(StoreError) -> Job {
+    package func job() throws(StoreError) -> Job {
         guard let phase = JobPhase(rawValue: state) else {
             throw .corrupt(table: "job", id: id, reason: "unknown state \(state)")
         }

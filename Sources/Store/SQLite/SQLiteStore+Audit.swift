@@ -114,48 +114,24 @@ enum AuditTables {
             subject: row["subject"], details: row["details"], detailsHash: row["detailsHash"], hash: row["hash"])
     }
 
-    /// What a request row's upsert records: its creation, or a change of state (not its other columns).
+    /// What a request row's upsert records (`AuditEvents.request`), given the stored row.
     static func event(for request: RequestRow, actor: String, _ db: Database) throws -> AuditEvent? {
         let old = try Row.fetchOne(db, sql: "SELECT state FROM request WHERE id = ?", arguments: [request.id])
-        let oldState: String? = old?["state"]
-        guard oldState != request.state else { return nil }
-        var details = ["state": request.state, "paid_units": String(request.paid)]
-        if oldState == nil {
-            details["circuit"] = request.circuitID
-            details["inputs"] = String(request.jobsTotal)
-            details["max_price_per_job_units"] = String(request.maxPricePerJob)
-            if let owner = request.owner { details["owner"] = owner }
-        }
-        if let reason = request.reason { details["reason"] = reason }
-        return AuditEvent(
-            actor: actor, action: oldState == nil ? "request.submitted" : "request.\(request.state)",
-            subject: request.id, details: details)
+        return AuditEvents.request(request, oldState: old?["state"], actor: actor)
     }
 
-    /// What a job row's upsert records: its creation, a lease, a verdict, a return to the market or an end;
-    /// not a heartbeat's renewal or a progress report.
+    /// What a job row's upsert records (`AuditEvents.job`), given the stored row.
     static func event(for job: JobRow, actor: String, _ db: Database) throws -> AuditEvent? {
         let old = try Row.fetchOne(
-            db, sql: "SELECT state, epoch, proverID, attempts FROM job WHERE id = ?", arguments: [job.id])
-        if let old {
-            let same =
-                (old["state"] as String?) == job.state && (old["epoch"] as Int64?) == job.epoch
-                && (old["proverID"] as String?) == job.proverID && (old["attempts"] as Int?) == job.attempts
-            if same { return nil }
+            db, sql: "SELECT state, epoch, proverID, attempts FROM job WHERE id = ?", arguments: [job.id]
+        ).map { row in
+            AuditEvents.JobBefore(
+                state: row["state"], epoch: row["epoch"], proverID: row["proverID"], attempts: row["attempts"])
         }
-        var details = ["state": job.state, "epoch": String(job.epoch), "attempts": String(job.attempts)]
-        if let prover = job.proverID { details["prover"] = prover }
-        if job.proverID != nil, job.state != "verified" { details["price_units"] = String(job.price) }
-        if let error = job.lastError, job.proverID == nil || job.state == "failed" { details["reason"] = error }
-        if old == nil { details["class"] = job.jobClass }
-        return AuditEvent(
-            actor: actor, action: old == nil ? "job.created" : "job.\(job.state)", subject: job.id, details: details)
+        return AuditEvents.job(job, old: old, actor: actor)
     }
 
     static func event(for entry: LedgerEntry, actor: String) -> AuditEvent {
-        var details = ["amount_units": String(entry.amount.units), "request": entry.requestID.rawValue]
-        if let prover = entry.proverID { details["prover"] = prover.rawValue }
-        return AuditEvent(
-            actor: actor, action: "ledger.\(entry.kind.rawValue)", subject: entry.jobID.rawValue, details: details)
+        AuditEvents.ledger(entry, actor: actor)
     }
 }

@@ -6,7 +6,7 @@ extension SQLiteStore {
     public func insertKey(_ key: APIKeyRecord, actor: String) async throws(StoreError) {
         let row = KeyRow(key)
         try await write { db in
-            try AuditTables.append([KeyTables.created(key, actor: actor)], atMillis: key.createdMillis, db)
+            try AuditTables.append([AuditEvents.keyCreated(key, actor: actor)], atMillis: key.createdMillis, db)
             try row.insert(db)
         }
     }
@@ -26,7 +26,7 @@ extension SQLiteStore {
             if row.revokedMillis == nil {
                 row.revokedMillis = atMillis
                 try AuditTables.append(
-                    [AuditEvent(actor: actor, action: "key.revoked", subject: id, details: ["role": row.role])],
+                    [AuditEvents.keyRevoked(id: id, role: row.role, actor: actor)],
                     atMillis: atMillis, db)
                 try row.update(db)
             }
@@ -48,11 +48,7 @@ extension SQLiteStore {
                 arguments: [step, keyID, step])
             guard db.changesCount == 1 else { return false }
             try AuditTables.append(
-                [
-                    AuditEvent(
-                        actor: "key:\(keyID)", action: "otp.accepted", subject: keyID,
-                        details: ["step": String(step), "for": action])
-                ], atMillis: atMillis, db)
+                [AuditEvents.oneTimeCodeAccepted(keyID: keyID, step: step, action: action)], atMillis: atMillis, db)
             return true
         }
     }
@@ -74,16 +70,6 @@ enum KeyTables {
             t.column("totpSealed", .blob)
             t.column("totpLastStep", .integer)
         }
-    }
-
-    /// The audit entry of a new key: its id, name, role, binding and expiry, never its secret or hash.
-    static func created(_ key: APIKeyRecord, actor: String) -> AuditEvent {
-        var details = [
-            "name": key.name, "role": key.role.rawValue, "second_factor": key.totpSealed == nil ? "no" : "totp",
-        ]
-        if let address = key.operatorAddress { details["operator"] = address }
-        if let expires = key.expiresMillis { details["expires_millis"] = String(expires) }
-        return AuditEvent(actor: actor, action: "key.created", subject: key.id, details: details)
     }
 }
 

@@ -30,10 +30,7 @@ extension SQLiteStore: OperatorStore {
             record.allowed = true
             if !name.isEmpty { record.name = name }
             try AuditTables.append(
-                [
-                    AuditEvent(
-                        actor: actor, action: "operator.allowed", subject: address, details: ["name": record.name])
-                ],
+                [AuditEvents.operatorAllowed(address: address, name: record.name, actor: actor)],
                 atMillis: atMillis, db)
             try record.upsert(db)
             return record
@@ -47,7 +44,7 @@ extension SQLiteStore: OperatorStore {
             }
             record.allowed = false
             try AuditTables.append(
-                [AuditEvent(actor: actor, action: "operator.revoked", subject: address)], atMillis: atMillis, db)
+                [AuditEvents.operatorRevoked(address: address, actor: actor)], atMillis: atMillis, db)
             try record.update(db)
         }
     }
@@ -61,7 +58,7 @@ extension SQLiteStore: OperatorStore {
             }
             record.stake = stake
             try AuditTables.append(
-                [AuditEvent(actor: actor, action: "operator.stake", subject: address, details: ["stake": stake])],
+                [AuditEvents.operatorStake(address: address, stake: stake, actor: actor)],
                 atMillis: atMillis, db)
             try record.update(db)
         }

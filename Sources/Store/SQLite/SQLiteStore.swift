@@ -63,12 +63,7 @@ public final class SQLiteStore: GatewayStore {
 
     public func insertCircuit(_ circuit: CircuitDescriptor, createdMillis: Int64) async throws(StoreError) {
         let row = try CircuitRow(circuit, createdMillis: createdMillis)
-        let event = AuditEvent(
-            actor: "client", action: "circuit.registered", subject: circuit.id.rawValue,
-            details: [
-                "name": circuit.name, "kind": circuit.kind.rawValue, "domain_size": String(circuit.domainSize),
-                "artifacts": circuit.artifacts.map { "\($0.role.rawValue)=\($0.sha256)" }.joined(separator: ","),
-            ])
+        let event = AuditEvents.circuitRegistered(circuit)
         try await write { db in
             try AuditTables.append([event], atMillis: createdMillis, db)
             try row.upsert(db)
@@ -104,11 +99,8 @@ public final class SQLiteStore: GatewayStore {
             record.allowed = true
             if !name.isEmpty { record.name = name }
             try AuditTables.append(
-                [
-                    AuditEvent(
-                        actor: actor, action: "prover.allowed", subject: id.rawValue,
-                        details: ["public_key": publicKeyHex, "name": record.name])
-                ], atMillis: atMillis, db)
+                [AuditEvents.proverAllowed(id, publicKeyHex: publicKeyHex, name: record.name, actor: actor)],
+                atMillis: atMillis, db)
             try record.upsert(db)
             return record
         }
@@ -121,7 +113,7 @@ public final class SQLiteStore: GatewayStore {
             }
             record.allowed = false
             try AuditTables.append(
-                [AuditEvent(actor: actor, action: "prover.revoked", subject: id.rawValue)],
+                [AuditEvents.proverRevoked(id, actor: actor)],
                 atMillis: Clock.nowMillis(),
                 db)
             try record.update(db)
@@ -254,13 +246,13 @@ public final class SQLiteStore: GatewayStore {
 }
 
 extension CircuitRow: FetchableRecord, PersistableRecord {
-    static let databaseTableName = "circuit"
+    package static let databaseTableName = "circuit"
 }
 extension RequestRow: FetchableRecord, PersistableRecord {
-    static let databaseTableName = "request"
+    package static let databaseTableName = "request"
 }
 extension JobRow: FetchableRecord, PersistableRecord {
-    static let databaseTableName = "job"
+    package static let databaseTableName = "job"
 }
 extension ProverRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "prover"

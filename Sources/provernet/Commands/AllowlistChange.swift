@@ -4,6 +4,7 @@ import Gateway
 import ProverNetAPI
 import ProverNetClient
 import Store
+import StorePostgres
 
 /// A change to a gateway's prover allowlist, made where it is safe: through the running gateway's admin
 /// RPC (with an admin API key and a one-time code) while a gateway holds the directory's lock,
@@ -18,15 +19,38 @@ struct AllowlistChange {
         gateway's address and CA come from --gateway/--ca, PROVERNET_GATEWAY/PROVERNET_CA, or \
         DATA_DIR/gateway.json. \
         While none runs, the change is written to DATA_DIR/gateway.sqlite directly, holding \
-        DATA_DIR/gateway.lock so that no gateway starts meanwhile.
+        DATA_DIR/gateway.lock so that no gateway starts meanwhile. With --database postgres://…, the change is \
+        written to that database while no gateway writes to it (its writer lock held meanwhile), and goes \
+        through the running gateway otherwise.
         """
 
     /// Applies the change: `offline` on the database when no gateway holds the directory, else `online`
     /// with a client of the running gateway and the one-time code.
     func apply<T: Sendable>(
-        offline: (SQLiteStore) async throws -> T,
+        offline: (any GatewayStore & OperatorStore) async throws -> T,
         online: (ProverNetClient, String) async throws -> T
     ) async throws -> T {
+        if let database = connection.database {
+            guard PostgresStoreConfiguration.isPostgresURL(database) else {
+                throw failure("--database must be a postgres:// URL (an SQLite database is in --data-dir)")
+            }
+            let store: PostgresStore
+            do {
+                store = try await PostgresStore.open(url: database, writer: "provernet admin (offline change)")
+            } catch {
+                // A gateway writes to the database: the change goes through it.
+                if PostgresStore.isHeldByAnotherWriter(error) { return try await applyOnline(online) }
+                throw failure("\(error)")
+            }
+            do {
+                let result = try await offline(store)
+                try? await store.close()
+                return result
+            } catch {
+                try? await store.close()
+                throw failure("\(error)")
+            }
+        }
         let databasePath = (dataDirectory as NSString).appendingPathComponent("gateway.sqlite")
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw failure(
@@ -50,6 +74,11 @@ struct AllowlistChange {
             try? await store.close()
             return result
         }
+        return try await applyOnline(online)
+    }
+
+    /// The change through the running gateway's admin service, with its one-time code.
+    private func applyOnline<T: Sendable>(_ online: (ProverNetClient, String) async throws -> T) async throws -> T {
         let code: String
         let endpoint: GatewayEndpoint
         do {

@@ -12,5 +12,11 @@ struct AllowlistGatewayOptions: ParsableArguments {
     @Option(help: "A file holding an admin API key (default: $PROVERNET_API_KEY, else $PROVERNET_API_KEY_FILE).")
     var apiKeyFile: String?
 
+    @Option(
+        help:
+            "The gateway's PostgreSQL database (postgres://…), when it is on one: written directly while no gateway writes to it."
+    )
+    var database: String?
+
     @OptionGroup var oneTimeCode: OneTimeCodeOption
 }

@@ -7,6 +7,7 @@ import Logging
 import ProofSystems
 import ServiceLifecycle
 import Store
+import StorePostgres
 import UnixSignals
 
 /// `provernet gateway`: runs a gateway until SIGINT/SIGTERM, then drains and stops cleanly.
@@ -27,6 +28,16 @@ struct GatewayCommand: AsyncParsableCommand {
 
     @Option(help: "A JSON configuration file.") var config: String?
     @Option(help: "Where the database and the artifacts live (key gateway.dataDirectory).") var dataDir: String?
+    @Option(
+        help:
+            "The database: a postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=…] URL, for gateways that share one PostgreSQL (key gateway.database; prefer PROVERNET_GATEWAY_DATABASE or the config file for a password). Default: SQLite in DATA_DIR/gateway.sqlite."
+    )
+    var database: String?
+    @Option(
+        help:
+            "Where artifacts live (key gateway.artifactsDirectory; default DATA_DIR/artifacts). Gateways on one PostgreSQL must all name one shared directory."
+    )
+    var artifactsDir: String?
     @Option(help: "The address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "The port (default 7443; 0 picks a free one).") var port: Int?
     @Option(help: "The TLS certificate chain (PEM).") var tlsCert: String?
@@ -86,7 +97,8 @@ struct GatewayCommand: AsyncParsableCommand {
 
     func run() async throws {
         var flags: [String: String?] = [
-            "gateway.dataDirectory": dataDir, "gateway.host": host, "gateway.port": port.map(String.init),
+            "gateway.dataDirectory": dataDir, "gateway.database": database,
+            "gateway.artifactsDirectory": artifactsDir, "gateway.host": host, "gateway.port": port.map(String.init),
             "gateway.tlsCertificate": tlsCert, "gateway.tlsKey": tlsKey,
             "gateway.developmentTLS": devTls ? "true" : nil,
             "gateway.tlsNames": tlsName.isEmpty ? nil : tlsName.joined(separator: ","),
@@ -123,8 +135,8 @@ struct GatewayCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         do {
             server = try GatewayServer(
-                configuration: settings.configuration,
-                store: try SQLiteStore(path: settings.configuration.databasePath), proofSystems: .standard(),
+                configuration: settings.configuration, store: try await settings.openStore(logger: logger),
+                proofSystems: .standard(),
                 logger: logger
             ) { host, port in
                 announcement.grpc(host: host, port: port)
@@ -161,6 +173,18 @@ struct GatewaySettings {
     var health: HealthServerConfiguration?
     /// Whether the health port serves the web dashboard too.
     var dashboard = false
+    /// The PostgreSQL database's URL; nil (the default) for SQLite in the data directory.
+    var database: String?
+
+    /// Opens the gateway's store: PostgreSQL when `database` names one, else SQLite in the data directory.
+    func openStore(logger: Logger) async throws -> any GatewayStore {
+        guard let database else { return try SQLiteStore(path: configuration.databasePath) }
+        var storeLogger = logger
+        storeLogger[metadataKey: "database"] = "\(PostgresStoreConfiguration.redacted(database))"
+        let store = try await PostgresStore.open(url: database, logger: storeLogger)
+        logger.info("database: PostgreSQL", metadata: ["database": "\(store.configuration.description)"])
+        return store
+    }
 
     init(_ config: ConfigReader) throws {
         guard let dataDirectory = config.string(forKey: "dataDirectory") else {
@@ -187,6 +211,20 @@ struct GatewaySettings {
         c.reservePricePerUnit = try Self.double(config, "reservePrice", c.reservePricePerUnit)
         c.drainSeconds = try Self.double(config, "drainSeconds", c.drainSeconds)
         c.snarkpackSRSPath = config.string(forKey: "snarkpackSRS")
+        c.sharedArtifactsDirectory = config.string(forKey: "artifactsDirectory")
+        if let database = config.string(forKey: "database"), !database.isEmpty {
+            guard PostgresStoreConfiguration.isPostgresURL(database) else {
+                throw failure(
+                    "gateway.database must be a postgres:// URL (SQLite, the default, needs no setting: DATA_DIR/gateway.sqlite)"
+                )
+            }
+            do {
+                _ = try PostgresStoreConfiguration(url: database)
+            } catch {
+                throw failure("gateway.database: \(error)")
+            }
+            self.database = database
+        }
         c.access.callsPerSecond = try Self.double(config, "keyCallsPerSecond", c.access.callsPerSecond)
         c.access.callBurst = try Self.double(config, "keyCallBurst", c.access.callBurst)
         c.access.submissionsPerSecond = try Self.double(

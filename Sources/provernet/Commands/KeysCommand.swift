@@ -5,6 +5,7 @@ import ProverNetClient
 import ProverNetCore
 import ProverNetCrypto
 import Store
+import StorePostgres
 
 /// `provernet admin init`: a new gateway's first admin key and its second factor, made offline.
 struct AdminInitCommand: AsyncParsableCommand {
@@ -20,6 +21,8 @@ struct AdminInitCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "The gateway's data directory.") var dataDir: String
+    @Option(help: "The gateway's PostgreSQL database (postgres://…), when it is on one (default: DATA_DIR's SQLite).")
+    var database: String?
     @Option(help: "A name for the key (listings and the audit log).") var name = "admin"
     @Option(help: "Also write the API key to this new file (mode 0600).") var keyFile: String?
     @Flag(help: "Do not draw the otpauth:// URI as a QR code.") var noQr = false
@@ -30,8 +33,24 @@ struct AdminInitCommand: AsyncParsableCommand {
             throw failure("a gateway runs on \(dataDir): stop it first (or make keys with `admin keys create`)")
         }
         defer { withExtendedLifetime(lock) {} }
-        let store = try badInputExits {
-            try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("gateway.sqlite"))
+        let store: any GatewayStore
+        if let database {
+            guard PostgresStoreConfiguration.isPostgresURL(database) else {
+                throw failure("--database must be a postgres:// URL (an SQLite database is in --data-dir)")
+            }
+            do {
+                // As the database's writer: refused while a gateway runs on it.
+                store = try await PostgresStore.open(url: database, writer: "provernet admin init")
+            } catch {
+                if PostgresStore.isHeldByAnotherWriter(error) {
+                    throw failure("a gateway runs on \(PostgresStoreConfiguration.redacted(database)): stop it first")
+                }
+                throw failure("\(error)")
+            }
+        } else {
+            store = try badInputExits {
+                try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("gateway.sqlite"))
+            }
         }
         let made = try await badInputExitsAsync {
             try await KeyBootstrap.initialize(store: store, dataDirectory: dataDir, name: name)

@@ -9,6 +9,7 @@ import ProverNetCore
 import ProverNetTesting
 import ProverNode
 import Store
+import StorePostgres
 
 /// `provernet bench network`: a devnet-like network (the gateway in this process, prover processes) under
 /// a burst of requests, measured from the gateway's own records.
@@ -27,7 +28,7 @@ struct NetworkBench: AsyncParsableCommand {
             busy_provers also gives the share of the provers' time over the run that went to proving. Proving \
             time is what the prover reports for its worker. Before the measured requests, \
             --warmup requests of one input per prover run unmeasured, so that the numbers are those of a \
-            running network (artifacts downloaded, keys loaded in the workers), not of its first job.
+            running network (artifacts downloaded, keys loaded in the workers), not of its first job.             --database sqlite (the default) or postgres://… chooses the gateway's store; given several times,             the bench runs once per database, one after the other, each in a process of its own, and every line             says which ("database"). A PostgreSQL database should be empty: the bench leaves its records there.
             """)
 
     @Option(help: "Prover processes.") var provers: Int = 2
@@ -39,8 +40,18 @@ struct NetworkBench: AsyncParsableCommand {
     @Option(help: "Threads per prover (default: cores / provers, at least 1).") var threads: Int?
     @Option(help: "Unmeasured requests (one input per prover each) run first.") var warmup: Int = 1
     @Option(help: "Give up after this many seconds.") var timeout: Double = 900
+    @Option(help: "The gateway's store: sqlite, or a postgres:// URL (repeatable: one run per database).")
+    var database: [String] = ["sqlite"]
 
     func run() async throws {
+        for name in database where name != "sqlite" && !PostgresStoreConfiguration.isPostgresURL(name) {
+            throw failure(
+                "--database must be sqlite or a postgres:// URL, not \(PostgresStoreConfiguration.redacted(name))")
+        }
+        if database.count > 1 {
+            for name in database { try runAlone(database: name) }
+            return
+        }
         guard circuit.hasPrefix("synth:"), let k = BN254Bench.parseSize(String(circuit.dropFirst(6))), k >= 4,
             k <= 1 << 20
         else {
@@ -65,9 +76,12 @@ struct NetworkBench: AsyncParsableCommand {
         let perProver = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / provers)
         let network: InProcessNetwork
         do {
+            let store: (any GatewayStore)? =
+                database[0] == "sqlite" ? nil : try await PostgresStore.open(url: database[0])
             network = try await InProcessNetwork.start(
                 root: root, executable: ProverNodeConfiguration.currentExecutable, configuration: configuration,
-                proofSystems: .standard(), provers: provers, threadsPerProver: perProver, logLevel: .notice
+                proofSystems: .standard(), store: store, provers: provers, threadsPerProver: perProver,
+                logLevel: .notice
             ) { note($0) }
         } catch {
             throw failure("\(error)")
@@ -157,8 +171,9 @@ struct NetworkBench: AsyncParsableCommand {
             return String(
                 format: "\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f", p(0.5), p(0.9), p(0.99), p(1))
         }
+        let store = database.first == "sqlite" ? "sqlite" : "postgres"
         let head =
-            "\"op\": \"network\", \"circuit\": \"\(circuit)\", \"class\": \"\(jobClass)\", \"provers\": \(provers), \"requests\": \(requests), \"inputs\": \(inputs), \"round_interval_ms\": \(roundIntervalMs), \"warmup\": \(warmup)"
+            "\"op\": \"network\", \"database\": \"\(store)\", \"circuit\": \"\(circuit)\", \"class\": \"\(jobClass)\", \"provers\": \(provers), \"requests\": \(requests), \"inputs\": \(inputs), \"round_interval_ms\": \(roundIntervalMs), \"warmup\": \(warmup)"
         print("{\(head), \"metric\": \"request_latency_ms\", \(percentiles(latency)), \"failed\": \(failed)}")
         print("{\(head), \"metric\": \"first_assignment_ms\", \(percentiles(firstAssignment))}")
         let seconds = Double(last - first) / 1000
@@ -177,5 +192,25 @@ struct NetworkBench: AsyncParsableCommand {
             String(
                 format: "{\(head), \"metric\": \"busy_provers\", \"proving_share\": %.4f}",
                 seconds > 0 ? proving / 1000 / (seconds * Double(provers)) : .nan))
+    }
+
+    /// Runs this bench on one database in a child process (a network per process: the gateway's logging is
+    /// set up once per process), its lines passed through.
+    func runAlone(database name: String) throws {
+        var arguments = [
+            "bench", "network", "--provers", "\(provers)", "--requests", "\(requests)", "--inputs", "\(inputs)",
+            "--circuit", circuit, "--round-interval-ms", "\(roundIntervalMs)", "--warmup", "\(warmup)",
+            "--timeout", "\(timeout)", "--database", name,
+        ]
+        if let threads { arguments += ["--threads", "\(threads)"] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProverNodeConfiguration.currentExecutable.path)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw failure(
+                "the bench on \(PostgresStoreConfiguration.redacted(name)) exited \(process.terminationStatus)")
+        }
     }
 }

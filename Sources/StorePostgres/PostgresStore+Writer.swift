@@ -1,0 +1,209 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import ProverNetCore
+import Store
+import Synchronization
+
+/// One gateway writes to a database at a time: today the market's state (leases, connected provers, rounds) is
+/// in the gateway's memory, so two gateways on one database would auction the same jobs twice.
+///
+/// The writer holds PostgreSQL's session advisory lock `writerLockKey` on a connection of its own, outside the
+/// pool, and at each acquisition bumps `provernet_writer.epoch`. Every write transaction reads that row
+/// `FOR SHARE` and refuses to write (`StoreError.write`, "fenced") unless the epoch is its own: a gateway that
+/// lost its lock (its session ended: it was cut off from the database, whose `idle_session_timeout` ends a
+/// session that stops pinging) can never write after another one took over, and the row lock orders a takeover
+/// after any write in flight. The lock's connection pings every second and is made again after a restart of
+/// the server; if another gateway took the lock meanwhile, this one stays fenced.
+///
+/// This is the seed of the several-gateways design (one elected market leader, fenced by its epoch), not yet
+/// the design itself: here a second gateway is refused at start.
+extension PostgresStore {
+    /// How long `open` tries again for the writer's lock before it says that another process holds it.
+    static let writerLockPatience: Duration = .seconds(3)
+
+    /// How `open` says that another process is the database's writer.
+    static let anotherWriter = "another gateway writes to this database"
+
+    /// Whether `open` failed because another process (a running gateway) is the database's writer: a tool then
+    /// goes through that gateway instead.
+    public static func isHeldByAnotherWriter(_ error: any Error) -> Bool {
+        guard case .open(_, let reason) = error as? StoreError else { return false }
+        return reason.hasPrefix(anotherWriter)
+    }
+
+    /// The session advisory lock of the database's one writer ("pn-write").
+    static let writerLockKey: Int64 = 0x706E_2D77_7269_7465
+
+    /// What the writer's lock keeper knows.
+    struct WriterState: Sendable {
+        /// The epoch this store writes under; nil for a store that is not the writer (tools, tests).
+        var epoch: Int64?
+        /// Why this store may no longer write, once another writer took over.
+        var fenced: String?
+    }
+
+    /// Takes the writer's lock, or fails with `StoreError.open` naming the gateway that holds it.
+    func becomeWriter(holder: String) async throws(StoreError) {
+        do {
+            let connection = try await connectAlone()
+            do {
+                // A session that just ended (the previous process of this gateway, a tool that just closed) holds
+                // the lock until the server has ended it, a moment later: tried again for a short while.
+                var epoch = try await Self.tryLock(connection, holder: holder, logger: logger)
+                let patience = ContinuousClock.now + Self.writerLockPatience
+                while epoch == nil, ContinuousClock.now < patience {
+                    try await Task.sleep(for: .milliseconds(200))
+                    epoch = try await Self.tryLock(connection, holder: holder, logger: logger)
+                }
+                guard let epoch else {
+                    let current = try await Self.currentWriter(connection, logger: logger)
+                    try? await connection.close()
+                    throw StoreError.open(
+                        path: configuration.description,
+                        reason: "\(Self.anotherWriter) (\(current ?? "unknown")); one gateway per "
+                            + "database for now (docs/deployment.md)")
+                }
+                writer.withLock { $0.epoch = epoch }
+                logger.info("this gateway is the database's writer", metadata: ["epoch": "\(epoch)"])
+                keeper.withLock { $0 = Task { await self.keepWriterLock(connection, holder: holder, epoch: epoch) } }
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .open(path: configuration.description, reason: "writer lock: \(Self.describe(error))")
+        }
+    }
+
+    /// Pings the lock's connection every second; makes it again (and takes the lock again) when it died. Ends
+    /// when cancelled (at close, which closes the connection and so releases the lock) or once fenced.
+    func keepWriterLock(_ first: PostgresConnection, holder: String, epoch: Int64) async {
+        var connection: PostgresConnection? = first
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            if Task.isCancelled { break }
+            if let alive = connection {
+                do {
+                    _ = try await alive.query("SELECT 1", logger: logger).collect()
+                    continue
+                } catch {
+                    logger.warning(
+                        "the writer lock's connection failed; taking the lock again",
+                        metadata: ["error": "\(Self.describe(error))"])
+                    try? await alive.close()
+                    connection = nil
+                }
+            }
+            guard let fresh = try? await connectAlone() else { continue } // not back yet: again in a second
+            connection = fresh
+            do {
+                if try await Self.tryLock(fresh, holder: holder, logger: logger, bump: false) != nil,
+                    try await Self.currentEpoch(fresh, logger: logger) == epoch
+                {
+                    logger.notice("the writer lock is held again", metadata: ["epoch": "\(epoch)"])
+                    continue
+                }
+                let current = (try? await Self.currentWriter(fresh, logger: logger)) ?? nil
+                let reason =
+                    "fenced: another gateway took this database over (\(current ?? "unknown")); this gateway "
+                    + "writes no more"
+                writer.withLock { $0.fenced = reason }
+                logger.critical("\(reason)")
+                break
+            } catch {
+                try? await fresh.close()
+                connection = nil
+            }
+        }
+        // Closing the session releases the lock (postgres-nio wants every connection closed before it goes).
+        if let connection { try? await connection.close() }
+    }
+
+    /// Checked in every write transaction: the epoch row, read `FOR SHARE`, must be this writer's.
+    func checkWriter(_ connection: PostgresConnection) async throws {
+        let state = writer.withLock { $0 }
+        if let fenced = state.fenced { throw StoreError.write(reason: fenced) }
+        guard let epoch = state.epoch else { return }
+        let rows = try await connection.query(
+            "SELECT epoch, holder FROM provernet_writer WHERE id = 1 FOR SHARE", logger: logger
+        ).collect()
+        guard let (current, holder) = try rows.first?.decode((Int64, String).self), current == epoch else {
+            let reason = "fenced: another gateway took this database over; this gateway writes no more"
+            writer.withLock { $0.fenced = reason }
+            throw StoreError.write(reason: reason + " (its epoch \(epoch), now \(String(describing: rows.first)))")
+        }
+        _ = holder
+    }
+
+    /// `pg_try_advisory_lock`; when taken and `bump`, the epoch is raised and returned (else the current one).
+    static func tryLock(_ connection: PostgresConnection, holder: String, logger: Logger, bump: Bool = true)
+        async throws -> Int64?
+    {
+        let taken =
+            try await connection.query("SELECT pg_try_advisory_lock(\(writerLockKey))", logger: logger)
+            .collect().first?.decode(Bool.self) ?? false
+        guard taken else { return nil }
+        guard bump else { return try await currentEpoch(connection, logger: logger) }
+        return try await connection.query(
+            """
+            INSERT INTO provernet_writer (id, epoch, holder, sinceMillis) VALUES (1, 1, \(holder), \(Clock.nowMillis()))
+            ON CONFLICT (id) DO UPDATE SET epoch = provernet_writer.epoch + 1, holder = EXCLUDED.holder,
+                sinceMillis = EXCLUDED.sinceMillis
+            RETURNING epoch
+            """, logger: logger
+        ).collect().first?.decode(Int64.self)
+    }
+
+    static func currentEpoch(_ connection: PostgresConnection, logger: Logger) async throws -> Int64? {
+        try await connection.query("SELECT epoch FROM provernet_writer WHERE id = 1", logger: logger).collect()
+            .first?.decode(Int64.self)
+    }
+
+    static func currentWriter(_ connection: PostgresConnection, logger: Logger) async throws -> String? {
+        guard
+            let (epoch, holder, since) = try await connection.query(
+                "SELECT epoch, holder, sinceMillis FROM provernet_writer WHERE id = 1", logger: logger
+            ).collect().first?.decode((Int64, String, Int64).self)
+        else { return nil }
+        let time = Date(timeIntervalSince1970: Double(since) / 1000).ISO8601Format()
+        return "\(holder), epoch \(epoch), since \(time)"
+    }
+
+    /// A connection of its own, outside the pool, whose session the server ends once it has been idle for
+    /// 5 s (`idle_session_timeout`): a writer cut off from the database loses its lock within that time.
+    /// `idleSessionMillis` 0 keeps an idle session (a connection that only listens for notifications).
+    func connectAlone(applicationName: String = "provernet-gateway-writer", idleSessionMillis: Int = 5000)
+        async throws -> PostgresConnection
+    {
+        var options = PostgresConnection.Configuration.Options()
+        options.connectTimeout = .milliseconds(
+            max(5000, PostgresStoreConfiguration.millis(configuration.operationTimeout)))
+        options.additionalStartupParameters = [
+            ("idle_session_timeout", String(idleSessionMillis)), ("application_name", applicationName),
+        ]
+        var connection: PostgresConnection.Configuration
+        if let directory = configuration.unixSocketDirectory {
+            connection = PostgresConnection.Configuration(
+                unixSocketPath: "\(directory)/.s.PGSQL.\(configuration.port)", username: configuration.username,
+                password: configuration.password, database: configuration.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch configuration.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            connection = PostgresConnection.Configuration(
+                host: configuration.host, port: configuration.port, username: configuration.username,
+                password: configuration.password, database: configuration.database, tls: tls)
+        }
+        connection.options = options
+        return try await PostgresConnection.connect(
+            configuration: connection, id: Int.random(in: 1..<Int.max), logger: logger)
+    }
+}
