@@ -144,6 +144,17 @@ enum PostgresMigrations {
                     stake TEXT NOT NULL DEFAULT '0', addedMillis BIGINT NOT NULL)
                 """
             ]),
+        // MIRROR: `v8-authorization-revocations`: prover authorizations revoked one by one
+        // (`SQLiteStore.createAuthorizationRevocationTable`).
+        Migration(
+            name: "v8-authorization-revocations",
+            statements: [
+                """
+                CREATE TABLE authorization_revocation (
+                    address TEXT NOT NULL, nonce BIGINT NOT NULL, reason TEXT NOT NULL, revokedMillis BIGINT NOT NULL,
+                    PRIMARY KEY (address, nonce))
+                """
+            ]),
         // MIRROR: the next SQLite migration goes here, with the same name.
     ]
 

@@ -116,4 +116,12 @@ package enum AuditEvents {
     package static func operatorStake(address: String, stake: String, actor: String) -> AuditEvent {
         AuditEvent(actor: actor, action: "operator.stake", subject: address, details: ["stake": stake])
     }
+
+    package static func authorizationRevoked(address: String, nonce: Int64, reason: String, actor: String)
+        -> AuditEvent
+    {
+        AuditEvent(
+            actor: actor, action: "operator.authorization-revoked", subject: address,
+            details: ["nonce": "\(nonce)", "reason": reason])
+    }
 }

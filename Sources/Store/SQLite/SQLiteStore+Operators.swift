@@ -88,11 +88,7 @@ extension SQLiteStore: OperatorStore {
             let revocation = AuthorizationRevocation(
                 address: address, nonce: stored, reason: reason, revokedMillis: atMillis)
             try AuditTables.append(
-                [
-                    AuditEvent(
-                        actor: actor, action: "operator.authorization-revoked", subject: address,
-                        details: ["nonce": "\(nonce)", "reason": reason])
-                ],
+                [AuditEvents.authorizationRevoked(address: address, nonce: stored, reason: reason, actor: actor)],
                 atMillis: atMillis, db)
             try revocation.insert(db)
             return revocation
