@@ -55,7 +55,10 @@ import Testing
         (503, "{}", "HTTP 503"),
         (200, "not json", "not a JSON object"),
         (200, #"{"jsonrpc":"2.0","id":1}"#, "without a result"),
-        (200, #"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"execution reverted"}}"#, "execution reverted"),
+        (
+            200, #"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"execution reverted"}}"#,
+            "execution reverted"
+        ),
     ])
     func aNodeAnsweringNonsenseGetsATypedError(status: Int, body: String, expected: String) async throws {
         let (process, port) = try await Self.server(status: status, body: body)

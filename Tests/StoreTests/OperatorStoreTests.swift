@@ -17,7 +17,8 @@ import Testing
         let first = try await store.revokeAuthorization(
             address: Self.address, nonce: 7, reason: "laptop stolen", actor: "key:o1", atMillis: 20)
         #expect(
-            first == AuthorizationRevocation(address: Self.address, nonce: 7, reason: "laptop stolen", revokedMillis: 20))
+            first
+                == AuthorizationRevocation(address: Self.address, nonce: 7, reason: "laptop stolen", revokedMillis: 20))
         // Again: the first record stands, and nothing more is audited.
         let again = try await store.revokeAuthorization(
             address: Self.address, nonce: 7, reason: "again", actor: "key:o1", atMillis: 30)
