@@ -99,6 +99,10 @@ public actor Coordinator {
             do {
                 try await store.commit(changes)
                 writeFailure = nil
+            } catch  where error.isRefusal {
+                // The store refused what the event asked (a balance that cannot cover it): not a fault of the
+                // database, and nothing of the event happened.
+                throw .notDurable(error)
             } catch {
                 writeFailure = error
                 metrics.storeWriteFailed()

@@ -83,6 +83,7 @@ public struct BookActions: Sendable {
         for activity in other.changes.proverActivity { record(activity) }
         changes.rounds += other.changes.rounds
         changes.ledger += other.changes.ledger
+        changes.transfers += other.changes.transfers
         lazyJobs.formUnion(other.lazyJobs.filter { jobPositions[$0] == nil })
         messages += other.messages
         updates += other.updates

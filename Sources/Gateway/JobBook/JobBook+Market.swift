@@ -93,7 +93,10 @@ extension JobBook {
         for (prover, list) in given.sorted(by: { $0.key < $1.key }) {
             for job in list {
                 let (ask, bid) = (prover.rawValue, job.requestID.rawValue)
-                let charge = Amount.flooring((outcome.bidPayments[bid] ?? 0) / Double(max(1, jobsOfBid[bid] ?? 1)))
+                // Never above the request's maximum price, which is what its escrow holds per job.
+                let charge = min(
+                    Amount.flooring((outcome.bidPayments[bid] ?? 0) / Double(max(1, jobsOfBid[bid] ?? 1))),
+                    requests[job.requestID]?.maxPricePerJob ?? .zero)
                 let price = min(
                     Amount.flooring((outcome.askPayments[ask] ?? 0) / Double(max(1, jobsOfAsk[ask] ?? 1))), charge)
                 if lease(job, to: prover, price: price, charge: charge, actions: &actions, now: now) { matched += 1 }

@@ -107,6 +107,15 @@ extension JobBook {
                 atMillis: now, kind: .networkFee, requestID: request.id, jobID: job.id, proverID: nil,
                 amount: lease.charge - lease.price),
         ]
+        // The same money out of the request's escrow: the price to the prover's earnings, the fee to the network.
+        actions.changes.transfers += [
+            Transfer(
+                atMillis: now, reason: .payment, from: .escrow(request.id), to: .earnings(lease.prover),
+                amount: lease.price, requestID: request.id, jobID: job.id),
+            Transfer(
+                atMillis: now, reason: .fee, from: .escrow(request.id), to: .network,
+                amount: lease.charge - lease.price, requestID: request.id, jobID: job.id),
+        ]
         actions.record(ProverActivity(prover: lease.prover, verified: 1, earned: lease.price, lastSeenMillis: now))
         // The other replicas of this input: cancelled, not paid, their provers told to stop.
         if !job.isAggregation {

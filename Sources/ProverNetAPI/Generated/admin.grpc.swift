@@ -196,6 +196,32 @@ public enum Provernet_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "CreditClient" metadata.
+        public enum CreditClient: Sendable {
+            /// Request type for "CreditClient".
+            public typealias Input = Provernet_V1_CreditClientRequest
+            /// Response type for "CreditClient".
+            public typealias Output = Provernet_V1_CreditClientResponse
+            /// Descriptor for "CreditClient".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "CreditClient",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetLedger" metadata.
+        public enum GetLedger: Sendable {
+            /// Request type for "GetLedger".
+            public typealias Input = Provernet_V1_GetLedgerRequest
+            /// Response type for "GetLedger".
+            public typealias Output = Provernet_V1_GetLedgerResponse
+            /// Descriptor for "GetLedger".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "GetLedger",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "provernet.v1.AdminService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListProvers.descriptor,
@@ -210,7 +236,9 @@ public enum Provernet_V1_AdminService: Sendable {
             AllowOperator.descriptor,
             RevokeOperator.descriptor,
             SetOperatorStake.descriptor,
-            ListOperators.descriptor
+            ListOperators.descriptor,
+            CreditClient.descriptor,
+            GetLedger.descriptor
         ]
     }
 }
@@ -460,6 +488,43 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Provernet_V1_ListOperatorsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListOperatorsResponse>
+
+        /// Handle the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_CreditClientRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_CreditClientResponse` messages.
+        func creditClient(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_CreditClientRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CreditClientResponse>
+
+        /// Handle the "GetLedger" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_GetLedgerRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_GetLedgerResponse` messages.
+        func getLedger(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_GetLedgerRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_GetLedgerResponse>
     }
 
     /// Service protocol for the "provernet.v1.AdminService" service.
@@ -693,6 +758,43 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.ServerRequest<Provernet_V1_ListOperatorsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse>
+
+        /// Handle the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreditClientRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_CreditClientResponse` message.
+        func creditClient(
+            request: GRPCCore.ServerRequest<Provernet_V1_CreditClientRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CreditClientResponse>
+
+        /// Handle the "GetLedger" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_GetLedgerRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_GetLedgerResponse` message.
+        func getLedger(
+            request: GRPCCore.ServerRequest<Provernet_V1_GetLedgerRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_GetLedgerResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.AdminService" service.
@@ -924,6 +1026,43 @@ extension Provernet_V1_AdminService {
             request: Provernet_V1_ListOperatorsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_ListOperatorsResponse
+
+        /// Handle the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_CreditClientRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_CreditClientResponse` to respond with.
+        func creditClient(
+            request: Provernet_V1_CreditClientRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_CreditClientResponse
+
+        /// Handle the "GetLedger" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_GetLedgerRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_GetLedgerResponse` to respond with.
+        func getLedger(
+            request: Provernet_V1_GetLedgerRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_GetLedgerResponse
     }
 }
 
@@ -1074,6 +1213,28 @@ extension Provernet_V1_AdminService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.CreditClient.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CreditClientRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CreditClientResponse>(),
+            handler: { request, context in
+                try await self.creditClient(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.GetLedger.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_GetLedgerRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_GetLedgerResponse>(),
+            handler: { request, context in
+                try await self.getLedger(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1217,6 +1378,28 @@ extension Provernet_V1_AdminService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListOperatorsResponse> {
         let response = try await self.listOperators(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func creditClient(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_CreditClientRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CreditClientResponse> {
+        let response = try await self.creditClient(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getLedger(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_GetLedgerRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_GetLedgerResponse> {
+        let response = try await self.getLedger(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1389,6 +1572,32 @@ extension Provernet_V1_AdminService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse> {
         return GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse>(
             message: try await self.listOperators(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func creditClient(
+        request: GRPCCore.ServerRequest<Provernet_V1_CreditClientRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CreditClientResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_CreditClientResponse>(
+            message: try await self.creditClient(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getLedger(
+        request: GRPCCore.ServerRequest<Provernet_V1_GetLedgerRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_GetLedgerResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_GetLedgerResponse>(
+            message: try await self.getLedger(
                 request: request.message,
                 context: context
             ),
@@ -1693,6 +1902,53 @@ extension Provernet_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListOperatorsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreditClientRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CreditClientRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CreditClientResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func creditClient<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CreditClientRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CreditClientRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CreditClientResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreditClientResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetLedger" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_GetLedgerRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_GetLedgerRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_GetLedgerResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getLedger<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_GetLedgerRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_GetLedgerRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_GetLedgerResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetLedgerResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -2143,6 +2399,75 @@ extension Provernet_V1_AdminService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreditClientRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CreditClientRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CreditClientResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func creditClient<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CreditClientRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CreditClientRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CreditClientResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreditClientResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.CreditClient.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetLedger" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_GetLedgerRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_GetLedgerRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_GetLedgerResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getLedger<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_GetLedgerRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_GetLedgerRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_GetLedgerResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetLedgerResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.GetLedger.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -2511,6 +2836,65 @@ extension Provernet_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListOperatorsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListOperatorsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreditClient" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+    /// > one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_CreditClientRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func creditClient<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_CreditClientRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreditClientResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.creditClient(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CreditClientRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CreditClientResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetLedger" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_GetLedgerRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getLedger<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_GetLedgerRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetLedgerResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getLedger(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_GetLedgerRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_GetLedgerResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2933,6 +3317,73 @@ extension Provernet_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listOperators(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreditClient" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+    /// > one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func creditClient<Result>(
+        _ message: Provernet_V1_CreditClientRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreditClientResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_CreditClientRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.creditClient(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetLedger" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getLedger<Result>(
+        _ message: Provernet_V1_GetLedgerRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetLedgerResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_GetLedgerRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getLedger(
             request: request,
             options: options,
             onResponse: handleResponse
