@@ -69,7 +69,7 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, 
     }
 
     /// The product by a small number, or nil on overflow.
-    func multipliedReportingOverflow(by factor: UInt64) -> UInt256? {
+    public func multipliedReportingOverflow(by factor: UInt64) -> UInt256? {
         var out = [UInt64](repeating: 0, count: 4)
         var carry: UInt64 = 0
         for (i, limb) in array.enumerated() {
@@ -82,7 +82,7 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, 
     }
 
     /// Divides by a small number: quotient and remainder.
-    func quotientAndRemainder(dividingBy divisor: UInt64) -> (UInt256, UInt64) {
+    public func quotientAndRemainder(dividingBy divisor: UInt64) -> (UInt256, UInt64) {
         var out = [UInt64](repeating: 0, count: 4)
         var remainder: UInt64 = 0
         for i in (0..<4).reversed() {

@@ -40,7 +40,8 @@ import Testing
 
         @discardableResult
         mutating func connect(
-            _ name: String, slots: Int = 1, ask: Amount = 1, seconds: Double = 1, held: Set<JobID> = []
+            _ name: String, slots: Int = 1, ask: Amount = 1, seconds: Double = 1, held: Set<JobID> = [],
+            operatorAddress: String? = nil
         )
             -> BookActions
         {
@@ -50,7 +51,7 @@ import Testing
                 announcement: ProverAnnouncement(
                     id: ProverID(name), name: name, slots: slots, maxConstraints: 1 << 20,
                     proofSystems: ["test-system", "test-aggregation"], secondsPerJob: [JobBookTests.jobClass: seconds],
-                    askPerUnit: ask, askByClass: [:]),
+                    askPerUnit: ask, askByClass: [:], operatorAddress: operatorAddress),
                 connectedMillis: now)
             return keep(book.proverConnected(prover, held: held, now: now))
         }

@@ -56,6 +56,8 @@ public struct GatewayConfiguration: Sendable {
     public var auditHeadEvery: Int64 = 1000
     /// The network's rules for operators (its name, registry, minimum stake and hardware).
     public var operators: OperatorPolicy = OperatorPolicy()
+    /// What each lease bonds of its operator's stake (`docs/economics.md`).
+    public var bonds: BondPolicy = BondPolicy()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

@@ -332,6 +332,6 @@ extension GatewayConfiguration {
     func bookSettings(proofSystems: ProofSystemRegistry) -> JobBook.Settings {
         JobBook.Settings(
             leaseMillis: leaseMillis, heartbeatMillis: heartbeatMillis, maxAttempts: maxAttempts,
-            reservePricePerUnit: reservePricePerUnit, workUnits: { proofSystems.workUnits($0) ?? 1 })
+            reservePricePerUnit: reservePricePerUnit, workUnits: { proofSystems.workUnits($0) ?? 1 }, bonds: bonds)
     }
 }

@@ -53,6 +53,7 @@ public actor OperatorRegistry {
     /// Connected provers and the operator that authorized each.
     var provers: [ProverID: Address] = [:]
     var onChange: @Sendable (Address, OperatorStatus, [ProverID]) async -> Void = { _, _, _ in }
+    var onStake: @Sendable (Address, UInt256) async -> Void = { _, _ in }
 
     public init(
         policy: OperatorPolicy, store: any OperatorStore, source: any OperatorSource, logger: Logger,
@@ -71,6 +72,11 @@ public actor OperatorRegistry {
         case .standalone: return StandaloneOperatorSource()
         case .eigenLayer(let settings): return try EigenLayerOperatorSource(settings: settings)
         }
+    }
+
+    /// Tells `body` every stake read (the gateway locks its provers' bonds from it).
+    public func setOnStake(_ body: @escaping @Sendable (Address, UInt256) async -> Void) {
+        onStake = body
     }
 
     public func setOnChange(_ body: @escaping @Sendable (Address, OperatorStatus, [ProverID]) async -> Void) {
@@ -181,6 +187,7 @@ public actor OperatorRegistry {
 
     func settle(_ operator: Address, _ state: State, before: OperatorStatus?) async -> OperatorStatus {
         states[`operator`] = state
+        await onStake(`operator`, state.standing?.stake ?? .zero)
         if before != state.status {
             let attached = provers.filter { $0.value == `operator` }.map(\.key).sorted()
             if case .suspended(let why) = state.status {

@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -173,6 +174,11 @@ public final class GatewayServer: Service {
             var reason: String?
             if case .suspended(let why) = status { reason = "\(why)" }
             for prover in provers { await coordinator.setSuspension(prover, reason: reason) }
+        }
+        // Every reading of an operator's stake: what its provers' bonds are locked from.
+        let bonds = configuration.bonds
+        await operators?.setOnStake { address, stake in
+            await coordinator.setOperatorStake(address.lowercased, bonds.amount(ofStake: stake))
         }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }

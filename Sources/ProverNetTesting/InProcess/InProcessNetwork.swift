@@ -162,7 +162,12 @@ public struct InProcessNetwork: Sendable {
             names: names, gatewayLog: gatewayLog, proverLogs: logs)
     }
 
-    /// Registers the operator in the gateway's standalone registry, at the network's minimum stake.
+    /// The stake the devnet's operator is registered with (at least the network's minimum): enough to bond
+    /// ten thousand credits' worth of jobs at the default bond policy.
+    public static let devnetStake = UInt256(10_000)
+
+    /// Registers the operator in the gateway's standalone registry, with `devnetStake` or the network's minimum
+    /// stake, whichever is larger.
     static func registerOperator(_ key: PrivateKey, server: GatewayServer, say: (String) -> Void)
         async throws(HarnessError)
     {
@@ -170,7 +175,7 @@ public struct InProcessNetwork: Sendable {
             throw .gatewayDidNotStart(reason: "the gateway's store keeps no operators")
         }
         let address = key.address
-        let stake = operators.policy.minimumStake == .zero ? UInt256(1) : operators.policy.minimumStake
+        let stake = max(devnetStake, operators.policy.minimumStake)
         do {
             _ = try await operators.store.allowOperator(
                 address: address.lowercased, name: "devnet-operator", atMillis: Clock.nowMillis())

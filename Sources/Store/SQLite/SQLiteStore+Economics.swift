@@ -2,7 +2,7 @@ import GRDB
 import ProverNetCore
 
 /// The ledger's accounts and transfers in SQLite (`v8-economics`): `account` keeps each account's balance,
-/// `transfer` every movement. A batch's transfers are applied in its transaction (`applyTransfers`).
+/// `transfer` every movement; `job` gains each lease's bond. A batch's transfers are applied in its transaction (`applyTransfers`).
 extension SQLiteStore {
     /// `v8-economics`: the accounts and the transfers; the requests open at the upgrade get their escrow
     /// (their maximum cost less what they paid) as a prepaid deposit, so that every open request's escrow
@@ -22,6 +22,11 @@ extension SQLiteStore {
             t.column("requestID", .text).indexed()
             t.column("jobID", .text)
             t.column("note", .text).notNull()
+        }
+        // Each lease's bond, and the operator whose stake it is locked from.
+        try db.alter(table: "job") { t in
+            t.add(column: "bond", .integer).notNull().defaults(to: 0)
+            t.add(column: "bondOperator", .text)
         }
         let open = RequestPhase.allCases.filter { !$0.isFinal }.map(\.rawValue)
         let rows = try RequestRow.filter(open.contains(Column("state"))).fetchAll(db)
@@ -63,12 +68,15 @@ extension SQLiteStore {
     }
 
     static func balance(_ account: LedgerAccount, _ db: Database) throws -> Amount {
-        Amount(units: try Int64.fetchOne(db, sql: "SELECT balance FROM account WHERE id = ?", arguments: [account.rawValue]) ?? 0)
+        Amount(
+            units: try Int64.fetchOne(
+                db, sql: "SELECT balance FROM account WHERE id = ?", arguments: [account.rawValue]) ?? 0)
     }
 
     static func setBalance(_ account: LedgerAccount, _ balance: Amount, _ db: Database) throws {
         try db.execute(
-            sql: "INSERT INTO account (id, balance) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET balance = excluded.balance",
+            sql:
+                "INSERT INTO account (id, balance) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET balance = excluded.balance",
             arguments: [account.rawValue, balance.units])
     }
 
@@ -89,7 +97,10 @@ extension SQLiteStore {
                         details: ["amount_units": String(amount.units)])
                 ], atMillis: atMillis, db)
             try Self.applyTransfers(
-                [Transfer(atMillis: atMillis, reason: .credit, from: .deposits, to: account, amount: amount, note: actor)],
+                [
+                    Transfer(
+                        atMillis: atMillis, reason: .credit, from: .deposits, to: account, amount: amount, note: actor)
+                ],
                 db)
             if verifies { try Self.verifyLedger(db) }
             return try Self.balance(account, db)
@@ -158,7 +169,9 @@ extension SQLiteStore {
             let id: String = row["id"]
             let balance: Int64 = row["balance"]
             let moved: Int64 = row["moved"]
-            if balance != moved { problems.append("account \(id) holds \(balance) units but its transfers sum to \(moved)") }
+            if balance != moved {
+                problems.append("account \(id) holds \(balance) units but its transfers sum to \(moved)")
+            }
             if balance < 0, !LedgerAccount(rawValue: id).isSource {
                 problems.append("account \(id) is negative (\(balance) units)")
             }
@@ -167,7 +180,8 @@ extension SQLiteStore {
         if !balance.balances {
             problems.append(
                 "deposits \(balance.deposits) ≠ client balances \(balance.clientBalances) + escrows \(balance.escrows) + "
-                    + "earnings \(balance.operatorEarnings) + revenue \(balance.networkRevenue) + slashed \(balance.slashed)")
+                    + "earnings \(balance.operatorEarnings) + revenue \(balance.networkRevenue) + slashed \(balance.slashed)"
+            )
         }
         // Each request with an escrow: an ended one's is empty, an open one's holds its maximum cost less what
         // it paid, and what it paid is what its jobs' payments and fees took from the escrow and what its

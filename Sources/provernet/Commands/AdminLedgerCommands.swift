@@ -25,13 +25,15 @@ extension AdminCommand {
             let balance = try await change.apply(
                 offline: { store in try await store.credit(keyID: keyID, amount: amount, atMillis: Clock.nowMillis()) },
                 online: { client, code in try await client.credit(keyID: keyID, amount: amount, otp: code) })
-            try ClientOutput.printJSON(BalanceLine(keyId: keyID, balance: balance.description, balanceUnits: balance.units))
+            try ClientOutput.printJSON(
+                BalanceLine(keyId: keyID, balance: balance.description, balanceUnits: balance.units))
         }
     }
 
     struct Ledger: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The ledger summed by category (in units of 10^-6 credit), whether it balances, and its accounts.")
+            abstract: "The ledger summed by category (in units of 10^-6 credit), whether it balances, and its accounts."
+        )
         @OptionGroup var gateway: ClientGatewayOptions
 
         func run() async throws {
