@@ -46,7 +46,7 @@ extension ProverNetClient {
     /// The ledger summed by category, and every account (viewer or admin).
     public func ledger() async throws(ProverNetClientError) -> LedgerListing {
         let (options, admin) = (unaryOptions, self.admin)
-        let r = try await call("GetLedger") { try await admin.getLedger(.init(), options: options) }
+        let r = try await call("ListAccounts") { try await admin.listAccounts(.init(), options: options) }
         return LedgerListing(
             depositsUnits: r.depositsUnits, clientBalancesUnits: r.clientBalancesUnits, escrowsUnits: r.escrowsUnits,
             operatorEarningsUnits: r.operatorEarningsUnits, networkRevenueUnits: r.networkRevenueUnits,

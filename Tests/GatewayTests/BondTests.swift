@@ -12,14 +12,14 @@ import Testing
 
     @Test func theBondIsAMinimumPlusAMultipleOfThePriceAndStakeConvertsBothWays() {
         let policy = BondPolicy()
-        #expect(policy.bond(price: 2) == 5)  // 1 + 2 × 2
-        #expect(policy.bond(price: Amount(units: 1)) == Amount(units: 1_000_002))  // rounded up
+        #expect(policy.bond(price: 2) == 5) // 1 + 2 × 2
+        #expect(policy.bond(price: Amount(units: 1)) == Amount(units: 1_000_002)) // rounded up
         #expect(BondPolicy.none.bond(price: 100) == .zero)
         #expect(policy.amount(ofStake: UInt256(100)) == 100)
         let eigen = BondPolicy(stakeUnitsPerCredit: 1_000_000_000_000_000_000)
         #expect(eigen.amount(ofStake: UInt256(1_500_000_000_000_000_000)) == Amount(decimal: "1.5"))
         #expect(eigen.stake(of: Amount(decimal: "1.5")!) == UInt256(1_500_000_000_000_000_000))
-        #expect(policy.stake(of: Amount(units: 1)) == UInt256(1))  // rounded up: never less than it says
+        #expect(policy.stake(of: Amount(units: 1)) == UInt256(1)) // rounded up: never less than it says
     }
 
     @Test func anOperatorNeverHoldsMoreWorkThanItsStakeCoversAndAnEndedLeaseReleasesItsBond() throws {

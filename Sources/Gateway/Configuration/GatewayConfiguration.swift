@@ -58,6 +58,8 @@ public struct GatewayConfiguration: Sendable {
     public var operators: OperatorPolicy = OperatorPolicy()
     /// What each lease bonds of its operator's stake (`docs/economics.md`).
     public var bonds: BondPolicy = BondPolicy()
+    /// What a fault costs of a bond (`docs/economics.md`).
+    public var slashes: SlashPolicy = SlashPolicy()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

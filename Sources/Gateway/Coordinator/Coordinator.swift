@@ -38,6 +38,8 @@ public actor Coordinator {
     public nonisolated let metrics: GatewayMetrics
     /// The last verdicts on proofs, newest last, for the dashboard (kept in memory only).
     var recentVerdicts: [RecentVerdict] = []
+    /// Told, after the commit, each operator whose stake an event slashed (the gateway reads its registry again).
+    var onSlash: (@Sendable (String) async -> Void)?
 
     public init(
         store: any GatewayStore, circuits: CircuitRegistry, artifacts: ArtifactStore, aggregation: AggregationSetup?,
@@ -115,8 +117,19 @@ public actor Coordinator {
         unflushed.formUnion(actions.lazyJobs)
         unflushed.subtract(actions.changes.jobs.map(\.id))
         deliver(actions)
+        if let onSlash, !actions.slashedOperators.isEmpty {
+            let slashed = actions.slashedOperators.sorted()
+            for address in slashed { logger.warning("operator slashed", metadata: ["operator": "\(address)"]) }
+            // Not awaited here: reading the registry again tells the book the new stake, an event of its own,
+            // which must not wait on this one. The book has already lowered the stake; this only brings the
+            // registry's listing in step, so a lost read is made good by the next refresh.
+            Task { for address in slashed { await onSlash(address) } }
+        }
         return actions
     }
+
+    /// Sets what is told of each slashed operator once its slash is committed.
+    public func setOnSlash(_ body: @escaping @Sendable (String) async -> Void) { onSlash = body }
 
     func enterEvent() async {
         guard eventRunning else {
@@ -332,6 +345,7 @@ extension GatewayConfiguration {
     func bookSettings(proofSystems: ProofSystemRegistry) -> JobBook.Settings {
         JobBook.Settings(
             leaseMillis: leaseMillis, heartbeatMillis: heartbeatMillis, maxAttempts: maxAttempts,
-            reservePricePerUnit: reservePricePerUnit, workUnits: { proofSystems.workUnits($0) ?? 1 }, bonds: bonds)
+            reservePricePerUnit: reservePricePerUnit, workUnits: { proofSystems.workUnits($0) ?? 1 }, bonds: bonds,
+            slashes: slashes)
     }
 }

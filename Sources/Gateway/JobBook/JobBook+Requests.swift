@@ -140,6 +140,11 @@ extension JobBook {
         for jobID in jobsOfRequest[id] ?? [] {
             guard var job = jobs[jobID], !job.state.isFinal else { continue }
             let lease = job.state.lease
+            // A job still held when its request's deadline passed costs its holder the smaller share of its bond.
+            if let lease, request.state.phase == .expired {
+                actions.append(
+                    slash(lease, job: job, kind: .pastDeadline, reason: reason, jobStaysOpen: false, now: now))
+            }
             let event: JobEvent = request.state.phase == .failed ? .fail(reason: reason) : .cancel(reason: reason)
             guard Self.transition(&job, event) else { continue }
             if let lease { stops.append((lease.prover, job)) }
@@ -147,6 +152,8 @@ extension JobBook {
             actions.write(job)
         }
         actions.write(request)
+        // Bounties no one earned go to slashed funds.
+        actions.changes.transfers += forfeitBounties(of: id, now: now)
         // What the escrow still holds goes back to the client, however the request ended.
         actions.changes.transfers.append(
             Transfer(
@@ -166,6 +173,7 @@ extension JobBook {
             jobs.removeValue(forKey: jobID)
             progress.removeValue(forKey: jobID)
             failedBy.removeValue(forKey: jobID)
+            bounties.removeValue(forKey: jobID)
         }
         if let request = requests.removeValue(forKey: id) { countOwner(of: request, by: -1) }
         verifiedInputs.removeValue(forKey: id)

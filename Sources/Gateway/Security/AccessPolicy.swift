@@ -58,7 +58,7 @@ struct AccessPolicy: Sendable {
             A.RevokeOperator.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.SetOperatorStake.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.CreditClient.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
-            A.GetLedger.descriptor: Rule(roles: [.viewer, .admin]),
+            A.ListAccounts.descriptor: Rule(roles: [.viewer, .admin]),
         ]
     }
 

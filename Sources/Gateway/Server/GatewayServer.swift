@@ -180,6 +180,17 @@ public final class GatewayServer: Service {
         await operators?.setOnStake { address, stake in
             await coordinator.setOperatorStake(address.lowercased, bonds.amount(ofStake: stake))
         }
+        // Slashes, from the ledger: what `stake:OPERATOR` gave out (it is a source, so its balance is negative).
+        let store = self.store
+        await operators?.setSlashedStake { address in
+            let balance = (try? await store.balance(of: .stake(address.lowercased))) ?? .zero
+            return bonds.stake(of: Amount.zero - balance)
+        }
+        if let operators {
+            await coordinator.setOnSlash { address in
+                if let parsed = try? Address(address) { await operators.refresh(parsed) }
+            }
+        }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
             // The keys, from the store every second (another gateway's revocation counts too), beside the market

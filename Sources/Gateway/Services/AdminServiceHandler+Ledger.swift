@@ -25,8 +25,8 @@ extension AdminServiceHandler {
         }
     }
 
-    func getLedger(request: Provernet_V1_GetLedgerRequest, context: ServerContext) async throws
-        -> Provernet_V1_GetLedgerResponse
+    func listAccounts(request: Provernet_V1_ListAccountsRequest, context: ServerContext) async throws
+        -> Provernet_V1_ListAccountsResponse
     {
         do {
             let balance = try await store.ledgerBalance()

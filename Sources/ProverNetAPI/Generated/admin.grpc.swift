@@ -209,16 +209,16 @@ public enum Provernet_V1_AdminService: Sendable {
                 type: .unary
             )
         }
-        /// Namespace for "GetLedger" metadata.
-        public enum GetLedger: Sendable {
-            /// Request type for "GetLedger".
-            public typealias Input = Provernet_V1_GetLedgerRequest
-            /// Response type for "GetLedger".
-            public typealias Output = Provernet_V1_GetLedgerResponse
-            /// Descriptor for "GetLedger".
+        /// Namespace for "ListAccounts" metadata.
+        public enum ListAccounts: Sendable {
+            /// Request type for "ListAccounts".
+            public typealias Input = Provernet_V1_ListAccountsRequest
+            /// Response type for "ListAccounts".
+            public typealias Output = Provernet_V1_ListAccountsResponse
+            /// Descriptor for "ListAccounts".
             public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
-                method: "GetLedger",
+                method: "ListAccounts",
                 type: .unary
             )
         }
@@ -238,7 +238,7 @@ public enum Provernet_V1_AdminService: Sendable {
             SetOperatorStake.descriptor,
             ListOperators.descriptor,
             CreditClient.descriptor,
-            GetLedger.descriptor
+            ListAccounts.descriptor
         ]
     }
 }
@@ -508,23 +508,23 @@ extension Provernet_V1_AdminService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CreditClientResponse>
 
-        /// Handle the "GetLedger" method.
+        /// Handle the "ListAccounts" method.
         ///
         /// > Source IDL Documentation:
         /// >
         /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
         ///
         /// - Parameters:
-        ///   - request: A streaming request of `Provernet_V1_GetLedgerRequest` messages.
+        ///   - request: A streaming request of `Provernet_V1_ListAccountsRequest` messages.
         ///   - context: Context providing information about the RPC.
         /// - Throws: Any error which occurred during the processing of the request. Thrown errors
         ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
         ///     to an internal error.
-        /// - Returns: A streaming response of `Provernet_V1_GetLedgerResponse` messages.
-        func getLedger(
-            request: GRPCCore.StreamingServerRequest<Provernet_V1_GetLedgerRequest>,
+        /// - Returns: A streaming response of `Provernet_V1_ListAccountsResponse` messages.
+        func listAccounts(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAccountsRequest>,
             context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_GetLedgerResponse>
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAccountsResponse>
     }
 
     /// Service protocol for the "provernet.v1.AdminService" service.
@@ -778,23 +778,23 @@ extension Provernet_V1_AdminService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CreditClientResponse>
 
-        /// Handle the "GetLedger" method.
+        /// Handle the "ListAccounts" method.
         ///
         /// > Source IDL Documentation:
         /// >
         /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
         ///
         /// - Parameters:
-        ///   - request: A request containing a single `Provernet_V1_GetLedgerRequest` message.
+        ///   - request: A request containing a single `Provernet_V1_ListAccountsRequest` message.
         ///   - context: Context providing information about the RPC.
         /// - Throws: Any error which occurred during the processing of the request. Thrown errors
         ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
         ///     to an internal error.
-        /// - Returns: A response containing a single `Provernet_V1_GetLedgerResponse` message.
-        func getLedger(
-            request: GRPCCore.ServerRequest<Provernet_V1_GetLedgerRequest>,
+        /// - Returns: A response containing a single `Provernet_V1_ListAccountsResponse` message.
+        func listAccounts(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListAccountsRequest>,
             context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_GetLedgerResponse>
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAccountsResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.AdminService" service.
@@ -1046,23 +1046,23 @@ extension Provernet_V1_AdminService {
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_CreditClientResponse
 
-        /// Handle the "GetLedger" method.
+        /// Handle the "ListAccounts" method.
         ///
         /// > Source IDL Documentation:
         /// >
         /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
         ///
         /// - Parameters:
-        ///   - request: A `Provernet_V1_GetLedgerRequest` message.
+        ///   - request: A `Provernet_V1_ListAccountsRequest` message.
         ///   - context: Context providing information about the RPC.
         /// - Throws: Any error which occurred during the processing of the request. Thrown errors
         ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
         ///     to an internal error.
-        /// - Returns: A `Provernet_V1_GetLedgerResponse` to respond with.
-        func getLedger(
-            request: Provernet_V1_GetLedgerRequest,
+        /// - Returns: A `Provernet_V1_ListAccountsResponse` to respond with.
+        func listAccounts(
+            request: Provernet_V1_ListAccountsRequest,
             context: GRPCCore.ServerContext
-        ) async throws -> Provernet_V1_GetLedgerResponse
+        ) async throws -> Provernet_V1_ListAccountsResponse
     }
 }
 
@@ -1225,11 +1225,11 @@ extension Provernet_V1_AdminService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
-            forMethod: Provernet_V1_AdminService.Method.GetLedger.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_GetLedgerRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_GetLedgerResponse>(),
+            forMethod: Provernet_V1_AdminService.Method.ListAccounts.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAccountsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAccountsResponse>(),
             handler: { request, context in
-                try await self.getLedger(
+                try await self.listAccounts(
                     request: request,
                     context: context
                 )
@@ -1395,11 +1395,11 @@ extension Provernet_V1_AdminService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    public func getLedger(
-        request: GRPCCore.StreamingServerRequest<Provernet_V1_GetLedgerRequest>,
+    public func listAccounts(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAccountsRequest>,
         context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_GetLedgerResponse> {
-        let response = try await self.getLedger(
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAccountsResponse> {
+        let response = try await self.listAccounts(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1592,12 +1592,12 @@ extension Provernet_V1_AdminService.SimpleServiceProtocol {
         )
     }
 
-    public func getLedger(
-        request: GRPCCore.ServerRequest<Provernet_V1_GetLedgerRequest>,
+    public func listAccounts(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListAccountsRequest>,
         context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_GetLedgerResponse> {
-        return GRPCCore.ServerResponse<Provernet_V1_GetLedgerResponse>(
-            message: try await self.getLedger(
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAccountsResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListAccountsResponse>(
+            message: try await self.listAccounts(
                 request: request.message,
                 context: context
             ),
@@ -1928,27 +1928,27 @@ extension Provernet_V1_AdminService {
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreditClientResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
-        /// Call the "GetLedger" method.
+        /// Call the "ListAccounts" method.
         ///
         /// > Source IDL Documentation:
         /// >
         /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
         ///
         /// - Parameters:
-        ///   - request: A request containing a single `Provernet_V1_GetLedgerRequest` message.
-        ///   - serializer: A serializer for `Provernet_V1_GetLedgerRequest` messages.
-        ///   - deserializer: A deserializer for `Provernet_V1_GetLedgerResponse` messages.
+        ///   - request: A request containing a single `Provernet_V1_ListAccountsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListAccountsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListAccountsResponse` messages.
         ///   - options: Options to apply to this RPC.
         ///   - handleResponse: A closure which handles the response and returns its result to
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        func getLedger<Result>(
-            request: GRPCCore.ClientRequest<Provernet_V1_GetLedgerRequest>,
-            serializer: some GRPCCore.MessageSerializer<Provernet_V1_GetLedgerRequest>,
-            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_GetLedgerResponse>,
+        func listAccounts<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListAccountsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListAccountsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAccountsResponse>,
             options: GRPCCore.CallOptions,
-            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetLedgerResponse>) async throws -> Result
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAccountsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -2435,33 +2435,33 @@ extension Provernet_V1_AdminService {
             )
         }
 
-        /// Call the "GetLedger" method.
+        /// Call the "ListAccounts" method.
         ///
         /// > Source IDL Documentation:
         /// >
         /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
         ///
         /// - Parameters:
-        ///   - request: A request containing a single `Provernet_V1_GetLedgerRequest` message.
-        ///   - serializer: A serializer for `Provernet_V1_GetLedgerRequest` messages.
-        ///   - deserializer: A deserializer for `Provernet_V1_GetLedgerResponse` messages.
+        ///   - request: A request containing a single `Provernet_V1_ListAccountsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListAccountsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListAccountsResponse` messages.
         ///   - options: Options to apply to this RPC.
         ///   - handleResponse: A closure which handles the response and returns its result to
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        public func getLedger<Result>(
-            request: GRPCCore.ClientRequest<Provernet_V1_GetLedgerRequest>,
-            serializer: some GRPCCore.MessageSerializer<Provernet_V1_GetLedgerRequest>,
-            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_GetLedgerResponse>,
+        public func listAccounts<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListAccountsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListAccountsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAccountsResponse>,
             options: GRPCCore.CallOptions = .defaults,
-            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetLedgerResponse>) async throws -> Result = { response in
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAccountsResponse>) async throws -> Result = { response in
                 try response.message
             }
         ) async throws -> Result where Result: Sendable {
             try await self.client.unary(
                 request: request,
-                descriptor: Provernet_V1_AdminService.Method.GetLedger.descriptor,
+                descriptor: Provernet_V1_AdminService.Method.ListAccounts.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -2871,30 +2871,30 @@ extension Provernet_V1_AdminService.ClientProtocol {
         )
     }
 
-    /// Call the "GetLedger" method.
+    /// Call the "ListAccounts" method.
     ///
     /// > Source IDL Documentation:
     /// >
     /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
     ///
     /// - Parameters:
-    ///   - request: A request containing a single `Provernet_V1_GetLedgerRequest` message.
+    ///   - request: A request containing a single `Provernet_V1_ListAccountsRequest` message.
     ///   - options: Options to apply to this RPC.
     ///   - handleResponse: A closure which handles the response and returns its result to
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    public func getLedger<Result>(
-        request: GRPCCore.ClientRequest<Provernet_V1_GetLedgerRequest>,
+    public func listAccounts<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListAccountsRequest>,
         options: GRPCCore.CallOptions = .defaults,
-        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetLedgerResponse>) async throws -> Result = { response in
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAccountsResponse>) async throws -> Result = { response in
             try response.message
         }
     ) async throws -> Result where Result: Sendable {
-        try await self.getLedger(
+        try await self.listAccounts(
             request: request,
-            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_GetLedgerRequest>(),
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_GetLedgerResponse>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAccountsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAccountsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -3357,7 +3357,7 @@ extension Provernet_V1_AdminService.ClientProtocol {
         )
     }
 
-    /// Call the "GetLedger" method.
+    /// Call the "ListAccounts" method.
     ///
     /// > Source IDL Documentation:
     /// >
@@ -3371,19 +3371,19 @@ extension Provernet_V1_AdminService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    public func getLedger<Result>(
-        _ message: Provernet_V1_GetLedgerRequest,
+    public func listAccounts<Result>(
+        _ message: Provernet_V1_ListAccountsRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
-        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetLedgerResponse>) async throws -> Result = { response in
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAccountsResponse>) async throws -> Result = { response in
             try response.message
         }
     ) async throws -> Result where Result: Sendable {
-        let request = GRPCCore.ClientRequest<Provernet_V1_GetLedgerRequest>(
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListAccountsRequest>(
             message: message,
             metadata: metadata
         )
-        return try await self.getLedger(
+        return try await self.listAccounts(
             request: request,
             options: options,
             onResponse: handleResponse

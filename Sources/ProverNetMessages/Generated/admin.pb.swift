@@ -620,7 +620,7 @@ public nonisolated struct Provernet_V1_CreditClientResponse: Sendable {
   public init() {}
 }
 
-public nonisolated struct Provernet_V1_GetLedgerRequest: Sendable {
+public nonisolated struct Provernet_V1_ListAccountsRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -645,7 +645,7 @@ public nonisolated struct Provernet_V1_LedgerAccountBalance: Sendable {
   public init() {}
 }
 
-public nonisolated struct Provernet_V1_GetLedgerResponse: Sendable {
+public nonisolated struct Provernet_V1_ListAccountsResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -2009,8 +2009,8 @@ nonisolated extension Provernet_V1_CreditClientResponse: SwiftProtobuf.Message, 
   }
 }
 
-nonisolated extension Provernet_V1_GetLedgerRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".GetLedgerRequest"
+nonisolated extension Provernet_V1_ListAccountsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAccountsRequest"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
@@ -2022,7 +2022,7 @@ nonisolated extension Provernet_V1_GetLedgerRequest: SwiftProtobuf.Message, Swif
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Provernet_V1_GetLedgerRequest, rhs: Provernet_V1_GetLedgerRequest) -> Bool {
+  public static func ==(lhs: Provernet_V1_ListAccountsRequest, rhs: Provernet_V1_ListAccountsRequest) -> Bool {
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2063,8 +2063,8 @@ nonisolated extension Provernet_V1_LedgerAccountBalance: SwiftProtobuf.Message, 
   }
 }
 
-nonisolated extension Provernet_V1_GetLedgerResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".GetLedgerResponse"
+nonisolated extension Provernet_V1_ListAccountsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAccountsResponse"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}deposits_units\0\u{3}client_balances_units\0\u{3}escrows_units\0\u{3}operator_earnings_units\0\u{3}network_revenue_units\0\u{3}slashed_units\0\u{1}balances\0\u{1}accounts\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
@@ -2114,7 +2114,7 @@ nonisolated extension Provernet_V1_GetLedgerResponse: SwiftProtobuf.Message, Swi
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Provernet_V1_GetLedgerResponse, rhs: Provernet_V1_GetLedgerResponse) -> Bool {
+  public static func ==(lhs: Provernet_V1_ListAccountsResponse, rhs: Provernet_V1_ListAccountsResponse) -> Bool {
     if lhs.depositsUnits != rhs.depositsUnits {return false}
     if lhs.clientBalancesUnits != rhs.clientBalancesUnits {return false}
     if lhs.escrowsUnits != rhs.escrowsUnits {return false}

@@ -28,6 +28,9 @@ public struct LedgerAccount: RawRepresentable, Sendable, Hashable, Comparable, C
     public static func earnings(_ prover: ProverID) -> LedgerAccount {
         LedgerAccount(rawValue: "earnings:\(prover.rawValue)")
     }
+    /// The part of a slash set aside for the prover that completes the job the slashed prover left: paid to it
+    /// when it does, forfeited to `slashed` when the job's request ends without it. Counted as slashed funds.
+    public static func bounty(_ job: JobID) -> LedgerAccount { LedgerAccount(rawValue: "bounty:\(job.rawValue)") }
     /// An operator's stake, as a source: what slashes took from it.
     public static func stake(_ operatorAddress: String) -> LedgerAccount {
         LedgerAccount(rawValue: "stake:\(operatorAddress)")
@@ -35,7 +38,7 @@ public struct LedgerAccount: RawRepresentable, Sendable, Hashable, Comparable, C
 
     /// What an account holds, by the prefix of its name.
     public enum Category: String, Sendable, CaseIterable, Codable {
-        case deposits, stake, client, escrow, earnings, network, slashed
+        case deposits, stake, client, escrow, earnings, network, slashed, bounty
     }
 
     public var category: Category? {

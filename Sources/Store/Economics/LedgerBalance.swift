@@ -10,6 +10,7 @@ public struct LedgerBalance: Sendable, Equatable, Codable {
     public var escrows = Amount.zero
     public var operatorEarnings = Amount.zero
     public var networkRevenue = Amount.zero
+    /// Slashed stake: kept by the network, or set aside for the prover that completes a slashed job (bounties).
     public var slashed = Amount.zero
 
     public init() {}
@@ -27,7 +28,7 @@ public struct LedgerBalance: Sendable, Equatable, Codable {
         case .escrow: escrows = escrows + balance
         case .earnings: operatorEarnings = operatorEarnings + balance
         case .network: networkRevenue = networkRevenue + balance
-        case .slashed: slashed = slashed + balance
+        case .slashed, .bounty: slashed = slashed + balance
         case nil: break
         }
     }

@@ -14,6 +14,14 @@ public struct Transfer: Sendable, Codable, Equatable {
         case fee
         /// The request ended: what its escrow still holds goes back (escrow → client).
         case refund
+        /// A bond slashed (stake → slashed); the note holds the evidence.
+        case slash
+        /// The part of a slash set aside for whoever completes the job (stake → bounty).
+        case bounty
+        /// A bounty paid to the prover that completed the job (bounty → earnings).
+        case bountyPaid = "bounty_paid"
+        /// A bounty no one earned: the job's request ended without it (bounty → slashed).
+        case bountyForfeited = "bounty_forfeited"
     }
 
     public var id: Int64?
@@ -24,7 +32,8 @@ public struct Transfer: Sendable, Codable, Equatable {
     public var amount: Amount
     public var requestID: RequestID?
     public var jobID: JobID?
-    /// Who did it or what shows it, as the audit log names it (`key:ID` for a credit).
+    /// Who did it or what shows it: the actor of a credit (`key:ID`), the evidence of a slash (JSON: kind,
+    /// prover, lease epoch, times, reason).
     public var note: String
 
     public init(
