@@ -86,7 +86,8 @@ import Testing
         var f = Self.fixture(other: false)
         _ = try f.submit(inputs: 1, maxPrice: 4)
         let (_, a) = try #require(f.assigned(f.round()).first)
-        let failed = f.keep(f.book.failureReported("bonded", job: a.job.id, epoch: a.lease.epoch, reason: "oom", now: f.now))
+        let failed = f.keep(
+            f.book.failureReported("bonded", job: a.job.id, epoch: a.lease.epoch, reason: "oom", now: f.now))
         #expect(!failed.changes.transfers.contains { $0.reason == .slash })
         var g = Fixture()
         g.connect("free")

@@ -40,8 +40,10 @@ extension NetworkTests {
         static func slashes(_ network: ProcessNetwork) async throws -> [(Transfer, SlashEvidence)] {
             let store = try SQLiteStore(path: await network.databasePath)
             defer { Task { try? await store.close() } }
-            return try await store.transfers(after: 0, limit: 10_000).filter { $0.reason == .slash || $0.reason == .bounty }
-                .map { ($0, try JSONDecoder().decode(SlashEvidence.self, from: Data($0.note.utf8))) }
+            return try await store.transfers(after: 0, limit: 10_000).filter {
+                $0.reason == .slash || $0.reason == .bounty
+            }
+            .map { ($0, try JSONDecoder().decode(SlashEvidence.self, from: Data($0.note.utf8))) }
         }
 
         static func submit(_ network: ProcessNetwork, _ count: Int, offset: Int) async throws -> RequestID {
@@ -82,7 +84,8 @@ extension NetworkTests {
             let deadline = Date().addingTimeInterval(30)
             var last = ""
             while Date() < deadline {
-                last = try await Ops.operators(network).first { $0.address.lowercased() == address.lowercased() }?
+                last =
+                    try await Ops.operators(network).first { $0.address.lowercased() == address.lowercased() }?
                     .stake ?? ""
                 if last == expected { return }
                 try await Task.sleep(for: .milliseconds(250))

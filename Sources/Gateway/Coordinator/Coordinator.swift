@@ -204,7 +204,16 @@ public actor Coordinator {
         for request in try await store.openRequests() {
             open.append((request, try await store.jobs(requestID: request.id)))
         }
-        try await perform { book, _ in book.load(open) }
+        // The bounties that slashes left on open jobs, from the ledger (`bounty:JOB` accounts that hold money).
+        var bounties: [JobID: Amount] = [:]
+        for (account, balance) in try await store.accounts() where account.category == .bounty && balance > .zero {
+            bounties[JobID(account.subject)] = balance
+        }
+        try await perform { book, _ in
+            let actions = book.load(open)
+            book.loadBounties(bounties)
+            return actions
+        }
         if !open.isEmpty {
             logger.info("resumed open requests", metadata: ["requests": "\(open.count)", "jobs": "\(book.jobs.count)"])
         }

@@ -77,6 +77,11 @@ extension JobBook {
         return actions
     }
 
+    /// Takes up the bounties read from the ledger at start (those of jobs the book holds).
+    public mutating func loadBounties(_ stored: [JobID: Amount]) {
+        for (job, amount) in stored where jobs[job] != nil { bounties[job] = amount }
+    }
+
     /// Pays the bounty of a job, if a slash left one, to the prover that completed it.
     mutating func payBounty(_ job: Job, to prover: ProverID, now: Int64) -> [Transfer] {
         guard let bounty = bounties.removeValue(forKey: job.id), bounty > .zero else { return [] }

@@ -218,6 +218,20 @@ extension SQLiteStore {
                         + "charged \(ledgerCharges)")
             }
         }
+        // A bounty is paid or forfeited when its job's request ends.
+        let bounties = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.id AS id, a.balance AS balance, r.state AS state FROM account a
+                JOIN job j ON a.id = 'bounty:' || j.id JOIN request r ON r.id = j.requestID
+                WHERE a.balance != 0
+                """)
+        for row in bounties {
+            let state: String = row["state"]
+            if RequestPhase(rawValue: state)?.isFinal ?? false {
+                problems.append("\(row["id"] as String) holds \(row["balance"] as Int64) units after its request ended")
+            }
+        }
         return problems
     }
 }

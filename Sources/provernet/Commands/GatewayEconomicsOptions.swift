@@ -14,7 +14,8 @@ struct GatewayEconomicsOptions: ParsableArguments {
     @Option(help: "Share of the bond an invalid proof costs, in basis points (key slashInvalidBps; default 10000).")
     var slashInvalidBps: Int64?
     @Option(
-        help: "Share of the bond a lapsed lease or a job held past its deadline costs (key slashLapseBps; default 2500).")
+        help:
+            "Share of the bond a lapsed lease or a job held past its deadline costs (key slashLapseBps; default 2500).")
     var slashLapseBps: Int64?
     @Option(
         help:
