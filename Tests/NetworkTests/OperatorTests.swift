@@ -339,6 +339,8 @@ extension NetworkTests {
                 settings: .init(gatewayArguments: ["--require-operators", "--network", "testnet"]))
             let op = try Self.operatorKey(network, "wallet")
             try await Self.admin(network, ["allow-operator", "--address", op.address, "--name", "wallet"])
+            // A stake that bonds its prover's jobs (docs/economics.md): with none, it would get no work.
+            try await Self.admin(network, ["set-stake", "--address", op.address, "--stake", "1000"])
             let key = try await Self.proverKey(network, "p-wallet")
             let fields = [
                 "--operator", op.address, "--prover-public-key", key, "--network", "testnet", "--expires-at",

@@ -55,6 +55,10 @@ public actor OperatorRegistry {
     /// The nonce of the authorization each connected prover presented.
     var nonces: [ProverID: UInt64] = [:]
     var onChange: @Sendable (Address, OperatorStatus, [ProverID]) async -> Void = { _, _, _ in }
+    var onStake: @Sendable (Address, UInt256) async -> Void = { _, _ in }
+    /// What slashes took from an operator's stake so far (from the ledger), in the registry's unit: the standalone
+    /// registry's stake is what was recorded less this.
+    var slashedStake: @Sendable (Address) async -> UInt256 = { _ in .zero }
 
     public init(
         policy: OperatorPolicy, store: any OperatorStore, source: any OperatorSource, logger: Logger,
@@ -73,6 +77,14 @@ public actor OperatorRegistry {
         case .standalone: return StandaloneOperatorSource()
         case .eigenLayer(let settings): return try EigenLayerOperatorSource(settings: settings)
         }
+    }
+
+    /// Sets how the slashes of an operator are read (the standalone registry's stake is the recorded one less them).
+    public func setSlashedStake(_ body: @escaping @Sendable (Address) async -> UInt256) { slashedStake = body }
+
+    /// Tells `body` every stake read (the gateway locks its provers' bonds from it).
+    public func setOnStake(_ body: @escaping @Sendable (Address, UInt256) async -> Void) {
+        onStake = body
     }
 
     public func setOnChange(_ body: @escaping @Sendable (Address, OperatorStatus, [ProverID]) async -> Void) {
@@ -160,7 +172,13 @@ public actor OperatorRegistry {
             return await settle(`operator`, state, before: before)
         }
         do {
-            state.standing = try await source.standing(of: `operator`, record: record)
+            var standing = try await source.standing(of: `operator`, record: record)
+            if source is StandaloneOperatorSource {
+                // Slashing reduces the standalone registry's stake at once: the recorded stake less every slash.
+                let (left, below) = standing.stake.subtractingReportingOverflow(await slashedStake(`operator`))
+                standing.stake = below ? .zero : left
+            }
+            state.standing = standing
             state.lastReadMillis = now
             if state.lastError != nil {
                 logger.notice("operator registry readable again", metadata: ["operator": "\(`operator`)"])
@@ -204,6 +222,7 @@ public actor OperatorRegistry {
 
     func settle(_ operator: Address, _ state: State, before: OperatorStatus?) async -> OperatorStatus {
         states[`operator`] = state
+        await onStake(`operator`, state.standing?.stake ?? .zero)
         if before != state.status {
             let attached = provers.filter { $0.value == `operator` }.map(\.key).sorted()
             if case .suspended(let why) = state.status {

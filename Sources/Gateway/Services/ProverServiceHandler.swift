@@ -116,7 +116,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         let name = hello.name.isEmpty ? record.name : hello.name
         let (instructions, instructionSink) = AsyncStream<ProverInstruction>.makeStream()
         let connection = await coordinator.connect(
-            ProverAnnouncement(hello, id: proverID, name: name), held: Set(hello.heldJobs.map(JobID.init)),
+            ProverAnnouncement(hello, id: proverID, name: name, operatorAddress: operatorAddress?.lowercased),
+            held: Set(hello.heldJobs.map(JobID.init)),
             outbound: instructionSink)
         if let authorization, let operatorAddress, let operators {
             await operators.attach(proverID, to: operatorAddress, nonce: authorization.nonce)

@@ -165,8 +165,12 @@ public struct InProcessNetwork: Sendable {
             names: names, gatewayLog: gatewayLog, proverLogs: logs)
     }
 
-    /// Allowlists the operator and, with the standalone registry, records its stake at the network's minimum
-    /// (on EigenLayer its registration and stake are the chain's).
+    /// The stake the devnet's operator is registered with (at least the network's minimum): enough to bond
+    /// ten thousand credits' worth of jobs at the default bond policy.
+    public static let devnetStake = UInt256(10_000)
+
+    /// Allowlists the operator and, with the standalone registry, records its stake: `devnetStake` or the
+    /// network's minimum, whichever is larger (on EigenLayer its registration and stake are the chain's).
     static func registerOperator(_ key: PrivateKey, server: GatewayServer, say: (String) -> Void)
         async throws(HarnessError)
     {
@@ -174,7 +178,7 @@ public struct InProcessNetwork: Sendable {
             throw .gatewayDidNotStart(reason: "the gateway's store keeps no operators")
         }
         let address = key.address
-        let stake = operators.policy.minimumStake == .zero ? UInt256(1) : operators.policy.minimumStake
+        let stake = max(devnetStake, operators.policy.minimumStake)
         let standalone = operators.policy.source == .standalone
         do {
             _ = try await operators.store.allowOperator(
