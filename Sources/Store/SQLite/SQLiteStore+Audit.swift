@@ -136,13 +136,6 @@ enum AuditTables {
     }
 
     static func event(for transfer: Transfer, actor: String) -> AuditEvent {
-        var details = [
-            "amount_units": String(transfer.amount.units), "from": transfer.from.rawValue, "to": transfer.to.rawValue,
-        ]
-        if let job = transfer.jobID { details["job"] = job.rawValue }
-        if !transfer.note.isEmpty { details["note"] = transfer.note }
-        return AuditEvent(
-            actor: actor, action: "ledger.\(transfer.reason.rawValue)",
-            subject: transfer.requestID?.rawValue ?? transfer.to.rawValue, details: details)
+        AuditEvents.transfer(transfer, actor: actor)
     }
 }

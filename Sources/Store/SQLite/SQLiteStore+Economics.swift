@@ -91,11 +91,7 @@ extension SQLiteStore {
             }
             let account = LedgerAccount.client(keyID)
             try AuditTables.append(
-                [
-                    AuditEvent(
-                        actor: actor, action: "ledger.credit", subject: keyID,
-                        details: ["amount_units": String(amount.units)])
-                ], atMillis: atMillis, db)
+                [AuditEvents.credit(keyID: keyID, amount: amount, actor: actor)], atMillis: atMillis, db)
             try Self.applyTransfers(
                 [
                     Transfer(
@@ -209,7 +205,7 @@ extension SQLiteStore {
             if !request.state.isFinal, held != request.escrowLeft {
                 problems.append("request \(request.id)'s escrow holds \(held), not its maximum cost less what it paid")
             }
-            // (A request open at the upgrade to v8 escrowed only what it had not paid yet: its earlier charges
+            // (A request open at the upgrade to v9 escrowed only what it had not paid yet: its earlier charges
             // have no transfers.)
             let escrowedWhole = Amount(units: row["escrowed"]) == request.maximumCost
             if escrowedWhole, charged != request.paid || ledgerCharges != request.paid {
