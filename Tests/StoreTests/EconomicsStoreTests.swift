@@ -64,6 +64,43 @@ import Testing
         await scratch.remove()
     }
 
+    /// Batches racing for one balance (through the store's pool, on PostgreSQL): as many pass as it covers, the
+    /// others are refused with the numbers, and nothing is lost or made up.
+    @Test(arguments: StoreKind.available)
+    func concurrentBatchesNeverOverdrawABalance(_ kind: StoreKind) async throws {
+        let scratch = try await kind.open(verifiesLedger: true)
+        let store = scratch.store
+        try await store.insertKey(Self.key("k1"), actor: "test")
+        _ = try await store.credit(keyID: "k1", amount: 10, atMillis: 1)
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for n in 0..<6 {
+                group.addTask {
+                    var changes = StoreChanges()
+                    changes.transfers = [
+                        Transfer(
+                            atMillis: 2, reason: .escrow, from: .client("k1"), to: .escrow(RequestID("r\(n)")),
+                            amount: 3)
+                    ]
+                    do {
+                        try await store.commit(changes)
+                        return true
+                    } catch {
+                        // Refused for the balance, not failed for the database (a deadlock, a lost connection).
+                        #expect((error as? StoreError)?.isRefusal == true, "\(error)")
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 3)
+        #expect(try await store.balance(of: .client("k1")) == 1)
+        #expect(try await store.ledgerBalance().escrows == 9)
+        #expect(try await store.ledgerProblems().isEmpty)
+        try await store.close()
+        await scratch.remove()
+    }
+
     @Test(arguments: StoreKind.available)
     func aBatchThatBreaksAnInvariantIsRolledBackWhenTheStoreVerifies(_ kind: StoreKind) async throws {
         let scratch = try await kind.open(verifiesLedger: true)
