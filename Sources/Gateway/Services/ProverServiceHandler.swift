@@ -30,16 +30,28 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         // coordinator's instructions, converted. When the coordinator ends its stream (a newer connection of
         // the same prover, or shutdown), the writer ends and with it the reader and the RPC.
         let (outbound, continuation) = AsyncStream<Provernet_V1_GatewayMessage>.makeStream()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for await message in outbound { try await response.write(message) }
+                return false
             }
             group.addTask {
                 defer { continuation.finish() }
                 try await session(request: request, outbound: continuation)
+                return true
             }
             defer { group.cancelAll() }
-            try await group.next()
+            if try await group.next() == false {
+                // The writer ended first: either the session ended (its refusal, if it threw one, must still reach
+                // the prover: a lost PERMISSION_DENIED would read as a normal end), or the coordinator closed the
+                // stream (a newer connection, shutdown), and the session, stopped here, ends the RPC normally.
+                group.cancelAll()
+                do {
+                    _ = try await group.next()
+                } catch is CancellationError {
+                } catch let error as RPCError where error.code == .cancelled {
+                }
+            }
         }
     }
 
