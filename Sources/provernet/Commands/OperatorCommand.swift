@@ -99,17 +99,7 @@ struct OperatorAuthorizeCommand: AsyncParsableCommand {
             guard !network.isEmpty else { throw ValidationError("--network must name the network") }
             guard (1...3650).contains(expiresDays) else { throw ValidationError("--expires-days must be 1 to 3650") }
             let signingKey = try key.map(OperatorKeyFile.load)
-            let operatorAddress: Address
-            switch (signingKey, self.operator) {
-            case (let k?, nil): operatorAddress = k.address
-            case (let k?, let given?):
-                operatorAddress = try Address(given)
-                guard operatorAddress == k.address else {
-                    throw ValidationError("--operator \(given) is not the address of --key (\(k.address))")
-                }
-            case (nil, let given?): operatorAddress = try Address(given)
-            case (nil, nil): throw ValidationError("give --key, or --operator with --typed-data or --signature")
-            }
+            let operatorAddress = try operatorAddress(key: signingKey, given: self.operator)
             let expiry = expiresAt ?? UInt64(Date().timeIntervalSince1970) + UInt64(expiresDays) * 86_400
             let nonce = self.nonce ?? UInt64.random(in: 1..<(1 << 53))
             guard nonce < 1 << 53, expiry < 1 << 53 else {
@@ -170,17 +160,7 @@ struct OperatorRevokeCommand: AsyncParsableCommand {
             guard !network.isEmpty else { throw ValidationError("--network must name the network") }
             guard nonce < 1 << 53 else { throw ValidationError("--nonce is below 2^53") }
             let signingKey = try key.map(OperatorKeyFile.load)
-            let address: Address
-            switch (signingKey, self.operator) {
-            case (let k?, nil): address = k.address
-            case (let k?, let given?):
-                address = try Address(given)
-                guard address == k.address else {
-                    throw ValidationError("--operator \(given) is not the address of --key (\(k.address))")
-                }
-            case (nil, let given?): address = try Address(given)
-            case (nil, nil): throw ValidationError("give --key, or --operator with --typed-data or --signature")
-            }
+            let address = try operatorAddress(key: signingKey, given: self.operator)
             let unsigned = ProverAuthorizationRevocation(operator: address, network: network, nonce: nonce)
             if typedData { return unsigned }
             if let signature {
@@ -209,5 +189,20 @@ struct OperatorRevokeCommand: AsyncParsableCommand {
         writeLine(
             #"{"operator":"\#(sent.operator.checksummed)","nonce":\#(sent.nonce),"revoked":true,"#
                 + #""newly":\#(result.newlyRevoked),"disconnected":[\#(provers)]}"#)
+    }
+}
+
+/// The operator's address from `--key` and/or `--operator` (which must agree when both are given).
+func operatorAddress(key: PrivateKey?, given: String?) throws -> Address {
+    switch (key, given) {
+    case (let k?, nil): return k.address
+    case (let k?, let given?):
+        let address = try Address(given)
+        guard address == k.address else {
+            throw ValidationError("--operator \(given) is not the address of --key (\(k.address))")
+        }
+        return address
+    case (nil, let given?): return try Address(given)
+    case (nil, nil): throw ValidationError("give --key, or --operator with --typed-data or --signature")
     }
 }
