@@ -199,6 +199,16 @@ enum PostgresMigrations {
                 SELECT 'deposits', (-SUM(amount))::BIGINT FROM escrowed WHERE amount > 0 HAVING COUNT(*) > 0
                 """,
             ]),
+        // MIRROR: `v11-settlements`: settled epochs (`SQLiteStore.createSettlementTable`).
+        Migration(
+            name: "v11-settlements",
+            statements: [
+                """
+                CREATE TABLE settlement (
+                    epoch BIGINT PRIMARY KEY, untilMillis BIGINT NOT NULL UNIQUE, firstTransferID BIGINT NOT NULL,
+                    lastTransferID BIGINT NOT NULL, settledMillis BIGINT NOT NULL, reportJSON TEXT NOT NULL)
+                """
+            ]),
         // MIRROR: the next SQLite migration goes here, with the same name.
     ]
 

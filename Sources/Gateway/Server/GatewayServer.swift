@@ -155,7 +155,9 @@ public final class GatewayServer: Service {
                 coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
                 logger: logger),
             artifactService,
-            AdminServiceHandler(coordinator: coordinator, store: store, keyRing: keyRing, operators: operators),
+            AdminServiceHandler(
+                coordinator: coordinator, store: store, keyRing: keyRing, operators: operators,
+                settlementFeeBps: configuration.settlementFeeBps),
         ]
         let server = GRPCServer(
             transport: transport,

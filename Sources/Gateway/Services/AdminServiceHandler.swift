@@ -14,6 +14,8 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
     let keyRing: KeyRing
     /// The operators, when the store keeps them (`AdminServiceHandler+Operators.swift`).
     var operators: OperatorRegistry? = nil
+    /// The network's fee when an epoch settles (`GatewayConfiguration.settlementFeeBps`).
+    var settlementFeeBps: Int = SettlementBuilder.defaultFeeBps
 
     /// How the audit log names the caller.
     var actor: String { Principal.current?.actor ?? "admin" }

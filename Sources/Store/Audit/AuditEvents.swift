@@ -100,6 +100,21 @@ package enum AuditEvents {
             actor: actor, action: "ledger.credit", subject: keyID, details: ["amount_units": String(amount.units)])
     }
 
+    /// An epoch settled (`SettlementStore.settle`): its range, root and totals.
+    package static func settled(_ report: SettlementReport, actor: String) -> AuditEvent {
+        AuditEvent(
+            actor: actor, action: "ledger.settled", subject: String(report.epoch),
+            details: [
+                "until_millis": String(report.untilMillis),
+                "transfers": "\(report.firstTransferID)-\(report.lastTransferID)",
+                "fee_bps": String(report.feeBps), "merkle_root": report.merkleRoot,
+                "client_payments_units": String(report.clientPaymentsUnits),
+                "payouts_units": String(report.payoutsUnits),
+                "network_revenue_units": String(report.networkRevenueUnits),
+                "operators": String(report.operators.count),
+            ])
+    }
+
     // MARK: Keys and operators
 
     /// The audit entry of a new key: its id, name, role, binding and expiry, never its secret or hash.

@@ -237,7 +237,7 @@ struct GatewaySettings {
             config, "keyMaxInputsInFlight", c.access.maxInputsInFlightPerKey)
         c.access.failuresPerMinute = try Self.int(config, "authFailuresPerMinute", c.access.failuresPerMinute)
         c.operators = try GatewayOperatorOptions.policy(config)
-        (c.bonds, c.slashes) = try GatewayEconomicsOptions.policies(config)
+        (c.bonds, c.slashes, c.settlementFeeBps) = try GatewayEconomicsOptions.policies(config)
         do {
             try c.validate()
         } catch {

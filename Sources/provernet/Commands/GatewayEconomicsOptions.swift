@@ -3,7 +3,7 @@ import Configuration
 import Gateway
 import ProverNetCore
 
-/// The gateway's bonds and slashes (`docs/economics.md`). Keys under `gateway.` (flags, then
+/// The gateway's bonds, slashes and settlement fee (`docs/economics.md`). Keys under `gateway.` (flags, then
 /// PROVERNET_GATEWAY_<KEY>, then --config).
 struct GatewayEconomicsOptions: ParsableArguments {
     @Option(help: "Stake bonded for every job, in credits (key bondMinimum; default 1).") var bondMinimum: String?
@@ -21,6 +21,11 @@ struct GatewayEconomicsOptions: ParsableArguments {
         help:
             "Share of a lapse's slash paid to the prover that completes the job (key slashCompleterBps; default 5000).")
     var slashCompleterBps: Int64?
+    @Option(
+        help:
+            "The network's fee on operators' receipts when an epoch settles, in basis points (key settlementFeeBps; default 500)."
+    )
+    var settlementFeeBps: Int64?
 
     var flags: [String: String?] {
         [
@@ -29,11 +34,12 @@ struct GatewayEconomicsOptions: ParsableArguments {
             "gateway.slashInvalidBps": slashInvalidBps.map(String.init),
             "gateway.slashLapseBps": slashLapseBps.map(String.init),
             "gateway.slashCompleterBps": slashCompleterBps.map(String.init),
+            "gateway.settlementFeeBps": settlementFeeBps.map(String.init),
         ]
     }
 
     /// The bond and slash policies the settings (scoped to `gateway`) describe.
-    static func policies(_ config: ConfigReader) throws -> (BondPolicy, SlashPolicy) {
+    static func policies(_ config: ConfigReader) throws -> (BondPolicy, SlashPolicy, settlementFeeBps: Int) {
         func basisPoints(_ key: String, _ fallback: Int64, most: Int64 = 10_000) throws -> Int64 {
             guard let text = GatewaySettings.text(config, key) else { return fallback }
             guard let value = Int64(text), (0...most).contains(value) else {
@@ -60,6 +66,7 @@ struct GatewayEconomicsOptions: ParsableArguments {
         slashes.invalidProofBasisPoints = try basisPoints("slashInvalidBps", slashes.invalidProofBasisPoints)
         slashes.lapseBasisPoints = try basisPoints("slashLapseBps", slashes.lapseBasisPoints)
         slashes.completerBasisPoints = try basisPoints("slashCompleterBps", slashes.completerBasisPoints)
-        return (bonds, slashes)
+        let fee = try basisPoints("settlementFeeBps", Int64(SettlementBuilder.defaultFeeBps))
+        return (bonds, slashes, Int(fee))
     }
 }
