@@ -325,6 +325,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 "StorePostgres", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // The settlement's builder (SettlementStoreTests settle with the gateway's own).
+                "Gateway",
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),

@@ -60,7 +60,7 @@ public enum SettlementBuilder {
             }
         }
         var operators = lines.keys.sorted().map { address -> SettlementReport.OperatorLine in
-            let l = lines[address]!  // the keys are the dictionary's own
+            let l = lines[address]! // the keys are the dictionary's own
             let receipts = l.paidUnits + l.bountiesUnits
             let fee = Self.fee(receipts, bps: feeBps)
             return SettlementReport.OperatorLine(

@@ -23,55 +23,57 @@ extension SQLiteStore: SettlementStore {
         guard untilMillis <= atMillis else { throw .settlementInFuture(untilMillis: untilMillis, nowMillis: atMillis) }
         let verifies = verifiesLedger
         return try await write { db in
-                let last = try Row.fetchOne(
-                    db, sql: "SELECT epoch, untilMillis, lastTransferID, reportJSON FROM settlement ORDER BY epoch DESC LIMIT 1")
-                var epoch: Int64 = 1
-                var fromMillis: Int64 = 0
-                var afterID: Int64 = 0
-                if let last {
-                    let lastUntil: Int64 = last["untilMillis"]
-                    if lastUntil == untilMillis { return (try Self.decodeReport(last["reportJSON"]), false) }
-                    if untilMillis < lastUntil {
-                        throw StoreError.settlementOutOfOrder(untilMillis: untilMillis, lastUntilMillis: lastUntil)
-                    }
-                    epoch = (last["epoch"] as Int64) + 1
-                    fromMillis = lastUntil
-                    afterID = last["lastTransferID"]
+            let last = try Row.fetchOne(
+                db,
+                sql: "SELECT epoch, untilMillis, lastTransferID, reportJSON FROM settlement ORDER BY epoch DESC LIMIT 1"
+            )
+            var epoch: Int64 = 1
+            var fromMillis: Int64 = 0
+            var afterID: Int64 = 0
+            if let last {
+                let lastUntil: Int64 = last["untilMillis"]
+                if lastUntil == untilMillis { return (try Self.decodeReport(last["reportJSON"]), false) }
+                if untilMillis < lastUntil {
+                    throw StoreError.settlementOutOfOrder(untilMillis: untilMillis, lastUntilMillis: lastUntil)
                 }
-                let lastID = max(
-                    afterID,
-                    try Int64.fetchOne(
-                        db, sql: "SELECT MAX(id) FROM transfer WHERE atMillis <= ?", arguments: [untilMillis]) ?? 0)
-                let reasons = SettlementInput.counted.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT t.*, j.bondOperator AS leaseOperator FROM transfer t LEFT JOIN job j ON j.id = t.jobID
-                        WHERE t.id > ? AND t.id <= ? AND t.reason IN (\(reasons)) ORDER BY t.id
-                        """, arguments: [afterID, lastID])
-                let lines = try rows.map { row in
-                    SettlementInput.Line(transfer: try Transfer(row: row), leaseOperator: row["leaseOperator"])
-                }
-                let input = SettlementInput(
-                    epoch: epoch, fromMillis: fromMillis, untilMillis: untilMillis, settledMillis: atMillis,
-                    firstTransferID: afterID + 1, lastTransferID: lastID, lines: lines)
-                let report: SettlementReport
-                do { report = try build(input) } catch let error as StoreError { throw error } catch {
-                    throw StoreError.write(reason: "settlement: \(error)")
-                }
-                try AuditTables.append([AuditEvents.settled(report, actor: actor)], atMillis: atMillis, db)
-                try Self.applyTransfers(report.transfers(), db)
-                try db.execute(
-                    sql: """
-                        INSERT INTO settlement (epoch, untilMillis, firstTransferID, lastTransferID, settledMillis, reportJSON)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        epoch, untilMillis, afterID + 1, lastID, atMillis, try Self.encodeReport(report),
-                    ])
-                if verifies { try Self.verifyLedger(db) }
-                return (report, true)
+                epoch = (last["epoch"] as Int64) + 1
+                fromMillis = lastUntil
+                afterID = last["lastTransferID"]
             }
+            let lastID = max(
+                afterID,
+                try Int64.fetchOne(
+                    db, sql: "SELECT MAX(id) FROM transfer WHERE atMillis <= ?", arguments: [untilMillis]) ?? 0)
+            let reasons = SettlementInput.counted.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.*, j.bondOperator AS leaseOperator FROM transfer t LEFT JOIN job j ON j.id = t.jobID
+                    WHERE t.id > ? AND t.id <= ? AND t.reason IN (\(reasons)) ORDER BY t.id
+                    """, arguments: [afterID, lastID])
+            let lines = try rows.map { row in
+                SettlementInput.Line(transfer: try Transfer(row: row), leaseOperator: row["leaseOperator"])
+            }
+            let input = SettlementInput(
+                epoch: epoch, fromMillis: fromMillis, untilMillis: untilMillis, settledMillis: atMillis,
+                firstTransferID: afterID + 1, lastTransferID: lastID, lines: lines)
+            let report: SettlementReport
+            do { report = try build(input) } catch let error as StoreError { throw error } catch {
+                throw StoreError.write(reason: "settlement: \(error)")
+            }
+            try AuditTables.append([AuditEvents.settled(report, actor: actor)], atMillis: atMillis, db)
+            try Self.applyTransfers(report.transfers(), db)
+            try db.execute(
+                sql: """
+                    INSERT INTO settlement (epoch, untilMillis, firstTransferID, lastTransferID, settledMillis, reportJSON)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    epoch, untilMillis, afterID + 1, lastID, atMillis, try Self.encodeReport(report),
+                ])
+            if verifies { try Self.verifyLedger(db) }
+            return (report, true)
+        }
     }
 
     public func settlements() async throws(StoreError) -> [SettlementReport] {
