@@ -45,7 +45,8 @@ public enum MerkleCrossCheck {
         let run = try CommandRun.run(
             EthereumPython.python, [EthereumPython.script("merkle_crosscheck.py").path, input.path, output.path])
         guard run.status == 0 else {
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "merkle_crosscheck.py: \(run.stderr)"])
+            throw CocoaError(
+                .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "merkle_crosscheck.py: \(run.stderr)"])
         }
         return try JSONDecoder().decode(Answer.self, from: Data(contentsOf: output))
     }

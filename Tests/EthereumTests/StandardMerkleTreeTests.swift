@@ -28,11 +28,13 @@ import Testing
         // Another amount, or another address, is not in the tree.
         #expect(
             !StandardMerkleTree.verify(
-                root: tree.root, values: try Self.leaf("0x1111111111111111111111111111111111111111", "5000000000000000001"),
+                root: tree.root,
+                values: try Self.leaf("0x1111111111111111111111111111111111111111", "5000000000000000001"),
                 proof: tree.proof(0)))
         #expect(
             !StandardMerkleTree.verify(
-                root: tree.root, values: try Self.leaf("0x2222222222222222222222222222222222222222", "5000000000000000000"),
+                root: tree.root,
+                values: try Self.leaf("0x2222222222222222222222222222222222222222", "5000000000000000000"),
                 proof: tree.proof(0)))
     }
 
@@ -54,7 +56,8 @@ import Testing
             var values: [[ABIValue]] = []
             var leaves: [MerkleCrossCheck.Leaf] = []
             for _ in 0..<size {
-                let address = try #require(Address(bytes: (0..<20).map { _ in UInt8.random(in: 0...255, using: &random) }))
+                let address = try #require(
+                    Address(bytes: (0..<20).map { _ in UInt8.random(in: 0...255, using: &random) }))
                 let amount = UInt64.random(in: 0...UInt64.max, using: &random)
                 values.append([.address(address), .uint(UInt256(amount))])
                 leaves.append(MerkleCrossCheck.Leaf(address: address.lowercased, amount: String(amount), proof: []))

@@ -58,7 +58,8 @@ import Testing
                     atMillis: atMillis, reason: .payment, from: .escrow(id), to: .earnings(lease.prover),
                     amount: lease.price, requestID: id, jobID: job.id),
                 Transfer(
-                    atMillis: atMillis, reason: .fee, from: .escrow(id), to: .network, amount: lease.charge - lease.price,
+                    atMillis: atMillis, reason: .fee, from: .escrow(id), to: .network,
+                    amount: lease.charge - lease.price,
                     requestID: id, jobID: job.id),
             ]
         }
@@ -70,8 +71,7 @@ import Testing
         return changes
     }
 
-    static func settle(_ store: any SettlementStore, until: Int64, at: Int64) async throws -> (SettlementReport, Bool)
-    {
+    static func settle(_ store: any SettlementStore, until: Int64, at: Int64) async throws -> (SettlementReport, Bool) {
         let (report, newly) = try await store.settle(untilMillis: until, atMillis: at, actor: "test") { input in
             try SettlementBuilder.build(input, feeBps: 500)
         }
@@ -161,7 +161,8 @@ import Testing
         let r2: RequestID = "r2"
         try await store.commit(
             Self.provenRequest(
-                r2, jobs: [Self.verified(r2, index: 0, prover: "p2", operator: Self.operatorB, price: "1", charge: "1.25")],
+                r2,
+                jobs: [Self.verified(r2, index: 0, prover: "p2", operator: Self.operatorB, price: "1", charge: "1.25")],
                 maxPrice: "2.5", aggregate: false, atMillis: 2_400))
         let (second, newlySecond) = try await Self.settle(settlements, until: 5_000, at: 6_000)
         #expect(newlySecond && second.epoch == 2 && second.fromMillis == 2_500)
@@ -171,13 +172,16 @@ import Testing
         #expect(b2.jobs == 1 && b2.paidUnits == 1_000_000 && b2.feeUnits == 50_000 && b2.payoutUnits == 950_000)
         #expect(second.clientPaymentsUnits == 1_250_000 && second.spreadUnits == 250_000 && second.problems.isEmpty)
         // One leaf: the root is the leaf, the proof empty.
-        #expect(second.merkleRoot == b2.leaf && b2.proof.isEmpty && SettlementBuilder.verify(b2, root: second.merkleRoot))
+        #expect(
+            second.merkleRoot == b2.leaf && b2.proof.isEmpty && SettlementBuilder.verify(b2, root: second.merkleRoot))
         #expect(try await store.balance(of: .payable(Self.operatorB)) == Amount(units: 1_425_000 + 950_000))
         #expect(try await store.ledgerProblems().isEmpty)
         // Every paid job is in exactly one epoch: the epochs' client payments add up to all that was paid.
         let all = try await settlements.settlements()
         #expect(all == [first, second])
-        let paid = try await store.transfers(after: 0, limit: 1_000).filter { $0.reason == .payment || $0.reason == .fee }
+        let paid = try await store.transfers(after: 0, limit: 1_000).filter {
+            $0.reason == .payment || $0.reason == .fee
+        }
         #expect(all.reduce(0) { $0 + $1.clientPaymentsUnits } == paid.reduce(0) { $0 + $1.amount.units })
         #expect(all.reduce(0) { $0 + $1.operators.reduce(0) { $0 + $1.jobs } } == 3)
         // Each settlement is in the audit log.
