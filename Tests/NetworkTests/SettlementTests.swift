@@ -34,7 +34,9 @@ extension NetworkTests {
             let line = try #require(report.operators.first)
             #expect(report.operators.count == 1 && line.address == address.lowercased())
             #expect(line.jobs == 3 && line.slashesUnits == 0 && line.receiptsUnits > 0)
-            #expect(line.feeUnits == line.receiptsUnits * 500 / 10_000 && line.payoutUnits == line.receiptsUnits - line.feeUnits)
+            #expect(
+                line.feeUnits == line.receiptsUnits * 500 / 10_000
+                    && line.payoutUnits == line.receiptsUnits - line.feeUnits)
             // What the client paid, read from the gateway's ledger: the epoch's client payments, all of it.
             let store = try SQLiteStore(path: await network.databasePath)
             let transfers = try await store.transfers(requestID: request)
@@ -67,7 +69,8 @@ extension NetworkTests {
             let earlier = try Ops.run(
                 ["admin", "settle", "--until", String(report.untilMillis - 1), "--otp", await network.oneTimeCode()]
                     + gateway, key: admin)
-            #expect(earlier.status != 0 && earlier.stderr.contains("the last epoch already ends at"), "\(earlier.stderr)")
+            #expect(
+                earlier.status != 0 && earlier.stderr.contains("the last epoch already ends at"), "\(earlier.stderr)")
 
             // The operator, with an API key of its own, sees its epoch and proof.
             let made = try Ops.succeed(
@@ -103,6 +106,23 @@ extension NetworkTests {
                 let answer = try MerkleCrossCheck.check([tree])
                 #expect(answer.roots == [report.merkleRoot] && answer.accepted == [[true]])
             }
+
+            // Epoch 2: one more request; then, with the gateway stopped, settled offline (DATA/gateway.sqlite,
+            // under the directory's lock): only the new request's payments, none of epoch 1's.
+            let second = try await SlashingTests.submit(network, 1, offset: 47)
+            #expect(try await SlashingTests.waitDone(network, second) == .done)
+            await network.stopAll()
+            let offline = try Ops.succeed(["admin", "settle", "--until", "now"] + gateway)
+            let next = try JSONDecoder().decode(SettlementReport.self, from: Data(offline.utf8))
+            let reread = try SQLiteStore(path: await network.databasePath)
+            let secondPaid = try await reread.transfers(requestID: second).filter {
+                $0.reason == .payment || $0.reason == .fee
+            }.reduce(Int64(0)) { $0 + $1.amount.units }
+            #expect(next.epoch == 2 && next.firstTransferID == report.lastTransferID + 1 && next.problems.isEmpty)
+            #expect(next.clientPaymentsUnits == secondPaid && next.operators.map(\.jobs) == [1])
+            #expect(try await reread.ledgerProblems().isEmpty)
+            #expect(try await reread.settlements().map(\.epoch) == [1, 2])
+            try? await reread.close()
             await network.clean()
         }
     }

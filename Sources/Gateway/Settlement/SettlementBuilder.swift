@@ -59,8 +59,7 @@ public enum SettlementBuilder {
                 continue
             }
         }
-        var operators = lines.keys.sorted().map { address -> SettlementReport.OperatorLine in
-            let l = lines[address]! // the keys are the dictionary's own
+        var operators = lines.sorted { $0.key < $1.key }.map { address, l -> SettlementReport.OperatorLine in
             let receipts = l.paidUnits + l.bountiesUnits
             let fee = Self.fee(receipts, bps: feeBps)
             return SettlementReport.OperatorLine(
