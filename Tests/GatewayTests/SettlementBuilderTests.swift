@@ -61,7 +61,8 @@ import Testing
         let report = try SettlementBuilder.build(Self.input(lines), feeBps: 250)
         let line = try #require(report.operators.first)
         #expect(report.operators.count == 1 && line.address == Self.a)
-        #expect(line.jobs == 2 && line.receiptsUnits == 3_000_001 && line.provers == ["p1": 1_000_001, "p2": 2_000_000])
+        #expect(
+            line.jobs == 2 && line.receiptsUnits == 3_000_001 && line.provers == ["p1": 1_000_001, "p2": 2_000_000])
         #expect(line.feeUnits == 75_000 && line.payoutUnits == 2_925_001)
         #expect(report.unattributedUnits == 7 && report.clientPaymentsUnits == 3_000_008 && report.problems.isEmpty)
         // One leaf: the root is the leaf hash of (address, payout).

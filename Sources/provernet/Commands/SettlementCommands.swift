@@ -84,6 +84,7 @@ struct OperatorEarningsCommand: AsyncParsableCommand {
 
     struct Epoch: Encodable {
         var epoch: Int64
+        var address: String
         var fromMillis: Int64
         var untilMillis: Int64
         var merkleRoot: String
@@ -112,14 +113,15 @@ struct OperatorEarningsCommand: AsyncParsableCommand {
         }
         let jsons = try await gateway.withClient { client in try await client.settlements(operatorAddress: address) }
         var epochs: [Epoch] = []
-        var shown = address
+        var seen = Set<String>()
         for json in jsons {
             let report = try SettlementReports.decode(json)
             for line in report.operators where address == nil || line.address == address {
-                shown = line.address
+                seen.insert(line.address)
                 epochs.append(
                     Epoch(
-                        epoch: report.epoch, fromMillis: report.fromMillis, untilMillis: report.untilMillis,
+                        epoch: report.epoch, address: line.address, fromMillis: report.fromMillis,
+                        untilMillis: report.untilMillis,
                         merkleRoot: report.merkleRoot, jobs: line.jobs,
                         receipts: Amount(units: line.receiptsUnits).description,
                         fee: Amount(units: line.feeUnits).description,
@@ -131,6 +133,8 @@ struct OperatorEarningsCommand: AsyncParsableCommand {
             }
         }
         let total = epochs.reduce(Int64(0)) { $0 + $1.payoutUnits }
+        // The operator named, or the one whose lines these are (a viewer or admin without --operator sees every one).
+        let shown = address ?? (seen.count == 1 ? seen.first : nil)
         try ClientOutput.printJSON(Earnings(operator: shown, epochs: epochs, payout: Amount(units: total).description))
     }
 }
