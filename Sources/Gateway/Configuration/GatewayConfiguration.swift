@@ -61,6 +61,8 @@ public struct GatewayConfiguration: Sendable {
     public var bonds: BondPolicy = BondPolicy()
     /// What a fault costs of a bond (`docs/economics.md`).
     public var slashes: SlashPolicy = SlashPolicy()
+    /// How each prover's record becomes the reputation the market is given, and the floor (`docs/economics.md`).
+    public var reputation: ReputationPolicy = ReputationPolicy()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -100,6 +102,7 @@ public struct GatewayConfiguration: Sendable {
         else {
             throw .configuration("the access limits must be positive (bursts at least 1)")
         }
+        if let problem = reputation.problems.first { throw .configuration("reputation: \(problem)") }
         guard developmentTLS || (tlsCertificatePath != nil && tlsKeyPath != nil) else {
             throw .configuration("TLS needs a certificate and a key (--tls-cert, --tls-key) or --dev-tls")
         }

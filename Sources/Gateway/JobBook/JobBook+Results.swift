@@ -120,6 +120,12 @@ extension JobBook {
         // A bounty a slash left on the job goes to the prover that completed it.
         actions.changes.transfers += payBounty(job, to: lease.prover, now: now)
         actions.record(ProverActivity(prover: lease.prover, verified: 1, earned: lease.price, lastSeenMillis: now))
+        // On time: within the seconds its prover announced for the class (measured from the lease's grant).
+        let announced = provers[lease.prover]?.seconds(job.jobClass, workUnits: settings.workUnits)
+        let onTime = announced.map { now - lease.grantedMillis <= Int64(($0 * 1000).rounded(.up)) } ?? false
+        note(
+            onTime ? .onTime : .late, prover: lease.prover, operatorAddress: operatorOf(lease), job: job.id, now: now,
+            into: &actions)
         // The other replicas of this input: cancelled, not paid, their provers told to stop.
         if !job.isAggregation {
             var stops: [(ProverID, Job)] = []
@@ -177,6 +183,10 @@ extension JobBook {
         failedBy[job.id, default: [:]][prover] = reason
         actions.record(
             ProverActivity(prover: prover, rejected: reportedFailure ? 0 : 1, failed: reportedFailure ? 1 : 0))
+        note(
+            reportedFailure ? .failed : .rejected, prover: prover,
+            operatorAddress: held.state.lease.flatMap(operatorOf) ?? provers[prover]?.announcement.operatorAddress,
+            job: job.id, now: now, into: &actions)
         if let request = requests[job.requestID] {
             actions.updates.append(
                 update(request, reportedFailure ? .failed : .rejected, job: job, message: reason, now: now))

@@ -238,6 +238,7 @@ struct GatewaySettings {
         c.access.failuresPerMinute = try Self.int(config, "authFailuresPerMinute", c.access.failuresPerMinute)
         c.operators = try GatewayOperatorOptions.policy(config)
         (c.bonds, c.slashes) = try GatewayEconomicsOptions.policies(config)
+        c.reputation = try GatewayEconomicsOptions.reputation(config)
         do {
             try c.validate()
         } catch {
