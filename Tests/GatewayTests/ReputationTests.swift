@@ -15,7 +15,7 @@ import Testing
     @Test func theWorkedExampleOfTheDocumentation() {
         let policy = ReputationPolicy()
         let week = policy.halfLifeMillis
-        #expect(policy.reputation(nil, now: 0) == 0.9)  // a newcomer: the prior
+        #expect(policy.reputation(nil, now: 0) == 0.9) // a newcomer: the prior
         var cheater = ReputationRecord()
         cheater.add(.rejected, atMillis: 0, halfLifeMillis: week)
         cheater.add(.slashed, atMillis: 0, halfLifeMillis: week)
