@@ -8,7 +8,9 @@ import Testing
 /// reputation and binding stake is checked here too.
 @Suite("Stake and reputation keep the properties")
 struct PublicConstraintsTests {
-    @Test("Each choice of constraints keeps the properties, and the constraints bind", arguments: SyntheticRound.Constraints.allCases)
+    @Test(
+        "Each choice of constraints keeps the properties, and the constraints bind",
+        arguments: SyntheticRound.Constraints.allCases)
     func audit(_ constraints: SyntheticRound.Constraints) throws {
         var audit = PropertyAudit()
         for n in 0..<UInt64(300) {
@@ -33,7 +35,7 @@ struct PublicConstraintsTests {
         var outcome = try DoubleAuction.clear(round)
         let winner = try #require(outcome.askPayments.first { $0.value > 0 })
         #expect(PropertyAudit.rational(outcome, round))
-        outcome.askPayments[winner.key] = 0  // a prover paid nothing for its jobs
+        outcome.askPayments[winner.key] = 0 // a prover paid nothing for its jobs
         #expect(!PropertyAudit.rational(outcome, round))
     }
 
@@ -43,12 +45,14 @@ struct PublicConstraintsTests {
         for seed in UInt64(0)..<1_000 {
             let round = SmallRounds().round(seed: seed)
             underFloor += round.asks.filter { $0.reputation < round.minReputation }.count
-            stakeBound += round.asks.filter { ($0.stakeHeadroom / round.bondPerJob).rounded(.down) < Double($0.slots) }
+            stakeBound +=
+                round.asks.filter { ($0.stakeHeadroom / round.bondPerJob).rounded(.down) < Double($0.slots) }
                 .count
             let outcome = DoubleAuction.clearValidated(round)
             let winners = Set(outcome.assignments.map(\.ask))
             if Set(round.asks.filter { winners.contains($0.id) }.map(\.reputation)).count > 1 { mixedWinners += 1 }
         }
-        #expect(underFloor > 300 && stakeBound > 300 && mixedWinners > 50, "\(underFloor) \(stakeBound) \(mixedWinners)")
+        #expect(
+            underFloor > 300 && stakeBound > 300 && mixedWinners > 50, "\(underFloor) \(stakeBound) \(mixedWinners)")
     }
 }

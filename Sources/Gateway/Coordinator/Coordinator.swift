@@ -323,6 +323,9 @@ public actor Coordinator {
     /// What the administrator's listing shows of connected provers.
     public func connectedProvers() -> [ProverID: ConnectedProver] { book.provers }
 
+    /// The book's reputation records (running decayed sums), as they stand.
+    var reputationRecords: ReputationRecords { book.reputationRecords }
+
     /// The reputations of provers and operators (lowercased addresses) now, as the market is given them.
     public func reputations(provers: [ProverID], operators: [String]) -> (
         provers: [ProverID: Double], operators: [String: Double]
