@@ -150,6 +150,20 @@ extension NetworkTests {
             await network.clean()
         }
 
+        @Test(arguments: [
+            (["--reputation-floor", "2"], "reputation: the floor must be in 0…1"),
+            (["--reputation-prior-jobs", "0"], "reputation: the prior's weight in jobs must be positive"),
+            (["--reputation-half-life-seconds", "0"], "gateway.reputationHalfLifeSeconds = 0.0 is not a positive"),
+            (["--reputation-step", "1.5"], "reputation: the step must be in 0…1 and positive"),
+        ])
+        func aReputationSettingOutOfRangeIsRefusedNamingIt(_ flags: [String], _ message: String) throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-rep-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let run = try CommandRun.run(
+                BuiltBinary.provernet, ["gateway", "--data-dir", directory.path, "--dev-tls"] + flags)
+            #expect(run.status == 2 && run.stderr.contains(message), "\(run.stderr)")
+        }
+
         /// Each prover's reputation as `admin provers` prints it.
         static func reputations(_ network: ProcessNetwork) async throws -> [String: Double] {
             let printed = try Ops.succeed(
