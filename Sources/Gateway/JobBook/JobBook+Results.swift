@@ -120,9 +120,10 @@ extension JobBook {
         // A bounty a slash left on the job goes to the prover that completed it.
         actions.changes.transfers += payBounty(job, to: lease.prover, now: now)
         actions.record(ProverActivity(prover: lease.prover, verified: 1, earned: lease.price, lastSeenMillis: now))
-        // On time: within the seconds its prover announced for the class (measured from the lease's grant).
+        // On time: within the seconds its prover announced for the class (measured from the lease's grant). Compared
+        // in floating point: an announced number is the prover's, and converting a huge one to an integer would trap.
         let announced = provers[lease.prover]?.seconds(job.jobClass, workUnits: settings.workUnits)
-        let onTime = announced.map { now - lease.grantedMillis <= Int64(($0 * 1000).rounded(.up)) } ?? false
+        let onTime = announced.map { Double(now - lease.grantedMillis) <= $0 * 1000 } ?? false
         note(
             onTime ? .onTime : .late, prover: lease.prover, operatorAddress: operatorOf(lease), job: job.id, now: now,
             into: &actions)
