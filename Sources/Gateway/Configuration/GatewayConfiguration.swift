@@ -64,6 +64,8 @@ public struct GatewayConfiguration: Sendable {
     /// The network's fee on operators' receipts when an epoch settles, in basis points (`docs/economics.md`,
     /// "Settlement"): 0…10 000, default `SettlementBuilder.defaultFeeBps` (500, 5 %).
     public var settlementFeeBps: Int = SettlementBuilder.defaultFeeBps
+    /// How each prover's record becomes the reputation the market is given, and the floor (`docs/economics.md`).
+    public var reputation: ReputationPolicy = ReputationPolicy()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -106,6 +108,7 @@ public struct GatewayConfiguration: Sendable {
         else {
             throw .configuration("the access limits must be positive (bursts at least 1)")
         }
+        if let problem = reputation.problems.first { throw .configuration("reputation: \(problem)") }
         guard developmentTLS || (tlsCertificatePath != nil && tlsKeyPath != nil) else {
             throw .configuration("TLS needs a certificate and a key (--tls-cert, --tls-key) or --dev-tls")
         }

@@ -73,6 +73,7 @@ extension JobBook {
                 atMillis: now, reason: .slash, from: .stake(address), to: .slashed, amount: amount - bounty,
                 requestID: job.requestID, jobID: job.id, note: evidence))
         operatorStakes[address] = (operatorStakes[address] ?? .zero) - amount
+        note(.slashed, prover: lease.prover, operatorAddress: address, job: job.id, now: now, into: &actions)
         actions.slashedOperators.insert(address)
         return actions
     }

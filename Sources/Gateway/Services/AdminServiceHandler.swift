@@ -71,6 +71,7 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
         let visible = await visibleProvers()
         let records: [ProverRecord]
         do { records = try await store.provers() } catch { throw RPCError.from(error) }
+        let reputation = await coordinator.reputations(provers: records.map(\.id), operators: []).provers
         return .with { r in
             r.provers = records.filter { visible?.contains($0.id) ?? true }.map { p in
                 .with {
@@ -87,6 +88,7 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
                     $0.earned = p.earned.wholeUnits
                     $0.earnedUnits = p.earned.units
                     $0.lastSeenUnixMillis = connected[p.id]?.lastHeartbeatMillis ?? p.lastSeenMillis ?? 0
+                    $0.reputation = reputation[p.id] ?? 0
                 }
             }
         }

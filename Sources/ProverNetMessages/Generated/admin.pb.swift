@@ -286,6 +286,10 @@ public nonisolated struct Provernet_V1_ProverInfo: Sendable {
   /// `earned` in the smallest unit of money (10^-6 credit), exactly.
   public var earnedUnits: Int64 = 0
 
+  /// Its reputation now, in 0…1, as the market is given it (docs/economics.md, Reputation): under the
+  /// network's floor it gets no work.
+  public var reputation: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -616,6 +620,9 @@ public nonisolated struct Provernet_V1_OperatorInfo: Sendable {
   public var provers: [String] = []
 
   public var allowed: Bool = false
+
+  /// Its reputation now, in 0…1: the same formula over the events of all its provers.
+  public var reputation: Double = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1258,7 +1265,7 @@ nonisolated extension Provernet_V1_ListProversRequest: SwiftProtobuf.Message, Sw
 
 nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProverInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0\u{1}name\0\u{1}allowed\0\u{1}connected\0\u{1}slots\0\u{1}running\0\u{3}jobs_verified\0\u{3}jobs_rejected\0\u{1}earned\0\u{3}last_seen_unix_millis\0\u{3}jobs_failed\0\u{3}jobs_lost\0\u{3}earned_units\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0\u{1}name\0\u{1}allowed\0\u{1}connected\0\u{1}slots\0\u{1}running\0\u{3}jobs_verified\0\u{3}jobs_rejected\0\u{1}earned\0\u{3}last_seen_unix_millis\0\u{3}jobs_failed\0\u{3}jobs_lost\0\u{3}earned_units\0\u{1}reputation\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1279,6 +1286,7 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
       case 11: try { try decoder.decodeSingularUInt64Field(value: &self.jobsFailed) }()
       case 12: try { try decoder.decodeSingularUInt64Field(value: &self.jobsLost) }()
       case 13: try { try decoder.decodeSingularInt64Field(value: &self.earnedUnits) }()
+      case 14: try { try decoder.decodeSingularDoubleField(value: &self.reputation) }()
       default: break
       }
     }
@@ -1324,6 +1332,9 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
     if self.earnedUnits != 0 {
       try visitor.visitSingularInt64Field(value: self.earnedUnits, fieldNumber: 13)
     }
+    if self.reputation.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.reputation, fieldNumber: 14)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1341,6 +1352,7 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
     if lhs.jobsFailed != rhs.jobsFailed {return false}
     if lhs.jobsLost != rhs.jobsLost {return false}
     if lhs.earnedUnits != rhs.earnedUnits {return false}
+    if lhs.reputation != rhs.reputation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2029,7 +2041,7 @@ nonisolated extension Provernet_V1_ListOperatorsRequest: SwiftProtobuf.Message, 
 
 nonisolated extension Provernet_V1_OperatorInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OperatorInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}address\0\u{1}name\0\u{1}source\0\u{1}registered\0\u{1}stake\0\u{3}minimum_stake\0\u{1}status\0\u{1}provers\0\u{1}allowed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}address\0\u{1}name\0\u{1}source\0\u{1}registered\0\u{1}stake\0\u{3}minimum_stake\0\u{1}status\0\u{1}provers\0\u{1}allowed\0\u{1}reputation\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2046,6 +2058,7 @@ nonisolated extension Provernet_V1_OperatorInfo: SwiftProtobuf.Message, SwiftPro
       case 7: try { try decoder.decodeSingularStringField(value: &self.status) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.provers) }()
       case 9: try { try decoder.decodeSingularBoolField(value: &self.allowed) }()
+      case 10: try { try decoder.decodeSingularDoubleField(value: &self.reputation) }()
       default: break
       }
     }
@@ -2079,6 +2092,9 @@ nonisolated extension Provernet_V1_OperatorInfo: SwiftProtobuf.Message, SwiftPro
     if self.allowed != false {
       try visitor.visitSingularBoolField(value: self.allowed, fieldNumber: 9)
     }
+    if self.reputation.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.reputation, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2092,6 +2108,7 @@ nonisolated extension Provernet_V1_OperatorInfo: SwiftProtobuf.Message, SwiftPro
     if lhs.status != rhs.status {return false}
     if lhs.provers != rhs.provers {return false}
     if lhs.allowed != rhs.allowed {return false}
+    if lhs.reputation != rhs.reputation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -172,6 +172,7 @@ struct AdminProverLine: Encodable {
     var jobsLost: UInt64
     /// Fixed decimals, as every amount the CLI prints.
     var earned: String
+    var reputation: Double
 
     enum CodingKeys: String, CodingKey {
         case proverID = "prover_id"
@@ -180,10 +181,11 @@ struct AdminProverLine: Encodable {
         case jobsRejected = "jobs_rejected"
         case jobsFailed = "jobs_failed"
         case jobsLost = "jobs_lost"
-        case earned
+        case earned, reputation
     }
 
     init(_ p: ProverListing) {
+        reputation = p.reputation
         proverID = p.id.rawValue
         name = p.name
         allowed = p.allowed

@@ -26,6 +26,25 @@ struct GatewayEconomicsOptions: ParsableArguments {
             "The network's fee on operators' receipts when an epoch settles, in basis points (key settlementFeeBps; default 500)."
     )
     var settlementFeeBps: Int64?
+    @Option(
+        help:
+            "Time in which a reputation event's weight halves, in seconds (key reputationHalfLifeSeconds; default 604800, a week)."
+    )
+    var reputationHalfLifeSeconds: Double?
+    @Option(help: "The reputation prior's weight, in jobs (key reputationPriorJobs; default 2).")
+    var reputationPriorJobs: Double?
+    @Option(help: "The reputation prior's success rate, a newcomer's reputation (key reputationPrior; default 0.9).")
+    var reputationPrior: Double?
+    @Option(help: "Reputation under which a prover gets no work (key reputationFloor; default 0.5).")
+    var reputationFloor: Double?
+    @Option(help: "Weight of success in reputation (key reputationSuccessWeight; default 3).")
+    var reputationSuccessWeight: Double?
+    @Option(help: "Weight of timeliness in reputation (key reputationTimelinessWeight; default 1).")
+    var reputationTimelinessWeight: Double?
+    @Option(help: "Each decayed slash divides reputation by 1 + this (key reputationSlashPenalty; default 1).")
+    var reputationSlashPenalty: Double?
+    @Option(help: "Reputations are rounded to a multiple of this (key reputationStep; default 0.05).")
+    var reputationStep: Double?
 
     var flags: [String: String?] {
         [
@@ -35,6 +54,14 @@ struct GatewayEconomicsOptions: ParsableArguments {
             "gateway.slashLapseBps": slashLapseBps.map(String.init),
             "gateway.slashCompleterBps": slashCompleterBps.map(String.init),
             "gateway.settlementFeeBps": settlementFeeBps.map(String.init),
+            "gateway.reputationHalfLifeSeconds": reputationHalfLifeSeconds.map { String($0) },
+            "gateway.reputationPriorJobs": reputationPriorJobs.map { String($0) },
+            "gateway.reputationPrior": reputationPrior.map { String($0) },
+            "gateway.reputationFloor": reputationFloor.map { String($0) },
+            "gateway.reputationSuccessWeight": reputationSuccessWeight.map { String($0) },
+            "gateway.reputationTimelinessWeight": reputationTimelinessWeight.map { String($0) },
+            "gateway.reputationSlashPenalty": reputationSlashPenalty.map { String($0) },
+            "gateway.reputationStep": reputationStep.map { String($0) },
         ]
     }
 
@@ -68,5 +95,26 @@ struct GatewayEconomicsOptions: ParsableArguments {
         slashes.completerBasisPoints = try basisPoints("slashCompleterBps", slashes.completerBasisPoints)
         let fee = try basisPoints("settlementFeeBps", Int64(SettlementBuilder.defaultFeeBps))
         return (bonds, slashes, Int(fee))
+    }
+
+    /// The reputation policy the settings (scoped to `gateway`) describe; each value is checked once here (a
+    /// policy with a problem is refused by `GatewayConfiguration.validate`, naming it).
+    static func reputation(_ config: ConfigReader) throws -> ReputationPolicy {
+        var policy = ReputationPolicy()
+        let halfLife = try GatewaySettings.double(
+            config, "reputationHalfLifeSeconds", Double(policy.halfLifeMillis) / 1000)
+        guard halfLife >= 0.001, halfLife * 1000 < Double(Int64.max) else {
+            throw failure("gateway.reputationHalfLifeSeconds = \(halfLife) is not a positive number of seconds")
+        }
+        policy.halfLifeMillis = Int64((halfLife * 1000).rounded())
+        policy.priorJobs = try GatewaySettings.double(config, "reputationPriorJobs", policy.priorJobs)
+        policy.priorSuccess = try GatewaySettings.double(config, "reputationPrior", policy.priorSuccess)
+        policy.floor = try GatewaySettings.double(config, "reputationFloor", policy.floor)
+        policy.successWeight = try GatewaySettings.double(config, "reputationSuccessWeight", policy.successWeight)
+        policy.timelinessWeight = try GatewaySettings.double(
+            config, "reputationTimelinessWeight", policy.timelinessWeight)
+        policy.slashPenalty = try GatewaySettings.double(config, "reputationSlashPenalty", policy.slashPenalty)
+        policy.step = try GatewaySettings.double(config, "reputationStep", policy.step)
+        return policy
     }
 }
