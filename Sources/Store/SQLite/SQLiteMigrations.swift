@@ -8,6 +8,7 @@ import GRDB
 /// operators' allowlist and the standalone registry's stakes (`operator`); `v8-authorization-revocations` (0.6)
 /// prover authorizations that their operator revoked one by one (`authorization_revocation`).
 /// `v9-economics` the ledger's accounts and transfers (`account`, `transfer`) and each lease's bond.
+/// `v12-queued-slashes` EigenLayer slashes on their way to the chain (`queued_slash`).
 enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -124,6 +125,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v9-economics") { db in
             try SQLiteStore.createEconomicsTables(db)
         }
+        migrator.registerMigration("v12-queued-slashes") { db in
+            try SQLiteStore.createQueuedSlashTable(db)
+        }
         return migrator
     }
 
@@ -132,6 +136,7 @@ enum SQLiteMigrations {
         "v1", "v2-aggregation", "v3-redundancy", "v4-integer-money", "v5-audit-log", "v6-api-keys", "v7-operators",
         "v8-authorization-revocations",
         "v9-economics",
+        "v12-queued-slashes",
     ]
 
     /// Every amount was a REAL of whole units; it becomes an INTEGER of smallest units (`Amount`), rounded to
