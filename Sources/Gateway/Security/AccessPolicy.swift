@@ -61,6 +61,8 @@ struct AccessPolicy: Sendable {
             A.RevokeAuthorization.descriptor: Rule(roles: [.operator, .admin]),
             A.CreditClient.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.ListAccounts.descriptor: Rule(roles: [.viewer, .admin]),
+            A.ListSlashes.descriptor: Rule(roles: [.viewer, .admin]),
+            A.CancelSlash.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
         ]
     }
 
