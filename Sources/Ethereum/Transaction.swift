@@ -43,7 +43,8 @@ public struct EIP1559Transaction: Sendable, Equatable {
             [0x02]
             + RLP.list(
                 fields + [
-                    .uint(yParity), .uint(try UInt256(bigEndian: signature.r)), .uint(try UInt256(bigEndian: signature.s)),
+                    .uint(yParity), .uint(try UInt256(bigEndian: signature.r)),
+                    .uint(try UInt256(bigEndian: signature.s)),
                 ]
             ).encoded
         return SignedTransaction(raw: raw)

@@ -115,7 +115,9 @@ extension PostgresStore: SlashQueueStore {
                 let rows = try await connection.query(
                     "SELECT state FROM queued_slash WHERE id = \(slash.id)", logger: logger
                 ).collect()
-                guard let row = rows.first else { throw StoreError.missing(table: "queued_slash", id: String(slash.id)) }
+                guard let row = rows.first else {
+                    throw StoreError.missing(table: "queued_slash", id: String(slash.id))
+                }
                 throw StoreError.staleState(
                     table: "queued_slash", id: String(slash.id), state: try row.decode(String.self),
                     expected: from.rawValue)

@@ -28,7 +28,7 @@ struct TransactionTests {
 
     @Test func uint256DivisionAndWads() throws {
         let a = try UInt256("115792089237316195423570985008687907853269984665640564039457584007913129639935")
-        let b = try UInt256("340282366920938463463374607431768211457")  // 2^128 + 1
+        let b = try UInt256("340282366920938463463374607431768211457") // 2^128 + 1
         let division = try #require(a.quotientAndRemainder(dividingBy: b))
         #expect(division.quotient == (try UInt256("340282366920938463463374607431768211455")))
         #expect(division.remainder == .zero)
@@ -60,7 +60,8 @@ struct TransactionTests {
             let key = PrivateKey.generate()
             let transaction = EIP1559Transaction(
                 chainID: UInt256(i == 0 ? 1 : 131_277_322_940_537), nonce: UInt64(i * 1000),
-                maxPriorityFeePerGas: UInt256(UInt64(i) * 1_000_000_007), maxFeePerGas: try UInt256("98765432109876543210"),
+                maxPriorityFeePerGas: UInt256(UInt64(i) * 1_000_000_007),
+                maxFeePerGas: try UInt256("98765432109876543210"),
                 gas: UInt64(21_000 + i * 50_000), to: PrivateKey.generate().address,
                 value: i % 2 == 0 ? .zero : try UInt256("1000000000000000000000000"),
                 data: (0..<length).map { UInt8(truncatingIfNeeded: $0 * 31 + i) })
@@ -111,7 +112,8 @@ struct SlashOperatorChainTests {
         let transaction = EIP1559Transaction(
             chainID: try await client.chainID(), nonce: try await client.transactionCount(key.address),
             maxPriorityFeePerGas: try await client.maxPriorityFeePerGas(),
-            maxFeePerGas: try await client.latestBaseFee().addingReportingOverflow(UInt256(10_000_000_000)).partialValue,
+            maxFeePerGas: try await client.latestBaseFee().addingReportingOverflow(UInt256(10_000_000_000))
+                .partialValue,
             gas: gas, to: chain.allocationManager, data: data)
         let signed = try transaction.signed(with: key)
         let hash = try await client.sendRawTransaction(signed.raw)

@@ -139,7 +139,8 @@ struct ChainSlasherTests {
         #expect(try await stake(registry, deployment.op) == full - Self.token * 7)
 
         // An administrator cancels the bounty's; only a queued slash can be cancelled.
-        let cancelled = try await slasher.cancel(id: queued[1].id, reason: "the client's deadline was too short", actor: "key:a1")
+        let cancelled = try await slasher.cancel(
+            id: queued[1].id, reason: "the client's deadline was too short", actor: "key:a1")
         #expect(cancelled.state == .cancelled)
         await #expect(throws: StoreError.self) {
             _ = try await slasher.cancel(id: queued[1].id, reason: "again", actor: "key:a1")

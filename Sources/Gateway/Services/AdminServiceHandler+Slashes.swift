@@ -38,7 +38,8 @@ extension AdminServiceHandler {
         } catch StoreError.staleState(_, _, let state, _) {
             throw RPCError(
                 code: .failedPrecondition,
-                message: "slash \(request.id) is \(state): only a queued slash can be cancelled, within its veto window")
+                message: "slash \(request.id) is \(state): only a queued slash can be cancelled, within its veto window"
+            )
         } catch {
             throw RPCError.from(error)
         }

@@ -242,7 +242,8 @@ public actor ChainSlasher {
         } else {
             done.state = .failed
             done.reason = "the transaction reverted in block \(receipt.blockNumber)"
-            logger.error("slash reverted on the chain", metadata: ["slash": "\(slash.id)", "tx": "\(slash.txHash ?? "")"])
+            logger.error(
+                "slash reverted on the chain", metadata: ["slash": "\(slash.id)", "tx": "\(slash.txHash ?? "")"])
         }
         do { try await store.updateSlash(done, from: .sending, actor: "gateway") } catch {
             logger.warning("slash outcome not recorded yet", metadata: ["slash": "\(slash.id)", "error": "\(error)"])

@@ -30,7 +30,8 @@ extension SQLiteStore: SlashQueueStore {
     static func decodeSlash(_ row: Row) throws -> QueuedSlash {
         let id: Int64 = row["id"]
         guard let state = QueuedSlash.State(rawValue: row["state"]) else {
-            throw StoreError.corrupt(table: "queued_slash", id: String(id), reason: "unknown state \(row["state"] ?? "")")
+            throw StoreError.corrupt(
+                table: "queued_slash", id: String(id), reason: "unknown state \(row["state"] ?? "")")
         }
         var slash = QueuedSlash(
             id: id, transferID: row["transferID"], operator: row["operator"], amount: Amount(units: row["amount"]),
@@ -115,7 +116,8 @@ extension SQLiteStore: SlashQueueStore {
                     slash.updatedMillis, slash.id, from.rawValue,
                 ])
             guard db.changesCount == 1 else {
-                let state = try String.fetchOne(db, sql: "SELECT state FROM queued_slash WHERE id = ?", arguments: [slash.id])
+                let state = try String.fetchOne(
+                    db, sql: "SELECT state FROM queued_slash WHERE id = ?", arguments: [slash.id])
                 guard let state else { throw StoreError.missing(table: "queued_slash", id: String(slash.id)) }
                 throw StoreError.staleState(
                     table: "queued_slash", id: String(slash.id), state: state, expected: from.rawValue)
