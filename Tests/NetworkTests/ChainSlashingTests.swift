@@ -37,13 +37,16 @@ extension NetworkTests {
             }
         }
 
-        @Test func aWrongProofsSlashIsSentOnceAndSurvivesAGatewayKilledBeforeItsReceipt() async throws {
+        /// A chain with a funded slasher key that the AVS appointed, and a gateway with the EigenLayer registry
+        /// (operator set 3) sending slashes after `veto` seconds; the operator `acme` allocated 1 000 000.
+        static func started(veto: Int) async throws -> (
+            chain: LocalChain, network: ProcessNetwork, slasher: PrivateKey, op: (path: String, address: String),
+            stake: @Sendable () async throws -> UInt256
+        ) {
             let chain = try await LocalChain.start()
-            defer { chain.stop() }
             let (avs, strategy) = (chain.accounts[7], chain.accounts[6])
             let slasher = PrivateKey.generate()
             let keys = FileManager.default.temporaryDirectory.appendingPathComponent("slasher-\(UUID())")
-            defer { try? FileManager.default.removeItem(at: keys) }
             let keyPath = keys.appendingPathComponent("slasher.key").path
             _ = try OperatorKeyFile.create(at: keyPath, key: slasher)
             try await chain.fund(slasher.address, wei: try UInt256("1000000000000000000"))
@@ -56,22 +59,32 @@ extension NetworkTests {
                         chain, avs: avs, strategy: strategy,
                         registration: [
                             "--allocation-manager", chain.allocationManager.checksummed, "--operator-set-id", "3",
-                        ]) + ["--slasher-key", keyPath, "--slash-veto-seconds", "2"]))
+                        ]) + ["--slasher-key", keyPath, "--slash-veto-seconds", "\(veto)"]))
             let op = try await OperatorChainTests.chainOperator(network, chain, "acme", isOperator: true)
             let opAddress = try Address(op.address)
             try await chain.transact(
                 chain.allocationManager, "setMember(address,uint32,address,bool)",
                 [.address(avs), .uint(UInt256(3)), .address(opAddress), .bool(true)])
-            let allocated = UInt256(1_000_000)
             try await chain.transact(
                 chain.allocationManager, "setAllocated(address,uint32,address,address,uint256)",
                 [.address(avs), .uint(UInt256(3)), .address(opAddress), .address(strategy), .uint(allocated)])
-            func stakeOnChain() async throws -> UInt256 {
-                try await EigenLayerReader(client: chain.client).allocatedStake(
-                    opAddress, set: .init(avs: avs, id: 3), strategies: [strategy],
-                    allocationManager: chain.allocationManager)
-            }
+            let client = chain.client
+            let manager = chain.allocationManager
+            return (
+                chain, network, slasher, op,
+                {
+                    try await EigenLayerReader(client: client).allocatedStake(
+                        opAddress, set: .init(avs: avs, id: 3), strategies: [strategy], allocationManager: manager)
+                }
+            )
+        }
 
+        static let allocated = UInt256(1_000_000)
+
+        @Test func aWrongProofsSlashIsSentOnceAndSurvivesAGatewayKilledBeforeItsReceipt() async throws {
+            let (chain, network, slasher, op, stakeOnChain) = try await Self.started(veto: 2)
+            defer { chain.stop() }
+            let allocated = Self.allocated
             // From here the node keeps transactions in its pool: the first slash is sent and gets no receipt.
             try await chain.setAutomine(false)
             try await Slashing.startProver(
@@ -122,6 +135,57 @@ extension NetworkTests {
             #expect(listed.map(\.id) == done.map(\.id) && listed.allSatisfy { $0.state == "confirmed" })
             #expect(listed.first { $0.id == inFlight.id }?.evidence.contains("invalid-proof") == true)
             #expect(network.logText(of: "gateway").contains("slash confirmed on the chain"))
+            await network.clean()
+        }
+
+        /// Within the veto window the registry already counts the slash (the chain's figure less it); an
+        /// administrator cancels it through the running gateway with a one-time code (refused without one, and
+        /// without a reason), nothing is sent, and the registry reads the chain's whole figure again.
+        @Test func aQueuedSlashCountsAtOnceAndAnAdministratorCancelsItWithACode() async throws {
+            let (chain, network, slasher, op, stakeOnChain) = try await Self.started(veto: 3600)
+            defer { chain.stop() }
+            try await Slashing.startProver(
+                network, "liar", operatorKey: op.path,
+                extra: ["--misbehave", "wrong-proof", "--ask", "0.1", "--slots", "2"])
+            try await Slashing.startProver(network, "honest", operatorKey: op.path)
+            try await network.waitForProvers(["liar", "honest"])
+            let request = try await Slashing.submit(network, 3, offset: 41)
+            #expect(try await Slashing.waitDone(network, request) == .done)
+            let queued = try await Self.waitForQueue(network) { !$0.isEmpty }
+            #expect(queued.allSatisfy { $0.state == .queued })
+            // What the queue owes the chain, in stake units (1 per credit), rounded up once for the sum.
+            let owed = queued.reduce(Int64(0)) { $0 + $1.amount.units }
+            let pending = (owed + Amount.unitsPerWhole - 1) / Amount.unitsPerWhole
+            try await Slashing.waitForStake(network, op.address, "\(1_000_000 - pending)")
+
+            let admin = await network.keys?.admin
+            let base = ["--data-dir", network.gatewayDirectory.path]
+            let noCode = try Ops.run(
+                ["admin", "slashes", "cancel", "\(queued[0].id)", "--reason", "x"] + base, key: admin)
+            #expect(noCode.status != 0, "\(noCode.stdout)")
+            let noReason = try Ops.run(
+                [
+                    "admin", "slashes", "cancel", "\(queued[0].id)", "--reason", " ", "--otp",
+                    await network.oneTimeCode(),
+                ]
+                    + base, key: admin)
+            #expect(noReason.status != 0 && noReason.stderr.contains("--reason"), "\(noReason.stderr)")
+            for slash in queued {
+                let printed = try Ops.succeed(
+                    [
+                        "admin", "slashes", "cancel", "\(slash.id)", "--reason", "the deadline was unreasonable",
+                        "--otp", await network.oneTimeCode(),
+                    ] + base, key: admin)
+                #expect(printed.contains(#""state":"cancelled""#), "\(printed)")
+            }
+            let listed = try await ProverNetClient.withClient(endpoint: await network.endpoint) { client in
+                try await client.slashes()
+            }
+            #expect(listed.allSatisfy { $0.state == "cancelled" && $0.reason == "the deadline was unreasonable" })
+            #expect(listed.allSatisfy { $0.actor?.hasPrefix("key:") == true })
+            try await Slashing.waitForStake(network, op.address, "1000000")
+            #expect(try await stakeOnChain() == Self.allocated)
+            #expect(try await chain.client.transactionCount(slasher.address, block: "latest") == 0)
             await network.clean()
         }
     }
