@@ -333,7 +333,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Store", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "TestSupport",
+                "Gateway", "Store", "Ethereum", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI",
+                "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
             ],

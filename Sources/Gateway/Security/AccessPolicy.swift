@@ -64,6 +64,8 @@ struct AccessPolicy: Sendable {
             A.Settle.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             // An operator key sees only its own lines (the handler filters).
             A.ListSettlements.descriptor: Rule(roles: listers),
+            A.ListSlashes.descriptor: Rule(roles: [.viewer, .admin]),
+            A.CancelSlash.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
         ]
     }
 

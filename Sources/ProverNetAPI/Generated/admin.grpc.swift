@@ -261,6 +261,32 @@ public enum Provernet_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListSlashes" metadata.
+        public enum ListSlashes: Sendable {
+            /// Request type for "ListSlashes".
+            public typealias Input = Provernet_V1_ListSlashesRequest
+            /// Response type for "ListSlashes".
+            public typealias Output = Provernet_V1_ListSlashesResponse
+            /// Descriptor for "ListSlashes".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListSlashes",
+                type: .unary
+            )
+        }
+        /// Namespace for "CancelSlash" metadata.
+        public enum CancelSlash: Sendable {
+            /// Request type for "CancelSlash".
+            public typealias Input = Provernet_V1_CancelSlashRequest
+            /// Response type for "CancelSlash".
+            public typealias Output = Provernet_V1_CancelSlashResponse
+            /// Descriptor for "CancelSlash".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "CancelSlash",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "provernet.v1.AdminService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListProvers.descriptor,
@@ -280,7 +306,9 @@ public enum Provernet_V1_AdminService: Sendable {
             CreditClient.descriptor,
             ListAccounts.descriptor,
             Settle.descriptor,
-            ListSettlements.descriptor
+            ListSettlements.descriptor,
+            ListSlashes.descriptor,
+            CancelSlash.descriptor
         ]
     }
 }
@@ -627,6 +655,44 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Provernet_V1_ListSettlementsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListSettlementsResponse>
+
+        /// Handle the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListSlashesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListSlashesResponse` messages.
+        func listSlashes(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListSlashesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListSlashesResponse>
+
+        /// Handle the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_CancelSlashRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_CancelSlashResponse` messages.
+        func cancelSlash(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_CancelSlashRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CancelSlashResponse>
     }
 
     /// Service protocol for the "provernet.v1.AdminService" service.
@@ -957,6 +1023,44 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.ServerRequest<Provernet_V1_ListSettlementsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListSettlementsResponse>
+
+        /// Handle the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListSlashesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListSlashesResponse` message.
+        func listSlashes(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListSlashesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListSlashesResponse>
+
+        /// Handle the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CancelSlashRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_CancelSlashResponse` message.
+        func cancelSlash(
+            request: GRPCCore.ServerRequest<Provernet_V1_CancelSlashRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CancelSlashResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.AdminService" service.
@@ -1285,6 +1389,44 @@ extension Provernet_V1_AdminService {
             request: Provernet_V1_ListSettlementsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_ListSettlementsResponse
+
+        /// Handle the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListSlashesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListSlashesResponse` to respond with.
+        func listSlashes(
+            request: Provernet_V1_ListSlashesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListSlashesResponse
+
+        /// Handle the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_CancelSlashRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_CancelSlashResponse` to respond with.
+        func cancelSlash(
+            request: Provernet_V1_CancelSlashRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_CancelSlashResponse
     }
 }
 
@@ -1490,6 +1632,28 @@ extension Provernet_V1_AdminService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListSlashes.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListSlashesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListSlashesResponse>(),
+            handler: { request, context in
+                try await self.listSlashes(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.CancelSlash.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CancelSlashRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CancelSlashResponse>(),
+            handler: { request, context in
+                try await self.cancelSlash(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1688,6 +1852,28 @@ extension Provernet_V1_AdminService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListSettlementsResponse> {
         let response = try await self.listSettlements(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listSlashes(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListSlashesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListSlashesResponse> {
+        let response = try await self.listSlashes(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func cancelSlash(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_CancelSlashRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CancelSlashResponse> {
+        let response = try await self.cancelSlash(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1925,6 +2111,32 @@ extension Provernet_V1_AdminService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListSettlementsResponse> {
         return GRPCCore.ServerResponse<Provernet_V1_ListSettlementsResponse>(
             message: try await self.listSettlements(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listSlashes(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListSlashesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListSlashesResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListSlashesResponse>(
+            message: try await self.listSlashes(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func cancelSlash(
+        request: GRPCCore.ServerRequest<Provernet_V1_CancelSlashRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CancelSlashResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_CancelSlashResponse>(
+            message: try await self.cancelSlash(
                 request: request.message,
                 context: context
             ),
@@ -2351,6 +2563,54 @@ extension Provernet_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListSettlementsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSettlementsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListSlashesRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListSlashesRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListSlashesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listSlashes<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListSlashesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListSlashesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListSlashesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSlashesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CancelSlashRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CancelSlashRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CancelSlashResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func cancelSlash<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CancelSlashRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CancelSlashRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CancelSlashResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CancelSlashResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -2978,6 +3238,76 @@ extension Provernet_V1_AdminService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListSlashesRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListSlashesRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListSlashesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listSlashes<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListSlashesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListSlashesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListSlashesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSlashesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListSlashes.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CancelSlashRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CancelSlashRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CancelSlashResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func cancelSlash<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CancelSlashRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CancelSlashRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CancelSlashResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CancelSlashResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.CancelSlash.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -3498,6 +3828,66 @@ extension Provernet_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListSettlementsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListSettlementsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListSlashes" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+    /// > evidence. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListSlashesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listSlashes<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListSlashesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSlashesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listSlashes(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListSlashesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListSlashesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelSlash" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+    /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_CancelSlashRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelSlash<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_CancelSlashRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CancelSlashResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.cancelSlash(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CancelSlashRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CancelSlashResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -4092,6 +4482,74 @@ extension Provernet_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listSettlements(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListSlashes" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+    /// > evidence. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listSlashes<Result>(
+        _ message: Provernet_V1_ListSlashesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSlashesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListSlashesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listSlashes(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelSlash" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+    /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelSlash<Result>(
+        _ message: Provernet_V1_CancelSlashRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CancelSlashResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_CancelSlashRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.cancelSlash(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -150,6 +150,22 @@ package enum AuditEvents {
         AuditEvent(actor: actor, action: "operator.stake", subject: address, details: ["stake": stake])
     }
 
+    /// A queued slash moved to its state (queued, cancelled, sending, confirmed, failed).
+    package static func slash(_ slash: QueuedSlash, actor: String) -> AuditEvent {
+        var details = [
+            "operator": slash.operator, "amount_units": String(slash.amount.units),
+            "transfer": String(slash.transferID),
+        ]
+        if let hash = slash.txHash { details["tx_hash"] = hash }
+        if let nonce = slash.nonce { details["nonce"] = String(nonce) }
+        if let wad = slash.wad { details["wad"] = wad }
+        if let block = slash.receiptBlock { details["block"] = String(block) }
+        if let status = slash.receiptStatus { details["status"] = String(status) }
+        if let reason = slash.reason { details["reason"] = reason }
+        return AuditEvent(
+            actor: actor, action: "slash.\(slash.state.rawValue)", subject: String(slash.id), details: details)
+    }
+
     package static func authorizationRevoked(address: String, nonce: Int64, reason: String, actor: String)
         -> AuditEvent
     {

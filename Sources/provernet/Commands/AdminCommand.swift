@@ -18,7 +18,7 @@ struct AdminCommand: AsyncParsableCommand {
         subcommands: [
             AdminInitCommand.self, KeysCommand.self, OneTimeCodeCommand.self, AllowProver.self, RevokeProver.self,
             Provers.self, Jobs.self, Rounds.self, AuditCommand.self, AllowOperator.self, RevokeOperator.self,
-            SetStake.self, Operators.self, Credit.self, Ledger.self, AdminSettleCommand.self,
+            SetStake.self, Operators.self, Credit.self, Ledger.self, AdminSettleCommand.self, Slashes.self,
         ])
 
     struct AllowProver: AsyncParsableCommand {
