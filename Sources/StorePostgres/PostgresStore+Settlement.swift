@@ -90,6 +90,20 @@ extension PostgresStore: SettlementStore {
         }
     }
 
+    /// `SettlementReport.payableProblems` of the stored reports and the payable accounts (SQLite's check).
+    static func settlementProblems(_ connection: PostgresConnection, _ logger: Logger) async throws -> [String] {
+        var reports: [SettlementReport] = []
+        let rows = try await connection.query("SELECT reportJSON FROM settlement ORDER BY epoch", logger: logger)
+        for try await json in rows.decode(String.self) { reports.append(try decodeReport(json)) }
+        var balances: [String: Int64] = [:]
+        let accounts = try await connection.query(
+            "SELECT id, balance FROM account WHERE id LIKE 'payable:%'", logger: logger)
+        for try await (id, balance) in accounts.decode((String, Int64).self) {
+            balances[LedgerAccount(rawValue: id).subject] = balance
+        }
+        return SettlementReport.payableProblems(reports, balances: balances)
+    }
+
     static func encodeReport(_ report: SettlementReport) throws(StoreError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -188,6 +188,15 @@ import Testing
         let settled = try await store.auditEntries(after: 0, limit: 1_000).filter { $0.action == "ledger.settled" }
         #expect(settled.map(\.subject) == ["1", "2"])
         #expect(settled.first?.details.contains(first.merkleRoot) == true)
+        // A payable account changed behind the ledger's back (balance and a transfer, so the account still matches
+        // its transfers) no longer matches the settled payouts: named.
+        try await scratch.tamper(
+            "UPDATE account SET balance = balance + 1 WHERE id = 'payable:\(Self.operatorA)'; "
+                + "UPDATE account SET balance = balance - 1 WHERE id = 'network'; "
+                + "INSERT INTO transfer (atMillis, reason, fromAccount, toAccount, amount, requestID, jobID, note) "
+                + "VALUES (7000, 'settlement', 'network', 'payable:\(Self.operatorA)', 1, NULL, NULL, 'forged')")
+        let problems = try await store.ledgerProblems()
+        #expect(problems == ["payable:\(Self.operatorA) holds 2375001 units, but its settled payouts sum to 2375000"])
         try await store.close()
         await scratch.remove()
     }

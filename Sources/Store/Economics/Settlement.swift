@@ -190,6 +190,27 @@ public struct SettlementReport: Sendable, Codable, Equatable {
     }
 }
 
+extension SettlementReport {
+    /// What the ledger's `payable:` accounts hold that the settled reports do not say (empty when they agree):
+    /// each operator's payable balance is the sum of its payouts over the epochs (nothing is paid out of it yet).
+    /// `ledgerProblems` checks it on both stores.
+    public static func payableProblems(_ reports: [SettlementReport], balances: [String: Int64]) -> [String] {
+        var owed: [String: Int64] = [:]
+        for report in reports {
+            for line in report.operators { owed[line.address, default: 0] += line.payoutUnits }
+        }
+        var problems: [String] = []
+        for address in Set(owed.keys).union(balances.keys).sorted() {
+            let held = balances[address] ?? 0
+            let payouts = owed[address] ?? 0
+            if held != payouts {
+                problems.append("payable:\(address) holds \(held) units, but its settled payouts sum to \(payouts)")
+            }
+        }
+        return problems
+    }
+}
+
 /// What a store hands the settlement's builder, in the settling transaction: the epoch's range and its transfers
 /// that settlement counts (payments, fees, bounties paid, slashes, bounties set aside), each with the operator
 /// that held the lease of its job (the job's stored `bondOperator`; nil for a prover the network allowlisted).

@@ -82,6 +82,16 @@ extension SQLiteStore: SettlementStore {
         }
     }
 
+    /// `SettlementReport.payableProblems` of the stored reports and the payable accounts.
+    static func settlementProblems(_ db: Database) throws -> [String] {
+        let reports = try String.fetchAll(db, sql: "SELECT reportJSON FROM settlement ORDER BY epoch").map(decodeReport)
+        var balances: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, balance FROM account WHERE id LIKE 'payable:%'") {
+            balances[LedgerAccount(rawValue: row["id"]).subject] = row["balance"]
+        }
+        return SettlementReport.payableProblems(reports, balances: balances)
+    }
+
     static func encodeReport(_ report: SettlementReport) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
