@@ -271,9 +271,12 @@ import Testing
             }
         }
         try await Task.sleep(for: .seconds(1))
+        // The code first: `oneTimeCode()` may wait for the next window (a code is used once), which is not the
+        // revocation's time.
+        let code = await network.oneTimeCode()
         let revokedAt = ContinuousClock.now
         let revoked = try await ProverNetClient.withClient(endpoint: admin) { client in
-            try await client.revokeKey(made.key.id, otp: await network.oneTimeCode())
+            try await client.revokeKey(made.key.id, otp: code)
         }
         #expect(revoked.revokedUnixMillis != nil)
         let ended = await watch.value
