@@ -168,6 +168,18 @@ enum PostgresMigrations {
                 CREATE TABLE IF NOT EXISTS provernet_writer (id INT PRIMARY KEY CHECK (id = 1), epoch BIGINT NOT NULL,
                     holder TEXT NOT NULL, sinceMillis BIGINT NOT NULL)
                 """, logger: logger)
+            // Several gateways on one database (`MarketLeadership.swift`, `PostgresStore+Gateways.swift`): the
+            // market leader's epoch, and the free slots of the provers connected to each gateway.
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS provernet_leader (id INT PRIMARY KEY CHECK (id = 1), epoch BIGINT NOT NULL,
+                    holder TEXT NOT NULL, sinceMillis BIGINT NOT NULL)
+                """, logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS provernet_prover_slots (prover TEXT PRIMARY KEY, gateway TEXT NOT NULL,
+                    slotsFree BIGINT NOT NULL, askJSON TEXT NOT NULL, heartbeatMillis BIGINT NOT NULL)
+                """, logger: logger)
             try await connection.query("COMMIT", logger: logger)
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)
