@@ -44,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -76,7 +77,15 @@ let package = Package(
         .systemLibrary(
             name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         // Keccak-256, secp256k1, EIP-55/191/712, ABI, JSON-RPC and the EigenLayer reads of the operator registry.
-        .target(name: "Ethereum", dependencies: ["CSecp256k1"], swiftSettings: strict),
+        .target(
+            name: "Ethereum",
+            dependencies: [
+                "CSecp256k1", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         // The proof systems as the network uses them (Groth16, SnarkPack).
         .target(
             name: "ProofSystems",
@@ -276,7 +285,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Ethereum"], path: "Sources/TestSupport", swiftSettings: strict),
         .testTarget(name: "FuzzTargetTests", dependencies: ["FuzzTargets"], swiftSettings: strict),
         .testTarget(name: "BN254Tests", dependencies: ["BN254", "TestSupport"], swiftSettings: strict + optimized),
-        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EthereumTests", dependencies: ["Ethereum", "TestSupport", "provernet"], swiftSettings: strict),
         .testTarget(name: "MarketTests", dependencies: ["Market"], swiftSettings: strict + optimized),
         .testTarget(
             name: "Groth16Tests", dependencies: ["Groth16", "Circom", "BN254", "TestSupport"],

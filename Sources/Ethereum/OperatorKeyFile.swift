@@ -1,10 +1,8 @@
 import Foundation
 
 /// An operator's secp256k1 key on disk: 64 hex digits and a newline, mode 0600. Created once; never overwritten.
-///
-/// Importing a Web3 Secret Storage keystore (`--import-keystore`) is not offered: its usual KDF is scrypt, which
-/// no library on this machine provides and which we will not hand-write. An operator exports the raw key
-/// (`--import-hex`) or, better, keeps the key in a hardware wallet and signs the typed data there.
+/// A key the operator already has comes in as hex (`--import-hex`) or from a Web3 Secret Storage keystore
+/// (`--import-keystore`, `Keystore`); better still, it stays in a hardware wallet that signs the typed data.
 public enum OperatorKeyFile {
     /// Creates `path` holding `key` (a fresh one when nil); throws if the file exists.
     public static func create(at path: String, key: PrivateKey? = nil) throws -> PrivateKey {

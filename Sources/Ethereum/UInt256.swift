@@ -68,8 +68,23 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, 
         return (UInt256(array: out), carry != 0)
     }
 
+    /// The difference and whether it went below zero (then it wrapped around).
+    public func subtractingReportingOverflow(_ other: UInt256) -> (partialValue: UInt256, overflow: Bool) {
+        var out = [UInt64](repeating: 0, count: 4)
+        var borrow: UInt64 = 0
+        let a = array
+        let b = other.array
+        for i in 0..<4 {
+            let (d1, o1) = a[i].subtractingReportingOverflow(b[i])
+            let (d2, o2) = d1.subtractingReportingOverflow(borrow)
+            out[i] = d2
+            borrow = (o1 ? 1 : 0) + (o2 ? 1 : 0)
+        }
+        return (UInt256(array: out), borrow != 0)
+    }
+
     /// The product by a small number, or nil on overflow.
-    func multipliedReportingOverflow(by factor: UInt64) -> UInt256? {
+    public func multipliedReportingOverflow(by factor: UInt64) -> UInt256? {
         var out = [UInt64](repeating: 0, count: 4)
         var carry: UInt64 = 0
         for (i, limb) in array.enumerated() {
@@ -82,7 +97,7 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, 
     }
 
     /// Divides by a small number: quotient and remainder.
-    func quotientAndRemainder(dividingBy divisor: UInt64) -> (UInt256, UInt64) {
+    public func quotientAndRemainder(dividingBy divisor: UInt64) -> (UInt256, UInt64) {
         var out = [UInt64](repeating: 0, count: 4)
         var remainder: UInt64 = 0
         for i in (0..<4).reversed() {

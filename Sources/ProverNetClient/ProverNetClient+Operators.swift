@@ -66,4 +66,22 @@ extension ProverNetClient {
             try await admin.setOperatorStake(sent, metadata: metadata, options: options)
         }
     }
+
+    /// Revokes one of an operator's prover authorizations (by nonce) on a running gateway, with the operator's
+    /// EIP-712 signature of the revocation. Returns whether it was newly revoked and the provers disconnected.
+    public func revokeAuthorization(
+        address: String, network: String, nonce: UInt64, signature: String, reason: String
+    ) async throws(ProverNetClientError) -> (newlyRevoked: Bool, disconnected: [String]) {
+        var message = Provernet_V1_RevokeAuthorizationRequest()
+        message.address = address
+        message.network = network
+        message.nonce = nonce
+        message.signature = signature
+        message.reason = reason
+        let (options, admin, sent) = (unaryOptions, self.admin, message)
+        let response = try await call("RevokeAuthorization") {
+            try await admin.revokeAuthorization(sent, options: options)
+        }
+        return (response.newlyRevoked, response.disconnectedProvers)
+    }
 }

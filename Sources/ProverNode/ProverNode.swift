@@ -107,7 +107,8 @@ public struct ProverNode: Service {
     }
 
     /// Connects, and reconnects after each dropped stream with exponential backoff (reset by a welcome),
-    /// until the node stops. A refusal (unknown key, bad signature, wrong version) ends it with an error.
+    /// until the node stops. A refusal (unknown key, bad signature, wrong version) ends it with an error; a
+    /// refusal for its operator's suspension is retried.
     private func keepConnected<Transport: ClientTransport>(
         client: GRPCClient<Transport>, assignments: AsyncStream<(JobAssignment, WorkerHandle)>.Continuation
     ) async throws {
@@ -124,6 +125,16 @@ public struct ProverNode: Service {
                 if lifecycle.current == .stopping { return }
                 logger.warning("the gateway closed the stream; reconnecting", metadata: ["after": "\(backoff)"])
                 connectionState.lost(error: nil, retryAfter: backoff)
+            } catch let error as RPCError
+                where error.code == .unavailable && Self.isSuspension(error)
+            {
+                // The operator is out of order (revoked, deregistered, below the minimum stake, registry
+                // unreadable): this ends when the operator is back in order, so keep knocking with the back-off.
+                if lifecycle.current == .stopping || Task.isCancelled { return }
+                logger.warning(
+                    "the gateway refused this prover for now (its operator is suspended); retrying",
+                    metadata: ["reason": "\(error.message)", "after": "\(backoff)"])
+                connectionState.lost(error: error.message, retryAfter: backoff)
             } catch let error as RPCError where Self.refusals.contains(error.code) {
                 let refusal = ProverNodeError.refused(code: error.code, reason: error.message)
                 logger.error("\(refusal)")
@@ -145,6 +156,11 @@ public struct ProverNode: Service {
             try await Task.sleep(for: backoff)
             backoff = min(backoff * 2, configuration.maximumBackoff)
         }
+    }
+
+    /// Whether the gateway refused the hello because the prover's operator is suspended (a temporary refusal).
+    static func isSuspension(_ error: RPCError) -> Bool {
+        error.metadata[stringValues: ProtocolMetadata.suspension].contains { _ in true }
     }
 
     /// The codes with which a gateway refuses a prover for good.

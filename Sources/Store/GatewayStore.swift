@@ -4,7 +4,7 @@ import ProverNetCore
 /// makes is one `StoreChanges` batch, committed in one transaction before the change is told to anyone.
 /// The protocol is async and batch-oriented so that an implementation on a server database fits it as the
 /// embedded one does: `SQLiteStore` (the default); a PostgreSQL one for several gateways.
-public protocol GatewayStore: KeyStore {
+public protocol GatewayStore: KeyStore, EconomicsStore {
     func insertCircuit(_ circuit: CircuitDescriptor, createdMillis: Int64) async throws(StoreError)
     func circuit(id: CircuitID) async throws(StoreError) -> CircuitDescriptor?
     func circuits() async throws(StoreError) -> [CircuitDescriptor]
@@ -70,6 +70,9 @@ public struct StoreChanges: Sendable, Equatable {
     public var proverActivity: [ProverActivity] = []
     public var rounds: [RoundRecord] = []
     public var ledger: [LedgerEntry] = []
+    /// Money moved between the ledger's accounts (escrows, payments, fees, refunds): applied in the batch's
+    /// transaction, which a client balance that would go below zero refuses whole.
+    public var transfers: [Transfer] = []
     /// Who caused the changes, as the audit log names them: `prover:ID`, `client`, `admin`, or `gateway`.
     public var actor = "gateway"
     /// When they happened (the audit log's time); nil: when they are written.
@@ -88,6 +91,7 @@ public struct StoreChanges: Sendable, Equatable {
 
     public var isEmpty: Bool {
         requests.isEmpty && jobs.isEmpty && proverActivity.isEmpty && rounds.isEmpty && ledger.isEmpty
+            && transfers.isEmpty
     }
 }
 

@@ -1,3 +1,5 @@
+import ProverNetCore
+
 /// What can go wrong with the gateway's database.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database cannot be opened or migrated.
@@ -10,6 +12,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case read(reason: String)
     /// A write failed: nothing of its batch was written.
     case write(reason: String)
+    /// A batch would take a client's balance below zero: it was refused whole (a refusal of what the batch
+    /// asked for, not a fault of the database).
+    case insufficientFunds(account: String, balance: Amount, needed: Amount)
+    /// The ledger's invariants do not hold (checked after every batch when the store verifies the ledger).
+    case unbalancedLedger(problems: [String])
 
     public var description: String {
         switch self {
@@ -18,6 +25,15 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missing(let table, let id): "no \(table) \(id) in the database"
         case .read(let reason): "database read failed: \(reason)"
         case .write(let reason): "database write failed: \(reason)"
+        case .insufficientFunds(let account, let balance, let needed):
+            "the balance of \(account) is \(balance), and \(needed) is needed"
+        case .unbalancedLedger(let problems): "the ledger does not balance: " + problems.joined(separator: "; ")
         }
+    }
+
+    /// Whether the error refuses what a batch asked for (the database itself is well).
+    public var isRefusal: Bool {
+        if case .insufficientFunds = self { return true }
+        return false
     }
 }

@@ -18,7 +18,7 @@ enum Columns {
     static let job = """
         id, requestID, "index", replica, kind, jobClass, inputJSON, expectedPublicJSON, state, epoch, proverID, \
         attempts, price, charge, leaseExpiresMillis, assignedMillis, proofJSON, publicJSON, verifiedMillis, \
-        proveMillis, aggregateProof, lastError
+        proveMillis, aggregateProof, lastError, bond, bondOperator
         """
     static let key = """
         id, name, role, secretHash, operatorAddress, createdMillis, createdBy, expiresMillis, revokedMillis, \
@@ -27,6 +27,7 @@ enum Columns {
     static let `operator` = "address, name, allowed, stake, addedMillis"
     static let round = "id, jobClass, atMillis, bids, asks, jobsMatched, welfare, surplus, roundJSON, outcomeJSON"
     static let ledger = "id, atMillis, kind, requestID, jobID, proverID, amount"
+    static let transfer = "id, atMillis, reason, fromAccount, toAccount, amount, requestID, jobID, note"
     static let audit = "seq, atMillis, actor, action, subject, details, detailsHash, hash"
     static let auditHead = "seq, hash, atMillis, signature, publicKey"
 }
@@ -106,7 +107,8 @@ enum Decode {
                 assignedMillis: try c[15].decode(Int64?.self), proofJSON: try c[16].decode(String?.self),
                 publicJSON: try c[17].decode(String?.self), verifiedMillis: try c[18].decode(Int64?.self),
                 proveMillis: try c[19].decode(Int64?.self), aggregateProof: try c[20].decode(Data?.self),
-                lastError: try c[21].decode(String?.self))
+                lastError: try c[21].decode(String?.self), bond: try c[22].decode(Int64.self),
+                bondOperator: try c[23].decode(String?.self))
         }
     }
 
@@ -170,6 +172,27 @@ enum Decode {
                 amount: Amount(units: try c[6].decode(Int64.self)))
             entry.id = id
             return entry
+        }
+    }
+
+    static func transfer(_ row: PostgresRow) throws(StoreError) -> Transfer {
+        let c = row.makeRandomAccess()
+        let (id, reasonName) = try cells(row, "transfer", "?") { _ in
+            (try c[0].decode(Int64.self), try c[2].decode(String.self))
+        }
+        guard let reason = Transfer.Reason(rawValue: reasonName) else {
+            throw .corrupt(table: "transfer", id: String(id), reason: "unknown reason \(reasonName)")
+        }
+        return try cells(row, "transfer", String(id)) { _ in
+            var transfer = Transfer(
+                atMillis: try c[1].decode(Int64.self), reason: reason,
+                from: LedgerAccount(rawValue: try c[3].decode(String.self)),
+                to: LedgerAccount(rawValue: try c[4].decode(String.self)),
+                amount: Amount(units: try c[5].decode(Int64.self)),
+                requestID: try c[6].decode(String?.self).map(RequestID.init),
+                jobID: try c[7].decode(String?.self).map(JobID.init), note: try c[8].decode(String.self))
+            transfer.id = id
+            return transfer
         }
     }
 

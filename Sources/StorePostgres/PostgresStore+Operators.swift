@@ -79,4 +79,61 @@ extension PostgresStore: OperatorStore {
         }
         return try rows.map { row throws(StoreError) in try Decode.operator(row) }
     }
+
+    public func revokeAuthorization(address: String, nonce: UInt64, reason: String, actor: String, atMillis: Int64)
+        async throws(StoreError) -> AuthorizationRevocation
+    {
+        guard let stored = Int64(exactly: nonce) else {
+            throw StoreError.write(reason: "an authorization's nonce must be below 2^63, not \(nonce)")
+        }
+        let logger = logger
+        return try await transaction("revoke authorization") { connection in
+            // The first revocation stands: a second one inserts nothing and audits nothing.
+            let inserted = try await connection.query(
+                """
+                INSERT INTO authorization_revocation (address, nonce, reason, revokedMillis)
+                VALUES (\(address), \(stored), \(reason), \(atMillis))
+                ON CONFLICT (address, nonce) DO NOTHING RETURNING address
+                """, logger: logger
+            ).collect()
+            if !inserted.isEmpty {
+                try await Self.appendAudit(
+                    [AuditEvents.authorizationRevoked(address: address, nonce: stored, reason: reason, actor: actor)],
+                    atMillis: atMillis, connection, logger)
+            }
+            let rows = try await connection.query(
+                """
+                SELECT address, nonce, reason, revokedMillis FROM authorization_revocation
+                WHERE address = \(address) AND nonce = \(stored)
+                """, logger: logger
+            ).collect()
+            guard let row = rows.first else { throw StoreError.missing(table: "authorization_revocation", id: address) }
+            return try Self.decodeRevocation(row)
+        }
+    }
+
+    public func authorizationRevocation(address: String, nonce: UInt64) async throws(StoreError)
+        -> AuthorizationRevocation?
+    {
+        guard let stored = Int64(exactly: nonce) else { return nil }
+        let logger = logger
+        let rows = try await read("read authorization revocation") { connection in
+            try await connection.query(
+                """
+                SELECT address, nonce, reason, revokedMillis FROM authorization_revocation
+                WHERE address = \(address) AND nonce = \(stored)
+                """, logger: logger
+            ).collect()
+        }
+        return try rows.first.map { row throws(StoreError) in try Self.decodeRevocation(row) }
+    }
+
+    static func decodeRevocation(_ row: PostgresRow) throws(StoreError) -> AuthorizationRevocation {
+        do {
+            let (address, nonce, reason, revoked) = try row.decode((String, Int64, String, Int64).self)
+            return AuthorizationRevocation(address: address, nonce: nonce, reason: reason, revokedMillis: revoked)
+        } catch {
+            throw .corrupt(table: "authorization_revocation", id: "?", reason: "\(error)")
+        }
+    }
 }

@@ -238,16 +238,24 @@ extension PostgresStore {
     public func commit(_ changes: StoreChanges) async throws(StoreError) {
         guard !changes.isEmpty else { return }
         let logger = logger
-        try await transaction("commit") { connection in try await Self.write(changes, connection, logger) }
+        let verifies = verifiesLedger
+        try await transaction("commit") { connection in
+            try await Self.write(changes, connection, logger, verifiesLedger: verifies)
+        }
     }
 
-    /// Writes a batch inside the caller's transaction (which holds the writers' lock), its audit entries first.
-    static func write(_ changes: StoreChanges, _ connection: PostgresConnection, _ logger: Logger) async throws {
+    /// Writes a batch inside the caller's transaction (which holds the writers' lock), its audit entries first,
+    /// its transfers last (as `SQLiteStore.commit`); with `verifiesLedger`, a batch that moves money is checked
+    /// against the ledger's invariants before it is committed.
+    static func write(
+        _ changes: StoreChanges, _ connection: PostgresConnection, _ logger: Logger, verifiesLedger: Bool = false
+    ) async throws {
         let requests = changes.requests.map(RequestRow.init)
         let jobs = changes.jobs.map(JobRow.init)
         let activity = changes.proverActivity
         let rounds = changes.rounds
         let ledger = changes.ledger
+        let transfers = changes.transfers
         let actor = changes.actor
         let atMillis = changes.atMillis ?? Clock.nowMillis()
         // The audit entries first: they compare each row with what it was before this batch.
@@ -273,6 +281,7 @@ extension PostgresStore {
             events += jobs.compactMap { AuditEvents.job($0, old: before[$0.id], actor: actor) }
         }
         events += ledger.map { AuditEvents.ledger($0, actor: actor) }
+        events += transfers.map { AuditEvents.transfer($0, actor: actor) }
         try await Self.appendAudit(events, atMillis: atMillis, connection, logger)
         for request in requests { try await Self.upsert(request, connection, logger) }
         for job in jobs { try await Self.upsert(job, connection, logger) }
@@ -304,6 +313,8 @@ extension PostgresStore {
                     \(entry.jobID.rawValue), \(entry.proverID?.rawValue), \(entry.amount.units))
                 """, logger: logger)
         }
+        try await Self.applyTransfers(transfers, connection, logger)
+        if verifiesLedger, !transfers.isEmpty || !ledger.isEmpty { try await Self.verifyLedger(connection, logger) }
     }
 
     static func upsert(_ row: RequestRow, _ connection: PostgresConnection, _ logger: Logger) async throws {
@@ -327,12 +338,12 @@ extension PostgresStore {
             """
             INSERT INTO job (id, requestID, "index", replica, kind, jobClass, inputJSON, expectedPublicJSON, state,
                 epoch, proverID, attempts, price, charge, leaseExpiresMillis, assignedMillis, proofJSON, publicJSON,
-                verifiedMillis, proveMillis, aggregateProof, lastError)
+                verifiedMillis, proveMillis, aggregateProof, lastError, bond, bondOperator)
             VALUES (\(row.id), \(row.requestID), \(Int64(row.index)), \(Int64(row.replica)), \(row.kind),
                 \(row.jobClass), \(row.inputJSON), \(row.expectedPublicJSON), \(row.state), \(row.epoch),
                 \(row.proverID), \(Int64(row.attempts)), \(row.price), \(row.charge), \(row.leaseExpiresMillis),
                 \(row.assignedMillis), \(row.proofJSON), \(row.publicJSON), \(row.verifiedMillis),
-                \(row.proveMillis), \(row.aggregateProof), \(row.lastError))
+                \(row.proveMillis), \(row.aggregateProof), \(row.lastError), \(row.bond), \(row.bondOperator))
             ON CONFLICT (id) DO UPDATE SET requestID = EXCLUDED.requestID, "index" = EXCLUDED."index",
                 replica = EXCLUDED.replica, kind = EXCLUDED.kind, jobClass = EXCLUDED.jobClass,
                 inputJSON = EXCLUDED.inputJSON, expectedPublicJSON = EXCLUDED.expectedPublicJSON,
@@ -341,7 +352,8 @@ extension PostgresStore {
                 leaseExpiresMillis = EXCLUDED.leaseExpiresMillis, assignedMillis = EXCLUDED.assignedMillis,
                 proofJSON = EXCLUDED.proofJSON, publicJSON = EXCLUDED.publicJSON,
                 verifiedMillis = EXCLUDED.verifiedMillis, proveMillis = EXCLUDED.proveMillis,
-                aggregateProof = EXCLUDED.aggregateProof, lastError = EXCLUDED.lastError
+                aggregateProof = EXCLUDED.aggregateProof, lastError = EXCLUDED.lastError, bond = EXCLUDED.bond,
+                bondOperator = EXCLUDED.bondOperator
             """, logger: logger)
     }
 }

@@ -17,6 +17,8 @@ import Synchronization
 /// an artifacts directory that every gateway on the database must share (docs/deployment.md).
 public final class PostgresStore: GatewayStore {
     public let configuration: PostgresStoreConfiguration
+    /// Whether every write that moves money checks the ledger's invariants (`configuration.verifiesLedger`).
+    public var verifiesLedger: Bool { configuration.verifiesLedger }
     let client: PostgresClient
     let logger: Logger
     /// The task that runs the pool (postgres-nio's client needs one); `close()` ends it.

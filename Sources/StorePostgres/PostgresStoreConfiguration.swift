@@ -40,6 +40,10 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
     /// A failed operation that failed before anything could have been written (a connection the server
     /// closed, or none to be had) is tried again this many times. Default 3.
     public var retries: Int = 3
+    /// Whether every write that moves money checks the ledger's invariants (`ledgerProblems`) in its
+    /// transaction, rolling it back when they fail: slower, for tests and audits. Default: whether the
+    /// environment sets `PROVERNET_VERIFY_LEDGER=1`, as `SQLiteStore` reads it.
+    public var verifiesLedger: Bool = ProcessInfo.processInfo.environment["PROVERNET_VERIFY_LEDGER"] == "1"
 
     public init() {}
 

@@ -1,97 +1,13 @@
 import Ethereum
 import Foundation
 
-/// A local Ethereum chain for tests: `Tests/Chain/chain.py` (eth-tester with py-evm behind a JSON-RPC server on
-/// 127.0.0.1) with the EigenLayer test doubles deployed. Started by the test, stopped by `stop()` (or when released).
-public final class LocalChain: @unchecked Sendable {
-    let process: Process
-    public let port: Int
-    /// eth-tester's funded, unlocked accounts.
-    public let accounts: [Address]
-    public let delegationManager: Address
-    public let avsDirectory: Address
-    public let allocationManager: Address
-    public let client: JSONRPCClient
+/// The tests' local chain: `DevelopmentChain` started from this checkout's `.venv-eth` and `Tests/Chain/chain.py`.
+public typealias LocalChain = DevelopmentChain
+public typealias LocalChainError = DevelopmentChainError
 
-    public var url: String { "http://127.0.0.1:\(port)" }
-
-    init(process: Process, ready: [String: Any]) throws {
-        self.process = process
-        guard let port = ready["port"] as? Int, let accounts = ready["accounts"] as? [String],
-            let delegation = ready["delegationManager"] as? String, let directory = ready["avsDirectory"] as? String,
-            let allocation = ready["allocationManager"] as? String
-        else { throw LocalChainError("chain.py's ready line lacks a member: \(ready)") }
-        self.port = port
-        self.accounts = try accounts.map { try Address($0) }
-        delegationManager = try Address(delegation)
-        avsDirectory = try Address(directory)
-        allocationManager = try Address(allocation)
-        client = JSONRPCClient(url: URL(string: "http://127.0.0.1:\(port)")!, timeoutSeconds: 10)
+extension DevelopmentChain {
+    /// Starts the chain from this checkout and waits for it to be ready.
+    public static func start(timeout: Double = 120) async throws -> DevelopmentChain {
+        try await start(python: EthereumPython.python, script: EthereumPython.script("chain.py"), timeout: timeout)
     }
-
-    deinit { stop() }
-
-    /// Starts the chain and waits for its ready line (compiling and deploying the contracts takes seconds).
-    public static func start(timeout: Double = 120) async throws -> LocalChain {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-chain-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let out = directory.appendingPathComponent("chain.out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        let process = Process()
-        process.executableURL = EthereumPython.python
-        process.arguments = [EthereumPython.script("chain.py").path, "--port", "0"]
-        let handle = try FileHandle(forWritingTo: out)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        // Read once more after the deadline: a test process whose threads were all busy (2 cores, the whole suite
-        // beside it) may wake from its sleep only after the deadline, long after the line came.
-        while true {
-            let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-            for line in text.split(separator: "\n") where line.contains("\"event\": \"ready\"") {
-                if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
-                    return try LocalChain(process: process, ready: object)
-                }
-            }
-            if Date() >= deadline || !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        kill(process.processIdentifier, SIGKILL)
-        let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-        throw LocalChainError("chain.py did not get ready in \(timeout) s: \(text.suffix(2000))")
-    }
-
-    /// Sends a real transaction from the first account calling `signature` with `arguments` on `contract`, and
-    /// checks its receipt.
-    public func transact(_ contract: Address, _ signature: String, _ arguments: [ABIValue]) async throws {
-        let data = ABI.call(signature, arguments)
-        let params =
-            #"[{"from":"\#(accounts[0].lowercased)","to":"\#(contract.lowercased)","data":"\#(Hex.encode(data))","gas":"0x100000"}]"#
-        guard let hash = try await client.request("eth_sendTransaction", paramsJSON: params) as? String else {
-            throw LocalChainError("eth_sendTransaction returned no hash")
-        }
-        let receipt = try await client.request("eth_getTransactionReceipt", paramsJSON: #"["\#(hash)"]"#)
-        guard let object = receipt as? [String: Any], (object["status"] as? String) == "0x1" else {
-            throw LocalChainError("transaction \(signature) failed: \(receipt)")
-        }
-    }
-
-    /// Makes the node answer every call with HTTP 503 (gone away), or serve again.
-    public func setOffline(_ offline: Bool) async throws {
-        _ = try await client.request("test_setOffline", paramsJSON: "[\(offline)]")
-    }
-
-    public func stop() {
-        // SIGKILL: the server holds nothing to save, and a SIGTERM can be left pending while it serves.
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-}
-
-public struct LocalChainError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -10,7 +10,7 @@ struct ProverNet: AsyncParsableCommand {
             BenchCommand.self, MarketCommand.self, Groth16Command.self, WtnsCommand.self, ZKeyCommand.self,
             CircuitCommand.self, SnarkPackCommand.self,
             SubmitCommand.self, StatusCommand.self, WaitCommand.self, FetchCommand.self, VerifyCommand.self,
-            CancelCommand.self,
+            CancelCommand.self, BalanceCommand.self,
             ProverCommand.self, OperatorCommand.self,
             GatewayCommand.self, AdminCommand.self, DevnetCommand.self,
         ]

@@ -7,7 +7,7 @@ Prints one JSON line when ready: {"event": "ready", "port": N, "chainId": ..., "
 "delegationManager": "0x…", "avsDirectory": "0x…", "allocationManager": "0x…"}. The accounts are eth-tester's
 funded, unlocked accounts: tests send real transactions with eth_sendTransaction (from one of them). One extra method,
 test_setOffline [bool], makes the server answer every other call with HTTP 503 until set back, as a node that went
-away.
+away. It exits when the process that started it ends.
 """
 import argparse
 import json
@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from eth_tester import EthereumTester, PyEVMBackend
@@ -94,6 +95,15 @@ def main():
             return self.answer(200, {"jsonrpc": "2.0", "id": ident, "result": to_json(response.get("result"))})
 
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    # Gone with whoever started it, even when that one was killed (SIGKILL leaves no time to stop us).
+    parent = os.getppid()
+
+    def orphaned():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     ready = dict(event="ready", port=server.server_address[1], chainId=w3.eth.chain_id,
                  accounts=list(w3.eth.accounts), **addresses)

@@ -79,4 +79,104 @@ import Testing
             #expect(try authorization.signer() == address, "case \(i)")
         }
     }
+    /// Keystores that eth-account writes (scrypt at geth's standard N = 2^18 and a lighter one, PBKDF2) open here
+    /// with their password, give eth-account's address, and refuse a wrong password, a changed ciphertext and
+    /// absurd scrypt parameters with typed errors. The revocation's EIP-712 signature of eth-account is ours too.
+    @Test(.enabled(if: EthereumPython.enabled, "needs .venv-eth (eth-account): run scripts/setup"))
+    func keystoresWrittenByEthAccountOpenAndRevocationsAgree() throws {
+        let script = """
+            import json, os, sys
+            from eth_account import Account
+            from eth_account.messages import encode_typed_data
+            out = []
+            for kdf, iterations in [("scrypt", None), ("scrypt", 1 << 14), ("pbkdf2", None), ("pbkdf2", 1000)]:
+                key = os.urandom(32)
+                password = "pässword-" + os.urandom(4).hex()
+                store = Account.encrypt(key, password, kdf=kdf, iterations=iterations)
+                out.append({"keystore": store, "password": password, "address": Account.from_key(key).address,
+                            "key": key.hex()})
+            key = os.urandom(32)
+            account = Account.from_key(key)
+            revocation = {
+                "types": {
+                    "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"}],
+                    "RevokeProverAuthorization": [{"name": "operator", "type": "address"},
+                        {"name": "network", "type": "string"}, {"name": "nonce", "type": "uint64"}],
+                },
+                "primaryType": "RevokeProverAuthorization",
+                "domain": {"name": "ProverNet", "version": "1"},
+                "message": {"operator": account.address, "network": "mainnet", "nonce": 9007199254740991},
+            }
+            signature = account.sign_message(encode_typed_data(full_message=revocation)).signature.hex()
+            print(json.dumps({"keystores": out, "revocation": {"key": key.hex(), "address": account.address,
+                "signature": signature if signature.startswith("0x") else "0x" + signature}}))
+            """
+        let run = try CommandRun.run(EthereumPython.python, ["-c", script])
+        try #require(run.status == 0, "eth-account failed: \(run.stderr)")
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let stores = try #require(answer["keystores"] as? [[String: Any]])
+        try #require(stores.count == 4)
+        for store in stores {
+            let json = try JSONSerialization.data(withJSONObject: try #require(store["keystore"]))
+            let password = try #require(store["password"] as? String)
+            let key = try Keystore.decrypt(json, password: password)
+            #expect(key.address.checksummed == store["address"] as? String)
+            #expect(
+                Hex.encode(key.rawBytes, prefixed: false)
+                    == (store["key"] as? String)?.replacingOccurrences(of: "0x", with: ""))
+            #expect(throws: KeystoreError.wrongPassword) { try Keystore.decrypt(json, password: password + "x") }
+            var changed = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+            var crypto = try #require(changed["crypto"] as? [String: Any])
+            let ciphertext = try #require(crypto["ciphertext"] as? String)
+            crypto["ciphertext"] = String(ciphertext.dropLast()) + (ciphertext.last == "0" ? "1" : "0")
+            changed["crypto"] = crypto
+            #expect(throws: KeystoreError.wrongPassword) {
+                try Keystore.decrypt(try JSONSerialization.data(withJSONObject: changed), password: password)
+            }
+            if crypto["kdf"] as? String == "scrypt" {
+                var params = try #require(crypto["kdfparams"] as? [String: Any])
+                params["n"] = 1 << 24
+                crypto["kdfparams"] = params
+                changed["crypto"] = crypto
+                #expect(throws: KeystoreError.self) {
+                    try Keystore.decrypt(try JSONSerialization.data(withJSONObject: changed), password: password)
+                }
+            }
+        }
+        #expect(throws: KeystoreError.self) { try Keystore.decrypt(Data("{}".utf8), password: "") }
+        // The command line: `operator key --import-keystore` with a password file (its newline is not the password).
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keystore-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = stores[1]
+        let keystore = directory.appendingPathComponent("keystore.json")
+        try JSONSerialization.data(withJSONObject: try #require(first["keystore"])).write(to: keystore)
+        let passwordFile = directory.appendingPathComponent("password")
+        try Data(((first["password"] as? String ?? "") + "\n").utf8).write(to: passwordFile)
+        let keyFile = directory.appendingPathComponent("operator.key").path
+        let imported = try CommandRun.run(
+            BuiltBinary.provernet,
+            [
+                "operator", "key", "--key", keyFile, "--import-keystore", keystore.path, "--keystore-password-file",
+                passwordFile.path,
+            ])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains(try #require(first["address"] as? String)), "\(imported.stdout)")
+        try Data("wrong\n".utf8).write(to: passwordFile)
+        let refused = try CommandRun.run(
+            BuiltBinary.provernet,
+            [
+                "operator", "key", "--key", keyFile + ".2", "--import-keystore", keystore.path,
+                "--keystore-password-file", passwordFile.path,
+            ])
+        #expect(refused.status == 2 && refused.stderr.contains("wrong password"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: keyFile + ".2"))
+
+        let revocation = try #require(answer["revocation"] as? [String: String])
+        let key = try PrivateKey(hex: try #require(revocation["key"]))
+        let ours = try ProverAuthorizationRevocation(operator: key.address, network: "mainnet", nonce: (1 << 53) - 1)
+            .signed(with: key)
+        #expect(ours.signature == revocation["signature"], "the same RFC 6979 signature")
+        #expect(try ours.signer().checksummed == revocation["address"])
+    }
 }

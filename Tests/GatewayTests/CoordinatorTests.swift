@@ -37,7 +37,8 @@ import Testing
             configuration.developmentTLS = true
             configure(&configuration)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            store = try SQLiteStore(path: configuration.databasePath)
+            // Every commit checks the ledger's invariants in its transaction.
+            store = try SQLiteStore(path: configuration.databasePath, verifiesLedger: true)
             failing = FailingStore(store)
             let artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
             let logger = Logger(label: "test")
@@ -71,12 +72,15 @@ import Testing
             return Prover(id: id, connection: connection, messages: stream)
         }
 
-        func submit(inputs: Int, redundancy: Int = 1, deadlineSeconds: Int = 600) async throws -> ProofRequest {
+        func submit(
+            inputs: Int, redundancy: Int = 1, deadlineSeconds: Int = 600, maxPrice: Amount = Amount(whole: 100),
+            owner: String? = nil
+        ) async throws -> ProofRequest {
             let jobs = (0..<inputs).map { NewJob(inputJSON: #"{"x": "\#($0 + 2)", "y": "3"}"#, statementJSON: "[]") }
             return try await coordinator.submit(
                 circuit: circuit, jobClass: .groth16(domainSize: circuit.domainSize), jobs: jobs,
-                deadlineSeconds: deadlineSeconds, maxPricePerJob: Amount(whole: 100),
-                redundancy: redundancy, aggregate: false)
+                deadlineSeconds: deadlineSeconds, maxPricePerJob: maxPrice,
+                redundancy: redundancy, aggregate: false, owner: owner)
         }
 
         /// The leased jobs of a request, by prover.

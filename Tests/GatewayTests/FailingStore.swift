@@ -17,6 +17,24 @@ final class FailingStore: GatewayStore {
         try await store.commit(changes)
     }
 
+    func credit(keyID: String, amount: Amount, actor: String, atMillis: Int64) async throws(StoreError) -> Amount {
+        try await store.credit(keyID: keyID, amount: amount, actor: actor, atMillis: atMillis)
+    }
+    func balance(of account: LedgerAccount) async throws(StoreError) -> Amount {
+        try await store.balance(of: account)
+    }
+    func accounts() async throws(StoreError) -> [(account: LedgerAccount, balance: Amount)] {
+        try await store.accounts()
+    }
+    func transfers(requestID: RequestID) async throws(StoreError) -> [Transfer] {
+        try await store.transfers(requestID: requestID)
+    }
+    func transfers(after id: Int64, limit: Int) async throws(StoreError) -> [Transfer] {
+        try await store.transfers(after: id, limit: limit)
+    }
+    func ledgerBalance() async throws(StoreError) -> LedgerBalance { try await store.ledgerBalance() }
+    func ledgerProblems() async throws(StoreError) -> [String] { try await store.ledgerProblems() }
+
     func auditEntries(after seq: Int64, limit: Int) async throws(StoreError) -> [AuditEntry] {
         try await store.auditEntries(after: seq, limit: limit)
     }

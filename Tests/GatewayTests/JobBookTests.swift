@@ -24,11 +24,15 @@ import Testing
         var connection: UInt64 = 0
         var ledger: [LedgerEntry] = []
         var written: [JobID: Job] = [:]
+        /// The accounts, from the events' transfers, checked after each event.
+        var accounts = LedgerModel()
 
         init(maxAttempts: Int = 3) { book = JobBook(settings: JobBookTests.settings(maxAttempts: maxAttempts)) }
 
-        /// Applies an event's actions as the coordinator would, keeping what it wrote.
+        /// Applies an event's actions as the coordinator would, keeping what it wrote and checking the ledger.
         mutating func keep(_ actions: BookActions) -> BookActions {
+            let problems = accounts.apply(actions.changes.transfers, ended: actions.ended)
+            #expect(problems.isEmpty, "\(problems)")
             ledger += actions.changes.ledger
             for job in actions.changes.jobs { written[job.id] = job }
             return actions
@@ -36,7 +40,8 @@ import Testing
 
         @discardableResult
         mutating func connect(
-            _ name: String, slots: Int = 1, ask: Amount = 1, seconds: Double = 1, held: Set<JobID> = []
+            _ name: String, slots: Int = 1, ask: Amount = 1, seconds: Double = 1, held: Set<JobID> = [],
+            operatorAddress: String? = nil
         )
             -> BookActions
         {
@@ -46,19 +51,20 @@ import Testing
                 announcement: ProverAnnouncement(
                     id: ProverID(name), name: name, slots: slots, maxConstraints: 1 << 20,
                     proofSystems: ["test-system", "test-aggregation"], secondsPerJob: [JobBookTests.jobClass: seconds],
-                    askPerUnit: ask, askByClass: [:]),
+                    askPerUnit: ask, askByClass: [:], operatorAddress: operatorAddress),
                 connectedMillis: now)
             return keep(book.proverConnected(prover, held: held, now: now))
         }
 
         mutating func submit(
             inputs: Int, redundancy: Int = 1, maxPrice: Amount = Amount(whole: 100), deadlineSeconds: Int64 = 600,
-            aggregate: Bool = false
+            aggregate: Bool = false, owner: String? = nil
         ) throws -> RequestID {
             let id = RequestID.random()
             let request = ProofRequest(
                 id: id, circuitID: "circuit", createdMillis: now, deadlineMillis: now + deadlineSeconds * 1000,
-                maxPricePerJob: maxPrice, redundancy: redundancy, aggregate: aggregate, inputCount: inputs)
+                maxPricePerJob: maxPrice, redundancy: redundancy, aggregate: aggregate, inputCount: inputs,
+                owner: owner)
             let jobs = (0..<inputs).flatMap { index in
                 (0..<redundancy).map { replica in
                     Job(

@@ -193,10 +193,28 @@ import Testing
             }
         }
         #expect(unknown == .notFound)
-        // Bob may submit on the same circuit: circuits are public, requests are not.
+        // Bob may submit on the same circuit (circuits are public, requests are not), once his key holds what
+        // the request escrows: refused with the numbers before, taken after an administrator's credit.
+        let unfunded: String
+        do {
+            _ = try await ProverNetClient.withClient(endpoint: bob) { client in
+                try await client.submit(
+                    circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
+            }
+            unfunded = "taken"
+        } catch let error as ProverNetClientError {
+            unfunded = "\(error)"
+        }
+        #expect(unfunded.contains("FAILED_PRECONDITION") && unfunded.contains("10.000000"), "\(unfunded)")
+        let credited = try await ProverNetClient.withClient(endpoint: admin) { client in
+            try await client.credit(keyID: other.key.id, amount: 10, otp: await network.oneTimeCode())
+        }
+        #expect(credited == 10)
         _ = try await ProverNetClient.withClient(endpoint: bob) { client in
             try await client.submit(circuit: circuit.id, inputs: syntheticInputs(1), maxPricePerJob: Amount(whole: 10))
         }
+        let (_, left) = try await ProverNetClient.withClient(endpoint: bob) { client in try await client.balance() }
+        #expect(left == .zero)
         // The viewer sees it, but may not cancel it, submit or register.
         let viewer = await network.viewerEndpoint
         try await ProverNetClient.withClient(endpoint: viewer) { (client) async throws -> Void in
@@ -236,6 +254,9 @@ import Testing
             try await client.createKey(name: "carol", role: "client", otp: await network.oneTimeCode())
         }
         let carol = admin.presenting(made.secret)
+        _ = try await ProverNetClient.withClient(endpoint: admin) { client in
+            try await client.credit(keyID: made.key.id, amount: 10, otp: await network.oneTimeCode())
+        }
         // No prover: the request stays queued, and its watch stream stays open.
         let request = try await ProverNetClient.withClient(endpoint: carol) { client in
             let circuit = try await client.registerSyntheticCircuit(constraints: 1000)

@@ -79,7 +79,7 @@ extension NetworkTests {
             ] {
                 let key = try await T.proverKey(network, name)
                 let file = try T.authorize(network, operatorKey: op.path, proverKey: key, file: "\(name).json")
-                let log = try await T.refusal(network, name, authorization: file)
+                let log = try await T.suspension(network, name, authorization: file)
                 #expect(log.contains(expected), "\(name): \(log.suffix(1500))")
             }
 
@@ -143,7 +143,7 @@ extension NetworkTests {
             try await allocate(outsider.address, 5000)
 
             let outsiderKey = try await T.proverKey(network, "p-outsider")
-            let log = try await T.refusal(
+            let log = try await T.suspension(
                 network, "p-outsider",
                 authorization: try T.authorize(
                     network, operatorKey: outsider.path, proverKey: outsiderKey, file: "outsider.json"))
@@ -158,6 +158,24 @@ extension NetworkTests {
             let suspended = try await T.waitForStatus(network, member.address, "suspended", timeout: 10)
             #expect(suspended.status.contains("1 < 1000"))
             await network.clean()
+        }
+
+        @Test func devnetWithChainRegistersItsOperatorOnTheLocalChainAndProvesItsDemo() async throws {
+            let result = try CommandRun.run(
+                BuiltBinary.provernet,
+                [
+                    "devnet", "--chain", "--exit-when-done", "--provers", "1", "--jobs", "2", "--constraints", "200",
+                    "--no-aggregation", "--timeout", "300",
+                ])
+            #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+            #expect(result.stdout.contains("registered by transactions: isOperator, AVS"), "\(result.stdout)")
+            #expect(result.stdout.contains("EigenLayer registry: active"), "\(result.stdout)")
+            #expect(result.stdout.contains("done, 2/2 proofs verified"), "\(result.stdout)")
+            // The chain stopped with the devnet: its port no longer answers.
+            let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("local EVM at http://") })
+            let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") })
+            let client = JSONRPCClient(url: try #require(URL(string: String(url))), timeoutSeconds: 5)
+            await #expect(throws: (any Error).self) { try await client.request("eth_chainId", paramsJSON: "[]") }
         }
     }
 }

@@ -107,6 +107,31 @@ extension NetworkTests {
             return network.logText(of: name)
         }
 
+        /// Starts a prover whose operator is suspended and waits for the gateway to refuse it for now: the prover
+        /// says why, keeps retrying (it is still running), and is then stopped. Returns its log.
+        static func suspension(_ network: ProcessNetwork, _ name: String, authorization: String) async throws
+            -> String
+        {
+            let process = try await network.startProver(name, extra: ["--authorization", authorization])
+            try await waitForLog(network, name, "the gateway refused this prover for now")
+            #expect(process.isRunning, "\(name) stopped instead of retrying")
+            try await network.killProver(name)
+            return network.logText(of: name)
+        }
+
+        /// Waits until the prover's log contains `text`.
+        static func waitForLog(_ network: ProcessNetwork, _ name: String, _ text: String, timeout: Double = 90)
+            async throws
+        {
+            let deadline = Date().addingTimeInterval(timeout)
+            while !network.logText(of: name).contains(text) {
+                guard Date() < deadline else {
+                    throw NetworkTestError("\(name)'s log has no '\(text)': \(network.logText(of: name).suffix(1500))")
+                }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+
         /// Proves a request of `count` synthetic inputs to its end; returns its final state.
         static func prove(_ network: ProcessNetwork, _ count: Int, timeout: Double = 240) async throws -> RequestPhase {
             try await ProverNetClient.withClient(endpoint: await network.endpoint) {
@@ -203,7 +228,6 @@ extension NetworkTests {
                 ("expired", good.path, ["--expires-at", "1000"], "refused (expired)"),
                 ("wrong-network", good.path, [], "refused (wrong-network)"),
                 ("stranger", stranger.path, [], "refused (not-allowlisted)"),
-                ("poor", poor.path, [], "refused (below-minimum)"),
                 ("hardware", good.path, [], "refused (hardware): "),
             ] {
                 let key = try await Self.proverKey(network, name)
@@ -234,9 +258,77 @@ extension NetworkTests {
                 let log = try await Self.refusal(network, c.name, authorization: c.authorization)
                 #expect(log.contains(c.expected), "\(c.name): \(log.suffix(1500))")
             }
+            // Below the minimum is a suspension, not a refusal for good: the prover is told why and keeps
+            // knocking with its back-off (and joins once the operator is back in order: the next test).
+            let poorKey = try await Self.proverKey(network, "poor")
+            let poorFile = try Self.authorize(network, operatorKey: poor.path, proverKey: poorKey, file: "poor.json")
+            let knocking = try await network.startProver("poor", extra: ["--authorization", poorFile])
+            try await Self.waitForLog(network, "poor", "refused (below-minimum)")
+            #expect(network.logText(of: "poor").contains("retrying"))
+            #expect(knocking.isRunning, "a suspended operator's prover stopped instead of retrying")
             #expect(
                 network.logText(of: "hardware").contains("cores, the network needs at least 100000"),
                 "the refusal gives the numbers")
+            await network.clean()
+        }
+
+        @Test func aSuspendedOperatorsProversKeepKnockingAndOneAuthorizationIsRevokedByItsNonce() async throws {
+            let network = try await ProcessNetwork.started(
+                executable: BuiltBinary.provernet,
+                settings: .init(gatewayArguments: [
+                    "--require-operators", "--network", "testnet", "--minimum-stake", "100",
+                ]))
+            let op = try Self.operatorKey(network, "acme")
+            let stranger = try Self.operatorKey(network, "stranger")
+            try await Self.admin(network, ["allow-operator", "--address", op.address, "--name", "acme"])
+            try await Self.admin(network, ["set-stake", "--address", op.address, "--stake", "99"])
+            // Two provers, two authorizations (nonces 11 and 12), while the operator is below the minimum.
+            var processes: [String: ChildProcess] = [:]
+            for (name, nonce) in [("p-11", 11), ("p-12", 12)] {
+                let key = try await Self.proverKey(network, name)
+                let file = try Self.authorize(
+                    network, operatorKey: op.path, proverKey: key, file: "\(name).json", extra: ["--nonce", "\(nonce)"])
+                processes[name] = try await network.startProver(name, extra: ["--authorization", file])
+            }
+            for name in ["p-11", "p-12"] {
+                try await Self.waitForLog(network, name, "refused (below-minimum)")
+                #expect(processes[name]?.isRunning == true, "\(name) stopped instead of retrying")
+            }
+            // Back at the minimum: both join on their next try, without a restart.
+            try await Self.admin(network, ["set-stake", "--address", op.address, "--stake", "100"])
+            try await network.waitForProvers(2, timeout: 60)
+
+            // The operator revokes nonce 11 with its own key and an operator API key of its own.
+            let code = await network.oneTimeCode()
+            let made = try Self.succeed(
+                [
+                    "admin", "keys", "create", "--gateway", "127.0.0.1:\(await network.port)", "--ca",
+                    await network.caPath, "--otp", code, "--name", "acme-ops", "--role", "operator",
+                    "--operator-address", op.address,
+                ], key: await network.keys?.admin)
+            let operatorKey = try #require(
+                (try JSONSerialization.jsonObject(with: Data(made.utf8)) as? [String: Any])?["secret"] as? String)
+            let gateway = ["--gateway", "127.0.0.1:\(await network.port)", "--ca", await network.caPath]
+            let revoke = ["operator", "revoke", "--network", "testnet", "--nonce", "11", "--reason", "machine retired"]
+            // Signed by another key: refused, nothing revoked.
+            let forged = try Self.run(
+                revoke + ["--key", stranger.path, "--operator", op.address] + gateway, key: operatorKey)
+            #expect(forged.status != 0 && forged.stderr.contains("is not the address of --key"), "\(forged.stderr)")
+            let viewer = try Self.run(revoke + ["--key", op.path] + gateway, key: await network.keys?.viewer)
+            #expect(viewer.status != 0 && viewer.stderr.contains("role"), "\(viewer.stderr)")
+            let printed = try Self.succeed(revoke + ["--key", op.path] + gateway, key: operatorKey)
+            let answer = try #require(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any])
+            #expect(answer["newly"] as? Bool == true)
+            #expect((answer["disconnected"] as? [String])?.count == 1, "\(printed)")
+            // The revoked prover is disconnected and refused for good; the other keeps proving.
+            try await Self.waitForLog(network, "p-11", "refused (authorization-revoked)")
+            let process = try #require(processes["p-11"])
+            #expect(await process.waitForExit(timeout: .seconds(60)), "the revoked prover kept running")
+            #expect(processes["p-12"]?.isRunning == true)
+            #expect(try await Self.prove(network, 2) == .done)
+            // Revoking again changes nothing.
+            let again = try Self.succeed(revoke + ["--key", op.path] + gateway, key: operatorKey)
+            #expect(again.contains(#""newly":false"#), "\(again)")
             await network.clean()
         }
 
@@ -247,6 +339,8 @@ extension NetworkTests {
                 settings: .init(gatewayArguments: ["--require-operators", "--network", "testnet"]))
             let op = try Self.operatorKey(network, "wallet")
             try await Self.admin(network, ["allow-operator", "--address", op.address, "--name", "wallet"])
+            // A stake that bonds its prover's jobs (docs/economics.md): with none, it would get no work.
+            try await Self.admin(network, ["set-stake", "--address", op.address, "--stake", "1000"])
             let key = try await Self.proverKey(network, "p-wallet")
             let fields = [
                 "--operator", op.address, "--prover-public-key", key, "--network", "testnet", "--expires-at",

@@ -18,15 +18,21 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     static var available: [StoreKind] { TestPostgres.isConfigured || TestPostgres.required ? allCases : [.sqlite] }
 
-    /// A fresh, empty store of this kind.
-    func open() async throws -> ScratchStore {
+    /// A fresh, empty store of this kind; `verifiesLedger`: whether it checks the ledger after every batch
+    /// (nil: as the environment says, the stores' default).
+    func open(verifiesLedger: Bool? = nil) async throws -> ScratchStore {
         switch self {
         case .sqlite:
             let scratch = try SQLiteStoreTests.Scratch()
-            return ScratchStore(kind: self, store: try SQLiteStore(path: scratch.path), sqlite: scratch, postgres: nil)
+            let store =
+                try verifiesLedger.map { try SQLiteStore(path: scratch.path, verifiesLedger: $0) }
+                ?? SQLiteStore(path: scratch.path)
+            return ScratchStore(kind: self, store: store, sqlite: scratch, postgres: nil)
         case .postgres:
             let database = try await TestPostgres.createDatabase()
-            let store = try await PostgresStore.open(url: database.url)
+            var configuration = try PostgresStoreConfiguration(url: database.url)
+            if let verifiesLedger { configuration.verifiesLedger = verifiesLedger }
+            let store = try await PostgresStore.open(configuration)
             return ScratchStore(kind: self, store: store, sqlite: nil, postgres: database)
         }
     }

@@ -57,6 +57,10 @@ public struct GatewayConfiguration: Sendable {
     public var auditHeadEvery: Int64 = 1000
     /// The network's rules for operators (its name, registry, minimum stake and hardware).
     public var operators: OperatorPolicy = OperatorPolicy()
+    /// What each lease bonds of its operator's stake (`docs/economics.md`).
+    public var bonds: BondPolicy = BondPolicy()
+    /// What a fault costs of a bond (`docs/economics.md`).
+    public var slashes: SlashPolicy = SlashPolicy()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

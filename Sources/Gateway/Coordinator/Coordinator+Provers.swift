@@ -155,3 +155,16 @@ extension Coordinator {
         }
     }
 }
+
+extension Coordinator {
+    /// An operator's stake as its registry read it, in the ledger's unit: what its provers' bonds are locked
+    /// from. A larger stake may let a round trade more.
+    public func setOperatorStake(_ address: String, _ stake: Amount) async {
+        _ = try? await perform(lazy: true) { book, _ in
+            var actions = BookActions()
+            actions.wakeMarket = stake > (book.operatorStakes[address] ?? .zero)
+            book.setOperatorStake(address, stake)
+            return actions
+        }
+    }
+}

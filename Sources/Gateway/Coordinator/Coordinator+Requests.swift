@@ -38,14 +38,24 @@ extension Coordinator {
             }
         }
         var refusal: SubmissionRefusal?
-        try await perform(actor: owner.map { "key:\($0)" } ?? "client") { book, now in
-            do throws(SubmissionRefusal) {
-                return try book.submit(
-                    request, jobs: jobs, aggregationClass: aggregationClass, ownerLimits: ownerLimits, now: now)
-            } catch {
-                refusal = error
-                return BookActions()
+        do {
+            try await perform(actor: owner.map { "key:\($0)" } ?? "client") { book, now in
+                do throws(SubmissionRefusal) {
+                    return try book.submit(
+                        request, jobs: jobs, aggregationClass: aggregationClass, ownerLimits: ownerLimits, now: now)
+                } catch {
+                    refusal = error
+                    return BookActions()
+                }
             }
+        } catch {
+            guard case .notDurable(let stored) = error, case .insufficientFunds(_, let balance, let needed) = stored
+            else { throw error }
+            throw GatewayError.failedPrecondition(
+                "insufficient balance: the request escrows its maximum cost of \(needed) (max price "
+                    + "\(maxPricePerJob) × \(request.chargeableJobs) jobs: \(newJobs.count) inputs × redundancy "
+                    + "\(request.redundancy)\(request.aggregate ? " + 1 aggregation" : "")), and key "
+                    + "\(owner ?? "-") holds \(balance): ask an administrator to credit it (`provernet admin credit`)")
         }
         if let refusal {
             if case .ownerLimit = refusal { throw GatewayError.limit("\(refusal)") }

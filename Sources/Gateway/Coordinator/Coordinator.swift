@@ -38,6 +38,8 @@ public actor Coordinator {
     public nonisolated let metrics: GatewayMetrics
     /// The last verdicts on proofs, newest last, for the dashboard (kept in memory only).
     var recentVerdicts: [RecentVerdict] = []
+    /// Told, after the commit, each operator whose stake an event slashed (the gateway reads its registry again).
+    var onSlash: (@Sendable (String) async -> Void)?
 
     public init(
         store: any GatewayStore, circuits: CircuitRegistry, artifacts: ArtifactStore, aggregation: AggregationSetup?,
@@ -99,6 +101,10 @@ public actor Coordinator {
             do {
                 try await store.commit(changes)
                 writeFailure = nil
+            } catch  where error.isRefusal {
+                // The store refused what the event asked (a balance that cannot cover it): not a fault of the
+                // database, and nothing of the event happened.
+                throw .notDurable(error)
             } catch {
                 writeFailure = error
                 metrics.storeWriteFailed()
@@ -111,8 +117,19 @@ public actor Coordinator {
         unflushed.formUnion(actions.lazyJobs)
         unflushed.subtract(actions.changes.jobs.map(\.id))
         deliver(actions)
+        if let onSlash, !actions.slashedOperators.isEmpty {
+            let slashed = actions.slashedOperators.sorted()
+            for address in slashed { logger.warning("operator slashed", metadata: ["operator": "\(address)"]) }
+            // Not awaited here: reading the registry again tells the book the new stake, an event of its own,
+            // which must not wait on this one. The book has already lowered the stake; this only brings the
+            // registry's listing in step, so a lost read is made good by the next refresh.
+            Task { for address in slashed { await onSlash(address) } }
+        }
         return actions
     }
+
+    /// Sets what is told of each slashed operator once its slash is committed.
+    public func setOnSlash(_ body: @escaping @Sendable (String) async -> Void) { onSlash = body }
 
     func enterEvent() async {
         guard eventRunning else {
@@ -187,7 +204,16 @@ public actor Coordinator {
         for request in try await store.openRequests() {
             open.append((request, try await store.jobs(requestID: request.id)))
         }
-        try await perform { book, _ in book.load(open) }
+        // The bounties that slashes left on open jobs, from the ledger (`bounty:JOB` accounts that hold money).
+        var bounties: [JobID: Amount] = [:]
+        for (account, balance) in try await store.accounts() where account.category == .bounty && balance > .zero {
+            bounties[JobID(account.subject)] = balance
+        }
+        try await perform { book, _ in
+            let actions = book.load(open)
+            book.loadBounties(bounties)
+            return actions
+        }
         if !open.isEmpty {
             logger.info("resumed open requests", metadata: ["requests": "\(open.count)", "jobs": "\(book.jobs.count)"])
         }
@@ -328,6 +354,7 @@ extension GatewayConfiguration {
     func bookSettings(proofSystems: ProofSystemRegistry) -> JobBook.Settings {
         JobBook.Settings(
             leaseMillis: leaseMillis, heartbeatMillis: heartbeatMillis, maxAttempts: maxAttempts,
-            reservePricePerUnit: reservePricePerUnit, workUnits: { proofSystems.workUnits($0) ?? 1 })
+            reservePricePerUnit: reservePricePerUnit, workUnits: { proofSystems.workUnits($0) ?? 1 }, bonds: bonds,
+            slashes: slashes)
     }
 }

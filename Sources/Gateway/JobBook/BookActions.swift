@@ -22,6 +22,8 @@ public struct BookActions: Sendable {
     public var aggregations: [AggregationNeed] = []
     /// Connections to close: a prover's older stream, replaced by a new one.
     public var closeConnections: [(prover: ProverID, connection: UInt64)] = []
+    /// Operators whose stake a slash of this event reduced: their registry is read again once it is committed.
+    public var slashedOperators: Set<String> = []
     /// Whether a market round could trade something new.
     public var wakeMarket = false
     /// Why the event was refused, if it was: nothing else is then to be done.
@@ -36,6 +38,7 @@ public struct BookActions: Sendable {
     var isEmpty: Bool {
         changes.isEmpty && lazyJobs.isEmpty && messages.isEmpty && updates.isEmpty && ended.isEmpty
             && aggregations.isEmpty && closeConnections.isEmpty && !wakeMarket && refusal == nil
+            && slashedOperators.isEmpty
     }
 
     static func refused(_ refusal: LeaseRefusal) -> BookActions {
@@ -83,12 +86,14 @@ public struct BookActions: Sendable {
         for activity in other.changes.proverActivity { record(activity) }
         changes.rounds += other.changes.rounds
         changes.ledger += other.changes.ledger
+        changes.transfers += other.changes.transfers
         lazyJobs.formUnion(other.lazyJobs.filter { jobPositions[$0] == nil })
         messages += other.messages
         updates += other.updates
         ended += other.ended
         aggregations += other.aggregations
         closeConnections += other.closeConnections
+        slashedOperators.formUnion(other.slashedOperators)
         wakeMarket = wakeMarket || other.wakeMarket
         refusal = refusal ?? other.refusal
     }

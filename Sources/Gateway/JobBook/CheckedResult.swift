@@ -12,10 +12,13 @@ public struct CheckedResult: Sendable, Equatable {
     public let verdict: Verdict
     /// The prover's own measure of its proving time.
     public let proveMillis: Int64
+    /// The SHA-256 (hex) of the proof found invalid, for the slash's evidence; nil when none was checked.
+    public let proofSHA256: String?
 
-    init(verdict: Verdict, proveMillis: Int64) {
+    init(verdict: Verdict, proveMillis: Int64, proofSHA256: String? = nil) {
         self.verdict = verdict
         self.proveMillis = proveMillis
+        self.proofSHA256 = proofSHA256
     }
 
     /// A result taken as checked without checking it: for tests of the job book, which has no
@@ -25,7 +28,7 @@ public struct CheckedResult: Sendable, Equatable {
     }
 
     /// A result found invalid, with why.
-    public static func invalid(_ reason: String, proveMillis: Int64 = 0) -> CheckedResult {
-        CheckedResult(verdict: .invalid(reason: reason), proveMillis: proveMillis)
+    public static func invalid(_ reason: String, proveMillis: Int64 = 0, proofSHA256: String? = nil) -> CheckedResult {
+        CheckedResult(verdict: .invalid(reason: reason), proveMillis: proveMillis, proofSHA256: proofSHA256)
     }
 }

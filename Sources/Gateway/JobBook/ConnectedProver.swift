@@ -14,11 +14,16 @@ public struct ProverAnnouncement: Sendable, Equatable {
     public var askPerUnit: Amount?
     /// Its price per job, by class.
     public var askByClass: [JobClass: Amount]
+    /// The operator that authorized it (lower-case address), whose stake bonds its jobs; nil for a prover the
+    /// network allowlisted itself.
+    public var operatorAddress: String?
 
     public init(
         id: ProverID, name: String, slots: Int, maxConstraints: UInt64, proofSystems: Set<String>,
-        secondsPerJob: [JobClass: Double], askPerUnit: Amount?, askByClass: [JobClass: Amount]
+        secondsPerJob: [JobClass: Double], askPerUnit: Amount?, askByClass: [JobClass: Amount],
+        operatorAddress: String? = nil
     ) {
+        self.operatorAddress = operatorAddress
         self.id = id
         self.name = name
         self.slots = max(1, slots)

@@ -45,16 +45,35 @@ extension JobBook {
                 && session.canProve(jobClass, isAggregation: isAggregation)
                 && pending.contains { !excluded(session.id, from: $0) }
         }.sorted { $0.id < $1.id }
+        // Stake: each job bonds at most the bond of the round's highest price (a lease bonds that of its own
+        // price, never more), and each ask sees its operator's headroom (its stake less the bonds locked). When
+        // several provers of one operator win more than its stake covers together, the leases past it are not
+        // granted (`lease`) and their jobs wait for the next round. A prover without an operator bonds nothing.
+        var locked = lockedBonds()
+        let highestPrice = pending.compactMap { requests[$0.requestID]?.maxPricePerJob }.max() ?? .zero
+        let bondPerJob = settings.bonds.bond(price: highestPrice)
+        // The jobs each asking prover can take: its free slots, capped by what its operator's headroom bonds (the
+        // market caps them the same way; counted here too, so that a request bids only for what can be taken).
+        var slotsOf: [ProverID: Int] = [:]
         var asks: [Ask] = eligible.compactMap { session in
             guard let cost = session.askPrice(jobClass, workUnits: units) else { return nil }
+            var stakeHeadroom = Double.greatestFiniteMagnitude
+            var slots = session.freeSlots
+            if let address = session.announcement.operatorAddress {
+                let free = headroom(address, locked: locked)
+                stakeHeadroom = free.wholeUnits
+                if bondPerJob > .zero { slots = min(slots, Int(clamping: free.units / bondPerJob.units)) }
+            }
+            guard slots > 0 else { return nil }
+            slotsOf[session.id] = slots
             return Ask(
                 id: session.id.rawValue, slots: session.freeSlots, cost: cost,
                 secondsPerJob: session.seconds(jobClass, workUnits: settings.workUnits), reputation: 1,
-                stakeHeadroom: .greatestFiniteMagnitude)
+                stakeHeadroom: stakeHeadroom)
         }
         guard !asks.isEmpty else { return actions }
-        let asking = eligible.filter { session in asks.contains { $0.id == session.id.rawValue } }
-        let capacity = asks.reduce(0) { $0 + $1.slots }
+        let asking = eligible.filter { slotsOf[$0.id] != nil }
+        let capacity = slotsOf.values.reduce(0, +)
         asks.append(
             Ask(
                 id: Self.reserveAskID, slots: capacity, cost: settings.reservePricePerUnit * units, secondsPerJob: 0,
@@ -68,7 +87,7 @@ extension JobBook {
             guard let request = requests[requestID] else { continue }
             let takers = asking.filter { session in list.contains { !excluded(session.id, from: $0) } }
             let assignable = list.filter { job in takers.contains { !excluded($0.id, from: job) } }.count
-            let count = min(assignable, takers.reduce(0) { $0 + $1.freeSlots })
+            let count = min(assignable, takers.reduce(0) { $0 + (slotsOf[$1.id] ?? 0) })
             let seconds = Double(request.deadlineMillis - now) / 1000
             guard count > 0, seconds > 0 else { continue }
             bids.append(
@@ -77,7 +96,8 @@ extension JobBook {
                     deadlineSeconds: seconds))
         }
         guard !bids.isEmpty else { return actions }
-        let round = Round(jobClass: jobClass.description, bids: bids, asks: asks)
+        let round = Round(
+            jobClass: jobClass.description, bondPerJob: bondPerJob.wholeUnits, bids: bids, asks: asks)
         guard let outcome = try? DoubleAuction.clear(round) else { return actions }
         // Each winner's price per job: the clocks' prices, the same for every trader of the round.
         var jobsOfAsk: [String: Int] = [:]
@@ -93,10 +113,15 @@ extension JobBook {
         for (prover, list) in given.sorted(by: { $0.key < $1.key }) {
             for job in list {
                 let (ask, bid) = (prover.rawValue, job.requestID.rawValue)
-                let charge = Amount.flooring((outcome.bidPayments[bid] ?? 0) / Double(max(1, jobsOfBid[bid] ?? 1)))
+                // Never above the request's maximum price, which is what its escrow holds per job.
+                let charge = min(
+                    Amount.flooring((outcome.bidPayments[bid] ?? 0) / Double(max(1, jobsOfBid[bid] ?? 1))),
+                    requests[job.requestID]?.maxPricePerJob ?? .zero)
                 let price = min(
                     Amount.flooring((outcome.askPayments[ask] ?? 0) / Double(max(1, jobsOfAsk[ask] ?? 1))), charge)
-                if lease(job, to: prover, price: price, charge: charge, actions: &actions, now: now) { matched += 1 }
+                if lease(job, to: prover, price: price, charge: charge, locked: &locked, actions: &actions, now: now) {
+                    matched += 1
+                }
             }
         }
         actions.changes.rounds.append(
@@ -180,16 +205,25 @@ extension JobBook {
         return given
     }
 
-    /// Leases a pending job to a prover at the round's prices; false if the job could not be granted.
+    /// Leases a pending job to a prover at the round's prices, locking its bond from the prover's operator's
+    /// stake (`locked`: the bonds locked so far, by operator); false if the job could not be granted (the
+    /// operator's headroom cannot cover the bond: it stays pending).
     mutating func lease(
-        _ pending: Job, to prover: ProverID, price: Amount, charge: Amount, actions: inout BookActions, now: Int64
+        _ pending: Job, to prover: ProverID, price: Amount, charge: Amount, locked: inout [String: Amount],
+        actions: inout BookActions, now: Int64
     ) -> Bool {
-        guard var request = requests[pending.requestID], provers[prover] != nil else { return false }
+        guard var request = requests[pending.requestID], let session = provers[prover] else { return false }
         var job = pending
+        let operatorAddress = session.announcement.operatorAddress
+        let bond = operatorAddress == nil ? Amount.zero : settings.bonds.bond(price: price)
+        if let operatorAddress, headroom(operatorAddress, locked: locked) < bond { return false }
         let lease = Lease(
             prover: prover, epoch: job.epoch + 1, grantedMillis: now, expiresMillis: now + settings.leaseMillis,
-            price: price, charge: charge)
+            price: price, charge: charge, bond: bond, bondOperator: operatorAddress)
         guard Self.transition(&job, .grant(lease)) else { return false }
+        if let operatorAddress {
+            locked[operatorAddress, default: .zero] = locked[operatorAddress, default: .zero] + bond
+        }
         jobs[job.id] = job
         provers[prover]?.running.insert(job.id)
         progress[job.id] = JobProgress(fraction: 0, stage: "assigned")

@@ -132,7 +132,11 @@ extension JobBook {
             jobs[id] = job
             provers[lease.prover]?.running.remove(id)
             progress[id] = nil
-            if lost { actions.record(ProverActivity(prover: lease.prover, lost: 1)) }
+            if lost {
+                actions.record(ProverActivity(prover: lease.prover, lost: 1))
+                // A lease that lapsed while its prover held the job costs the smaller share of its bond.
+                actions.append(slash(lease, job: job, kind: .lapsedLease, reason: reason, jobStaysOpen: true, now: now))
+            }
             actions.write(job)
             if let request = requests[job.requestID] {
                 actions.updates.append(update(request, .requeued, job: job, message: reason, now: now))

@@ -11,6 +11,8 @@ public enum SubmissionRefusal: Error, Sendable, Equatable, CustomStringConvertib
     case belowReserve(maxPricePerJob: Amount, reserve: Amount, jobClass: JobClass)
     /// Its key already has as many open requests, or inputs in flight, as it may.
     case ownerLimit(owner: String, what: String, open: Int, adding: Int, limit: Int)
+    /// Its maximum cost (price per job × jobs) passes the largest amount the ledger keeps.
+    case costOverflow(maxPricePerJob: Amount, jobs: Int)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum SubmissionRefusal: Error, Sendable, Equatable, CustomStringConvertib
         case .ownerLimit(let owner, let what, let open, let adding, let limit):
             "key \(owner) has \(open) \(what) open, and \(adding) more would pass its limit of \(limit): retry when some "
                 + "of its requests have ended"
+        case .costOverflow(let price, let jobs):
+            "the maximum price \(price) per job times \(jobs) jobs passes the largest amount the ledger keeps"
         }
     }
 }
@@ -35,6 +39,10 @@ extension JobBook {
     /// the aggregation job it asks for.
     /// With an owner (the submitting key), its open requests and inputs in flight must stay within
     /// `ownerLimits`.
+    ///
+    /// Its maximum cost (`ProofRequest.maximumCost`) is escrowed from its owner's balance in the same batch (a
+    /// request without an owner, submitted in the gateway's own process, is prepaid: its escrow comes from
+    /// `deposits`); the store refuses the batch when the balance cannot cover it.
     public mutating func submit(
         _ request: ProofRequest, jobs newJobs: [Job], aggregationClass: JobClass? = nil,
         ownerLimits: OwnerLimits? = nil, now: Int64
@@ -60,7 +68,15 @@ extension JobBook {
                 throw .belowReserve(maxPricePerJob: request.maxPricePerJob, reserve: reserve, jobClass: jobClass)
             }
         }
+        guard let escrow = request.maximumCost else {
+            throw .costOverflow(maxPricePerJob: request.maxPricePerJob, jobs: request.chargeableJobs)
+        }
         var actions = BookActions()
+        actions.changes.transfers.append(
+            Transfer(
+                atMillis: now, reason: .escrow, from: Self.clientAccount(of: request), to: .escrow(request.id),
+                amount: escrow, requestID: request.id,
+                note: "\(request.maxPricePerJob) × \(request.chargeableJobs) jobs"))
         requests[request.id] = request
         countOwner(of: request, by: 1)
         verifiedInputs[request.id] = []
@@ -70,6 +86,12 @@ extension JobBook {
         for job in newJobs { actions.write(job) }
         actions.wakeMarket = true
         return actions
+    }
+
+    /// The account a request's escrow comes from and goes back to: its owner's, or `deposits` for a request
+    /// submitted without a key (prepaid).
+    static func clientAccount(of request: ProofRequest) -> LedgerAccount {
+        request.owner.map { .client($0) } ?? .deposits
     }
 
     /// The least price per job of the class that a round can trade: the reserve ask's, rounded up to the unit.
@@ -118,6 +140,11 @@ extension JobBook {
         for jobID in jobsOfRequest[id] ?? [] {
             guard var job = jobs[jobID], !job.state.isFinal else { continue }
             let lease = job.state.lease
+            // A job still held when its request's deadline passed costs its holder the smaller share of its bond.
+            if let lease, request.state.phase == .expired {
+                actions.append(
+                    slash(lease, job: job, kind: .pastDeadline, reason: reason, jobStaysOpen: false, now: now))
+            }
             let event: JobEvent = request.state.phase == .failed ? .fail(reason: reason) : .cancel(reason: reason)
             guard Self.transition(&job, event) else { continue }
             if let lease { stops.append((lease.prover, job)) }
@@ -125,6 +152,13 @@ extension JobBook {
             actions.write(job)
         }
         actions.write(request)
+        // Bounties no one earned go to slashed funds.
+        actions.changes.transfers += forfeitBounties(of: id, now: now)
+        // What the escrow still holds goes back to the client, however the request ended.
+        actions.changes.transfers.append(
+            Transfer(
+                atMillis: now, reason: .refund, from: .escrow(id), to: Self.clientAccount(of: request),
+                amount: request.escrowLeft, requestID: id, note: request.state.phase.rawValue))
         actions.append(stop(stops, reason: reason))
         if !stops.isEmpty { actions.wakeMarket = true }
         actions.updates.append(update(request, .state, message: reason, now: now))
@@ -139,6 +173,7 @@ extension JobBook {
             jobs.removeValue(forKey: jobID)
             progress.removeValue(forKey: jobID)
             failedBy.removeValue(forKey: jobID)
+            bounties.removeValue(forKey: jobID)
         }
         if let request = requests.removeValue(forKey: id) { countOwner(of: request, by: -1) }
         verifiedInputs.removeValue(forKey: id)

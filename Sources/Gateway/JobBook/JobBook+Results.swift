@@ -56,7 +56,8 @@ extension JobBook {
         }
         switch result.verdict {
         case .invalid(let reason):
-            var actions = rejected(prover, job: job, reason: reason, reportedFailure: false, now: now)
+            var actions = rejected(
+                prover, job: job, reason: reason, reportedFailure: false, proofSHA256: result.proofSHA256, now: now)
             actions.send(.verdict(job: id, epoch: epoch, accepted: false, reason: reason), to: prover)
             return actions
         case .valid(let proof):
@@ -107,6 +108,17 @@ extension JobBook {
                 atMillis: now, kind: .networkFee, requestID: request.id, jobID: job.id, proverID: nil,
                 amount: lease.charge - lease.price),
         ]
+        // The same money out of the request's escrow: the price to the prover's earnings, the fee to the network.
+        actions.changes.transfers += [
+            Transfer(
+                atMillis: now, reason: .payment, from: .escrow(request.id), to: .earnings(lease.prover),
+                amount: lease.price, requestID: request.id, jobID: job.id),
+            Transfer(
+                atMillis: now, reason: .fee, from: .escrow(request.id), to: .network,
+                amount: lease.charge - lease.price, requestID: request.id, jobID: job.id),
+        ]
+        // A bounty a slash left on the job goes to the prover that completed it.
+        actions.changes.transfers += payBounty(job, to: lease.prover, now: now)
         actions.record(ProverActivity(prover: lease.prover, verified: 1, earned: lease.price, lastSeenMillis: now))
         // The other replicas of this input: cancelled, not paid, their provers told to stop.
         if !job.isAggregation {
@@ -145,12 +157,20 @@ extension JobBook {
 
     /// A rejected proof or a reported failure: one attempt used; the job goes back to the market, or fails
     /// its request once its attempts are used up and no replica of its input is left.
-    mutating func rejected(_ prover: ProverID, job: Job, reason: String, reportedFailure: Bool, now: Int64)
-        -> BookActions
-    {
+    mutating func rejected(
+        _ prover: ProverID, job: Job, reason: String, reportedFailure: Bool, proofSHA256: String? = nil, now: Int64
+    ) -> BookActions {
         var actions = BookActions()
+        let held = job
         var job = job
         guard Self.transition(&job, .reject(reason: reason, maxAttempts: settings.maxAttempts)) else { return actions }
+        // A proof that does not verify (not a failure the prover reported) costs its bond's share.
+        if !reportedFailure, let lease = held.state.lease {
+            actions.append(
+                slash(
+                    lease, job: held, kind: .invalidProof, reason: reason, jobStaysOpen: !job.state.isFinal,
+                    proofSHA256: proofSHA256, now: now))
+        }
         jobs[job.id] = job
         provers[prover]?.running.remove(job.id)
         progress[job.id] = nil

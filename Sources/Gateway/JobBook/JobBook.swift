@@ -25,11 +25,18 @@ public struct JobBook: Sendable {
         /// The estimated work of one job of a class, in units of one 2^12 Groth16 proof: the proof
         /// systems' estimate, handed in so that the book knows no proof system.
         public var workUnits: @Sendable (JobClass) -> Double
+        /// What each lease bonds of its operator's stake.
+        public var bonds: BondPolicy
+        /// What a fault costs of a bond.
+        public var slashes: SlashPolicy
 
         public init(
             leaseMillis: Int64, heartbeatMillis: Int64, maxAttempts: Int, reservePricePerUnit: Double,
-            workUnits: @escaping @Sendable (JobClass) -> Double
+            workUnits: @escaping @Sendable (JobClass) -> Double, bonds: BondPolicy = BondPolicy(),
+            slashes: SlashPolicy = SlashPolicy()
         ) {
+            self.bonds = bonds
+            self.slashes = slashes
             self.leaseMillis = leaseMillis
             self.heartbeatMillis = heartbeatMillis
             self.maxAttempts = maxAttempts
@@ -63,6 +70,11 @@ public struct JobBook: Sendable {
     var verifiedInputs: [RequestID: Set<Int>] = [:]
     /// Each key's open requests and their inputs: what its limits are checked against, in O(1).
     public internal(set) var ownerLoad: [String: OwnerLoad] = [:]
+    /// Each operator's stake as its registry last said, in the ledger's unit (`BondPolicy.amount(ofStake:)`):
+    /// what the bonds of its provers' leases are locked from. An operator not here has none.
+    public internal(set) var operatorStakes: [String: Amount] = [:]
+    /// What slashes of lapsed leases set aside for the prover that completes each job (`bounty:JOB`).
+    public internal(set) var bounties: [JobID: Amount] = [:]
 
     /// What one key has open.
     public struct OwnerLoad: Sendable, Equatable {

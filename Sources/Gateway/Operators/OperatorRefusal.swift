@@ -13,6 +13,8 @@ public enum OperatorRefusal: Error, Equatable, Sendable, CustomStringConvertible
     case signatureOfAnotherKey(operator: Address, signer: String)
     case notAllowlisted(Address)
     case revoked(Address)
+    /// The operator revoked this one authorization (by its nonce); the prover needs a new one.
+    case authorizationRevoked(Address, nonce: UInt64)
     /// Not an EigenLayer operator, or not registered with the network's AVS / operator set.
     case notRegistered(Address, String)
     case belowMinimum(Address, stake: UInt256, minimum: UInt256)
@@ -35,11 +37,23 @@ public enum OperatorRefusal: Error, Equatable, Sendable, CustomStringConvertible
             "operator authorization signed by \(signer), not by the operator \(op)"
         case .notAllowlisted(let op): "operator \(op) is not allowlisted by this network"
         case .revoked(let op): "operator \(op) was revoked by this network"
+        case .authorizationRevoked(let op, let nonce):
+            "operator \(op) revoked this authorization (nonce \(nonce)): the prover needs a new one"
         case .notRegistered(let op, let why): "operator \(op) is not registered: \(why)"
         case .belowMinimum(let op, let stake, let minimum):
             "operator \(op) is below the minimum stake: \(stake) < \(minimum)"
         case .registryUnavailable(let op, let why): "operator \(op): registry unavailable (failing closed): \(why)"
         case .hardware(let why): "prover hardware below the network's minimum: \(why)"
+        }
+    }
+
+    /// Whether the refusal is the operator's standing rather than the prover's authorization or hardware: a
+    /// suspension (revoked, deregistered, below the minimum, registry unreadable), which ends when the operator
+    /// is back in order without anything changing on the prover. Its prover is told to retry rather than stop.
+    public var isSuspension: Bool {
+        switch self {
+        case .revoked, .notRegistered, .belowMinimum, .registryUnavailable: true
+        default: false
         }
     }
 
@@ -54,6 +68,7 @@ public enum OperatorRefusal: Error, Equatable, Sendable, CustomStringConvertible
         case .signatureOfAnotherKey: "signature-of-another-key"
         case .notAllowlisted: "not-allowlisted"
         case .revoked: "revoked"
+        case .authorizationRevoked: "authorization-revoked"
         case .notRegistered: "not-registered"
         case .belowMinimum: "below-minimum"
         case .registryUnavailable: "registry-unavailable"

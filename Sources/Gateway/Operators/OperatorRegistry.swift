@@ -52,7 +52,13 @@ public actor OperatorRegistry {
     var states: [Address: State] = [:]
     /// Connected provers and the operator that authorized each.
     var provers: [ProverID: Address] = [:]
+    /// The nonce of the authorization each connected prover presented.
+    var nonces: [ProverID: UInt64] = [:]
     var onChange: @Sendable (Address, OperatorStatus, [ProverID]) async -> Void = { _, _, _ in }
+    var onStake: @Sendable (Address, UInt256) async -> Void = { _, _ in }
+    /// What slashes took from an operator's stake so far (from the ledger), in the registry's unit: the standalone
+    /// registry's stake is what was recorded less this.
+    var slashedStake: @Sendable (Address) async -> UInt256 = { _ in .zero }
 
     public init(
         policy: OperatorPolicy, store: any OperatorStore, source: any OperatorSource, logger: Logger,
@@ -73,16 +79,25 @@ public actor OperatorRegistry {
         }
     }
 
+    /// Sets how the slashes of an operator are read (the standalone registry's stake is the recorded one less them).
+    public func setSlashedStake(_ body: @escaping @Sendable (Address) async -> UInt256) { slashedStake = body }
+
+    /// Tells `body` every stake read (the gateway locks its provers' bonds from it).
+    public func setOnStake(_ body: @escaping @Sendable (Address, UInt256) async -> Void) {
+        onStake = body
+    }
+
     public func setOnChange(_ body: @escaping @Sendable (Address, OperatorStatus, [ProverID]) async -> Void) {
         onChange = body
     }
 
     // MARK: Hello
 
-    /// Checks a hello's authorization (empty: none) for the prover's key, then its operator's standing, read
-    /// again now. Returns the operator (nil when no authorization was presented and none is required).
+    /// Checks a hello's authorization (empty: none) for the prover's key, that its operator has not revoked it,
+    /// then the operator's standing, read again now. Returns the authorization (nil when none was presented and
+    /// none is required).
     public func admit(authorization json: Data, proverKey: [UInt8], nowUnix: UInt64) async throws(OperatorRefusal)
-        -> Address?
+        -> ProverAuthorization?
     {
         guard !json.isEmpty else {
             if policy.required { throw .missing }
@@ -104,19 +119,39 @@ public actor OperatorRegistry {
         guard signer == authorization.operator.checksummed else {
             throw .signatureOfAnotherKey(operator: authorization.operator, signer: signer)
         }
+        let revocation: AuthorizationRevocation?
+        do {
+            revocation = try await store.authorizationRevocation(
+                address: authorization.operator.lowercased, nonce: authorization.nonce)
+        } catch {
+            throw .registryUnavailable(authorization.operator, "the gateway's database: \(error)")
+        }
+        if revocation != nil { throw .authorizationRevoked(authorization.operator, nonce: authorization.nonce) }
         if case .suspended(let why) = await refresh(authorization.operator) { throw why }
-        return authorization.operator
+        return authorization
     }
 
-    /// The prover connected under `operator`'s authorization.
-    public func attach(_ prover: ProverID, to operator: Address) { provers[prover] = `operator` }
+    /// The prover connected under `operator`'s authorization with `nonce`.
+    public func attach(_ prover: ProverID, to operator: Address, nonce: UInt64) {
+        provers[prover] = `operator`
+        nonces[prover] = nonce
+    }
+
+    /// The connected provers that presented `operator`'s authorization with `nonce` (just revoked: the gateway
+    /// closes their connections, and their next hello is refused).
+    public func provers(of operator: Address, nonce: UInt64) -> [ProverID] {
+        provers.filter { $0.value == `operator` && nonces[$0.key] == nonce }.map(\.key).sorted()
+    }
 
     /// The provers (connected since this gateway started) that an operator authorized: what its
     /// `operator` API keys may list.
     public func provers(of address: String) -> Set<ProverID> {
         Set(provers.filter { $0.value.lowercased == address.lowercased() }.map(\.key))
     }
-    public func detach(_ prover: ProverID) { provers[prover] = nil }
+    public func detach(_ prover: ProverID) {
+        provers[prover] = nil
+        nonces[prover] = nil
+    }
 
     /// The operator's status now (as last computed).
     public func status(of operator: Address) -> OperatorStatus? { states[`operator`]?.status }
@@ -137,7 +172,13 @@ public actor OperatorRegistry {
             return await settle(`operator`, state, before: before)
         }
         do {
-            state.standing = try await source.standing(of: `operator`, record: record)
+            var standing = try await source.standing(of: `operator`, record: record)
+            if source is StandaloneOperatorSource {
+                // Slashing reduces the standalone registry's stake at once: the recorded stake less every slash.
+                let (left, below) = standing.stake.subtractingReportingOverflow(await slashedStake(`operator`))
+                standing.stake = below ? .zero : left
+            }
+            state.standing = standing
             state.lastReadMillis = now
             if state.lastError != nil {
                 logger.notice("operator registry readable again", metadata: ["operator": "\(`operator`)"])
@@ -181,6 +222,7 @@ public actor OperatorRegistry {
 
     func settle(_ operator: Address, _ state: State, before: OperatorStatus?) async -> OperatorStatus {
         states[`operator`] = state
+        await onStake(`operator`, state.standing?.stake ?? .zero)
         if before != state.status {
             let attached = provers.filter { $0.value == `operator` }.map(\.key).sorted()
             if case .suspended(let why) = state.status {

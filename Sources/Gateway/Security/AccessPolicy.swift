@@ -43,6 +43,7 @@ struct AccessPolicy: Sendable {
             C.WatchRequest.descriptor: Rule(roles: readers, isStream: true),
             C.GetRequest.descriptor: Rule(roles: readers),
             C.CancelRequest.descriptor: Rule(roles: [.client, .admin]),
+            C.GetBalance.descriptor: Rule(roles: readers),
             A.ListProvers.descriptor: Rule(roles: listers),
             A.ListJobs.descriptor: Rule(roles: listers),
             A.ListRounds.descriptor: Rule(roles: [.viewer, .admin]),
@@ -56,6 +57,10 @@ struct AccessPolicy: Sendable {
             A.AllowOperator.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.RevokeOperator.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.SetOperatorStake.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
+            // The operator's own EIP-712 signature of the revocation is the authority (checked by the handler).
+            A.RevokeAuthorization.descriptor: Rule(roles: [.operator, .admin]),
+            A.CreditClient.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
+            A.ListAccounts.descriptor: Rule(roles: [.viewer, .admin]),
         ]
     }
 

@@ -59,11 +59,16 @@ public struct DevelopmentKeys: Sendable {
     public var clientKeyPath: String { (directory as NSString).appendingPathComponent("client.key") }
     public var viewerKeyPath: String { (directory as NSString).appendingPathComponent("viewer.key") }
 
+    /// What a development network credits its client and admin keys with, so that its demo and its tests
+    /// submit requests at once: one million credits each (`docs/economics.md`).
+    public static let developmentCredit: Amount = 1_000_000
+
     /// Makes the three keys in the store of a gateway's data directory (offline) and writes them under
-    /// `directory`.
-    public static func make(store: any GatewayStore, dataDirectory: String, directory: String) async throws
-        -> DevelopmentKeys
-    {
+    /// `directory`; the client and admin keys are credited with `credit` (a ledger deposit, as
+    /// `provernet admin credit` makes one).
+    public static func make(
+        store: any GatewayStore, dataDirectory: String, directory: String, credit: Amount = developmentCredit
+    ) async throws -> DevelopmentKeys {
         let admin = try await KeyBootstrap.initialize(
             store: store, dataDirectory: dataDirectory, name: "devnet admin", createdBy: "devnet")
         let client = try await KeyBootstrap.make(
@@ -71,6 +76,12 @@ public struct DevelopmentKeys: Sendable {
         let viewer = try await KeyBootstrap.make(
             store: store, dataDirectory: dataDirectory, name: "devnet viewer", role: .viewer, createdBy: "devnet")
         guard let totp = admin.totp else { throw GatewayError.configuration("an admin key without a second factor") }
+        if credit > .zero {
+            for key in [client, admin] {
+                _ = try await store.credit(
+                    keyID: key.record.id, amount: credit, actor: "devnet", atMillis: Clock.nowMillis())
+            }
+        }
         let keys = DevelopmentKeys(
             directory: directory, admin: admin.secret.text, adminTOTP: totp.secret, client: client.secret.text,
             viewer: viewer.secret.text)

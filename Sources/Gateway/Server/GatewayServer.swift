@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -173,6 +174,22 @@ public final class GatewayServer: Service {
             var reason: String?
             if case .suspended(let why) = status { reason = "\(why)" }
             for prover in provers { await coordinator.setSuspension(prover, reason: reason) }
+        }
+        // Every reading of an operator's stake: what its provers' bonds are locked from.
+        let bonds = configuration.bonds
+        await operators?.setOnStake { address, stake in
+            await coordinator.setOperatorStake(address.lowercased, bonds.amount(ofStake: stake))
+        }
+        // Slashes, from the ledger: what `stake:OPERATOR` gave out (it is a source, so its balance is negative).
+        let store = self.store
+        await operators?.setSlashedStake { address in
+            let balance = (try? await store.balance(of: .stake(address.lowercased))) ?? .zero
+            return bonds.stake(of: Amount.zero - balance)
+        }
+        if let operators {
+            await coordinator.setOnSlash { address in
+                if let parsed = try? Address(address) { await operators.refresh(parsed) }
+            }
         }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }

@@ -83,6 +83,64 @@ extension AdminServiceHandler {
         return .init()
     }
 
+    func revokeAuthorization(request: Provernet_V1_RevokeAuthorizationRequest, context: ServerContext) async throws
+        -> Provernet_V1_RevokeAuthorizationResponse
+    {
+        let operators = try registry()
+        let address = try Self.address(request.address)
+        if Principal.current?.role == .operator,
+            Principal.current?.operatorAddress?.lowercased() != address.lowercased
+        {
+            throw RPCError(
+                code: .permissionDenied, message: "an operator key may revoke its own operator's authorizations only")
+        }
+        guard request.network == operators.policy.network else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "the revocation is for network '\(request.network)', this is '\(operators.policy.network)'")
+        }
+        guard request.nonce < 1 << 53 else {
+            throw RPCError(code: .invalidArgument, message: "an authorization's nonce is below 2^53")
+        }
+        guard request.reason.count <= 200 else {
+            throw RPCError(code: .invalidArgument, message: "the reason is at most 200 characters")
+        }
+        let revocation = ProverAuthorizationRevocation(
+            operator: address, network: request.network, nonce: request.nonce)
+        let signer: Address
+        do {
+            var signed = revocation
+            signed.signature = try Signature(hex: request.signature).hex
+            signer = try signed.signer()
+        } catch {
+            throw RPCError(code: .invalidArgument, message: "the revocation's signature: \(error)")
+        }
+        guard signer == address else {
+            throw RPCError(
+                code: .permissionDenied,
+                message: "the revocation is signed by \(signer.checksummed), not by the operator \(address.checksummed)"
+            )
+        }
+        let earlier: AuthorizationRevocation?
+        do {
+            earlier = try await operators.store.authorizationRevocation(
+                address: address.lowercased, nonce: request.nonce)
+            _ = try await operators.store.revokeAuthorization(
+                address: address.lowercased, nonce: request.nonce, reason: request.reason, actor: actor,
+                atMillis: Clock.nowMillis())
+        } catch {
+            throw RPCError.from(error)
+        }
+        // Off the network at once, as a revoked prover is: its connection closes (its leases lapse and go back to
+        // the market), and its next hello is refused for good.
+        let provers = await operators.provers(of: address, nonce: request.nonce)
+        for prover in provers { await coordinator.revoked(prover) }
+        return .with {
+            $0.newlyRevoked = earlier == nil
+            $0.disconnectedProvers = provers.map(\.rawValue)
+        }
+    }
+
     func listOperators(request: Provernet_V1_ListOperatorsRequest, context: ServerContext) async throws
         -> Provernet_V1_ListOperatorsResponse
     {

@@ -262,6 +262,27 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
         }
     }
 
+    func getBalance(request: Provernet_V1_GetBalanceRequest, context: ServerContext) async throws
+        -> Provernet_V1_GetBalanceResponse
+    {
+        guard let principal = Principal.current else { throw RPCError(code: .unauthenticated, message: "no key") }
+        let keyID = request.keyID.isEmpty ? principal.keyID : request.keyID
+        // A client sees its own balance only; viewers and administrators any key's.
+        guard keyID == principal.keyID || principal.role == .viewer || principal.role == .admin else {
+            throw RPCError(code: .permissionDenied, message: "a client key sees its own balance only")
+        }
+        do {
+            let balance = try await coordinator.store.balance(of: .client(keyID))
+            return .with {
+                $0.keyID = keyID
+                $0.balanceUnits = balance.units
+                $0.balance = balance.description
+            }
+        } catch {
+            throw RPCError.from(error, hiding: configuration)
+        }
+    }
+
     /// Refuses a request the caller may not see as if it did not exist (NOT_FOUND, the same answer as for an
     /// unknown id), so that one client cannot learn which ids another has.
     func checkAccess(_ id: RequestID) async throws {

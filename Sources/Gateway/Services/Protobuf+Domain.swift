@@ -14,7 +14,7 @@ extension Int64 {
 extension ProverAnnouncement {
     /// What a prover's hello announces. Classes are parsed here, once; entries that are not job classes
     /// (other than the `*` default ask) are ignored.
-    init(_ hello: Provernet_V1_Hello, id: ProverID, name: String) {
+    init(_ hello: Provernet_V1_Hello, id: ProverID, name: String, operatorAddress: String? = nil) {
         var seconds: [JobClass: Double] = [:]
         for (key, value) in hello.capabilities.secondsPerJob {
             if let jobClass = JobClass(key), value.isFinite, value > 0 { seconds[jobClass] = value }
@@ -33,7 +33,7 @@ extension ProverAnnouncement {
         self.init(
             id: id, name: name, slots: max(1, Int(clamping: hello.capabilities.slots)),
             maxConstraints: hello.capabilities.maxConstraints, proofSystems: Set(hello.capabilities.proofSystems),
-            secondsPerJob: seconds, askPerUnit: perUnit, askByClass: askByClass)
+            secondsPerJob: seconds, askPerUnit: perUnit, askByClass: askByClass, operatorAddress: operatorAddress)
     }
 }
 

@@ -30,16 +30,28 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         // coordinator's instructions, converted. When the coordinator ends its stream (a newer connection of
         // the same prover, or shutdown), the writer ends and with it the reader and the RPC.
         let (outbound, continuation) = AsyncStream<Provernet_V1_GatewayMessage>.makeStream()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for await message in outbound { try await response.write(message) }
+                return false
             }
             group.addTask {
                 defer { continuation.finish() }
                 try await session(request: request, outbound: continuation)
+                return true
             }
             defer { group.cancelAll() }
-            try await group.next()
+            if try await group.next() == false {
+                // The writer ended first: either the session ended (its refusal, if it threw one, must still reach
+                // the prover: a lost PERMISSION_DENIED would read as a normal end), or the coordinator closed the
+                // stream (a newer connection, shutdown), and the session, stopped here, ends the RPC normally.
+                group.cancelAll()
+                do {
+                    _ = try await group.next()
+                } catch is CancellationError {
+                } catch let error as RPCError where error.code == .cancelled {
+                }
+            }
         }
     }
 
@@ -65,7 +77,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         }
         let proverID = ProverAuthentication.proverID(publicKey: publicKey)
         // The operator's authorization and standing, and the network's minimum hardware, before anything else.
-        let operatorAddress = try await admitOperator(hello, publicKey: publicKey, proverID: proverID)
+        let authorization = try await admitOperator(hello, publicKey: publicKey, proverID: proverID)
+        let operatorAddress = authorization?.operator
         let record: ProverRecord?
         do {
             record = try await store.prover(id: proverID)
@@ -115,10 +128,11 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         let name = hello.name.isEmpty ? record.name : hello.name
         let (instructions, instructionSink) = AsyncStream<ProverInstruction>.makeStream()
         let connection = await coordinator.connect(
-            ProverAnnouncement(hello, id: proverID, name: name), held: Set(hello.heldJobs.map(JobID.init)),
+            ProverAnnouncement(hello, id: proverID, name: name, operatorAddress: operatorAddress?.lowercased),
+            held: Set(hello.heldJobs.map(JobID.init)),
             outbound: instructionSink)
-        if let operatorAddress, let operators {
-            await operators.attach(proverID, to: operatorAddress)
+        if let authorization, let operatorAddress, let operators {
+            await operators.attach(proverID, to: operatorAddress, nonce: authorization.nonce)
             logger.info(
                 "prover authorized by operator",
                 metadata: ["prover": "\(proverID.prefix(12))", "operator": "\(operatorAddress)"])
@@ -144,11 +158,13 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
     }
 
     /// Checks the hello's operator authorization and the prover's hardware against the network's policy;
-    /// returns the authorizing operator (nil when none was presented and none is required).
-    func admitOperator(_ hello: Provernet_V1_Hello, publicKey: [UInt8], proverID: ProverID) async throws -> Address? {
+    /// returns the operator's authorization (nil when none was presented and none is required).
+    func admitOperator(_ hello: Provernet_V1_Hello, publicKey: [UInt8], proverID: ProverID) async throws
+        -> ProverAuthorization?
+    {
         guard let operators else { return nil }
         do {
-            let address = try await operators.admit(
+            let authorization = try await operators.admit(
                 authorization: hello.operatorAuthorization, proverKey: publicKey,
                 nowUnix: UInt64(max(0, Date().timeIntervalSince1970)))
             var seconds: [JobClass: Double] = [:]
@@ -161,11 +177,19 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             {
                 throw OperatorRefusal.hardware(shortfall)
             }
-            return address
+            return authorization
         } catch let refusal as OperatorRefusal {
             logger.warning(
                 "prover refused",
                 metadata: ["prover": "\(proverID.prefix(12))", "reason": "\(refusal.code)", "detail": "\(refusal)"])
+            // A suspension ends when the operator is back in order: UNAVAILABLE, which the prover retries with
+            // its back-off (and which does not count against its address). Anything else needs the operator to
+            // change the prover's authorization or hardware: PERMISSION_DENIED, and the prover stops.
+            if refusal.isSuspension {
+                throw RPCError(
+                    code: .unavailable, message: "refused (\(refusal.code)): \(refusal)",
+                    metadata: [ProtocolMetadata.suspension: .string(refusal.code)])
+            }
             throw RPCError(code: .permissionDenied, message: "refused (\(refusal.code)): \(refusal)")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import ProverNetCore
+import ProverNetCrypto
 
 /// Checks a prover's result against its job before the job book sees it: the only maker of a valid
 /// `CheckedResult`. A proof is valid when its circuit's proof system finds that it decodes, proves exactly
@@ -24,7 +25,9 @@ struct ResultChecker: Sendable {
             }
             return CheckedResult(verdict: .valid(proof), proveMillis: proveMillis)
         } catch {
-            return .invalid("\(error)", proveMillis: proveMillis)
+            // What was checked, hashed for the slash's evidence: the aggregate's bytes, or the proof's JSON.
+            let bytes = proof.aggregate ?? Array((proof.proofJSON ?? "").utf8)
+            return .invalid("\(error)", proveMillis: proveMillis, proofSHA256: ContentHash.sha256Hex(bytes))
         }
     }
 

@@ -196,6 +196,45 @@ public enum Provernet_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "RevokeAuthorization" metadata.
+        public enum RevokeAuthorization: Sendable {
+            /// Request type for "RevokeAuthorization".
+            public typealias Input = Provernet_V1_RevokeAuthorizationRequest
+            /// Response type for "RevokeAuthorization".
+            public typealias Output = Provernet_V1_RevokeAuthorizationResponse
+            /// Descriptor for "RevokeAuthorization".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "RevokeAuthorization",
+                type: .unary
+            )
+        }
+        /// Namespace for "CreditClient" metadata.
+        public enum CreditClient: Sendable {
+            /// Request type for "CreditClient".
+            public typealias Input = Provernet_V1_CreditClientRequest
+            /// Response type for "CreditClient".
+            public typealias Output = Provernet_V1_CreditClientResponse
+            /// Descriptor for "CreditClient".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "CreditClient",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListAccounts" metadata.
+        public enum ListAccounts: Sendable {
+            /// Request type for "ListAccounts".
+            public typealias Input = Provernet_V1_ListAccountsRequest
+            /// Response type for "ListAccounts".
+            public typealias Output = Provernet_V1_ListAccountsResponse
+            /// Descriptor for "ListAccounts".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListAccounts",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "provernet.v1.AdminService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListProvers.descriptor,
@@ -210,7 +249,10 @@ public enum Provernet_V1_AdminService: Sendable {
             AllowOperator.descriptor,
             RevokeOperator.descriptor,
             SetOperatorStake.descriptor,
-            ListOperators.descriptor
+            ListOperators.descriptor,
+            RevokeAuthorization.descriptor,
+            CreditClient.descriptor,
+            ListAccounts.descriptor
         ]
     }
 }
@@ -460,6 +502,63 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Provernet_V1_ListOperatorsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListOperatorsResponse>
+
+        /// Handle the "RevokeAuthorization" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes one prover authorization, named by its operator and nonce, with the operator's EIP-712 signature
+        /// > of the revocation: provers that presented it are disconnected and refused from then on. Operator (its
+        /// > own) or admin; the operator's signature is the authority, so no one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_RevokeAuthorizationRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_RevokeAuthorizationResponse` messages.
+        func revokeAuthorization(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeAuthorizationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeAuthorizationResponse>
+
+        /// Handle the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_CreditClientRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_CreditClientResponse` messages.
+        func creditClient(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_CreditClientRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CreditClientResponse>
+
+        /// Handle the "ListAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListAccountsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListAccountsResponse` messages.
+        func listAccounts(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAccountsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAccountsResponse>
     }
 
     /// Service protocol for the "provernet.v1.AdminService" service.
@@ -693,6 +792,63 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.ServerRequest<Provernet_V1_ListOperatorsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse>
+
+        /// Handle the "RevokeAuthorization" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes one prover authorization, named by its operator and nonce, with the operator's EIP-712 signature
+        /// > of the revocation: provers that presented it are disconnected and refused from then on. Operator (its
+        /// > own) or admin; the operator's signature is the authority, so no one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeAuthorizationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_RevokeAuthorizationResponse` message.
+        func revokeAuthorization(
+            request: GRPCCore.ServerRequest<Provernet_V1_RevokeAuthorizationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeAuthorizationResponse>
+
+        /// Handle the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreditClientRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_CreditClientResponse` message.
+        func creditClient(
+            request: GRPCCore.ServerRequest<Provernet_V1_CreditClientRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CreditClientResponse>
+
+        /// Handle the "ListAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListAccountsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListAccountsResponse` message.
+        func listAccounts(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListAccountsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAccountsResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.AdminService" service.
@@ -924,6 +1080,63 @@ extension Provernet_V1_AdminService {
             request: Provernet_V1_ListOperatorsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_ListOperatorsResponse
+
+        /// Handle the "RevokeAuthorization" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes one prover authorization, named by its operator and nonce, with the operator's EIP-712 signature
+        /// > of the revocation: provers that presented it are disconnected and refused from then on. Operator (its
+        /// > own) or admin; the operator's signature is the authority, so no one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_RevokeAuthorizationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_RevokeAuthorizationResponse` to respond with.
+        func revokeAuthorization(
+            request: Provernet_V1_RevokeAuthorizationRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_RevokeAuthorizationResponse
+
+        /// Handle the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_CreditClientRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_CreditClientResponse` to respond with.
+        func creditClient(
+            request: Provernet_V1_CreditClientRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_CreditClientResponse
+
+        /// Handle the "ListAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListAccountsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListAccountsResponse` to respond with.
+        func listAccounts(
+            request: Provernet_V1_ListAccountsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListAccountsResponse
     }
 }
 
@@ -1074,6 +1287,39 @@ extension Provernet_V1_AdminService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.RevokeAuthorization.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeAuthorizationRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeAuthorizationResponse>(),
+            handler: { request, context in
+                try await self.revokeAuthorization(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.CreditClient.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CreditClientRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CreditClientResponse>(),
+            handler: { request, context in
+                try await self.creditClient(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListAccounts.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAccountsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAccountsResponse>(),
+            handler: { request, context in
+                try await self.listAccounts(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1217,6 +1463,39 @@ extension Provernet_V1_AdminService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListOperatorsResponse> {
         let response = try await self.listOperators(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokeAuthorization(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_RevokeAuthorizationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_RevokeAuthorizationResponse> {
+        let response = try await self.revokeAuthorization(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func creditClient(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_CreditClientRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CreditClientResponse> {
+        let response = try await self.creditClient(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAccounts(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAccountsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAccountsResponse> {
+        let response = try await self.listAccounts(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1389,6 +1668,45 @@ extension Provernet_V1_AdminService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse> {
         return GRPCCore.ServerResponse<Provernet_V1_ListOperatorsResponse>(
             message: try await self.listOperators(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokeAuthorization(
+        request: GRPCCore.ServerRequest<Provernet_V1_RevokeAuthorizationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_RevokeAuthorizationResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_RevokeAuthorizationResponse>(
+            message: try await self.revokeAuthorization(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func creditClient(
+        request: GRPCCore.ServerRequest<Provernet_V1_CreditClientRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CreditClientResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_CreditClientResponse>(
+            message: try await self.creditClient(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAccounts(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListAccountsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAccountsResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListAccountsResponse>(
+            message: try await self.listAccounts(
                 request: request.message,
                 context: context
             ),
@@ -1693,6 +2011,78 @@ extension Provernet_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListOperatorsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListOperatorsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokeAuthorization" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes one prover authorization, named by its operator and nonce, with the operator's EIP-712 signature
+        /// > of the revocation: provers that presented it are disconnected and refused from then on. Operator (its
+        /// > own) or admin; the operator's signature is the authority, so no one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeAuthorizationRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeAuthorizationRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeAuthorizationResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokeAuthorization<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeAuthorizationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeAuthorizationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeAuthorizationResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeAuthorizationResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreditClientRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CreditClientRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CreditClientResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func creditClient<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CreditClientRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CreditClientRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CreditClientResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreditClientResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListAccountsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListAccountsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListAccountsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAccounts<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListAccountsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListAccountsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAccountsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAccountsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -2143,6 +2533,111 @@ extension Provernet_V1_AdminService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "RevokeAuthorization" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Revokes one prover authorization, named by its operator and nonce, with the operator's EIP-712 signature
+        /// > of the revocation: provers that presented it are disconnected and refused from then on. Operator (its
+        /// > own) or admin; the operator's signature is the authority, so no one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_RevokeAuthorizationRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_RevokeAuthorizationRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_RevokeAuthorizationResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokeAuthorization<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_RevokeAuthorizationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_RevokeAuthorizationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_RevokeAuthorizationResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeAuthorizationResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.RevokeAuthorization.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CreditClient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CreditClientRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CreditClientRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CreditClientResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func creditClient<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CreditClientRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CreditClientRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CreditClientResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreditClientResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.CreditClient.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListAccountsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListAccountsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListAccountsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAccounts<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListAccountsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListAccountsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAccountsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAccountsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListAccounts.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -2511,6 +3006,96 @@ extension Provernet_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListOperatorsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListOperatorsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeAuthorization" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Revokes one prover authorization, named by its operator and nonce, with the operator's EIP-712 signature
+    /// > of the revocation: provers that presented it are disconnected and refused from then on. Operator (its
+    /// > own) or admin; the operator's signature is the authority, so no one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_RevokeAuthorizationRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeAuthorization<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_RevokeAuthorizationRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeAuthorizationResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokeAuthorization(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_RevokeAuthorizationRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_RevokeAuthorizationResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreditClient" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+    /// > one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_CreditClientRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func creditClient<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_CreditClientRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreditClientResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.creditClient(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CreditClientRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CreditClientResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAccounts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListAccountsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAccounts<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListAccountsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAccountsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAccounts(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAccountsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAccountsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2933,6 +3518,108 @@ extension Provernet_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listOperators(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeAuthorization" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Revokes one prover authorization, named by its operator and nonce, with the operator's EIP-712 signature
+    /// > of the revocation: provers that presented it are disconnected and refused from then on. Operator (its
+    /// > own) or admin; the operator's signature is the authority, so no one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeAuthorization<Result>(
+        _ message: Provernet_V1_RevokeAuthorizationRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_RevokeAuthorizationResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_RevokeAuthorizationRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokeAuthorization(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreditClient" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Credits a client key's balance in the ledger (a deposit); NOT_FOUND for an unknown key. Admin, with a
+    /// > one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func creditClient<Result>(
+        _ message: Provernet_V1_CreditClientRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CreditClientResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_CreditClientRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.creditClient(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAccounts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The ledger summed by category, whether it balances, and every account's balance. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAccounts<Result>(
+        _ message: Provernet_V1_ListAccountsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAccountsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListAccountsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAccounts(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -88,13 +88,27 @@ public enum Provernet_V1_ClientService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "GetBalance" metadata.
+        public enum GetBalance: Sendable {
+            /// Request type for "GetBalance".
+            public typealias Input = Provernet_V1_GetBalanceRequest
+            /// Response type for "GetBalance".
+            public typealias Output = Provernet_V1_GetBalanceResponse
+            /// Descriptor for "GetBalance".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.ClientService"),
+                method: "GetBalance",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "provernet.v1.ClientService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             RegisterCircuit.descriptor,
             SubmitRequest.descriptor,
             WatchRequest.descriptor,
             GetRequest.descriptor,
-            CancelRequest.descriptor
+            CancelRequest.descriptor,
+            GetBalance.descriptor
         ]
     }
 }
@@ -211,6 +225,25 @@ extension Provernet_V1_ClientService {
             request: GRPCCore.StreamingServerRequest<Provernet_V1_CancelRequestRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CancelRequestResponse>
+
+        /// Handle the "GetBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A key's balance in the ledger (what it may escrow for new requests) and what its open requests hold in
+        /// > escrow. A client sees its own; a viewer or admin may name any key.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_GetBalanceRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_GetBalanceResponse` messages.
+        func getBalance(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_GetBalanceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_GetBalanceResponse>
     }
 
     /// Service protocol for the "provernet.v1.ClientService" service.
@@ -311,6 +344,25 @@ extension Provernet_V1_ClientService {
             request: GRPCCore.ServerRequest<Provernet_V1_CancelRequestRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CancelRequestResponse>
+
+        /// Handle the "GetBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A key's balance in the ledger (what it may escrow for new requests) and what its open requests hold in
+        /// > escrow. A client sees its own; a viewer or admin may name any key.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_GetBalanceRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_GetBalanceResponse` message.
+        func getBalance(
+            request: GRPCCore.ServerRequest<Provernet_V1_GetBalanceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_GetBalanceResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.ClientService" service.
@@ -410,6 +462,25 @@ extension Provernet_V1_ClientService {
             request: Provernet_V1_CancelRequestRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_CancelRequestResponse
+
+        /// Handle the "GetBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A key's balance in the ledger (what it may escrow for new requests) and what its open requests hold in
+        /// > escrow. A client sees its own; a viewer or admin may name any key.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_GetBalanceRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_GetBalanceResponse` to respond with.
+        func getBalance(
+            request: Provernet_V1_GetBalanceRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_GetBalanceResponse
     }
 }
 
@@ -472,6 +543,17 @@ extension Provernet_V1_ClientService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Provernet_V1_ClientService.Method.GetBalance.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_GetBalanceRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_GetBalanceResponse>(),
+            handler: { request, context in
+                try await self.getBalance(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -527,6 +609,17 @@ extension Provernet_V1_ClientService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CancelRequestResponse> {
         let response = try await self.cancelRequest(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getBalance(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_GetBalanceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_GetBalanceResponse> {
+        let response = try await self.getBalance(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -599,6 +692,19 @@ extension Provernet_V1_ClientService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CancelRequestResponse> {
         return GRPCCore.ServerResponse<Provernet_V1_CancelRequestResponse>(
             message: try await self.cancelRequest(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getBalance(
+        request: GRPCCore.ServerRequest<Provernet_V1_GetBalanceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_GetBalanceResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_GetBalanceResponse>(
+            message: try await self.getBalance(
                 request: request.message,
                 context: context
             ),
@@ -730,6 +836,30 @@ extension Provernet_V1_ClientService {
             deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CancelRequestResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CancelRequestResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A key's balance in the ledger (what it may escrow for new requests) and what its open requests hold in
+        /// > escrow. A client sees its own; a viewer or admin may name any key.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_GetBalanceRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_GetBalanceRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_GetBalanceResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getBalance<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_GetBalanceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_GetBalanceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_GetBalanceResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetBalanceResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -917,6 +1047,41 @@ extension Provernet_V1_ClientService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "GetBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A key's balance in the ledger (what it may escrow for new requests) and what its open requests hold in
+        /// > escrow. A client sees its own; a viewer or admin may name any key.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_GetBalanceRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_GetBalanceRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_GetBalanceResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getBalance<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_GetBalanceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_GetBalanceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_GetBalanceResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetBalanceResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_ClientService.Method.GetBalance.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1062,6 +1227,36 @@ extension Provernet_V1_ClientService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CancelRequestRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CancelRequestResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetBalance" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A key's balance in the ledger (what it may escrow for new requests) and what its open requests hold in
+    /// > escrow. A client sees its own; a viewer or admin may name any key.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_GetBalanceRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getBalance<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_GetBalanceRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetBalanceResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getBalance(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_GetBalanceRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_GetBalanceResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1230,6 +1425,40 @@ extension Provernet_V1_ClientService.ClientProtocol {
             metadata: metadata
         )
         return try await self.cancelRequest(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetBalance" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A key's balance in the ledger (what it may escrow for new requests) and what its open requests hold in
+    /// > escrow. A client sees its own; a viewer or admin may name any key.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getBalance<Result>(
+        _ message: Provernet_V1_GetBalanceRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_GetBalanceResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_GetBalanceRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getBalance(
             request: request,
             options: options,
             onResponse: handleResponse

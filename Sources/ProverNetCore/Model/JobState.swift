@@ -33,11 +33,18 @@ public struct Lease: Sendable, Hashable, Codable {
     public var charge: Amount
     /// Whether the prover has reported progress (the job is `proving`, not only `assigned`).
     public var started: Bool
+    /// The stake its operator bonds for the job while the lease stands (zero for a prover without an
+    /// operator), in the ledger's unit (`docs/economics.md`).
+    public var bond: Amount
+    /// The operator whose stake the bond is locked from (lower-case address), if any.
+    public var bondOperator: String?
 
     public init(
         prover: ProverID, epoch: Int64, grantedMillis: Int64, expiresMillis: Int64, price: Amount, charge: Amount,
-        started: Bool = false
+        started: Bool = false, bond: Amount = .zero, bondOperator: String? = nil
     ) {
+        self.bond = bond
+        self.bondOperator = bondOperator
         self.prover = prover
         self.epoch = epoch
         self.grantedMillis = grantedMillis

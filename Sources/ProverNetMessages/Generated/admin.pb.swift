@@ -512,6 +512,48 @@ public nonisolated struct Provernet_V1_RevokeOperatorResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Provernet_V1_RevokeAuthorizationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The operator, 0x and 40 hex digits.
+  public var address: String = String()
+
+  /// The network's name the revocation was signed for (the gateway's --network).
+  public var network: String = String()
+
+  /// The authorization's nonce (below 2^53).
+  public var nonce: UInt64 = 0
+
+  /// The operator's signature of RevokeProverAuthorization(address operator,string network,uint64 nonce),
+  /// 0x and 130 hex digits.
+  public var signature: String = String()
+
+  /// Why, for the audit log (at most 200 characters).
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_RevokeAuthorizationResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Whether the authorization was revoked by this call (false: it was already).
+  public var newlyRevoked: Bool = false
+
+  /// The provers that were connected with it and are now disconnected.
+  public var disconnectedProvers: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Provernet_V1_SetOperatorStakeRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -586,6 +628,87 @@ public nonisolated struct Provernet_V1_ListOperatorsResponse: Sendable {
   // methods supported on all messages.
 
   public var operators: [Provernet_V1_OperatorInfo] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_CreditClientRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var keyID: String = String()
+
+  /// A positive decimal amount of credits, at most six decimals ("100", "2.5").
+  public var amount: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_CreditClientResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The key's balance after the credit, in the smallest unit (10^-6 credit).
+  public var balanceUnits: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_ListAccountsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_LedgerAccountBalance: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// client:KEY, escrow:REQUEST, earnings:PROVER, network, slashed, deposits, stake:OPERATOR.
+  public var account: String = String()
+
+  public var balanceUnits: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_ListAccountsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Each in the smallest unit (10^-6 credit).
+  public var depositsUnits: Int64 = 0
+
+  public var clientBalancesUnits: Int64 = 0
+
+  public var escrowsUnits: Int64 = 0
+
+  public var operatorEarningsUnits: Int64 = 0
+
+  public var networkRevenueUnits: Int64 = 0
+
+  public var slashedUnits: Int64 = 0
+
+  /// deposits = client balances + escrows + operator earnings + network revenue + slashed.
+  public var balances: Bool = false
+
+  public var accounts: [Provernet_V1_LedgerAccountBalance] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1690,6 +1813,91 @@ nonisolated extension Provernet_V1_RevokeOperatorResponse: SwiftProtobuf.Message
   }
 }
 
+nonisolated extension Provernet_V1_RevokeAuthorizationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokeAuthorizationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}address\0\u{1}network\0\u{1}nonce\0\u{1}signature\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.address) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.network) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.nonce) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.signature) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.address.isEmpty {
+      try visitor.visitSingularStringField(value: self.address, fieldNumber: 1)
+    }
+    if !self.network.isEmpty {
+      try visitor.visitSingularStringField(value: self.network, fieldNumber: 2)
+    }
+    if self.nonce != 0 {
+      try visitor.visitSingularUInt64Field(value: self.nonce, fieldNumber: 3)
+    }
+    if !self.signature.isEmpty {
+      try visitor.visitSingularStringField(value: self.signature, fieldNumber: 4)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_RevokeAuthorizationRequest, rhs: Provernet_V1_RevokeAuthorizationRequest) -> Bool {
+    if lhs.address != rhs.address {return false}
+    if lhs.network != rhs.network {return false}
+    if lhs.nonce != rhs.nonce {return false}
+    if lhs.signature != rhs.signature {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_RevokeAuthorizationResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokeAuthorizationResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}newly_revoked\0\u{3}disconnected_provers\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.newlyRevoked) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.disconnectedProvers) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.newlyRevoked != false {
+      try visitor.visitSingularBoolField(value: self.newlyRevoked, fieldNumber: 1)
+    }
+    if !self.disconnectedProvers.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.disconnectedProvers, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_RevokeAuthorizationResponse, rhs: Provernet_V1_RevokeAuthorizationResponse) -> Bool {
+    if lhs.newlyRevoked != rhs.newlyRevoked {return false}
+    if lhs.disconnectedProvers != rhs.disconnectedProvers {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Provernet_V1_SetOperatorStakeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SetOperatorStakeRequest"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}address\0\u{1}stake\0")
@@ -1858,6 +2066,190 @@ nonisolated extension Provernet_V1_ListOperatorsResponse: SwiftProtobuf.Message,
 
   public static func ==(lhs: Provernet_V1_ListOperatorsResponse, rhs: Provernet_V1_ListOperatorsResponse) -> Bool {
     if lhs.operators != rhs.operators {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_CreditClientRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditClientRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}key_id\0\u{1}amount\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.keyID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.amount) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.keyID.isEmpty {
+      try visitor.visitSingularStringField(value: self.keyID, fieldNumber: 1)
+    }
+    if !self.amount.isEmpty {
+      try visitor.visitSingularStringField(value: self.amount, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_CreditClientRequest, rhs: Provernet_V1_CreditClientRequest) -> Bool {
+    if lhs.keyID != rhs.keyID {return false}
+    if lhs.amount != rhs.amount {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_CreditClientResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditClientResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}balance_units\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.balanceUnits) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.balanceUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.balanceUnits, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_CreditClientResponse, rhs: Provernet_V1_CreditClientResponse) -> Bool {
+    if lhs.balanceUnits != rhs.balanceUnits {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_ListAccountsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAccountsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_ListAccountsRequest, rhs: Provernet_V1_ListAccountsRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_LedgerAccountBalance: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LedgerAccountBalance"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}account\0\u{3}balance_units\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.account) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.balanceUnits) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.account.isEmpty {
+      try visitor.visitSingularStringField(value: self.account, fieldNumber: 1)
+    }
+    if self.balanceUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.balanceUnits, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_LedgerAccountBalance, rhs: Provernet_V1_LedgerAccountBalance) -> Bool {
+    if lhs.account != rhs.account {return false}
+    if lhs.balanceUnits != rhs.balanceUnits {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_ListAccountsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAccountsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}deposits_units\0\u{3}client_balances_units\0\u{3}escrows_units\0\u{3}operator_earnings_units\0\u{3}network_revenue_units\0\u{3}slashed_units\0\u{1}balances\0\u{1}accounts\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.depositsUnits) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.clientBalancesUnits) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.escrowsUnits) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.operatorEarningsUnits) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.networkRevenueUnits) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.slashedUnits) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.balances) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.accounts) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.depositsUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.depositsUnits, fieldNumber: 1)
+    }
+    if self.clientBalancesUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.clientBalancesUnits, fieldNumber: 2)
+    }
+    if self.escrowsUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.escrowsUnits, fieldNumber: 3)
+    }
+    if self.operatorEarningsUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.operatorEarningsUnits, fieldNumber: 4)
+    }
+    if self.networkRevenueUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.networkRevenueUnits, fieldNumber: 5)
+    }
+    if self.slashedUnits != 0 {
+      try visitor.visitSingularInt64Field(value: self.slashedUnits, fieldNumber: 6)
+    }
+    if self.balances != false {
+      try visitor.visitSingularBoolField(value: self.balances, fieldNumber: 7)
+    }
+    if !self.accounts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.accounts, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_ListAccountsResponse, rhs: Provernet_V1_ListAccountsResponse) -> Bool {
+    if lhs.depositsUnits != rhs.depositsUnits {return false}
+    if lhs.clientBalancesUnits != rhs.clientBalancesUnits {return false}
+    if lhs.escrowsUnits != rhs.escrowsUnits {return false}
+    if lhs.operatorEarningsUnits != rhs.operatorEarningsUnits {return false}
+    if lhs.networkRevenueUnits != rhs.networkRevenueUnits {return false}
+    if lhs.slashedUnits != rhs.slashedUnits {return false}
+    if lhs.balances != rhs.balances {return false}
+    if lhs.accounts != rhs.accounts {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -165,7 +165,12 @@ public struct InProcessNetwork: Sendable {
             names: names, gatewayLog: gatewayLog, proverLogs: logs)
     }
 
-    /// Registers the operator in the gateway's standalone registry, at the network's minimum stake.
+    /// The stake the devnet's operator is registered with (at least the network's minimum): enough to bond
+    /// ten thousand credits' worth of jobs at the default bond policy.
+    public static let devnetStake = UInt256(10_000)
+
+    /// Allowlists the operator and, with the standalone registry, records its stake: `devnetStake` or the
+    /// network's minimum, whichever is larger (on EigenLayer its registration and stake are the chain's).
     static func registerOperator(_ key: PrivateKey, server: GatewayServer, say: (String) -> Void)
         async throws(HarnessError)
     {
@@ -173,19 +178,26 @@ public struct InProcessNetwork: Sendable {
             throw .gatewayDidNotStart(reason: "the gateway's store keeps no operators")
         }
         let address = key.address
-        let stake = operators.policy.minimumStake == .zero ? UInt256(1) : operators.policy.minimumStake
+        let stake = max(devnetStake, operators.policy.minimumStake)
+        let standalone = operators.policy.source == .standalone
         do {
             _ = try await operators.store.allowOperator(
                 address: address.lowercased, name: "devnet-operator", atMillis: Clock.nowMillis())
-            try await operators.store.setOperatorStake(
-                address: address.lowercased, stake: stake.description, atMillis: Clock.nowMillis())
+            if standalone {
+                try await operators.store.setOperatorStake(
+                    address: address.lowercased, stake: stake.description, atMillis: Clock.nowMillis())
+            }
         } catch {
             throw .database(path: server.configuration.databasePath, reason: "cannot register the operator: \(error)")
         }
-        await operators.refresh(address)
+        let status = await operators.refresh(address)
+        let registry =
+            standalone
+            ? "registered in the standalone registry (stake \(stake))"
+            : "allowlisted; EigenLayer registry: \(status)"
         say(
-            "operator   \(address.checksummed) registered in the standalone registry (stake \(stake)); it authorized "
-                + "each prover's key (EIP-712) for network '\(operators.policy.network)'")
+            "operator   \(address.checksummed) \(registry); it authorized each prover's key (EIP-712) for network "
+                + "'\(operators.policy.network)'")
     }
 
     /// The port of each prover's HTTP endpoints (started with `--health-port`), from its log: those that

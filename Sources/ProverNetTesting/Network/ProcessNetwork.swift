@@ -243,8 +243,10 @@ public actor ProcessNetwork {
                 "\(settings.gatewayDrainSeconds)",
             ] + settings.keyLimitArguments + (settings.database.map { ["--database", $0] } ?? [])
             + settings.gatewayArguments
+        // The test networks' gateways check the ledger's invariants after every transaction (docs/economics.md).
         let process = try ChildProcess.start(
-            name: "gateway", executable: executable, arguments: arguments, log: gatewayLog)
+            name: "gateway", executable: executable, arguments: arguments, log: gatewayLog,
+            environment: ["PROVERNET_VERIFY_LEDGER": "1"])
         gateway = process
         gatewayStarts += 1
         // Its first line on standard output: {"event":"listening","host":…,"port":N}. The log is read once

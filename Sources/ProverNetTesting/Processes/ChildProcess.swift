@@ -29,13 +29,17 @@ public final class ChildProcess: Sendable {
     /// Every child started and not yet seen to exit, so that an interrupted run can still kill them all.
     private static let live = Mutex<[pid_t: ChildProcess]>([:])
 
-    /// Starts `executable arguments`, appending its output to `log` after a marker line.
-    public static func start(name: String, executable: URL, arguments: [String], log: URL) throws(HarnessError)
-        -> ChildProcess
-    {
+    /// Starts `executable arguments`, appending its output to `log` after a marker line; `environment` is
+    /// added to this process's own.
+    public static func start(
+        name: String, executable: URL, arguments: [String], log: URL, environment: [String: String] = [:]
+    ) throws(HarnessError) -> ChildProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         do {
             if !FileManager.default.fileExists(atPath: log.path) {
                 guard FileManager.default.createFile(atPath: log.path, contents: nil) else {

@@ -82,6 +82,24 @@ package enum AuditEvents {
             actor: actor, action: "ledger.\(entry.kind.rawValue)", subject: entry.jobID.rawValue, details: details)
     }
 
+    /// A transfer between the ledger's accounts (`Transfer`), recorded with the batch that moves it.
+    package static func transfer(_ transfer: Transfer, actor: String) -> AuditEvent {
+        var details = [
+            "amount_units": String(transfer.amount.units), "from": transfer.from.rawValue, "to": transfer.to.rawValue,
+        ]
+        if let job = transfer.jobID { details["job"] = job.rawValue }
+        if !transfer.note.isEmpty { details["note"] = transfer.note }
+        return AuditEvent(
+            actor: actor, action: "ledger.\(transfer.reason.rawValue)",
+            subject: transfer.requestID?.rawValue ?? transfer.to.rawValue, details: details)
+    }
+
+    /// An administrator's credit to the client whose API key is `keyID` (`EconomicsStore.credit`).
+    package static func credit(keyID: String, amount: Amount, actor: String) -> AuditEvent {
+        AuditEvent(
+            actor: actor, action: "ledger.credit", subject: keyID, details: ["amount_units": String(amount.units)])
+    }
+
     // MARK: Keys and operators
 
     /// The audit entry of a new key: its id, name, role, binding and expiry, never its secret or hash.
@@ -115,5 +133,13 @@ package enum AuditEvents {
 
     package static func operatorStake(address: String, stake: String, actor: String) -> AuditEvent {
         AuditEvent(actor: actor, action: "operator.stake", subject: address, details: ["stake": stake])
+    }
+
+    package static func authorizationRevoked(address: String, nonce: Int64, reason: String, actor: String)
+        -> AuditEvent
+    {
+        AuditEvent(
+            actor: actor, action: "operator.authorization-revoked", subject: address,
+            details: ["nonce": "\(nonce)", "reason": reason])
     }
 }

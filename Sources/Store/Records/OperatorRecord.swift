@@ -31,6 +31,29 @@ public protocol OperatorStore: Sendable {
     func setOperatorStake(address: String, stake: String, actor: String, atMillis: Int64) async throws(StoreError)
     func `operator`(address: String) async throws(StoreError) -> OperatorRecord?
     func operators() async throws(StoreError) -> [OperatorRecord]
+    /// Records that `address` revoked its authorization with `nonce` (idempotent: revoking again keeps the first
+    /// record and returns it). Recorded in the audit log.
+    func revokeAuthorization(address: String, nonce: UInt64, reason: String, actor: String, atMillis: Int64)
+        async throws(StoreError) -> AuthorizationRevocation
+    /// The revocation of `address`'s authorization with `nonce`, if it was revoked.
+    func authorizationRevocation(address: String, nonce: UInt64) async throws(StoreError) -> AuthorizationRevocation?
+}
+
+/// One prover authorization that its operator revoked, named by the operator and the authorization's nonce.
+public struct AuthorizationRevocation: Sendable, Codable, Equatable {
+    /// `0x` and 40 lower-case hex digits.
+    public var address: String
+    /// The nonce, stored as a signed 64-bit integer (authorizations' nonces are below 2^53).
+    public var nonce: Int64
+    public var reason: String
+    public var revokedMillis: Int64
+
+    public init(address: String, nonce: Int64, reason: String, revokedMillis: Int64) {
+        self.address = address
+        self.nonce = nonce
+        self.reason = reason
+        self.revokedMillis = revokedMillis
+    }
 }
 
 extension OperatorStore {

@@ -46,7 +46,8 @@ extension JobRow {
         id: String, requestID: String, index: Int, replica: Int, kind: String, jobClass: String, inputJSON: String,
         expectedPublicJSON: String, state: String, epoch: Int64, proverID: String?, attempts: Int, price: Int64,
         charge: Int64, leaseExpiresMillis: Int64?, assignedMillis: Int64?, proofJSON: String?, publicJSON: String?,
-        verifiedMillis: Int64?, proveMillis: Int64?, aggregateProof: Data?, lastError: String?
+        verifiedMillis: Int64?, proveMillis: Int64?, aggregateProof: Data?, lastError: String?, bond: Int64,
+        bondOperator: String?
     ) {
         self.id = id
         self.requestID = requestID
@@ -70,5 +71,7 @@ extension JobRow {
         self.proveMillis = proveMillis
         self.aggregateProof = aggregateProof
         self.lastError = lastError
+        self.bond = bond
+        self.bondOperator = bondOperator
     }
 }

@@ -116,6 +116,9 @@ package struct JobRow: Codable, Equatable {
     package var proveMillis: Int64?
     package var aggregateProof: Data?
     package var lastError: String?
+    /// The lease's bond and the operator it is locked from (migration v9-economics).
+    package var bond: Int64
+    package var bondOperator: String?
 
     package init(_ job: Job) {
         id = job.id.rawValue
@@ -133,6 +136,7 @@ package struct JobRow: Codable, Equatable {
         proverID = nil
         price = 0
         charge = 0
+        bond = 0
         let lease: Lease?
         switch job.state {
         case .pending:
@@ -156,6 +160,8 @@ package struct JobRow: Codable, Equatable {
             proverID = lease.prover.rawValue
             price = lease.price.units
             charge = lease.charge.units
+            bond = lease.bond.units
+            bondOperator = lease.bondOperator
             assignedMillis = lease.grantedMillis
         }
     }
@@ -175,7 +181,7 @@ package struct JobRow: Codable, Equatable {
             return Lease(
                 prover: ProverID(proverID), epoch: epoch, grantedMillis: assignedMillis ?? 0,
                 expiresMillis: leaseExpiresMillis ?? 0, price: Amount(units: price), charge: Amount(units: charge),
-                started: phase == .proving)
+                started: phase == .proving, bond: Amount(units: bond), bondOperator: bondOperator)
         }
         let jobState: JobState
         switch phase {

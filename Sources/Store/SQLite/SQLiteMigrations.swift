@@ -5,7 +5,9 @@ import GRDB
 /// `v4-integer-money` (0.3) stores every amount as an integer count of the smallest unit and each job's
 /// kind; `v5-audit-log` (0.4) adds the tamper-evident audit log (`audit`, `audit_head`);
 /// `v6-api-keys` (0.5) adds API keys with roles (`api_key`) and each request's owner; `v7-operators` (0.5) the
-/// operators' allowlist and the standalone registry's stakes (`operator`).
+/// operators' allowlist and the standalone registry's stakes (`operator`); `v8-authorization-revocations` (0.6)
+/// prover authorizations that their operator revoked one by one (`authorization_revocation`).
+/// `v9-economics` the ledger's accounts and transfers (`account`, `transfer`) and each lease's bond.
 enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -116,12 +118,20 @@ enum SQLiteMigrations {
         migrator.registerMigration("v7-operators") { db in
             try SQLiteStore.createOperatorTable(db)
         }
+        migrator.registerMigration("v8-authorization-revocations") { db in
+            try SQLiteStore.createAuthorizationRevocationTable(db)
+        }
+        migrator.registerMigration("v9-economics") { db in
+            try SQLiteStore.createEconomicsTables(db)
+        }
         return migrator
     }
 
     /// The names of the migrations, in order.
     static let names = [
         "v1", "v2-aggregation", "v3-redundancy", "v4-integer-money", "v5-audit-log", "v6-api-keys", "v7-operators",
+        "v8-authorization-revocations",
+        "v9-economics",
     ]
 
     /// Every amount was a REAL of whole units; it becomes an INTEGER of smallest units (`Amount`), rounded to

@@ -134,4 +134,8 @@ enum AuditTables {
     static func event(for entry: LedgerEntry, actor: String) -> AuditEvent {
         AuditEvents.ledger(entry, actor: actor)
     }
+
+    static func event(for transfer: Transfer, actor: String) -> AuditEvent {
+        AuditEvents.transfer(transfer, actor: actor)
+    }
 }

@@ -4,6 +4,10 @@ extension OperatorRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "operator"
 }
 
+extension AuthorizationRevocation: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "authorization_revocation"
+}
+
 extension SQLiteStore: OperatorStore {
     /// `v7-operators`: the operators' allowlist and the standalone registry's stakes.
     static func createOperatorTable(_ db: Database) throws {
@@ -57,6 +61,46 @@ extension SQLiteStore: OperatorStore {
                 [AuditEvents.operatorStake(address: address, stake: stake, actor: actor)],
                 atMillis: atMillis, db)
             try record.update(db)
+        }
+    }
+
+    /// `v8-authorization-revocations`: prover authorizations revoked one by one, by operator and nonce.
+    static func createAuthorizationRevocationTable(_ db: Database) throws {
+        try db.create(table: "authorization_revocation") { t in
+            t.column("address", .text).notNull()
+            t.column("nonce", .integer).notNull()
+            t.column("reason", .text).notNull()
+            t.column("revokedMillis", .integer).notNull()
+            t.primaryKey(["address", "nonce"])
+        }
+    }
+
+    public func revokeAuthorization(address: String, nonce: UInt64, reason: String, actor: String, atMillis: Int64)
+        async throws(StoreError) -> AuthorizationRevocation
+    {
+        guard let stored = Int64(exactly: nonce) else {
+            throw StoreError.write(reason: "an authorization's nonce must be below 2^63, not \(nonce)")
+        }
+        return try await write { db in
+            if let earlier = try AuthorizationRevocation.fetchOne(db, key: ["address": address, "nonce": stored]) {
+                return earlier
+            }
+            let revocation = AuthorizationRevocation(
+                address: address, nonce: stored, reason: reason, revokedMillis: atMillis)
+            try AuditTables.append(
+                [AuditEvents.authorizationRevoked(address: address, nonce: stored, reason: reason, actor: actor)],
+                atMillis: atMillis, db)
+            try revocation.insert(db)
+            return revocation
+        }
+    }
+
+    public func authorizationRevocation(address: String, nonce: UInt64) async throws(StoreError)
+        -> AuthorizationRevocation?
+    {
+        guard let stored = Int64(exactly: nonce) else { return nil }
+        return try await read { db in
+            try AuthorizationRevocation.fetchOne(db, key: ["address": address, "nonce": stored])
         }
     }
 

@@ -8,10 +8,17 @@ import ProverNetCore
 public final class SQLiteStore: GatewayStore {
     let pool: DatabasePool
     public let path: String
+    /// Whether every write that moves money checks the ledger's invariants (`ledgerProblems`) in its
+    /// transaction, and fails, rolled back, when one does not hold. For tests: on when the environment has
+    /// `PROVERNET_VERIFY_LEDGER=1` (the test networks set it for their gateways), off by default.
+    public let verifiesLedger: Bool
 
     /// Opens (creating it, and its directory, and migrating if needed) the database at `path`.
-    public init(path: String) throws(StoreError) {
+    public init(
+        path: String, verifiesLedger: Bool = ProcessInfo.processInfo.environment["PROVERNET_VERIFY_LEDGER"] == "1"
+    ) throws(StoreError) {
         self.path = path
+        self.verifiesLedger = verifiesLedger
         do {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
@@ -199,6 +206,8 @@ public final class SQLiteStore: GatewayStore {
         let activity = changes.proverActivity
         let rounds = changes.rounds
         let ledger = changes.ledger
+        let transfers = changes.transfers
+        let verifies = verifiesLedger
         let actor = changes.actor
         let atMillis = changes.atMillis ?? Clock.nowMillis()
         try await write { db in
@@ -211,6 +220,7 @@ public final class SQLiteStore: GatewayStore {
                 if let event = try AuditTables.event(for: job, actor: actor, db) { events.append(event) }
             }
             events += ledger.map { AuditTables.event(for: $0, actor: actor) }
+            events += transfers.map { AuditTables.event(for: $0, actor: actor) }
             try AuditTables.append(events, atMillis: atMillis, db)
             for request in requests { try request.upsert(db) }
             for job in jobs { try job.upsert(db) }
@@ -228,6 +238,8 @@ public final class SQLiteStore: GatewayStore {
             }
             for var round in rounds { try round.insert(db) }
             for var entry in ledger { try entry.insert(db) }
+            try Self.applyTransfers(transfers, db)
+            if verifies, !transfers.isEmpty || !ledger.isEmpty { try Self.verifyLedger(db) }
         }
     }
 

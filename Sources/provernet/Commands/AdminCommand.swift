@@ -14,11 +14,11 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract:
-            "Administer a gateway: API keys, the prover and operator allowlists, listings of provers, jobs and rounds, the audit log.",
+            "Administer a gateway: API keys, the prover and operator allowlists, client credits and the ledger, listings of provers, jobs and rounds, the audit log.",
         subcommands: [
             AdminInitCommand.self, KeysCommand.self, OneTimeCodeCommand.self, AllowProver.self, RevokeProver.self,
             Provers.self, Jobs.self, Rounds.self, AuditCommand.self, AllowOperator.self, RevokeOperator.self,
-            SetStake.self, Operators.self,
+            SetStake.self, Operators.self, Credit.self, Ledger.self,
         ])
 
     struct AllowProver: AsyncParsableCommand {

@@ -58,6 +58,15 @@ struct DevnetCommand: AsyncParsableCommand {
     var httpPort: Int = 0
     @Flag(help: "Do not serve the web dashboard (the HTTP endpoints still serve /metrics and /health).")
     var noDashboard = false
+    @Flag(
+        help:
+            "Register the operator on EigenLayer's contracts on a local EVM (Vyper test doubles on eth-tester/py-evm) and read it with the gateway's EigenLayer registry, instead of the standalone registry. Needs scripts/setup's .venv-eth."
+    )
+    var chain = false
+    @Option(help: "With --chain: the Python with eth-tester, py-evm, web3 and vyper (default: .venv-eth/bin/python).")
+    var chainPython: String?
+    @Option(help: "With --chain: the local chain's script (default: Tests/Chain/chain.py of this checkout).")
+    var chainScript: String?
 
     func run() async throws {
         guard provers >= 1, provers <= 32 else { throw failure("--provers must be 1 to 32") }
@@ -107,6 +116,21 @@ struct DevnetCommand: AsyncParsableCommand {
         configuration.operators.required = true
         let operatorKeyPath = root.appendingPathComponent("operator.key").path
         let operatorKey = try badInputExits { try OperatorKeyFile.create(at: operatorKeyPath) }
+        var localChain: DevnetChain?
+        if chain {
+            let (python, script) = DevnetChain.locate(python: chainPython, script: chainScript)
+            out.line("chain      starting a local EVM and deploying the EigenLayer doubles (\(script.path))…")
+            do {
+                let started = try await DevnetChain.start(
+                    python: python, script: script, operator: operatorKey.address, say: { out.line($0) })
+                configuration.operators.source = .eigenLayer(started.settings)
+                configuration.operators.minimumStake = DevnetChain.minimumStake
+                localChain = started
+            } catch {
+                throw failure("devnet --chain: \(error)")
+            }
+        }
+        defer { localChain?.chain.stop() }
         let network: InProcessNetwork
         let httpPort = BoundPort()
         do {

@@ -94,6 +94,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Flag(help: "Serve the web dashboard at /dashboard/ on the health port (needs --health-port).") var dashboard =
         false
     @OptionGroup(title: "Operators") var operatorOptions: GatewayOperatorOptions
+    @OptionGroup(title: "Bonds and slashing") var economicsOptions: GatewayEconomicsOptions
 
     func run() async throws {
         var flags: [String: String?] = [
@@ -121,6 +122,7 @@ struct GatewayCommand: AsyncParsableCommand {
             "gateway.dashboard": dashboard ? "true" : nil,
         ]
         flags.merge(operatorOptions.flags) { a, _ in a }
+        flags.merge(economicsOptions.flags) { a, _ in a }
         let reader: ConfigReader
         do {
             reader = try await ConfigurationSources.reader(file: config, flags: flags)
@@ -235,6 +237,7 @@ struct GatewaySettings {
             config, "keyMaxInputsInFlight", c.access.maxInputsInFlightPerKey)
         c.access.failuresPerMinute = try Self.int(config, "authFailuresPerMinute", c.access.failuresPerMinute)
         c.operators = try GatewayOperatorOptions.policy(config)
+        (c.bonds, c.slashes) = try GatewayEconomicsOptions.policies(config)
         do {
             try c.validate()
         } catch {
