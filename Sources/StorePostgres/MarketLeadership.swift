@@ -62,7 +62,7 @@ public final class MarketLeadership: Sendable {
                         logger.notice("this gateway leads the market", metadata: ["epoch": "\(epoch)"])
                     }
                 case .leader:
-                    _ = try await session.query("SELECT 1", logger: logger).collect()
+                    try await PostgresStore.ping(session, within: PostgresStore.pingLimit, logger: logger)
                 }
             } catch {
                 if case .leader(let epoch) = role {

@@ -45,17 +45,24 @@ extension PostgresStore {
         var fenced: String?
     }
 
-    /// Takes the writer's lock, or fails with `StoreError.open` naming the gateway that holds it.
-    func becomeWriter(holder: String) async throws(StoreError) {
+    /// How often a gateway that waits for the writer's lock (a follower, `waitToBecomeWriter`) tries for it: a
+    /// takeover comes at most this long after the server released the lock.
+    public static let writerLockPollInterval: Duration = .milliseconds(200)
+
+    /// Takes the writer's lock, or fails with `StoreError.open` naming the gateway that holds it. With
+    /// `patience` nil it waits for the lock for as long as it takes (until cancelled).
+    func becomeWriter(holder: String, patience: Duration? = writerLockPatience) async throws(StoreError) {
         do {
             let connection = try await connectAlone()
             do {
                 // A session that just ended (the previous process of this gateway, a tool that just closed) holds
                 // the lock until the server has ended it, a moment later: tried again for a short while.
                 var epoch = try await Self.tryLock(connection, holder: holder, logger: logger)
-                let patience = ContinuousClock.now + Self.writerLockPatience
-                while epoch == nil, ContinuousClock.now < patience {
-                    try await Task.sleep(for: .milliseconds(200))
+                let until = patience.map { ContinuousClock.now + $0 }
+                while epoch == nil, until.map({ ContinuousClock.now < $0 }) ?? true {
+                    try await Task.sleep(for: Self.writerLockPollInterval)
+                    // The waiting connection is idle between tries: pinged by the try itself, so the server's
+                    // `idle_session_timeout` never ends it.
                     epoch = try await Self.tryLock(connection, holder: holder, logger: logger)
                 }
                 guard let epoch else {
@@ -89,7 +96,7 @@ extension PostgresStore {
             if Task.isCancelled { break }
             if let alive = connection {
                 do {
-                    _ = try await alive.query("SELECT 1", logger: logger).collect()
+                    try await Self.ping(alive, within: Self.pingLimit, logger: logger)
                     continue
                 } catch {
                     logger.warning(
@@ -124,6 +131,36 @@ extension PostgresStore {
         if let connection { try? await connection.close() }
     }
 
+    /// How long the lock's ping may take before its connection is given up: a session that the server
+    /// terminated (`pg_terminate_backend`) was seen to leave postgres-nio's next query on it waiting for ever,
+    /// which left the keeper believing it held the lock.
+    static let pingLimit: Duration = .seconds(3)
+
+    /// `SELECT 1` on `connection` within `limit`; past it the connection is closed (which ends the query that
+    /// stalled, whether or not it heeds cancellation) and `PingTimedOut` thrown.
+    static func ping(_ connection: PostgresConnection, within limit: Duration, logger: Logger) async throws {
+        let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try await connection.query("SELECT 1", logger: logger).collect()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let first = try await group.next() ?? false
+            if !first { try? await connection.close() }
+            group.cancelAll()
+            return first
+        }
+        guard answered else { throw PingTimedOut(limit: limit) }
+    }
+
+    struct PingTimedOut: Error, CustomStringConvertible {
+        let limit: Duration
+        var description: String { "the session did not answer a ping within \(limit)" }
+    }
+
     /// Checked in every write transaction: the epoch row, read `FOR SHARE`, must be this writer's.
     func checkWriter(_ connection: PostgresConnection) async throws {
         let state = writer.withLock { $0 }
@@ -153,7 +190,7 @@ extension PostgresStore {
             """
             INSERT INTO provernet_writer (id, epoch, holder, sinceMillis) VALUES (1, 1, \(holder), \(Clock.nowMillis()))
             ON CONFLICT (id) DO UPDATE SET epoch = provernet_writer.epoch + 1, holder = EXCLUDED.holder,
-                sinceMillis = EXCLUDED.sinceMillis
+                sinceMillis = EXCLUDED.sinceMillis, address = NULL
             RETURNING epoch
             """, logger: logger
         ).collect().first?.decode(Int64.self)

@@ -49,10 +49,11 @@ public final class PostgresStore: GatewayStore {
         return store
     }
 
-    /// Connects and migrates, without becoming the database's one writer: a store of one of several gateways on
-    /// the database, whose market writes `MarketLeadership` fences instead (issue 17, item 2; not yet what
-    /// `provernet gateway` opens).
-    static func openShared(
+    /// Connects and migrates, without becoming the database's one writer: the store of a gateway that follows
+    /// the writer (`PostgresStore+Following.swift`) until `waitToBecomeWriter` returns, or of one of several
+    /// gateways whose market writes `MarketLeadership` fences instead (issue 17, item 2). It must not write
+    /// before it is the writer: nothing fences its writes until then.
+    public static func openShared(
         _ configuration: PostgresStoreConfiguration, logger: Logger = Logger(label: "provernet.store.postgres")
     ) async throws(StoreError) -> PostgresStore {
         let store = PostgresStore(configuration: configuration, logger: logger)
