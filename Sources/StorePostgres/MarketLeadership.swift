@@ -71,7 +71,7 @@ public final class MarketLeadership: Sendable {
                         metadata: ["epoch": "\(epoch)", "error": "\(PostgresStore.describe(error))"])
                 }
                 state.withLock { $0 = .follower }
-                if let failed = connection { try? await failed.close() }
+                if let failed = connection { PostgresStore.abandon(failed) }
                 connection = nil
             }
             try? await Task.sleep(for: interval)

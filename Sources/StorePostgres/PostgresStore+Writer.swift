@@ -102,7 +102,7 @@ extension PostgresStore {
                     logger.warning(
                         "the writer lock's connection failed; taking the lock again",
                         metadata: ["error": "\(Self.describe(error))"])
-                    try? await alive.close()
+                    Self.abandon(alive)
                     connection = nil
                 }
             }
@@ -136,29 +136,57 @@ extension PostgresStore {
     /// which left the keeper believing it held the lock.
     static let pingLimit: Duration = .seconds(3)
 
-    /// `SELECT 1` on `connection` within `limit`; past it the connection is closed (which ends the query that
-    /// stalled, whether or not it heeds cancellation) and `PingTimedOut` thrown.
+    /// `SELECT 1` on `connection` within `limit`, else `PingFailed`. Nothing is awaited past the limit: on a
+    /// session that the server ended while this process was frozen, a ping that closed its connection and
+    /// cancelled its query on time-out was seen to wait for ever all the same (postgres-nio's query or close never
+    /// returned). So the query and the close run in tasks of their own, abandoned with the connection (the caller
+    /// makes a new one) should they never end.
     static func ping(_ connection: PostgresConnection, within limit: Duration, logger: Logger) async throws {
-        let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                _ = try await connection.query("SELECT 1", logger: logger).collect()
-                return true
+        let first = FirstAnswer()
+        let failure = await withCheckedContinuation { continuation in
+            first.wait(continuation)
+            Task {
+                do {
+                    _ = try await connection.query("SELECT 1", logger: logger).collect()
+                    first.give(nil)
+                } catch {
+                    first.give(describe(error))
+                }
             }
-            group.addTask {
+            Task {
                 try? await Task.sleep(for: limit)
-                return false
+                first.give("the session did not answer a ping within \(limit)")
             }
-            let first = try await group.next() ?? false
-            if !first { try? await connection.close() }
-            group.cancelAll()
-            return first
         }
-        guard answered else { throw PingTimedOut(limit: limit) }
+        if let failure {
+            abandon(connection)
+            throw PingFailed(reason: failure)
+        }
     }
 
-    struct PingTimedOut: Error, CustomStringConvertible {
-        let limit: Duration
-        var description: String { "the session did not answer a ping within \(limit)" }
+    /// Closes a connection that failed without waiting for it (see `ping`).
+    static func abandon(_ connection: PostgresConnection) {
+        Task { try? await connection.close() }
+    }
+
+    struct PingFailed: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { reason }
+    }
+
+    /// The first of several answers (nil: the ping was answered; else why it failed).
+    final class FirstAnswer: Sendable {
+        private let continuation = Mutex<CheckedContinuation<String?, Never>?>(nil)
+
+        func wait(_ waiting: CheckedContinuation<String?, Never>) { continuation.withLock { $0 = waiting } }
+
+        func give(_ answer: String?) {
+            let waiting = continuation.withLock { current -> CheckedContinuation<String?, Never>? in
+                defer { current = nil }
+                return current
+            }
+            waiting?.resume(returning: answer)
+        }
     }
 
     /// Checked in every write transaction: the epoch row, read `FOR SHARE`, must be this writer's.

@@ -117,6 +117,75 @@ extension NetworkTests {
         await network.clean()
     }
 
+    /// A leader frozen (SIGSTOP: what a gateway cut off from the database looks like to the server) loses its
+    /// session, and with it the lock, within the server's `idle_session_timeout` (5 s); the follower takes over.
+    /// When the old leader wakes, its epoch is old: it writes nothing and stops, instead of leading beside the new
+    /// one.
+    @Test(
+        .enabled(
+            if: PostgresTestCluster.sharedURL != nil || PostgresTestCluster.required,
+            "PROVERNET_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL"))
+    func aGatewayOnPostgreSQLThatLeadsAndFreezesIsReplacedAndStopsWhenItWakes() async throws {
+        let shared = try #require(PostgresTestCluster.sharedURL, "PROVERNET_TEST_POSTGRES_URL is not set")
+        let url = try PostgresTestCluster.createDatabase(on: shared)
+        let logger = Logger(label: "provernet.test.gateways")
+        let network = try await ProcessNetwork.started(
+            executable: BuiltBinary.provernet, settings: .init(database: url))
+        let portB = try await network.startPeerGateway("gateway-b")
+        try await network.addProvers(["prover-b"])
+        try await network.route("prover-b", through: "127.0.0.1:\(portB)")
+        try await network.startProver("prover-b")
+        try await network.waitForProvers(["prover-b"])
+        let a = await network.endpoint
+        let b = await network.peerEndpoint("gateway-b")
+        let circuit = try await ProverNetClient.withClient(endpoint: a) { client in
+            try await client.registerSyntheticCircuit(constraints: 500, name: "test").id
+        }
+
+        let frozen = ContinuousClock.now
+        await network.pauseGateway()
+        let log = network.log(of: "gateway-b")
+        var tookOver: Duration?
+        while ContinuousClock.now - frozen < .seconds(120) {
+            if ProcessNetwork.text(of: log).contains("the market's first round ran") {
+                tookOver = ContinuousClock.now - frozen
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let takeover = try #require(tookOver, "gateway-b did not take over: \(network.logText(of: "gateway-b"))")
+        logger.notice("takeover measured", metadata: ["freeze_to_first_round": "\(takeover)"])
+        // The session's idle timeout (5 s), a try every 200 ms, the load and a round; generous for a loaded machine.
+        #expect(takeover < .seconds(20), "the new leader's first round came \(takeover) after the freeze")
+
+        // The old leader wakes: it finds its lock gone and stops.
+        let woke = ContinuousClock.now
+        await network.resumeAll()
+        while await network.gatewayIsRunning, ContinuousClock.now - woke < .seconds(60) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(!(await network.gatewayIsRunning), "the old leader still runs after waking")
+        #expect(
+            network.logText(of: "gateway").contains("this gateway no longer leads the market"),
+            "gateway log: \(network.logText(of: "gateway"))")
+
+        // The new leader serves: a request submitted to it is proven by the prover, which reconnected to it.
+        let (status, verification) = try await Self.withRetries {
+            try await ProverNetClient.withClient(endpoint: b) {
+                (client) async throws -> (RequestStatus, FetchVerification) in
+                let submitted = try await client.submit(
+                    circuit: circuit, inputs: syntheticInputs(2, offset: 200), maxPricePerJob: 10)
+                _ = try await watchToEnd(client, submitted.id)
+                let proofs = network.root.appendingPathComponent("proofs-after")
+                _ = try await client.fetch(submitted.id, to: proofs)
+                return (try await client.request(submitted.id), try ProverNetClient.verifyFetched(at: proofs))
+            }
+        }
+        #expect(status.state == .done, "gateway-b log: \(network.logText(of: "gateway-b"))")
+        #expect(verification.checks.count == 2 && verification.allValid)
+        await network.clean()
+    }
+
     /// `body` again while the gateway is not yet listening (a follower that takes over stops relaying, then
     /// listens again on the same port), for up to a minute.
     static func withRetries<T>(_ body: () async throws -> T) async throws -> T {

@@ -53,13 +53,15 @@ extension GatewayServer {
                 if !Task.isShuttingDownGracefully, !Task.isCancelled { throw error }
                 led = false
             }
-            // Streams still relayed to the old leader end as its connection does; any left are cut after a moment.
+            // Calls relayed to the old leader end with it when it died; one that froze never answers them, so they
+            // are cut, by closing the connection to it, after a moment's grace.
             server.beginGracefulShutdown()
-            try? await Task.sleep(for: .seconds(1))
+            try? await Task.sleep(for: .milliseconds(200))
+            await link.close()
             group.cancelAll()
             return led
         }
-        await link.close()
+        logger.info("relaying stopped")
         if !led {
             try await store.close()
             logger.info("gateway stopped while following; database closed")

@@ -29,7 +29,8 @@ actor LeaderLink {
             address = try await resolve()
         } catch {
             throw RPCError(
-                code: .unavailable, message: "this gateway relays to the market's leader, whose address it cannot read: \(error)")
+                code: .unavailable,
+                message: "this gateway relays to the market's leader, whose address it cannot read: \(error)")
         }
         guard let address else {
             throw RPCError(
@@ -55,10 +56,12 @@ actor LeaderLink {
         return client
     }
 
-    /// Closes the connection to the leader after the calls in flight.
+    /// Closes the connection to the leader at once: the calls relayed on it have ended (the relay's server was
+    /// stopped first), and a leader that froze would never answer a graceful close.
     func close() async {
         guard let current else { return }
         current.client.beginGracefulShutdown()
+        current.task.cancel()
         await current.task.value
         self.current = nil
     }

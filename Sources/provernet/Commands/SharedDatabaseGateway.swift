@@ -33,7 +33,11 @@ struct SharedDatabaseGateway: Service {
             group.addTask {
                 while true {
                     try await Task.sleep(for: .seconds(1))
-                    if let reason = store.fencedReason { throw SteppedDown(reason: reason) }
+                    if let reason = store.fencedReason {
+                        let stop = SteppedDown(reason: reason)
+                        Logger(label: "provernet.gateway").critical("\(stop); stopping")
+                        throw stop
+                    }
                 }
             }
             try await group.next()
