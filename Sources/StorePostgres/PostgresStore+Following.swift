@@ -33,9 +33,21 @@ extension PostgresStore {
     }
 
     /// Waits until this store holds the writer's lock (trying every `writerLockPollInterval`): returns once it
-    /// writes, under a new epoch. Throws `CancellationError` (as a `StoreError`) when cancelled.
+    /// writes, under a new epoch. While the database cannot be reached it tries again every second (a follower
+    /// outlives an outage of the database, as the leader does). Throws (a `StoreError`) only when cancelled.
     public func waitToBecomeWriter(holder: String) async throws(StoreError) {
-        try await becomeWriter(holder: holder, patience: nil)
+        while true {
+            do {
+                try await becomeWriter(holder: holder, patience: nil)
+                return
+            } catch {
+                if Task.isCancelled { throw error }
+                logger.warning(
+                    "waiting for the writer's lock: the database failed; trying again",
+                    metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 
     /// The writer's epoch, once this store is the writer.
