@@ -114,6 +114,11 @@ extension NetworkTests {
         #expect(status.state == .done, "gateway-b log: \(network.logText(of: "gateway-b"))")
         #expect(status.jobs.count == inputs && status.jobs.allSatisfy { $0.state == .verified && $0.prover == proverB })
         #expect(verification.checks.count == inputs && verification.allValid)
+        // The audit log, written by one leader and then the other (with the key they share), verifies as one.
+        let verify = try CommandRun.run(
+            BuiltBinary.provernet,
+            ["admin", "audit", "verify", "--database", url, "--data-dir", network.gatewayDirectory.path])
+        #expect(verify.status == 0 && verify.stdout.contains("intact"), "\(verify.stdout) \(verify.stderr)")
         await network.clean()
     }
 
