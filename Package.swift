@@ -325,13 +325,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 "StorePostgres", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // The settlement's builder (SettlementStoreTests settle with the gateway's own).
+                "Gateway",
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Store", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI", "TestSupport",
+                "Gateway", "Store", "Ethereum", "ProverNetCore", "ProverNetCrypto", "ProofSystems", "ProverNetAPI",
+                "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
             ],

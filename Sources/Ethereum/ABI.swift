@@ -7,18 +7,22 @@ public indirect enum ABIValue: Sendable, Equatable {
     case tuple([ABIValue])
     /// A dynamic array of addresses (`address[]`).
     case addresses([Address])
+    /// A dynamic array of `uint256` (`uint256[]`).
+    case uints([UInt256])
+    /// A `string` (UTF-8 bytes, padded to whole words).
+    case string(String)
 
     var isDynamic: Bool {
         switch self {
-        case .addresses: true
+        case .addresses, .uints, .string: true
         case .tuple(let members): members.contains { $0.isDynamic }
         default: false
         }
     }
 }
 
-/// The Solidity ABI, as far as the registry's calls need it: static words, static tuples, `address[]`
-/// arguments; `bool`, `uint`, `address`, `uint256[]` and `uint256[][]` results.
+/// The Solidity ABI, as far as the registry's and the slasher's calls need it: static words, tuples (static
+/// ones inline, dynamic ones by offset), `address[]`, `uint256[]` and `string` arguments; `bool`, `uint`, `address`, `uint256[]` and `uint256[][]` results.
 public enum ABI {
     /// The 4-byte selector of a canonical signature such as `isOperator(address)`.
     public static func selector(_ signature: String) -> [UInt8] { Array(Keccak256.hash(signature).prefix(4)) }
@@ -59,6 +63,10 @@ public enum ABI {
         case .bool(let b): UInt256(b ? 1 : 0).bigEndianBytes
         case .tuple(let members): encode(members)
         case .addresses(let list): UInt256(UInt64(list.count)).bigEndianBytes + list.flatMap(word)
+        case .uints(let list): UInt256(UInt64(list.count)).bigEndianBytes + list.flatMap(\.bigEndianBytes)
+        case .string(let text):
+            UInt256(UInt64(text.utf8.count)).bigEndianBytes + Array(text.utf8)
+                + [UInt8](repeating: 0, count: (32 - text.utf8.count % 32) % 32)
         }
     }
 

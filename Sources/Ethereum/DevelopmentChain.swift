@@ -68,12 +68,15 @@ public final class DevelopmentChain: @unchecked Sendable {
         throw DevelopmentChainError("chain.py did not get ready in \(timeout) s: \(text.suffix(2000))")
     }
 
-    /// Sends a real transaction from the first account calling `signature` with `arguments` on `contract`, and
-    /// checks its receipt.
-    public func transact(_ contract: Address, _ signature: String, _ arguments: [ABIValue]) async throws {
+    /// Sends a real transaction from `from` (the first account by default) calling `signature` with `arguments` on
+    /// `contract`, and checks its receipt.
+    public func transact(_ contract: Address, _ signature: String, _ arguments: [ABIValue], from: Address? = nil)
+        async throws
+    {
         let data = ABI.call(signature, arguments)
+        let sender = from ?? accounts[0]
         let params =
-            #"[{"from":"\#(accounts[0].lowercased)","to":"\#(contract.lowercased)","data":"\#(Hex.encode(data))","gas":"0x100000"}]"#
+            #"[{"from":"\#(sender.lowercased)","to":"\#(contract.lowercased)","data":"\#(Hex.encode(data))","gas":"0x100000"}]"#
         guard let hash = try await client.request("eth_sendTransaction", paramsJSON: params) as? String else {
             throw DevelopmentChainError("eth_sendTransaction returned no hash")
         }
@@ -81,6 +84,19 @@ public final class DevelopmentChain: @unchecked Sendable {
         guard let object = receipt as? [String: Any], (object["status"] as? String) == "0x1" else {
             throw DevelopmentChainError("transaction \(signature) failed: \(receipt)")
         }
+    }
+
+    /// Sends `wei` from the first account to `address` (a key of one's own pays its gas with it).
+    public func fund(_ address: Address, wei: UInt256) async throws {
+        let params =
+            #"[{"from":"\#(accounts[0].checksummed)","to":"\#(address.checksummed)","value":"0x\#(Hex.encode(wei.bigEndianBytes.drop { $0 == 0 }, prefixed: false))"}]"#
+        _ = try await client.request("eth_sendTransaction", paramsJSON: params)
+    }
+
+    /// Turns mining of each transaction as it comes off (transactions wait in the pool; one sent again with the
+    /// same nonce replaces itself) or back on (the pool is mined at once).
+    public func setAutomine(_ on: Bool) async throws {
+        _ = try await client.request("test_setAutomine", paramsJSON: "[\(on)]")
     }
 
     /// Makes the node answer every call with HTTP 503 (gone away), or serve again.

@@ -77,3 +77,49 @@ public struct EigenLayerReader: Sendable {
         return total
     }
 }
+
+/// The AVS's side of EigenLayer slashing: `AllocationManager.slashOperator(address avs, SlashingParams params)`
+/// (0x36352057), `SlashingParams` being `(address operator, uint32 operatorSetId, address[] strategies,
+/// uint256[] wadsToSlash, string description)` (eigenlayer-contracts `IAllocationManager`). Only the AVS or the
+/// address it appointed may call it; the strategies must be in ascending order and every wad in (0, 1e18].
+public enum EigenLayerSlashing {
+    /// 1e18: a wad is a fraction of the operator's allocated stake in units of 1e-18.
+    public static let wad = UInt256(1_000_000_000_000_000_000)
+
+    /// The call data; `strategies` are sorted (EigenLayer refuses them otherwise), each slashed by `wad`.
+    public static func slashOperatorCall(
+        avs: Address, operator: Address, operatorSetID: UInt32, strategies: [Address], wad: UInt256,
+        description: String
+    ) -> [UInt8] {
+        let sorted = strategies.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        return ABI.call(
+            "slashOperator(address,(address,uint32,address[],uint256[],string))",
+            [
+                .address(avs),
+                .tuple([
+                    .address(`operator`), .uint(UInt256(UInt64(operatorSetID))), .addresses(sorted),
+                    .uints(Array(repeating: wad, count: sorted.count)), .string(description),
+                ]),
+            ])
+    }
+
+    /// The wad that takes `slashed` out of `stake`: ⌈slashed × 1e18 / stake⌉ (rounded up, so the chain never
+    /// takes less than the ledger says), at most 1e18 (all of it). Nil when there is nothing to take or nothing
+    /// to take it from.
+    public static func wad(slashing slashed: UInt256, of stake: UInt256) -> UInt256? {
+        guard slashed > .zero, stake > .zero else { return nil }
+        guard slashed < stake else { return wad }
+        // slashed < stake ≤ 2^256, so slashed × 1e18 overflows only for stakes above ~1e59: then the precision
+        // of dividing both by the same power of two is still far below one wad.
+        var (numerator, denominator) = (slashed, stake)
+        while numerator.multipliedReportingOverflow(by: 1_000_000_000_000_000_000) == nil {
+            numerator = numerator.quotientAndRemainder(dividingBy: UInt64(2)).0
+            denominator = denominator.quotientAndRemainder(dividingBy: UInt64(2)).0
+        }
+        guard let product = numerator.multipliedReportingOverflow(by: 1_000_000_000_000_000_000),
+            let (quotient, remainder) = product.quotientAndRemainder(dividingBy: denominator)
+        else { return wad }
+        let rounded = remainder == .zero ? quotient : quotient.addingReportingOverflow(UInt256(1)).partialValue
+        return min(max(rounded, UInt256(1)), wad)
+    }
+}

@@ -108,6 +108,31 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, 
         return (UInt256(array: out), remainder)
     }
 
+    /// Divides by any non-zero number (shift and subtract, a bit at a time: slow, but it runs once per slash).
+    /// Returns nil for a zero divisor.
+    public func quotientAndRemainder(dividingBy divisor: UInt256) -> (quotient: UInt256, remainder: UInt256)? {
+        guard divisor != .zero else { return nil }
+        var quotient = [UInt64](repeating: 0, count: 4)
+        var remainder = UInt256.zero
+        let a = array
+        for bit in (0..<256).reversed() {
+            // remainder = remainder << 1 | bit `bit` of self; it stays below 2 × divisor, so the shift cannot lose
+            // a bit unless divisor ≥ 2^255, when the top bit is kept by the comparison below.
+            let top = remainder.limbs.3 >> 63
+            let r = remainder.array
+            var shifted = [UInt64](repeating: 0, count: 4)
+            for i in 0..<4 {
+                shifted[i] = (r[i] << 1) | (i > 0 ? r[i - 1] >> 63 : (a[bit / 64] >> UInt64(bit % 64)) & 1)
+            }
+            remainder = UInt256(array: shifted)
+            if top == 1 || remainder >= divisor {
+                remainder = remainder.subtractingReportingOverflow(divisor).partialValue
+                quotient[bit / 64] |= 1 << UInt64(bit % 64)
+            }
+        }
+        return (UInt256(array: quotient), remainder)
+    }
+
     /// The value if it fits 64 bits.
     public var uint64: UInt64? { limbs.1 == 0 && limbs.2 == 0 && limbs.3 == 0 ? limbs.0 : nil }
 

@@ -27,7 +27,8 @@ extension ProverNetClient {
                 id: ProverID(p.proverID), name: p.name, allowed: p.allowed, connected: p.connected, slots: Int(p.slots),
                 running: Int(p.running), jobsVerified: p.jobsVerified, jobsRejected: p.jobsRejected,
                 jobsFailed: p.jobsFailed, jobsLost: p.jobsLost, earned: Amount(units: p.earnedUnits),
-                lastSeen: p.lastSeenUnixMillis > 0 ? Date(unixMillis: p.lastSeenUnixMillis) : nil)
+                lastSeen: p.lastSeenUnixMillis > 0 ? Date(unixMillis: p.lastSeenUnixMillis) : nil,
+                reputation: p.reputation)
         }
     }
 

@@ -54,3 +54,27 @@ extension ProverNetClient {
             accounts: r.accounts.map { LedgerListing.AccountLine(account: $0.account, balanceUnits: $0.balanceUnits) })
     }
 }
+
+extension ProverNetClient {
+    /// Settles the epoch that ends at `untilMillis` on a running gateway (admin, with a one-time code): the
+    /// report as JSON (Store's `SettlementReport`), and whether this call settled it (false: it was already).
+    public func settle(untilMillis: Int64, otp: String) async throws(ProverNetClientError)
+        -> (reportJSON: String, newlySettled: Bool)
+    {
+        var message = Provernet_V1_SettleRequest()
+        message.untilUnixMillis = untilMillis
+        let (options, admin, sent, metadata) = (unaryOptions, self.admin, message, Self.changeMetadata(otp: otp))
+        let response = try await call("Settle") { try await admin.settle(sent, metadata: metadata, options: options) }
+        return (response.reportJson, response.newlySettled)
+    }
+
+    /// The settled epochs' reports as JSON, oldest first: an operator key gets only its own lines; a viewer or
+    /// admin every line, or `operatorAddress`'s.
+    public func settlements(operatorAddress: String? = nil) async throws(ProverNetClientError) -> [String] {
+        var message = Provernet_V1_ListSettlementsRequest()
+        message.operatorAddress = operatorAddress ?? ""
+        let (options, admin, sent) = (unaryOptions, self.admin, message)
+        let response = try await call("ListSettlements") { try await admin.listSettlements(sent, options: options) }
+        return response.reportJson
+    }
+}

@@ -19,6 +19,8 @@ public struct OperatorListing: Sendable, Equatable, Encodable {
     public var status: String
     /// Its connected provers' ids.
     public var provers: [String]
+    /// Its reputation now, in 0…1, over all its provers' events (`docs/economics.md`).
+    public var reputation: Double
 }
 
 extension ProverNetClient {
@@ -29,7 +31,8 @@ extension ProverNetClient {
         return response.operators.map { o in
             OperatorListing(
                 address: o.address, name: o.name, allowed: o.allowed, source: o.source, registered: o.registered,
-                stake: o.stake, minimum: o.minimumStake, status: o.status, provers: o.provers)
+                stake: o.stake, minimum: o.minimumStake, status: o.status, provers: o.provers,
+                reputation: o.reputation)
         }
     }
 

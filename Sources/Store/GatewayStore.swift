@@ -30,6 +30,9 @@ public protocol GatewayStore: KeyStore, EconomicsStore {
     func ledger(requestID: RequestID) async throws(StoreError) -> [LedgerEntry]
     /// The sum of every ledger line, by kind.
     func ledgerTotals() async throws(StoreError) -> LedgerTotals
+    /// The reputation events at or after `millis`, in the order they were committed: what the job book's
+    /// reputations are folded from at start (`ReputationRecord`).
+    func reputationEvents(since millis: Int64) async throws(StoreError) -> [ReputationEvent]
 
     /// Writes every change of the batch in one transaction: all of them or none.
     func commit(_ changes: StoreChanges) async throws(StoreError)
@@ -73,6 +76,8 @@ public struct StoreChanges: Sendable, Equatable {
     /// Money moved between the ledger's accounts (escrows, payments, fees, refunds): applied in the batch's
     /// transaction, which a client balance that would go below zero refuses whole.
     public var transfers: [Transfer] = []
+    /// Facts reputation counts (verified, rejected, failed, lost, slashed), appended.
+    public var reputation: [ReputationEvent] = []
     /// Who caused the changes, as the audit log names them: `prover:ID`, `client`, `admin`, or `gateway`.
     public var actor = "gateway"
     /// When they happened (the audit log's time); nil: when they are written.
@@ -91,7 +96,7 @@ public struct StoreChanges: Sendable, Equatable {
 
     public var isEmpty: Bool {
         requests.isEmpty && jobs.isEmpty && proverActivity.isEmpty && rounds.isEmpty && ledger.isEmpty
-            && transfers.isEmpty
+            && transfers.isEmpty && reputation.isEmpty
     }
 }
 

@@ -255,6 +255,8 @@ extension PostgresStore {
                         + "charged \(ledgerCharges)")
             }
         }
+        // What settled epochs owe each operator is what its payable account holds.
+        problems += try await settlementProblems(connection, logger)
         // A bounty is paid or forfeited when its job's request ends.
         let bounties = try await connection.query(
             """

@@ -233,6 +233,29 @@ extension PostgresStore {
         return totals
     }
 
+    public func reputationEvents(since millis: Int64) async throws(StoreError) -> [ReputationEvent] {
+        let logger = logger
+        let rows = try await read("read reputation events") { connection in
+            try await connection.query(
+                """
+                SELECT id, prover, operator, kind, atMillis, jobID FROM reputation_event WHERE atMillis >= \(millis)
+                ORDER BY id
+                """, logger: logger
+            ).collect()
+        }
+        return try rows.map { (row) throws(StoreError) -> ReputationEvent in
+            let (id, prover, address, kindName, atMillis, job) = try Decode.cells(row, "reputation_event", "row") {
+                try $0.decode((Int64, String, String?, String, Int64, String?).self)
+            }
+            guard let kind = ReputationEvent.Kind(rawValue: kindName) else {
+                throw .corrupt(table: "reputation_event", id: "\(id)", reason: "unknown kind \(kindName)")
+            }
+            return ReputationEvent(
+                prover: ProverID(prover), operatorAddress: address, kind: kind, atMillis: atMillis,
+                jobID: job.map(JobID.init))
+        }
+    }
+
     // MARK: Writing
 
     public func commit(_ changes: StoreChanges) async throws(StoreError) {
@@ -311,6 +334,14 @@ extension PostgresStore {
                 INSERT INTO ledger (atMillis, kind, requestID, jobID, proverID, amount)
                 VALUES (\(entry.atMillis), \(entry.kind.rawValue), \(entry.requestID.rawValue),
                     \(entry.jobID.rawValue), \(entry.proverID?.rawValue), \(entry.amount.units))
+                """, logger: logger)
+        }
+        for event in changes.reputation {
+            try await connection.query(
+                """
+                INSERT INTO reputation_event (prover, operator, kind, atMillis, jobID)
+                VALUES (\(event.prover.rawValue), \(event.operatorAddress), \(event.kind.rawValue), \(event.atMillis),
+                    \(event.jobID?.rawValue))
                 """, logger: logger)
         }
         try await Self.applyTransfers(transfers, connection, logger)

@@ -7,7 +7,10 @@ Prints one JSON line when ready: {"event": "ready", "port": N, "chainId": ..., "
 "delegationManager": "0x…", "avsDirectory": "0x…", "allocationManager": "0x…"}. The accounts are eth-tester's
 funded, unlocked accounts: tests send real transactions with eth_sendTransaction (from one of them). One extra method,
 test_setOffline [bool], makes the server answer every other call with HTTP 503 until set back, as a node that went
-away. It exits when the process that started it ends.
+away; test_setAutomine [bool] turns mining of each transaction as it comes off (transactions then wait in the
+pool, and a transaction sent again with the same nonce replaces itself) and back on (the pool is mined at once),
+so a test can hold a transaction between its sending and its receipt. It exits when the process that started it
+ends.
 """
 import argparse
 import json
@@ -80,6 +83,13 @@ def main():
             if method == "test_setOffline":
                 state["offline"] = bool(params[0])
                 return self.answer(200, {"jsonrpc": "2.0", "id": ident, "result": state["offline"]})
+            if method == "test_setAutomine":
+                with lock:
+                    if params[0]:
+                        provider.ethereum_tester.enable_auto_mine_transactions()
+                    else:
+                        provider.ethereum_tester.disable_auto_mine_transactions()
+                return self.answer(200, {"jsonrpc": "2.0", "id": ident, "result": bool(params[0])})
             if state["offline"]:
                 return self.answer(503, {"error": "offline"})
             try:

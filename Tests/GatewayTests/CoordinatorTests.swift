@@ -291,6 +291,38 @@ import Testing
         #expect(await restarted.healthCounts().openRequests == 1)
     }
 
+    @Test func aRestartedGatewayFoldsTheSameReputationsFromTheStore() async throws {
+        let harness = try await Harness { $0.maxAttempts = 1 }
+        defer { harness.remove() }
+        let a = try await harness.connect("a")
+        let b = try await harness.connect("b")
+        let request = try await harness.submit(inputs: 1, redundancy: 2)
+        await harness.coordinator.runRounds()
+        let leases = try await harness.leases(request.id)
+        let (first, second) = (try #require(leases[a.id]), try #require(leases[b.id]))
+        await harness.coordinator.resultArrived(a.id, job: first.id, epoch: first.epoch, .invalid("bad"))
+        harness.clock.advance(3_600_000)
+        await harness.coordinator.failureReported(b.id, job: second.id, epoch: second.epoch, reason: "oom")
+        let records = await harness.coordinator.reputationRecords
+        #expect(records.provers[a.id]?.rejected == 1 && records.provers[b.id]?.failed == 1)
+        // A second coordinator on the same database, on the same clock, as after a restart.
+        let artifacts = try ArtifactStore(directory: harness.directory.appendingPathComponent("artifacts").path)
+        let clock = harness.clock
+        let restarted = Coordinator(
+            store: harness.store,
+            circuits: CircuitRegistry(
+                store: harness.store, artifacts: artifacts, proofSystems: .standard(), limits: .default,
+                logger: Logger(label: "t")),
+            artifacts: artifacts, aggregation: nil,
+            configuration: GatewayConfiguration(dataDirectory: harness.directory.path),
+            logger: Logger(label: "t"), clock: { clock.now() })
+        try await restarted.recover()
+        #expect(await restarted.reputationRecords == records)
+        let before = await harness.coordinator.reputations(provers: [a.id, b.id], operators: [])
+        let after = await restarted.reputations(provers: [a.id, b.id], operators: [])
+        #expect(after.provers == before.provers && before.provers[a.id] == 0.7)
+    }
+
     @Test func aCancelOfAnEndedRequestLeavesItAsItWas() async throws {
         let harness = try await Harness()
         defer { harness.remove() }

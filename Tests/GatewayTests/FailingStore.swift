@@ -83,6 +83,9 @@ final class FailingStore: GatewayStore {
         try await store.ledger(requestID: requestID)
     }
     func ledgerTotals() async throws(StoreError) -> LedgerTotals { try await store.ledgerTotals() }
+    func reputationEvents(since millis: Int64) async throws(StoreError) -> [ReputationEvent] {
+        try await store.reputationEvents(since: millis)
+    }
     func checkHealth() async throws(StoreError) { try await store.checkHealth() }
     func close() async throws(StoreError) { try await store.close() }
 }

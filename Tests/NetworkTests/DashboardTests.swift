@@ -73,6 +73,9 @@ extension NetworkTests {
             let provers = try #require(snapshot["provers"] as? [[String: Any]])
             #expect(provers.count == 1 && provers.first?["name"] as? String == "prover-d")
             #expect(provers.first?["verified"] as? Int == 2)
+            // Two verified proofs and nothing else: above a newcomer's 0.9 if on time, at least the floor if late.
+            let reputation = try #require(provers.first?["reputation"] as? Double)
+            #expect(reputation >= 0.5 && reputation <= 1, "\(reputation)")
             let verdicts = try #require(provers.first?["recent_verdicts"] as? [[String: Any]])
             #expect(verdicts.count == 2 && verdicts.allSatisfy { $0["accepted"] as? Bool == true })
             let requests = try #require(snapshot["requests"] as? [[String: Any]])

@@ -123,7 +123,60 @@ extension NetworkTests {
                 try await client.ledger()
             }
             #expect(ledger.balances && ledger.slashedUnits == slashed)
+
+            // Its reputation fell under the network's floor (0.5 by default), as `admin provers` shows it, and its
+            // operator's with it; the honest prover's did not.
+            let reputations = try await Self.reputations(network)
+            let honest = try await network.proverID("honest").rawValue
+            let (liarReputation, honestReputation) = (
+                try #require(reputations[liar]), try #require(reputations[honest])
+            )
+            #expect(
+                liarReputation < 0.5 && honestReputation >= 0.5 && liarReputation < honestReputation, "\(reputations)")
+            let listed = try #require(
+                try await Ops.operators(network).first { $0.address.lowercased() == address.lowercased() })
+            #expect(listed.reputation < 0.9, "\(listed)") // under a newcomer's: it counts its provers' slashes
+            // The next request: the liar still asks ten times less, but wins no job of it; the honest prover proves all.
+            let next = try await Self.submit(network, 3, offset: 31)
+            #expect(try await Self.waitDone(network, next) == .done)
+            let store = try SQLiteStore(path: await network.databasePath)
+            let jobs = try await store.jobs(requestID: next)
+            let events = try await store.reputationEvents(since: 0)
+            try await store.close()
+            #expect(jobs.allSatisfy { $0.state.verified?.lease.prover.rawValue == honest }, "\(jobs.map(\.state))")
+            let liarEvents = events.filter { $0.prover.rawValue == liar }
+            #expect(!liarEvents.contains { $0.jobID?.requestID == next }, "\(liarEvents)")
+            #expect(try await Self.slashes(network).count == all.count) // no new slash: it was given no job
             await network.clean()
+        }
+
+        @Test(arguments: [
+            (["--reputation-floor", "2"], "reputation: the floor must be in 0…1"),
+            (["--reputation-prior-jobs", "0"], "reputation: the prior's weight in jobs must be positive"),
+            (["--reputation-half-life-seconds", "0"], "gateway.reputationHalfLifeSeconds = 0.0 is not a positive"),
+            (["--reputation-step", "1.5"], "reputation: the step must be in 0…1 and positive"),
+        ])
+        func aReputationSettingOutOfRangeIsRefusedNamingIt(_ flags: [String], _ message: String) throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("provernet-rep-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let run = try CommandRun.run(
+                BuiltBinary.provernet, ["gateway", "--data-dir", directory.path, "--dev-tls"] + flags)
+            #expect(run.status == 2 && run.stderr.contains(message), "\(run.stderr)")
+        }
+
+        /// Each prover's reputation as `admin provers` prints it.
+        static func reputations(_ network: ProcessNetwork) async throws -> [String: Double] {
+            let printed = try Ops.succeed(
+                ["admin", "provers", "--gateway", "127.0.0.1:\(await network.port)", "--ca", await network.caPath],
+                key: await network.keys?.viewer)
+            var reputations: [String: Double] = [:]
+            for line in printed.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                if let id = object?["prover_id"] as? String, let reputation = object?["reputation"] as? Double {
+                    reputations[id] = reputation
+                }
+            }
+            return reputations
         }
 
         @Test func aProverStoppedHoldingAJobIsSlashedTheSmallerShareAndTheCompleterGetsItsPart() async throws {

@@ -85,3 +85,48 @@ import Testing
         #expect(run.stderr.contains("--tls-server-name 10.0.0.1: not a DNS name"), "\(run.stderr)")
     }
 }
+
+/// The slasher key's flags are checked before the gateway starts: only with operator sets, a key file that holds
+/// a key, a keystore only with its password.
+@Suite struct SlasherKeyErrorTests {
+    @Test func aSlasherKeyNeedsOperatorSetsAKeyAndAKeystoresPassword() throws {
+        let dir = try CLI.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = { (name: String) in dir.appendingPathComponent(name).path }
+        try Data("not a key\n".utf8).write(to: URL(fileURLWithPath: p("bad.key")))
+        try Data(#"{"version": 3, "crypto": {}}"#.utf8).write(to: URL(fileURLWithPath: p("keystore.json")))
+        try Data("secret\n".utf8).write(to: URL(fileURLWithPath: p("password")))
+        let address = { (digit: String) in "0x" + String(repeating: digit, count: 40) }
+        let chain = [
+            "--operator-registry", "eigenlayer", "--eth-rpc", "http://127.0.0.1:1", "--delegation-manager",
+            address("1"), "--avs", address("2"), "--strategy", address("3"),
+        ]
+        let gateway = ["gateway", "--data-dir", p("gw"), "--dev-tls", "--port", "0"]
+        let sets = ["--allocation-manager", address("4"), "--operator-set-id", "1"]
+
+        let standalone = try CLI.run(gateway + ["--slasher-key", p("bad.key")])
+        #expect(standalone.status != 0 && standalone.stderr.contains("operator sets"), "\(standalone.stderr)")
+        let directory = try CLI.run(
+            gateway + chain + ["--avs-directory", address("5"), "--slasher-key", p("bad.key")])
+        #expect(directory.status != 0 && directory.stderr.contains("operator sets"), "\(directory.stderr)")
+        let badKey = try CLI.run(gateway + chain + sets + ["--slasher-key", p("bad.key")])
+        #expect(
+            badKey.status != 0 && badKey.stderr.contains("does not hold a secp256k1 private key"), "\(badKey.stderr)")
+        let missing = try CLI.run(gateway + chain + sets + ["--slasher-key", p("none.key")])
+        #expect(missing.status != 0 && missing.stderr.contains("cannot read"), "\(missing.stderr)")
+        let noPassword = try CLI.run(gateway + chain + sets + ["--slasher-key", p("keystore.json")])
+        #expect(
+            noPassword.status != 0 && noPassword.stderr.contains("--slasher-keystore-password-file"),
+            "\(noPassword.stderr)")
+        let badKeystore = try CLI.run(
+            gateway + chain + sets + [
+                "--slasher-key", p("keystore.json"), "--slasher-keystore-password-file", p("password"),
+            ])
+        #expect(
+            badKeystore.status != 0 && badKeystore.stderr.contains("gateway.slasherKey \(p("keystore.json"))"),
+            "\(badKeystore.stderr)")
+        let veto = try CLI.run(
+            gateway + chain + sets + ["--slasher-key", p("bad.key"), "--slash-veto-seconds", "-1"])
+        #expect(veto.status != 0 && veto.stderr.contains("slashVetoSeconds"), "\(veto.stderr)")
+    }
+}

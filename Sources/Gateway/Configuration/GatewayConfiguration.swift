@@ -61,6 +61,11 @@ public struct GatewayConfiguration: Sendable {
     public var bonds: BondPolicy = BondPolicy()
     /// What a fault costs of a bond (`docs/economics.md`).
     public var slashes: SlashPolicy = SlashPolicy()
+    /// The network's fee on operators' receipts when an epoch settles, in basis points (`docs/economics.md`,
+    /// "Settlement"): 0…10 000, default `SettlementBuilder.defaultFeeBps` (500, 5 %).
+    public var settlementFeeBps: Int = SettlementBuilder.defaultFeeBps
+    /// How each prover's record becomes the reputation the market is given, and the floor (`docs/economics.md`).
+    public var reputation: ReputationPolicy = ReputationPolicy()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -91,6 +96,9 @@ public struct GatewayConfiguration: Sendable {
         }
         guard leaseHeartbeats >= 1 else { throw .configuration("leaseHeartbeats must be at least 1") }
         guard maxAttempts >= 1 else { throw .configuration("maxAttempts must be at least 1") }
+        guard (0...10_000).contains(settlementFeeBps) else {
+            throw .configuration("settlementFeeBps \(settlementFeeBps) is not in 0…10000 basis points")
+        }
         guard reservePricePerUnit > 0, reservePricePerUnit.isFinite else {
             throw .configuration("reservePricePerUnit must be a positive number")
         }
@@ -100,6 +108,7 @@ public struct GatewayConfiguration: Sendable {
         else {
             throw .configuration("the access limits must be positive (bursts at least 1)")
         }
+        if let problem = reputation.problems.first { throw .configuration("reputation: \(problem)") }
         guard developmentTLS || (tlsCertificatePath != nil && tlsKeyPath != nil) else {
             throw .configuration("TLS needs a certificate and a key (--tls-cert, --tls-key) or --dev-tls")
         }

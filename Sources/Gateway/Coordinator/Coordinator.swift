@@ -209,9 +209,15 @@ public actor Coordinator {
         for (account, balance) in try await store.accounts() where account.category == .bounty && balance > .zero {
             bounties[JobID(account.subject)] = balance
         }
+        // The reputation records, folded from the events of the last 64 half-lives (an older event weighs less
+        // than 2^-64 of a new one: nothing a reputation rounded to hundredths can show).
+        let halfLife = book.settings.reputation.halfLifeMillis
+        let horizon = halfLife > Int64.max / 64 ? Int64.min : clock() - 64 * halfLife
+        let events = try await store.reputationEvents(since: horizon)
         try await perform { book, _ in
             let actions = book.load(open)
             book.loadBounties(bounties)
+            book.loadReputation(events)
             return actions
         }
         if !open.isEmpty {
@@ -317,6 +323,23 @@ public actor Coordinator {
     /// What the administrator's listing shows of connected provers.
     public func connectedProvers() -> [ProverID: ConnectedProver] { book.provers }
 
+    /// The book's reputation records (running decayed sums), as they stand.
+    var reputationRecords: ReputationRecords { book.reputationRecords }
+
+    /// The reputations of provers and operators (lowercased addresses) now, as the market is given them.
+    public func reputations(provers: [ProverID], operators: [String]) -> (
+        provers: [ProverID: Double], operators: [String: Double]
+    ) {
+        let now = clock()
+        return (
+            Dictionary(uniqueKeysWithValues: Set(provers).map { ($0, book.reputation(of: $0, now: now)) }),
+            Dictionary(
+                uniqueKeysWithValues: Set(operators.map { $0.lowercased() }).map {
+                    ($0, book.reputation(ofOperator: $0, now: now))
+                })
+        )
+    }
+
     /// The statements an open request's proofs carry, in input order.
     public func statements(of request: RequestID) -> [String] { book.statements(of: request) }
 }
@@ -355,6 +378,6 @@ extension GatewayConfiguration {
         JobBook.Settings(
             leaseMillis: leaseMillis, heartbeatMillis: heartbeatMillis, maxAttempts: maxAttempts,
             reservePricePerUnit: reservePricePerUnit, workUnits: { proofSystems.workUnits($0) ?? 1 }, bonds: bonds,
-            slashes: slashes)
+            slashes: slashes, reputation: reputation)
     }
 }

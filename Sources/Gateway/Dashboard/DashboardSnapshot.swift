@@ -52,6 +52,8 @@ public struct DashboardSnapshot: Sendable, Codable, Equatable {
         public var lost: Int64
         /// Accepted proofs over every job it finished or lost (1 with none yet).
         public var successRate: Double
+        /// Its reputation now, in 0…1, as the market is given it (`docs/economics.md`, *Reputation*).
+        public var reputation: Double
         public var earnedUnits: Int64
         public var earned: String
         public var lastSeenMillis: Int64?

@@ -35,6 +35,7 @@ extension GatewayServer {
             return latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1)]
         }
 
+        let reputation = await coordinator.reputations(provers: records.map(\.id), operators: []).provers
         var provers: [DashboardSnapshot.Prover] = records.map { record in
             let connected = live.provers[record.id]
             let finished = record.jobsVerified + record.jobsRejected + record.jobsFailed + record.jobsLost
@@ -52,6 +53,7 @@ extension GatewayServer {
                 verified: record.jobsVerified, rejected: record.jobsRejected, failed: record.jobsFailed,
                 lost: record.jobsLost,
                 successRate: finished == 0 ? 1 : Double(record.jobsVerified) / Double(finished),
+                reputation: reputation[record.id] ?? 0,
                 earnedUnits: record.earned.units, earned: record.earned.description,
                 lastSeenMillis: record.lastSeenMillis,
                 recentVerdicts: live.verdicts.reversed().filter { $0.prover == record.id }.prefix(5).map {

@@ -87,6 +87,7 @@ public struct BookActions: Sendable {
         changes.rounds += other.changes.rounds
         changes.ledger += other.changes.ledger
         changes.transfers += other.changes.transfers
+        changes.reputation += other.changes.reputation
         lazyJobs.formUnion(other.lazyJobs.filter { jobPositions[$0] == nil })
         messages += other.messages
         updates += other.updates

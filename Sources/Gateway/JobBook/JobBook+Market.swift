@@ -55,8 +55,15 @@ extension JobBook {
         // The jobs each asking prover can take: its free slots, capped by what its operator's headroom bonds (the
         // market caps them the same way; counted here too, so that a request bids only for what can be taken).
         var slotsOf: [ProverID: Int] = [:]
+        // Reputation: a public fact the network keeps, from one running record per prover (O(1) each). Under the
+        // floor, a prover gets no work (left out here, so that no request bids for what only it could take;
+        // the market's own floor would drop it too); above it, the market serves the better reputation first.
+        let policy = settings.reputation
         var asks: [Ask] = eligible.compactMap { session in
-            guard let cost = session.askPrice(jobClass, workUnits: units) else { return nil }
+            let reputation = reputation(of: session.id, now: now)
+            guard reputation >= policy.floor, let cost = session.askPrice(jobClass, workUnits: units) else {
+                return nil
+            }
             var stakeHeadroom = Double.greatestFiniteMagnitude
             var slots = session.freeSlots
             if let address = session.announcement.operatorAddress {
@@ -68,16 +75,12 @@ extension JobBook {
             slotsOf[session.id] = slots
             return Ask(
                 id: session.id.rawValue, slots: session.freeSlots, cost: cost,
-                secondsPerJob: session.seconds(jobClass, workUnits: settings.workUnits), reputation: 1,
+                secondsPerJob: session.seconds(jobClass, workUnits: settings.workUnits), reputation: reputation,
                 stakeHeadroom: stakeHeadroom)
         }
         guard !asks.isEmpty else { return actions }
         let asking = eligible.filter { slotsOf[$0.id] != nil }
         let capacity = slotsOf.values.reduce(0, +)
-        asks.append(
-            Ask(
-                id: Self.reserveAskID, slots: capacity, cost: settings.reservePricePerUnit * units, secondsPerJob: 0,
-                reputation: 1, stakeHeadroom: .greatestFiniteMagnitude))
         // Bids: each request's pending jobs of the class that an asking prover may take, as many as the
         // provers that may take them have free slots.
         var pendingOfRequest: [RequestID: [Job]] = [:]
@@ -96,8 +99,17 @@ extension JobBook {
                     deadlineSeconds: seconds))
         }
         guard !bids.isEmpty else { return actions }
+        // The network's reserve: it takes what no prover should at its price. It is served last among the
+        // winners (the floor's reputation, as slow as the most urgent bid allows, and an id that sorts after
+        // every prover's), so that a winning prover is never left idle while the reserve holds a job.
+        asks.append(
+            Ask(
+                id: Self.reserveAskID, slots: capacity, cost: settings.reservePricePerUnit * units,
+                secondsPerJob: bids.map(\.deadlineSeconds).min() ?? 0, reputation: policy.floor,
+                stakeHeadroom: .greatestFiniteMagnitude))
         let round = Round(
-            jobClass: jobClass.description, bondPerJob: bondPerJob.wholeUnits, bids: bids, asks: asks)
+            jobClass: jobClass.description, bondPerJob: bondPerJob.wholeUnits, minReputation: policy.floor, bids: bids,
+            asks: asks)
         guard let outcome = try? DoubleAuction.clear(round) else { return actions }
         // Each winner's price per job: the clocks' prices, the same for every trader of the round.
         var jobsOfAsk: [String: Int] = [:]

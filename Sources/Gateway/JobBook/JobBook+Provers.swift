@@ -134,6 +134,7 @@ extension JobBook {
             progress[id] = nil
             if lost {
                 actions.record(ProverActivity(prover: lease.prover, lost: 1))
+                note(.lost, prover: lease.prover, operatorAddress: operatorOf(lease), job: id, now: now, into: &actions)
                 // A lease that lapsed while its prover held the job costs the smaller share of its bond.
                 actions.append(slash(lease, job: job, kind: .lapsedLease, reason: reason, jobStaysOpen: true, now: now))
             }

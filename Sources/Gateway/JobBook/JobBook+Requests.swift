@@ -144,6 +144,9 @@ extension JobBook {
             if let lease, request.state.phase == .expired {
                 actions.append(
                     slash(lease, job: job, kind: .pastDeadline, reason: reason, jobStaysOpen: false, now: now))
+                note(
+                    .lost, prover: lease.prover, operatorAddress: operatorOf(lease), job: jobID, now: now,
+                    into: &actions)
             }
             let event: JobEvent = request.state.phase == .failed ? .fail(reason: reason) : .cancel(reason: reason)
             guard Self.transition(&job, event) else { continue }

@@ -120,6 +120,13 @@ extension JobBook {
         // A bounty a slash left on the job goes to the prover that completed it.
         actions.changes.transfers += payBounty(job, to: lease.prover, now: now)
         actions.record(ProverActivity(prover: lease.prover, verified: 1, earned: lease.price, lastSeenMillis: now))
+        // On time: within the seconds its prover announced for the class (measured from the lease's grant). Compared
+        // in floating point: an announced number is the prover's, and converting a huge one to an integer would trap.
+        let announced = provers[lease.prover]?.seconds(job.jobClass, workUnits: settings.workUnits)
+        let onTime = announced.map { Double(now - lease.grantedMillis) <= $0 * 1000 } ?? false
+        note(
+            onTime ? .onTime : .late, prover: lease.prover, operatorAddress: operatorOf(lease), job: job.id, now: now,
+            into: &actions)
         // The other replicas of this input: cancelled, not paid, their provers told to stop.
         if !job.isAggregation {
             var stops: [(ProverID, Job)] = []
@@ -177,6 +184,10 @@ extension JobBook {
         failedBy[job.id, default: [:]][prover] = reason
         actions.record(
             ProverActivity(prover: prover, rejected: reportedFailure ? 0 : 1, failed: reportedFailure ? 1 : 0))
+        note(
+            reportedFailure ? .failed : .rejected, prover: prover,
+            operatorAddress: held.state.lease.flatMap(operatorOf) ?? provers[prover]?.announcement.operatorAddress,
+            job: job.id, now: now, into: &actions)
         if let request = requests[job.requestID] {
             actions.updates.append(
                 update(request, reportedFailure ? .failed : .rejected, job: job, message: reason, now: now))

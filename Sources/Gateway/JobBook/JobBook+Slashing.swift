@@ -73,6 +73,11 @@ extension JobBook {
                 atMillis: now, reason: .slash, from: .stake(address), to: .slashed, amount: amount - bounty,
                 requestID: job.requestID, jobID: job.id, note: evidence))
         operatorStakes[address] = (operatorStakes[address] ?? .zero) - amount
+        // Reputation counts a slash for cheating (an invalid proof) besides its rejection; a lapse's or a deadline's
+        // slash is counted once, as the job it lost (a crash is not a lie: `docs/economics.md`, *Reputation*).
+        if kind == .invalidProof {
+            note(.slashed, prover: lease.prover, operatorAddress: address, job: job.id, now: now, into: &actions)
+        }
         actions.slashedOperators.insert(address)
         return actions
     }

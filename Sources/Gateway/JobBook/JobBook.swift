@@ -29,12 +29,15 @@ public struct JobBook: Sendable {
         public var bonds: BondPolicy
         /// What a fault costs of a bond.
         public var slashes: SlashPolicy
+        /// How records become reputations, and the floor under which a prover gets no work.
+        public var reputation: ReputationPolicy
 
         public init(
             leaseMillis: Int64, heartbeatMillis: Int64, maxAttempts: Int, reservePricePerUnit: Double,
             workUnits: @escaping @Sendable (JobClass) -> Double, bonds: BondPolicy = BondPolicy(),
-            slashes: SlashPolicy = SlashPolicy()
+            slashes: SlashPolicy = SlashPolicy(), reputation: ReputationPolicy = ReputationPolicy()
         ) {
+            self.reputation = reputation
             self.bonds = bonds
             self.slashes = slashes
             self.leaseMillis = leaseMillis
@@ -75,6 +78,9 @@ public struct JobBook: Sendable {
     public internal(set) var operatorStakes: [String: Amount] = [:]
     /// What slashes of lapsed leases set aside for the prover that completes each job (`bounty:JOB`).
     public internal(set) var bounties: [JobID: Amount] = [:]
+    /// Each prover's and operator's record, as running decayed sums updated by every event that counts
+    /// (`ReputationRecord`): a round reads one record per asking prover, never the history.
+    public internal(set) var reputationRecords = ReputationRecords()
 
     /// What one key has open.
     public struct OwnerLoad: Sendable, Equatable {

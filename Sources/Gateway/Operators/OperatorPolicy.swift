@@ -34,6 +34,8 @@ public struct OperatorPolicy: Sendable {
     /// registry fails closed (its provers are suspended).
     public var graceSeconds: Int64 = 300
     public var hardware: HardwareMinimum = HardwareMinimum()
+    /// With the EigenLayer source: slashes sent to the chain after a veto window (nil: they stay in the ledger).
+    public var slashing: ChainSlashing?
 
     public init() {}
 }

@@ -56,8 +56,8 @@ public actor OperatorRegistry {
     var nonces: [ProverID: UInt64] = [:]
     var onChange: @Sendable (Address, OperatorStatus, [ProverID]) async -> Void = { _, _, _ in }
     var onStake: @Sendable (Address, UInt256) async -> Void = { _, _ in }
-    /// What slashes took from an operator's stake so far (from the ledger), in the registry's unit: the standalone
-    /// registry's stake is what was recorded less this.
+    /// What slashes took from an operator's stake and its source does not show yet, in the registry's unit: for
+    /// the standalone registry every slash in the ledger, for EigenLayer the slashes queued or being sent.
     var slashedStake: @Sendable (Address) async -> UInt256 = { _ in .zero }
 
     public init(
@@ -79,7 +79,7 @@ public actor OperatorRegistry {
         }
     }
 
-    /// Sets how the slashes of an operator are read (the standalone registry's stake is the recorded one less them).
+    /// Sets how the slashes of an operator that its source does not show are read (subtracted from its stake).
     public func setSlashedStake(_ body: @escaping @Sendable (Address) async -> UInt256) { slashedStake = body }
 
     /// Tells `body` every stake read (the gateway locks its provers' bonds from it).
@@ -173,11 +173,11 @@ public actor OperatorRegistry {
         }
         do {
             var standing = try await source.standing(of: `operator`, record: record)
-            if source is StandaloneOperatorSource {
-                // Slashing reduces the standalone registry's stake at once: the recorded stake less every slash.
-                let (left, below) = standing.stake.subtractingReportingOverflow(await slashedStake(`operator`))
-                standing.stake = below ? .zero : left
-            }
+            // Slashing reduces the stake at once. Standalone: the recorded stake less every slash in the ledger.
+            // EigenLayer: the chain's figure less the slashes queued or being sent (the chain has them once they
+            // are confirmed; a slash not yet sent must not be "restored" by the next reading).
+            let (left, below) = standing.stake.subtractingReportingOverflow(await slashedStake(`operator`))
+            standing.stake = below ? .zero : left
             state.standing = standing
             state.lastReadMillis = now
             if state.lastError != nil {

@@ -61,6 +61,11 @@ struct AccessPolicy: Sendable {
             A.RevokeAuthorization.descriptor: Rule(roles: [.operator, .admin]),
             A.CreditClient.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
             A.ListAccounts.descriptor: Rule(roles: [.viewer, .admin]),
+            A.Settle.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
+            // An operator key sees only its own lines (the handler filters).
+            A.ListSettlements.descriptor: Rule(roles: listers),
+            A.ListSlashes.descriptor: Rule(roles: [.viewer, .admin]),
+            A.CancelSlash.descriptor: Rule(roles: [.admin], needsOneTimeCode: true),
         ]
     }
 

@@ -41,6 +41,8 @@ public final class GatewayServer: Service {
     /// Called once the gateway listens (not while it relays): a gateway on a shared database advertises its
     /// address there, for the gateways that relay to it.
     let onServing: @Sendable (String, Int) async -> Void
+    /// With EigenLayer and a slasher key: the queue that sends slashes to the chain.
+    public let chainSlasher: ChainSlasher?
 
     /// - Parameter proofSystems: the proof systems whose circuits and jobs this gateway handles (the
     ///   `provernet` command hands it Groth16 and SnarkPack).
@@ -102,6 +104,17 @@ public final class GatewayServer: Service {
             throw GatewayError.configuration("operators are required, but this store keeps no operators")
         } else {
             operators = nil
+        }
+        if case .eigenLayer(let settings) = configuration.operators.source,
+            let slashing = configuration.operators.slashing
+        {
+            guard let slashStore = store as? any SlashQueueStore & EconomicsStore else {
+                throw GatewayError.configuration("slashing on the chain needs a store that keeps a slash queue")
+            }
+            chainSlasher = try ChainSlasher(
+                store: slashStore, settings: settings, slashing: slashing, bonds: configuration.bonds, logger: logger)
+        } else {
+            chainSlasher = nil
         }
     }
 
@@ -167,7 +180,9 @@ public final class GatewayServer: Service {
                 coordinator: coordinator, circuits: circuits, artifacts: artifacts, configuration: configuration,
                 logger: logger),
             artifactService,
-            AdminServiceHandler(coordinator: coordinator, store: store, keyRing: keyRing, operators: operators),
+            AdminServiceHandler(
+                coordinator: coordinator, store: store, keyRing: keyRing, operators: operators,
+                settlementFeeBps: configuration.settlementFeeBps),
         ]
         let server = GRPCServer(
             transport: transport,
@@ -192,14 +207,22 @@ public final class GatewayServer: Service {
         await operators?.setOnStake { address, stake in
             await coordinator.setOperatorStake(address.lowercased, bonds.amount(ofStake: stake))
         }
-        // Slashes, from the ledger: what `stake:OPERATOR` gave out (it is a source, so its balance is negative).
         let store = self.store
-        await operators?.setSlashedStake { address in
-            let balance = (try? await store.balance(of: .stake(address.lowercased))) ?? .zero
-            return bonds.stake(of: Amount.zero - balance)
+        let chainSlasher = self.chainSlasher
+        if configuration.operators.source == .standalone {
+            // Slashes, from the ledger: what `stake:OPERATOR` gave out (it is a source, so its balance is negative).
+            await operators?.setSlashedStake { address in
+                let balance = (try? await store.balance(of: .stake(address.lowercased))) ?? .zero
+                return bonds.stake(of: Amount.zero - balance)
+            }
+        } else if let chainSlasher {
+            // The chain's stake less the slashes it does not have yet (queued, or sent and not confirmed).
+            await operators?.setSlashedStake { address in await chainSlasher.pendingStake(of: address) }
         }
         if let operators {
             await coordinator.setOnSlash { address in
+                // Queued first, so that the reading after it already subtracts the slash.
+                _ = try? await chainSlasher?.scan()
                 if let parsed = try? Address(address) { await operators.refresh(parsed) }
             }
         }
@@ -237,6 +260,15 @@ public final class GatewayServer: Service {
                         "minimum_stake": "\(configuration.operators.minimumStake)",
                     ])
                 group.addTask { await operators.runRefreshLoop() }
+            }
+            if let chainSlasher {
+                logger.info(
+                    "slashes go to the chain after their veto window",
+                    metadata: [
+                        "slasher": "\(chainSlasher.slasher)",
+                        "veto_seconds": "\(configuration.operators.slashing?.vetoSeconds ?? 0)",
+                    ])
+                group.addTask { await chainSlasher.run() }
             }
             group.addTask {
                 let address = try await transport.listeningAddress

@@ -149,6 +149,8 @@ extension AdminServiceHandler {
         do { views = try await operators.view() } catch { throw RPCError.from(error) }
         // An operator key sees its own operator only.
         let own = Principal.current?.role == .operator ? Principal.current?.operatorAddress?.lowercased() ?? "" : nil
+        let reputation = await coordinator.reputations(provers: [], operators: views.map(\.address.lowercased))
+            .operators
         return .with { r in
             r.operators = views.filter { own == nil || $0.address.lowercased == own }.map { v in
                 .with {
@@ -161,6 +163,7 @@ extension AdminServiceHandler {
                     $0.status = v.status.description
                     $0.provers = v.provers.map(\.rawValue)
                     $0.allowed = v.allowed
+                    $0.reputation = reputation[v.address.lowercased] ?? 0
                 }
             }
         }

@@ -14,6 +14,8 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
     let keyRing: KeyRing
     /// The operators, when the store keeps them (`AdminServiceHandler+Operators.swift`).
     var operators: OperatorRegistry? = nil
+    /// The network's fee when an epoch settles (`GatewayConfiguration.settlementFeeBps`).
+    var settlementFeeBps: Int = SettlementBuilder.defaultFeeBps
 
     /// How the audit log names the caller.
     var actor: String { Principal.current?.actor ?? "admin" }
@@ -69,6 +71,7 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
         let visible = await visibleProvers()
         let records: [ProverRecord]
         do { records = try await store.provers() } catch { throw RPCError.from(error) }
+        let reputation = await coordinator.reputations(provers: records.map(\.id), operators: []).provers
         return .with { r in
             r.provers = records.filter { visible?.contains($0.id) ?? true }.map { p in
                 .with {
@@ -85,6 +88,7 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
                     $0.earned = p.earned.wholeUnits
                     $0.earnedUnits = p.earned.units
                     $0.lastSeenUnixMillis = connected[p.id]?.lastHeartbeatMillis ?? p.lastSeenMillis ?? 0
+                    $0.reputation = reputation[p.id] ?? 0
                 }
             }
         }

@@ -235,6 +235,58 @@ public enum Provernet_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "Settle" metadata.
+        public enum Settle: Sendable {
+            /// Request type for "Settle".
+            public typealias Input = Provernet_V1_SettleRequest
+            /// Response type for "Settle".
+            public typealias Output = Provernet_V1_SettleResponse
+            /// Descriptor for "Settle".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "Settle",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListSettlements" metadata.
+        public enum ListSettlements: Sendable {
+            /// Request type for "ListSettlements".
+            public typealias Input = Provernet_V1_ListSettlementsRequest
+            /// Response type for "ListSettlements".
+            public typealias Output = Provernet_V1_ListSettlementsResponse
+            /// Descriptor for "ListSettlements".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListSettlements",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListSlashes" metadata.
+        public enum ListSlashes: Sendable {
+            /// Request type for "ListSlashes".
+            public typealias Input = Provernet_V1_ListSlashesRequest
+            /// Response type for "ListSlashes".
+            public typealias Output = Provernet_V1_ListSlashesResponse
+            /// Descriptor for "ListSlashes".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "ListSlashes",
+                type: .unary
+            )
+        }
+        /// Namespace for "CancelSlash" metadata.
+        public enum CancelSlash: Sendable {
+            /// Request type for "CancelSlash".
+            public typealias Input = Provernet_V1_CancelSlashRequest
+            /// Response type for "CancelSlash".
+            public typealias Output = Provernet_V1_CancelSlashResponse
+            /// Descriptor for "CancelSlash".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "provernet.v1.AdminService"),
+                method: "CancelSlash",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "provernet.v1.AdminService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListProvers.descriptor,
@@ -252,7 +304,11 @@ public enum Provernet_V1_AdminService: Sendable {
             ListOperators.descriptor,
             RevokeAuthorization.descriptor,
             CreditClient.descriptor,
-            ListAccounts.descriptor
+            ListAccounts.descriptor,
+            Settle.descriptor,
+            ListSettlements.descriptor,
+            ListSlashes.descriptor,
+            CancelSlash.descriptor
         ]
     }
 }
@@ -559,6 +615,84 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Provernet_V1_ListAccountsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAccountsResponse>
+
+        /// Handle the "Settle" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes the epoch that ends at a time: moves each operator's provers' receipts, less the network's fee, to
+        /// > what the network owes it, and returns the epoch's settlement report with its Merkle root. Settling the last
+        /// > epoch's time again returns its report unchanged; a time before it is FAILED_PRECONDITION. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_SettleRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_SettleResponse` messages.
+        func settle(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_SettleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_SettleResponse>
+
+        /// Handle the "ListSettlements" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Settled epochs: an operator key sees only its own line of each epoch (with its Merkle proof), a viewer or
+        /// > admin every line, or one operator's with `operator_address`.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListSettlementsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListSettlementsResponse` messages.
+        func listSettlements(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListSettlementsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListSettlementsResponse>
+
+        /// Handle the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_ListSlashesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_ListSlashesResponse` messages.
+        func listSlashes(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_ListSlashesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListSlashesResponse>
+
+        /// Handle the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Provernet_V1_CancelSlashRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Provernet_V1_CancelSlashResponse` messages.
+        func cancelSlash(
+            request: GRPCCore.StreamingServerRequest<Provernet_V1_CancelSlashRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CancelSlashResponse>
     }
 
     /// Service protocol for the "provernet.v1.AdminService" service.
@@ -849,6 +983,84 @@ extension Provernet_V1_AdminService {
             request: GRPCCore.ServerRequest<Provernet_V1_ListAccountsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAccountsResponse>
+
+        /// Handle the "Settle" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes the epoch that ends at a time: moves each operator's provers' receipts, less the network's fee, to
+        /// > what the network owes it, and returns the epoch's settlement report with its Merkle root. Settling the last
+        /// > epoch's time again returns its report unchanged; a time before it is FAILED_PRECONDITION. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_SettleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_SettleResponse` message.
+        func settle(
+            request: GRPCCore.ServerRequest<Provernet_V1_SettleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_SettleResponse>
+
+        /// Handle the "ListSettlements" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Settled epochs: an operator key sees only its own line of each epoch (with its Merkle proof), a viewer or
+        /// > admin every line, or one operator's with `operator_address`.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListSettlementsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListSettlementsResponse` message.
+        func listSettlements(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListSettlementsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListSettlementsResponse>
+
+        /// Handle the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListSlashesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_ListSlashesResponse` message.
+        func listSlashes(
+            request: GRPCCore.ServerRequest<Provernet_V1_ListSlashesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListSlashesResponse>
+
+        /// Handle the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CancelSlashRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Provernet_V1_CancelSlashResponse` message.
+        func cancelSlash(
+            request: GRPCCore.ServerRequest<Provernet_V1_CancelSlashRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CancelSlashResponse>
     }
 
     /// Simple service protocol for the "provernet.v1.AdminService" service.
@@ -1137,6 +1349,84 @@ extension Provernet_V1_AdminService {
             request: Provernet_V1_ListAccountsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Provernet_V1_ListAccountsResponse
+
+        /// Handle the "Settle" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes the epoch that ends at a time: moves each operator's provers' receipts, less the network's fee, to
+        /// > what the network owes it, and returns the epoch's settlement report with its Merkle root. Settling the last
+        /// > epoch's time again returns its report unchanged; a time before it is FAILED_PRECONDITION. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_SettleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_SettleResponse` to respond with.
+        func settle(
+            request: Provernet_V1_SettleRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_SettleResponse
+
+        /// Handle the "ListSettlements" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Settled epochs: an operator key sees only its own line of each epoch (with its Merkle proof), a viewer or
+        /// > admin every line, or one operator's with `operator_address`.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListSettlementsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListSettlementsResponse` to respond with.
+        func listSettlements(
+            request: Provernet_V1_ListSettlementsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListSettlementsResponse
+
+        /// Handle the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_ListSlashesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_ListSlashesResponse` to respond with.
+        func listSlashes(
+            request: Provernet_V1_ListSlashesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_ListSlashesResponse
+
+        /// Handle the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A `Provernet_V1_CancelSlashRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Provernet_V1_CancelSlashResponse` to respond with.
+        func cancelSlash(
+            request: Provernet_V1_CancelSlashRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Provernet_V1_CancelSlashResponse
     }
 }
 
@@ -1320,6 +1610,50 @@ extension Provernet_V1_AdminService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.Settle.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_SettleRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_SettleResponse>(),
+            handler: { request, context in
+                try await self.settle(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListSettlements.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListSettlementsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListSettlementsResponse>(),
+            handler: { request, context in
+                try await self.listSettlements(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.ListSlashes.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListSlashesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListSlashesResponse>(),
+            handler: { request, context in
+                try await self.listSlashes(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Provernet_V1_AdminService.Method.CancelSlash.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CancelSlashRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CancelSlashResponse>(),
+            handler: { request, context in
+                try await self.cancelSlash(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1496,6 +1830,50 @@ extension Provernet_V1_AdminService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListAccountsResponse> {
         let response = try await self.listAccounts(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func settle(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_SettleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_SettleResponse> {
+        let response = try await self.settle(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listSettlements(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListSettlementsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListSettlementsResponse> {
+        let response = try await self.listSettlements(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listSlashes(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_ListSlashesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_ListSlashesResponse> {
+        let response = try await self.listSlashes(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func cancelSlash(
+        request: GRPCCore.StreamingServerRequest<Provernet_V1_CancelSlashRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Provernet_V1_CancelSlashResponse> {
+        let response = try await self.cancelSlash(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1707,6 +2085,58 @@ extension Provernet_V1_AdminService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListAccountsResponse> {
         return GRPCCore.ServerResponse<Provernet_V1_ListAccountsResponse>(
             message: try await self.listAccounts(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func settle(
+        request: GRPCCore.ServerRequest<Provernet_V1_SettleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_SettleResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_SettleResponse>(
+            message: try await self.settle(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listSettlements(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListSettlementsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListSettlementsResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListSettlementsResponse>(
+            message: try await self.listSettlements(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listSlashes(
+        request: GRPCCore.ServerRequest<Provernet_V1_ListSlashesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_ListSlashesResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_ListSlashesResponse>(
+            message: try await self.listSlashes(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func cancelSlash(
+        request: GRPCCore.ServerRequest<Provernet_V1_CancelSlashRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Provernet_V1_CancelSlashResponse> {
+        return GRPCCore.ServerResponse<Provernet_V1_CancelSlashResponse>(
+            message: try await self.cancelSlash(
                 request: request.message,
                 context: context
             ),
@@ -2083,6 +2513,104 @@ extension Provernet_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListAccountsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListAccountsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "Settle" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes the epoch that ends at a time: moves each operator's provers' receipts, less the network's fee, to
+        /// > what the network owes it, and returns the epoch's settlement report with its Merkle root. Settling the last
+        /// > epoch's time again returns its report unchanged; a time before it is FAILED_PRECONDITION. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_SettleRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_SettleRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_SettleResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func settle<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_SettleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_SettleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_SettleResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SettleResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListSettlements" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Settled epochs: an operator key sees only its own line of each epoch (with its Merkle proof), a viewer or
+        /// > admin every line, or one operator's with `operator_address`.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListSettlementsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListSettlementsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListSettlementsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listSettlements<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListSettlementsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListSettlementsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListSettlementsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSettlementsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListSlashesRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListSlashesRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListSlashesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listSlashes<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListSlashesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListSlashesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListSlashesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSlashesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CancelSlashRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CancelSlashRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CancelSlashResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func cancelSlash<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CancelSlashRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CancelSlashRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CancelSlashResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CancelSlashResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -2638,6 +3166,148 @@ extension Provernet_V1_AdminService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "Settle" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes the epoch that ends at a time: moves each operator's provers' receipts, less the network's fee, to
+        /// > what the network owes it, and returns the epoch's settlement report with its Merkle root. Settling the last
+        /// > epoch's time again returns its report unchanged; a time before it is FAILED_PRECONDITION. Admin, with a
+        /// > one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_SettleRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_SettleRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_SettleResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func settle<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_SettleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_SettleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_SettleResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SettleResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.Settle.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListSettlements" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Settled epochs: an operator key sees only its own line of each epoch (with its Merkle proof), a viewer or
+        /// > admin every line, or one operator's with `operator_address`.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListSettlementsRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListSettlementsRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListSettlementsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listSettlements<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListSettlementsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListSettlementsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListSettlementsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSettlementsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListSettlements.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListSlashes" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+        /// > evidence. Viewer or admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_ListSlashesRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_ListSlashesRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_ListSlashesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listSlashes<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_ListSlashesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_ListSlashesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_ListSlashesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSlashesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.ListSlashes.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CancelSlash" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+        /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Provernet_V1_CancelSlashRequest` message.
+        ///   - serializer: A serializer for `Provernet_V1_CancelSlashRequest` messages.
+        ///   - deserializer: A deserializer for `Provernet_V1_CancelSlashResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func cancelSlash<Result>(
+            request: GRPCCore.ClientRequest<Provernet_V1_CancelSlashRequest>,
+            serializer: some GRPCCore.MessageSerializer<Provernet_V1_CancelSlashRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Provernet_V1_CancelSlashResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CancelSlashResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Provernet_V1_AdminService.Method.CancelSlash.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -3096,6 +3766,128 @@ extension Provernet_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListAccountsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListAccountsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Settle" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Closes the epoch that ends at a time: moves each operator's provers' receipts, less the network's fee, to
+    /// > what the network owes it, and returns the epoch's settlement report with its Merkle root. Settling the last
+    /// > epoch's time again returns its report unchanged; a time before it is FAILED_PRECONDITION. Admin, with a
+    /// > one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_SettleRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func settle<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_SettleRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SettleResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.settle(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_SettleRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_SettleResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListSettlements" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Settled epochs: an operator key sees only its own line of each epoch (with its Merkle proof), a viewer or
+    /// > admin every line, or one operator's with `operator_address`.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListSettlementsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listSettlements<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListSettlementsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSettlementsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listSettlements(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListSettlementsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListSettlementsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListSlashes" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+    /// > evidence. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_ListSlashesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listSlashes<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_ListSlashesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSlashesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listSlashes(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_ListSlashesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_ListSlashesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelSlash" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+    /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Provernet_V1_CancelSlashRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelSlash<Result>(
+        request: GRPCCore.ClientRequest<Provernet_V1_CancelSlashRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CancelSlashResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.cancelSlash(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Provernet_V1_CancelSlashRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Provernet_V1_CancelSlashResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -3620,6 +4412,144 @@ extension Provernet_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listAccounts(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Settle" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Closes the epoch that ends at a time: moves each operator's provers' receipts, less the network's fee, to
+    /// > what the network owes it, and returns the epoch's settlement report with its Merkle root. Settling the last
+    /// > epoch's time again returns its report unchanged; a time before it is FAILED_PRECONDITION. Admin, with a
+    /// > one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func settle<Result>(
+        _ message: Provernet_V1_SettleRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_SettleResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_SettleRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.settle(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListSettlements" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Settled epochs: an operator key sees only its own line of each epoch (with its Merkle proof), a viewer or
+    /// > admin every line, or one operator's with `operator_address`.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listSettlements<Result>(
+        _ message: Provernet_V1_ListSettlementsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSettlementsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListSettlementsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listSettlements(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListSlashes" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The slashes of EigenLayer operators queued for the chain, being sent, and their outcomes, with the
+    /// > evidence. Viewer or admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listSlashes<Result>(
+        _ message: Provernet_V1_ListSlashesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_ListSlashesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_ListSlashesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listSlashes(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelSlash" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Cancels a queued slash within its veto window, with a reason (audited); NOT_FOUND for an unknown one,
+    /// > FAILED_PRECONDITION for one no longer queued. Admin, with a one-time code.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelSlash<Result>(
+        _ message: Provernet_V1_CancelSlashRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Provernet_V1_CancelSlashResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Provernet_V1_CancelSlashRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.cancelSlash(
             request: request,
             options: options,
             onResponse: handleResponse

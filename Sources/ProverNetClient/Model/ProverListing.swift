@@ -26,12 +26,16 @@ public struct ProverListing: Sendable, Equatable {
     public var earned: Amount
     /// Its last heartbeat or connection, if any.
     public var lastSeen: Date?
+    /// Its reputation now, in 0…1, as the market is given it (under the network's floor it gets no work).
+    public var reputation: Double
 
     /// A listing entry (the client makes these from the gateway's answer; tests may make their own).
     public init(
         id: ProverID, name: String, allowed: Bool, connected: Bool, slots: Int, running: Int, jobsVerified: UInt64,
-        jobsRejected: UInt64, jobsFailed: UInt64, jobsLost: UInt64, earned: Amount, lastSeen: Date?
+        jobsRejected: UInt64, jobsFailed: UInt64, jobsLost: UInt64, earned: Amount, lastSeen: Date?,
+        reputation: Double = 0
     ) {
+        self.reputation = reputation
         self.id = id
         self.name = name
         self.allowed = allowed

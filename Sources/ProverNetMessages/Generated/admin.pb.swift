@@ -286,6 +286,10 @@ public nonisolated struct Provernet_V1_ProverInfo: Sendable {
   /// `earned` in the smallest unit of money (10^-6 credit), exactly.
   public var earnedUnits: Int64 = 0
 
+  /// Its reputation now, in 0…1, as the market is given it (docs/economics.md, Reputation): under the
+  /// network's floor it gets no work.
+  public var reputation: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -617,6 +621,9 @@ public nonisolated struct Provernet_V1_OperatorInfo: Sendable {
 
   public var allowed: Bool = false
 
+  /// Its reputation now, in 0…1: the same formula over the events of all its provers.
+  public var reputation: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -713,6 +720,229 @@ public nonisolated struct Provernet_V1_ListAccountsResponse: Sendable {
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+}
+
+public nonisolated struct Provernet_V1_SettleRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The epoch ends at this time (Unix milliseconds, not in the future).
+  public var untilUnixMillis: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_SettleResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The epoch's settlement report as JSON (the fields of Store's `SettlementReport`; amounts in units of 10^-6
+  /// credit; docs/economics.md, "Settlement").
+  public var reportJson: String = String()
+
+  /// False when the epoch had been settled already (this is its stored report).
+  public var newlySettled: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_ListSettlementsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Only this operator's lines (0x and 40 hex digits); an operator key gets its own whatever this says.
+  public var operatorAddress: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_ListSettlementsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Each epoch's report as JSON, oldest first, with only the lines the caller may see.
+  public var reportJson: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_ListSlashesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A slash of an EigenLayer operator on its way to `AllocationManager.slashOperator`.
+public nonisolated struct Provernet_V1_QueuedSlash: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  /// The ledger transfer it carries out.
+  public var transferID: Int64 {
+    get {_storage._transferID}
+    set {_uniqueStorage()._transferID = newValue}
+  }
+
+  public var operatorAddress: String {
+    get {_storage._operatorAddress}
+    set {_uniqueStorage()._operatorAddress = newValue}
+  }
+
+  /// What the ledger took, in the smallest unit (10^-6 credit).
+  public var amountUnits: Int64 {
+    get {_storage._amountUnits}
+    set {_uniqueStorage()._amountUnits = newValue}
+  }
+
+  /// queued, cancelled, sending, confirmed or failed.
+  public var state: String {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
+
+  /// The ledger's evidence (JSON).
+  public var evidence: String {
+    get {_storage._evidence}
+    set {_uniqueStorage()._evidence = newValue}
+  }
+
+  public var queuedUnixMillis: Int64 {
+    get {_storage._queuedUnixMillis}
+    set {_uniqueStorage()._queuedUnixMillis = newValue}
+  }
+
+  /// The end of the veto window.
+  public var sendAfterUnixMillis: Int64 {
+    get {_storage._sendAfterUnixMillis}
+    set {_uniqueStorage()._sendAfterUnixMillis = newValue}
+  }
+
+  /// From sending on: the operator's allocated stake read then, and the wad sent (decimal; 1e18 is all of it).
+  public var stakeRead: String {
+    get {_storage._stakeRead}
+    set {_uniqueStorage()._stakeRead = newValue}
+  }
+
+  public var wad: String {
+    get {_storage._wad}
+    set {_uniqueStorage()._wad = newValue}
+  }
+
+  /// -1 until sending.
+  public var nonce: Int64 {
+    get {_storage._nonce}
+    set {_uniqueStorage()._nonce = newValue}
+  }
+
+  public var txHash: String {
+    get {_storage._txHash}
+    set {_uniqueStorage()._txHash = newValue}
+  }
+
+  public var sentUnixMillis: Int64 {
+    get {_storage._sentUnixMillis}
+    set {_uniqueStorage()._sentUnixMillis = newValue}
+  }
+
+  /// 0 until confirmed (or reverted).
+  public var receiptBlock: Int64 {
+    get {_storage._receiptBlock}
+    set {_uniqueStorage()._receiptBlock = newValue}
+  }
+
+  /// -1 until a receipt: 1 succeeded, 0 reverted.
+  public var receiptStatus: Int64 {
+    get {_storage._receiptStatus}
+    set {_uniqueStorage()._receiptStatus = newValue}
+  }
+
+  /// Why it was cancelled or failed.
+  public var reason: String {
+    get {_storage._reason}
+    set {_uniqueStorage()._reason = newValue}
+  }
+
+  /// Who cancelled it.
+  public var actor: String {
+    get {_storage._actor}
+    set {_uniqueStorage()._actor = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Provernet_V1_ListSlashesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var slashes: [Provernet_V1_QueuedSlash] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_CancelSlashRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  /// Required: why (audited).
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Provernet_V1_CancelSlashResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var slash: Provernet_V1_QueuedSlash {
+    get {_slash ?? Provernet_V1_QueuedSlash()}
+    set {_slash = newValue}
+  }
+  /// Returns true if `slash` has been explicitly set.
+  public var hasSlash: Bool {self._slash != nil}
+  /// Clears the value of `slash`. Subsequent reads from it will return its default value.
+  public mutating func clearSlash() {self._slash = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _slash: Provernet_V1_QueuedSlash? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -1202,7 +1432,7 @@ nonisolated extension Provernet_V1_ListProversRequest: SwiftProtobuf.Message, Sw
 
 nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProverInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0\u{1}name\0\u{1}allowed\0\u{1}connected\0\u{1}slots\0\u{1}running\0\u{3}jobs_verified\0\u{3}jobs_rejected\0\u{1}earned\0\u{3}last_seen_unix_millis\0\u{3}jobs_failed\0\u{3}jobs_lost\0\u{3}earned_units\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prover_id\0\u{1}name\0\u{1}allowed\0\u{1}connected\0\u{1}slots\0\u{1}running\0\u{3}jobs_verified\0\u{3}jobs_rejected\0\u{1}earned\0\u{3}last_seen_unix_millis\0\u{3}jobs_failed\0\u{3}jobs_lost\0\u{3}earned_units\0\u{1}reputation\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1223,6 +1453,7 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
       case 11: try { try decoder.decodeSingularUInt64Field(value: &self.jobsFailed) }()
       case 12: try { try decoder.decodeSingularUInt64Field(value: &self.jobsLost) }()
       case 13: try { try decoder.decodeSingularInt64Field(value: &self.earnedUnits) }()
+      case 14: try { try decoder.decodeSingularDoubleField(value: &self.reputation) }()
       default: break
       }
     }
@@ -1268,6 +1499,9 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
     if self.earnedUnits != 0 {
       try visitor.visitSingularInt64Field(value: self.earnedUnits, fieldNumber: 13)
     }
+    if self.reputation.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.reputation, fieldNumber: 14)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1285,6 +1519,7 @@ nonisolated extension Provernet_V1_ProverInfo: SwiftProtobuf.Message, SwiftProto
     if lhs.jobsFailed != rhs.jobsFailed {return false}
     if lhs.jobsLost != rhs.jobsLost {return false}
     if lhs.earnedUnits != rhs.earnedUnits {return false}
+    if lhs.reputation != rhs.reputation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1973,7 +2208,7 @@ nonisolated extension Provernet_V1_ListOperatorsRequest: SwiftProtobuf.Message, 
 
 nonisolated extension Provernet_V1_OperatorInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OperatorInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}address\0\u{1}name\0\u{1}source\0\u{1}registered\0\u{1}stake\0\u{3}minimum_stake\0\u{1}status\0\u{1}provers\0\u{1}allowed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}address\0\u{1}name\0\u{1}source\0\u{1}registered\0\u{1}stake\0\u{3}minimum_stake\0\u{1}status\0\u{1}provers\0\u{1}allowed\0\u{1}reputation\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1990,6 +2225,7 @@ nonisolated extension Provernet_V1_OperatorInfo: SwiftProtobuf.Message, SwiftPro
       case 7: try { try decoder.decodeSingularStringField(value: &self.status) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.provers) }()
       case 9: try { try decoder.decodeSingularBoolField(value: &self.allowed) }()
+      case 10: try { try decoder.decodeSingularDoubleField(value: &self.reputation) }()
       default: break
       }
     }
@@ -2023,6 +2259,9 @@ nonisolated extension Provernet_V1_OperatorInfo: SwiftProtobuf.Message, SwiftPro
     if self.allowed != false {
       try visitor.visitSingularBoolField(value: self.allowed, fieldNumber: 9)
     }
+    if self.reputation.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.reputation, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2036,6 +2275,7 @@ nonisolated extension Provernet_V1_OperatorInfo: SwiftProtobuf.Message, SwiftPro
     if lhs.status != rhs.status {return false}
     if lhs.provers != rhs.provers {return false}
     if lhs.allowed != rhs.allowed {return false}
+    if lhs.reputation != rhs.reputation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2250,6 +2490,427 @@ nonisolated extension Provernet_V1_ListAccountsResponse: SwiftProtobuf.Message, 
     if lhs.slashedUnits != rhs.slashedUnits {return false}
     if lhs.balances != rhs.balances {return false}
     if lhs.accounts != rhs.accounts {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_SettleRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SettleRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}until_unix_millis\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.untilUnixMillis) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.untilUnixMillis != 0 {
+      try visitor.visitSingularInt64Field(value: self.untilUnixMillis, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_SettleRequest, rhs: Provernet_V1_SettleRequest) -> Bool {
+    if lhs.untilUnixMillis != rhs.untilUnixMillis {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_SettleResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SettleResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}report_json\0\u{3}newly_settled\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.reportJson) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.newlySettled) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.reportJson.isEmpty {
+      try visitor.visitSingularStringField(value: self.reportJson, fieldNumber: 1)
+    }
+    if self.newlySettled != false {
+      try visitor.visitSingularBoolField(value: self.newlySettled, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_SettleResponse, rhs: Provernet_V1_SettleResponse) -> Bool {
+    if lhs.reportJson != rhs.reportJson {return false}
+    if lhs.newlySettled != rhs.newlySettled {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_ListSettlementsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListSettlementsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}operator_address\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.operatorAddress) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.operatorAddress.isEmpty {
+      try visitor.visitSingularStringField(value: self.operatorAddress, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_ListSettlementsRequest, rhs: Provernet_V1_ListSettlementsRequest) -> Bool {
+    if lhs.operatorAddress != rhs.operatorAddress {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_ListSettlementsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListSettlementsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}report_json\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.reportJson) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.reportJson.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.reportJson, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_ListSettlementsResponse, rhs: Provernet_V1_ListSettlementsResponse) -> Bool {
+    if lhs.reportJson != rhs.reportJson {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_ListSlashesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListSlashesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_ListSlashesRequest, rhs: Provernet_V1_ListSlashesRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_QueuedSlash: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".QueuedSlash"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}transfer_id\0\u{3}operator_address\0\u{3}amount_units\0\u{1}state\0\u{1}evidence\0\u{3}queued_unix_millis\0\u{3}send_after_unix_millis\0\u{3}stake_read\0\u{1}wad\0\u{1}nonce\0\u{3}tx_hash\0\u{3}sent_unix_millis\0\u{3}receipt_block\0\u{3}receipt_status\0\u{1}reason\0\u{1}actor\0")
+
+  fileprivate class _StorageClass {
+    var _id: Int64 = 0
+    var _transferID: Int64 = 0
+    var _operatorAddress: String = String()
+    var _amountUnits: Int64 = 0
+    var _state: String = String()
+    var _evidence: String = String()
+    var _queuedUnixMillis: Int64 = 0
+    var _sendAfterUnixMillis: Int64 = 0
+    var _stakeRead: String = String()
+    var _wad: String = String()
+    var _nonce: Int64 = 0
+    var _txHash: String = String()
+    var _sentUnixMillis: Int64 = 0
+    var _receiptBlock: Int64 = 0
+    var _receiptStatus: Int64 = 0
+    var _reason: String = String()
+    var _actor: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _transferID = source._transferID
+      _operatorAddress = source._operatorAddress
+      _amountUnits = source._amountUnits
+      _state = source._state
+      _evidence = source._evidence
+      _queuedUnixMillis = source._queuedUnixMillis
+      _sendAfterUnixMillis = source._sendAfterUnixMillis
+      _stakeRead = source._stakeRead
+      _wad = source._wad
+      _nonce = source._nonce
+      _txHash = source._txHash
+      _sentUnixMillis = source._sentUnixMillis
+      _receiptBlock = source._receiptBlock
+      _receiptStatus = source._receiptStatus
+      _reason = source._reason
+      _actor = source._actor
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularInt64Field(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularInt64Field(value: &_storage._transferID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._operatorAddress) }()
+        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._amountUnits) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._state) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._evidence) }()
+        case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._queuedUnixMillis) }()
+        case 8: try { try decoder.decodeSingularInt64Field(value: &_storage._sendAfterUnixMillis) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._stakeRead) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._wad) }()
+        case 11: try { try decoder.decodeSingularInt64Field(value: &_storage._nonce) }()
+        case 12: try { try decoder.decodeSingularStringField(value: &_storage._txHash) }()
+        case 13: try { try decoder.decodeSingularInt64Field(value: &_storage._sentUnixMillis) }()
+        case 14: try { try decoder.decodeSingularInt64Field(value: &_storage._receiptBlock) }()
+        case 15: try { try decoder.decodeSingularInt64Field(value: &_storage._receiptStatus) }()
+        case 16: try { try decoder.decodeSingularStringField(value: &_storage._reason) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._actor) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if _storage._id != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._id, fieldNumber: 1)
+      }
+      if _storage._transferID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._transferID, fieldNumber: 2)
+      }
+      if !_storage._operatorAddress.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._operatorAddress, fieldNumber: 3)
+      }
+      if _storage._amountUnits != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._amountUnits, fieldNumber: 4)
+      }
+      if !_storage._state.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._state, fieldNumber: 5)
+      }
+      if !_storage._evidence.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._evidence, fieldNumber: 6)
+      }
+      if _storage._queuedUnixMillis != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._queuedUnixMillis, fieldNumber: 7)
+      }
+      if _storage._sendAfterUnixMillis != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._sendAfterUnixMillis, fieldNumber: 8)
+      }
+      if !_storage._stakeRead.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._stakeRead, fieldNumber: 9)
+      }
+      if !_storage._wad.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._wad, fieldNumber: 10)
+      }
+      if _storage._nonce != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._nonce, fieldNumber: 11)
+      }
+      if !_storage._txHash.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._txHash, fieldNumber: 12)
+      }
+      if _storage._sentUnixMillis != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._sentUnixMillis, fieldNumber: 13)
+      }
+      if _storage._receiptBlock != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._receiptBlock, fieldNumber: 14)
+      }
+      if _storage._receiptStatus != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._receiptStatus, fieldNumber: 15)
+      }
+      if !_storage._reason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reason, fieldNumber: 16)
+      }
+      if !_storage._actor.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._actor, fieldNumber: 17)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_QueuedSlash, rhs: Provernet_V1_QueuedSlash) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._transferID != rhs_storage._transferID {return false}
+        if _storage._operatorAddress != rhs_storage._operatorAddress {return false}
+        if _storage._amountUnits != rhs_storage._amountUnits {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._evidence != rhs_storage._evidence {return false}
+        if _storage._queuedUnixMillis != rhs_storage._queuedUnixMillis {return false}
+        if _storage._sendAfterUnixMillis != rhs_storage._sendAfterUnixMillis {return false}
+        if _storage._stakeRead != rhs_storage._stakeRead {return false}
+        if _storage._wad != rhs_storage._wad {return false}
+        if _storage._nonce != rhs_storage._nonce {return false}
+        if _storage._txHash != rhs_storage._txHash {return false}
+        if _storage._sentUnixMillis != rhs_storage._sentUnixMillis {return false}
+        if _storage._receiptBlock != rhs_storage._receiptBlock {return false}
+        if _storage._receiptStatus != rhs_storage._receiptStatus {return false}
+        if _storage._reason != rhs_storage._reason {return false}
+        if _storage._actor != rhs_storage._actor {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_ListSlashesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListSlashesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}slashes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.slashes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.slashes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.slashes, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_ListSlashesResponse, rhs: Provernet_V1_ListSlashesResponse) -> Bool {
+    if lhs.slashes != rhs.slashes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_CancelSlashRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CancelSlashRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_CancelSlashRequest, rhs: Provernet_V1_CancelSlashRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_CancelSlashResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CancelSlashResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}slash\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._slash) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._slash {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_CancelSlashResponse, rhs: Provernet_V1_CancelSlashResponse) -> Bool {
+    if lhs._slash != rhs._slash {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -100,6 +100,21 @@ package enum AuditEvents {
             actor: actor, action: "ledger.credit", subject: keyID, details: ["amount_units": String(amount.units)])
     }
 
+    /// An epoch settled (`SettlementStore.settle`): its range, root and totals.
+    package static func settled(_ report: SettlementReport, actor: String) -> AuditEvent {
+        AuditEvent(
+            actor: actor, action: "ledger.settled", subject: String(report.epoch),
+            details: [
+                "until_millis": String(report.untilMillis),
+                "transfers": "\(report.firstTransferID)-\(report.lastTransferID)",
+                "fee_bps": String(report.feeBps), "merkle_root": report.merkleRoot,
+                "client_payments_units": String(report.clientPaymentsUnits),
+                "payouts_units": String(report.payoutsUnits),
+                "network_revenue_units": String(report.networkRevenueUnits),
+                "operators": String(report.operators.count),
+            ])
+    }
+
     // MARK: Keys and operators
 
     /// The audit entry of a new key: its id, name, role, binding and expiry, never its secret or hash.
@@ -133,6 +148,22 @@ package enum AuditEvents {
 
     package static func operatorStake(address: String, stake: String, actor: String) -> AuditEvent {
         AuditEvent(actor: actor, action: "operator.stake", subject: address, details: ["stake": stake])
+    }
+
+    /// A queued slash moved to its state (queued, cancelled, sending, confirmed, failed).
+    package static func slash(_ slash: QueuedSlash, actor: String) -> AuditEvent {
+        var details = [
+            "operator": slash.operator, "amount_units": String(slash.amount.units),
+            "transfer": String(slash.transferID),
+        ]
+        if let hash = slash.txHash { details["tx_hash"] = hash }
+        if let nonce = slash.nonce { details["nonce"] = String(nonce) }
+        if let wad = slash.wad { details["wad"] = wad }
+        if let block = slash.receiptBlock { details["block"] = String(block) }
+        if let status = slash.receiptStatus { details["status"] = String(status) }
+        if let reason = slash.reason { details["reason"] = reason }
+        return AuditEvent(
+            actor: actor, action: "slash.\(slash.state.rawValue)", subject: String(slash.id), details: details)
     }
 
     package static func authorizationRevoked(address: String, nonce: Int64, reason: String, actor: String)

@@ -28,6 +28,11 @@ public struct LedgerAccount: RawRepresentable, Sendable, Hashable, Comparable, C
     public static func earnings(_ prover: ProverID) -> LedgerAccount {
         LedgerAccount(rawValue: "earnings:\(prover.rawValue)")
     }
+    /// What settled epochs owe an operator (its provers' receipts less the network's fee), for the on-chain
+    /// distributor to pay against the epoch's Merkle root.
+    public static func payable(_ operatorAddress: String) -> LedgerAccount {
+        LedgerAccount(rawValue: "payable:\(operatorAddress)")
+    }
     /// The part of a slash set aside for the prover that completes the job the slashed prover left: paid to it
     /// when it does, forfeited to `slashed` when the job's request ends without it. Counted as slashed funds.
     public static func bounty(_ job: JobID) -> LedgerAccount { LedgerAccount(rawValue: "bounty:\(job.rawValue)") }
@@ -38,7 +43,7 @@ public struct LedgerAccount: RawRepresentable, Sendable, Hashable, Comparable, C
 
     /// What an account holds, by the prefix of its name.
     public enum Category: String, Sendable, CaseIterable, Codable {
-        case deposits, stake, client, escrow, earnings, network, slashed, bounty
+        case deposits, stake, client, escrow, earnings, payable, network, slashed, bounty
     }
 
     public var category: Category? {

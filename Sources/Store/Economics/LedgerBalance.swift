@@ -8,6 +8,7 @@ public struct LedgerBalance: Sendable, Equatable, Codable {
     public var deposits = Amount.zero
     public var clientBalances = Amount.zero
     public var escrows = Amount.zero
+    /// Provers' earnings not yet settled plus what settled epochs owe operators (`payable:OPERATOR`).
     public var operatorEarnings = Amount.zero
     public var networkRevenue = Amount.zero
     /// Slashed stake: kept by the network, or set aside for the prover that completes a slashed job (bounties).
@@ -26,7 +27,7 @@ public struct LedgerBalance: Sendable, Equatable, Codable {
         case .deposits, .stake: deposits = deposits - balance
         case .client: clientBalances = clientBalances + balance
         case .escrow: escrows = escrows + balance
-        case .earnings: operatorEarnings = operatorEarnings + balance
+        case .earnings, .payable: operatorEarnings = operatorEarnings + balance
         case .network: networkRevenue = networkRevenue + balance
         case .slashed, .bounty: slashed = slashed + balance
         case nil: break

@@ -22,6 +22,10 @@ public struct Transfer: Sendable, Codable, Equatable {
         case bountyPaid = "bounty_paid"
         /// A bounty no one earned: the job's request ended without it (bounty → slashed).
         case bountyForfeited = "bounty_forfeited"
+        /// An epoch settled: a prover's receipts moved to its operator's payable account (earnings → payable).
+        case settlement
+        /// An epoch settled: the network's fee on an operator's receipts (payable → network).
+        case settlementFee = "settlement_fee"
     }
 
     public var id: Int64?

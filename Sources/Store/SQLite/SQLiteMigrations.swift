@@ -7,7 +7,9 @@ import GRDB
 /// `v6-api-keys` (0.5) adds API keys with roles (`api_key`) and each request's owner; `v7-operators` (0.5) the
 /// operators' allowlist and the standalone registry's stakes (`operator`); `v8-authorization-revocations` (0.6)
 /// prover authorizations that their operator revoked one by one (`authorization_revocation`).
-/// `v9-economics` the ledger's accounts and transfers (`account`, `transfer`) and each lease's bond.
+/// `v9-economics` the ledger's accounts and transfers (`account`, `transfer`) and each lease's bond;
+/// `v10-reputation` the events reputation counts (`reputation_event`); `v11-settlements` settled epochs
+/// (`settlement`); `v12-queued-slashes` EigenLayer slashes on their way to the chain (`queued_slash`).
 enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -124,6 +126,15 @@ enum SQLiteMigrations {
         migrator.registerMigration("v9-economics") { db in
             try SQLiteStore.createEconomicsTables(db)
         }
+        migrator.registerMigration("v10-reputation") { db in
+            try SQLiteStore.createReputationTable(db)
+        }
+        migrator.registerMigration("v11-settlements") { db in
+            try SQLiteStore.createSettlementTable(db)
+        }
+        migrator.registerMigration("v12-queued-slashes") { db in
+            try SQLiteStore.createQueuedSlashTable(db)
+        }
         return migrator
     }
 
@@ -131,7 +142,7 @@ enum SQLiteMigrations {
     static let names = [
         "v1", "v2-aggregation", "v3-redundancy", "v4-integer-money", "v5-audit-log", "v6-api-keys", "v7-operators",
         "v8-authorization-revocations",
-        "v9-economics",
+        "v9-economics", "v10-reputation", "v11-settlements", "v12-queued-slashes",
     ]
 
     /// Every amount was a REAL of whole units; it becomes an INTEGER of smallest units (`Amount`), rounded to

@@ -214,6 +214,8 @@ extension SQLiteStore {
                         + "charged \(ledgerCharges)")
             }
         }
+        // What settled epochs owe each operator is what its payable account holds.
+        problems += try settlementProblems(db)
         // A bounty is paid or forfeited when its job's request ends.
         let bounties = try Row.fetchAll(
             db,

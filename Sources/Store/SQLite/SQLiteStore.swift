@@ -207,6 +207,7 @@ public final class SQLiteStore: GatewayStore {
         let rounds = changes.rounds
         let ledger = changes.ledger
         let transfers = changes.transfers
+        let reputation = changes.reputation
         let verifies = verifiesLedger
         let actor = changes.actor
         let atMillis = changes.atMillis ?? Clock.nowMillis()
@@ -238,6 +239,7 @@ public final class SQLiteStore: GatewayStore {
             }
             for var round in rounds { try round.insert(db) }
             for var entry in ledger { try entry.insert(db) }
+            try Self.insert(reputation, db)
             try Self.applyTransfers(transfers, db)
             if verifies, !transfers.isEmpty || !ledger.isEmpty { try Self.verifyLedger(db) }
         }

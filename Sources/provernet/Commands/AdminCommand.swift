@@ -18,7 +18,7 @@ struct AdminCommand: AsyncParsableCommand {
         subcommands: [
             AdminInitCommand.self, KeysCommand.self, OneTimeCodeCommand.self, AllowProver.self, RevokeProver.self,
             Provers.self, Jobs.self, Rounds.self, AuditCommand.self, AllowOperator.self, RevokeOperator.self,
-            SetStake.self, Operators.self, Credit.self, Ledger.self,
+            SetStake.self, Operators.self, Credit.self, Ledger.self, AdminSettleCommand.self, Slashes.self,
         ])
 
     struct AllowProver: AsyncParsableCommand {
@@ -172,6 +172,7 @@ struct AdminProverLine: Encodable {
     var jobsLost: UInt64
     /// Fixed decimals, as every amount the CLI prints.
     var earned: String
+    var reputation: Double
 
     enum CodingKeys: String, CodingKey {
         case proverID = "prover_id"
@@ -180,10 +181,11 @@ struct AdminProverLine: Encodable {
         case jobsRejected = "jobs_rejected"
         case jobsFailed = "jobs_failed"
         case jobsLost = "jobs_lost"
-        case earned
+        case earned, reputation
     }
 
     init(_ p: ProverListing) {
+        reputation = p.reputation
         proverID = p.id.rawValue
         name = p.name
         allowed = p.allowed

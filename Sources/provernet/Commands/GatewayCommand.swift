@@ -105,7 +105,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Flag(help: "Serve the web dashboard at /dashboard/ on the health port (needs --health-port).") var dashboard =
         false
     @OptionGroup(title: "Operators") var operatorOptions: GatewayOperatorOptions
-    @OptionGroup(title: "Bonds and slashing") var economicsOptions: GatewayEconomicsOptions
+    @OptionGroup(title: "Bonds, slashing and reputation") var economicsOptions: GatewayEconomicsOptions
 
     func run() async throws {
         var flags: [String: String?] = [
@@ -282,7 +282,8 @@ struct GatewaySettings {
             config, "keyMaxInputsInFlight", c.access.maxInputsInFlightPerKey)
         c.access.failuresPerMinute = try Self.int(config, "authFailuresPerMinute", c.access.failuresPerMinute)
         c.operators = try GatewayOperatorOptions.policy(config)
-        (c.bonds, c.slashes) = try GatewayEconomicsOptions.policies(config)
+        (c.bonds, c.slashes, c.settlementFeeBps) = try GatewayEconomicsOptions.policies(config)
+        c.reputation = try GatewayEconomicsOptions.reputation(config)
         do {
             try c.validate()
         } catch {

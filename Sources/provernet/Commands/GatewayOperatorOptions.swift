@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Ethereum
+import Foundation
 import Gateway
 import ProverNetCore
 
@@ -36,6 +37,22 @@ struct GatewayOperatorOptions: ParsableArguments {
     var operatorSetId: UInt32?
     @Option(help: "EigenLayer: a strategy whose shares count as stake (repeatable; key strategies, comma-separated).")
     var strategy: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "EigenLayer: send slashes to the AllocationManager with this key, the AVS's or its appointed slasher's (key slasherKey).",
+            discussion:
+                "A key file as `provernet operator key` writes it (64 hex digits), or a Web3 Secret Storage keystore (JSON) with its password in --slasher-keystore-password-file or $PROVERNET_SLASHER_KEYSTORE_PASSWORD. Needs --allocation-manager (operator sets)."
+        ))
+    var slasherKey: String?
+    @Option(help: "A file holding the slasher keystore's password (key slasherKeystorePasswordFile).")
+    var slasherKeystorePasswordFile: String?
+    @Option(
+        help:
+            "Seconds a slash waits before it is sent to the chain: the veto window (key slashVetoSeconds; default 3600)."
+    )
+    var slashVetoSeconds: Int?
+    @Option(help: "The gas limit of a slash transaction (key slashGasLimit; default: eth_estimateGas plus a quarter).")
+    var slashGasLimit: UInt64?
     @Option(help: "The fewest cores a prover must have (key minimumCores).") var minimumCores: Int?
     @Option(help: "The least memory a prover must have, in MiB (key minimumMemoryMiB).") var minimumMemoryMib: UInt64?
     @Option(help: "The reference job class of the hardware minimum, e.g. groth16-bn254/2^12 (key referenceClass).")
@@ -53,6 +70,9 @@ struct GatewayOperatorOptions: ParsableArguments {
             "gateway.avsDirectory": avsDirectory, "gateway.allocationManager": allocationManager,
             "gateway.operatorSetID": operatorSetId.map(String.init),
             "gateway.strategies": strategy.isEmpty ? nil : strategy.joined(separator: ","),
+            "gateway.slasherKey": slasherKey, "gateway.slasherKeystorePasswordFile": slasherKeystorePasswordFile,
+            "gateway.slashVetoSeconds": slashVetoSeconds.map(String.init),
+            "gateway.slashGasLimit": slashGasLimit.map(String.init),
             "gateway.minimumCores": minimumCores.map(String.init),
             "gateway.minimumMemoryMiB": minimumMemoryMib.map(String.init),
             "gateway.referenceClass": referenceClass,
@@ -125,6 +145,52 @@ struct GatewayOperatorOptions: ParsableArguments {
                     strategies: strategies))
         case let other: throw failure("gateway.operatorRegistry '\(other)' is not standalone or eigenlayer")
         }
+        if let path = text("slasherKey") {
+            guard case .eigenLayer(let settings) = p.source, case .operatorSet = settings.registration else {
+                throw failure(
+                    "--slasher-key needs --operator-registry eigenlayer with operator sets (--allocation-manager)")
+            }
+            let veto = try GatewaySettings.int(config, "slashVetoSeconds", 3600)
+            guard veto >= 0 else { throw failure("gateway.slashVetoSeconds must not be negative") }
+            var gasLimit: UInt64?
+            if let text = text("slashGasLimit") {
+                guard let value = UInt64(text), value >= 21_000 else {
+                    throw failure("gateway.slashGasLimit '\(text)' is not a gas limit of at least 21000")
+                }
+                gasLimit = value
+            }
+            p.slashing = ChainSlashing(
+                slasherKey: try slasherKey(path, passwordFile: text("slasherKeystorePasswordFile")),
+                vetoSeconds: Int64(veto), gasLimit: gasLimit)
+        }
         return p
+    }
+
+    /// The slasher's key: a key file (64 hex digits) or a keystore with its password.
+    static func slasherKey(_ path: String, passwordFile: String?) throws -> PrivateKey {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw failure("gateway.slasherKey: cannot read \(path)")
+        }
+        guard data.first == UInt8(ascii: "{") else {
+            do { return try OperatorKeyFile.load(path) } catch { throw failure("gateway.slasherKey: \(error)") }
+        }
+        var password: String
+        if let passwordFile {
+            guard let text = FileManager.default.contents(atPath: passwordFile) else {
+                throw failure("gateway.slasherKeystorePasswordFile: cannot read \(passwordFile)")
+            }
+            // One line; its newline is not part of the password (as geth's --password reads it).
+            password = String(decoding: text, as: UTF8.self)
+            while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+        } else if let value = ProcessInfo.processInfo.environment["PROVERNET_SLASHER_KEYSTORE_PASSWORD"] {
+            password = value
+        } else {
+            throw failure(
+                "gateway.slasherKey \(path) is a keystore: give its password in --slasher-keystore-password-file or $PROVERNET_SLASHER_KEYSTORE_PASSWORD"
+            )
+        }
+        do { return try Keystore.decrypt(data, password: password) } catch {
+            throw failure("gateway.slasherKey \(path): \(error)")
+        }
     }
 }

@@ -43,9 +43,16 @@ extension MarketCommand {
             commandName: "bench",
             abstract: "Time clearing synthetic rounds; prints one JSON object per line.",
             discussion: """
-                Prints {"op":"market_clear","bids":B,"asks":A,"ns_per_op":x} for every pair of \
-                sizes, x being the median over repetitions of one call to the library's clear \
-                (validation, the two clocks, job assignment and payments). Build with -c release to measure.
+                Prints {"op":"market_clear","constraints":C,"bids":B,"asks":A,"ns_per_op":x,"jobs_matched":J,\
+                "welfare":W,"surplus":S} for every choice of constraints and pair of sizes, x being the median \
+                over repetitions of one call to the library's clear (validation, the two clocks, job assignment \
+                and payments); the rounds of one seed differ only by their constraints (none: reputation 1 and \
+                unlimited stake; stake: headroom that binds; reputation: reputations 0.3 to 1 under a floor of \
+                0.5; both). Then, for each choice, {"op":"market_properties",...}: small rounds cleared with \
+                the truth and with misreports of every bid's value and every ask's cost, counting misreports \
+                that gained (truthfulness), agents paid below cost or charged above value (individual \
+                rationality) and rounds that paid out more than they took in (weak budget balance): all zero \
+                when stake and reputation, public inputs, keep the properties. Build with -c release to measure.
                 """
         )
 
@@ -61,33 +68,72 @@ extension MarketCommand {
         @Option(help: "Seed of the synthetic rounds.")
         var seed: UInt64 = 1
 
+        @Option(parsing: .upToNextOption, help: "Constraints of the rounds: none, stake, reputation, both.")
+        var constraints: [String] = SyntheticRound.Constraints.allCases.map(\.rawValue)
+
+        @Option(help: "Small rounds whose properties are checked for each choice of constraints (0: none).")
+        var auditRounds: Int = 200
+
         func validate() throws {
             guard bids.allSatisfy({ $0 > 0 }), asks.allSatisfy({ $0 > 0 }) else {
                 throw ValidationError("sizes must be positive")
             }
+            for name in constraints where SyntheticRound.Constraints(rawValue: name) == nil {
+                throw ValidationError(
+                    "unknown constraints \(name); known: \(SyntheticRound.Constraints.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            guard auditRounds >= 0 else { throw ValidationError("--audit-rounds must not be negative") }
         }
 
         func run() throws {
             let clock = ContinuousClock()
-            for bidCount in bids {
-                for askCount in asks {
-                    let round = SyntheticRound(bids: bidCount, asks: askCount).round(seed: seed)
-                    blackHole(try DoubleAuction.clear(round)) // warm up
-                    var samples: [Duration] = []
-                    let start = clock.now
-                    while samples.count < 5 || (clock.now - start < .seconds(seconds) && samples.count < 10_000) {
-                        let begin = clock.now
-                        blackHole(try DoubleAuction.clear(round))
-                        samples.append(clock.now - begin)
+            for choice in constraints.compactMap(SyntheticRound.Constraints.init(rawValue:)) {
+                for bidCount in bids {
+                    for askCount in asks {
+                        try time(choice, bidCount, askCount, clock)
                     }
-                    samples.sort()
-                    let median = samples[samples.count / 2].components
-                    let nanoseconds = Double(median.seconds) * 1e9 + Double(median.attoseconds) / 1e9
-                    print(
-                        #"{"op":"market_clear","bids":\#(bidCount),"asks":\#(askCount),"ns_per_op":\#(Int(nanoseconds))}"#
-                    )
                 }
+                guard auditRounds > 0 else { continue }
+                var audit = PropertyAudit()
+                for n in 0..<UInt64(auditRounds) {
+                    let shape = SyntheticRound(
+                        bids: 2 + Int(n % 6), asks: 2 + Int(n % 4), maxJobs: 4, maxSlots: 6,
+                        priceStep: n % 2 == 0 ? 0.5 : nil, constraints: choice)
+                    try audit.audit(shape.round(seed: seed &+ n))
+                }
+                print(
+                    #"{"op":"market_properties","constraints":"\#(choice.rawValue)","rounds":\#(audit.rounds),"#
+                        + #""misreports":\#(audit.misreports),"truthfulness_gains":\#(audit.truthfulnessGains),"#
+                        + #""ir_violations":\#(audit.rationalityViolations),"wbb_violations":\#(audit.budgetViolations),"#
+                        + #""asks_under_floor":\#(audit.asksUnderFloor),"asks_stake_bound":\#(audit.asksStakeBound),"#
+                        + #""jobs_matched":\#(audit.jobsMatched),"welfare":\#(Self.rounded(audit.welfare))}"#)
             }
+        }
+
+        static func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+
+        func time(
+            _ choice: SyntheticRound.Constraints, _ bidCount: Int, _ askCount: Int, _ clock: ContinuousClock
+        ) throws {
+            let round = SyntheticRound(bids: bidCount, asks: askCount, constraints: choice).round(seed: seed)
+            let outcome = try DoubleAuction.clear(round) // warm up
+            var samples: [Duration] = []
+            let start = clock.now
+            while samples.count < 5 || (clock.now - start < .seconds(seconds) && samples.count < 10_000) {
+                let begin = clock.now
+                blackHole(try DoubleAuction.clear(round))
+                samples.append(clock.now - begin)
+            }
+            samples.sort()
+            let median = samples[samples.count / 2].components
+            let nanoseconds = Double(median.seconds) * 1e9 + Double(median.attoseconds) / 1e9
+            let matched = outcome.assignments.reduce(0) { $0 + $1.jobs }
+            print(
+                #"{"op":"market_clear","constraints":"\#(choice.rawValue)","bids":\#(bidCount),"#
+                    + #""asks":\#(askCount),"ns_per_op":\#(Int(nanoseconds)),"jobs_matched":\#(matched),"#
+                    + #""welfare":\#(Self.rounded(outcome.welfare)),"surplus":\#(Self.rounded(outcome.surplus))}"#
+            )
         }
     }
 }

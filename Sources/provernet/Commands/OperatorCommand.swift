@@ -7,8 +7,11 @@ import ProverNetClient
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator",
-        abstract: "Make an operator's Ethereum key and sign authorizations of its provers' keys.",
-        subcommands: [OperatorKeyCommand.self, OperatorAuthorizeCommand.self, OperatorRevokeCommand.self])
+        abstract: "Make an operator's Ethereum key, sign authorizations of its provers' keys, see its earnings.",
+        subcommands: [
+            OperatorKeyCommand.self, OperatorAuthorizeCommand.self, OperatorRevokeCommand.self,
+            OperatorEarningsCommand.self,
+        ])
 }
 
 /// `provernet operator key --key FILE [--import-hex HEX]`.
