@@ -260,6 +260,22 @@ enum PostgresMigrations {
                 CREATE TABLE IF NOT EXISTS provernet_writer (id INT PRIMARY KEY CHECK (id = 1), epoch BIGINT NOT NULL,
                     holder TEXT NOT NULL, sinceMillis BIGINT NOT NULL)
                 """, logger: logger)
+            // Where the writer (the gateway that leads) takes gRPC calls, for the gateways that relay to it
+            // (`PostgresStore+Following.swift`).
+            try await connection.query(
+                "ALTER TABLE provernet_writer ADD COLUMN IF NOT EXISTS address TEXT", logger: logger)
+            // Several gateways on one database (`MarketLeadership.swift`, `PostgresStore+Gateways.swift`): the
+            // market leader's epoch, and the free slots of the provers connected to each gateway.
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS provernet_leader (id INT PRIMARY KEY CHECK (id = 1), epoch BIGINT NOT NULL,
+                    holder TEXT NOT NULL, sinceMillis BIGINT NOT NULL)
+                """, logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS provernet_prover_slots (prover TEXT PRIMARY KEY, gateway TEXT NOT NULL,
+                    slotsFree BIGINT NOT NULL, askJSON TEXT NOT NULL, heartbeatMillis BIGINT NOT NULL)
+                """, logger: logger)
             try await connection.query("COMMIT", logger: logger)
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)

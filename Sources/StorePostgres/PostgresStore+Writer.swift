@@ -45,17 +45,24 @@ extension PostgresStore {
         var fenced: String?
     }
 
-    /// Takes the writer's lock, or fails with `StoreError.open` naming the gateway that holds it.
-    func becomeWriter(holder: String) async throws(StoreError) {
+    /// How often a gateway that waits for the writer's lock (a follower, `waitToBecomeWriter`) tries for it: a
+    /// takeover comes at most this long after the server released the lock.
+    public static let writerLockPollInterval: Duration = .milliseconds(200)
+
+    /// Takes the writer's lock, or fails with `StoreError.open` naming the gateway that holds it. With
+    /// `patience` nil it waits for the lock for as long as it takes (until cancelled).
+    func becomeWriter(holder: String, patience: Duration? = writerLockPatience) async throws(StoreError) {
         do {
             let connection = try await connectAlone()
             do {
                 // A session that just ended (the previous process of this gateway, a tool that just closed) holds
                 // the lock until the server has ended it, a moment later: tried again for a short while.
                 var epoch = try await Self.tryLock(connection, holder: holder, logger: logger)
-                let patience = ContinuousClock.now + Self.writerLockPatience
-                while epoch == nil, ContinuousClock.now < patience {
-                    try await Task.sleep(for: .milliseconds(200))
+                let until = patience.map { ContinuousClock.now + $0 }
+                while epoch == nil, until.map({ ContinuousClock.now < $0 }) ?? true {
+                    try await Task.sleep(for: Self.writerLockPollInterval)
+                    // The waiting connection is idle between tries: pinged by the try itself, so the server's
+                    // `idle_session_timeout` never ends it.
                     epoch = try await Self.tryLock(connection, holder: holder, logger: logger)
                 }
                 guard let epoch else {
@@ -89,13 +96,13 @@ extension PostgresStore {
             if Task.isCancelled { break }
             if let alive = connection {
                 do {
-                    _ = try await alive.query("SELECT 1", logger: logger).collect()
+                    try await Self.ping(alive, within: Self.pingLimit, logger: logger)
                     continue
                 } catch {
                     logger.warning(
                         "the writer lock's connection failed; taking the lock again",
                         metadata: ["error": "\(Self.describe(error))"])
-                    try? await alive.close()
+                    Self.abandon(alive)
                     connection = nil
                 }
             }
@@ -122,6 +129,64 @@ extension PostgresStore {
         }
         // Closing the session releases the lock (postgres-nio wants every connection closed before it goes).
         if let connection { try? await connection.close() }
+    }
+
+    /// How long the lock's ping may take before its connection is given up: a session that the server
+    /// terminated (`pg_terminate_backend`) was seen to leave postgres-nio's next query on it waiting for ever,
+    /// which left the keeper believing it held the lock.
+    static let pingLimit: Duration = .seconds(3)
+
+    /// `SELECT 1` on `connection` within `limit`, else `PingFailed`. Nothing is awaited past the limit: on a
+    /// session that the server ended while this process was frozen, a ping that closed its connection and
+    /// cancelled its query on time-out was seen to wait for ever all the same (postgres-nio's query or close never
+    /// returned). So the query and the close run in tasks of their own, abandoned with the connection (the caller
+    /// makes a new one) should they never end.
+    static func ping(_ connection: PostgresConnection, within limit: Duration, logger: Logger) async throws {
+        let first = FirstAnswer()
+        let failure = await withCheckedContinuation { continuation in
+            first.wait(continuation)
+            Task {
+                do {
+                    _ = try await connection.query("SELECT 1", logger: logger).collect()
+                    first.give(nil)
+                } catch {
+                    first.give(describe(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                first.give("the session did not answer a ping within \(limit)")
+            }
+        }
+        if let failure {
+            abandon(connection)
+            throw PingFailed(reason: failure)
+        }
+    }
+
+    /// Closes a connection that failed without waiting for it (see `ping`).
+    static func abandon(_ connection: PostgresConnection) {
+        Task { try? await connection.close() }
+    }
+
+    struct PingFailed: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { reason }
+    }
+
+    /// The first of several answers (nil: the ping was answered; else why it failed).
+    final class FirstAnswer: Sendable {
+        private let continuation = Mutex<CheckedContinuation<String?, Never>?>(nil)
+
+        func wait(_ waiting: CheckedContinuation<String?, Never>) { continuation.withLock { $0 = waiting } }
+
+        func give(_ answer: String?) {
+            let waiting = continuation.withLock { current -> CheckedContinuation<String?, Never>? in
+                defer { current = nil }
+                return current
+            }
+            waiting?.resume(returning: answer)
+        }
     }
 
     /// Checked in every write transaction: the epoch row, read `FOR SHARE`, must be this writer's.
@@ -153,7 +218,7 @@ extension PostgresStore {
             """
             INSERT INTO provernet_writer (id, epoch, holder, sinceMillis) VALUES (1, 1, \(holder), \(Clock.nowMillis()))
             ON CONFLICT (id) DO UPDATE SET epoch = provernet_writer.epoch + 1, holder = EXCLUDED.holder,
-                sinceMillis = EXCLUDED.sinceMillis
+                sinceMillis = EXCLUDED.sinceMillis, address = NULL
             RETURNING epoch
             """, logger: logger
         ).collect().first?.decode(Int64.self)

@@ -49,6 +49,25 @@ public final class PostgresStore: GatewayStore {
         return store
     }
 
+    /// Connects and migrates, without becoming the database's one writer: the store of a gateway that follows
+    /// the writer (`PostgresStore+Following.swift`) until `waitToBecomeWriter` returns, or of one of several
+    /// gateways whose market writes `MarketLeadership` fences instead (issue 17, item 2). It must not write
+    /// before it is the writer: nothing fences its writes until then.
+    public static func openShared(
+        _ configuration: PostgresStoreConfiguration, logger: Logger = Logger(label: "provernet.store.postgres")
+    ) async throws(StoreError) -> PostgresStore {
+        let store = PostgresStore(configuration: configuration, logger: logger)
+        do {
+            _ = try await store.withRetries("migrate") { connection in
+                try await PostgresMigrations.migrate(connection, logger: logger)
+            }
+        } catch {
+            await store.shutDown()
+            throw .open(path: configuration.description, reason: "\(describe(error))")
+        }
+        return store
+    }
+
     /// Opens the store at a `postgres://` URL.
     public static func open(
         url: String, writer: String = defaultWriterName, logger: Logger = Logger(label: "provernet.store.postgres")

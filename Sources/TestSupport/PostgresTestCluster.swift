@@ -66,6 +66,12 @@ public struct PostgresTestCluster: Sendable {
         return PostgresTestCluster(url: url, directory: directory)
     }
 
+    /// Makes a fresh database on the server at `url` (the shared test server's, say) and returns its URL: for a
+    /// test whose processes must have a database to themselves.
+    public static func createDatabase(on url: String) throws -> String {
+        try run(["createdb", url]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Restarts the server (fast shutdown: every connection is cut), on the same port.
     public func restart() throws { try Self.run(["restart", directory]) }
 

@@ -8,6 +8,7 @@ import ProverNetCore
 import ProverNetCrypto
 import ServiceLifecycle
 import Store
+import Synchronization
 
 /// The gateway as a `Service`: gRPC over TLS (client, prover, artifact and admin services), the market
 /// loop and the lease reaper, over any `GatewayStore` (the composition root chooses it: SQLite by default). `run()` returns after a graceful shutdown: it stops assigning, waits up to
@@ -34,6 +35,12 @@ public final class GatewayServer: Service {
     public let auditSigner: AuditSigner
     /// The operators, when the store keeps them (every store of this package does).
     public let operators: OperatorRegistry?
+    /// The port this gateway listens on once it has listened (it may have asked for port 0): a gateway that
+    /// relayed to the market's leader serves on the same port once it leads (`relayToLeader`).
+    let boundPort = Mutex<Int?>(nil)
+    /// Called once the gateway listens (not while it relays): a gateway on a shared database advertises its
+    /// address there, for the gateways that relay to it.
+    let onServing: @Sendable (String, Int) async -> Void
     /// With EigenLayer and a slasher key: the queue that sends slashes to the chain.
     public let chainSlasher: ChainSlasher?
 
@@ -42,12 +49,14 @@ public final class GatewayServer: Service {
     public init(
         configuration: GatewayConfiguration, store: any GatewayStore, proofSystems: ProofSystemRegistry,
         logger: Logger, metrics: GatewayMetrics = GatewayMetrics(),
-        onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+        onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in },
+        onServing: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
     ) throws {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
+        self.onServing = onServing
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         guard let lock = try DataDirectoryLock.acquire(dataDirectory: configuration.dataDirectory) else {
             throw GatewayError.configuration(
@@ -109,6 +118,9 @@ public final class GatewayServer: Service {
         }
     }
 
+    /// The port to listen on: the one listened on before (as a follower), else the configured one.
+    var listeningPort: Int { boundPort.withLock { $0 } ?? configuration.port }
+
     public func run() async throws {
         let logger = self.logger
         let onListening = self.onListening
@@ -127,7 +139,7 @@ public final class GatewayServer: Service {
         let checker = ResultChecker(
             circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits)
         let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: configuration.host, port: configuration.port),
+            address: .ipv4(host: configuration.host, port: listeningPort),
             transportSecurity: .tls(
                 certificateChain: [.file(path: tls.certificate, format: .pem)],
                 privateKey: .file(path: tls.key, format: .pem)),
@@ -263,6 +275,7 @@ public final class GatewayServer: Service {
                 let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
                 logger.info("gateway listening", metadata: ["address": "\(configuration.host):\(port)", "tls": "on"])
                 status.listening(port: port)
+                self.boundPort.withLock { $0 = port }
                 do {
                     try GatewayAddressFile(host: configuration.host, port: port, ca: developmentCAPath)
                         .write(toDataDirectory: configuration.dataDirectory)
@@ -270,11 +283,18 @@ public final class GatewayServer: Service {
                     logger.warning("admin commands will need --gateway and --ca", metadata: ["error": "\(error)"])
                 }
                 onListening(configuration.host, port)
+                await self.onServing(configuration.host, port)
             }
             // The market and the leases, until a graceful shutdown (or cancellation).
             var lastReap = ContinuousClock.now
+            var firstRound = true
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 await coordinator.runRounds()
+                if firstRound {
+                    // What a takeover's bound is measured to (docs/architecture.md).
+                    logger.notice("the market's first round ran")
+                    firstRound = false
+                }
                 if ContinuousClock.now - lastReap >= .seconds(1) {
                     await coordinator.tick()
                     await auditSigner.signIfDue()

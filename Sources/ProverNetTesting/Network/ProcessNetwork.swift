@@ -95,6 +95,8 @@ public actor ProcessNetwork {
     public private(set) var healthPort: Int?
     private(set) var gatewayStarts = 0
     private var provers: [String: Prover] = [:]
+    /// The other gateways on the network's PostgreSQL database, by name (`ProcessNetwork+Peers.swift`).
+    var peers: [String: PeerGateway] = [:]
     /// The network's API keys (admin with its TOTP secret, client, viewer), made before the gateway's first
     /// start, in `root/keys`.
     public private(set) var keys: DevelopmentKeys?
@@ -130,6 +132,7 @@ public actor ProcessNetwork {
     /// Kills what is still running when nobody called `stopAll()` (a test that threw half-way).
     deinit {
         gateway?.signalTree(SIGKILL)
+        for peer in peers.values { peer.process?.signalTree(SIGKILL) }
         for prover in provers.values { prover.process?.signalTree(SIGKILL) }
     }
 
@@ -235,14 +238,7 @@ public actor ProcessNetwork {
         }
         let offset = Self.size(of: gatewayLog)
         let arguments =
-            [
-                "gateway", "--data-dir", gatewayDirectory.path, "--host", settings.host, "--port", "\(port)",
-                "--dev-tls",
-                "--heartbeat-ms", "\(settings.heartbeatMillis)", "--lease-heartbeats", "\(settings.leaseHeartbeats)",
-                "--round-interval-ms", "\(settings.roundIntervalMillis)", "--drain-seconds",
-                "\(settings.gatewayDrainSeconds)",
-            ] + settings.keyLimitArguments + (settings.database.map { ["--database", $0] } ?? [])
-            + settings.gatewayArguments
+            ["gateway", "--data-dir", gatewayDirectory.path, "--port", "\(port)", "--dev-tls"] + commonGatewayArguments
         // The test networks' gateways check the ledger's invariants after every transaction (docs/economics.md).
         let process = try ChildProcess.start(
             name: "gateway", executable: executable, arguments: arguments, log: gatewayLog,
@@ -267,6 +263,18 @@ public actor ProcessNetwork {
         await process.killAndWait()
         throw .gatewayDidNotListen(
             seconds: seconds, log: gatewayLog.path, tail: Self.tail(of: gatewayLog, from: offset, lines: 15))
+    }
+
+    /// The arguments of every gateway of the network (the first and its peers), after its data directory, port and
+    /// TLS.
+    var commonGatewayArguments: [String] {
+        [
+            "--host", settings.host,
+            "--heartbeat-ms", "\(settings.heartbeatMillis)", "--lease-heartbeats", "\(settings.leaseHeartbeats)",
+            "--round-interval-ms", "\(settings.roundIntervalMillis)", "--drain-seconds",
+            "\(settings.gatewayDrainSeconds)",
+        ] + settings.keyLimitArguments + (settings.database.map { ["--database", $0] } ?? [])
+            + settings.gatewayArguments
     }
 
     /// SIGKILLs the gateway and waits for it to be gone.
@@ -513,6 +521,7 @@ public actor ProcessNetwork {
     /// frozen while its requests are waited for.
     public func resumeAll() {
         gateway?.signal(SIGCONT)
+        for peer in peers.values { peer.process?.signal(SIGCONT) }
         for prover in provers.values { prover.process?.signal(SIGCONT) }
     }
 
@@ -522,6 +531,9 @@ public actor ProcessNetwork {
             if let process = prover.process { await process.killAndWait() }
         }
         if let gateway { await gateway.killAndWait() }
+        for peer in peers.values {
+            if let process = peer.process { await process.killAndWait() }
+        }
     }
 
     /// Kills every process and removes the network's directory (at the end of a passing test; a failing

@@ -5,6 +5,7 @@ import Gateway
 import HealthHTTP
 import Logging
 import ProofSystems
+import ProverNetAPI
 import ServiceLifecycle
 import Store
 import StorePostgres
@@ -38,6 +39,16 @@ struct GatewayCommand: AsyncParsableCommand {
             "Where artifacts live (key gateway.artifactsDirectory; default DATA_DIR/artifacts). Gateways on one PostgreSQL must all name one shared directory."
     )
     var artifactsDir: String?
+    @Option(
+        help:
+            "With --database: where the other gateways on the database reach this one while it leads the market, HOST:PORT (key gateway.advertiseAddress; default: --host and the port listened on, 127.0.0.1 for 0.0.0.0)."
+    )
+    var advertiseAddress: String?
+    @Option(
+        help:
+            "With --database: the CA (PEM) that signed the other gateways' certificates, trusted when this gateway relays to the one that leads (key gateway.peerCA; default: the development CA with --dev-tls, else the system's roots)."
+    )
+    var peerCa: String?
     @Option(help: "The address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "The port (default 7443; 0 picks a free one).") var port: Int?
     @Option(help: "The TLS certificate chain (PEM).") var tlsCert: String?
@@ -99,7 +110,8 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         var flags: [String: String?] = [
             "gateway.dataDirectory": dataDir, "gateway.database": database,
-            "gateway.artifactsDirectory": artifactsDir, "gateway.host": host, "gateway.port": port.map(String.init),
+            "gateway.artifactsDirectory": artifactsDir, "gateway.advertiseAddress": advertiseAddress,
+            "gateway.peerCA": peerCa, "gateway.host": host, "gateway.port": port.map(String.init),
             "gateway.tlsCertificate": tlsCert, "gateway.tlsKey": tlsKey,
             "gateway.developmentTLS": devTls ? "true" : nil,
             "gateway.tlsNames": tlsName.isEmpty ? nil : tlsName.joined(separator: ","),
@@ -135,14 +147,26 @@ struct GatewayCommand: AsyncParsableCommand {
         let announcement = ListeningAnnouncement(withHealth: settings.health != nil)
         let server: GatewayServer
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let shared: SharedDatabaseGateway?
         do {
+            let store = try await settings.openStore(logger: logger)
+            let postgres = store as? PostgresStore
+            let advertised = settings.advertiseAddress
             server = try GatewayServer(
-                configuration: settings.configuration, store: try await settings.openStore(logger: logger),
-                proofSystems: .standard(),
-                logger: logger
-            ) { host, port in
-                announcement.grpc(host: host, port: port)
-            }
+                configuration: settings.configuration, store: store, proofSystems: .standard(), logger: logger,
+                onListening: { host, port in announcement.grpc(host: host, port: port) },
+                onServing: { host, port in
+                    guard let postgres else { return }
+                    let address = advertised ?? "\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+                    do {
+                        try await postgres.advertiseWriterAddress(address)
+                        logger.info("advertised to the gateways that follow", metadata: ["address": "\(address)"])
+                    } catch {
+                        logger.error(
+                            "the address for following gateways is not advertised", metadata: ["error": "\(error)"])
+                    }
+                })
+            shared = postgres.map { SharedDatabaseGateway(server: server, store: $0, peerCA: settings.peerCA) }
             // Before the gateway: services stop in reverse order, so the health endpoints answer (draining)
             // until the gateway has stopped.
             if let health = settings.health {
@@ -154,7 +178,8 @@ struct GatewayCommand: AsyncParsableCommand {
         } catch {
             throw failure("\(error)")
         }
-        services.append(.init(service: server))
+        let gateway: any Service = shared.map { $0 as any Service } ?? server
+        services.append(.init(service: gateway))
         if let ca = server.developmentCAPath { note("development CA for provers and clients: \(ca)") }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -177,13 +202,18 @@ struct GatewaySettings {
     var dashboard = false
     /// The PostgreSQL database's URL; nil (the default) for SQLite in the data directory.
     var database: String?
+    /// Where the other gateways on the database reach this one while it leads; nil: where it listens.
+    var advertiseAddress: String?
+    /// The CA of the other gateways' certificates; nil: the development CA, else the system's roots.
+    var peerCA: String?
 
-    /// Opens the gateway's store: PostgreSQL when `database` names one, else SQLite in the data directory.
+    /// Opens the gateway's store: PostgreSQL when `database` names one (shared: whether this gateway leads is
+    /// settled when it runs, `SharedDatabaseGateway`), else SQLite in the data directory.
     func openStore(logger: Logger) async throws -> any GatewayStore {
         guard let database else { return try SQLiteStore(path: configuration.databasePath) }
         var storeLogger = logger
         storeLogger[metadataKey: "database"] = "\(PostgresStoreConfiguration.redacted(database))"
-        let store = try await PostgresStore.open(url: database, logger: storeLogger)
+        let store = try await PostgresStore.openShared(url: database, logger: storeLogger)
         logger.info("database: PostgreSQL", metadata: ["database": "\(store.configuration.description)"])
         return store
     }
@@ -226,6 +256,21 @@ struct GatewaySettings {
                 throw failure("gateway.database: \(error)")
             }
             self.database = database
+        }
+        if let address = config.string(forKey: "advertiseAddress"), !address.isEmpty {
+            guard (try? GatewayEndpoint(parsing: address)) != nil else {
+                throw failure("gateway.advertiseAddress = '\(address)' is not HOST:PORT")
+            }
+            advertiseAddress = address
+        }
+        if let ca = config.string(forKey: "peerCA"), !ca.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: ca) else {
+                throw failure("gateway.peerCA: cannot read \(ca)")
+            }
+            peerCA = ca
+        }
+        if database == nil, advertiseAddress != nil || peerCA != nil {
+            throw failure("--advertise-address and --peer-ca are for gateways that share a database (--database)")
         }
         c.access.callsPerSecond = try Self.double(config, "keyCallsPerSecond", c.access.callsPerSecond)
         c.access.callBurst = try Self.double(config, "keyCallBurst", c.access.callBurst)

@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ProverNetCore
+import Store
+
+/// The free slots of a prover connected to one of the gateways, as the market's leader reads them: upserted by
+/// its gateway at hello and each heartbeat, read only while recent.
+public struct ProverSlots: Sendable, Equatable {
+    public var prover: ProverID
+    /// The gateway the prover is connected to.
+    public var gateway: String
+    public var slotsFree: Int
+    /// The prover's ask, as its gateway encodes it.
+    public var askJSON: String
+    public var heartbeatMillis: Int64
+
+    public init(prover: ProverID, gateway: String, slotsFree: Int, askJSON: String, heartbeatMillis: Int64) {
+        self.prover = prover
+        self.gateway = gateway
+        self.slotsFree = slotsFree
+        self.askJSON = askJSON
+        self.heartbeatMillis = heartbeatMillis
+    }
+}
+
+/// An assignment for the gateway a prover is connected to: sent by the leader with `NOTIFY` in the transaction
+/// of its round (so delivered only if the round was written), read by that gateway's `LISTEN`.
+public struct AssignmentNotice: Sendable, Equatable, Codable {
+    public var gateway: String
+    public var job: JobID
+    public var epoch: Int64
+
+    public init(gateway: String, job: JobID, epoch: Int64) {
+        self.gateway = gateway
+        self.job = job
+        self.epoch = epoch
+    }
+}
+
+/// The assignments for one gateway, as they are notified.
+public struct AssignmentNotices: AsyncSequence {
+    public typealias Element = AssignmentNotice
+    let base: PostgresNotificationSequence
+    let gateway: String
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: PostgresNotificationSequence.AsyncIterator
+        let gateway: String
+
+        public mutating func next() async throws -> AssignmentNotice? {
+            while let notification = try await base.next() {
+                // Another gateway's, or not ours to read (a payload of another version): skipped.
+                guard
+                    let notice = try? JSONDecoder().decode(AssignmentNotice.self, from: Data(notification.payload.utf8))
+                else { continue }
+                if notice.gateway == gateway { return notice }
+            }
+            return nil
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: base.makeAsyncIterator(), gateway: gateway)
+    }
+}
+
+extension PostgresStore {
+    /// The channel of assignments.
+    static let assignmentChannel = "provernet_assign"
+
+    /// Publishes (or updates) a connected prover's free slots.
+    public func publishSlots(_ slots: ProverSlots) async throws(StoreError) {
+        let logger = logger
+        try await single("publish slots") { connection in
+            try await connection.query(
+                """
+                INSERT INTO provernet_prover_slots (prover, gateway, slotsFree, askJSON, heartbeatMillis)
+                VALUES (\(slots.prover.rawValue), \(slots.gateway), \(Int64(slots.slotsFree)), \(slots.askJSON),
+                    \(slots.heartbeatMillis))
+                ON CONFLICT (prover) DO UPDATE SET gateway = EXCLUDED.gateway, slotsFree = EXCLUDED.slotsFree,
+                    askJSON = EXCLUDED.askJSON, heartbeatMillis = EXCLUDED.heartbeatMillis
+                """, logger: logger)
+        }
+    }
+
+    /// Withdraws a prover's slots when it leaves `gateway` (not when it has moved to another one since).
+    public func withdrawSlots(prover: ProverID, gateway: String) async throws(StoreError) {
+        let logger = logger
+        try await single("withdraw slots") { connection in
+            try await connection.query(
+                "DELETE FROM provernet_prover_slots WHERE prover = \(prover.rawValue) AND gateway = \(gateway)",
+                logger: logger)
+        }
+    }
+
+    /// The slots of every prover heard from since `millis`, on any gateway, by prover.
+    public func freeSlots(heardSince millis: Int64) async throws(StoreError) -> [ProverSlots] {
+        let logger = logger
+        let rows = try await read("read free slots") { connection in
+            try await connection.query(
+                """
+                SELECT prover, gateway, slotsFree, askJSON, heartbeatMillis FROM provernet_prover_slots
+                WHERE heartbeatMillis >= \(millis) ORDER BY prover
+                """, logger: logger
+            ).collect()
+        }
+        return try rows.map { row throws(StoreError) in
+            try Decode.cells(row, "provernet_prover_slots", Decode.id(row)) { row in
+                let (prover, gateway, slots, ask, heartbeat) = try row.decode(
+                    (String, String, Int64, String, Int64).self)
+                return ProverSlots(
+                    prover: ProverID(prover), gateway: gateway, slotsFree: Int(slots), askJSON: ask,
+                    heartbeatMillis: heartbeat)
+            }
+        }
+    }
+
+    /// The leader's round: its batch and the assignments' notices in one transaction, written only while
+    /// `leaderEpoch` is the market's current leader's (else `StoreError.write`, "fenced", and nothing is
+    /// written or notified).
+    public func commitRound(_ changes: StoreChanges, leaderEpoch: Int64, assignments: [AssignmentNotice])
+        async throws(StoreError)
+    {
+        let logger = logger
+        let payloads = try assignments.map { notice throws(StoreError) in
+            do {
+                return String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
+            } catch {
+                throw .write(reason: "encode an assignment: \(error)")
+            }
+        }
+        try await transaction("commit round") { connection in
+            try await MarketLeadership.checkLeader(connection, epoch: leaderEpoch, logger: logger)
+            try await Self.write(changes, connection, logger)
+            for payload in payloads {
+                try await connection.query(
+                    "SELECT pg_notify(\(Self.assignmentChannel), \(payload))", logger: logger)
+            }
+        }
+    }
+
+    /// Runs `body` with the assignments notified for `gateway` from now on (`LISTEN` is active when it is
+    /// called), on a connection of its own that stays open meanwhile; notices sent while it was not listening
+    /// are not delivered (a gateway reads its provers' leased jobs after it listens again).
+    public func withAssignments<T: Sendable>(
+        for gateway: String, _ body: (AssignmentNotices) async throws -> T
+    ) async throws -> T {
+        let connection = try await connectAlone(applicationName: "provernet-gateway-listener", idleSessionMillis: 0)
+        do {
+            let result = try await connection.listen(on: Self.assignmentChannel) { notifications in
+                try await body(AssignmentNotices(base: notifications, gateway: gateway))
+            }
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// One statement on a connection of the pool, outside the writers' lock (rows that are not the audited
+    /// record: a prover's slots), as a `StoreError.write` when it fails.
+    func single(_ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Void)
+        async throws(StoreError)
+    {
+        do {
+            try await withRetries(operation, body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .write(reason: "\(operation): \(Self.describe(error))")
+        }
+    }
+}
