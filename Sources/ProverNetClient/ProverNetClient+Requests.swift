@@ -37,7 +37,6 @@ extension ProverNetClient {
         message.inputsJson = inputs
         message.deadlineSeconds = UInt32(deadlineSeconds)
         message.maxPricePerJobUnits = maxPricePerJob.units
-        message.maxPricePerJob = maxPricePerJob.wholeUnits
         message.redundancy = UInt32(redundancy)
         message.aggregate = aggregate
         let request = message

@@ -21,8 +21,9 @@ struct FuzzTargetTests {
     }
 
     @Test func aMessageWithANaNPriceSurvivesItsRoundTrip() throws {
-        // Found by the messages target: a SubmitRequestRequest whose max_price_per_job is a NaN decodes; the
-        // gateway refuses it (the price must be finite), and the target's round trip compares bytes.
+        // Found by the messages target: a SubmitRequestRequest with a NaN in field 4 (once the float
+        // max_price_per_job, now reserved: money is integer units) decodes, and the target's round trip keeps it
+        // as an unknown field and compares bytes.
         let file = Self.root.appendingPathComponent("regressions/messages/nan-price.bin")
         let bytes = [UInt8](try Data(contentsOf: file))
         #expect(bytes.first == 1)

@@ -120,7 +120,6 @@ struct AdminServiceHandler: Provernet_V1_AdminService.SimpleServiceProtocol {
                         $0.epoch = UInt64(clamping: job.epoch)
                         $0.attempts = UInt32(clamping: job.attempts)
                         let price = job.state.lease?.price ?? job.state.verified?.lease.price ?? .zero
-                        $0.price = price.wholeUnits
                         $0.priceUnits = price.units
                         $0.jobClass = job.jobClass.description
                     }

@@ -113,14 +113,11 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 throw GatewayError.invalidArgument(
                     "\(request.inputsJson.count) inputs, over the limit of \(limits.maxInputsPerRequest)")
             }
-            // The client's price in integer units; from an older client's float, rounded down once, here: it never
-            // pays more than it said.
-            let maxPrice =
-                request.maxPricePerJobUnits != 0
-                ? Amount(units: request.maxPricePerJobUnits) : Amount.flooring(request.maxPricePerJob)
-            guard maxPrice > .zero, request.maxPricePerJob.isFinite else {
+            // The client's price in integer units (10^-6 credit).
+            let maxPrice = Amount(units: request.maxPricePerJobUnits)
+            guard maxPrice > .zero else {
                 throw GatewayError.invalidArgument(
-                    "max_price_per_job must be a positive amount of at least \(Amount(units: 1)) credits")
+                    "max_price_per_job_units must be a positive amount of at least \(Amount(units: 1)) credits")
             }
             guard request.redundancy <= 16 else { throw GatewayError.invalidArgument("redundancy must be 1 to 16") }
             for (index, input) in request.inputsJson.enumerated() where input.utf8.count > limits.maxInputBytes {
@@ -231,7 +228,6 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                         j.proverID = job.state.prover?.rawValue ?? ""
                         j.attempts = UInt32(clamping: job.attempts)
                         let charge = job.state.lease?.charge ?? job.state.verified?.lease.charge ?? .zero
-                        j.price = charge.wholeUnits
                         j.priceUnits = charge.units
                         if let verified = job.state.verified, let proof = verified.proof.proofJSON,
                             let publics = verified.proof.publicJSON

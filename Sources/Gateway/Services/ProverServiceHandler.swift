@@ -287,7 +287,6 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         a.epoch = UInt64(clamping: assignment.lease.epoch)
         a.requestID = job.requestID.rawValue
         a.circuitID = assignment.circuitID.rawValue
-        a.price = assignment.lease.price.wholeUnits
         a.priceUnits = assignment.lease.price.units
         a.deadlineUnixMillis = assignment.deadlineMillis
         a.jobClass = job.jobClass.description

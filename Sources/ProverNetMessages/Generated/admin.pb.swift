@@ -341,11 +341,9 @@ public nonisolated struct Provernet_V1_JobInfo: Sendable {
 
   public var attempts: UInt32 = 0
 
-  public var price: Double = 0
-
   public var jobClass: String = String()
 
-  /// `price` (what the prover is paid) in the smallest unit of money (10^-6 credit), exactly.
+  /// What the prover is paid, in the smallest unit of money (10^-6 credit).
   public var priceUnits: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1592,7 +1590,7 @@ nonisolated extension Provernet_V1_ListJobsRequest: SwiftProtobuf.Message, Swift
 
 nonisolated extension Provernet_V1_JobInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}request_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}epoch\0\u{1}attempts\0\u{1}price\0\u{3}job_class\0\u{3}price_units\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}request_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}epoch\0\u{1}attempts\0\u{4}\u{2}job_class\0\u{3}price_units\0\u{b}price\0\u{c}\u{8}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1607,7 +1605,6 @@ nonisolated extension Provernet_V1_JobInfo: SwiftProtobuf.Message, SwiftProtobuf
       case 5: try { try decoder.decodeSingularStringField(value: &self.proverID) }()
       case 6: try { try decoder.decodeSingularUInt64Field(value: &self.epoch) }()
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.attempts) }()
-      case 8: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.jobClass) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.priceUnits) }()
       default: break
@@ -1637,9 +1634,6 @@ nonisolated extension Provernet_V1_JobInfo: SwiftProtobuf.Message, SwiftProtobuf
     if self.attempts != 0 {
       try visitor.visitSingularUInt32Field(value: self.attempts, fieldNumber: 7)
     }
-    if self.price.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.price, fieldNumber: 8)
-    }
     if !self.jobClass.isEmpty {
       try visitor.visitSingularStringField(value: self.jobClass, fieldNumber: 9)
     }
@@ -1657,7 +1651,6 @@ nonisolated extension Provernet_V1_JobInfo: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.proverID != rhs.proverID {return false}
     if lhs.epoch != rhs.epoch {return false}
     if lhs.attempts != rhs.attempts {return false}
-    if lhs.price != rhs.price {return false}
     if lhs.jobClass != rhs.jobClass {return false}
     if lhs.priceUnits != rhs.priceUnits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}

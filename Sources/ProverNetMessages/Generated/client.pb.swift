@@ -140,10 +140,6 @@ public nonisolated struct Provernet_V1_SubmitRequestRequest: Sendable {
   /// Seconds from now in which the request must be done.
   public var deadlineSeconds: UInt32 = 0
 
-  /// The most the client pays for one job, in credits (deprecated: a float; max_price_per_job_units wins
-  /// when set).
-  public var maxPricePerJob: Double = 0
-
   /// How many provers prove each input at once (1 by default, at most 16): each input gets that many
   /// replica jobs, leased to different provers; the first valid proof wins and the others are cancelled.
   public var redundancy: UInt32 = 0
@@ -249,8 +245,6 @@ public nonisolated struct Provernet_V1_JobSummary: Sendable {
 
   public var attempts: UInt32 = 0
 
-  public var price: Double = 0
-
   /// Present once verified (for the aggregation job: in GetRequestResponse.aggregate_proof instead).
   public var proof: Provernet_V1_ProofBundle {
     get {_proof ?? Provernet_V1_ProofBundle()}
@@ -268,7 +262,7 @@ public nonisolated struct Provernet_V1_JobSummary: Sendable {
   public var replica: UInt32 = 0
 
   /// What the client is charged for the job (its lease's charge), in the smallest unit of money (10^-6
-  /// credit); `price` is the same in credits, as a float, for older clients.
+  /// credit).
   public var priceUnits: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -587,7 +581,7 @@ nonisolated extension Provernet_V1_RegisterCircuitResponse: SwiftProtobuf.Messag
 
 nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SubmitRequestRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}inputs_json\0\u{3}deadline_seconds\0\u{3}max_price_per_job\0\u{1}redundancy\0\u{1}aggregate\0\u{3}max_price_per_job_units\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}inputs_json\0\u{3}deadline_seconds\0\u{2}\u{2}redundancy\0\u{1}aggregate\0\u{3}max_price_per_job_units\0\u{b}max_price_per_job\0\u{c}\u{4}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -598,7 +592,6 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
       case 1: try { try decoder.decodeSingularStringField(value: &self.circuitID) }()
       case 2: try { try decoder.decodeRepeatedStringField(value: &self.inputsJson) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.deadlineSeconds) }()
-      case 4: try { try decoder.decodeSingularDoubleField(value: &self.maxPricePerJob) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.redundancy) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.aggregate) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.maxPricePerJobUnits) }()
@@ -617,9 +610,6 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
     if self.deadlineSeconds != 0 {
       try visitor.visitSingularUInt32Field(value: self.deadlineSeconds, fieldNumber: 3)
     }
-    if self.maxPricePerJob.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.maxPricePerJob, fieldNumber: 4)
-    }
     if self.redundancy != 0 {
       try visitor.visitSingularUInt32Field(value: self.redundancy, fieldNumber: 5)
     }
@@ -636,7 +626,6 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
     if lhs.circuitID != rhs.circuitID {return false}
     if lhs.inputsJson != rhs.inputsJson {return false}
     if lhs.deadlineSeconds != rhs.deadlineSeconds {return false}
-    if lhs.maxPricePerJob != rhs.maxPricePerJob {return false}
     if lhs.redundancy != rhs.redundancy {return false}
     if lhs.aggregate != rhs.aggregate {return false}
     if lhs.maxPricePerJobUnits != rhs.maxPricePerJobUnits {return false}
@@ -822,7 +811,7 @@ nonisolated extension Provernet_V1_GetRequestRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}attempts\0\u{1}price\0\u{1}proof\0\u{1}kind\0\u{1}replica\0\u{3}price_units\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}index\0\u{1}state\0\u{3}prover_id\0\u{1}attempts\0\u{2}\u{2}proof\0\u{1}kind\0\u{1}replica\0\u{3}price_units\0\u{b}price\0\u{c}\u{6}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -835,7 +824,6 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
       case 3: try { try decoder.decodeSingularEnumField(value: &self.state) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.proverID) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.attempts) }()
-      case 6: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._proof) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.kind) }()
       case 9: try { try decoder.decodeSingularUInt32Field(value: &self.replica) }()
@@ -865,9 +853,6 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
     if self.attempts != 0 {
       try visitor.visitSingularUInt32Field(value: self.attempts, fieldNumber: 5)
     }
-    if self.price.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.price, fieldNumber: 6)
-    }
     try { if let v = self._proof {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     } }()
@@ -889,7 +874,6 @@ nonisolated extension Provernet_V1_JobSummary: SwiftProtobuf.Message, SwiftProto
     if lhs.state != rhs.state {return false}
     if lhs.proverID != rhs.proverID {return false}
     if lhs.attempts != rhs.attempts {return false}
-    if lhs.price != rhs.price {return false}
     if lhs._proof != rhs._proof {return false}
     if lhs.kind != rhs.kind {return false}
     if lhs.replica != rhs.replica {return false}

@@ -321,9 +321,6 @@ public nonisolated struct Provernet_V1_Assignment: Sendable {
 
   public var inputJson: String = String()
 
-  /// What the prover is paid for a valid proof, from the auction.
-  public var price: Double = 0
-
   public var deadlineUnixMillis: Int64 = 0
 
   public var jobClass: String = String()
@@ -336,7 +333,8 @@ public nonisolated struct Provernet_V1_Assignment: Sendable {
   /// For an aggregation job: how many proofs it aggregates.
   public var proofs: UInt32 = 0
 
-  /// `price` in the smallest unit of money (10^-6 credit), exactly.
+  /// What the prover is paid for a valid proof, from the auction, in the smallest unit of money (10^-6
+  /// credit).
   public var priceUnits: Int64 = 0
 
   /// The circuit kind by name; when set it wins over `circuit_kind` (a kind of a proof system the enum
@@ -997,7 +995,7 @@ nonisolated extension Provernet_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Assignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{1}price\0\u{3}deadline_unix_millis\0\u{3}job_class\0\u{3}job_kind\0\u{1}proofs\0\u{3}price_units\0\u{3}circuit_kind_name\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{4}\u{2}deadline_unix_millis\0\u{3}job_class\0\u{3}job_kind\0\u{1}proofs\0\u{3}price_units\0\u{3}circuit_kind_name\0\u{b}price\0\u{c}\u{9}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1013,7 +1011,6 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
       case 6: try { try decoder.decodeSingularUInt64Field(value: &self.constraints) }()
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.artifacts) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.inputJson) }()
-      case 9: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.deadlineUnixMillis) }()
       case 11: try { try decoder.decodeSingularStringField(value: &self.jobClass) }()
       case 12: try { try decoder.decodeSingularStringField(value: &self.jobKind) }()
@@ -1050,9 +1047,6 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if !self.inputJson.isEmpty {
       try visitor.visitSingularStringField(value: self.inputJson, fieldNumber: 8)
     }
-    if self.price.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.price, fieldNumber: 9)
-    }
     if self.deadlineUnixMillis != 0 {
       try visitor.visitSingularInt64Field(value: self.deadlineUnixMillis, fieldNumber: 10)
     }
@@ -1083,7 +1077,6 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if lhs.constraints != rhs.constraints {return false}
     if lhs.artifacts != rhs.artifacts {return false}
     if lhs.inputJson != rhs.inputJson {return false}
-    if lhs.price != rhs.price {return false}
     if lhs.deadlineUnixMillis != rhs.deadlineUnixMillis {return false}
     if lhs.jobClass != rhs.jobClass {return false}
     if lhs.jobKind != rhs.jobKind {return false}

@@ -69,7 +69,7 @@ public struct JobAssignment: Sendable, Equatable, Codable {
         self.init(
             job: JobID(message.jobID), epoch: message.epoch, request: RequestID(message.requestID),
             circuit: CircuitID(message.circuitID), work: work,
-            price: message.priceUnits != 0 ? Amount(units: message.priceUnits) : Amount.flooring(message.price),
+            price: Amount(units: message.priceUnits),
             deadlineUnixMillis: message.deadlineUnixMillis, jobClass: message.jobClass)
     }
 
