@@ -24,15 +24,7 @@ extension GatewayServer {
         let configuration = self.configuration
         let logger = self.logger
         let link = LeaderLink(resolve: leaderAddress, caPath: peerCA ?? developmentCAPath, logger: logger)
-        let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: configuration.host, port: listeningPort),
-            transportSecurity: .tls(
-                certificateChain: [.file(path: tls.certificate, format: .pem)],
-                privateKey: .file(path: tls.key, format: .pem)),
-            config: .defaults {
-                $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(
-                    configuration.limits.maxMessageBytes)
-            })
+        let transport = serverTransport()
         // The transport bounds each message's size; the leader checks it exactly, as it checks everything else.
         let server = GRPCServer(
             transport: transport,

@@ -121,6 +121,20 @@ public final class GatewayServer: Service {
     /// The port to listen on: the one listened on before (as a follower), else the configured one.
     var listeningPort: Int { boundPort.withLock { $0 } ?? configuration.port }
 
+    /// The TLS transport the gateway listens on, leading or relaying: its port, its certificate, and the message
+    /// size bound.
+    func serverTransport() -> HTTP2ServerTransport.Posix {
+        HTTP2ServerTransport.Posix(
+            address: .ipv4(host: configuration.host, port: listeningPort),
+            transportSecurity: .tls(
+                certificateChain: [.file(path: tls.certificate, format: .pem)],
+                privateKey: .file(path: tls.key, format: .pem)),
+            config: .defaults {
+                $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(
+                    configuration.limits.maxMessageBytes)
+            })
+    }
+
     public func run() async throws {
         let logger = self.logger
         let onListening = self.onListening
@@ -138,15 +152,7 @@ public final class GatewayServer: Service {
         }
         let checker = ResultChecker(
             circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits)
-        let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: configuration.host, port: listeningPort),
-            transportSecurity: .tls(
-                certificateChain: [.file(path: tls.certificate, format: .pem)],
-                privateKey: .file(path: tls.key, format: .pem)),
-            config: .defaults {
-                $0.rpc.maxRequestPayloadSize = MessageSizeInterceptor.transportLimit(
-                    configuration.limits.maxMessageBytes)
-            })
+        let transport = serverTransport()
         let proverService = ProverServiceHandler(
             coordinator: coordinator, circuits: circuits, checker: checker, store: store,
             configuration: configuration,
