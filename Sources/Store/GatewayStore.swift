@@ -82,6 +82,9 @@ public struct StoreChanges: Sendable, Equatable {
     public var actor = "gateway"
     /// When they happened (the audit log's time); nil: when they are written.
     public var atMillis: Int64?
+    /// Notices for other gateways (`SharedMarketStore`), sent in the batch's transaction, so only if it is
+    /// written: the assignments of a round to provers connected to another gateway. Only PostgreSQL has any.
+    public var notices: [GatewayNotice] = []
 
     public init(
         requests: [ProofRequest] = [], jobs: [Job] = [], proverActivity: [ProverActivity] = [],

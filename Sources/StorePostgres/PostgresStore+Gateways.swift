@@ -4,26 +4,6 @@ import PostgresNIO
 import ProverNetCore
 import Store
 
-/// The free slots of a prover connected to one of the gateways, as the market's leader reads them: upserted by
-/// its gateway at hello and each heartbeat, read only while recent.
-public struct ProverSlots: Sendable, Equatable {
-    public var prover: ProverID
-    /// The gateway the prover is connected to.
-    public var gateway: String
-    public var slotsFree: Int
-    /// The prover's ask, as its gateway encodes it.
-    public var askJSON: String
-    public var heartbeatMillis: Int64
-
-    public init(prover: ProverID, gateway: String, slotsFree: Int, askJSON: String, heartbeatMillis: Int64) {
-        self.prover = prover
-        self.gateway = gateway
-        self.slotsFree = slotsFree
-        self.askJSON = askJSON
-        self.heartbeatMillis = heartbeatMillis
-    }
-}
-
 /// An assignment for the gateway a prover is connected to: sent by the leader with `NOTIFY` in the transaction
 /// of its round (so delivered only if the round was written), read by that gateway's `LISTEN`.
 public struct AssignmentNotice: Sendable, Equatable, Codable {
@@ -170,6 +150,90 @@ extension PostgresStore {
             throw error
         } catch {
             throw .write(reason: "\(operation): \(Self.describe(error))")
+        }
+    }
+}
+
+extension PostgresStore: SharedMarketStore {
+    /// Notices as the JSON payloads of `pg_notify`.
+    static func payloads(_ notices: [GatewayNotice]) throws(StoreError) -> [String] {
+        try notices.map { notice throws(StoreError) in
+            do {
+                return String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
+            } catch {
+                throw .write(reason: "encode a notice for gateway \(notice.gateway): \(error)")
+            }
+        }
+    }
+
+    public func notify(_ notice: GatewayNotice) async throws(StoreError) {
+        let logger = logger
+        guard let payload = try Self.payloads([notice]).first else { return }
+        try await single("notify gateway \(notice.gateway)") { connection in
+            try await connection.query(
+                "SELECT pg_notify(\(SharedMarketChannel.assignments.rawValue), \(payload))", logger: logger)
+        }
+    }
+
+    public func postToLeader(gateway: String, prover: ProverID, message: [UInt8]) async throws(StoreError) {
+        let logger = logger
+        let bytes = Data(message)
+        try await single("post to the leader") { connection in
+            // One statement, so one transaction: the row and its notice are written together.
+            try await connection.query(
+                """
+                WITH posted AS (
+                    INSERT INTO provernet_gateway_inbox (gateway, prover, message, atMillis)
+                    VALUES (\(gateway), \(prover.rawValue), \(bytes), \(Clock.nowMillis())) RETURNING id)
+                SELECT pg_notify(\(SharedMarketChannel.inbox.rawValue), id::text) FROM posted
+                """, logger: logger)
+        }
+    }
+
+    public func leaderInbox(limit: Int) async throws(StoreError) -> [InboxMessage] {
+        let logger = logger
+        let rows = try await read("read the leader's inbox") { connection in
+            try await connection.query(
+                """
+                SELECT id, gateway, prover, message, atMillis FROM provernet_gateway_inbox ORDER BY id
+                LIMIT \(Int64(max(1, limit)))
+                """, logger: logger
+            ).collect()
+        }
+        return try rows.map { row throws(StoreError) in
+            try Decode.cells(row, "provernet_gateway_inbox", Decode.id(row)) { row in
+                let (id, gateway, prover, message, atMillis) = try row.decode(
+                    (Int64, String, String, Data, Int64).self)
+                return InboxMessage(
+                    id: id, gateway: gateway, prover: ProverID(prover), message: Array(message), atMillis: atMillis)
+            }
+        }
+    }
+
+    public func removeFromInbox(ids: [Int64]) async throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        let logger = logger
+        try await transaction("remove from the leader's inbox") { connection in
+            try await connection.query(
+                "DELETE FROM provernet_gateway_inbox WHERE id = ANY(\(ids))", logger: logger)
+        }
+    }
+
+    public func listen(
+        on channel: SharedMarketChannel, listening: @escaping @Sendable () async -> Void,
+        _ handler: @escaping @Sendable (String) async -> Void
+    ) async throws {
+        let connection = try await connectAlone(
+            applicationName: "provernet-gateway-listener", idleSessionMillis: 0)
+        do {
+            try await connection.listen(on: channel.rawValue) { notifications in
+                await listening()
+                for try await notification in notifications { await handler(notification.payload) }
+            }
+            try? await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 }

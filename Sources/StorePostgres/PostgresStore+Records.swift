@@ -262,8 +262,14 @@ extension PostgresStore {
         guard !changes.isEmpty else { return }
         let logger = logger
         let verifies = verifiesLedger
+        let notices = try Self.payloads(changes.notices)
         try await transaction("commit") { connection in
             try await Self.write(changes, connection, logger, verifiesLedger: verifies)
+            // Delivered at COMMIT, so only if the batch is written (and by a writer whose epoch held).
+            for payload in notices {
+                try await connection.query(
+                    "SELECT pg_notify(\(SharedMarketChannel.assignments.rawValue), \(payload))", logger: logger)
+            }
         }
     }
 

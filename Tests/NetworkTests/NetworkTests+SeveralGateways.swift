@@ -67,6 +67,19 @@ extension NetworkTests {
             #expect(status.jobs.count == 3 && status.jobs.allSatisfy { $0.state == .verified && $0.prover == proverB })
             #expect(verification.checks.count == 3 && verification.allValid, "fetched from \(name)")
         }
+        // The prover's stream is B's own, not relayed: the leader read it from its row of free slots, and its
+        // assignments came to B by NOTIFY, to the prover's stream there.
+        #expect(
+            network.logText(of: "gateway").contains("prover connected through another gateway"),
+            "the leader did not read the prover's row: \(network.logText(of: "gateway"))")
+        let latencies = Self.notifyToSendMillis(network.logText(of: "gateway-b"))
+        #expect(latencies.count >= 3, "B sent \(latencies.count) assignments that came by NOTIFY")
+        logger.notice(
+            "assignment notify to send measured",
+            metadata: [
+                "count": "\(latencies.count)", "median_ms": "\(latencies.sorted().dropFirst(latencies.count / 2).first ?? -1)",
+                "max_ms": "\(latencies.max() ?? 0)",
+            ])
 
         // A second request, on A; the leader is killed once the prover has proven part of it.
         let inputs = 8
@@ -120,6 +133,15 @@ extension NetworkTests {
             ["admin", "audit", "verify", "--database", url, "--data-dir", network.gatewayDirectory.path])
         #expect(verify.status == 0 && verify.stdout.contains("intact"), "\(verify.stdout) \(verify.stderr)")
         await network.clean()
+    }
+
+    /// The `notify_to_send_ms` of each assignment a following gateway received by NOTIFY, from its log.
+    static func notifyToSendMillis(_ log: String) -> [Int] {
+        log.split(separator: "\n").filter { $0.contains("assignment received by NOTIFY") }.compactMap { line in
+            guard let range = line.range(of: "notify_to_send_ms") else { return nil }
+            let digits = line[range.upperBound...].drop { !$0.isNumber }.prefix { $0.isNumber }
+            return Int(digits)
+        }
     }
 
     /// A leader frozen (SIGSTOP: what a gateway cut off from the database looks like to the server) loses its

@@ -13,6 +13,7 @@ extension Coordinator {
     ) async -> UInt64 {
         let connection = token()
         outbound.removeValue(forKey: hello.id)?.continuation.finish()
+        remote[hello.id] = nil
         outbound[hello.id] = (connection, continuation)
         let connected = ConnectedProver(connection: connection, announcement: hello, connectedMillis: clock())
         do {

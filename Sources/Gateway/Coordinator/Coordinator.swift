@@ -22,6 +22,9 @@ public actor Coordinator {
     /// The book as committed: what every read sees.
     private(set) var book: JobBook
     var outbound: [ProverID: (connection: UInt64, continuation: AsyncStream<ProverInstruction>.Continuation)] = [:]
+    /// The provers connected to another gateway on the same database, by the connection this one gave each
+    /// (`Coordinator+Remote.swift`): their instructions go to that gateway as notices.
+    var remote: [ProverID: RemoteRoute] = [:]
     var watchers: [RequestID: [UInt64: AsyncStream<RequestUpdate>.Continuation]] = [:]
     var nextToken: UInt64 = 1
     /// Jobs whose lazy changes (heartbeat extensions, first progress) are not on disk yet.
@@ -94,10 +97,13 @@ public actor Coordinator {
         var next = book
         let now = clock()
         let actions = event(&next, now)
+        var notified: Set<ProverID> = []
         if !actions.changes.isEmpty {
             var changes = actions.changes
             changes.actor = actor
             changes.atMillis = now
+            // The instructions for provers on other gateways travel in the batch's transaction, as notices.
+            (changes.notices, notified) = remoteNotices(actions.messages, now: now)
             do {
                 try await store.commit(changes)
                 writeFailure = nil
@@ -116,7 +122,7 @@ public actor Coordinator {
         book = next
         unflushed.formUnion(actions.lazyJobs)
         unflushed.subtract(actions.changes.jobs.map(\.id))
-        deliver(actions)
+        deliver(actions, notified: notified)
         if let onSlash, !actions.slashedOperators.isEmpty {
             let slashed = actions.slashedOperators.sorted()
             for address in slashed { logger.warning("operator slashed", metadata: ["operator": "\(address)"]) }
@@ -148,12 +154,14 @@ public actor Coordinator {
     }
 
     /// Carries out an event's actions once its changes are committed.
-    func deliver(_ actions: BookActions) {
+    /// - Parameter notified: the provers on other gateways whose instructions the commit notified.
+    func deliver(_ actions: BookActions, notified: Set<ProverID> = []) {
         for (prover, connection) in actions.closeConnections where outbound[prover]?.connection == connection {
             outbound.removeValue(forKey: prover)?.continuation.finish()
+            if remote[prover]?.connection == connection { remote[prover] = nil }
         }
         for message in actions.messages {
-            outbound[message.prover]?.continuation.yield(message.instruction)
+            if !notified.contains(message.prover) { outbound[message.prover]?.continuation.yield(message.instruction) }
             log(message)
         }
         for update in actions.updates {

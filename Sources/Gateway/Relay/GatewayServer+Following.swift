@@ -25,12 +25,31 @@ extension GatewayServer {
         let logger = self.logger
         let link = LeaderLink(resolve: leaderAddress, caPath: peerCA ?? developmentCAPath, logger: logger)
         let transport = serverTransport()
+        // With a shared market, this gateway serves its provers' streams itself: their slots are rows the leader
+        // reads, their assignments come by NOTIFY (`SharedMarket.swift`); every other call is relayed.
+        var services: [any RegistrableRPCService] = []
+        var following: FollowerProvers?
+        if let sharedMarket {
+            let provers = FollowerProvers(market: sharedMarket, store: store, gateway: gatewayName, logger: logger)
+            let handler = ProverServiceHandler(
+                coordinator: coordinator, circuits: circuits,
+                checker: ResultChecker(
+                    circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits),
+                store: store, configuration: configuration, logger: logger, operators: operators, following: provers)
+            await provers.setHandler(handler)
+            services.append(handler)
+            following = provers
+        }
+        services.append(
+            LeaderRelay(
+                link: link, maxMessageBytes: configuration.limits.maxMessageBytes, provers: following == nil))
         // The transport bounds each message's size; the leader checks it exactly, as it checks everything else.
         let server = GRPCServer(
-            transport: transport,
-            services: [LeaderRelay(link: link, maxMessageBytes: configuration.limits.maxMessageBytes)])
+            transport: transport, services: services,
+            interceptors: [MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes)])
         let led = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
+            if let following { group.addTask { await following.listen() } }
             let address = try await transport.listeningAddress
             let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
             boundPort.withLock { $0 = port }
@@ -45,6 +64,8 @@ extension GatewayServer {
                 if !Task.isShuttingDownGracefully, !Task.isCancelled { throw error }
                 led = false
             }
+            // The provers served here reconnect, to this gateway as the leader (keeping their leases).
+            await following?.detachAll()
             // Calls relayed to the old leader end with it when it died; one that froze never answers them, so they
             // are cut, by closing the connection to it, after a moment's grace.
             server.beginGracefulShutdown()

@@ -12,9 +12,14 @@ import ProverNetAPI
 struct LeaderRelay: RegistrableRPCService {
     let link: LeaderLink
     let options: CallOptions
+    /// The methods relayed.
+    let methods: [MethodDescriptor]
 
-    init(link: LeaderLink, maxMessageBytes: Int) {
+    /// - Parameter provers: whether the prover service's stream is relayed too (else this gateway serves it).
+    init(link: LeaderLink, maxMessageBytes: Int, provers: Bool = true) {
         self.link = link
+        methods =
+            provers ? Self.methods : Self.methods.filter { !Provernet_V1_ProverService.Method.descriptors.contains($0) }
         var options = CallOptions.provernet(maxMessageBytes: MessageSizeInterceptor.transportLimit(maxMessageBytes))
         // No waiting for a leader that is gone: the caller hears `unavailable` at once, and retries.
         options.waitForReady = false
@@ -27,7 +32,7 @@ struct LeaderRelay: RegistrableRPCService {
         + Provernet_V1_ArtifactService.Method.descriptors + Provernet_V1_AdminService.Method.descriptors
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
-        for method in Self.methods {
+        for method in methods {
             router.registerHandler(forMethod: method, deserializer: RawMessage(), serializer: RawMessage()) {
                 request, _ in
                 try await relay(method, request)

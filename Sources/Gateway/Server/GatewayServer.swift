@@ -43,6 +43,11 @@ public final class GatewayServer: Service {
     let onServing: @Sendable (String, Int) async -> Void
     /// With EigenLayer and a slasher key: the queue that sends slashes to the chain.
     public let chainSlasher: ChainSlasher?
+    /// With several gateways on one database: where provers connected to the others are read from while this
+    /// one leads, and where this one serves its own provers from while it follows (`SharedMarket.swift`).
+    let sharedMarket: (any SharedMarketStore)?
+    /// This gateway in the rows and notices of `sharedMarket`.
+    public let gatewayName = GatewayName.make()
 
     /// - Parameter proofSystems: the proof systems whose circuits and jobs this gateway handles (the
     ///   `provernet` command hands it Groth16 and SnarkPack).
@@ -50,9 +55,11 @@ public final class GatewayServer: Service {
         configuration: GatewayConfiguration, store: any GatewayStore, proofSystems: ProofSystemRegistry,
         logger: Logger, metrics: GatewayMetrics = GatewayMetrics(),
         onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in },
-        onServing: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
+        onServing: @escaping @Sendable (String, Int) async -> Void = { _, _ in },
+        sharedMarket: (any SharedMarketStore)? = nil
     ) throws {
         try configuration.validate()
+        self.sharedMarket = sharedMarket
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
@@ -158,6 +165,11 @@ public final class GatewayServer: Service {
             configuration: configuration,
             logger: logger, operators: operators)
         let artifactService = ArtifactServiceHandler(artifacts: artifacts, limits: configuration.limits)
+        let remoteProvers = sharedMarket.map {
+            RemoteProvers(
+                market: $0, coordinator: coordinator, handler: proverService, operators: self.operators,
+                gateway: gatewayName, heartbeatMillis: configuration.heartbeatMillis, logger: logger)
+        }
         let sizeLimit = MessageSizeInterceptor(maxMessageBytes: configuration.limits.maxMessageBytes)
         // With a client CA for provers, they have a port of their own where their certificate is mandatory.
         var proverServer: (GRPCServer<HTTP2ServerTransport.Posix>, HTTP2ServerTransport.Posix)?
@@ -234,6 +246,7 @@ public final class GatewayServer: Service {
         }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
+            if let remoteProvers { group.addTask { await remoteProvers.run() } }
             // The keys, from the store every second (another gateway's revocation counts too), beside the market
             // loop rather than in it: a slow read must not delay a round.
             group.addTask {

@@ -21,6 +21,9 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
     let logger: Logger
     /// The operators, when the store keeps them: a hello's authorization is checked here first.
     var operators: OperatorRegistry? = nil
+    /// On a gateway that follows the market's leader (several gateways on one database): the provers it serves,
+    /// whose slots are rows and whose instructions come by NOTIFY (`SharedMarket.swift`). Nil on the leader.
+    var following: FollowerProvers? = nil
 
     func connect(
         request: RPCAsyncSequence<Provernet_V1_ProverMessage, any Error>,
@@ -108,7 +111,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             throw RPCError(
                 code: .unauthenticated, message: "the challenge signature does not verify with the prover's key")
         }
-        if firstSeen {
+        // Only the database's writer records a prover; a gateway that follows leaves it to the leader.
+        if firstSeen, following == nil {
             do {
                 _ = try await store.allowProver(
                     id: proverID, publicKeyHex: publicKey.hex, name: record.name, atMillis: Clock.nowMillis())
@@ -126,6 +130,12 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
                 }
             })
         let name = hello.name.isEmpty ? record.name : hello.name
+        if let following {
+            try await serveFollowing(
+                following, inbound: &inbound, outbound: outbound, hello: hello, proverID: proverID, name: name,
+                authorization: authorization)
+            return
+        }
         let (instructions, instructionSink) = AsyncStream<ProverInstruction>.makeStream()
         let connection = await coordinator.connect(
             ProverAnnouncement(hello, id: proverID, name: name, operatorAddress: operatorAddress?.lowercased),
@@ -155,6 +165,36 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         }
         await coordinator.disconnect(proverID, connection: connection)
         if operatorAddress != nil { await operators?.detach(proverID) }
+    }
+
+    /// The session of a prover on a gateway that follows: its slots published as a row at once and at each
+    /// heartbeat, what else it sends passed to the leader's inbox, until its stream ends.
+    func serveFollowing(
+        _ following: FollowerProvers,
+        inbound: inout RPCAsyncSequence<Provernet_V1_ProverMessage, any Error>.AsyncIterator,
+        outbound: AsyncStream<Provernet_V1_GatewayMessage>.Continuation, hello: Provernet_V1_Hello,
+        proverID: ProverID, name: String, authorization: ProverAuthorization?
+    ) async throws {
+        let session = await following.attach(
+            proverID, hello: hello, name: name, operatorAddress: authorization?.operator.lowercased,
+            operatorNonce: authorization?.nonce, outbound: outbound)
+        do {
+            while let message = try await inbound.next() {
+                switch message.message {
+                case .heartbeat(let beat): await following.heartbeat(proverID, session: session, beat)
+                case .progress, .result, .failure: await following.post(proverID, message)
+                case .hello, .challengeResponse:
+                    logger.warning(
+                        "unexpected handshake message on an open stream", metadata: ["prover": "\(proverID.prefix(12))"]
+                    )
+                case nil: break
+                }
+            }
+            logger.info("prover closed its stream", metadata: ["prover": "\(proverID.prefix(12))"])
+        } catch {
+            logger.info("prover stream ended", metadata: ["prover": "\(proverID.prefix(12))", "error": "\(error)"])
+        }
+        await following.detach(proverID, session: session)
     }
 
     /// Checks the hello's operator authorization and the prover's hardware against the network's policy;

@@ -165,7 +165,8 @@ struct GatewayCommand: AsyncParsableCommand {
                         logger.error(
                             "the address for following gateways is not advertised", metadata: ["error": "\(error)"])
                     }
-                })
+                },
+                sharedMarket: postgres)
             shared = postgres.map { SharedDatabaseGateway(server: server, store: $0, peerCA: settings.peerCA) }
             // Before the gateway: services stop in reverse order, so the health endpoints answer (draining)
             // until the gateway has stopped.
