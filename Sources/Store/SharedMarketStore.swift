@@ -43,7 +43,8 @@ public struct GatewayNotice: Sendable, Equatable, Codable {
     public var sentMillis: Int64
 
     public init(
-        gateway: String, prover: String, session: String, kind: Kind, job: String = "", epoch: Int64 = 0, accepted: Bool = false,
+        gateway: String, prover: String, session: String, kind: Kind, job: String = "", epoch: Int64 = 0,
+        accepted: Bool = false,
         reason: String = "", sentMillis: Int64
     ) {
         self.gateway = gateway

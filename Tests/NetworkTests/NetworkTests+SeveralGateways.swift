@@ -77,7 +77,8 @@ extension NetworkTests {
         logger.notice(
             "assignment notify to send measured",
             metadata: [
-                "count": "\(latencies.count)", "median_ms": "\(latencies.sorted().dropFirst(latencies.count / 2).first ?? -1)",
+                "count": "\(latencies.count)",
+                "median_ms": "\(latencies.sorted().dropFirst(latencies.count / 2).first ?? -1)",
                 "max_ms": "\(latencies.max() ?? 0)",
             ])
 

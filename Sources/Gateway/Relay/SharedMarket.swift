@@ -60,7 +60,9 @@ actor FollowerProvers {
     let logger: Logger
     /// Builds the messages of instructions, as it does for a leading gateway's provers.
     var handler: ProverServiceHandler?
-    var sessions: [ProverID: (session: String, ask: RemoteAsk, outbound: AsyncStream<Provernet_V1_GatewayMessage>.Continuation)] = [:]
+    var sessions:
+        [ProverID: (session: String, ask: RemoteAsk, outbound: AsyncStream<Provernet_V1_GatewayMessage>.Continuation)] =
+            [:]
 
     init(market: any SharedMarketStore, store: any GatewayStore, gateway: String, logger: Logger) {
         self.market = market
@@ -152,7 +154,8 @@ actor FollowerProvers {
             current.outbound.finish()
             sessions[prover] = nil
             try? await market.withdrawSlots(prover: prover, gateway: gateway)
-            logger.info("the market's leader ended the prover's connection", metadata: ["prover": "\(prover.prefix(12))"])
+            logger.info(
+                "the market's leader ended the prover's connection", metadata: ["prover": "\(prover.prefix(12))"])
             return
         case .stop: instruction = .stop(job: job, epoch: notice.epoch, reason: notice.reason)
         case .verdict:
@@ -164,7 +167,8 @@ actor FollowerProvers {
                 let request = try? await store.request(id: stored.requestID)
             else {
                 logger.warning(
-                    "an assignment notice names no current lease", metadata: ["job": "\(job)", "epoch": "\(notice.epoch)"])
+                    "an assignment notice names no current lease",
+                    metadata: ["job": "\(job)", "epoch": "\(notice.epoch)"])
                 return
             }
             instruction = .assign(
@@ -175,7 +179,8 @@ actor FollowerProvers {
         current.outbound.yield(message)
         let latency = Clock.nowMillis() - notice.sentMillis
         logger.info(
-            notice.kind == .assign ? "assignment received by NOTIFY and sent to the prover" : "notice sent to the prover",
+            notice.kind == .assign
+                ? "assignment received by NOTIFY and sent to the prover" : "notice sent to the prover",
             metadata: [
                 "prover": "\(prover.prefix(12))", "job": "\(job)", "kind": "\(notice.kind.rawValue)",
                 "notify_to_send_ms": "\(latency)",
@@ -186,10 +191,11 @@ actor FollowerProvers {
     func listen() async {
         while !Task.isCancelled {
             do {
-                try await market.listen(on: .assignments, listening: {}) { payload in await self.heard(payload) }
+                try await market.listen(on: .assignments, listening: {}, { payload in await self.heard(payload) })
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("listening for the leader's notices failed; again shortly", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "listening for the leader's notices failed; again shortly", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: .milliseconds(500))
         }
@@ -230,7 +236,8 @@ actor RemoteProvers {
         var seen: Set<ProverID> = []
         let market = self.market
         for row in rows where row.gateway != gateway {
-            guard let ask = RemoteAsk(json: row.askJSON), let hello = try? Provernet_V1_Hello(serializedBytes: ask.hello)
+            guard let ask = RemoteAsk(json: row.askJSON),
+                let hello = try? Provernet_V1_Hello(serializedBytes: ask.hello)
             else { continue }
             seen.insert(row.prover)
             let beat = ask.heartbeat.flatMap { try? Provernet_V1_Heartbeat(serializedBytes: $0) }
@@ -251,7 +258,8 @@ actor RemoteProvers {
                 do {
                     try await market.notify(notice)
                 } catch {
-                    logger.warning("a notice was not sent", metadata: ["gateway": "\(notice.gateway)", "error": "\(error)"])
+                    logger.warning(
+                        "a notice was not sent", metadata: ["gateway": "\(notice.gateway)", "error": "\(error)"])
                 }
             }
             known[row.prover] = (ask.session, connection, row.heartbeatMillis)
@@ -299,7 +307,7 @@ actor RemoteProvers {
         let listener = Task {
             while !Task.isCancelled {
                 do {
-                    try await market.listen(on: .inbox, listening: { wakeup.signal() }) { _ in wakeup.signal() }
+                    try await market.listen(on: .inbox, listening: { wakeup.signal() }, { _ in wakeup.signal() })
                 } catch {
                     if Task.isCancelled { return }
                     logger.warning("listening for the inbox failed; again shortly", metadata: ["error": "\(error)"])
