@@ -278,13 +278,8 @@ enum PostgresMigrations {
             // (`PostgresStore+Following.swift`).
             try await connection.query(
                 "ALTER TABLE provernet_writer ADD COLUMN IF NOT EXISTS address TEXT", logger: logger)
-            // Several gateways on one database (`MarketLeadership.swift`, `PostgresStore+Gateways.swift`): the
-            // market leader's epoch, and the free slots of the provers connected to each gateway.
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS provernet_leader (id INT PRIMARY KEY CHECK (id = 1), epoch BIGINT NOT NULL,
-                    holder TEXT NOT NULL, sinceMillis BIGINT NOT NULL)
-                """, logger: logger)
+            // Several gateways on one database (`PostgresStore+Gateways.swift`): the free slots of the provers
+            // connected to each gateway. (The market's leader is the writer: its lock and epoch are the writer's.)
             try await connection.query(
                 """
                 CREATE TABLE IF NOT EXISTS provernet_prover_slots (prover TEXT PRIMARY KEY, gateway TEXT NOT NULL,

@@ -4,51 +4,7 @@ import PostgresNIO
 import ProverNetCore
 import Store
 
-/// An assignment for the gateway a prover is connected to: sent by the leader with `NOTIFY` in the transaction
-/// of its round (so delivered only if the round was written), read by that gateway's `LISTEN`.
-public struct AssignmentNotice: Sendable, Equatable, Codable {
-    public var gateway: String
-    public var job: JobID
-    public var epoch: Int64
-
-    public init(gateway: String, job: JobID, epoch: Int64) {
-        self.gateway = gateway
-        self.job = job
-        self.epoch = epoch
-    }
-}
-
-/// The assignments for one gateway, as they are notified.
-public struct AssignmentNotices: AsyncSequence {
-    public typealias Element = AssignmentNotice
-    let base: PostgresNotificationSequence
-    let gateway: String
-
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        var base: PostgresNotificationSequence.AsyncIterator
-        let gateway: String
-
-        public mutating func next() async throws -> AssignmentNotice? {
-            while let notification = try await base.next() {
-                // Another gateway's, or not ours to read (a payload of another version): skipped.
-                guard
-                    let notice = try? JSONDecoder().decode(AssignmentNotice.self, from: Data(notification.payload.utf8))
-                else { continue }
-                if notice.gateway == gateway { return notice }
-            }
-            return nil
-        }
-    }
-
-    public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: base.makeAsyncIterator(), gateway: gateway)
-    }
-}
-
 extension PostgresStore {
-    /// The channel of assignments.
-    static let assignmentChannel = "provernet_assign"
-
     /// Publishes (or updates) a connected prover's free slots.
     public func publishSlots(_ slots: ProverSlots) async throws(StoreError) {
         let logger = logger
@@ -93,49 +49,6 @@ extension PostgresStore {
                     prover: ProverID(prover), gateway: gateway, slotsFree: Int(slots), askJSON: ask,
                     heartbeatMillis: heartbeat)
             }
-        }
-    }
-
-    /// The leader's round: its batch and the assignments' notices in one transaction, written only while
-    /// `leaderEpoch` is the market's current leader's (else `StoreError.write`, "fenced", and nothing is
-    /// written or notified).
-    public func commitRound(_ changes: StoreChanges, leaderEpoch: Int64, assignments: [AssignmentNotice])
-        async throws(StoreError)
-    {
-        let logger = logger
-        let payloads = try assignments.map { notice throws(StoreError) in
-            do {
-                return String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
-            } catch {
-                throw .write(reason: "encode an assignment: \(error)")
-            }
-        }
-        try await transaction("commit round") { connection in
-            try await MarketLeadership.checkLeader(connection, epoch: leaderEpoch, logger: logger)
-            try await Self.write(changes, connection, logger)
-            for payload in payloads {
-                try await connection.query(
-                    "SELECT pg_notify(\(Self.assignmentChannel), \(payload))", logger: logger)
-            }
-        }
-    }
-
-    /// Runs `body` with the assignments notified for `gateway` from now on (`LISTEN` is active when it is
-    /// called), on a connection of its own that stays open meanwhile; notices sent while it was not listening
-    /// are not delivered (a gateway reads its provers' leased jobs after it listens again).
-    public func withAssignments<T: Sendable>(
-        for gateway: String, _ body: (AssignmentNotices) async throws -> T
-    ) async throws -> T {
-        let connection = try await connectAlone(applicationName: "provernet-gateway-listener", idleSessionMillis: 0)
-        do {
-            let result = try await connection.listen(on: Self.assignmentChannel) { notifications in
-                try await body(AssignmentNotices(base: notifications, gateway: gateway))
-            }
-            try? await connection.close()
-            return result
-        } catch {
-            try? await connection.close()
-            throw error
         }
     }
 
@@ -212,6 +125,8 @@ extension PostgresStore: SharedMarketStore {
 
     public func removeFromInbox(ids: [Int64]) async throws(StoreError) {
         guard !ids.isEmpty else { return }
+        // Only the leader reads the inbox: a gateway that follows (no epoch of its own) must not take messages out.
+        guard writerEpoch != nil else { throw .write(reason: "only the database's writer removes from the inbox") }
         let logger = logger
         try await transaction("remove from the leader's inbox") { connection in
             try await connection.query(

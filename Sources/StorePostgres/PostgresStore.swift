@@ -50,9 +50,9 @@ public final class PostgresStore: GatewayStore {
     }
 
     /// Connects and migrates, without becoming the database's one writer: the store of a gateway that follows
-    /// the writer (`PostgresStore+Following.swift`) until `waitToBecomeWriter` returns, or of one of several
-    /// gateways whose market writes `MarketLeadership` fences instead (issue 17, item 2). It must not write
-    /// before it is the writer: nothing fences its writes until then.
+    /// the writer (`PostgresStore+Following.swift`) until `waitToBecomeWriter` returns. It must not write the
+    /// market before it is the writer (nothing fences its writes until then); what a follower writes is outside
+    /// the market's record: its provers' slots and messages for the leader (`PostgresStore+Gateways.swift`).
     public static func openShared(
         _ configuration: PostgresStoreConfiguration, logger: Logger = Logger(label: "provernet.store.postgres")
     ) async throws(StoreError) -> PostgresStore {
