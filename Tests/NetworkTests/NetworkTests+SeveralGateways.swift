@@ -136,6 +136,75 @@ extension NetworkTests {
         await network.clean()
     }
 
+    /// Three gateways on one PostgreSQL, a prover on each follower: when the leader is SIGKILLed mid-request, one
+    /// follower takes over and the other keeps its prover's stream (it never depended on the leader's process: its
+    /// prover's slots are rows, its assignments notices); the new leader reads that row, and the request completes.
+    @Test(
+        .enabled(
+            if: PostgresTestCluster.sharedURL != nil || PostgresTestCluster.required,
+            "PROVERNET_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL"))
+    func aGatewayOnPostgreSQLWhoseLeaderDiesKeepsItsProversStreamsWhileAnotherTakesOver() async throws {
+        let shared = try #require(PostgresTestCluster.sharedURL, "PROVERNET_TEST_POSTGRES_URL is not set")
+        let url = try PostgresTestCluster.createDatabase(on: shared)
+        let network = try await ProcessNetwork.started(
+            executable: BuiltBinary.provernet, settings: .init(database: url))
+        let followers = ["gateway-b", "gateway-c"]
+        var proverOf: [String: String] = [:]
+        try await network.addProvers(["prover-b", "prover-c"])
+        for (gateway, prover) in zip(followers, ["prover-b", "prover-c"]) {
+            let port = try await network.startPeerGateway(gateway)
+            try await network.route(prover, through: "127.0.0.1:\(port)")
+            try await network.startProver(prover)
+            proverOf[gateway] = try await network.proverID(prover).rawValue
+        }
+        try await network.waitForProvers(["prover-b", "prover-c"])
+        let a = await network.endpoint
+        let inputs = 8
+        let request = try await ProverNetClient.withClient(endpoint: a) { client in
+            let circuit = try await client.registerSyntheticCircuit(constraints: 500, name: "test")
+            return try await client.submit(circuit: circuit.id, inputs: syntheticInputs(inputs), maxPricePerJob: 10).id
+        }
+        let before = try await ProverNetClient.withClient(endpoint: a) {
+            (client) async throws -> RequestStatus in
+            while true {
+                let status = try await client.request(request)
+                if status.jobsVerified >= 1 || status.state.isFinal { return status }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        #expect(before.jobsVerified < inputs, "the request was done before the leader could be killed mid-way")
+        await network.killGateway()
+        var leader: String?
+        let killed = ContinuousClock.now
+        while leader == nil, ContinuousClock.now - killed < .seconds(120) {
+            leader = followers.first { network.logText(of: $0).contains("the market's first round ran") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let newLeader = try #require(leader, "no follower took over")
+        let other = try #require(followers.first { $0 != newLeader })
+        let status = try await Self.withRetries {
+            try await ProverNetClient.withClient(endpoint: await network.peerEndpoint(newLeader)) {
+                (client) async throws -> RequestStatus in
+                _ = try await watchToEnd(client, request)
+                return try await client.request(request)
+            }
+        }
+        #expect(status.state == .done, "\(newLeader) log: \(network.logText(of: newLeader))")
+        #expect(status.jobs.count == inputs && status.jobs.allSatisfy { $0.state == .verified })
+        // The other follower served its prover on one stream from start to end, and the new leader read its row.
+        let otherLog = network.logText(of: other)
+        let prover = String(try #require(proverOf[other]).prefix(12))
+        let served = otherLog.split(separator: "\n").filter {
+            $0.contains("prover served here") && $0.contains(prover)
+        }
+        #expect(served.count == 1, "\(other) served its prover \(served.count) times: \(otherLog)")
+        #expect(!otherLog.contains("the market's leader ended the prover's connection"))
+        #expect(
+            network.logText(of: newLeader).contains("prover connected through another gateway"),
+            "\(newLeader) log: \(network.logText(of: newLeader))")
+        await network.clean()
+    }
+
     /// The `notify_to_send_ms` of each assignment a following gateway received by NOTIFY, from its log.
     static func notifyToSendMillis(_ log: String) -> [Int] {
         log.split(separator: "\n").filter { $0.contains("assignment received by NOTIFY") }.compactMap { line in

@@ -74,7 +74,9 @@ import Testing
     }
 
     /// Listens on `channel` of `store` in a task of its own, once LISTEN is active.
-    static func listening(_ store: PostgresStore, _ channel: SharedMarketChannel) async throws -> (Heard, Task<Void, Never>) {
+    static func listening(_ store: PostgresStore, _ channel: SharedMarketChannel) async throws -> (
+        Heard, Task<Void, Never>
+    ) {
         let heard = Heard()
         let task = Task<Void, Never> {
             try? await store.listen(
@@ -102,7 +104,8 @@ import Testing
             GatewayNotice(
                 gateway: "gateway-b", prover: "p1", session: "s1", kind: .assign, job: job, epoch: 1, sentMillis: 9)
         }
-        var round = StoreChanges(requests: [SQLiteStoreTests.request("req-1")], jobs: SQLiteStoreTests.jobs(of: "req-1"))
+        var round = StoreChanges(
+            requests: [SQLiteStoreTests.request("req-1")], jobs: SQLiteStoreTests.jobs(of: "req-1"))
         round.notices = [notice("req-1/0")]
         try await writer.commit(round)
         #expect(try await Self.eventually { Self.notices(heard) == [notice("req-1/0")] })
