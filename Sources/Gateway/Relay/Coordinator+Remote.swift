@@ -39,6 +39,15 @@ extension Coordinator {
         return connection
     }
 
+    /// Whether `connection` is the prover's connection now.
+    func holds(_ prover: ProverID, connection: UInt64) -> Bool { outbound[prover]?.connection == connection }
+
+    /// Whether the prover is connected to this gateway itself (not through another one).
+    func isConnectedHere(_ prover: ProverID) -> Bool {
+        guard let connection = outbound[prover]?.connection else { return false }
+        return remote[prover]?.connection != connection
+    }
+
     /// The notices of an event's messages to provers on other gateways, and those provers.
     func remoteNotices(_ messages: [ProverMessage], now: Int64) -> ([GatewayNotice], Set<ProverID>) {
         guard !remote.isEmpty else { return ([], []) }

@@ -241,13 +241,19 @@ actor RemoteProvers {
             else { continue }
             seen.insert(row.prover)
             let beat = ask.heartbeat.flatMap { try? Provernet_V1_Heartbeat(serializedBytes: $0) }
-            if let current = known[row.prover], current.session == ask.session {
+            // The connection the book has of it from this row, while it is still the book's.
+            if let current = known[row.prover], current.session == ask.session,
+                await coordinator.holds(row.prover, connection: current.connection)
+            {
                 if row.heartbeatMillis > current.heard, let beat {
                     known[row.prover]?.heard = row.heartbeatMillis
                     await coordinator.heartbeat(row.prover, connection: current.connection, HeartbeatReport(beat))
                 }
                 continue
             }
+            // A prover connected here is served here: a row another gateway has not withdrawn yet (it died with
+            // the prover's stream there) must not take the prover's connection from this one.
+            if await coordinator.isConnectedHere(row.prover) { continue }
             // A new connection: the jobs it holds are those it named last (its hello's, before any heartbeat).
             let held = beat.map { Set($0.jobs.map { JobID($0.jobID) }) } ?? Set(hello.heldJobs.map(JobID.init))
             let logger = self.logger
