@@ -30,6 +30,10 @@ extension GatewayMetrics {
         MetricDescription("provernet_gateway_auction_asks_total", help: "Asks (provers) entered in rounds, per class."),
         MetricDescription("provernet_gateway_auction_trades_total", help: "Jobs matched in rounds, per class."),
         MetricDescription(
+            "provernet_gateway_notice_delivery_seconds",
+            help: "On a gateway that follows: from the leader's NOTIFY to the prover's message (assign, stop, verdict)."
+        ),
+        MetricDescription(
             "provernet_gateway_auction_duration_seconds",
             help: "Time of one market pass that cleared at least one round, commit included."),
         MetricDescription(

@@ -116,6 +116,12 @@ public final class GatewayMetrics: Sendable {
         timer("provernet_gateway_auction_duration_seconds").recordNanoseconds(Int64(seconds * 1e9))
     }
 
+    /// A gateway that follows the market's leader sent one of its notices down a prover's stream (`kind`:
+    /// assign, stop, verdict): the time from the leader's NOTIFY to the send.
+    func noticeDelivered(seconds: Double, kind: String) {
+        timer("provernet_gateway_notice_delivery_seconds", ("kind", kind)).recordNanoseconds(Int64(seconds * 1e9))
+    }
+
     /// A write to the store failed: the event was refused.
     func storeWriteFailed() {
         counter("provernet_gateway_store_write_failures_total").increment()

@@ -178,6 +178,7 @@ actor FollowerProvers {
         guard let message = await handler.message(for: instruction) else { return }
         current.outbound.yield(message)
         let latency = Clock.nowMillis() - notice.sentMillis
+        handler.coordinator.metrics.noticeDelivered(seconds: Double(max(0, latency)) / 1000, kind: notice.kind.rawValue)
         logger.info(
             notice.kind == .assign
                 ? "assignment received by NOTIFY and sent to the prover" : "notice sent to the prover",
