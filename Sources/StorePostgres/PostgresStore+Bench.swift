@@ -34,7 +34,8 @@ extension PostgresStore {
         try await execute("CREATE DATABASE \(name)", url: url)
         components.path = "/" + name
         guard let made = components.string else {
-            throw .open(path: PostgresStoreConfiguration.redacted(url), reason: "cannot make the URL of database \(name)")
+            throw .open(
+                path: PostgresStoreConfiguration.redacted(url), reason: "cannot make the URL of database \(name)")
         }
         return made
     }

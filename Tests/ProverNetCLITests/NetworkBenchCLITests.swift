@@ -18,13 +18,15 @@ import Testing
             "bench", "network", "--gateways", "3", "--database", "postgres://nobody@127.0.0.1:1/none",
             "--database", "sqlite",
         ])
-        #expect(mixed.status == 2 && mixed.stderr.contains("--gateways 3 needs a PostgreSQL database"), "\(mixed.stderr)")
+        #expect(
+            mixed.status == 2 && mixed.stderr.contains("--gateways 3 needs a PostgreSQL database"), "\(mixed.stderr)")
 
         for bad in ["0", "1,,2", "two", "17"] {
             let run = try CLI.run(["bench", "network", "--gateways", bad])
             #expect(run.status == 2, "--gateways \(bad): \(run.stderr)")
             #expect(
-                run.stderr.contains("--gateways must be a count from 1 to 16, or a list of them such as 1,2,3, not '\(bad)'"),
+                run.stderr.contains(
+                    "--gateways must be a count from 1 to 16, or a list of them such as 1,2,3, not '\(bad)'"),
                 "\(run.stderr)")
         }
     }

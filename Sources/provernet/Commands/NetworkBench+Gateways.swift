@@ -188,7 +188,8 @@ extension NetworkBench {
         for w in 0..<max(0, warmup) {
             try await ProverNetClient.withClient(endpoint: endpoints[w % count]) { client in
                 let list = (0..<provers).map { "{\"x\": \"\(w * 1000 + $0 + 900_000)\", \"y\": \"3\"}" }
-                let submitted = try await client.submit(circuit: circuit, inputs: list, maxPricePerJob: Self.gatewaysMaxPrice)
+                let submitted = try await client.submit(
+                    circuit: circuit, inputs: list, maxPricePerJob: Self.gatewaysMaxPrice)
                 for try await _ in client.watch(request: submitted.id) {}
             }
         }

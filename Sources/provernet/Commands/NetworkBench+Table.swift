@@ -51,7 +51,8 @@ extension NetworkBench {
                 gatewayCores.isEmpty ? "-" : gatewayCores.joined(separator: " / "),
                 number(run, "process_cpu", "provers_cores", "%.2f"),
                 number(run, "process_cpu", "machine_busy_cores", "%.2f"),
-                number(run, "database", "active_seconds", "%.2f"), number(run, "database", "commits_per_second", "%.0f"),
+                number(run, "database", "active_seconds", "%.2f"),
+                number(run, "database", "commits_per_second", "%.0f"),
             ])
         }
         let widths = header.indices.map { column in
