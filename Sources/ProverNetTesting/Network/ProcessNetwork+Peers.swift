@@ -48,7 +48,7 @@ extension ProcessNetwork {
         let offset = Self.size(of: log)
         let process = try ChildProcess.start(
             name: name, executable: executable, arguments: arguments, log: log,
-            environment: ["PROVERNET_VERIFY_LEDGER": "1"])
+            environment: ["PROVERNET_VERIFY_LEDGER": settings.verifiesLedger ? "1" : "0"])
         peer.process = process
         peers[name] = peer
         let deadline = ContinuousClock.now + timeout

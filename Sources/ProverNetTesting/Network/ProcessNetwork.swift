@@ -51,6 +51,9 @@ public actor ProcessNetwork {
         /// The address the gateway listens on (`--host`; default 127.0.0.1). Provers and clients reach it
         /// there, or at 127.0.0.1 when it listens on every address (0.0.0.0).
         public var host = "127.0.0.1"
+        /// Whether the gateways check the ledger's invariants after every transaction that moves money
+        /// (`PROVERNET_VERIFY_LEDGER=1`): on for tests and the chaos runner, off for a bench.
+        public var verifiesLedger = true
 
         /// Where provers and clients reach the gateway.
         var reachableHost: String { host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host }
@@ -242,7 +245,7 @@ public actor ProcessNetwork {
         // The test networks' gateways check the ledger's invariants after every transaction (docs/economics.md).
         let process = try ChildProcess.start(
             name: "gateway", executable: executable, arguments: arguments, log: gatewayLog,
-            environment: ["PROVERNET_VERIFY_LEDGER": "1"])
+            environment: ["PROVERNET_VERIFY_LEDGER": settings.verifiesLedger ? "1" : "0"])
         gateway = process
         gatewayStarts += 1
         // Its first line on standard output: {"event":"listening","host":…,"port":N}. The log is read once

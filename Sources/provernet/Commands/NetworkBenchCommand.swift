@@ -28,7 +28,20 @@ struct NetworkBench: AsyncParsableCommand {
             busy_provers also gives the share of the provers' time over the run that went to proving. Proving \
             time is what the prover reports for its worker. Before the measured requests, \
             --warmup requests of one input per prover run unmeasured, so that the numbers are those of a \
-            running network (artifacts downloaded, keys loaded in the workers), not of its first job.             --database sqlite (the default) or postgres://… chooses the gateway's store; given several times,             the bench runs once per database, one after the other, each in a process of its own, and every line             says which ("database"). A PostgreSQL database should be empty: the bench leaves its records there.
+            running network (artifacts downloaded, keys loaded in the workers), not of its first job. \
+            --database sqlite (the default) or postgres://… chooses the gateway's store; given several times, \
+            the bench runs once per database, one after the other, each in a process of its own, and every line \
+            says which ("database"). A PostgreSQL database should be empty: the bench leaves its records there. \
+            --gateways N (or a list, 1,2,3: one run each, in a process of its own, for each database) runs every \
+            gateway as a `provernet gateway` process on the one database instead of the gateway in this process: \
+            on PostgreSQL the first leads the market and the others relay to it; the provers connect round-robin \
+            to the gateways and request r is submitted and watched on gateway r mod N. Each run gets a fresh \
+            database provernet_bench_… made on the URL's server (its user needs CREATEDB) and dropped after it. \
+            Its lines add "gateways", and gateway_cpu (each gateway's CPU over the measured window, from /proc), \
+            process_cpu (the provers' and the machine's), leader (the leader's market passes, commits included, \
+            and result checks, from its /metrics) and, on PostgreSQL, database (pg_stat_database: commits, \
+            active time). More than one gateway on SQLite is refused: SQLite is one gateway's own file. \
+            A table of the runs follows on standard error.
             """)
 
     @Option(help: "Prover processes.") var provers: Int = 2
@@ -42,14 +55,29 @@ struct NetworkBench: AsyncParsableCommand {
     @Option(help: "Give up after this many seconds.") var timeout: Double = 900
     @Option(help: "The gateway's store: sqlite, or a postgres:// URL (repeatable: one run per database).")
     var database: [String] = ["sqlite"]
+    @Option(
+        help:
+            "Gateway processes on the one database: a count, or a list such as 1,2,3 (one run each). Default: the gateway in this process."
+    )
+    var gateways: String?
+    @Flag(help: .hidden) var noTable = false
 
     func run() async throws {
         for name in database where name != "sqlite" && !PostgresStoreConfiguration.isPostgresURL(name) {
             throw failure(
                 "--database must be sqlite or a postgres:// URL, not \(PostgresStoreConfiguration.redacted(name))")
         }
-        if database.count > 1 {
-            for name in database { try runAlone(database: name) }
+        let counts = try gateways.map(Self.gatewayCounts)
+        if let several = counts?.first(where: { $0 > 1 }), database.contains("sqlite") {
+            throw failure(
+                "--gateways \(several) needs a PostgreSQL database (--database postgres://…): several gateways share one PostgreSQL, and SQLite is one gateway's own file"
+            )
+        }
+        let runs = database.flatMap { name in (counts ?? [0]).map { (name, $0) } }
+        if runs.count > 1 {
+            var lines: [String] = []
+            for (name, count) in runs { lines += try runAlone(database: name, gateways: count == 0 ? nil : count) }
+            if !noTable { Self.printTable(lines) }
             return
         }
         guard circuit.hasPrefix("synth:"), let k = BN254Bench.parseSize(String(circuit.dropFirst(6))), k >= 4,
@@ -62,6 +90,11 @@ struct NetworkBench: AsyncParsableCommand {
         }
         // A power-of-two size means its domain: the synthetic circuit has 2 more rows than constraints.
         let constraints = k & (k - 1) == 0 ? k - 2 : k
+        let perProver = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / provers)
+        if let count = counts?.first {
+            try await runGateways(count: count, database: database[0], constraints: constraints, perProver: perProver)
+            return
+        }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent(
             "provernet-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -73,7 +106,6 @@ struct NetworkBench: AsyncParsableCommand {
         configuration.access.callBurst = 1_000_000
         configuration.access.submissionsPerSecond = 1_000_000
         configuration.access.submissionBurst = 1_000_000
-        let perProver = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / provers)
         let network: InProcessNetwork
         do {
             let store: (any GatewayStore)? =
@@ -118,8 +150,11 @@ struct NetworkBench: AsyncParsableCommand {
                 }
                 return ids
             }
-            try await report(
-                ids: ids, store: network.server.store, jobClass: JobClass.groth16(domainSize: UInt64(constraints + 2)))
+            let lines = try await reportLines(
+                ids: ids, store: network.server.store, jobClass: JobClass.groth16(domainSize: UInt64(constraints + 2)),
+                gateways: nil)
+            for line in lines { print(line) }
+            if !noTable { Self.printTable(lines) }
         } catch let error as HarnessError {
             await network.stop()
             throw failure("\(error)")
@@ -131,7 +166,17 @@ struct NetworkBench: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: root)
     }
 
-    func report(ids: [RequestID], store: any GatewayStore, jobClass: JobClass) async throws {
+    /// The first fields of every line: what ran.
+    func lineHead(jobClass: JobClass, gateways: Int?) -> String {
+        let store = database.first == "sqlite" ? "sqlite" : "postgres"
+        return
+            "\"op\": \"network\", \"database\": \"\(store)\", \(gateways.map { "\"gateways\": \($0), " } ?? "")\"circuit\": \"\(circuit)\", \"class\": \"\(jobClass)\", \"provers\": \(provers), \"requests\": \(requests), \"inputs\": \(inputs), \"round_interval_ms\": \(roundIntervalMs), \"warmup\": \(warmup)"
+    }
+
+    /// The lines of the in-process bench, from the gateway's records of the requests `ids`.
+    func reportLines(ids: [RequestID], store: any GatewayStore, jobClass: JobClass, gateways: Int?) async throws
+        -> [String]
+    {
         var latency: [Double] = []
         var firstAssignment: [Double] = []
         var leaseTime = 0.0
@@ -171,46 +216,62 @@ struct NetworkBench: AsyncParsableCommand {
             return String(
                 format: "\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f", p(0.5), p(0.9), p(0.99), p(1))
         }
-        let store = database.first == "sqlite" ? "sqlite" : "postgres"
-        let head =
-            "\"op\": \"network\", \"database\": \"\(store)\", \"circuit\": \"\(circuit)\", \"class\": \"\(jobClass)\", \"provers\": \(provers), \"requests\": \(requests), \"inputs\": \(inputs), \"round_interval_ms\": \(roundIntervalMs), \"warmup\": \(warmup)"
-        print("{\(head), \"metric\": \"request_latency_ms\", \(percentiles(latency)), \"failed\": \(failed)}")
-        print("{\(head), \"metric\": \"first_assignment_ms\", \(percentiles(firstAssignment))}")
+        let head = lineHead(jobClass: jobClass, gateways: gateways)
+        var lines: [String] = []
+        lines.append("{\(head), \"metric\": \"request_latency_ms\", \(percentiles(latency)), \"failed\": \(failed)}")
+        lines.append("{\(head), \"metric\": \"first_assignment_ms\", \(percentiles(firstAssignment))}")
         let seconds = Double(last - first) / 1000
-        print(
+        lines.append(
             String(
                 format:
                     "{\(head), \"metric\": \"throughput\", \"jobs\": %d, \"seconds\": %.3f, \"jobs_per_second\": %.3f}",
                 jobsDone, seconds, Double(jobsDone) / max(seconds, 1e-9)))
-        print(
+        lines.append(
             String(
                 format:
                     "{\(head), \"metric\": \"outside_proving\", \"of_lease_time\": %.4f, \"of_end_to_end\": %.4f, \"mean_prove_ms\": %.1f, \"mean_lease_ms\": %.1f}",
                 leaseTime > 0 ? 1 - proving / leaseTime : .nan, endToEnd > 0 ? 1 - proving / endToEnd : .nan,
                 proving / Double(max(jobsDone, 1)), leaseTime / Double(max(jobsDone, 1))))
-        print(
+        lines.append(
             String(
                 format: "{\(head), \"metric\": \"busy_provers\", \"proving_share\": %.4f}",
                 seconds > 0 ? proving / 1000 / (seconds * Double(provers)) : .nan))
+        return lines
     }
 
-    /// Runs this bench on one database in a child process (a network per process: the gateway's logging is
-    /// set up once per process), its lines passed through.
-    func runAlone(database name: String) throws {
+    /// Runs this bench on one database (with `gateways` gateway processes, if given) in a child process (a
+    /// network per process: the gateway's logging is set up once per process); its lines are passed through
+    /// and returned.
+    func runAlone(database name: String, gateways count: Int?) throws -> [String] {
         var arguments = [
             "bench", "network", "--provers", "\(provers)", "--requests", "\(requests)", "--inputs", "\(inputs)",
             "--circuit", circuit, "--round-interval-ms", "\(roundIntervalMs)", "--warmup", "\(warmup)",
-            "--timeout", "\(timeout)", "--database", name,
+            "--timeout", "\(timeout)", "--database", name, "--no-table",
         ]
         if let threads { arguments += ["--threads", "\(threads)"] }
+        if let count { arguments += ["--gateways", "\(count)"] }
+        // Its lines go to a file, not a pipe: a process it started and left behind could hold a pipe open.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "provernet-bench-\(UUID().uuidString.prefix(8)).jsonl")
+        guard FileManager.default.createFile(atPath: output.path, contents: nil) else {
+            throw failure("cannot create \(output.path)")
+        }
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProverNodeConfiguration.currentExecutable.path)
         process.arguments = arguments
+        process.standardOutput = handle
         try process.run()
         process.waitUntilExit()
+        try? handle.close()
+        let lines = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        for line in lines { print(line) }
         guard process.terminationStatus == 0 else {
             throw failure(
-                "the bench on \(PostgresStoreConfiguration.redacted(name)) exited \(process.terminationStatus)")
+                "the bench on \(PostgresStoreConfiguration.redacted(name))\(count.map { " with \($0) gateway(s)" } ?? "") exited \(process.terminationStatus)"
+            )
         }
+        return lines
     }
 }
