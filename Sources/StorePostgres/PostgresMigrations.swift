@@ -236,6 +236,12 @@ enum PostgresMigrations {
                 "CREATE INDEX queued_slash_on_operator ON queued_slash(operator)",
                 "CREATE INDEX queued_slash_on_state ON queued_slash(state)",
             ]),
+        // MIRROR: `v13-declared-statements`: whether the client declared a job's statement.
+        Migration(
+            name: "v13-declared-statements",
+            statements: [
+                "ALTER TABLE job ADD COLUMN statementDeclared BOOLEAN NOT NULL DEFAULT FALSE"
+            ]),
         // MIRROR: the next SQLite migration goes here, with the same name.
     ]
 
