@@ -43,7 +43,10 @@ import Testing
         let r = "21888242871839275222246405745257275088548364400416034343698204186575808495617"
         let cases: [([String], String)] = [
             (Array(repeating: "1", count: count + 1), "declared \(count + 1) public signals; the circuit has \(count)"),
-            (Array(repeating: "1", count: count - 1) + ["0x10"], "declared public signal \(count - 1) '0x10' is not a decimal number"),
+            (
+                Array(repeating: "1", count: count - 1) + ["0x10"],
+                "declared public signal \(count - 1) '0x10' is not a decimal number"
+            ),
             (Array(repeating: "1", count: count - 1) + ["-1"], "is not a decimal number"),
             (Array(repeating: "1", count: count - 1) + [r], "declared public signal \(count - 1) \(r) is not below"),
             (Array(repeating: "1", count: count - 1) + [""], "is not a decimal number"),
@@ -94,7 +97,11 @@ import Testing
         #expect(actions.changes.reputation.isEmpty && f.book.reputation(of: prover, now: f.now) == reputation)
         #expect(
             actions.messages.contains {
-                if case .verdict(a.job.id, a.lease.epoch, true, _) = $0.instruction { $0.prover == prover } else { false }
+                if case .verdict(a.job.id, a.lease.epoch, true, _) = $0.instruction {
+                    $0.prover == prover
+                } else {
+                    false
+                }
             })
         // Both jobs ended; the unproven one unpaid.
         #expect(f.written.values.allSatisfy { $0.state.isFinal && $0.state.verified == nil })
