@@ -6,8 +6,8 @@ import ProofSystems
 import ProverNetClient
 import ProverNetCore
 import ProverNetTesting
-import ProverNode
 import ProverNetVerify
+import ProverNode
 
 #if canImport(Glibc)
     import Glibc
@@ -36,7 +36,8 @@ struct StatementBench: AsyncParsableCommand {
 
     @Option(help: "The circuit's witness generator (.wasm).") var wasm: String =
         "../shared/testdata/zk-kit-groth16/index.wasm"
-    @Option(help: "The circuit's proving key (.zkey).") var zkey: String = "../shared/testdata/zk-kit-groth16/index.zkey"
+    @Option(help: "The circuit's proving key (.zkey).") var zkey: String =
+        "../shared/testdata/zk-kit-groth16/index.zkey"
     @Option(
         help:
             "A JSON input of the circuit with one number that the bench varies: {} stands for it (default: zk-kit's)."
