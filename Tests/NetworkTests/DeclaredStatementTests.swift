@@ -67,6 +67,22 @@ extension NetworkTests {
             ) { client in
                 let circuit = try await client.registerSyntheticCircuit(constraints: 300, name: "declared")
                 let statements = try Self.statements(inputs, of: circuit)
+                // A declaration that is not one is refused before anything is stored, naming the input and signal.
+                let r = "21888242871839275222246405745257275088548364400416034343698204186575808495617"
+                await #expect {
+                    _ = try await client.submit(
+                        circuit: circuit.id, inputs: Array(inputs.prefix(2)), maxPricePerJob: 10,
+                        declaredStatements: [statements[0], [r] + statements[1].dropFirst()])
+                } throws: { error in
+                    "\(error)".contains("input 1: declared public signal 0 \(r) is not below")
+                }
+                await #expect {
+                    _ = try await client.submit(
+                        circuit: circuit.id, inputs: Array(inputs.prefix(2)), maxPricePerJob: 10,
+                        declaredStatements: [statements[0] + ["1"], statements[1]])
+                } throws: { error in
+                    "\(error)".contains("input 0: declared \(statements[0].count + 1) public signals")
+                }
                 // Two inputs, both declared truly.
                 let good = try await client.submit(
                     circuit: circuit.id, inputs: Array(inputs.prefix(2)), maxPricePerJob: 10,
@@ -117,7 +133,8 @@ extension NetworkTests {
         @Test func aProverThatLiesAboutAMismatchIsSlashedAndTheJobIsProvenElsewhere() async throws {
             let (network, operatorKey, port) = try await Self.network()
             // The liar asks less, so it wins the job first; the honest prover proves it once the liar is refused.
-            try await Slashing.startProver(network, "liar", operatorKey: operatorKey, extra: ["--misbehave", "lie-statement"])
+            try await Slashing.startProver(
+                network, "liar", operatorKey: operatorKey, extra: ["--misbehave", "lie-statement"])
             try await Slashing.startProver(network, "honest", operatorKey: operatorKey, extra: ["--ask", "1.5"])
             let liar = try await network.proverID("liar")
             let honest = try await network.proverID("honest")
@@ -165,7 +182,8 @@ extension NetworkTests {
             let registered = try CommandRun.run(
                 BuiltBinary.provernet,
                 [
-                    "circuit", "register", "--name", "zk-kit", "--wasm", zkKit.appendingPathComponent("index.wasm").path,
+                    "circuit", "register", "--name", "zk-kit", "--wasm",
+                    zkKit.appendingPathComponent("index.wasm").path,
                     "--zkey", zkKit.appendingPathComponent("index.zkey").path, "--verification-key", key,
                 ] + gateway)
             try #require(registered.status == 0, "\(registered.stderr)")
