@@ -88,6 +88,33 @@ extension Groth16Circuit: LoadedCircuit {
         return Self.statementJSON(signals)
     }
 
+    /// A declared statement: exactly the circuit's public signals, each a decimal number below r (the
+    /// scalar field's modulus), written back canonically (leading zeros dropped).
+    public func declaredStatement(_ signals: [String], index: Int) throws(ProverNetError) -> String {
+        guard signals.count == publicSignals else {
+            throw .invalidInput(
+                index: index,
+                reason: "declared \(signals.count) public signals; the circuit has \(publicSignals)")
+        }
+        var values: [Fr] = []
+        values.reserveCapacity(signals.count)
+        for (position, text) in signals.enumerated() {
+            guard !text.isEmpty, text.utf8.count <= 80, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                throw .invalidInput(
+                    index: index,
+                    reason: "declared public signal \(position) '\(text.prefix(80))' is not a decimal number")
+            }
+            do {
+                values.append(try Fr(string: text))
+            } catch {
+                throw .invalidInput(
+                    index: index,
+                    reason: "declared public signal \(position) \(text) is not below the scalar field's modulus r")
+            }
+        }
+        return Self.statementJSON(values)
+    }
+
     public func verify(_ proof: ProofPayload, statement: String) throws(ProverNetError) {
         guard let proofJSON = proof.proofJSON, let publicJSON = proof.publicJSON else {
             throw .invalidProof(reason: "a proof and its public signals are required")

@@ -15,11 +15,20 @@ extension ProverNetClient {
     ///     the gateway's reserve price per unit of work (one 2^12 proof is one unit).
     ///   - redundancy: how many provers prove each job at once.
     ///   - aggregate: whether the proofs are to be aggregated (SnarkPack).
+    ///   - declaredStatements: empty, or one entry per input: the public signals the client declares for it
+    ///     (decimal strings, as many as the circuit has), or nil to let the gateway compute them. A declared
+    ///     input costs the gateway no witness; a false declaration fails the request, and the client pays
+    ///     for the proof it caused.
     public func submit(
         circuit: CircuitID, inputs: [String], deadlineSeconds: Int = 0, maxPricePerJob: Amount,
-        redundancy: Int = 1, aggregate: Bool = false
+        redundancy: Int = 1, aggregate: Bool = false, declaredStatements: [[String]?] = []
     ) async throws(ProverNetClientError) -> SubmittedRequest {
         guard !inputs.isEmpty else { throw .noInputs }
+        guard declaredStatements.isEmpty || declaredStatements.count == inputs.count else {
+            throw .invalidArgument(
+                name: "declared statements", value: "\(declaredStatements.count)",
+                reason: "must be none or one per input (\(inputs.count))")
+        }
         guard (0...Int(UInt32.max)).contains(deadlineSeconds) else {
             throw .invalidArgument(
                 name: "deadline seconds", value: "\(deadlineSeconds)",
@@ -39,6 +48,12 @@ extension ProverNetClient {
         message.maxPricePerJobUnits = maxPricePerJob.units
         message.redundancy = UInt32(redundancy)
         message.aggregate = aggregate
+        message.declaredStatements = declaredStatements.map { signals in
+            var statement = Provernet_V1_DeclaredStatement()
+            statement.declared = signals != nil
+            statement.publicSignals = signals ?? []
+            return statement
+        }
         let request = message
         let response = try await call("SubmitRequest") {
             try await service.submitRequest(request, options: unaryOptions)

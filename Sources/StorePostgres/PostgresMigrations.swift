@@ -236,10 +236,16 @@ enum PostgresMigrations {
                 "CREATE INDEX queued_slash_on_operator ON queued_slash(operator)",
                 "CREATE INDEX queued_slash_on_state ON queued_slash(state)",
             ]),
+        // MIRROR: `v13-declared-statements`: whether the client declared a job's statement.
+        Migration(
+            name: "v13-declared-statements",
+            statements: [
+                "ALTER TABLE job ADD COLUMN statementDeclared BOOLEAN NOT NULL DEFAULT FALSE"
+            ]),
         // PostgreSQL only (no mirror: only several gateways on one database use it): what provers connected to a
         // gateway that follows send for the market's leader (`PostgresStore+Gateways.swift`).
         Migration(
-            name: "v13-gateway-inbox",
+            name: "v14-gateway-inbox",
             statements: [
                 """
                 CREATE TABLE provernet_gateway_inbox (
@@ -251,9 +257,9 @@ enum PostgresMigrations {
     ]
 
     static var names: [String] { all.map(\.name) }
-    /// The migrations of tables only several gateways on one database use: not mirrored in SQLite, and after
-    /// every mirrored one.
-    static let postgresOnly: Set<String> = ["v13-gateway-inbox"]
+    /// The migrations of tables only several gateways on one database use: not mirrored in SQLite (each stays
+    /// where it was added; a later mirrored migration goes after it, as every migration does).
+    static let postgresOnly: Set<String> = ["v14-gateway-inbox"]
 
     /// Applies every migration not yet applied, each in its own transaction, in order; returns the names
     /// applied now.

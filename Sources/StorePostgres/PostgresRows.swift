@@ -18,7 +18,7 @@ enum Columns {
     static let job = """
         id, requestID, "index", replica, kind, jobClass, inputJSON, expectedPublicJSON, state, epoch, proverID, \
         attempts, price, charge, leaseExpiresMillis, assignedMillis, proofJSON, publicJSON, verifiedMillis, \
-        proveMillis, aggregateProof, lastError, bond, bondOperator
+        proveMillis, aggregateProof, lastError, bond, bondOperator, statementDeclared
         """
     static let key = """
         id, name, role, secretHash, operatorAddress, createdMillis, createdBy, expiresMillis, revokedMillis, \
@@ -108,7 +108,7 @@ enum Decode {
                 publicJSON: try c[17].decode(String?.self), verifiedMillis: try c[18].decode(Int64?.self),
                 proveMillis: try c[19].decode(Int64?.self), aggregateProof: try c[20].decode(Data?.self),
                 lastError: try c[21].decode(String?.self), bond: try c[22].decode(Int64.self),
-                bondOperator: try c[23].decode(String?.self))
+                bondOperator: try c[23].decode(String?.self), statementDeclared: try c[24].decode(Bool.self))
         }
     }
 

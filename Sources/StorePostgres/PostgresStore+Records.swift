@@ -375,12 +375,13 @@ extension PostgresStore {
             """
             INSERT INTO job (id, requestID, "index", replica, kind, jobClass, inputJSON, expectedPublicJSON, state,
                 epoch, proverID, attempts, price, charge, leaseExpiresMillis, assignedMillis, proofJSON, publicJSON,
-                verifiedMillis, proveMillis, aggregateProof, lastError, bond, bondOperator)
+                verifiedMillis, proveMillis, aggregateProof, lastError, bond, bondOperator, statementDeclared)
             VALUES (\(row.id), \(row.requestID), \(Int64(row.index)), \(Int64(row.replica)), \(row.kind),
                 \(row.jobClass), \(row.inputJSON), \(row.expectedPublicJSON), \(row.state), \(row.epoch),
                 \(row.proverID), \(Int64(row.attempts)), \(row.price), \(row.charge), \(row.leaseExpiresMillis),
                 \(row.assignedMillis), \(row.proofJSON), \(row.publicJSON), \(row.verifiedMillis),
-                \(row.proveMillis), \(row.aggregateProof), \(row.lastError), \(row.bond), \(row.bondOperator))
+                \(row.proveMillis), \(row.aggregateProof), \(row.lastError), \(row.bond), \(row.bondOperator),
+                \(row.statementDeclared))
             ON CONFLICT (id) DO UPDATE SET requestID = EXCLUDED.requestID, "index" = EXCLUDED."index",
                 replica = EXCLUDED.replica, kind = EXCLUDED.kind, jobClass = EXCLUDED.jobClass,
                 inputJSON = EXCLUDED.inputJSON, expectedPublicJSON = EXCLUDED.expectedPublicJSON,
@@ -390,7 +391,7 @@ extension PostgresStore {
                 proofJSON = EXCLUDED.proofJSON, publicJSON = EXCLUDED.publicJSON,
                 verifiedMillis = EXCLUDED.verifiedMillis, proveMillis = EXCLUDED.proveMillis,
                 aggregateProof = EXCLUDED.aggregateProof, lastError = EXCLUDED.lastError, bond = EXCLUDED.bond,
-                bondOperator = EXCLUDED.bondOperator
+                bondOperator = EXCLUDED.bondOperator, statementDeclared = EXCLUDED.statementDeclared
             """, logger: logger)
     }
 }

@@ -58,7 +58,7 @@ import Testing
 
         mutating func submit(
             inputs: Int, redundancy: Int = 1, maxPrice: Amount = Amount(whole: 100), deadlineSeconds: Int64 = 600,
-            aggregate: Bool = false, owner: String? = nil
+            aggregate: Bool = false, owner: String? = nil, declared: Bool = false
         ) throws -> RequestID {
             let id = RequestID.random()
             let request = ProofRequest(
@@ -70,7 +70,7 @@ import Testing
                     Job(
                         id: JobID(request: id, index: index, replica: replica), requestID: id, index: index,
                         replica: replica, jobClass: JobBookTests.jobClass, inputJSON: "{\"i\":\(index)}",
-                        statementJSON: "[\"\(index)\"]")
+                        statementJSON: "[\"\(index)\"]", statementDeclared: declared)
                 }
             }
             let actions = try book.submit(request, jobs: jobs, now: now)

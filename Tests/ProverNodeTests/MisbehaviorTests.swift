@@ -22,6 +22,19 @@ import Testing
         #expect(Misbehavior.wrongProof.input(#"{"x": "3"}"#, kind: .synthetic, system: system) == #"{"x": "3"}"#)
     }
 
+    /// A declared job: the node sends its proof when the proof's public signals are the declared ones, and a
+    /// statement mismatch with its own signals when they are not; a lying prover reports one either way.
+    @Test func aProofOfOtherSignalsThanTheDeclaredOnesBecomesAStatementMismatch() throws {
+        let declared = #"["33","3"]"#
+        #expect(JobRunner.mismatch(declared: declared, proven: #"["33","3"]"#, misbehavior: nil) == nil)
+        #expect(JobRunner.mismatch(declared: declared, proven: #"["34","3"]"#, misbehavior: nil) == #"["34","3"]"#)
+        #expect(JobRunner.mismatch(declared: declared, proven: nil, misbehavior: nil) == nil)
+        #expect(
+            JobRunner.mismatch(declared: declared, proven: #"["33","3"]"#, misbehavior: .lieStatement)
+                == #"["1","3"]"#)
+        #expect(JobRunner.mismatch(declared: declared, proven: #"["33","3"]"#, misbehavior: .wrongProof) == nil)
+    }
+
     @Test func aWrongProofParsesButDoesNotVerify() throws {
         let dir = try ScratchDirectory()
         defer { dir.remove() }

@@ -77,6 +77,25 @@ import Testing
         await scratch.remove()
     }
 
+    /// Migration `v13-declared-statements`: whether the client declared a job's statement reads back, both ways.
+    @Test(arguments: StoreKind.available)
+    func aDeclaredStatementReadsBackAsDeclared(_ kind: StoreKind) async throws {
+        let scratch = try await kind.open()
+        let store = scratch.store
+        try await store.insertCircuit(SQLiteStoreTests.circuit, createdMillis: 5)
+        let request = SQLiteStoreTests.request("req-d")
+        let jobs = [true, false].enumerated().map { index, declared in
+            Job(
+                id: JobID(request: request.id, index: index, replica: 0), requestID: request.id, index: index,
+                jobClass: SQLiteStoreTests.jobClass, inputJSON: "{}", statementJSON: "[\"\(index + 7)\"]",
+                statementDeclared: declared)
+        }
+        try await store.commit(StoreChanges(requests: [request], jobs: jobs))
+        for job in jobs { #expect(try await store.job(id: job.id) == job) }
+        try await store.close()
+        await scratch.remove()
+    }
+
     @Test(arguments: StoreKind.available)
     func aBatchIsAllOrNothing(_ kind: StoreKind) async throws {
         let scratch = try await kind.open()

@@ -18,9 +18,10 @@ import Testing
 
     @Test func theMigrationsAreSQLitesUnderTheSameNamesInTheSameOrder() {
         let mirrored = PostgresMigrations.names.filter { !PostgresMigrations.postgresOnly.contains($0) }
+        // PostgreSQL's own (tables only several gateways use) sit among them where they were added; without
+        // them the lists are equal.
         #expect(mirrored == SQLiteMigrations.names)
-        // PostgreSQL's own come after every mirrored one.
-        #expect(PostgresMigrations.names.prefix(mirrored.count) == mirrored[...])
+        #expect(PostgresMigrations.names.count == mirrored.count + PostgresMigrations.postgresOnly.count)
     }
 
     @Test func aURLIsReadAsLibpqReadsIt() throws {

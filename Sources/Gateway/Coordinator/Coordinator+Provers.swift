@@ -118,6 +118,18 @@ extension Coordinator {
         return JobBook.isAccepted(stored, prover: prover, epoch: epoch)
     }
 
+    /// A prover's statement mismatch on a declared job, found right: the client declared a false statement
+    /// (`JobBook.falseDeclarationFound`).
+    public func falseDeclarationFound(_ prover: ProverID, job: JobID, epoch: Int64, inputStatement: String) async {
+        let actions = try? await perform(actor: "prover:\(prover)") { book, now in
+            book.falseDeclarationFound(prover, job: job, epoch: epoch, inputStatement: inputStatement, now: now)
+        }
+        if let refusal = actions?.refusal {
+            logger.info("statement mismatch refused", metadata: ["job": "\(job)", "reason": "\(refusal)"])
+            send(.verdict(job: job, epoch: epoch, accepted: false, reason: "\(refusal)"), to: prover)
+        }
+    }
+
     /// A prover failed a job: one attempt used.
     public func failureReported(_ prover: ProverID, job: JobID, epoch: Int64, reason: String) async {
         let actions = try? await perform(actor: "prover:\(prover)") { book, now in

@@ -3,14 +3,17 @@ import Logging
 import ProverNetCore
 import Store
 
-/// An input of a request being submitted, with the statement (public signals) it implies.
+/// An input of a request being submitted, with the statement (public signals) it implies, as the gateway
+/// computed it or as the client declared it (`declared`).
 public struct NewJob: Sendable {
     public var inputJSON: String
     public var statementJSON: String
+    public var declared: Bool
 
-    public init(inputJSON: String, statementJSON: String) {
+    public init(inputJSON: String, statementJSON: String, declared: Bool = false) {
         self.inputJSON = inputJSON
         self.statementJSON = statementJSON
+        self.declared = declared
     }
 }
 
@@ -34,7 +37,8 @@ extension Coordinator {
                 Job(
                     id: JobID(request: id, index: index, replica: replica), requestID: id, index: index,
                     replica: replica,
-                    jobClass: jobClass, inputJSON: job.inputJSON, statementJSON: job.statementJSON)
+                    jobClass: jobClass, inputJSON: job.inputJSON, statementJSON: job.statementJSON,
+                    statementDeclared: job.declared)
             }
         }
         var refusal: SubmissionRefusal?

@@ -57,6 +57,14 @@ extension GatewayMetrics {
             "provernet_gateway_verdicts_total", help: "Verdicts on results, accepted or rejected, by reason."),
         MetricDescription("provernet_gateway_submissions_total", help: "Requests submitted and accepted."),
         MetricDescription(
+            "provernet_gateway_statements_total",
+            help:
+                "Statements of accepted inputs, by source: computed (the gateway ran the witness) or declared (by the client)."
+        ),
+        MetricDescription(
+            "provernet_gateway_statement_mismatches_total",
+            help: "Statement mismatches provers reported on declared inputs, by who was wrong (client or prover)."),
+        MetricDescription(
             "provernet_gateway_submission_refusals_total",
             help: "Submissions refused, by the gRPC status code's name."),
         MetricDescription(

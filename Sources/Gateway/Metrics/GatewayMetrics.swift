@@ -172,6 +172,18 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
+    /// The statements of an accepted submission's inputs: `computed` by the gateway running the witness
+    /// generator, `declared` by the client (no witness run).
+    public func statements(computed: Int, declared: Int) {
+        counter("provernet_gateway_statements_total", ("source", "computed")).increment(by: computed)
+        counter("provernet_gateway_statements_total", ("source", "declared")).increment(by: declared)
+    }
+
+    /// A statement mismatch a prover reported, by who was found wrong (`client` or `prover`).
+    public func statementMismatch(wrong: String) {
+        counter("provernet_gateway_statement_mismatches_total", ("wrong", wrong)).increment()
+    }
+
     // MARK: Scrapes
 
     /// What the gauges show, read from the committed book when scraped.

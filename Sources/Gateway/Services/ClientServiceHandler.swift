@@ -146,11 +146,26 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                     )
                 }
             }
-            // The statement each input implies: a proof is accepted only if it proves exactly this.
+            // The statement each input implies: a proof is accepted only if it proves exactly this. A declared
+            // statement is only checked (its count, each signal in the field): no witness is run for it.
+            let declarations = request.declaredStatements
+            guard declarations.isEmpty || declarations.count == request.inputsJson.count else {
+                throw GatewayError.invalidArgument(
+                    "\(declarations.count) declared statements for \(request.inputsJson.count) inputs: give none or one per input"
+                )
+            }
             let inputs = request.inputsJson
             let newJobs = try await Task.detached {
                 try inputs.enumerated().map { index, input in
-                    NewJob(inputJSON: input, statementJSON: try circuit.statement(inputJSON: input, index: index))
+                    if index < declarations.count, declarations[index].declared {
+                        return NewJob(
+                            inputJSON: input,
+                            statementJSON: try circuit.declaredStatement(
+                                declarations[index].publicSignals, index: index),
+                            declared: true)
+                    }
+                    return NewJob(
+                        inputJSON: input, statementJSON: try circuit.statement(inputJSON: input, index: index))
                 }
             }.value
             let deadline =
@@ -167,6 +182,8 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                     maxOpenRequests: configuration.access.maxOpenRequestsPerKey,
                     maxInputsInFlight: configuration.access.maxInputsInFlightPerKey))
             coordinator.metrics.submission(refusal: nil)
+            let declaredCount = newJobs.count { $0.declared }
+            coordinator.metrics.statements(computed: newJobs.count - declaredCount, declared: declaredCount)
             return .with {
                 $0.requestID = record.id.rawValue
                 $0.jobs = UInt32(clamping: record.inputCount)

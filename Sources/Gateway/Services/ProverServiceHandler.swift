@@ -258,6 +258,8 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             } else {
                 await coordinator.failureReported(proverID, job: job, epoch: epoch, reason: reason)
             }
+        case .statementMismatch(let mismatch):
+            await handleMismatch(mismatch, proverID: proverID)
         case .hello, .challengeResponse:
             logger.warning(
                 "unexpected handshake message on an open stream", metadata: ["prover": "\(proverID.prefix(12))"])
@@ -287,6 +289,77 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             statements: statements)
         coordinator.metrics.verified(seconds: Coordinator.seconds(ContinuousClock.now - start), kind: job.kind)
         await coordinator.resultArrived(proverID, job: jobID, epoch: epoch, checked)
+    }
+
+    /// A prover says its witness of a job's input gives other public signals than the declared ones. Only now
+    /// does the gateway run the input's witness (outside the coordinator, as a verification): if the
+    /// prover's signals are the input's and the client declared others, the client was wrong
+    /// (`Coordinator.falseDeclarationFound`); otherwise the prover lied, and its report is judged as an
+    /// invalid proof (slash, reputation, one attempt), exactly as a proof of the wrong statement would be.
+    func handleMismatch(_ mismatch: Provernet_V1_StatementMismatch, proverID: ProverID) async {
+        let jobID = JobID(mismatch.jobID)
+        let epoch = Int64(wireEpoch: mismatch.epoch)
+        let reported = String(mismatch.publicJson.prefix(checker.limits.maxProofJSONBytes))
+        guard
+            case (let job, let request)? = try? await coordinator.checkLease(prover: proverID, job: jobID, epoch: epoch)
+        else {
+            await coordinator.resultArrived(proverID, job: jobID, epoch: epoch, .invalid("not a current lease"))
+            return
+        }
+        // The gateway's own trouble loading the circuit is no one's fault: no verdict, the lease lapses.
+        guard let circuit = try? await circuits.circuit(request.circuitID).circuit else {
+            logger.error("cannot load the circuit to judge a statement mismatch", metadata: ["job": "\(jobID)"])
+            return
+        }
+        let start = ContinuousClock.now
+        let verdict: MismatchVerdict
+        do {
+            guard job.statementDeclared, !job.isAggregation else {
+                throw ProverNetError.invalidProof(
+                    reason: "a statement mismatch was reported for a job whose statement the gateway computed itself")
+            }
+            let input = job.inputJSON
+            let index = job.index
+            let truth = try await Task.detached { try circuit.statement(inputJSON: input, index: index) }.value
+            let signals: [String]
+            do {
+                signals = try JSONDecoder().decode([String].self, from: Data(reported.utf8))
+            } catch {
+                throw ProverNetError.invalidProof(reason: "the mismatch's public signals are not a list of numbers")
+            }
+            // Compared in the statement's canonical form, as the circuit writes it.
+            let claimed = try circuit.declaredStatement(signals, index: index)
+            guard claimed == truth, truth != job.statementJSON else {
+                throw ProverNetError.invalidProof(
+                    reason:
+                        "statement mismatch reported with public signals \(claimed), but the input implies \(truth) and the client declared \(job.statementJSON)"
+                )
+            }
+            verdict = .clientWrong(truth)
+        } catch {
+            verdict = .proverWrong("\(error)")
+        }
+        coordinator.metrics.verified(seconds: Coordinator.seconds(ContinuousClock.now - start), kind: job.kind)
+        switch verdict {
+        case .clientWrong(let truth):
+            coordinator.metrics.statementMismatch(wrong: "client")
+            logger.info(
+                "a client declared a false statement",
+                metadata: ["job": "\(jobID)", "prover": "\(proverID.prefix(12))"])
+            await coordinator.falseDeclarationFound(proverID, job: jobID, epoch: epoch, inputStatement: truth)
+        case .proverWrong(let reason):
+            coordinator.metrics.statementMismatch(wrong: "prover")
+            await coordinator.resultArrived(
+                proverID, job: jobID, epoch: epoch,
+                .invalid(reason, proofSHA256: ContentHash.sha256Hex(Array(reported.utf8))))
+        }
+    }
+
+    enum MismatchVerdict {
+        /// The prover's signals are the input's, and the client declared others.
+        case clientWrong(String)
+        /// The prover's report is false (or it reported a mismatch on a job it cannot have one on).
+        case proverWrong(String)
     }
 
     /// The message of an instruction; nil for an assignment whose circuit cannot be read (its lease lapses
@@ -346,6 +419,7 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
         a.constraints = circuit.constraints
         a.artifacts = circuit.artifacts.map(\.proto)
         a.inputJson = job.inputJSON
+        if job.statementDeclared { a.declaredPublicJson = job.statementJSON }
         return a
     }
 }

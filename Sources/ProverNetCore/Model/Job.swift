@@ -22,6 +22,11 @@ public struct Job: Sendable, Hashable, Codable {
     /// The statement a proof must prove: the public signals the input implies (a JSON array of decimal
     /// strings), computed at submission. `[]` for an aggregation job, whose statement is its request's.
     public var statementJSON: String
+    /// Whether the client declared `statementJSON` (it then binds the job, and the gateway ran no witness for
+    /// it) rather than the gateway computing it from the input. A prover whose own witness gives other
+    /// public signals reports a mismatch, and only then does the gateway compute the input's statement to
+    /// decide who was wrong (`docs/declared-statements.md`).
+    public var statementDeclared: Bool
     public var state: JobState
     /// The epoch of the latest lease: 0 before the first, one more at each.
     public var epoch: Int64
@@ -32,7 +37,8 @@ public struct Job: Sendable, Hashable, Codable {
 
     public init(
         id: JobID, requestID: RequestID, kind: JobKind = .prove, index: Int, replica: Int = 0, jobClass: JobClass,
-        inputJSON: String, statementJSON: String, state: JobState = .pending, epoch: Int64 = 0, attempts: Int = 0,
+        inputJSON: String, statementJSON: String, statementDeclared: Bool = false, state: JobState = .pending,
+        epoch: Int64 = 0, attempts: Int = 0,
         lastError: String? = nil
     ) {
         self.id = id
@@ -43,6 +49,7 @@ public struct Job: Sendable, Hashable, Codable {
         self.jobClass = jobClass
         self.inputJSON = inputJSON
         self.statementJSON = statementJSON
+        self.statementDeclared = statementDeclared
         self.state = state
         self.epoch = epoch
         self.attempts = attempts

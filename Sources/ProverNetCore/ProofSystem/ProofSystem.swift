@@ -90,6 +90,10 @@ public protocol LoadedCircuit: Sendable {
     /// The statement a proof of this input must prove (for Groth16, its public signals as a JSON array of
     /// decimal strings). `index` names the input in an error.
     func statement(inputJSON: String, index: Int?) throws(ProverNetError) -> String
+    /// The statement a client declared for input `index` (for Groth16, its public signals as decimal
+    /// strings), checked (as many as the circuit's public signals, each an element of the field) and in the
+    /// form `statement(inputJSON:index:)` returns, so that the two compare as strings. No witness is run.
+    func declaredStatement(_ signals: [String], index: Int) throws(ProverNetError) -> String
     /// Checks a prover's proof: it must decode, prove exactly `statement`, and verify.
     func verify(_ proof: ProofPayload, statement: String) throws(ProverNetError)
     /// Checks many proofs at once (a system may batch them into fewer pairings); one verdict per proof, nil
@@ -98,6 +102,10 @@ public protocol LoadedCircuit: Sendable {
 }
 
 extension LoadedCircuit {
+    public func declaredStatement(_ signals: [String], index: Int) throws(ProverNetError) -> String {
+        throw .invalidInput(index: index, reason: "this circuit's proof system does not take declared statements")
+    }
+
     public func verifyBatch(_ items: [(proof: ProofPayload, statement: String)]) -> [ProverNetError?] {
         items.map { item -> ProverNetError? in
             do throws(ProverNetError) {

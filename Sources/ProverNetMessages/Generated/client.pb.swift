@@ -152,6 +152,33 @@ public nonisolated struct Provernet_V1_SubmitRequestRequest: Sendable {
   /// The most the client pays for one job, in the smallest unit of money (10^-6 credit), exactly.
   public var maxPricePerJobUnits: Int64 = 0
 
+  /// The public signals the client declares for each input (`provernet submit --declare-statements` computes
+  /// them locally with the circuit's witness generator): empty, or exactly one entry per input, in the order
+  /// of `inputs_json`. An input whose entry is declared binds its job to that statement, and the gateway
+  /// does not run the witness generator for it; an entry with `declared` false leaves the input as if none
+  /// were given (the gateway computes its statement). A prover whose witness gives other public signals
+  /// reports a mismatch; if the input's true statement differs from the declaration, the request fails and
+  /// the client pays the job's charge for the work it caused (docs/declared-statements.md).
+  public var declaredStatements: [Provernet_V1_DeclaredStatement] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One input's declared statement.
+public nonisolated struct Provernet_V1_DeclaredStatement: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Whether this input's statement is declared.
+  public var declared: Bool = false
+
+  /// Its public signals, in circuit order, as canonical decimal strings of field elements (each below the
+  /// scalar field's modulus r, no sign, no leading zeros); as many as the circuit has public signals.
+  public var publicSignals: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -581,7 +608,7 @@ nonisolated extension Provernet_V1_RegisterCircuitResponse: SwiftProtobuf.Messag
 
 nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SubmitRequestRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}inputs_json\0\u{3}deadline_seconds\0\u{2}\u{2}redundancy\0\u{1}aggregate\0\u{3}max_price_per_job_units\0\u{b}max_price_per_job\0\u{c}\u{4}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}inputs_json\0\u{3}deadline_seconds\0\u{2}\u{2}redundancy\0\u{1}aggregate\0\u{3}max_price_per_job_units\0\u{3}declared_statements\0\u{b}max_price_per_job\0\u{c}\u{4}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -595,6 +622,7 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.redundancy) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.aggregate) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.maxPricePerJobUnits) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.declaredStatements) }()
       default: break
       }
     }
@@ -619,6 +647,9 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
     if self.maxPricePerJobUnits != 0 {
       try visitor.visitSingularInt64Field(value: self.maxPricePerJobUnits, fieldNumber: 7)
     }
+    if !self.declaredStatements.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.declaredStatements, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -629,6 +660,42 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
     if lhs.redundancy != rhs.redundancy {return false}
     if lhs.aggregate != rhs.aggregate {return false}
     if lhs.maxPricePerJobUnits != rhs.maxPricePerJobUnits {return false}
+    if lhs.declaredStatements != rhs.declaredStatements {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_DeclaredStatement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DeclaredStatement"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}declared\0\u{3}public_signals\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.declared) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.publicSignals) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.declared != false {
+      try visitor.visitSingularBoolField(value: self.declared, fieldNumber: 1)
+    }
+    if !self.publicSignals.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.publicSignals, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_DeclaredStatement, rhs: Provernet_V1_DeclaredStatement) -> Bool {
+    if lhs.declared != rhs.declared {return false}
+    if lhs.publicSignals != rhs.publicSignals {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -256,6 +256,14 @@ public nonisolated struct Provernet_V1_ProverMessage: Sendable {
     set {message = .heartbeat(newValue)}
   }
 
+  public var statementMismatch: Provernet_V1_StatementMismatch {
+    get {
+      if case .statementMismatch(let v)? = message {return v}
+      return Provernet_V1_StatementMismatch()
+    }
+    set {message = .statementMismatch(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Message: Equatable, Sendable {
@@ -265,8 +273,31 @@ public nonisolated struct Provernet_V1_ProverMessage: Sendable {
     case result(Provernet_V1_Result)
     case failure(Provernet_V1_Failure)
     case heartbeat(Provernet_V1_Heartbeat)
+    case statementMismatch(Provernet_V1_StatementMismatch)
 
   }
+
+  public init() {}
+}
+
+/// Instead of a result, for a job whose assignment carries a declared statement: the public signals of the
+/// prover's own witness of the job's input are not the declared ones. The gateway then computes the input's
+/// statement itself: if the prover's signals are the input's, the client declared a false statement (the
+/// request fails, the prover is paid, not penalised); otherwise the prover lied and is treated as one that
+/// sent an invalid proof.
+public nonisolated struct Provernet_V1_StatementMismatch: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var jobID: String = String()
+
+  public var epoch: UInt64 = 0
+
+  /// The public signals of the prover's witness, as a JSON array of decimal strings (as snarkjs writes them).
+  public var publicJson: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
@@ -340,6 +371,11 @@ public nonisolated struct Provernet_V1_Assignment: Sendable {
   /// The circuit kind by name; when set it wins over `circuit_kind` (a kind of a proof system the enum
   /// does not list).
   public var circuitKindName: String = String()
+
+  /// The statement the client declared for the input (a JSON array of decimal strings), or empty when the
+  /// gateway computed it. When set, a prover whose witness gives other public signals sends a
+  /// StatementMismatch instead of its proof: a proof of other signals would be refused as invalid.
+  public var declaredPublicJson: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -790,7 +826,7 @@ nonisolated extension Provernet_V1_Heartbeat: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Provernet_V1_ProverMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProverMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{3}challenge_response\0\u{1}progress\0\u{1}result\0\u{1}failure\0\u{1}heartbeat\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{3}challenge_response\0\u{1}progress\0\u{1}result\0\u{1}failure\0\u{1}heartbeat\0\u{3}statement_mismatch\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -876,6 +912,19 @@ nonisolated extension Provernet_V1_ProverMessage: SwiftProtobuf.Message, SwiftPr
           self.message = .heartbeat(v)
         }
       }()
+      case 7: try {
+        var v: Provernet_V1_StatementMismatch?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .statementMismatch(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .statementMismatch(v)
+        }
+      }()
       default: break
       }
     }
@@ -911,6 +960,10 @@ nonisolated extension Provernet_V1_ProverMessage: SwiftProtobuf.Message, SwiftPr
       guard case .heartbeat(let v)? = self.message else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
     }()
+    case .statementMismatch?: try {
+      guard case .statementMismatch(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -918,6 +971,46 @@ nonisolated extension Provernet_V1_ProverMessage: SwiftProtobuf.Message, SwiftPr
 
   public static func ==(lhs: Provernet_V1_ProverMessage, rhs: Provernet_V1_ProverMessage) -> Bool {
     if lhs.message != rhs.message {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Provernet_V1_StatementMismatch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StatementMismatch"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}public_json\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.epoch) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.publicJson) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.jobID.isEmpty {
+      try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 1)
+    }
+    if self.epoch != 0 {
+      try visitor.visitSingularUInt64Field(value: self.epoch, fieldNumber: 2)
+    }
+    if !self.publicJson.isEmpty {
+      try visitor.visitSingularStringField(value: self.publicJson, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Provernet_V1_StatementMismatch, rhs: Provernet_V1_StatementMismatch) -> Bool {
+    if lhs.jobID != rhs.jobID {return false}
+    if lhs.epoch != rhs.epoch {return false}
+    if lhs.publicJson != rhs.publicJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -995,7 +1088,7 @@ nonisolated extension Provernet_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Assignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{4}\u{2}deadline_unix_millis\0\u{3}job_class\0\u{3}job_kind\0\u{1}proofs\0\u{3}price_units\0\u{3}circuit_kind_name\0\u{b}price\0\u{c}\u{9}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}epoch\0\u{3}request_id\0\u{3}circuit_id\0\u{3}circuit_kind\0\u{1}constraints\0\u{1}artifacts\0\u{3}input_json\0\u{4}\u{2}deadline_unix_millis\0\u{3}job_class\0\u{3}job_kind\0\u{1}proofs\0\u{3}price_units\0\u{3}circuit_kind_name\0\u{3}declared_public_json\0\u{b}price\0\u{c}\u{9}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1017,6 +1110,7 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
       case 13: try { try decoder.decodeSingularUInt32Field(value: &self.proofs) }()
       case 14: try { try decoder.decodeSingularInt64Field(value: &self.priceUnits) }()
       case 15: try { try decoder.decodeSingularStringField(value: &self.circuitKindName) }()
+      case 16: try { try decoder.decodeSingularStringField(value: &self.declaredPublicJson) }()
       default: break
       }
     }
@@ -1065,6 +1159,9 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if !self.circuitKindName.isEmpty {
       try visitor.visitSingularStringField(value: self.circuitKindName, fieldNumber: 15)
     }
+    if !self.declaredPublicJson.isEmpty {
+      try visitor.visitSingularStringField(value: self.declaredPublicJson, fieldNumber: 16)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1083,6 +1180,7 @@ nonisolated extension Provernet_V1_Assignment: SwiftProtobuf.Message, SwiftProto
     if lhs.proofs != rhs.proofs {return false}
     if lhs.priceUnits != rhs.priceUnits {return false}
     if lhs.circuitKindName != rhs.circuitKindName {return false}
+    if lhs.declaredPublicJson != rhs.declaredPublicJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

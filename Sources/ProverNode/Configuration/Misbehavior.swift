@@ -15,6 +15,9 @@ public enum Misbehavior: String, Sendable, CaseIterable {
     /// Fail every job of a circom circuit, as a node whose witness does not fit the circuit's key would, and
     /// prove every other job honestly: a request that no prover can serve beside one that any can.
     case failCircom = "fail-circom"
+    /// On every job with a declared statement, report a statement mismatch with public signals that are not
+    /// its input's (its own signals with the first one changed), whether or not the declaration was true.
+    case lieStatement = "lie-statement"
 
     /// Why this prover fails a job it could prove, if it does.
     func refusal(kind: CircuitKind?) -> String? {
@@ -26,6 +29,13 @@ public enum Misbehavior: String, Sendable, CaseIterable {
     func input(_ json: String, kind: CircuitKind?, system: any ProofSystem) -> String {
         guard self == .otherInput, let kind else { return json }
         return system.otherInput(json, circuitKind: kind) ?? json
+    }
+
+    /// The public signals this prover reports in a statement mismatch instead of `signals` (its own); nil:
+    /// it reports none, beyond honest ones.
+    func mismatchSignals(_ signals: [String]) -> [String]? {
+        guard self == .lieStatement, let first = signals.first else { return nil }
+        return [first == "1" ? "2" : "1"] + signals.dropFirst()
     }
 
     /// The result this prover actually sends.

@@ -66,6 +66,15 @@ enum ProverMessages {
         return message(.failure(failure))
     }
 
+    /// Instead of a result: the job's declared statement is not what this node's witness gives.
+    static func statementMismatch(job: JobID, epoch: UInt64, publicJSON: String) -> Provernet_V1_ProverMessage {
+        var mismatch = Provernet_V1_StatementMismatch()
+        mismatch.jobID = job.rawValue
+        mismatch.epoch = epoch
+        mismatch.publicJson = publicJSON
+        return message(.statementMismatch(mismatch))
+    }
+
     static func heartbeat(metrics: SystemMetrics, jobs: [JobTable.Job], freeSlots: Int) -> Provernet_V1_ProverMessage {
         var heartbeat = Provernet_V1_Heartbeat()
         heartbeat.cpuLoad = metrics.cpuLoad

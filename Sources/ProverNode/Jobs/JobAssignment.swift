@@ -14,10 +14,13 @@ public struct JobAssignment: Sendable, Equatable, Codable {
     public var price: Amount
     public var deadlineUnixMillis: Int64
     public var jobClass: String
+    /// The statement the client declared for the input (a JSON array of decimal strings), if it declared
+    /// one: a proof of other public signals would be refused, so the node reports a mismatch instead.
+    public var declaredStatement: String?
 
     public init(
         job: JobID, epoch: UInt64, request: RequestID, circuit: CircuitID, work: JobWork, price: Amount,
-        deadlineUnixMillis: Int64, jobClass: String
+        deadlineUnixMillis: Int64, jobClass: String, declaredStatement: String? = nil
     ) {
         self.job = job
         self.epoch = epoch
@@ -27,6 +30,7 @@ public struct JobAssignment: Sendable, Equatable, Codable {
         self.price = price
         self.deadlineUnixMillis = deadlineUnixMillis
         self.jobClass = jobClass
+        self.declaredStatement = declaredStatement
     }
 
     /// Reads an assignment message and checks it with the proof system of its job kind (one of `systems`):
@@ -70,7 +74,8 @@ public struct JobAssignment: Sendable, Equatable, Codable {
             job: JobID(message.jobID), epoch: message.epoch, request: RequestID(message.requestID),
             circuit: CircuitID(message.circuitID), work: work,
             price: Amount(units: message.priceUnits),
-            deadlineUnixMillis: message.deadlineUnixMillis, jobClass: message.jobClass)
+            deadlineUnixMillis: message.deadlineUnixMillis, jobClass: message.jobClass,
+            declaredStatement: message.declaredPublicJson.isEmpty ? nil : message.declaredPublicJson)
     }
 
     /// A proof system's refusal as the node reports it: its reason, without the category's prefix.

@@ -78,6 +78,20 @@ struct JobRunner: Sendable {
             case .proved(let payload, let seconds):
                 logger.info("job proven", metadata: ["seconds": "\(seconds)"])
                 metrics.jobEnded(.proved, kind: kind, seconds: seconds)
+                if let declared = assignment.declaredStatement,
+                    let mismatch = Self.mismatch(
+                        declared: declared, proven: payload.publicJSON, misbehavior: configuration.misbehavior)
+                {
+                    // A proof of other signals than the declared ones would be refused as invalid: the node says
+                    // which signals its witness gives instead, and the gateway decides who was wrong.
+                    logger.warning(
+                        "the input's public signals are not the declared ones: reporting a statement mismatch",
+                        metadata: ["declared": "\(declared.prefix(200))", "witness": "\(mismatch.prefix(200))"])
+                    outbox.send(
+                        ProverMessages.statementMismatch(job: assignment.job, epoch: epoch, publicJSON: mismatch),
+                        keep: true)
+                    return
+                }
                 var sent = payload
                 if let misbehavior = configuration.misbehavior,
                     let system = systems.system(jobKind: assignment.work.jobKind)
@@ -131,6 +145,21 @@ struct JobRunner: Sendable {
         return await workers.run(request, handle: handle) { progress in
             report(job, stage: progress.stage, fraction: progress.fraction)
         }
+    }
+
+    /// The public signals to report in a statement mismatch (a JSON array), when the proof's are not the
+    /// declared ones; nil when they are (the proof is sent). Both are JSON arrays of decimal strings, compared
+    /// as lists (the gateway writes declared signals canonically, as snarkjs writes a proof's). The check
+    /// runs after the proof, on the signals the proof carries: a witness-only check before proving would
+    /// save the proof's work on a false declaration, at the cost of a second path through the worker.
+    static func mismatch(declared: String, proven: String?, misbehavior: Misbehavior?) -> String? {
+        guard let proven, let signals = try? JSONDecoder().decode([String].self, from: Data(proven.utf8)) else {
+            return nil
+        }
+        let expected = try? JSONDecoder().decode([String].self, from: Data(declared.utf8))
+        let reported = misbehavior?.mismatchSignals(signals) ?? (expected == signals ? nil : signals)
+        guard let reported, let data = try? JSONEncoder().encode(reported) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     private func report(_ job: JobID, stage: String, fraction: Double) {

@@ -47,7 +47,7 @@ extension JobRow {
         expectedPublicJSON: String, state: String, epoch: Int64, proverID: String?, attempts: Int, price: Int64,
         charge: Int64, leaseExpiresMillis: Int64?, assignedMillis: Int64?, proofJSON: String?, publicJSON: String?,
         verifiedMillis: Int64?, proveMillis: Int64?, aggregateProof: Data?, lastError: String?, bond: Int64,
-        bondOperator: String?
+        bondOperator: String?, statementDeclared: Bool
     ) {
         self.id = id
         self.requestID = requestID
@@ -57,6 +57,7 @@ extension JobRow {
         self.jobClass = jobClass
         self.inputJSON = inputJSON
         self.expectedPublicJSON = expectedPublicJSON
+        self.statementDeclared = statementDeclared
         self.state = state
         self.epoch = epoch
         self.proverID = proverID

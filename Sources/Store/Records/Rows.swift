@@ -102,6 +102,8 @@ package struct JobRow: Codable, Equatable {
     package var jobClass: String
     package var inputJSON: String
     package var expectedPublicJSON: String
+    /// Whether the client declared the statement (migration v13-declared-statements).
+    package var statementDeclared: Bool
     package var state: String
     package var epoch: Int64
     package var proverID: String?
@@ -129,6 +131,7 @@ package struct JobRow: Codable, Equatable {
         jobClass = job.jobClass.description
         inputJSON = job.inputJSON
         expectedPublicJSON = job.statementJSON
+        statementDeclared = job.statementDeclared
         state = job.state.phase.rawValue
         epoch = job.epoch
         attempts = job.attempts
@@ -199,7 +202,8 @@ package struct JobRow: Codable, Equatable {
         return Job(
             id: JobID(id), requestID: RequestID(requestID), kind: kind, index: index, replica: replica,
             jobClass: jobClass,
-            inputJSON: inputJSON, statementJSON: expectedPublicJSON, state: jobState, epoch: epoch, attempts: attempts,
+            inputJSON: inputJSON, statementJSON: expectedPublicJSON, statementDeclared: statementDeclared,
+            state: jobState, epoch: epoch, attempts: attempts,
             lastError: lastError)
     }
 }

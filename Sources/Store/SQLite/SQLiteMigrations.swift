@@ -9,7 +9,8 @@ import GRDB
 /// prover authorizations that their operator revoked one by one (`authorization_revocation`).
 /// `v9-economics` the ledger's accounts and transfers (`account`, `transfer`) and each lease's bond;
 /// `v10-reputation` the events reputation counts (`reputation_event`); `v11-settlements` settled epochs
-/// (`settlement`); `v12-queued-slashes` EigenLayer slashes on their way to the chain (`queued_slash`).
+/// (`settlement`); `v12-queued-slashes` EigenLayer slashes on their way to the chain (`queued_slash`);
+/// `v13-declared-statements` whether a job's statement was declared by its client (`job.statementDeclared`).
 enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -135,6 +136,13 @@ enum SQLiteMigrations {
         migrator.registerMigration("v12-queued-slashes") { db in
             try SQLiteStore.createQueuedSlashTable(db)
         }
+        migrator.registerMigration("v13-declared-statements") { db in
+            // Whether the client declared the job's statement (expectedPublicJSON) instead of the gateway
+            // computing it; jobs from before are the gateway's own.
+            try db.alter(table: "job") { t in
+                t.add(column: "statementDeclared", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 
@@ -142,7 +150,7 @@ enum SQLiteMigrations {
     static let names = [
         "v1", "v2-aggregation", "v3-redundancy", "v4-integer-money", "v5-audit-log", "v6-api-keys", "v7-operators",
         "v8-authorization-revocations",
-        "v9-economics", "v10-reputation", "v11-settlements", "v12-queued-slashes",
+        "v9-economics", "v10-reputation", "v11-settlements", "v12-queued-slashes", "v13-declared-statements",
     ]
 
     /// Every amount was a REAL of whole units; it becomes an INTEGER of smallest units (`Amount`), rounded to

@@ -7,7 +7,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks; each prints one JSON object per line.",
-        subcommands: [Arithmetic.self, Groth16Bench.self, VerifyBench.self, SnarkPackBench.self, NetworkBench.self],
+        subcommands: [
+            Arithmetic.self, Groth16Bench.self, VerifyBench.self, SnarkPackBench.self, NetworkBench.self,
+            StatementBench.self,
+        ],
         defaultSubcommand: Arithmetic.self
     )
 }

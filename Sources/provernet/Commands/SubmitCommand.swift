@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ProverNetClient
 import ProverNetCore
+import ProverNetVerify
 
 /// `provernet submit`: submits a request of one job per input.
 struct SubmitCommand: AsyncParsableCommand {
@@ -29,6 +30,17 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "How many provers prove each input at once (1…16); the first valid proof wins.") var redundancy: Int =
         1
     @Flag(help: "Aggregate the proofs (SnarkPack).") var aggregate = false
+    @Flag(
+        help:
+            "Compute each input's public signals here (with the circuit's --wasm and --verification-key, as `wtns calculate` does) and declare them: the gateway then runs no witness for them. A false declaration fails the request, and you pay for the proof it caused."
+    )
+    var declareStatements = false
+    @Option(help: "The circuit's witness generator (.wasm), for --declare-statements.") var wasm: String?
+    @Option(
+        help:
+            "The circuit's verification key (snarkjs JSON, as `circuit register --verification-key` writes it), for --declare-statements."
+    )
+    var verificationKey: String?
 
     func run() async throws {
         let maxPrice = try badInputExits { try Amount.commandLine(self.maxPrice) }
@@ -37,10 +49,23 @@ struct SubmitCommand: AsyncParsableCommand {
             try input.map { try RequestInputs.object(fileAt: URL(commandLinePath: $0)) }
                 + inputs.flatMap { try RequestInputs.array(fileAt: URL(commandLinePath: $0)) }
         }
+        var declared: [[String]?] = []
+        if declareStatements {
+            guard let wasm, let verificationKey else {
+                throw failure("--declare-statements needs the circuit's --wasm and --verification-key")
+            }
+            declared = try badInputExits {
+                let key = try String(contentsOf: URL(commandLinePath: verificationKey), encoding: .utf8)
+                return try DeclaredStatements.publicSignals(
+                    of: texts, kind: .circom, wasm: URL(commandLinePath: wasm), verificationKeyJSON: key
+                ).map { $0 }
+            }
+        }
+        let statements = declared
         let request = try await connection.withClient { client in
             try await client.submit(
                 circuit: circuit, inputs: texts, deadlineSeconds: deadlineSeconds, maxPricePerJob: maxPrice,
-                redundancy: redundancy, aggregate: aggregate)
+                redundancy: redundancy, aggregate: aggregate, declaredStatements: statements)
         }
         try ClientOutput.printJSON(SubmitOutput(requestID: request.id, jobs: request.jobs))
     }
