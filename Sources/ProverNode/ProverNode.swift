@@ -137,6 +137,13 @@ public struct ProverNode: Service {
             logger: logger)
         defer { connectionState.ended() }
         var backoff = configuration.initialBackoff
+        // Streams lost in a row since the last welcome: the back-off grows only after a whole round of the
+        // gateways failed, so that a prover whose gateway died reaches a live one of its list (and keeps its
+        // leases) within a few initial back-offs instead of a doubled one per dead gateway.
+        var lost = 0
+        var pause: Duration {
+            (lost + 1) % gateways.count == 0 ? backoff : min(backoff, configuration.initialBackoff)
+        }
         while lifecycle.current != .stopping, !Task.isCancelled {
             connectionState.connecting()
             let index = gateways.current
@@ -148,10 +155,11 @@ public struct ProverNode: Service {
             do {
                 if try await session.run(client: clients[index], gateway: gateway) {
                     backoff = configuration.initialBackoff
+                    lost = 0
                 }
                 if lifecycle.current == .stopping { return }
-                logger.warning("the gateway closed the stream; reconnecting", metadata: ["after": "\(backoff)"])
-                connectionState.lost(error: nil, retryAfter: backoff)
+                logger.warning("the gateway closed the stream; reconnecting", metadata: ["after": "\(pause)"])
+                connectionState.lost(error: nil, retryAfter: pause)
             } catch let error as RPCError
                 where error.code == .unavailable && Self.isSuspension(error)
             {
@@ -160,8 +168,8 @@ public struct ProverNode: Service {
                 if lifecycle.current == .stopping || Task.isCancelled { return }
                 logger.warning(
                     "the gateway refused this prover for now (its operator is suspended); retrying",
-                    metadata: ["reason": "\(error.message)", "after": "\(backoff)"])
-                connectionState.lost(error: error.message, retryAfter: backoff)
+                    metadata: ["reason": "\(error.message)", "after": "\(pause)"])
+                connectionState.lost(error: error.message, retryAfter: pause)
             } catch let error as RPCError where Self.refusals.contains(error.code) {
                 let refusal = ProverNodeError.refused(code: error.code, reason: error.message)
                 logger.error("\(refusal)")
@@ -177,11 +185,13 @@ public struct ProverNode: Service {
                 }
                 logger.warning(
                     "connection to the gateway lost; reconnecting",
-                    metadata: ["gateway": "\(gateway)", "error": "\(error)", "after": "\(backoff)"])
-                connectionState.lost(error: "\(error)", retryAfter: backoff)
+                    metadata: ["gateway": "\(gateway)", "error": "\(error)", "after": "\(pause)"])
+                connectionState.lost(error: "\(error)", retryAfter: pause)
             }
-            try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, configuration.maximumBackoff)
+            let fullRound = (lost + 1) % gateways.count == 0
+            try await Task.sleep(for: pause)
+            lost += 1
+            if fullRound { backoff = min(backoff * 2, configuration.maximumBackoff) }
         }
     }
 
