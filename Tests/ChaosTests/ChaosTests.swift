@@ -73,6 +73,25 @@ import Testing
         if expected { run.clean() }
     }
 
+    /// The scenarios on several gateways and one PostgreSQL (issue 17, item 3). The name starts with
+    /// `aGatewayOnPostgreSQL` so that `scripts/test` runs them in its PostgreSQL process: each gets a fresh
+    /// database on that server, except the one that restarts the server, which starts a throwaway server of
+    /// its own inside `provernet-chaos` (never restarting the server that other tests use).
+    @Test(
+        .enabled(
+            if: PostgresTestCluster.sharedURL != nil || PostgresTestCluster.required,
+            "PROVERNET_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL"),
+        arguments: ["leader-killed", "follower-killed", "database-restarted"])
+    func aGatewayOnPostgreSQLChaosScenarioKeepsTheInvariants(_ scenario: String) throws {
+        let database = try #require(PostgresTestCluster.sharedURL, "PROVERNET_TEST_POSTGRES_URL is not set")
+        let run = try Self.chaos(["--scenario", scenario, "--timeout", "120", "--database", database])
+        let expected = run.status == 0
+        #expect(expected, "provernet-chaos --scenario \(scenario): \(Self.failures(in: run.stdout)) \(run.output)")
+        #expect(run.stdout.contains("\"scenario\":\"\(scenario)\""), "\(run.output)")
+        #expect(run.stdout.contains("\"lost\":0") && run.stdout.contains("\"jobs_paid_twice\":0"), "\(run.output)")
+        if expected { run.clean() }
+    }
+
     @Test func redundancyTwoWithOneProverDead() throws {
         let run = try Self.chaos(["--scenario", "redundancy-one-dead", "--timeout", "120"])
         #expect(run.status == 0, "provernet-chaos --scenario redundancy-one-dead: \(run.output)")
