@@ -39,6 +39,15 @@ extension NetworkTests {
                 circuit: circuit.id, inputs: syntheticInputs(3), maxPricePerJob: 10, id: id)
             _ = try await watchToEnd(client, id)
             let status = try await client.request(id)
+            // Two tries at once with one id (the first still in flight when the retry comes): one request.
+            let raced = RequestID.random()
+            async let one = client.submit(
+                circuit: circuit.id, inputs: syntheticInputs(2, offset: 50), maxPricePerJob: 10, id: raced)
+            async let two = client.submit(
+                circuit: circuit.id, inputs: syntheticInputs(2, offset: 50), maxPricePerJob: 10, id: raced)
+            let (r1, r2) = try await (one, two)
+            #expect(r1.id == raced && r2.id == raced)
+            _ = try await watchToEnd(client, raced)
             // Once it is done, the same submit still answers with it and makes nothing.
             let again = try await client.submit(
                 circuit: circuit.id, inputs: syntheticInputs(3), maxPricePerJob: 10, id: id)
@@ -61,7 +70,8 @@ extension NetworkTests {
         #expect(status.state == .done && status.jobs.count == 3 && status.jobs.allSatisfy { $0.state == .verified })
         // One request's three jobs, not six: the second submit made nothing.
         #expect(jobs.filter { $0.id.rawValue.hasPrefix(id.rawValue) }.count == 3, "\(jobs.map(\.id))")
-        #expect(jobs.count == 3, "jobs of other requests: \(jobs.map(\.id))")
+        // The raced request's two jobs, not four; and nothing else.
+        #expect(jobs.count == 5, "jobs: \(jobs.map(\.id))")
         await network.clean()
     }
 
