@@ -145,9 +145,9 @@ public struct ProverNode: Service {
             (lost + 1) % gateways.count == 0 ? backoff : min(backoff, configuration.initialBackoff)
         }
         while lifecycle.current != .stopping, !Task.isCancelled {
-            connectionState.connecting()
             let index = gateways.current
             let gateway = configuration.gateways[index]
+            connectionState.connecting(to: "\(gateway.host):\(gateway.port)")
             // Whatever ends this stream (except a refusal for good), the next try goes to the next gateway: a
             // gateway that died, or a follower whose leader died, may take a while to answer again, and the
             // network's other gateways serve the same market.

@@ -100,7 +100,8 @@ extension ChaosScenario {
                     return
                 }
                 context.fact(
-                    "restarted", "the PostgreSQL server, in \(ProcessNetwork.seconds(ContinuousClock.now - restarted)) s")
+                    "restarted",
+                    "the PostgreSQL server, in \(ProcessNetwork.seconds(ContinuousClock.now - restarted)) s")
             }
             try await group.waitForAll()
         }
@@ -120,7 +121,10 @@ extension ChaosContext {
         let limit = ContinuousClock.now + ChaosScenario.takeoverBound
         while ContinuousClock.now < limit {
             for peer in peerGateways where log(of: peer, hasLineWith: ["the market's first round ran"]) {
-                fact("takeover", "\(peer) ran its first round \(ProcessNetwork.seconds(ContinuousClock.now - since)) s after the kill")
+                fact(
+                    "takeover",
+                    "\(peer) ran its first round \(ProcessNetwork.seconds(ContinuousClock.now - since)) s after the kill"
+                )
                 return peer
             }
             try? await Task.sleep(for: .milliseconds(20))
