@@ -46,7 +46,7 @@ struct ClientGatewayOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let items = gateway.isEmpty ? environment["PROVERNET_GATEWAY"].map { [$0] } ?? [] : gateway
         guard !GatewayAddressList.split(items).isEmpty else {
-            throw failure("no gateway: pass --gateway HOST:PORT (repeated, or A,B) or set PROVERNET_GATEWAY")
+            throw failure("no gateway: pass --gateway HOST:PORT or set PROVERNET_GATEWAY")
         }
         let caPath = ca ?? environment["PROVERNET_CA"].flatMap { $0.isEmpty ? nil : $0 }
         let key = try apiKey()
