@@ -235,7 +235,8 @@ let package = Package(
         .target(
             name: "ProverNetChaos",
             dependencies: [
-                "ProverNetTesting", "ProverNetClient", "ProverNetVerify", "ProverNetCore", "Store",
+                "ProverNetTesting", "ProverNetClient", "ProverNetVerify", "ProverNetCore", "Store", "StorePostgres",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -17,6 +17,8 @@ public enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     case unauthenticated(String)
     /// The caller's key may not do this (PERMISSION_DENIED).
     case permissionDenied(String)
+    /// What the caller asked to create exists already and is not the caller's (ALREADY_EXISTS).
+    case alreadyExists(String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
         case .limit(let reason): reason
         case .unauthenticated(let reason): reason
         case .permissionDenied(let reason): reason
+        case .alreadyExists(let reason): reason
         }
     }
 }

@@ -9,22 +9,25 @@ import ProverNetTesting
 /// it, with one difference: the gateway is killed and started again during a run, so a call that finds it
 /// unreachable makes a fresh connection and tries again, until the scenario's deadline.
 actor ChaosClient {
-    /// Whether a call may be repeated after the gateway failed to answer it: reads may; a submission only
-    /// when the gateway could not be reached at all (else a repeat could make a second request).
+    /// Whether a call may be repeated after the gateway failed to answer it: reads may, and a submission
+    /// with its id chosen before the first try; a call that could act twice only when the gateway could not
+    /// be reached at all.
     enum Retry: Sendable {
         case idempotent
         case onlyIfUnreachable
     }
 
-    let endpoint: GatewayEndpoint
+    /// The network's gateways (one, or several on one PostgreSQL: the client goes on through the next when one
+    /// is lost, as a user's client given several does).
+    let endpoints: [GatewayEndpoint]
     let logger: Logger
     private var current: ProverNetClient?
     /// Counts the connections made, so that several calls failing on the same one replace it once.
     private var generation = 0
     private var closed = false
 
-    init(endpoint: GatewayEndpoint, logger: Logger) {
-        self.endpoint = endpoint
+    init(endpoints: [GatewayEndpoint], logger: Logger) {
+        self.endpoints = endpoints
         self.logger = logger
     }
 
@@ -36,7 +39,7 @@ actor ChaosClient {
         configuration.callTimeout = .seconds(10)
         let client: ProverNetClient
         do {
-            client = try ProverNetClient(endpoint: endpoint, configuration: configuration)
+            client = try ProverNetClient(endpoints: endpoints, configuration: configuration)
         } catch {
             throw .gatewayUnreachable(call: "connect", reason: error.description)
         }

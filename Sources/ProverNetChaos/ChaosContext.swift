@@ -5,6 +5,7 @@ import ProverNetCore
 import ProverNetTesting
 import Store
 import Synchronization
+import TestSupport
 
 /// What a scenario works with while it runs: the network of processes, the client, the requests it
 /// submitted and their events; and where it writes down what it expects beyond the invariants.
@@ -19,6 +20,10 @@ final class ChaosContext: Sendable {
     let deadline: ContinuousClock.Instant
     /// The size of the synthetic circuit the scenario's requests prove.
     let circuitConstraints: UInt64
+    /// The gateways beside the first, on the network's PostgreSQL (none on SQLite).
+    let peerGateways: [String]
+    /// The PostgreSQL server of the scenario's own, when it has one (a scenario that restarts it).
+    let cluster: PostgresTestCluster?
 
     private struct State {
         var failures: [String] = []
@@ -32,8 +37,11 @@ final class ChaosContext: Sendable {
 
     init(
         scenario: String, directory: URL, network: ProcessNetwork, client: ChaosClient, requests: RequestTracker,
-        logger: Logger, deadline: ContinuousClock.Instant, circuitConstraints: UInt64
+        logger: Logger, deadline: ContinuousClock.Instant, circuitConstraints: UInt64, peerGateways: [String] = [],
+        cluster: PostgresTestCluster? = nil
     ) {
+        self.peerGateways = peerGateways
+        self.cluster = cluster
         self.scenario = scenario
         self.directory = directory
         self.network = network

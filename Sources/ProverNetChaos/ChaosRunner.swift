@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import ProverNetAPI
 import ProverNetCore
 import ProverNetTesting
 import Store
+import TestSupport
 
 /// Runs chaos scenarios, each in a directory of its own: starts its network, runs it within the time
 /// limit, waits for its requests to end, checks their proofs, stops every process, and checks the
@@ -13,13 +15,18 @@ public struct ChaosRunner: Sendable {
     let circuitConstraints: UInt64
     /// How long a scenario may take, up to the end of its requests.
     let timeout: Duration
+    /// A PostgreSQL server (`postgres://…`) on which each scenario on PostgreSQL gets a fresh database; nil:
+    /// each starts a throwaway server of its own (`scripts/postgres-test-cluster`), as one that restarts the
+    /// server always does.
+    let database: String?
 
     /// Runs `scenario` in `directory` (made afresh: a previous run's directory is replaced, since its
     /// database would mix into this run's records) and reports on it. It never throws: a scenario that
     /// cannot run is a failed scenario, with the reason. Every process it started is killed before it returns.
     /// A runner of scenarios whose processes run `executable` (`provernet`), proving a synthetic circuit of
     /// `circuitConstraints`, each scenario within `timeout`.
-    public init(executable: URL, circuitConstraints: UInt64, timeout: Duration) {
+    public init(executable: URL, circuitConstraints: UInt64, timeout: Duration, database: String? = nil) {
+        self.database = database
         self.executable = executable
         self.circuitConstraints = circuitConstraints
         self.timeout = timeout
@@ -38,13 +45,30 @@ public struct ChaosRunner: Sendable {
             return report
         }
         logger.info("scenario starts", metadata: ["timeout": "\(timeout)"])
-        let network = ProcessNetwork(
-            root: directory, executable: executable, settings: scenario.settings, logger: logger)
+        var settings = scenario.settings
+        var cluster: PostgresTestCluster?
+        if scenario.needsPostgreSQL {
+            do {
+                if let database, !scenario.restartsDatabase {
+                    settings.database = try PostgresTestCluster.createDatabase(on: database)
+                } else {
+                    let own = try PostgresTestCluster.start()
+                    cluster = own
+                    settings.database = own.url
+                }
+            } catch {
+                report.failures = ["cannot get a PostgreSQL database: \(error)"]
+                return report
+            }
+        }
+        defer { cluster?.stop() }
+        let network = ProcessNetwork(root: directory, executable: executable, settings: settings, logger: logger)
         var failures: [String] = []
         var context: ChaosContext?
         do {
             let ctx = try await start(
-                scenario, network: network, directory: directory, deadline: deadline, logger: logger)
+                scenario, network: network, directory: directory, deadline: deadline, cluster: cluster,
+                logger: logger)
             context = ctx
             if let error = await Self.runBody(scenario, ctx, until: deadline) {
                 failures.append("the scenario stopped: \(error)")
@@ -68,17 +92,29 @@ public struct ChaosRunner: Sendable {
     /// until they are connected.
     private func start(
         _ scenario: ChaosScenario, network: ProcessNetwork, directory: URL, deadline: ContinuousClock.Instant,
-        logger: Logger
+        cluster: PostgresTestCluster?, logger: Logger
     ) async throws(HarnessError) -> ChaosContext {
         try await network.addProvers(scenario.provers, arguments: scenario.proverArguments)
         try await network.startGateway()
+        var endpoints = [await network.endpoint]
+        for peer in scenario.peerGateways {
+            try await network.startPeerGateway(peer)
+            endpoints.append(await network.peerEndpoint(peer))
+        }
+        if endpoints.count > 1 {
+            // prover-k is given every gateway, starting at the k-th (round-robin): the provers spread over them.
+            for (k, name) in scenario.provers.enumerated() {
+                let order = (0..<endpoints.count).map { endpoints[(k + 1 + $0) % endpoints.count] }
+                try await network.route(name, through: order.map { "\($0.host):\($0.port)" }.joined(separator: ","))
+            }
+        }
         for name in scenario.startedProvers { try await network.startProver(name) }
         try await network.waitForProvers(scenario.startedProvers)
-        let client = ChaosClient(endpoint: await network.endpoint, logger: logger)
+        let client = ChaosClient(endpoints: endpoints, logger: logger)
         return ChaosContext(
             scenario: scenario.name, directory: directory, network: network, client: client,
             requests: RequestTracker(client: client, logger: logger), logger: logger, deadline: deadline,
-            circuitConstraints: circuitConstraints)
+            circuitConstraints: circuitConstraints, peerGateways: scenario.peerGateways, cluster: cluster)
     }
 
     /// After the scenario: lets its requests end (with the gateway up and nothing frozen, whatever the
@@ -89,6 +125,7 @@ public struct ChaosRunner: Sendable {
         let network = context.network
         await network.resumeAll()
         if !(await network.gatewayIsRunning) { try await network.startGateway() }
+        for peer in context.peerGateways { try await network.startPeerGateway(peer) }
         if !(await context.requests.waitForFinal(until: deadline)) {
             context.logger.error("requests still open at the deadline")
         }
@@ -97,6 +134,9 @@ public struct ChaosRunner: Sendable {
         context.stopWatching()
         await context.client.close()
         await network.stopAll()
+        if let database = network.settings.database {
+            return (try await GatewayRecords.read(postgres: database), proofs)
+        }
         return (try await GatewayRecords.read(databasePath: await network.databasePath), proofs)
     }
 

@@ -2,8 +2,10 @@ import Foundation
 import ProverNetCore
 import ProverNetTesting
 import Store
+import StorePostgres
 
-/// The gateway's own records after a run, read from its SQLite database once its process is gone: every
+/// The gateway's own records after a run, read from its SQLite or PostgreSQL database once its processes are
+/// gone: every
 /// request, its jobs and its ledger lines, and the provers, flattened to what the invariants compare.
 struct GatewayRecords: Sendable {
     /// A request as the invariants see it.
@@ -53,13 +55,30 @@ struct GatewayRecords: Sendable {
     var ledger: [LedgerEntry] = []
     var provers: [ProverRecord] = []
 
+    /// Reads the PostgreSQL database at `url` (every gateway on it must have stopped).
+    static func read(postgres url: String) async throws(HarnessError) -> GatewayRecords {
+        do {
+            return try await read(try await PostgresStore.openShared(try PostgresStoreConfiguration(url: url)))
+        } catch {
+            throw .database(path: url, reason: "\(error)")
+        }
+    }
+
     /// Reads the database at `path` (the gateway must have stopped, or the records may still change).
     static func read(databasePath path: String) async throws(HarnessError) -> GatewayRecords {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .database(path: path, reason: "no such file (the gateway never started?)")
         }
         do {
-            let store = try SQLiteStore(path: path)
+            return try await read(try SQLiteStore(path: path))
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Reads every request, its jobs and ledger lines, and the provers from `store`, and closes it.
+    private static func read(_ store: any GatewayStore) async throws -> GatewayRecords {
+        do {
             var records = GatewayRecords()
             for request in try await store.requests(createdSince: 0) {
                 records.requests[request.id] = RequestRecord(request)
@@ -70,7 +89,8 @@ struct GatewayRecords: Sendable {
             try await store.close()
             return records
         } catch {
-            throw .database(path: path, reason: "\(error)")
+            try? await store.close()
+            throw error
         }
     }
 

@@ -11,6 +11,9 @@ public struct LongChaosRun: Sendable {
     var minutes: Double
     var provers: Int
     var killEverySeconds: Double
+    /// Gateways: more than 1 on one PostgreSQL (the first is killed twice: the leader, then, restarted, a
+    /// follower).
+    var gateways: Int
     /// How long a killed process stays down before it is started again.
     var downSeconds = 1.0
 
@@ -18,7 +21,8 @@ public struct LongChaosRun: Sendable {
     public var window: Double { minutes * 60 }
 
     /// `requests` over `minutes`, with `provers` provers, one killed every `killEverySeconds`.
-    public init(requests: Int, minutes: Double, provers: Int, killEverySeconds: Double) {
+    public init(requests: Int, minutes: Double, provers: Int, killEverySeconds: Double, gateways: Int = 1) {
+        self.gateways = gateways
         self.requests = requests
         self.minutes = minutes
         self.provers = provers
@@ -30,10 +34,11 @@ public struct LongChaosRun: Sendable {
         let run = self
         return ChaosScenario(
             name: faults ? "long-chaos" : "long-baseline",
-            summary: faults
+            summary: (faults
                 ? "\(requests) requests over \(minutes) min while a random prover is killed every \(killEverySeconds) s and the gateway twice"
-                : "\(requests) requests over \(minutes) min without faults",
-            provers: ChaosScenario.proverNames(provers)
+                : "\(requests) requests over \(minutes) min without faults")
+                + (gateways > 1 ? " on \(gateways) gateways and one PostgreSQL" : ""),
+            provers: ChaosScenario.proverNames(provers), gateways: gateways
         ) { context in
             let circuit = try await context.registerCircuit()
             let start = ContinuousClock.now
@@ -90,8 +95,8 @@ public struct LongChaosRun: Sendable {
         let counts = chaos.invariants
         let ratio = (chaos.completionSeconds ?? .nan) / (baseline.completionSeconds ?? .nan)
         return LongSummary(
-            requests: requests, minutes: minutes, provers: provers, killEverySeconds: killEverySeconds,
-            completed: counts.done,
+            requests: requests, minutes: minutes, provers: provers, gateways: gateways,
+            killEverySeconds: killEverySeconds, completed: counts.done,
             failedWithReason: counts.failed + counts.expired + counts.cancelled + counts.submitFailed,
             reasons: chaos.reasons, lost: counts.lost, jobsAcceptedTwice: counts.jobsPaidTwice,
             proverKills: Int(chaos.facts["prover_kills"] ?? "0") ?? 0,
@@ -110,6 +115,7 @@ public struct LongSummary: Encodable, Sendable {
     var requests: Int
     var minutes: Double
     var provers: Int
+    var gateways: Int
     var killEverySeconds: Double
     var completed: Int
     var failedWithReason: Int

@@ -51,11 +51,14 @@ actor RequestTracker {
         submissions += 1
         let offset = submissions * 1000 + 1_000_000
         let list = Self.syntheticInputs(inputs, offset: offset)
+        // One id for every try: a submit repeated after its answer was lost (the gateway died, or the leader
+        // behind a follower) finds the request the first try made instead of making a second.
+        let id = RequestID.random()
         do {
-            let submitted = try await client.call("SubmitRequest", retry: .onlyIfUnreachable, until: deadline) {
+            let submitted = try await client.call("SubmitRequest", retry: .idempotent, until: deadline) {
                 client in
                 try await client.submit(
-                    circuit: circuit, inputs: list, maxPricePerJob: maxPricePerJob, redundancy: redundancy)
+                    circuit: circuit, inputs: list, maxPricePerJob: maxPricePerJob, redundancy: redundancy, id: id)
             }
             requests[submitted.id] = Tracked(id: submitted.id, inputs: inputs, submitted: .now)
             order.append(submitted.id)

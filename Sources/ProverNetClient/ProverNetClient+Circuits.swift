@@ -76,7 +76,7 @@ extension ProverNetClient {
         var first = Provernet_V1_RegisterCircuitChunk()
         first.header = header
         let headerChunk = first
-        let response = try await call("RegisterCircuit") {
+        let response = try await call("RegisterCircuit", retried: true) {
             try await service.registerCircuit(
                 options: streamingOptions,
                 requestProducer: { writer in

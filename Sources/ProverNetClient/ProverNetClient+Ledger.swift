@@ -27,7 +27,9 @@ extension ProverNetClient {
         var message = Provernet_V1_GetBalanceRequest()
         message.keyID = keyID ?? ""
         let sent = message
-        let response = try await call("GetBalance") { try await service.getBalance(sent, options: unaryOptions) }
+        let response = try await call("GetBalance", retried: true) {
+            try await service.getBalance(sent, options: unaryOptions)
+        }
         return (response.keyID, Amount(units: response.balanceUnits))
     }
 

@@ -19,9 +19,12 @@ extension ProverNetClient {
     ///     (decimal strings, as many as the circuit has), or nil to let the gateway compute them. A declared
     ///     input costs the gateway no witness; a false declaration fails the request, and the client pays
     ///     for the proof it caused.
+    ///   - id: the request's id (`req-` and 16 lowercase hex digits; default: a fresh random one). The same
+    ///     submit tried again with the same id (through another gateway, after this one was lost with the
+    ///     answer; this client does so itself) answers with the request the first try made and makes none.
     public func submit(
         circuit: CircuitID, inputs: [String], deadlineSeconds: Int = 0, maxPricePerJob: Amount,
-        redundancy: Int = 1, aggregate: Bool = false, declaredStatements: [[String]?] = []
+        redundancy: Int = 1, aggregate: Bool = false, declaredStatements: [[String]?] = [], id: RequestID = .random()
     ) async throws(ProverNetClientError) -> SubmittedRequest {
         guard !inputs.isEmpty else { throw .noInputs }
         guard declaredStatements.isEmpty || declaredStatements.count == inputs.count else {
@@ -54,8 +57,11 @@ extension ProverNetClient {
             statement.publicSignals = signals ?? []
             return statement
         }
+        // The id is chosen here, so that the same submit tried again (on another gateway, after this one
+        // was lost with the answer) is recognised by the network and makes no second request.
+        message.requestID = id.rawValue
         let request = message
-        let response = try await call("SubmitRequest") {
+        let response = try await call("SubmitRequest", retried: true) {
             try await service.submitRequest(request, options: unaryOptions)
         }
         return SubmittedRequest(id: RequestID(response.requestID), jobs: Int(response.jobs))
@@ -66,7 +72,7 @@ extension ProverNetClient {
         var message = Provernet_V1_GetRequestRequest()
         message.requestID = id.rawValue
         let request = message
-        let response = try await call("GetRequest") {
+        let response = try await call("GetRequest", retried: true) {
             try await service.getRequest(request, options: unaryOptions)
         }
         return try RequestStatus(response)
@@ -78,7 +84,7 @@ extension ProverNetClient {
         var message = Provernet_V1_CancelRequestRequest()
         message.requestID = id.rawValue
         let request = message
-        let response = try await call("CancelRequest") {
+        let response = try await call("CancelRequest", retried: true) {
             try await service.cancelRequest(request, options: unaryOptions)
         }
         return try RequestPhase(response.state, call: "CancelRequest")
@@ -86,26 +92,28 @@ extension ProverNetClient {
 
     /// The request's events: first its state, then every change; the stream finishes when the request
     /// ends (done, failed, expired or cancelled), and throws a `ProverNetClientError` if the call fails.
-    /// Stopping the iteration (or cancelling its task) ends the call.
+    /// Stopping the iteration (or cancelling its task) ends the call. With several gateways, a watch whose
+    /// gateway is lost goes on through the next: it starts again with the request's state (an event that
+    /// repeats what was already seen), then every change.
     public func watch(request id: RequestID) -> AsyncThrowingStream<RequestEvent, any Error> {
         var message = Provernet_V1_WatchRequestRequest()
         message.requestID = id.rawValue
         let request = message
-        let service = self.service
         let options = streamingOptions
-        let endpoint = self.endpoint
         let (stream, continuation) = AsyncThrowingStream<RequestEvent, any Error>.makeStream()
         // The task is owned by the stream: it ends with the call, and the stream's end cancels it.
         let task = Task {
-            do {
-                try await service.watchRequest(request, options: options) { response in
-                    for try await event in response.messages {
-                        continuation.yield(try RequestEvent(event))
+            do throws(ProverNetClientError) {
+                try await call("WatchRequest", retried: true) {
+                    try await service.watchRequest(request, options: options) { response in
+                        for try await event in response.messages {
+                            continuation.yield(try RequestEvent(event))
+                        }
                     }
                 }
                 continuation.finish()
             } catch {
-                continuation.finish(throwing: ProverNetClientError(error, call: "WatchRequest", endpoint: endpoint))
+                continuation.finish(throwing: error)
             }
         }
         continuation.onTermination = { _ in task.cancel() }

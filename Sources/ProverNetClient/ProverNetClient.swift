@@ -6,7 +6,14 @@ import ProverNetCore
 import Synchronization
 
 /// A client of a ProverNet gateway: registers circuits, submits requests, watches them, and fetches and
-/// checks their proofs. It owns one gRPC connection (TLS) to the gateway.
+/// checks their proofs. It owns one gRPC connection (TLS) to each gateway it is given.
+///
+/// Given several gateways of one network (`init(endpoints:)`, gateways on one PostgreSQL), it calls the
+/// first, and when a gateway cannot be reached (`unavailable`: refused, dropped, dead) it goes on with the
+/// next for every call that may be repeated: reads, watching, cancelling, registering (a circuit is
+/// registered once whatever the number of tries), and submitting (the client chooses the request's id, so a
+/// retried submit finds the request the first try made instead of making a second). Administrative changes
+/// are not retried: they fail with `unavailable`, as with one gateway.
 ///
 /// The scoped way runs the connection for as long as a closure runs:
 /// ```swift
@@ -37,11 +44,17 @@ public final class ProverNetClient: Sendable {
         /// The API key every call carries (`pnk_<id>_<secret>`, as `authorization: Bearer …`). Default: none
         /// (the gateway then answers `unauthenticated`).
         public var apiKey: String?
+        /// With several gateways: for how long a call that may be repeated goes round the gateways while none
+        /// can be reached, before it fails with `unavailable`. Default: 15 seconds, above the bound of a
+        /// takeover (a follower that takes over stops listening for a moment, and the leader's death may have
+        /// been the reason the others failed too).
+        public var failoverTime: Duration
 
         public init(
             callTimeout: Duration = .seconds(30), waitForGateway: Bool = false, limits: NetworkLimits = .default,
-            maxResponseBytes: Int = 64 << 20, apiKey: String? = nil
+            maxResponseBytes: Int = 64 << 20, apiKey: String? = nil, failoverTime: Duration = .seconds(15)
         ) {
+            self.failoverTime = failoverTime
             self.callTimeout = callTimeout
             self.waitForGateway = waitForGateway
             self.limits = limits
@@ -50,34 +63,75 @@ public final class ProverNetClient: Sendable {
         }
     }
 
-    /// The gateway this client talks to.
-    public let endpoint: GatewayEndpoint
+    /// The gateways this client talks to, in the order it tries them (at least one).
+    public let endpoints: [GatewayEndpoint]
     public let configuration: Configuration
 
-    let grpc: GRPCClient<HTTP2ClientTransport.Posix>
-    let service: Provernet_V1_ClientService.Client<HTTP2ClientTransport.Posix>
-    /// The task that runs the connection after `start()`; `close()` waits for it.
+    /// One connection per gateway, in the order of `endpoints`.
+    let gateways: [GRPCClient<HTTP2ClientTransport.Posix>]
+    /// The index of the gateway the calls go to now: moved on when one is found unreachable.
+    private let current = Mutex(0)
+    /// The task that runs the connections after `start()`; `close()` waits for it.
     private let connection = Mutex<Task<Void, Never>?>(nil)
 
+    /// The gateway the calls go to now.
+    public var endpoint: GatewayEndpoint { endpoints[current.withLock { $0 }] }
+    /// The connection to the gateway the calls go to now.
+    var grpc: GRPCClient<HTTP2ClientTransport.Posix> { gateways[current.withLock { $0 }] }
+    /// The client service over the connection the calls go to now.
+    var service: Provernet_V1_ClientService.Client<HTTP2ClientTransport.Posix> {
+        Provernet_V1_ClientService.Client(wrapping: grpc)
+    }
+
     /// A client of the gateway at `endpoint`, not yet connected: call `start()` (or use `withClient`).
-    public init(endpoint: GatewayEndpoint, configuration: Configuration = Configuration()) throws(ProverNetClientError)
+    public convenience init(endpoint: GatewayEndpoint, configuration: Configuration = Configuration())
+        throws(ProverNetClientError)
     {
-        if let path = endpoint.caCertificatePath, !FileManager.default.isReadableFile(atPath: path) {
-            let reason = FileManager.default.fileExists(atPath: path) ? "it is not readable" : "no such file"
-            throw .unreadableCACertificate(path: path, reason: reason)
+        try self.init(endpoints: [endpoint], configuration: configuration)
+    }
+
+    /// A client of the gateways at `endpoints` (of one network, in the order to try them), not yet connected.
+    public init(endpoints: [GatewayEndpoint], configuration: Configuration = Configuration())
+        throws(ProverNetClientError)
+    {
+        guard !endpoints.isEmpty else {
+            throw .invalidArgument(name: "gateways", value: "none", reason: "at least one gateway is needed")
         }
-        let transport: HTTP2ClientTransport.Posix
-        do {
-            transport = try endpoint.makeTransport()
-        } catch {
-            throw .transport(gateway: endpoint.description, reason: "\(error)")
+        var gateways: [GRPCClient<HTTP2ClientTransport.Posix>] = []
+        for endpoint in endpoints {
+            if let path = endpoint.caCertificatePath, !FileManager.default.isReadableFile(atPath: path) {
+                let reason = FileManager.default.fileExists(atPath: path) ? "it is not readable" : "no such file"
+                throw .unreadableCACertificate(path: path, reason: reason)
+            }
+            let transport: HTTP2ClientTransport.Posix
+            do {
+                transport = try endpoint.makeTransport()
+            } catch {
+                throw .transport(gateway: endpoint.description, reason: "\(error)")
+            }
+            gateways.append(
+                GRPCClient(
+                    transport: transport,
+                    interceptors: (configuration.apiKey ?? endpoint.apiKey).map { [APIKeyInterceptor(key: $0)] } ?? []
+                ))
         }
-        self.endpoint = endpoint
+        self.endpoints = endpoints
         self.configuration = configuration
-        self.grpc = GRPCClient(
-            transport: transport,
-            interceptors: (configuration.apiKey ?? endpoint.apiKey).map { [APIKeyInterceptor(key: $0)] } ?? [])
-        self.service = Provernet_V1_ClientService.Client(wrapping: grpc)
+        self.gateways = gateways
+    }
+
+    /// The endpoints for a list of `HOST:PORT` addresses (each item may itself be a comma-separated list,
+    /// as `--gateway A,B` or `--gateway A --gateway B` give them), all trusting the same CA.
+    public static func endpoints(gateways: [String], ca: String?, serverName: String? = nil)
+        throws(ProverNetClientError) -> [GatewayEndpoint]
+    {
+        let addresses = GatewayAddressList.split(gateways)
+        guard !addresses.isEmpty else { throw .invalidGatewayAddress(gateways.joined(separator: ",")) }
+        var endpoints: [GatewayEndpoint] = []
+        for address in addresses {
+            endpoints.append(try endpoint(gateway: address, ca: ca, serverName: serverName))
+        }
+        return endpoints
     }
 
     /// The endpoint for a `HOST:PORT` address and the path of the CA certificate (PEM) that signed the
@@ -97,20 +151,24 @@ public final class ProverNetClient: Sendable {
         }
     }
 
-    /// Starts connecting to the gateway in a task that the client owns. Calling it again does nothing.
+    /// Starts connecting to the gateways in a task that the client owns. Calling it again does nothing.
     public func start() {
         connection.withLock { task in
             guard task == nil else { return }
-            let grpc = self.grpc
+            let gateways = self.gateways
             // A connection that fails makes every call fail with `unavailable`; that is where it is reported.
-            task = Task { try? await grpc.runConnections() }
+            task = Task {
+                await withDiscardingTaskGroup { group in
+                    for grpc in gateways { group.addTask { try? await grpc.runConnections() } }
+                }
+            }
         }
     }
 
-    /// Stops taking new calls, lets the calls in flight finish, and returns when the connection is closed.
+    /// Stops taking new calls, lets the calls in flight finish, and returns when the connections are closed.
     /// The client cannot be started again.
     public func close() async {
-        grpc.beginGracefulShutdown()
+        for grpc in gateways { grpc.beginGracefulShutdown() }
         let task = connection.withLock { $0 }
         await task?.value
     }
@@ -122,11 +180,20 @@ public final class ProverNetClient: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (ProverNetClient) async throws -> Result
     ) async throws -> Result {
-        let client = try ProverNetClient(endpoint: endpoint, configuration: configuration)
+        try await withClient(endpoints: [endpoint], configuration: configuration, body)
+    }
+
+    /// Runs `body` with a client connected to the gateways at `endpoints` (see `init(endpoints:)`), and
+    /// closes the connections (after the calls in flight) when `body` returns or throws.
+    public static func withClient<Result: Sendable>(
+        endpoints: [GatewayEndpoint], configuration: Configuration = Configuration(),
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (ProverNetClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try ProverNetClient(endpoints: endpoints, configuration: configuration)
         return try await withThrowingDiscardingTaskGroup { group in
-            let grpc = client.grpc
-            group.addTask { try await grpc.runConnections() }
-            defer { grpc.beginGracefulShutdown() }
+            for grpc in client.gateways { group.addTask { try await grpc.runConnections() } }
+            defer { for grpc in client.gateways { grpc.beginGracefulShutdown() } }
             return try await body(client)
         }
     }
@@ -147,12 +214,41 @@ public final class ProverNetClient: Sendable {
         return options
     }
 
-    /// Runs one gRPC call, turning whatever it throws into a `ProverNetClientError`.
-    func call<T: Sendable>(_ name: String, _ body: () async throws -> T) async throws(ProverNetClientError) -> T {
-        do {
-            return try await body()
-        } catch {
-            throw ProverNetClientError(error, call: name, endpoint: endpoint)
+    /// Runs one gRPC call, turning whatever it throws into a `ProverNetClientError`. A call that may be
+    /// repeated (`retried`) and finds its gateway unreachable is made again on the next gateway, round the
+    /// list for up to `failoverTime` from the first failure (with a pause after each round, which leaves a
+    /// follower the time to take over from a dead leader); `body` reads `service` or `grpc` when it runs,
+    /// so each try goes to the gateway of the moment.
+    func call<T: Sendable>(_ name: String, retried: Bool = false, _ body: () async throws -> T)
+        async throws(ProverNetClientError) -> T
+    {
+        let failsOver = retried && gateways.count > 1
+        var firstFailure: ContinuousClock.Instant?
+        var failures = 0
+        while true {
+            let index = current.withLock { $0 }
+            do {
+                return try await body()
+            } catch {
+                let failure = ProverNetClientError(error, call: name, endpoint: endpoints[index])
+                guard failsOver, case .gateway(_, .unavailable, _) = failure, !Task.isCancelled else { throw failure }
+                let first = firstFailure ?? .now
+                firstFailure = first
+                guard ContinuousClock.now - first < configuration.failoverTime else { throw failure }
+                failedOver(from: index)
+                failures += 1
+                if failures % gateways.count == 0 { try? await Task.sleep(for: Self.roundPause) }
+            }
+        }
+    }
+
+    /// The pause after every gateway of the list was found unreachable once.
+    static let roundPause: Duration = .milliseconds(250)
+
+    /// Moves the calls on from the gateway at `index` to the next one (if another call has not already).
+    func failedOver(from index: Int) {
+        current.withLock { current in
+            if current == index { current = (index + 1) % gateways.count }
         }
     }
 }

@@ -6,7 +6,8 @@ import ProverNetCore
 import ProverNetCrypto
 import ServiceLifecycle
 
-/// A prover node: one stream to the gateway, kept up with reconnection and backoff, over which it takes
+/// A prover node: one stream to a gateway, kept up with reconnection and backoff (to the next of its gateways
+/// when it has several), over which it takes
 /// assignments and sends back proofs, each proven in a worker process. A `Service`: on graceful shutdown
 /// it stops taking work, lets running jobs finish for `drainSeconds`, hands back the rest as failures
 /// ("prover shutting down"), closes its stream and returns.
@@ -42,7 +43,7 @@ public struct ProverNode: Service {
     /// Runs until shut down gracefully (then returns) or refused by the gateway (then throws
     /// `ProverNodeError.refused`).
     public func run() async throws {
-        let transport = try configuration.gateway.makeTransport()
+        let transports = try configuration.gateways.map { try $0.makeTransport() }
         let workers = WorkerPool(
             command: configuration.workerCommand, niceness: configuration.workerNiceness,
             directory: configuration.workersDirectory, systems: proofSystems)
@@ -56,7 +57,7 @@ public struct ProverNode: Service {
             }
         }
         do {
-            try await serve(transport: transport, workers: workers)
+            try await serve(transports: transports, workers: workers)
         } catch {
             await workers.shutdown()
             throw error
@@ -65,12 +66,28 @@ public struct ProverNode: Service {
         logger.info("prover stopped")
     }
 
-    private func serve(transport: some ClientTransport, workers: WorkerPool) async throws {
-        try await withGRPCClient(transport: transport) { client in
+    private func serve<Transport: ClientTransport>(transports: [Transport], workers: WorkerPool) async throws {
+        // One client per gateway, each connecting (and reconnecting) on its own; the stream and the artifact
+        // downloads go to the gateway of the moment.
+        let clients = transports.map { GRPCClient(transport: $0) }
+        let gateways = GatewayRotation(count: clients.count)
+        try await withThrowingDiscardingTaskGroup { connections in
+            for client in clients { connections.addTask { try await client.runConnections() } }
+            defer { for client in clients { client.beginGracefulShutdown() } }
+            try await serve(clients: clients, gateways: gateways, workers: workers)
+        }
+    }
+
+    private func serve<Transport: ClientTransport>(
+        clients: [GRPCClient<Transport>], gateways: GatewayRotation, workers: WorkerPool
+    ) async throws {
+        do {
             let runner = JobRunner(
                 configuration: configuration, jobs: jobs,
                 cache: ArtifactCache(directory: configuration.artifactsDirectory, logger: logger),
-                source: GRPCArtifactSource(client: client), outbox: outbox, workers: workers, systems: proofSystems,
+                source: RotatingArtifactSource(
+                    sources: clients.map { GRPCArtifactSource(client: $0) }, gateways: gateways),
+                outbox: outbox, workers: workers, systems: proofSystems,
                 metrics: metrics, logger: logger)
             let (assignments, sink) = AsyncStream<(JobAssignment, WorkerHandle)>.makeStream()
             defer { sink.finish() }
@@ -89,7 +106,7 @@ public struct ProverNode: Service {
                         }
                     }
                 }
-                group.addTask { try await keepConnected(client: client, assignments: sink) }
+                group.addTask { try await keepConnected(clients: clients, gateways: gateways, assignments: sink) }
                 group.addTask {
                     do {
                         try await gracefulShutdown()
@@ -107,10 +124,12 @@ public struct ProverNode: Service {
     }
 
     /// Connects, and reconnects after each dropped stream with exponential backoff (reset by a welcome),
-    /// until the node stops. A refusal (unknown key, bad signature, wrong version) ends it with an error; a
-    /// refusal for its operator's suspension is retried.
+    /// until the node stops; with several gateways, each reconnection goes to the next one (round-robin). A
+    /// refusal (unknown key, bad signature, wrong version) ends it with an error; a refusal for its
+    /// operator's suspension is retried.
     private func keepConnected<Transport: ClientTransport>(
-        client: GRPCClient<Transport>, assignments: AsyncStream<(JobAssignment, WorkerHandle)>.Continuation
+        clients: [GRPCClient<Transport>], gateways: GatewayRotation,
+        assignments: AsyncStream<(JobAssignment, WorkerHandle)>.Continuation
     ) async throws {
         let session = GatewaySession(
             identity: identity, configuration: configuration, capabilities: capabilities, jobs: jobs, outbox: outbox,
@@ -118,13 +137,29 @@ public struct ProverNode: Service {
             logger: logger)
         defer { connectionState.ended() }
         var backoff = configuration.initialBackoff
+        // Streams lost in a row since the last welcome: the back-off grows only after a whole round of the
+        // gateways failed, so that a prover whose gateway died reaches a live one of its list (and keeps its
+        // leases) within a few initial back-offs instead of a doubled one per dead gateway.
+        var lost = 0
+        var pause: Duration {
+            (lost + 1) % gateways.count == 0 ? backoff : min(backoff, configuration.initialBackoff)
+        }
         while lifecycle.current != .stopping, !Task.isCancelled {
-            connectionState.connecting()
+            let index = gateways.current
+            let gateway = configuration.gateways[index]
+            connectionState.connecting(to: "\(gateway.host):\(gateway.port)")
+            // Whatever ends this stream (except a refusal for good), the next try goes to the next gateway: a
+            // gateway that died, or a follower whose leader died, may take a while to answer again, and the
+            // network's other gateways serve the same market.
+            defer { gateways.advance(from: index) }
             do {
-                if try await session.run(client: client) { backoff = configuration.initialBackoff }
+                if try await session.run(client: clients[index], gateway: gateway) {
+                    backoff = configuration.initialBackoff
+                    lost = 0
+                }
                 if lifecycle.current == .stopping { return }
-                logger.warning("the gateway closed the stream; reconnecting", metadata: ["after": "\(backoff)"])
-                connectionState.lost(error: nil, retryAfter: backoff)
+                logger.warning("the gateway closed the stream; reconnecting", metadata: ["after": "\(pause)"])
+                connectionState.lost(error: nil, retryAfter: pause)
             } catch let error as RPCError
                 where error.code == .unavailable && Self.isSuspension(error)
             {
@@ -133,15 +168,15 @@ public struct ProverNode: Service {
                 if lifecycle.current == .stopping || Task.isCancelled { return }
                 logger.warning(
                     "the gateway refused this prover for now (its operator is suspended); retrying",
-                    metadata: ["reason": "\(error.message)", "after": "\(backoff)"])
-                connectionState.lost(error: error.message, retryAfter: backoff)
+                    metadata: ["reason": "\(error.message)", "after": "\(pause)"])
+                connectionState.lost(error: error.message, retryAfter: pause)
             } catch let error as RPCError where Self.refusals.contains(error.code) {
                 let refusal = ProverNodeError.refused(code: error.code, reason: error.message)
                 logger.error("\(refusal)")
                 throw refusal
             } catch {
                 if lifecycle.current == .stopping || Task.isCancelled { return }
-                if let problem = GatewayTLSProblem.diagnose(error, endpoint: configuration.gateway) {
+                if let problem = GatewayTLSProblem.diagnose(error, endpoint: gateway) {
                     // A certificate that does not name the gateway, or that another CA signed, stays so:
                     // reported once, and the node stops instead of retrying forever.
                     let failure = ProverNodeError.tls(problem)
@@ -150,11 +185,13 @@ public struct ProverNode: Service {
                 }
                 logger.warning(
                     "connection to the gateway lost; reconnecting",
-                    metadata: ["error": "\(error)", "after": "\(backoff)"])
-                connectionState.lost(error: "\(error)", retryAfter: backoff)
+                    metadata: ["gateway": "\(gateway)", "error": "\(error)", "after": "\(pause)"])
+                connectionState.lost(error: "\(error)", retryAfter: pause)
             }
-            try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, configuration.maximumBackoff)
+            let fullRound = (lost + 1) % gateways.count == 0
+            try await Task.sleep(for: pause)
+            lost += 1
+            if fullRound { backoff = min(backoff * 2, configuration.maximumBackoff) }
         }
     }
 

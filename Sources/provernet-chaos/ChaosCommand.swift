@@ -29,12 +29,26 @@ struct ChaosCommand: AsyncParsableCommand {
             seconds and the gateway twice, and prints a summary line comparing the two.
             Logs (gateway.log, prover-N.log, chaos.log) are kept in --dir/SCENARIO for every scenario that \
             failed, and for all with --keep.
-            Scenarios: \(ChaosScenario.all.map(\.name).joined(separator: ", ")) (--list says what each does).
+            Scenarios: \(ChaosScenario.all.map(\.name).joined(separator: ", ")) (--list says what each does). \
+            On several gateways and one PostgreSQL (run with --postgres, or by name): \
+            \(ChaosScenario.onPostgreSQL.map(\.name).joined(separator: ", ")); each gets a fresh database on the \
+            --database server, or a throwaway server of its own (scripts/postgres-test-cluster; always for the one \
+            that restarts the server). The long form runs on --gateways gateways (on PostgreSQL when more than 1), \
+            and kills the first gateway (the leader, then a follower once it has restarted) twice.
             """)
 
     @Option(name: .customLong("scenario"), help: "A scenario to run (repeatable; default: all of them).")
     var scenarios: [String] = []
     @Flag(help: "List the scenarios and what each checks, then exit.") var list = false
+    @Flag(help: "Run the scenarios on several gateways and one PostgreSQL (default: those on one gateway).")
+    var postgres = false
+    @Option(
+        help:
+            "A PostgreSQL server (postgres://…) on which each scenario on PostgreSQL gets a fresh database (default: a throwaway server per scenario)."
+    )
+    var database: String?
+    @Option(help: "Long form: gateways (more than 1: on one PostgreSQL, every prover and the client given all).")
+    var gateways = 1
     @Flag(help: "Run the long form (item 8) instead of the scenarios.") var long = false
     @Option(help: "Long form: requests to submit, at a steady pace.") var requests = 300
     @Option(help: "Long form: minutes over which the requests are submitted (and faults injected).") var minutes = 4.0
@@ -51,11 +65,16 @@ struct ChaosCommand: AsyncParsableCommand {
     var provernet: String?
 
     func validate() throws {
-        let known = Set(ChaosScenario.all.map(\.name))
+        let every = ChaosScenario.all + ChaosScenario.onPostgreSQL
+        let known = Set(every.map(\.name))
         for name in scenarios where !known.contains(name) {
             throw ValidationError(
-                "unknown scenario '\(name)'; the scenarios are \(ChaosScenario.all.map(\.name).joined(separator: ", "))"
+                "unknown scenario '\(name)'; the scenarios are \(every.map(\.name).joined(separator: ", "))"
             )
+        }
+        guard (1...5).contains(gateways) else { throw ValidationError("--gateways must be 1 to 5") }
+        if let database, !database.hasPrefix("postgres://"), !database.hasPrefix("postgresql://") {
+            throw ValidationError("--database must be a postgres:// URL, not '\(database.prefix(40))'")
         }
         guard (1...1 << 20).contains(circuitConstraints) else {
             throw ValidationError("--circuit-constraints must be 1 to 2^20, not \(circuitConstraints)")
@@ -75,7 +94,7 @@ struct ChaosCommand: AsyncParsableCommand {
 
     func run() async throws {
         if list {
-            for scenario in ChaosScenario.all {
+            for scenario in ChaosScenario.all + ChaosScenario.onPostgreSQL {
                 print("\(scenario.name)\n    \(scenario.summary)")
             }
             return
@@ -96,11 +115,13 @@ struct ChaosCommand: AsyncParsableCommand {
             passed = await runLong(root: root, executable: executable)
         } else {
             let runner = ChaosRunner(
-                executable: executable, circuitConstraints: UInt64(circuitConstraints), timeout: .seconds(timeout))
+                executable: executable, circuitConstraints: UInt64(circuitConstraints), timeout: .seconds(timeout),
+                database: database)
             var seen: Set<String> = []
             let chosen =
                 scenarios.isEmpty
-                ? ChaosScenario.all : scenarios.filter { seen.insert($0).inserted }.compactMap(ChaosScenario.named)
+                ? (postgres ? ChaosScenario.onPostgreSQL : ChaosScenario.all)
+                : scenarios.filter { seen.insert($0).inserted }.compactMap(ChaosScenario.named)
             for scenario in chosen {
                 note("chaos: \(scenario.name)…")
                 let report = await runner.run(
@@ -116,10 +137,11 @@ struct ChaosCommand: AsyncParsableCommand {
     /// The baseline, then the run with faults, then the summary.
     private func runLong(root: URL, executable: URL) async -> Bool {
         let long = LongChaosRun(
-            requests: requests, minutes: minutes, provers: provers, killEverySeconds: killEverySeconds)
+            requests: requests, minutes: minutes, provers: provers, killEverySeconds: killEverySeconds,
+            gateways: gateways)
         let runner = ChaosRunner(
             executable: executable, circuitConstraints: UInt64(circuitConstraints),
-            timeout: .seconds(long.window + max(timeout, 300)))
+            timeout: .seconds(long.window + max(timeout, 300)), database: database)
         var reports: [ScenarioReport] = []
         for faults in [false, true] {
             let scenario = long.scenario(faults: faults)

@@ -48,6 +48,45 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(20))
     }
 
+    /// `--gateway A,B --gateway C --gateway A`: three endpoints in order, the repeat dropped; none, or a bad
+    /// one among them, is refused naming it.
+    @Test func aListOfGatewaysParses() throws {
+        let endpoints = try ProverNetClient.endpoints(
+            gateways: ["127.0.0.1:7443, 127.0.0.2:7443", "[::1]:7444", "127.0.0.1:7443"], ca: "ca.pem")
+        #expect(endpoints.map(\.description) == ["127.0.0.1:7443", "127.0.0.2:7443", "[::1]:7444"])
+        #expect(endpoints.allSatisfy { $0.caCertificatePath == "ca.pem" })
+        #expect(throws: ProverNetClientError.invalidGatewayAddress(",")) {
+            try ProverNetClient.endpoints(gateways: [","], ca: nil)
+        }
+        #expect(throws: ProverNetClientError.invalidGatewayAddress("gateway")) {
+            try ProverNetClient.endpoints(gateways: ["127.0.0.1:7443,gateway"], ca: nil)
+        }
+        #expect(throws: ProverNetClientError.self) { try ProverNetClient(endpoints: []) }
+    }
+
+    /// Every gateway of the list unreachable: a call that may be repeated goes round them for `failoverTime`
+    /// and then fails with `unavailable`, naming the last one tried; one that may not is tried once.
+    @Test(.timeLimit(.minutes(1))) func aCallGoesRoundTheGatewaysForTheFailoverTimeThenFails() async throws {
+        let endpoints = try ProverNetClient.endpoints(gateways: ["127.0.0.1:1", "127.0.0.1:2"], ca: nil)
+        var configuration = ProverNetClient.Configuration()
+        configuration.failoverTime = .seconds(1)
+        let started = ContinuousClock.now
+        try await ProverNetClient.withClient(endpoints: endpoints, configuration: configuration) { client in
+            await #expect {
+                try await client.request("req-0000000000000000")
+            } throws: { error in
+                guard case ProverNetClientError.gateway(let call, let status, _) = error else { return false }
+                return call == "GetRequest" && status == .unavailable
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed >= .seconds(1) && elapsed < .seconds(20), "\(elapsed)")
+            // An administrative change is not repeated: one try, at once.
+            let once = ContinuousClock.now
+            await #expect(throws: ProverNetClientError.self) { try await client.listProvers() }
+            #expect(ContinuousClock.now - once < .seconds(1))
+        }
+    }
+
     @Test func explicitStartAndCloseEndTheConnection() async throws {
         let client = try ProverNetClient(endpoint: try ProverNetClient.endpoint(gateway: "127.0.0.1:1", ca: nil))
         client.start()

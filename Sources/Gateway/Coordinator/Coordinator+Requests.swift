@@ -18,15 +18,16 @@ public struct NewJob: Sendable {
 }
 
 extension Coordinator {
-    /// Stores a new request and its jobs (one transaction), queued for the next round.
+    /// Stores a new request and its jobs (one transaction), queued for the next round. `id` is the client's
+    /// choice when it sent one (so that a retried submit is recognised), else a fresh one.
     public func submit(
-        circuit: CircuitDescriptor, jobClass: JobClass, aggregationClass: JobClass? = nil, jobs newJobs: [NewJob],
+        id: RequestID = .random(), circuit: CircuitDescriptor, jobClass: JobClass, aggregationClass: JobClass? = nil,
+        jobs newJobs: [NewJob],
         deadlineSeconds: Int,
         maxPricePerJob: Amount,
         redundancy: Int, aggregate: Bool, owner: String? = nil, ownerLimits: JobBook.OwnerLimits? = nil
     ) async throws -> ProofRequest {
         let now = clock()
-        let id = RequestID.random()
         let request = ProofRequest(
             id: id, circuitID: circuit.id, createdMillis: now, deadlineMillis: now + Int64(deadlineSeconds) * 1000,
             maxPricePerJob: maxPricePerJob, redundancy: max(1, redundancy), aggregate: aggregate,

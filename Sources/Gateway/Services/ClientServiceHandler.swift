@@ -120,6 +120,16 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                     "max_price_per_job_units must be a positive amount of at least \(Amount(units: 1)) credits")
             }
             guard request.redundancy <= 16 else { throw GatewayError.invalidArgument("redundancy must be 1 to 16") }
+            // A client that chose the id may be retrying a submit whose answer it lost (its gateway died):
+            // the request it made then is the answer, and nothing is created twice.
+            let chosenID = try RequestID(chosen: request.requestID)
+            if let chosenID, let existing = try await submitted(chosenID, circuit: request.circuitID) {
+                coordinator.metrics.submission(refusal: nil)
+                return .with {
+                    $0.requestID = existing.id.rawValue
+                    $0.jobs = UInt32(clamping: existing.inputCount)
+                }
+            }
             for (index, input) in request.inputsJson.enumerated() where input.utf8.count > limits.maxInputBytes {
                 throw ProverNetError.invalidInput(
                     index: index, reason: "\(input.utf8.count) bytes, over the limit of \(limits.maxInputBytes)")
@@ -170,17 +180,27 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             }.value
             let deadline =
                 request.deadlineSeconds == 0 ? configuration.defaultDeadlineSeconds : Int(request.deadlineSeconds)
-            let record = try await coordinator.submit(
-                circuit: descriptor, jobClass: system.jobClass(of: descriptor),
-                aggregationClass: request.aggregate
-                    ? coordinator.aggregation?.system.jobClass(proofs: newJobs.count) : nil,
-                jobs: newJobs,
-                deadlineSeconds: deadline, maxPricePerJob: maxPrice,
-                redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate,
-                owner: Principal.current?.keyID,
-                ownerLimits: JobBook.OwnerLimits(
-                    maxOpenRequests: configuration.access.maxOpenRequestsPerKey,
-                    maxInputsInFlight: configuration.access.maxInputsInFlightPerKey))
+            let record: ProofRequest
+            do {
+                record = try await coordinator.submit(
+                    id: chosenID ?? .random(), circuit: descriptor, jobClass: system.jobClass(of: descriptor),
+                    aggregationClass: request.aggregate
+                        ? coordinator.aggregation?.system.jobClass(proofs: newJobs.count) : nil,
+                    jobs: newJobs,
+                    deadlineSeconds: deadline, maxPricePerJob: maxPrice,
+                    redundancy: max(1, Int(request.redundancy)), aggregate: request.aggregate,
+                    owner: Principal.current?.keyID,
+                    ownerLimits: JobBook.OwnerLimits(
+                        maxOpenRequests: configuration.access.maxOpenRequestsPerKey,
+                        maxInputsInFlight: configuration.access.maxInputsInFlightPerKey))
+            } catch {
+                // The same id submitted twice at once (the first attempt still in flight when the retry
+                // came): the one that was stored answers both.
+                guard let chosenID, let existing = try await submitted(chosenID, circuit: request.circuitID) else {
+                    throw error
+                }
+                record = existing
+            }
             coordinator.metrics.submission(refusal: nil)
             let declaredCount = newJobs.count { $0.declared }
             coordinator.metrics.statements(computed: newJobs.count - declaredCount, declared: declaredCount)
@@ -193,6 +213,23 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
             coordinator.metrics.submission(refusal: refusal.code.metricLabel)
             throw refusal
         }
+    }
+
+    /// The request `id` if it exists, was submitted by the caller's key and is for `circuit`; nil if there
+    /// is none; `alreadyExists` if it is another key's or another circuit's.
+    private func submitted(_ id: RequestID, circuit: String) async throws -> ProofRequest? {
+        let existing: ProofRequest
+        do {
+            existing = try await coordinator.snapshot(id).0
+        } catch GatewayError.unknownRequest {
+            return nil
+        }
+        guard existing.owner == Principal.current?.keyID, existing.circuitID.rawValue == circuit else {
+            throw GatewayError.alreadyExists(
+                "request \(id) exists already and is not this key's submission of circuit \(circuit.prefix(12)): a client-chosen id must be fresh (req-<16 random hex digits>)"
+            )
+        }
+        return existing
     }
 
     func watchRequest(
@@ -303,5 +340,21 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
         guard Principal.current?.mayAccess(requestOwnedBy: owner) ?? false else {
             throw GatewayError.unknownRequest(id.rawValue)
         }
+    }
+}
+
+extension RequestID {
+    /// The id a client chose for its request (nil when it sent none), checked to be of the form the
+    /// gateway's own ids have (`req-` and 16 lowercase hex digits), so that it cannot pose as a job's id or
+    /// carry anything into logs and paths.
+    init?(chosen text: String) throws(GatewayError) {
+        guard !text.isEmpty else { return nil }
+        let digits = text.utf8.dropFirst(4)
+        guard text.hasPrefix("req-"), digits.count == 16,
+            digits.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else {
+            throw .invalidArgument("request_id '\(text.prefix(40))' is not req-<16 lowercase hex digits>")
+        }
+        self.init(text)
     }
 }

@@ -182,7 +182,7 @@ struct ProverServiceHandler: Provernet_V1_ProverService.SimpleServiceProtocol {
             while let message = try await inbound.next() {
                 switch message.message {
                 case .heartbeat(let beat): await following.heartbeat(proverID, session: session, beat)
-                case .progress, .result, .failure: await following.post(proverID, message)
+                case .progress, .result, .failure, .statementMismatch: await following.post(proverID, message)
                 case .hello, .challengeResponse:
                     logger.warning(
                         "unexpected handshake message on an open stream", metadata: ["prover": "\(proverID.prefix(12))"]

@@ -19,6 +19,7 @@ extension RPCError {
             case .limit: return RPCError(code: .resourceExhausted, message: e.description)
             case .unauthenticated: return RPCError(code: .unauthenticated, message: e.description)
             case .permissionDenied: return RPCError(code: .permissionDenied, message: e.description)
+            case .alreadyExists: return RPCError(code: .alreadyExists, message: e.description)
             }
         case let e as ProverNetError:
             switch e {
@@ -67,6 +68,7 @@ extension RPCError.Code {
         case .permissionDenied: "permission_denied"
         case .unauthenticated: "unauthenticated"
         case .internalError: "internal"
+        case .alreadyExists: "already_exists"
         default: "other"
         }
     }

@@ -161,6 +161,12 @@ public nonisolated struct Provernet_V1_SubmitRequestRequest: Sendable {
   /// the client pays the job's charge for the work it caused (docs/declared-statements.md).
   public var declaredStatements: [Provernet_V1_DeclaredStatement] = []
 
+  /// The request's id as the client chose it (req-<16 lowercase hex digits>; empty: the gateway chooses), so
+  /// that a submit retried (through another gateway, after a connection was lost) makes no second request:
+  /// when a request with this id already exists and the same key submitted it, the gateway answers with it
+  /// and creates nothing; another key's request with this id is refused (ALREADY_EXISTS).
+  public var requestID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -608,7 +614,7 @@ nonisolated extension Provernet_V1_RegisterCircuitResponse: SwiftProtobuf.Messag
 
 nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SubmitRequestRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}inputs_json\0\u{3}deadline_seconds\0\u{2}\u{2}redundancy\0\u{1}aggregate\0\u{3}max_price_per_job_units\0\u{3}declared_statements\0\u{b}max_price_per_job\0\u{c}\u{4}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}circuit_id\0\u{3}inputs_json\0\u{3}deadline_seconds\0\u{2}\u{2}redundancy\0\u{1}aggregate\0\u{3}max_price_per_job_units\0\u{3}declared_statements\0\u{3}request_id\0\u{b}max_price_per_job\0\u{c}\u{4}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -623,6 +629,7 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
       case 6: try { try decoder.decodeSingularBoolField(value: &self.aggregate) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.maxPricePerJobUnits) }()
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.declaredStatements) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
       default: break
       }
     }
@@ -650,6 +657,9 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
     if !self.declaredStatements.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.declaredStatements, fieldNumber: 8)
     }
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -661,6 +671,7 @@ nonisolated extension Provernet_V1_SubmitRequestRequest: SwiftProtobuf.Message, 
     if lhs.aggregate != rhs.aggregate {return false}
     if lhs.maxPricePerJobUnits != rhs.maxPricePerJobUnits {return false}
     if lhs.declaredStatements != rhs.declaredStatements {return false}
+    if lhs.requestID != rhs.requestID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

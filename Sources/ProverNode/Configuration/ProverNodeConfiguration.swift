@@ -5,8 +5,16 @@ import ProverNetCore
 /// A prover node's settings, each with its documented default; the command line reads them from flags,
 /// environment (`PROVERNET_PROVER_*`) and a `--config` file, and `validate()` checks them once at start.
 public struct ProverNodeConfiguration: Sendable {
-    /// The gateway to connect to, and the CA to trust for its TLS certificate.
-    public var gateway: GatewayEndpoint
+    /// The gateways of the network to connect to, in order, each with the CA to trust for its TLS
+    /// certificate (at least one): the node connects to the first, and whenever its stream is lost (the
+    /// gateway died, cannot be reached, or closed it) it reconnects to the next, round-robin, with the
+    /// back-off, keeping its leases as across a restart (the hello names the jobs it holds).
+    public var gateways: [GatewayEndpoint]
+    /// The first gateway (the only one, in the usual setting of one gateway).
+    public var gateway: GatewayEndpoint {
+        get { gateways[0] }
+        set { gateways[0] = newValue }
+    }
     /// Where the node keeps its artifact cache and its jobs' working files.
     public var dataDirectory: URL
     /// A human-readable name for the gateway's logs and listings (default: the host name).
@@ -46,6 +54,7 @@ public struct ProverNodeConfiguration: Sendable {
 
     public init(
         gateway: GatewayEndpoint,
+        alternateGateways: [GatewayEndpoint] = [],
         dataDirectory: URL,
         name: String = ProcessInfo.processInfo.hostName,
         slots: Int = 1,
@@ -62,7 +71,7 @@ public struct ProverNodeConfiguration: Sendable {
         stuck: StuckPolicy = StuckPolicy(),
         misbehavior: Misbehavior? = nil
     ) {
-        self.gateway = gateway
+        self.gateways = [gateway] + alternateGateways
         self.dataDirectory = dataDirectory
         self.name = name
         self.slots = slots

@@ -21,15 +21,21 @@ final class ConnectionState: Sendable {
         /// Why the last stream ended, if it ended with an error.
         var lastError: String?
         var lastHeartbeat: ContinuousClock.Instant?
+        /// The gateway the stream goes (or went) to, `HOST:PORT`: the node's one, or the one of the moment
+        /// among several. Nil before the first try.
+        var gateway: String?
     }
 
     private let state = Mutex(Snapshot())
 
     var snapshot: Snapshot { state.withLock { $0 } }
 
-    /// A new stream is being opened.
-    func connecting() {
-        state.withLock { $0.phase = .connecting }
+    /// A new stream is being opened, to `gateway`.
+    func connecting(to gateway: String? = nil) {
+        state.withLock { state in
+            state.phase = .connecting
+            if let gateway { state.gateway = gateway }
+        }
     }
 
     /// The gateway welcomed the node on the current stream.

@@ -24,7 +24,7 @@ struct GatewaySession: Sendable {
 
     /// Runs one connection until it ends. Returns whether the gateway welcomed the prover; throws the
     /// RPC's error if it ended with one.
-    func run<Transport: ClientTransport>(client: GRPCClient<Transport>) async throws -> Bool {
+    func run<Transport: ClientTransport>(client: GRPCClient<Transport>, gateway: GatewayEndpoint) async throws -> Bool {
         let (stream, connection) = AsyncStream<Provernet_V1_ProverMessage>.makeStream()
         connection.yield(
             ProverMessages.hello(
@@ -48,7 +48,8 @@ struct GatewaySession: Sendable {
                 }
                 group.addTask {
                     defer { welcomed.finish() }
-                    return try await receive(response.messages, connection: connection, welcomed: welcomed)
+                    return try await receive(
+                        response.messages, connection: connection, welcomed: welcomed, gateway: gateway)
                 }
                 // The receiving task ends the session; the heartbeats end with it.
                 var result = false
@@ -64,7 +65,7 @@ struct GatewaySession: Sendable {
     private func receive(
         _ messages: RPCAsyncSequence<Provernet_V1_GatewayMessage, any Error>,
         connection: AsyncStream<Provernet_V1_ProverMessage>.Continuation,
-        welcomed: AsyncStream<Duration>.Continuation
+        welcomed: AsyncStream<Duration>.Continuation, gateway: GatewayEndpoint
     ) async throws -> Bool {
         var isWelcomed = false
         for try await message in messages {
@@ -88,7 +89,7 @@ struct GatewaySession: Sendable {
                 logger.info(
                     "connected to the gateway",
                     metadata: [
-                        "gateway": "\(configuration.gateway)", "gateway_version": "\(welcome.gatewayVersion)",
+                        "gateway": "\(gateway)", "gateway_version": "\(welcome.gatewayVersion)",
                         "heartbeat": "\(interval)", "held_jobs": "\(jobs.jobs.count)",
                     ])
                 outbox.attach(connection)

@@ -61,7 +61,7 @@ public struct ProverHealth: Sendable, Codable, Equatable {
     public var version: String
     public var proverId: String
     public var name: String
-    /// The gateway's address, HOST:PORT.
+    /// The gateway's address, HOST:PORT: with several, the one the stream goes (or last went) to.
     public var gateway: String
     public var connection: Connection
     /// Seconds since the gateway's welcome on the current stream, while connected.

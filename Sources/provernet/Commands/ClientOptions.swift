@@ -7,8 +7,11 @@ import ProverNetCrypto
 /// The options every client command takes: where the gateway is and which CA vouches for it, from the
 /// flags or else from `PROVERNET_GATEWAY` and `PROVERNET_CA`.
 struct ClientGatewayOptions: ParsableArguments {
-    @Option(help: "The gateway's HOST:PORT (default: $PROVERNET_GATEWAY).")
-    var gateway: String?
+    @Option(
+        help:
+            "The gateway's HOST:PORT (default: $PROVERNET_GATEWAY); several gateways of one network: repeat it or give a comma list, and a call goes on through the next when one cannot be reached."
+    )
+    var gateway: [String] = []
 
     @Option(
         help:
@@ -33,17 +36,25 @@ struct ClientGatewayOptions: ParsableArguments {
         try APIKeyOption.read(file: apiKeyFile)
     }
 
-    /// The endpoint, or exit status 2 with the reason.
+    /// The first endpoint, or exit status 2 with the reason.
     func endpoint() throws -> GatewayEndpoint {
+        try endpoints()[0]
+    }
+
+    /// The endpoints (at least one, in the order given), or exit status 2 with the reason.
+    func endpoints() throws -> [GatewayEndpoint] {
         let environment = ProcessInfo.processInfo.environment
-        guard let address = gateway ?? environment["PROVERNET_GATEWAY"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+        let items = gateway.isEmpty ? environment["PROVERNET_GATEWAY"].map { [$0] } ?? [] : gateway
+        guard !GatewayAddressList.split(items).isEmpty else {
             throw failure("no gateway: pass --gateway HOST:PORT or set PROVERNET_GATEWAY")
         }
         let caPath = ca ?? environment["PROVERNET_CA"].flatMap { $0.isEmpty ? nil : $0 }
         let key = try apiKey()
         do {
             let serverName = tlsServerName ?? environment["PROVERNET_TLS_SERVER_NAME"].flatMap { $0.isEmpty ? nil : $0 }
-            return try ProverNetClient.endpoint(gateway: address, ca: caPath, serverName: serverName).presenting(key)
+            return try ProverNetClient.endpoints(gateways: items, ca: caPath, serverName: serverName).map {
+                $0.presenting(key)
+            }
         } catch {
             throw failure(error.description)
         }
@@ -52,9 +63,9 @@ struct ClientGatewayOptions: ParsableArguments {
     /// Runs `body` with a client connected to the gateway; a `ProverNetClientError` becomes its one-line
     /// reason and exit status 2.
     func withClient<Result: Sendable>(_ body: (ProverNetClient) async throws -> Result) async throws -> Result {
-        let endpoint = try endpoint()
+        let endpoints = try endpoints()
         do {
-            return try await ProverNetClient.withClient(endpoint: endpoint) { client in try await body(client) }
+            return try await ProverNetClient.withClient(endpoints: endpoints) { client in try await body(client) }
         } catch let exit as ExitCode {
             throw exit
         } catch let error as ProverNetClientError {

@@ -32,7 +32,10 @@ struct ProverRunCommand: AsyncParsableCommand {
             (Prometheus's text format: jobs, proofs, seconds by phase, slots, state, CPU, memory), and logs the port.
             """)
 
-    @Option(help: "The gateway's address, HOST:PORT.") var gateway: String?
+    @Option(
+        help:
+            "The gateway's address, HOST:PORT; several gateways of one network (on one PostgreSQL): repeat it or give a comma list, and the prover moves to the next whenever its gateway is lost."
+    ) var gateway: [String] = []
     @Option(help: "The CA certificate (PEM) that signed the gateway's TLS certificate (default: system roots).")
     var ca: String?
     @Option(
@@ -151,7 +154,8 @@ struct ProverRunCommand: AsyncParsableCommand {
     /// The settings, from flags over environment over the configuration file, checked.
     private func readSettings() async throws -> ProverSettings {
         var flags: [String: String?] = [
-            "prover.gateway": gateway, "prover.ca": ca, "prover.tlsServerName": tlsServerName, "prover.key": key,
+            "prover.gateway": gateway.isEmpty ? nil : gateway.joined(separator: ","), "prover.ca": ca,
+            "prover.tlsServerName": tlsServerName, "prover.key": key,
             "prover.clientCertificate": clientCert, "prover.clientKey": clientKey,
             "prover.dataDir": dataDir,
             "prover.name": name, "prover.slots": slots.map(String.init), "prover.threads": threads.map(String.init),

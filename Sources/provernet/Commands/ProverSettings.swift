@@ -49,23 +49,32 @@ struct ProverSettings {
 
         // The client commands' PROVERNET_GATEWAY and PROVERNET_CA serve the prover too when its own are unset.
         let environment = ProcessInfo.processInfo.environment
-        let gatewayAddress = text("gateway") ?? environment["PROVERNET_GATEWAY"]
-        guard let gatewayAddress, !gatewayAddress.isEmpty else {
+        // One address, a comma list (flag, environment, file) or a JSON array of addresses in the file.
+        let gatewayItems =
+            text("gateway").map { [$0] } ?? settings.stringArray(forKey: "gateway")
+            ?? environment["PROVERNET_GATEWAY"].map { [$0] } ?? []
+        let gatewayAddresses = GatewayAddressList.split(gatewayItems)
+        guard !gatewayAddresses.isEmpty else {
             throw ProverNodeError.configuration("--gateway (or prover.gateway in the configuration) is required")
         }
-        var endpoint = try GatewayEndpoint(
-            parsing: gatewayAddress, caCertificatePath: text("ca") ?? environment["PROVERNET_CA"],
-            serverName: text("tlsServerName")
-                ?? environment["PROVERNET_TLS_SERVER_NAME"].flatMap { $0.isEmpty ? nil : $0 })
-        switch (text("clientCertificate"), text("clientKey")) {
-        case (let certificate?, let key?):
-            for path in [certificate, key] where !FileManager.default.isReadableFile(atPath: path) {
-                throw ProverNodeError.configuration("cannot read the TLS client certificate or key \(path)")
+        var endpoints: [GatewayEndpoint] = []
+        for address in gatewayAddresses {
+            var endpoint = try GatewayEndpoint(
+                parsing: address, caCertificatePath: text("ca") ?? environment["PROVERNET_CA"],
+                serverName: text("tlsServerName")
+                    ?? environment["PROVERNET_TLS_SERVER_NAME"].flatMap { $0.isEmpty ? nil : $0 })
+            switch (text("clientCertificate"), text("clientKey")) {
+            case (let certificate?, let key?):
+                for path in [certificate, key] where !FileManager.default.isReadableFile(atPath: path) {
+                    throw ProverNodeError.configuration("cannot read the TLS client certificate or key \(path)")
+                }
+                endpoint.clientCertificate = .init(certificatePath: certificate, keyPath: key)
+            case (nil, nil): break
+            default: throw ProverNodeError.configuration("--client-cert and --client-key go together")
             }
-            endpoint.clientCertificate = .init(certificatePath: certificate, keyPath: key)
-        case (nil, nil): break
-        default: throw ProverNodeError.configuration("--client-cert and --client-key go together")
+            endpoints.append(endpoint)
         }
+        let endpoint = endpoints[0]
         keyPath = try required("key", flag: "key")
         let dataDirectory = URL(fileURLWithPath: try required("dataDir", flag: "data-dir"), isDirectory: true)
 
@@ -111,7 +120,8 @@ struct ProverSettings {
         let defaults = ProverNodeConfiguration(gateway: endpoint, dataDirectory: dataDirectory)
         let slots = try number("slots", Int.self) ?? defaults.slots
         node = ProverNodeConfiguration(
-            gateway: endpoint, dataDirectory: dataDirectory, name: text("name") ?? defaults.name, slots: slots,
+            gateway: endpoint, alternateGateways: Array(endpoints.dropFirst()), dataDirectory: dataDirectory,
+            name: text("name") ?? defaults.name, slots: slots,
             threadsPerJob: try number("threads", Int.self), ask: try amount("ask") ?? defaults.ask,
             askByClass: askByClass, drainSeconds: try number("drainSeconds", Double.self) ?? defaults.drainSeconds,
             workerCommand: workerCommand,
