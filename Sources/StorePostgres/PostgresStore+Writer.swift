@@ -142,7 +142,7 @@ extension PostgresStore {
     /// returned). So the query and the close run in tasks of their own, abandoned with the connection (the caller
     /// makes a new one) should they never end.
     static func ping(_ connection: PostgresConnection, within limit: Duration, logger: Logger) async throws {
-        let first = FirstAnswer()
+        let first = FirstAnswer<String?>()
         let failure = await withCheckedContinuation { continuation in
             first.wait(continuation)
             Task {
@@ -175,15 +175,43 @@ extension PostgresStore {
     }
 
     /// The first of several answers (nil: the ping was answered; else why it failed).
-    final class FirstAnswer: Sendable {
-        private let continuation = Mutex<CheckedContinuation<String?, Never>?>(nil)
+    /// The first of several answers, to one waiter: an answer given before the wait is kept for it, later
+    /// ones are dropped.
+    final class FirstAnswer<Answer: Sendable>: Sendable {
+        private enum State {
+            case empty
+            case waiting(CheckedContinuation<Answer, Never>)
+            case answered(Answer)
+            case done
+        }
+        private let state = Mutex<State>(.empty)
 
-        func wait(_ waiting: CheckedContinuation<String?, Never>) { continuation.withLock { $0 = waiting } }
+        init() {}
 
-        func give(_ answer: String?) {
-            let waiting = continuation.withLock { current -> CheckedContinuation<String?, Never>? in
-                defer { current = nil }
-                return current
+        func wait(_ waiting: CheckedContinuation<Answer, Never>) {
+            let answer = state.withLock { current -> Answer? in
+                if case .answered(let answer) = current {
+                    current = .done
+                    return answer
+                }
+                current = .waiting(waiting)
+                return nil
+            }
+            if let answer { waiting.resume(returning: answer) }
+        }
+
+        func give(_ answer: Answer) {
+            let waiting = state.withLock { current -> CheckedContinuation<Answer, Never>? in
+                switch current {
+                case .empty:
+                    current = .answered(answer)
+                    return nil
+                case .waiting(let waiting):
+                    current = .done
+                    return waiting
+                case .answered, .done:
+                    return nil
+                }
             }
             waiting?.resume(returning: answer)
         }

@@ -80,10 +80,7 @@ import Testing
         .enabled(
             if: PostgresTestCluster.sharedURL != nil || PostgresTestCluster.required,
             "PROVERNET_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL"),
-        // database-restarted is left out for now: it passed 3 times (alone and here) but once, beside the other PostgreSQL
-        // tests, the network did not recover within 109 s of the server's restart (a request stuck assigned, a
-        // submit cancelled); `provernet-chaos --scenario database-restarted` runs it.
-        arguments: ["leader-killed", "follower-killed"])
+        arguments: ["leader-killed", "follower-killed", "database-restarted"])
     func aGatewayOnPostgreSQLChaosScenarioKeepsTheInvariants(_ scenario: String) throws {
         let database = try #require(PostgresTestCluster.sharedURL, "PROVERNET_TEST_POSTGRES_URL is not set")
         let run = try Self.chaos(["--scenario", scenario, "--timeout", "120", "--database", database])

@@ -39,6 +39,32 @@ import Testing
         #expect(throws: StoreError.self) { try PostgresStoreConfiguration(url: "postgres://h/db?nonsense=1") }
     }
 
+    /// An operation that never ends (a query on a connection whose server shut down mid-query was seen to wait for
+    /// ever in postgres-nio, holding the gateway's event in flight after a database restart) ends at its deadline
+    /// all the same: the deadline does not await it. Here the operation ignores cancellation and ends only 6 s
+    /// later, when it is released; awaited, it would return its value then.
+    @Test func anOperationThatNeverEndsIsAbandonedAtItsDeadline() async throws {
+        final class Release: Sendable {
+            let waiting = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        }
+        let release = Release()
+        let releaser = Task {
+            try? await Task.sleep(for: .seconds(6))
+            release.waiting.withLock { $0 }?.resume()
+        }
+        defer { releaser.cancel() }
+        let started = ContinuousClock.now
+        let deadline = started + .milliseconds(300)
+        await #expect(throws: PostgresStore.OperationTimedOut.self) {
+            _ = try await PostgresStore.before(deadline, operation: "a stuck query") { () async throws -> Int in
+                await withCheckedContinuation { continuation in release.waiting.withLock { $0 = continuation } }
+                return 1
+            }
+        }
+        let waited = ContinuousClock.now - started
+        #expect(waited < .seconds(3), "the deadline of 300 ms returned after \(waited)")
+    }
+
     @Test func aServerThatIsNotThereIsATypedErrorWithinTheTimeout() async throws {
         // A port nothing listens on (bound and closed at once).
         let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

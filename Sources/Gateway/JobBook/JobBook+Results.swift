@@ -97,26 +97,7 @@ extension JobBook {
         actions.write(job)
         // The money: the client pays the charge, the prover gets the price (never more), the network the rest.
         request.paid = request.paid + lease.charge
-        actions.changes.ledger += [
-            LedgerEntry(
-                atMillis: now, kind: .clientCharge, requestID: request.id, jobID: job.id, proverID: nil,
-                amount: lease.charge),
-            LedgerEntry(
-                atMillis: now, kind: .proverPayment, requestID: request.id, jobID: job.id, proverID: lease.prover,
-                amount: lease.price),
-            LedgerEntry(
-                atMillis: now, kind: .networkFee, requestID: request.id, jobID: job.id, proverID: nil,
-                amount: lease.charge - lease.price),
-        ]
-        // The same money out of the request's escrow: the price to the prover's earnings, the fee to the network.
-        actions.changes.transfers += [
-            Transfer(
-                atMillis: now, reason: .payment, from: .escrow(request.id), to: .earnings(lease.prover),
-                amount: lease.price, requestID: request.id, jobID: job.id),
-            Transfer(
-                atMillis: now, reason: .fee, from: .escrow(request.id), to: .network,
-                amount: lease.charge - lease.price, requestID: request.id, jobID: job.id),
-        ]
+        Self.pay(lease, request: request.id, job: job.id, now: now, into: &actions)
         // A bounty a slash left on the job goes to the prover that completed it.
         actions.changes.transfers += payBounty(job, to: lease.prover, now: now)
         actions.record(ProverActivity(prover: lease.prover, verified: 1, earned: lease.price, lastSeenMillis: now))
@@ -240,5 +221,33 @@ extension JobBook {
             capable.allSatisfy({ failed[$0.id] != nil })
         else { return nil }
         return failed.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+    }
+}
+
+extension JobBook {
+    /// The money of a lease whose work is paid (a verified proof, or a proof a false declaration caused): the
+    /// client's charge in the ledger, its price to the prover's earnings and the rest to the network, both out
+    /// of the request's escrow.
+    static func pay(
+        _ lease: Lease, request: RequestID, job: JobID, now: Int64, note: String = "", into actions: inout BookActions
+    ) {
+        actions.changes.ledger += [
+            LedgerEntry(
+                atMillis: now, kind: .clientCharge, requestID: request, jobID: job, proverID: nil, amount: lease.charge),
+            LedgerEntry(
+                atMillis: now, kind: .proverPayment, requestID: request, jobID: job, proverID: lease.prover,
+                amount: lease.price),
+            LedgerEntry(
+                atMillis: now, kind: .networkFee, requestID: request, jobID: job, proverID: nil,
+                amount: lease.charge - lease.price),
+        ]
+        actions.changes.transfers += [
+            Transfer(
+                atMillis: now, reason: .payment, from: .escrow(request), to: .earnings(lease.prover),
+                amount: lease.price, requestID: request, jobID: job, note: note),
+            Transfer(
+                atMillis: now, reason: .fee, from: .escrow(request), to: .network, amount: lease.charge - lease.price,
+                requestID: request, jobID: job, note: note),
+        ]
     }
 }

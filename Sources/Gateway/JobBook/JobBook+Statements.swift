@@ -32,26 +32,7 @@ extension JobBook {
         // The money, as for a proof: the charge from the escrow, the price to the prover, the fee to the network.
         request.paid = request.paid + lease.charge
         requests[request.id] = request
-        actions.changes.ledger += [
-            LedgerEntry(
-                atMillis: now, kind: .clientCharge, requestID: request.id, jobID: job.id, proverID: nil,
-                amount: lease.charge),
-            LedgerEntry(
-                atMillis: now, kind: .proverPayment, requestID: request.id, jobID: job.id, proverID: lease.prover,
-                amount: lease.price),
-            LedgerEntry(
-                atMillis: now, kind: .networkFee, requestID: request.id, jobID: job.id, proverID: nil,
-                amount: lease.charge - lease.price),
-        ]
-        actions.changes.transfers += [
-            Transfer(
-                atMillis: now, reason: .payment, from: .escrow(request.id), to: .earnings(lease.prover),
-                amount: lease.price, requestID: request.id, jobID: job.id, note: "false declared statement"),
-            Transfer(
-                atMillis: now, reason: .fee, from: .escrow(request.id), to: .network,
-                amount: lease.charge - lease.price, requestID: request.id, jobID: job.id,
-                note: "false declared statement"),
-        ]
+        Self.pay(lease, request: request.id, job: job.id, now: now, note: "false declared statement", into: &actions)
         actions.record(ProverActivity(prover: lease.prover, earned: lease.price, lastSeenMillis: now))
         var failed = job
         if Self.transition(&failed, .fail(reason: reason)) {
