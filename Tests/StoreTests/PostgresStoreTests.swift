@@ -41,15 +41,15 @@ import Testing
 
     /// An operation that never ends (a query on a connection whose server shut down mid-query was seen to wait for
     /// ever in postgres-nio, holding the gateway's event in flight after a database restart) ends at its deadline
-    /// all the same: the deadline does not await it. Here the operation ignores cancellation and ends only 6 s
-    /// later, when it is released; awaited, it would return its value then.
+    /// all the same: the deadline does not await it. Here the operation ignores cancellation and ends only 30 s
+    /// later, when it is released (at once when the test ends); awaited, it would return its value then.
     @Test func anOperationThatNeverEndsIsAbandonedAtItsDeadline() async throws {
         final class Release: Sendable {
             let waiting = Mutex<CheckedContinuation<Void, Never>?>(nil)
         }
         let release = Release()
         let releaser = Task {
-            try? await Task.sleep(for: .seconds(6))
+            try? await Task.sleep(for: .seconds(30))
             release.waiting.withLock { $0 }?.resume()
         }
         defer { releaser.cancel() }
@@ -62,7 +62,8 @@ import Testing
             }
         }
         let waited = ContinuousClock.now - started
-        #expect(waited < .seconds(3), "the deadline of 300 ms returned after \(waited)")
+        // Bounded loosely: on 2 cores loaded by the other tests, the timer's task was seen to run 4 s late.
+        #expect(waited < .seconds(12), "the deadline of 300 ms returned after \(waited)")
     }
 
     @Test func aServerThatIsNotThereIsATypedErrorWithinTheTimeout() async throws {
