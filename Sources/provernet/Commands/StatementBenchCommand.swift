@@ -103,9 +103,9 @@ struct StatementBench: AsyncParsableCommand {
             }
             // Warm up both paths (the gateway loads the circuit's wasm once).
             let warm = batch(2)
-            _ = try await client.submit(circuit: circuit.id, inputs: warm, deadlineSeconds: 3600, maxPricePerJob: 1000)
+            _ = try await client.submit(circuit: circuit.id, inputs: warm, deadlineSeconds: 3600, maxPricePerJob: 10)
             _ = try await client.submit(
-                circuit: circuit.id, inputs: warm, deadlineSeconds: 3600, maxPricePerJob: 1000,
+                circuit: circuit.id, inputs: warm, deadlineSeconds: 3600, maxPricePerJob: 10,
                 declaredStatements: try statements(warm).signals.map { $0 })
             var cpu: [Bool: [Double]] = [:]
             var wall: [Bool: [Double]] = [:]
@@ -122,7 +122,7 @@ struct StatementBench: AsyncParsableCommand {
                     let cpuBefore = Self.processCPUSeconds()
                     let start = ContinuousClock.now
                     _ = try await client.submit(
-                        circuit: circuit.id, inputs: list, deadlineSeconds: 3600, maxPricePerJob: 1000,
+                        circuit: circuit.id, inputs: list, deadlineSeconds: 3600, maxPricePerJob: 10,
                         declaredStatements: declarations)
                     let wallSeconds = Self.seconds(ContinuousClock.now - start)
                     let cpuSeconds = Self.processCPUSeconds() - cpuBefore
