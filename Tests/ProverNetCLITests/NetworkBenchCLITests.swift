@@ -30,4 +30,16 @@ import Testing
                 "\(run.stderr)")
         }
     }
+
+    /// The in-process bench with several warm-up requests and more jobs than the development client could escrow
+    /// at a high maximum price: every job verified (at 1,000,000 credits a job the second request was refused).
+    @Test func theInProcessBenchRunsWarmUpsAndSeveralRequestsToTheEnd() throws {
+        let run = try CLI.run([
+            "bench", "network", "--provers", "1", "--requests", "2", "--inputs", "2", "--circuit", "synth:2^4",
+            "--warmup", "2", "--threads", "1", "--timeout", "300",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let throughput = run.stdout.split(separator: "\n").first { $0.contains(#""metric": "throughput""#) }
+        #expect(throughput?.contains(#""jobs": 4,"#) == true, "\(run.stdout)")
+    }
 }

@@ -44,9 +44,10 @@ extension MarketCommand {
             abstract: "Time clearing synthetic rounds; prints one JSON object per line.",
             discussion: """
                 Prints {"op":"market_clear","constraints":C,"bids":B,"asks":A,"ns_per_op":x,"jobs_matched":J,\
-                "welfare":W,"surplus":S} for every choice of constraints and pair of sizes, x being the median \
-                over repetitions of one call to the library's clear (validation, the two clocks, job assignment \
-                and payments); the rounds of one seed differ only by their constraints (none: reputation 1 and \
+                "welfare":W,"surplus":S,"cpu_ns_per_op":c} for every choice of constraints and pair of sizes, x \
+                being the median over repetitions of one call to the library's clear (validation, the two clocks, \
+                job assignment and payments) in wall time and c the mean of the same calls in the thread's CPU \
+                time, at a microsecond's resolution (what to read on a shared machine, where other processes take the core); the rounds of one seed differ only by their constraints (none: reputation 1 and \
                 unlimited stake; stake: headroom that binds; reputation: reputations 0.3 to 1 under a floor of \
                 0.5; both). Then, for each choice, {"op":"market_properties",...}: small rounds cleared with \
                 the truth and with misreports of every bid's value and every ask's cost, counting misreports \
@@ -120,11 +121,14 @@ extension MarketCommand {
             let outcome = try DoubleAuction.clear(round) // warm up
             var samples: [Duration] = []
             let start = clock.now
+            let cpuStart = Self.threadCPUNanoseconds()
             while samples.count < 5 || (clock.now - start < .seconds(seconds) && samples.count < 10_000) {
                 let begin = clock.now
                 blackHole(try DoubleAuction.clear(round))
                 samples.append(clock.now - begin)
             }
+            // The thread's CPU clock ticks too coarsely to time one clear: the mean over all of them.
+            let cpuPerClear = (Self.threadCPUNanoseconds() - cpuStart) / UInt64(samples.count)
             samples.sort()
             let median = samples[samples.count / 2].components
             let nanoseconds = Double(median.seconds) * 1e9 + Double(median.attoseconds) / 1e9
@@ -132,8 +136,18 @@ extension MarketCommand {
             print(
                 #"{"op":"market_clear","constraints":"\#(choice.rawValue)","bids":\#(bidCount),"#
                     + #""asks":\#(askCount),"ns_per_op":\#(Int(nanoseconds)),"jobs_matched":\#(matched),"#
-                    + #""welfare":\#(Self.rounded(outcome.welfare)),"surplus":\#(Self.rounded(outcome.surplus))}"#
+                    + #""welfare":\#(Self.rounded(outcome.welfare)),"surplus":\#(Self.rounded(outcome.surplus)),"#
+                    + #""cpu_ns_per_op":\#(cpuPerClear)}"#
             )
+        }
+
+        /// This thread's CPU time (user plus system, `getrusage(RUSAGE_THREAD)`): one clear runs on one thread.
+        static func threadCPUNanoseconds() -> UInt64 {
+            var usage = rusage()
+            // RUSAGE_THREAD is 1 on Linux; Glibc's module does not export it (it needs _GNU_SOURCE).
+            getrusage(1, &usage)
+            func nanoseconds(_ t: timeval) -> UInt64 { UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_usec) * 1_000 }
+            return nanoseconds(usage.ru_utime) + nanoseconds(usage.ru_stime)
         }
     }
 }

@@ -21,9 +21,9 @@ import StorePostgres
 /// Beside the figures of the in-process bench it reports where the time goes: each gateway's CPU, the provers',
 /// the machine's, the leader's market passes (from its `/metrics`) and the database's own count of its time.
 extension NetworkBench {
-    /// The most a measured request's job may cost: the harness's development client key holds 1,000,000 credits,
-    /// and a request escrows its maximum cost.
-    static let gatewaysMaxPrice: Amount = 10
+    /// The most a measured request's job may cost: the development client key holds 1,000,000 credits, and a
+    /// request escrows its maximum cost (at 1,000,000 a job, a second request was refused).
+    static let maxPrice: Amount = 10
 
     /// `--gateways`: one count, or a comma-separated list of counts (one run each).
     static func gatewayCounts(_ text: String) throws -> [Int] {
@@ -189,7 +189,7 @@ extension NetworkBench {
             try await ProverNetClient.withClient(endpoint: endpoints[w % count]) { client in
                 let list = (0..<provers).map { "{\"x\": \"\(w * 1000 + $0 + 900_000)\", \"y\": \"3\"}" }
                 let submitted = try await client.submit(
-                    circuit: circuit, inputs: list, maxPricePerJob: Self.gatewaysMaxPrice)
+                    circuit: circuit, inputs: list, maxPricePerJob: Self.maxPrice)
                 for try await _ in client.watch(request: submitted.id) {}
             }
         }
@@ -215,7 +215,7 @@ extension NetworkBench {
                     try await ProverNetClient.withClient(endpoint: targets[r % count]) { client in
                         let list = (0..<inputs).map { "{\"x\": \"\(r * 1000 + $0 + 2)\", \"y\": \"\($0 + 7)\"}" }
                         let submitted = try await client.submit(
-                            circuit: circuit, inputs: list, maxPricePerJob: Self.gatewaysMaxPrice)
+                            circuit: circuit, inputs: list, maxPricePerJob: Self.maxPrice)
                         for try await _ in client.watch(request: submitted.id) {}
                         return submitted.id
                     }

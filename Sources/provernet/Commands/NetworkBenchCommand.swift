@@ -127,7 +127,7 @@ struct NetworkBench: AsyncParsableCommand {
                 for w in 0..<max(0, warmup) {
                     let list = (0..<provers).map { "{\"x\": \"\(w * 1000 + $0 + 900_000)\", \"y\": \"3\"}" }
                     let submitted = try await client.submit(
-                        circuit: registered.id, inputs: list, maxPricePerJob: 1_000_000)
+                        circuit: registered.id, inputs: list, maxPricePerJob: Self.maxPrice)
                     for try await _ in client.watch(request: submitted.id) {}
                 }
                 let started = Date()
@@ -136,7 +136,7 @@ struct NetworkBench: AsyncParsableCommand {
                         group.addTask {
                             let list = (0..<inputs).map { "{\"x\": \"\(r * 1000 + $0 + 2)\", \"y\": \"\($0 + 7)\"}" }
                             let submitted = try await client.submit(
-                                circuit: registered.id, inputs: list, maxPricePerJob: 1_000_000)
+                                circuit: registered.id, inputs: list, maxPricePerJob: Self.maxPrice)
                             for try await _ in client.watch(request: submitted.id) {}
                             return submitted.id
                         }
