@@ -30,7 +30,9 @@ extension GatewayServer {
         var services: [any RegistrableRPCService] = []
         var following: FollowerProvers?
         if let sharedMarket {
-            let provers = FollowerProvers(market: sharedMarket, store: store, gateway: gatewayName, logger: logger)
+            let provers = FollowerProvers(
+                market: sharedMarket, store: store, gateway: gatewayName,
+                rereadInterval: .milliseconds(max(100, configuration.heartbeatMillis)), logger: logger)
             let handler = ProverServiceHandler(
                 coordinator: coordinator, circuits: circuits,
                 checker: ResultChecker(
