@@ -32,7 +32,9 @@ extension NetworkTests {
         #expect(follower["leader"] as? String == "127.0.0.1:\(portA)", "\(follower)")
         #expect(follower["database"] as? String == "ok" && follower["live"] as? Bool == true)
         let ready = await HealthTests.get(healthB, "/readyz")
-        #expect(ready?.status == 200 && ready?.body == "ok: follower of 127.0.0.1:\(portA)\n", "\(String(describing: ready))")
+        #expect(
+            ready?.status == 200 && ready?.body == "ok: follower of 127.0.0.1:\(portA)\n",
+            "\(String(describing: ready))")
 
         // No database: the server refuses the test's database and cuts its sessions. B is not ready (and says
         // why), though it still listens and lives.
