@@ -11,8 +11,13 @@ public struct HealthReport: Sendable {
     public var state: String
     /// The body of `/health`, encoded as JSON with snake_case keys.
     public var details: any Encodable & Sendable
+    /// The body of `/readyz`'s 200 (`ok` unless the process says more: a gateway's role among several).
+    public var readyText: String
 
-    public init(live: Bool, ready: Bool, state: String, details: any Encodable & Sendable) {
+    public init(
+        live: Bool, ready: Bool, state: String, details: any Encodable & Sendable, readyText: String = "ok"
+    ) {
+        self.readyText = readyText
         self.live = live
         self.ready = ready
         self.state = state

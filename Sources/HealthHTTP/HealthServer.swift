@@ -55,7 +55,7 @@ public struct HealthServer: Service {
         }
         router.get("readyz") { _, _ in
             let report = await check()
-            return Self.text(report.ready ? .ok : .serviceUnavailable, report.ready ? "ok" : report.state)
+            return Self.text(report.ready ? .ok : .serviceUnavailable, report.ready ? report.readyText : report.state)
         }
         router.get("health") { _, _ in
             let report = await check()

@@ -98,8 +98,13 @@ public protocol SharedMarketStore: Sendable {
     func leaderInbox(limit: Int) async throws(StoreError) -> [InboxMessage]
     /// Removes handled messages from the inbox: a write of the database's writer, fenced by its epoch.
     func removeFromInbox(ids: [Int64]) async throws(StoreError)
+    /// The jobs leased to any of `provers` that no prover has started yet (`JobPhase.assigned`): what a gateway that
+    /// follows reads again when a notice may have been lost (its LISTEN connection was down), to send the
+    /// assignments its provers never got.
+    func assignedJobs(provers: [ProverID]) async throws(StoreError) -> [Job]
     /// Calls `handler` with each payload notified on `channel` until cancelled or the connection fails (then it
-    /// throws); `listening` is called once LISTEN is active.
+    /// throws); `listening` is called once LISTEN is active. The connection's `application_name` is
+    /// `provernet-listen-` and the channel (`provernet-listen-provernet_assign`), for operators and tests.
     func listen(
         on channel: SharedMarketChannel, listening: @escaping @Sendable () async -> Void,
         _ handler: @escaping @Sendable (String) async -> Void

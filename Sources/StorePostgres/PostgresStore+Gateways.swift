@@ -134,12 +134,29 @@ extension PostgresStore: SharedMarketStore {
         }
     }
 
+    public func assignedJobs(provers: [ProverID]) async throws(StoreError) -> [Job] {
+        guard !provers.isEmpty else { return [] }
+        let logger = logger
+        let ids = provers.map(\.rawValue)
+        let assigned = JobPhase.assigned.rawValue
+        // `job_on_state` narrows it to the jobs leased and not started: few, whatever the table's size.
+        let rows = try await read("read the jobs assigned to provers") { connection in
+            try await connection.query(
+                """
+                SELECT \(unescaped: Columns.job) FROM job
+                WHERE state = \(assigned) AND proverID = ANY(\(ids)) ORDER BY id
+                """, logger: logger
+            ).collect()
+        }
+        return try rows.map { row throws(StoreError) in try Decode.job(row).job() }
+    }
+
     public func listen(
         on channel: SharedMarketChannel, listening: @escaping @Sendable () async -> Void,
         _ handler: @escaping @Sendable (String) async -> Void
     ) async throws {
         let connection = try await connectAlone(
-            applicationName: "provernet-gateway-listener", idleSessionMillis: 0)
+            applicationName: "provernet-listen-\(channel.rawValue)", idleSessionMillis: 0)
         do {
             try await connection.listen(on: channel.rawValue) { notifications in
                 await listening()

@@ -72,6 +72,13 @@ public struct PostgresTestCluster: Sendable {
         try run(["createdb", url]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Runs one statement on the server at `url` (as its user) and returns its rows, one a line, columns joined
+    /// by `|` (psql's unaligned output).
+    @discardableResult
+    public static func sql(on url: String, _ statement: String) throws -> String {
+        try run(["sql", url, statement]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Restarts the server (fast shutdown: every connection is cut), on the same port.
     public func restart() throws { try Self.run(["restart", directory]) }
 
@@ -95,7 +102,8 @@ public struct PostgresTestCluster: Sendable {
         // system(3), not Foundation's Process: its waitUntilExit was seen never to return here once the script
         // had left a server running in the background.
         let command =
-            ([script.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            ([script.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            .joined(separator: " ")
             + " < /dev/null > '\(outputFile.path)' 2> '\(errorFile.path)'"
         let status = system("/bin/bash " + command)
         let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""

@@ -33,8 +33,13 @@ struct ChaosCommand: AsyncParsableCommand {
             On several gateways and one PostgreSQL (run with --postgres, or by name): \
             \(ChaosScenario.onPostgreSQL.map(\.name).joined(separator: ", ")); each gets a fresh database on the \
             --database server, or a throwaway server of its own (scripts/postgres-test-cluster; always for the one \
-            that restarts the server). The long form runs on --gateways gateways (on PostgreSQL when more than 1), \
-            and kills the first gateway (the leader, then a follower once it has restarted) twice.
+            that restarts the server). The long form runs on --gateways gateways (on PostgreSQL when more than 1); \
+            on several, instead of killing the gateway twice it injects, in turn every \
+            --gateway-fault-every-seconds, the faults a deployment sees: the leader SIGKILLed (whichever gateway \
+            leads then), a follower with provers SIGKILLed, the PostgreSQL server restarted (a throwaway server \
+            of the run's own); a killed gateway is started again 5 s later, one that stopped by itself (a leader \
+            that lost its lock) at once, and the summary counts each fault. --no-baseline skips the run without \
+            faults.
             """)
 
     @Option(name: .customLong("scenario"), help: "A scenario to run (repeatable; default: all of them).")
@@ -54,6 +59,10 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(help: "Long form: minutes over which the requests are submitted (and faults injected).") var minutes = 4.0
     @Option(help: "Long form: prover processes.") var provers = 4
     @Option(help: "Long form: seconds between two prover kills.") var killEverySeconds = 5.0
+    @Option(help: "Long form on several gateways: seconds between two gateway faults (leader, follower, database).")
+    var gatewayFaultEverySeconds = 30.0
+    @Flag(help: "Long form: skip the run without faults (the summary then has no completion ratio).")
+    var noBaseline = false
     @Option(help: "Constraints of the synthetic circuit that every request proves.") var circuitConstraints = 1000
     @Option(help: "Where the runs' directories go (default: a fresh directory under the temporary directory).")
     var dir: String?
@@ -86,6 +95,9 @@ struct ChaosCommand: AsyncParsableCommand {
                 throw ValidationError("--minutes must be more than 0 (at most a day)")
             }
             guard (2...32).contains(provers) else { throw ValidationError("--provers must be 2 to 32") }
+            guard gatewayFaultEverySeconds >= 5, gatewayFaultEverySeconds.isFinite else {
+                throw ValidationError("--gateway-fault-every-seconds must be at least 5")
+            }
             guard killEverySeconds >= 1.5 else {
                 throw ValidationError("--kill-every-seconds must be at least 1.5 (a killed prover is down for 1 s)")
             }
@@ -138,19 +150,19 @@ struct ChaosCommand: AsyncParsableCommand {
     private func runLong(root: URL, executable: URL) async -> Bool {
         let long = LongChaosRun(
             requests: requests, minutes: minutes, provers: provers, killEverySeconds: killEverySeconds,
-            gateways: gateways)
+            gateways: gateways, gatewayFaultEverySeconds: gatewayFaultEverySeconds)
         let runner = ChaosRunner(
             executable: executable, circuitConstraints: UInt64(circuitConstraints),
             timeout: .seconds(long.window + max(timeout, 300)), database: database)
         var reports: [ScenarioReport] = []
-        for faults in [false, true] {
+        for faults in noBaseline ? [true] : [false, true] {
             let scenario = long.scenario(faults: faults)
             note("chaos: \(scenario.name): \(scenario.summary)…")
             let report = await runner.run(scenario, in: root.appendingPathComponent(scenario.name, isDirectory: true))
             emit(report, root: root)
             reports.append(report)
         }
-        let summary = long.summary(baseline: reports[0], chaos: reports[1])
+        let summary = long.summary(baseline: noBaseline ? nil : reports.first, chaos: reports[reports.count - 1])
         print(summary.jsonLine)
         fflush(nil)
         return summary.passed

@@ -91,6 +91,30 @@ import Testing
         if expected { run.clean() }
     }
 
+    /// The long form on three gateways (issue 17), shortened to a minute and a half with a gateway fault every 10 s:
+    /// each of the deployment's faults happens (the leader and a follower with provers SIGKILLed, the PostgreSQL
+    /// server restarted) and the summary line counts them beside the invariants. Opt-in (it starts and restarts a
+    /// server of its own and takes two minutes): `PROVERNET_TEST_POSTGRES_RESTART=1`; CI's time does not grow.
+    @Test(.enabled(if: PostgresTestCluster.restartsAllowed, Comment(rawValue: PostgresTestCluster.restartSkipReason)))
+    func theLongFormOnSeveralGatewaysCyclesTheLeaderAFollowerAndTheDatabase() throws {
+        let run = try Self.chaos([
+            "--long", "--gateways", "3", "--minutes", "1.5", "--requests", "24", "--provers", "4",
+            "--kill-every-seconds", "5", "--gateway-fault-every-seconds", "10", "--no-baseline",
+        ])
+        #expect(run.status == 0, "\(Self.failures(in: run.stdout)) \(run.output)")
+        let summary = try #require(
+            run.stdout.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.first { $0["summary"] as? String == "long" }, "no summary line: \(run.output)")
+        for fault in ["leader_kills", "follower_kills", "database_restarts"] {
+            #expect((summary[fault] as? Int ?? 0) >= 1, "\(fault): \(summary)")
+        }
+        #expect(summary["gateway_restarts"] as? Int ?? 0 >= 2, "\(summary)")
+        #expect(summary["lost"] as? Int == 0 && summary["jobs_accepted_twice"] as? Int == 0, "\(summary)")
+        #expect(summary["ledger_balanced"] as? Bool == true && summary["completed"] as? Int == 24, "\(summary)")
+        if run.status == 0 { run.clean() }
+    }
+
     @Test func redundancyTwoWithOneProverDead() throws {
         let run = try Self.chaos(["--scenario", "redundancy-one-dead", "--timeout", "120"])
         #expect(run.status == 0, "provernet-chaos --scenario redundancy-one-dead: \(run.output)")

@@ -135,6 +135,42 @@ import Testing
         await TestPostgres.dropDatabase(database)
     }
 
+    /// What a follower reads again when a notice may have been lost: the jobs leased to its provers and not started
+    /// (a started lease's prover has it; a verified, pending or cancelled job is no one's to send).
+    @Test(.enabled(if: serverGiven, TestPostgres.skipReason))
+    func theJobsAssignedToAFollowersProversAreReadWithTheirLeases() async throws {
+        let database = try await TestPostgres.createDatabase()
+        let writer = try await PostgresStore.open(url: database.url, writer: "gateway-a")
+        let follower = try await PostgresStore.openShared(try PostgresStoreConfiguration(url: database.url))
+        try await writer.insertCircuit(SQLiteStoreTests.circuit, createdMillis: 5)
+        var jobs = SQLiteStoreTests.jobs(of: "req-1")
+        func lease(_ prover: ProverID, epoch: Int64, started: Bool) -> Lease {
+            Lease(
+                prover: prover, epoch: epoch, grantedMillis: 2_000, expiresMillis: 10_000, price: Amount(units: 7),
+                charge: Amount(units: 9), started: started)
+        }
+        // Job 0 assigned to p1 (not started), job 0 replica 1 started by p1 (from the fixture), job 1 replica 1
+        // assigned to p2; the others verified or cancelled.
+        jobs[0].state = .leased(lease("p1", epoch: 1, started: false))
+        jobs[0].epoch = 1
+        jobs[3].state = .leased(lease("p2", epoch: 3, started: false))
+        jobs[3].epoch = 3
+        try await writer.commit(StoreChanges(requests: [SQLiteStoreTests.request("req-1")], jobs: jobs))
+
+        let both = try await follower.assignedJobs(provers: ["p1", "p2", "p9"])
+        #expect(both.map(\.id) == [jobs[0].id, jobs[3].id])
+        #expect(
+            both.map { $0.state.lease } == [
+                lease("p1", epoch: 1, started: false), lease("p2", epoch: 3, started: false),
+            ])
+        #expect(try await follower.assignedJobs(provers: ["p2"]).map(\.id) == [jobs[3].id])
+        #expect(try await follower.assignedJobs(provers: ["p9"]).isEmpty)
+        #expect(try await follower.assignedJobs(provers: []).isEmpty)
+        try await writer.close()
+        try await follower.close()
+        await TestPostgres.dropDatabase(database)
+    }
+
     @Test(.enabled(if: serverGiven, TestPostgres.skipReason))
     func aFollowersProverMessagesReachTheLeadersInboxAndOnlyTheWriterRemovesThem() async throws {
         let database = try await TestPostgres.createDatabase()

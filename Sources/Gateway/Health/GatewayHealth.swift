@@ -14,6 +14,12 @@ public struct GatewayHealth: Sendable, Codable, Equatable {
         case stopped
     }
 
+    /// A gateway's part in a market several gateways share (one PostgreSQL): the leader runs the market; a
+    /// follower serves its provers' streams and relays the rest to the leader.
+    public enum Role: String, Sendable, Codable, CaseIterable {
+        case leader, follower
+    }
+
     public var state: State
     /// The gateway's own loops run: what `/livez` answers (see `isLive`).
     public var live: Bool
@@ -32,14 +38,32 @@ public struct GatewayHealth: Sendable, Codable, Equatable {
     public var openRequests: Int?
     public var pendingJobs: Int?
     public var leasedJobs: Int?
+    /// On a shared database: this gateway's role; absent for a gateway on its own database.
+    public var role: Role?
+    /// A follower's leader: the `HOST:PORT` it relays to, as the leader advertised it in the database; absent
+    /// while no gateway leads (then the follower is not ready).
+    public var leader: String?
+
+    /// The body of `/readyz` when ready: `ok`, with the role on a shared database (`ok: leader`,
+    /// `ok: follower of HOST:PORT`).
+    public var readyText: String {
+        switch role {
+        case nil: "ok"
+        case .leader: "ok: leader"
+        case .follower: "ok: follower of \(leader ?? "no leader")"
+        }
+    }
 
     /// The state: stopped and draining first (they are on purpose), then starting until the gRPC server
-    /// listens, then unavailable if the database fails its check, else ready.
-    public static func classify(listening: Bool, draining: Bool, stopped: Bool, databaseOK: Bool) -> State {
+    /// listens, then unavailable if the database fails its check (or, for a follower, while no gateway leads),
+    /// else ready.
+    public static func classify(
+        listening: Bool, draining: Bool, stopped: Bool, databaseOK: Bool, leaderKnown: Bool = true
+    ) -> State {
         if stopped { return .stopped }
         if draining { return .draining }
         if !listening { return .starting }
-        return databaseOK ? .ready : .unavailable
+        return databaseOK && leaderKnown ? .ready : .unavailable
     }
 
     /// The gateway's loops are alive unless the market loop, which goes round at least every round

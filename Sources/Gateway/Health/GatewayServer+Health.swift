@@ -1,5 +1,6 @@
 import ProverNetCore
 import Store
+import Synchronization
 
 extension GatewayServer {
     /// The gateway's health now (see `GatewayHealth` for the rules): the service's phase, a cheap check of
@@ -11,8 +12,14 @@ extension GatewayServer {
         var listening = false
         var draining = false
         var stopped = false
+        // On a shared database (several gateways): leader or follower; nil for a gateway on its own.
+        var role: GatewayHealth.Role? = sharedMarket == nil ? nil : .leader
         switch snapshot.phase {
         case .created, .starting: break
+        case .following(let p):
+            port = p
+            listening = true
+            role = .follower
         case .serving(let p):
             port = p
             listening = true
@@ -33,10 +40,25 @@ extension GatewayServer {
         if databaseError == nil, !stopped, let failure = await coordinator.writeFailure {
             databaseError = "the last write failed: \(failure)"
         }
+        // A follower is ready once it knows the leader it follows (read from the database, as its relay does):
+        // not while the database cannot be read, nor while no gateway leads (a takeover in progress).
+        var leader: String?
+        var leaderKnown = true
+        if role == .follower, let resolve = followedLeader.withLock({ $0 }) {
+            if databaseError == nil {
+                do {
+                    leader = try await resolve()
+                } catch {
+                    databaseError = "the leader's address cannot be read: \(error)"
+                }
+            }
+            leaderKnown = leader != nil
+        }
         let counts: Coordinator.HealthCounts? = stopped ? nil : await coordinator.healthCounts()
         draining = draining || counts?.draining == true
         let state = GatewayHealth.classify(
-            listening: listening, draining: draining, stopped: stopped, databaseOK: databaseError == nil)
+            listening: listening, draining: draining, stopped: stopped, databaseOK: databaseError == nil,
+            leaderKnown: leaderKnown)
         let silence = snapshot.lastMarketLoop.map { Self.seconds(now - $0) }
         return GatewayHealth(
             state: state,
@@ -45,7 +67,8 @@ extension GatewayServer {
                 roundIntervalSeconds: Self.seconds(configuration.roundInterval)),
             ready: state == .ready, version: ProverNetVersion.software, grpcPort: port, draining: draining,
             database: databaseError ?? "ok", marketLoopSecondsAgo: silence, connectedProvers: counts?.connectedProvers,
-            openRequests: counts?.openRequests, pendingJobs: counts?.pendingJobs, leasedJobs: counts?.leasedJobs)
+            openRequests: counts?.openRequests, pendingJobs: counts?.pendingJobs, leasedJobs: counts?.leasedJobs,
+            role: role, leader: leader)
     }
 
     /// Seconds to the millisecond.

@@ -30,7 +30,9 @@ extension GatewayServer {
         var services: [any RegistrableRPCService] = []
         var following: FollowerProvers?
         if let sharedMarket {
-            let provers = FollowerProvers(market: sharedMarket, store: store, gateway: gatewayName, logger: logger)
+            let provers = FollowerProvers(
+                market: sharedMarket, store: store, gateway: gatewayName,
+                rereadInterval: .milliseconds(max(100, configuration.heartbeatMillis)), logger: logger)
             let handler = ProverServiceHandler(
                 coordinator: coordinator, circuits: circuits,
                 checker: ResultChecker(
@@ -53,6 +55,8 @@ extension GatewayServer {
             let address = try await transport.listeningAddress
             let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
             boundPort.withLock { $0 = port }
+            followedLeader.withLock { $0 = leaderAddress }
+            status.following(port: port)
             logger.notice(
                 "another gateway leads the market: this one relays its calls there until it can take over",
                 metadata: ["address": "\(configuration.host):\(port)", "tls": "on"])
@@ -64,6 +68,7 @@ extension GatewayServer {
                 if !Task.isShuttingDownGracefully, !Task.isCancelled { throw error }
                 led = false
             }
+            followedLeader.withLock { $0 = nil }
             // The provers served here reconnect, to this gateway as the leader (keeping their leases).
             await following?.detachAll()
             // Calls relayed to the old leader end with it when it died; one that froze never answers them, so they

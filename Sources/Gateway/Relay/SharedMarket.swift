@@ -48,26 +48,49 @@ public enum GatewayName {
     }
 }
 
+/// A prover's stream served by a gateway that follows, and what it was sent there.
+struct ServedProver {
+    var session: String
+    var ask: RemoteAsk
+    var outbound: AsyncStream<Provernet_V1_GatewayMessage>.Continuation
+    /// The leases (`job#epoch`) assigned to it on this stream: a notice and a reading of the database that find
+    /// the same lease send it once.
+    var sent: Set<String> = []
+    /// The leases it had when this stream began (held from before, or orphaned, which the leader requeues): never
+    /// sent by a reading of the database. Nil until read (the database may not have answered at attach); then the
+    /// first reading only records them.
+    var before: Set<String>?
+}
+
 /// The provers connected to a gateway that follows (issue 17, item 2): it serves their streams itself. Each
 /// one's free slots are a row the leader reads (published at hello and each heartbeat, withdrawn when the stream
 /// ends); what else it sends goes to the leader's inbox; the leader's notices for it (`GatewayNotice`), heard on
 /// the one LISTEN connection of this gateway, become messages on its stream.
+///
+/// A notice sent while that connection is down is lost (PostgreSQL keeps none for a listener that is not
+/// there): so on each (re)connection of it, and every `rereadInterval` as a safety net, the gateway reads the
+/// jobs assigned to its provers (`SharedMarketStore.assignedJobs`) and sends those not sent on the stream yet.
 actor FollowerProvers {
     let market: any SharedMarketStore
     let store: any GatewayStore
     /// This gateway, as rows and notices name it.
     let gateway: String
     let logger: Logger
+    /// How often the assignments are read again when no notice was lost (the heartbeat's interval: a lease lasts
+    /// several of them, so an assignment whose notice was lost reaches its prover well before the lease lapses).
+    let rereadInterval: Duration
     /// Builds the messages of instructions, as it does for a leading gateway's provers.
     var handler: ProverServiceHandler?
-    var sessions:
-        [ProverID: (session: String, ask: RemoteAsk, outbound: AsyncStream<Provernet_V1_GatewayMessage>.Continuation)] =
-            [:]
+    var sessions: [ProverID: ServedProver] = [:]
 
-    init(market: any SharedMarketStore, store: any GatewayStore, gateway: String, logger: Logger) {
+    init(
+        market: any SharedMarketStore, store: any GatewayStore, gateway: String, rereadInterval: Duration,
+        logger: Logger
+    ) {
         self.market = market
         self.store = store
         self.gateway = gateway
+        self.rereadInterval = rereadInterval
         self.logger = logger
     }
 
@@ -83,7 +106,10 @@ actor FollowerProvers {
             session: session, name: name, operatorAddress: operatorAddress, operatorNonce: operatorNonce,
             hello: (try? hello.serializedBytes()) ?? Data(), heartbeat: nil)
         sessions.removeValue(forKey: prover)?.outbound.finish()
-        sessions[prover] = (session, ask, outbound)
+        // The leases it has before its slots are published (the leader can lease it nothing new before it reads
+        // them): held, or orphaned and requeued by the leader, they are not this stream's to send.
+        let before = try? await market.assignedJobs(provers: [prover]).compactMap(Self.leaseKey)
+        sessions[prover] = ServedProver(session: session, ask: ask, outbound: outbound, before: before.map(Set.init))
         await publish(prover, ask: ask, freeSlots: Int(clamping: hello.capabilities.slots))
         logger.info(
             "prover served here; its slots published for the market's leader",
@@ -139,6 +165,77 @@ actor FollowerProvers {
         sessions = [:]
     }
 
+    /// `job#epoch` of a job's lease.
+    static func leaseKey(_ job: Job) -> String? { job.state.lease.map { "\(job.id)#\($0.epoch)" } }
+
+    /// Sends an assignment on the prover's stream unless it was sent there already (or the stream changed
+    /// meanwhile): true when sent. Nothing awaited between the check and the send, so a notice and a reading
+    /// of the database that race send it once.
+    func sendAssignment(_ message: Provernet_V1_GatewayMessage, to prover: ProverID, session: String, key: String)
+        -> Bool
+    {
+        guard var current = sessions[prover], current.session == session, !current.sent.contains(key) else {
+            return false
+        }
+        current.sent.insert(key)
+        sessions[prover] = current
+        current.outbound.yield(message)
+        return true
+    }
+
+    /// Reads the jobs assigned to this gateway's provers and sends those their streams have not had (their
+    /// notices were lost while the LISTEN connection was down); forgets the leases that are no longer assigned.
+    func reread(_ why: String) async {
+        guard !sessions.isEmpty, let handler else { return }
+        // What each stream had before the reading: only those of its leases can be forgotten by it (a lease sent
+        // on a notice while the reading ran may be newer than what it read).
+        let snapshot = sessions
+        let jobs: [Job]
+        do {
+            jobs = try await market.assignedJobs(provers: Array(sessions.keys))
+        } catch {
+            logger.warning("the provers' assignments were not read again", metadata: ["error": "\(error)"])
+            return
+        }
+        var byProver: [ProverID: [(key: String, job: Job, lease: Lease)]] = [:]
+        for job in jobs {
+            guard let lease = job.state.lease, let key = Self.leaseKey(job) else { continue }
+            byProver[lease.prover, default: []].append((key, job, lease))
+        }
+        for (prover, served) in snapshot {
+            let current = byProver[prover] ?? []
+            let keys = Set(current.map(\.key))
+            guard var now = sessions[prover], now.session == served.session else { continue }
+            guard let before = served.before else {
+                now.before = keys
+                sessions[prover] = now
+                continue
+            }
+            // Leases no longer assigned never come back (a new lease is a new epoch): forgotten.
+            now.before?.subtract(before.subtracting(keys))
+            now.sent.subtract(served.sent.subtracting(keys))
+            sessions[prover] = now
+            for (key, job, lease) in current where !before.contains(key) && !now.sent.contains(key) {
+                guard let request = try? await store.request(id: job.requestID),
+                    let message = await handler.message(
+                        for: .assign(
+                            JobAssignment(
+                                job: job, lease: lease, circuitID: request.circuitID,
+                                deadlineMillis: request.deadlineMillis)))
+                else { continue }
+                guard sendAssignment(message, to: prover, session: served.session, key: key) else { continue }
+                handler.coordinator.metrics.noticeDelivered(
+                    seconds: Double(max(0, Clock.nowMillis() - lease.grantedMillis)) / 1000, kind: "reread")
+                logger.notice(
+                    "assignment read again from the database and sent to the prover (its notice was lost)",
+                    metadata: [
+                        "prover": "\(prover.prefix(12))", "job": "\(job.id)", "epoch": "\(lease.epoch)",
+                        "why": "\(why)", "granted_to_send_ms": "\(Clock.nowMillis() - lease.grantedMillis)",
+                    ])
+            }
+        }
+    }
+
     /// A notice heard on the assignments' channel.
     func heard(_ payload: String) async {
         guard let notice = try? JSONDecoder().decode(GatewayNotice.self, from: Data(payload.utf8)),
@@ -176,7 +273,13 @@ actor FollowerProvers {
                     job: stored, lease: lease, circuitID: request.circuitID, deadlineMillis: request.deadlineMillis))
         }
         guard let message = await handler.message(for: instruction) else { return }
-        current.outbound.yield(message)
+        if notice.kind == .assign {
+            guard sendAssignment(message, to: prover, session: current.session, key: "\(job)#\(notice.epoch)") else {
+                return
+            }
+        } else {
+            current.outbound.yield(message)
+        }
         let latency = Clock.nowMillis() - notice.sentMillis
         handler.coordinator.metrics.noticeDelivered(seconds: Double(max(0, latency)) / 1000, kind: notice.kind.rawValue)
         logger.info(
@@ -188,11 +291,27 @@ actor FollowerProvers {
             ])
     }
 
-    /// Listens for notices until cancelled, again after a failed connection.
+    /// Listens for notices until cancelled, again after a failed connection; reads the assignments again each
+    /// time LISTEN is active (what was notified while it was not is read from the database), and every
+    /// `rereadInterval`.
     func listen() async {
+        let interval = rereadInterval
+        let safetyNet = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await self.reread("periodic")
+            }
+        }
+        defer { safetyNet.cancel() }
+        var first = true
         while !Task.isCancelled {
+            let why = first ? "listening" : "listening again"
+            first = false
             do {
-                try await market.listen(on: .assignments, listening: {}, { payload in await self.heard(payload) })
+                try await market.listen(
+                    on: .assignments,
+                    listening: { Task { await self.reread(why) } },
+                    { payload in await self.heard(payload) })
             } catch {
                 if Task.isCancelled { return }
                 logger.warning(

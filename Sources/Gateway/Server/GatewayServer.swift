@@ -38,6 +38,8 @@ public final class GatewayServer: Service {
     /// The port this gateway listens on once it has listened (it may have asked for port 0): a gateway that
     /// relayed to the market's leader serves on the same port once it leads (`relayToLeader`).
     let boundPort = Mutex<Int?>(nil)
+    /// While this gateway follows (`relayToLeader`): reads the address of the leader it follows, for `/health`.
+    let followedLeader = Mutex<(@Sendable () async throws -> String?)?>(nil)
     /// Called once the gateway listens (not while it relays): a gateway on a shared database advertises its
     /// address there, for the gateways that relay to it.
     let onServing: @Sendable (String, Int) async -> Void

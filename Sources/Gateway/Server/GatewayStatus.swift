@@ -6,6 +6,9 @@ final class GatewayStatus: Sendable {
     enum Phase: Sendable, Equatable {
         /// Created; `run()` has not started.
         case created
+        /// Another gateway leads the market on the shared database: this one listens on `port` and follows it
+        /// (`relayToLeader`), until it leads (then `starting`) or stops.
+        case following(port: Int)
         /// Recovering open requests from the database, or waiting for the gRPC server to listen.
         case starting
         /// The gRPC server listens on `port` and the market runs.
@@ -27,9 +30,19 @@ final class GatewayStatus: Sendable {
 
     var snapshot: Snapshot { state.withLock { $0 } }
 
-    func starting() {
+    func following(port: Int) {
         state.withLock { state in
             guard state.phase == .created else { return }
+            state.phase = .following(port: port)
+        }
+    }
+
+    func starting() {
+        state.withLock { state in
+            switch state.phase {
+            case .created, .following: break
+            case .starting, .serving, .draining, .stopped: return
+            }
             state.phase = .starting
             state.lastMarketLoop = .now
         }
@@ -49,7 +62,7 @@ final class GatewayStatus: Sendable {
     func draining() {
         state.withLock { state in
             switch state.phase {
-            case .serving(let port): state.phase = .draining(port: port)
+            case .serving(let port), .following(let port): state.phase = .draining(port: port)
             case .created, .starting: state.phase = .draining(port: nil)
             case .draining, .stopped: break
             }

@@ -9,6 +9,8 @@ struct PeerGateway: Sendable {
     var process: ChildProcess?
     /// 0 until its first start, then the same on every restart.
     var port = 0
+    /// The port of its health endpoints, when its arguments ask for them (`--health-port 0`).
+    var healthPort: Int?
 }
 
 extension ProcessNetwork {
@@ -55,6 +57,7 @@ extension ProcessNetwork {
         while true {
             if let listening = Self.listeningPort(in: log, from: offset) {
                 peer.port = listening
+                peer.healthPort = Self.listeningNumber("health_port", in: log, from: offset)
                 peers[name] = peer
                 logger.info("peer gateway listening", metadata: ["name": "\(name)", "port": "\(listening)"])
                 return listening
@@ -66,6 +69,19 @@ extension ProcessNetwork {
         throw .gatewayDidNotListen(
             seconds: Self.seconds(timeout), log: log.path, tail: Self.tail(of: log, from: offset, lines: 15))
     }
+
+    /// The process id of a gateway while it runs: the first (`gateway`) or a peer's.
+    public func gatewayPID(_ name: String) -> Int32? {
+        let process = name == "gateway" ? gateway : peers[name]?.process
+        guard let process, process.isRunning else { return nil }
+        return process.pid
+    }
+
+    /// Whether a peer gateway's process runs.
+    public func peerIsRunning(_ name: String) -> Bool { peers[name]?.process?.isRunning ?? false }
+
+    /// The port of a peer gateway's health endpoints, when the network's gateways serve them.
+    public func peerHealthPort(_ name: String) -> Int? { peers[name]?.healthPort }
 
     /// SIGKILLs a peer gateway and waits for it to be gone.
     public func killPeerGateway(_ name: String) async {

@@ -22,7 +22,8 @@ struct GatewayCommand: AsyncParsableCommand {
             the defaults. Once listening it prints one JSON line on standard output: \
             {"event":"listening","host":…,"port":…}, with "health_port" when --health-port is set. \
             The health endpoints (plain HTTP): GET /livez (200 while the gateway's loops run), GET /readyz \
-            (200 when listening, the database answers and not draining; else 503 with the state), GET /health \
+            (200 when listening, the database answers and not draining, with the role on a shared database: "ok: \
+            leader" or "ok: follower of HOST:PORT"; else 503 with the state), GET /health \
             (JSON: state, connected provers, open requests, leased jobs, draining, version), GET /metrics \
             (Prometheus's text format: requests, jobs, queues, auctions, leases, verification, provers).
             """)

@@ -27,7 +27,8 @@ enum GatewayHTTP {
             check: {
                 let health = await server.health()
                 return HealthReport(
-                    live: health.live, ready: health.ready, state: health.state.rawValue, details: health)
+                    live: health.live, ready: health.ready, state: health.state.rawValue, details: health,
+                    readyText: health.readyText)
             })
     }
 }
