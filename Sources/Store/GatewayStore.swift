@@ -36,6 +36,10 @@ public protocol GatewayStore: KeyStore, EconomicsStore {
 
     /// Writes every change of the batch in one transaction: all of them or none.
     func commit(_ changes: StoreChanges) async throws(StoreError)
+    /// Writes the batches of several events in one transaction, in order, each with its own audit entries
+    /// (its actor and time), as if each had been committed alone one after another: all of them or none.
+    /// The gateway's group commit: the events that arrived while a commit was in flight.
+    func commit(group: [StoreChanges]) async throws(StoreError)
 
     /// The audit log (appended by every write above, in its transaction): entries after `seq`, oldest first.
     func auditEntries(after seq: Int64, limit: Int) async throws(StoreError) -> [AuditEntry]

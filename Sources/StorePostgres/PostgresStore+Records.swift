@@ -259,12 +259,24 @@ extension PostgresStore {
     // MARK: Writing
 
     public func commit(_ changes: StoreChanges) async throws(StoreError) {
-        guard !changes.isEmpty else { return }
+        try await commit(group: [changes])
+    }
+
+    /// The group's batches in one transaction, so under the writers' lock and the epoch fence
+    /// (`checkWriter`) once for all of them: a writer fenced off writes none of the group.
+    public func commit(group: [StoreChanges]) async throws(StoreError) {
+        let group = group.filter { !$0.isEmpty }
+        guard !group.isEmpty else { return }
         let logger = logger
         let verifies = verifiesLedger
-        let notices = try Self.payloads(changes.notices)
-        try await transaction("commit") { connection in
-            try await Self.write(changes, connection, logger, verifiesLedger: verifies)
+        var notices: [String] = []
+        for changes in group { notices += try Self.payloads(changes.notices) }
+        try await transaction("commit") { [notices] connection in
+            for changes in group { try await Self.write(changes, connection, logger) }
+            // The ledger's invariants are checked once, after the group's last batch.
+            if verifies, group.contains(where: { !$0.transfers.isEmpty || !$0.ledger.isEmpty }) {
+                try await Self.verifyLedger(connection, logger)
+            }
             // Delivered at COMMIT, so only if the batch is written (and by a writer whose epoch held).
             for payload in notices {
                 try await connection.query(

@@ -28,6 +28,8 @@ import Testing
         let failing: FailingStore
         let coordinator: Coordinator
         let circuit: CircuitDescriptor
+        let registry: CircuitRegistry
+        let artifacts: ArtifactStore
         let clock = TestClock()
 
         init(_ configure: (inout GatewayConfiguration) -> Void = { _ in }) async throws {
@@ -41,10 +43,12 @@ import Testing
             store = try SQLiteStore(path: configuration.databasePath, verifiesLedger: true)
             failing = FailingStore(store)
             let artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
+            self.artifacts = artifacts
             let logger = Logger(label: "test")
             let registry = CircuitRegistry(
                 store: store, artifacts: artifacts, proofSystems: .standard(), limits: configuration.limits,
                 logger: logger)
+            self.registry = registry
             circuit = try await registry.register(kind: .synthetic, constraints: 30, name: "test", uploaded: [])
             let clock = self.clock
             coordinator = Coordinator(

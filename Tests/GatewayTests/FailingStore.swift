@@ -7,14 +7,40 @@ import Synchronization
 final class FailingStore: GatewayStore {
     let store: SQLiteStore
     let failing = Mutex(false)
+    /// The events (non-empty batches) of each group committed through `commit(group:)`, in order.
+    let commits = Mutex<[Int]>([])
+    /// The events of each group whose commit was made to fail.
+    let failedGroups = Mutex<[Int]>([])
+    /// How long each commit takes before it is tried (a slow disk), in milliseconds.
+    let delayMillis = Mutex(0)
+
+    func delay() async {
+        let millis = delayMillis.withLock { $0 }
+        if millis > 0 { try? await Task.sleep(for: .milliseconds(millis)) }
+    }
 
     init(_ store: SQLiteStore) { self.store = store }
 
     func fail(_ on: Bool) { failing.withLock { $0 = on } }
 
     func commit(_ changes: StoreChanges) async throws(StoreError) {
-        if failing.withLock({ $0 }) { throw .write(reason: "disk full (injected)") }
+        await delay()
+        if failing.withLock({ $0 }) {
+            failedGroups.withLock { $0.append(1) }
+            throw .write(reason: "disk full (injected)")
+        }
+        if !changes.isEmpty { commits.withLock { $0.append(1) } }
         try await store.commit(changes)
+    }
+
+    func commit(group: [StoreChanges]) async throws(StoreError) {
+        await delay()
+        if failing.withLock({ $0 }) {
+            failedGroups.withLock { $0.append(group.filter { !$0.isEmpty }.count) }
+            throw .write(reason: "disk full (injected)")
+        }
+        commits.withLock { $0.append(group.filter { !$0.isEmpty }.count) }
+        try await store.commit(group: group)
     }
 
     func credit(keyID: String, amount: Amount, actor: String, atMillis: Int64) async throws(StoreError) -> Amount {

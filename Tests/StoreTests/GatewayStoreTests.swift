@@ -115,6 +115,46 @@ import Testing
         await scratch.remove()
     }
 
+    /// The gateway's group commit: several events' batches in one transaction, each audited as its own actor,
+    /// and all or nothing: a group whose last batch breaks a foreign key writes none of the earlier ones.
+    @Test(arguments: StoreKind.available)
+    func aGroupOfBatchesIsOneTransactionAllOrNothing(_ kind: StoreKind) async throws {
+        let scratch = try await kind.open()
+        let store = scratch.store
+        try await store.insertCircuit(SQLiteStoreTests.circuit, createdMillis: 5)
+        let first = SQLiteStoreTests.request("req-g1")
+        let second = SQLiteStoreTests.request("req-g2")
+        let orphan = Job(
+            id: "req-none/0", requestID: "req-none", index: 0, jobClass: SQLiteStoreTests.jobClass, inputJSON: "{}",
+            statementJSON: "[]")
+        await #expect(throws: StoreError.self) {
+            try await store.commit(group: [
+                StoreChanges(requests: [first]), StoreChanges(requests: [second]), StoreChanges(jobs: [orphan]),
+            ])
+        }
+        #expect(try await store.request(id: "req-g1") == nil)
+        #expect(try await store.request(id: "req-g2") == nil)
+        let auditBefore = try await store.lastAuditEntry()?.seq ?? 0
+        var one = StoreChanges(requests: [first], jobs: SQLiteStoreTests.jobs(of: first.id))
+        one.actor = "client"
+        var two = StoreChanges(requests: [second])
+        two.actor = "admin"
+        var done = first
+        done.state = .done(atMillis: 9_000)
+        var three = StoreChanges(requests: [done])
+        three.actor = "gateway"
+        // Later batches see the earlier ones of their group: the request created by the first ends in the third.
+        try await store.commit(group: [one, StoreChanges(), two, three])
+        #expect(try await store.request(id: "req-g1")?.state == .done(atMillis: 9_000))
+        #expect(try await store.request(id: "req-g2") == second)
+        #expect(try await store.jobs(requestID: first.id) == SQLiteStoreTests.jobs(of: first.id))
+        let entries = try await store.auditEntries(after: auditBefore, limit: 100)
+        #expect(Set(entries.map(\.actor)) == ["client", "admin", "gateway"])
+        #expect(entries.last?.actor == "gateway")
+        try await store.close()
+        await scratch.remove()
+    }
+
     @Test(arguments: StoreKind.available)
     func aLeasedJobWithoutAProverIsRefusedAsCorrupt(_ kind: StoreKind) async throws {
         let scratch = try await kind.open()

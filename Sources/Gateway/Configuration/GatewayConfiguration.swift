@@ -67,6 +67,11 @@ public struct GatewayConfiguration: Sendable {
     /// How each prover's record becomes the reputation the market is given, and the floor (`docs/economics.md`).
     public var reputation: ReputationPolicy = ReputationPolicy()
 
+    /// How results are verified: proofs of one circuit in batches of up to `maxBatch` (default 64, one random
+    /// linear combination each), at most `slots` batches at once on threads of their own (default: the
+    /// machine's cores; `--verify-batch`, `--verify-threads`).
+    public var verification: VerificationBatcher.Settings = VerificationBatcher.Settings()
+
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
     }
@@ -107,6 +112,12 @@ public struct GatewayConfiguration: Sendable {
             access.failuresPerMinute >= 1
         else {
             throw .configuration("the access limits must be positive (bursts at least 1)")
+        }
+        guard (1...4096).contains(verification.maxBatch) else {
+            throw .configuration("verification batches hold 1…4096 proofs, not \(verification.maxBatch)")
+        }
+        guard (1...1024).contains(verification.slots) else {
+            throw .configuration("verification runs on 1…1024 threads, not \(verification.slots)")
         }
         if let problem = reputation.problems.first { throw .configuration("reputation: \(problem)") }
         guard developmentTLS || (tlsCertificatePath != nil && tlsKeyPath != nil) else {

@@ -60,7 +60,7 @@ extension Coordinator {
             let before = book.jobs[report.job]?.state.phase
             let actions = book.progressReported(prover, report, now: now)
             if before == .assigned, book.jobs[report.job]?.state.phase == .proving {
-                metrics.jobEntered(.proving)
+                self.metrics.jobEntered(.proving)
             }
             return actions
         }

@@ -31,10 +31,10 @@ public actor Coordinator {
     var unflushed: Set<JobID> = []
     /// The last write that failed, until one succeeds: the gateway is then not ready.
     public private(set) var writeFailure: StoreError?
-    /// One event at a time: an event that waits for its commit holds the others back, so none sees a state
-    /// that may not be committed.
-    var eventRunning = false
-    var eventsWaiting: [CheckedContinuation<Void, Never>] = []
+    /// A commit is in flight (or the next group is about to be committed): events wait in `queued`.
+    var committing = false
+    /// The events that arrived while a commit was in flight: the next group, in arrival order.
+    var queued: [(PendingEvent, CheckedContinuation<Result<BookActions, EventFailure>, Never>)] = []
     /// Wakes the market loop when a round could trade something new.
     nonisolated let marketWakeup = MarketWakeup()
     /// What the gateway's `GET /metrics` shows: moved here, where each event's actions are committed.
@@ -76,81 +76,156 @@ public actor Coordinator {
 
     /// Takes one event to the book: commit its changes, then (only then) carry out its actions.
     ///
-    /// The event is applied to a copy of the book, installed once its changes are committed; a copy costs a
-    /// copy of each collection the event changes. Events that never commit at once (a heartbeat, a progress
-    /// report: their changes are lazy) are applied in place with `lazy`.
+    /// Group commit: an event that finds no commit in flight is applied and committed at once (no added
+    /// latency); events that arrive while a commit is in flight wait, and when it ends they are applied to
+    /// the book in arrival order and their changes committed together in one store transaction
+    /// (`GatewayStore.commit(group:)`), each with its own audit entries. The book a group is applied to is a
+    /// copy, installed once the group is committed; nothing of a group is told before its commit.
+    /// Events that never commit at once (a heartbeat, a progress report: their changes are lazy) are
+    /// applied with `lazy`, in their turn.
     /// `actor` is who caused the event, as the audit log names it (`prover:ID`, `client`, `admin`, `gateway`).
     @discardableResult
-    func perform(lazy: Bool = false, actor: String = "gateway", _ event: (inout JobBook, Int64) -> BookActions)
-        async throws(EventFailure) -> BookActions
-    {
-        await enterEvent()
-        defer { leaveEvent() }
-        if lazy {
-            let actions = event(&book, clock())
-            // Such an event has nothing to commit at once; should one ever have, it is written with the next
-            // coalesced batch rather than lost.
-            unflushed.formUnion(actions.lazyJobs.union(actions.changes.jobs.map(\.id)))
-            deliver(actions)
-            return actions
-        }
-        var next = book
-        let now = clock()
-        let actions = event(&next, now)
-        var notified: Set<ProverID> = []
-        if !actions.changes.isEmpty {
-            var changes = actions.changes
-            changes.actor = actor
-            changes.atMillis = now
-            // The instructions for provers on other gateways travel in the batch's transaction, as notices.
-            (changes.notices, notified) = remoteNotices(actions.messages, now: now)
-            do {
-                try await store.commit(changes)
-                writeFailure = nil
-            } catch  where error.isRefusal {
-                // The store refused what the event asked (a balance that cannot cover it): not a fault of the
-                // database, and nothing of the event happened.
-                throw .notDurable(error)
-            } catch {
-                writeFailure = error
-                metrics.storeWriteFailed()
-                logger.error("database write failed: the event is refused", metadata: ["error": "\(error)"])
-                throw .notDurable(error)
+    func perform(
+        lazy: Bool = false, actor: String = "gateway", _ event: @escaping (inout JobBook, Int64) -> BookActions
+    ) async throws(EventFailure) -> BookActions {
+        let pending = PendingEvent(lazy: lazy, actor: actor, event: event)
+        guard !committing, queued.isEmpty else {
+            // A commit is in flight: wait for the next group.
+            let result = await withCheckedContinuation { continuation in
+                queued.append((pending, continuation))
             }
+            return try result.get()
         }
-        metrics.observe(actions, before: book, after: next, now: clock())
-        book = next
-        unflushed.formUnion(actions.lazyJobs)
-        unflushed.subtract(actions.changes.jobs.map(\.id))
-        deliver(actions, notified: notified)
-        if let onSlash, !actions.slashedOperators.isEmpty {
-            let slashed = actions.slashedOperators.sorted()
-            for address in slashed { logger.warning("operator slashed", metadata: ["operator": "\(address)"]) }
-            // Not awaited here: reading the registry again tells the book the new stake, an event of its own,
-            // which must not wait on this one. The book has already lowered the stake; this only brings the
-            // registry's listing in step, so a lost read is made good by the next refresh.
-            Task { for address in slashed { await onSlash(address) } }
-        }
-        return actions
+        committing = true
+        let result = await commitGroup([pending])[0]
+        groupEnded()
+        return try result.get()
     }
 
     /// Sets what is told of each slashed operator once its slash is committed.
     public func setOnSlash(_ body: @escaping @Sendable (String) async -> Void) { onSlash = body }
 
-    func enterEvent() async {
-        guard eventRunning else {
-            eventRunning = true
-            return
-        }
-        await withCheckedContinuation { eventsWaiting.append($0) }
+    /// One event waiting for its group.
+    struct PendingEvent {
+        let lazy: Bool
+        let actor: String
+        let event: (inout JobBook, Int64) -> BookActions
     }
 
-    func leaveEvent() {
-        if eventsWaiting.isEmpty {
-            eventRunning = false
-        } else {
-            eventsWaiting.removeFirst().resume()
+    /// After a group: the events that waited meanwhile are the next group, committed by a task of its own
+    /// so that the event that led the last group returns at once.
+    func groupEnded() {
+        guard !queued.isEmpty else {
+            committing = false
+            return
         }
+        Task { await self.commitQueued() }
+    }
+
+    func commitQueued() async {
+        let group = queued
+        queued = []
+        let results = await commitGroup(group.map(\.0))
+        for ((_, continuation), result) in zip(group, results) { continuation.resume(returning: result) }
+        groupEnded()
+    }
+
+    /// Applies a group's events in order to a copy of the book, commits the changes of all of them in one
+    /// transaction, then installs the copy and carries out each event's actions in order.
+    ///
+    /// When the commit fails: if the database refused what one event asked (a balance that cannot cover it,
+    /// `StoreError.isRefusal`), each event is tried again alone, in order, so that one event's refusal does not
+    /// refuse its neighbours; if the database failed, every event of the group with changes is refused
+    /// (`notDurable`), the book stays as committed, and the events with nothing to commit (lazy ones, a
+    /// drain) are applied again alone, since they need no write.
+    func commitGroup(_ group: [PendingEvent]) async -> [Result<BookActions, EventFailure>] {
+        var next = book
+        // The phases before the group, moved on by each event: what each event's transitions start from.
+        var phases = GatewayMetrics.Phases()
+        var applied: [(actions: BookActions, notified: Set<ProverID>, before: GatewayMetrics.Phases)] = []
+        var batches: [StoreChanges] = []
+        for pending in group {
+            let now = clock()
+            let actions = pending.event(&next, now)
+            var notified: Set<ProverID> = []
+            if !pending.lazy, !actions.changes.isEmpty {
+                var changes = actions.changes
+                changes.actor = pending.actor
+                changes.atMillis = now
+                // The instructions for provers on other gateways travel in the batch's transaction, as notices.
+                (changes.notices, notified) = remoteNotices(actions.messages, now: now)
+                batches.append(changes)
+            }
+            applied.append((actions, notified, phases))
+            if group.count > 1 { phases.record(actions.changes) }
+        }
+        if !batches.isEmpty {
+            do {
+                if batches.count == 1 {
+                    try await store.commit(batches[0])
+                } else {
+                    try await store.commit(group: batches)
+                }
+                writeFailure = nil
+                metrics.committed(events: batches.count)
+            } catch {
+                return await groupFailed(group, error: error)
+            }
+        }
+        let before = book
+        book = next
+        var results: [Result<BookActions, EventFailure>] = []
+        for ((actions, notified, phasesBefore), pending) in zip(applied, group) {
+            if pending.lazy {
+                // Such an event has nothing to commit at once; should one ever have, it is written with the
+                // next coalesced batch rather than lost.
+                unflushed.formUnion(actions.lazyJobs.union(actions.changes.jobs.map(\.id)))
+            } else {
+                metrics.observe(actions, before: before, moved: phasesBefore, after: next, now: clock())
+                unflushed.formUnion(actions.lazyJobs)
+                unflushed.subtract(actions.changes.jobs.map(\.id))
+            }
+            deliver(actions, notified: notified)
+            if let onSlash, !actions.slashedOperators.isEmpty {
+                let slashed = actions.slashedOperators.sorted()
+                for address in slashed { logger.warning("operator slashed", metadata: ["operator": "\(address)"]) }
+                // Not awaited here: reading the registry again tells the book the new stake, an event of its
+                // own, which must not wait on this one. The book has already lowered the stake; this only
+                // brings the registry's listing in step, so a lost read is made good by the next refresh.
+                Task { for address in slashed { await onSlash(address) } }
+            }
+            results.append(.success(actions))
+        }
+        return results
+    }
+
+    /// A group's commit failed (see `commitGroup`).
+    func groupFailed(_ group: [PendingEvent], error: StoreError) async -> [Result<BookActions, EventFailure>] {
+        if error.isRefusal {
+            // The store refused what an event asked: not a fault of the database, and nothing of the event
+            // happened. Alone, only that event is refused.
+            guard group.count > 1 else { return [.failure(.notDurable(error))] }
+            var results: [Result<BookActions, EventFailure>] = []
+            for pending in group { results += await commitGroup([pending]) }
+            return results
+        }
+        writeFailure = error
+        metrics.storeWriteFailed()
+        logger.error(
+            "database write failed: the events are refused",
+            metadata: ["error": "\(error)", "events": "\(group.count)"])
+        guard group.count > 1 else { return [.failure(.notDurable(error))] }
+        var results: [Result<BookActions, EventFailure>] = []
+        for pending in group {
+            // An event with nothing to write (applied to the book as committed now) still happens.
+            var probe = book
+            if pending.lazy || pending.event(&probe, clock()).changes.isEmpty {
+                results += await commitGroup([pending])
+            } else {
+                results.append(.failure(.notDurable(error)))
+            }
+        }
+        return results
     }
 
     /// Carries out an event's actions once its changes are committed.

@@ -54,6 +54,18 @@ extension GatewayMetrics {
             "provernet_gateway_verification_duration_seconds",
             help: "Time to check one result (decode, statement, verify), by job kind."),
         MetricDescription(
+            "provernet_gateway_verification_batch_size",
+            help: "Proofs of one circuit verified together in one batch (one random linear combination).",
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256]),
+        MetricDescription(
+            "provernet_gateway_verification_seconds_per_proof",
+            help: "A batch's verification time divided among its proofs: one observation per proof.",
+            buckets: [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]),
+        MetricDescription(
+            "provernet_gateway_events_per_commit",
+            help: "Events whose changes one store transaction committed (group commit under load).",
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]),
+        MetricDescription(
             "provernet_gateway_verdicts_total", help: "Verdicts on results, accepted or rejected, by reason."),
         MetricDescription("provernet_gateway_submissions_total", help: "Requests submitted and accepted."),
         MetricDescription(

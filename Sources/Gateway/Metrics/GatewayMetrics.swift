@@ -31,10 +31,36 @@ public final class GatewayMetrics: Sendable {
 
     // MARK: Events
 
+    /// The phases of the requests and jobs that earlier events of a commit group moved, as they left them.
+    struct Phases {
+        var requests: [RequestID: RequestPhase?] = [:]
+        var jobs: [JobID: JobPhase?] = [:]
+
+        /// Notes the phases an event's changes left.
+        mutating func record(_ changes: StoreChanges) {
+            for request in changes.requests { requests[request.id] = request.state.phase }
+            for job in changes.jobs { jobs[job.id] = job.state.phase }
+        }
+
+        func phase(of request: RequestID, in book: JobBook) -> RequestPhase? {
+            requests[request] ?? book.requests[request]?.state.phase
+        }
+
+        func phase(of job: JobID, in book: JobBook) -> JobPhase? {
+            jobs[job] ?? book.jobs[job]?.state.phase
+        }
+    }
+
     /// What one committed event did: `before` is the book before it, `after` the book it left.
     func observe(_ actions: BookActions, before: JobBook, after: JobBook, now: Int64) {
+        observe(actions, before: before, moved: Phases(), after: after, now: now)
+    }
+
+    /// What one committed event of a group did: `before` is the book before the group, `moved` the phases that
+    /// the group's earlier events left, `after` the book the group left.
+    func observe(_ actions: BookActions, before: JobBook, moved: Phases, after: JobBook, now: Int64) {
         for request in actions.changes.requests {
-            let old = before.requests[request.id]?.state.phase
+            let old = moved.phase(of: request.id, in: before)
             let new = request.state.phase
             guard old != new else { continue }
             counter("provernet_gateway_requests_total", ("state", new.rawValue)).increment()
@@ -45,7 +71,7 @@ public final class GatewayMetrics: Sendable {
             }
         }
         for job in actions.changes.jobs {
-            let old = before.jobs[job.id]?.state.phase
+            let old = moved.phase(of: job.id, in: before)
             let new = job.state.phase
             guard old != new else { continue }
             counter("provernet_gateway_jobs_total", ("state", new.rawValue)).increment()
@@ -131,6 +157,20 @@ public final class GatewayMetrics: Sendable {
     public func verified(seconds: Double, kind: JobKind) {
         timer("provernet_gateway_verification_duration_seconds", ("kind", kind.rawValue))
             .recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    /// One batch of `size` proofs of one circuit verified in `seconds`.
+    func verificationBatch(size: Int, seconds: Double) {
+        Recorder(label: "provernet_gateway_verification_batch_size", aggregate: true, factory: factory)
+            .record(size)
+        let perProof = timer("provernet_gateway_verification_seconds_per_proof")
+        let nanoseconds = Int64(seconds * 1e9 / Double(max(1, size)))
+        for _ in 0..<size { perProof.recordNanoseconds(nanoseconds) }
+    }
+
+    /// One store transaction committed the changes of `events` events.
+    func committed(events: Int) {
+        Recorder(label: "provernet_gateway_events_per_commit", aggregate: true, factory: factory).record(events)
     }
 
     /// The gateway's verdict on a result, by a reason from a fixed list.

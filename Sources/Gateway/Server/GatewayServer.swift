@@ -160,7 +160,8 @@ public final class GatewayServer: Service {
             )
         }
         let checker = ResultChecker(
-            circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits)
+            circuits: circuits, aggregation: coordinator.aggregation, limits: configuration.limits,
+            batcher: VerificationBatcher(settings: configuration.verification, metrics: coordinator.metrics))
         let transport = serverTransport()
         let proverService = ProverServiceHandler(
             coordinator: coordinator, circuits: circuits, checker: checker, store: store,

@@ -6,11 +6,23 @@ import ProverNetCrypto
 /// `CheckedResult`. A proof is valid when its circuit's proof system finds that it decodes, proves exactly
 /// the statement the job's input implies, and verifies; an aggregate, when the aggregation system finds
 /// that it verifies under the gateway's setup against the statements of every input of its request, in
-/// order.
+/// order. Proofs are verified in batches per circuit (`VerificationBatcher`); aggregates alone, as they come.
 struct ResultChecker: Sendable {
     let circuits: CircuitRegistry
     let aggregation: AggregationSetup?
     let limits: NetworkLimits
+    /// Where proofs of circuits are verified, in batches, off the cooperative pool.
+    let batcher: VerificationBatcher
+
+    init(
+        circuits: CircuitRegistry, aggregation: AggregationSetup?, limits: NetworkLimits,
+        batcher: VerificationBatcher = VerificationBatcher()
+    ) {
+        self.circuits = circuits
+        self.aggregation = aggregation
+        self.limits = limits
+        self.batcher = batcher
+    }
 
     /// The verdict on `proof`, a result for `job` of `request`; `statements` are the request's (for an
     /// aggregate).
@@ -38,7 +50,11 @@ struct ResultChecker: Sendable {
             throw ProverNetError.invalidProof(reason: "proof or public signals over \(limits.maxProofJSONBytes) bytes")
         }
         let circuit = try await circuits.circuit(request.circuitID).circuit
-        try circuit.verify(proof, statement: job.statementJSON)
+        if let error = await batcher.verify(
+            proof, statement: job.statementJSON, circuitID: request.circuitID, circuit: circuit)
+        {
+            throw error
+        }
     }
 
     func checkAggregate(_ proof: ProofPayload, request: ProofRequest, statements: [String]) async throws {

@@ -200,49 +200,58 @@ public final class SQLiteStore: GatewayStore {
     // MARK: Writing
 
     public func commit(_ changes: StoreChanges) async throws(StoreError) {
-        guard !changes.isEmpty else { return }
+        try await commit(group: [changes])
+    }
+
+    public func commit(group: [StoreChanges]) async throws(StoreError) {
+        let group = group.filter { !$0.isEmpty }
+        guard !group.isEmpty else { return }
+        let verifies = verifiesLedger
+        try await write { db in
+            var movedMoney = false
+            for changes in group {
+                try Self.write(changes, db)
+                movedMoney = movedMoney || !changes.transfers.isEmpty || !changes.ledger.isEmpty
+            }
+            if verifies, movedMoney { try Self.verifyLedger(db) }
+        }
+    }
+
+    /// Writes one event's batch inside the caller's transaction: its audit entries first (each row compared
+    /// with what it was before this batch, so after the group's earlier batches), its transfers last.
+    static func write(_ changes: StoreChanges, _ db: Database) throws {
         let requests = changes.requests.map(RequestRow.init)
         let jobs = changes.jobs.map(JobRow.init)
-        let activity = changes.proverActivity
-        let rounds = changes.rounds
-        let ledger = changes.ledger
-        let transfers = changes.transfers
-        let reputation = changes.reputation
-        let verifies = verifiesLedger
         let actor = changes.actor
         let atMillis = changes.atMillis ?? Clock.nowMillis()
-        try await write { db in
-            // The audit entries first: they compare each row with what it was before this batch.
-            var events: [AuditEvent] = []
-            for request in requests {
-                if let event = try AuditTables.event(for: request, actor: actor, db) { events.append(event) }
-            }
-            for job in jobs {
-                if let event = try AuditTables.event(for: job, actor: actor, db) { events.append(event) }
-            }
-            events += ledger.map { AuditTables.event(for: $0, actor: actor) }
-            events += transfers.map { AuditTables.event(for: $0, actor: actor) }
-            try AuditTables.append(events, atMillis: atMillis, db)
-            for request in requests { try request.upsert(db) }
-            for job in jobs { try job.upsert(db) }
-            for a in activity {
-                try db.execute(
-                    sql: """
-                        UPDATE prover SET jobsVerified = jobsVerified + ?, jobsRejected = jobsRejected + ?,
-                            jobsFailed = jobsFailed + ?, jobsLost = jobsLost + ?, earned = earned + ?,
-                            lastSeenMillis = COALESCE(?, lastSeenMillis)
-                        WHERE id = ?
-                        """,
-                    arguments: [
-                        a.verified, a.rejected, a.failed, a.lost, a.earned.units, a.lastSeenMillis, a.prover.rawValue,
-                    ])
-            }
-            for var round in rounds { try round.insert(db) }
-            for var entry in ledger { try entry.insert(db) }
-            try Self.insert(reputation, db)
-            try Self.applyTransfers(transfers, db)
-            if verifies, !transfers.isEmpty || !ledger.isEmpty { try Self.verifyLedger(db) }
+        var events: [AuditEvent] = []
+        for request in requests {
+            if let event = try AuditTables.event(for: request, actor: actor, db) { events.append(event) }
         }
+        for job in jobs {
+            if let event = try AuditTables.event(for: job, actor: actor, db) { events.append(event) }
+        }
+        events += changes.ledger.map { AuditTables.event(for: $0, actor: actor) }
+        events += changes.transfers.map { AuditTables.event(for: $0, actor: actor) }
+        try AuditTables.append(events, atMillis: atMillis, db)
+        for request in requests { try request.upsert(db) }
+        for job in jobs { try job.upsert(db) }
+        for a in changes.proverActivity {
+            try db.execute(
+                sql: """
+                    UPDATE prover SET jobsVerified = jobsVerified + ?, jobsRejected = jobsRejected + ?,
+                        jobsFailed = jobsFailed + ?, jobsLost = jobsLost + ?, earned = earned + ?,
+                        lastSeenMillis = COALESCE(?, lastSeenMillis)
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    a.verified, a.rejected, a.failed, a.lost, a.earned.units, a.lastSeenMillis, a.prover.rawValue,
+                ])
+        }
+        for var round in changes.rounds { try round.insert(db) }
+        for var entry in changes.ledger { try entry.insert(db) }
+        try insert(changes.reputation, db)
+        try applyTransfers(changes.transfers, db)
     }
 
     // MARK: Health

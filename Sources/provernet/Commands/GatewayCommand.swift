@@ -75,6 +75,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Heartbeats a lease survives without one (default 4).") var leaseHeartbeats: Int?
     @Option(help: "Failed attempts before a job fails its request (default 3).") var maxAttempts: Int?
     @Option(help: "The reserve price per unit of work (one 2^12 proof; default 2.0).") var reservePrice: Double?
+    @Option(help: "The most proofs of one circuit verified in one batch (default 64).") var verifyBatch: Int?
+    @Option(help: "Verification batches run at once, each on a thread of its own (default: the cores).")
+    var verifyThreads: Int?
     @Option(help: "Seconds a graceful shutdown waits for running jobs (default 30).") var drainSeconds: Double?
     @Option(
         help:
@@ -121,6 +124,8 @@ struct GatewayCommand: AsyncParsableCommand {
             "gateway.heartbeatMillis": heartbeatMs.map(String.init),
             "gateway.leaseHeartbeats": leaseHeartbeats.map(String.init),
             "gateway.maxAttempts": maxAttempts.map(String.init),
+            "gateway.verifyBatch": verifyBatch.map(String.init),
+            "gateway.verifyThreads": verifyThreads.map(String.init),
             "gateway.reservePrice": reservePrice.map { String($0) },
             "gateway.drainSeconds": drainSeconds.map { String($0) },
             "gateway.keyCallsPerSecond": keyCallsPerSecond.map { String($0) },
@@ -242,6 +247,8 @@ struct GatewaySettings {
         c.heartbeatInterval = .milliseconds(try Self.int(config, "heartbeatMillis", 2000))
         c.leaseHeartbeats = try Self.int(config, "leaseHeartbeats", c.leaseHeartbeats)
         c.maxAttempts = try Self.int(config, "maxAttempts", c.maxAttempts)
+        c.verification.maxBatch = try Self.int(config, "verifyBatch", c.verification.maxBatch)
+        c.verification.slots = try Self.int(config, "verifyThreads", c.verification.slots)
         c.reservePricePerUnit = try Self.double(config, "reservePrice", c.reservePricePerUnit)
         c.drainSeconds = try Self.double(config, "drainSeconds", c.drainSeconds)
         c.snarkpackSRSPath = config.string(forKey: "snarkpackSRS")
