@@ -105,7 +105,9 @@ public actor Coordinator {
             // The instructions for provers on other gateways travel in the batch's transaction, as notices.
             (changes.notices, notified) = remoteNotices(actions.messages, now: now)
             do {
+                let committing = ContinuousClock.now
                 try await store.commit(changes)
+                metrics.committed(seconds: Self.seconds(ContinuousClock.now - committing), market: !changes.rounds.isEmpty)
                 writeFailure = nil
             } catch  where error.isRefusal {
                 // The store refused what the event asked (a balance that cannot cover it): not a fault of the

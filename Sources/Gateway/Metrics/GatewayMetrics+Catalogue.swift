@@ -54,6 +54,12 @@ extension GatewayMetrics {
             "provernet_gateway_verification_duration_seconds",
             help: "Time to check one result (decode, statement, verify), by job kind."),
         MetricDescription(
+            "provernet_gateway_store_commit_duration_seconds",
+            help: "Time of one event's commit to the store, by event (market: a market pass's; event: any other)."),
+        MetricDescription(
+            "provernet_gateway_statement_duration_seconds",
+            help: "Time to compute (or, when declared, check) the statements of one submission's inputs."),
+        MetricDescription(
             "provernet_gateway_verdicts_total", help: "Verdicts on results, accepted or rejected, by reason."),
         MetricDescription("provernet_gateway_submissions_total", help: "Requests submitted and accepted."),
         MetricDescription(
