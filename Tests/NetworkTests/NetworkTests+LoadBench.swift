@@ -44,7 +44,8 @@ extension NetworkTests {
         #expect(number(throughput, "rejected_total") == 0 && number(throughput, "refused_submissions") == 0)
         #expect(number(throughput, "verified_per_second") > 0)
         #expect(number(metric("first_assignment_ms"), "p50") >= 0, "\(run.stdout)")
-        #expect(number(metric("request_latency_ms"), "p99") > 0 && number(metric("request_latency_ms"), "unfinished") == 0)
+        #expect(
+            number(metric("request_latency_ms"), "p99") > 0 && number(metric("request_latency_ms"), "unfinished") == 0)
         #expect(number(metric("round"), "market_passes") >= 1, "\(run.stdout)")
         // The gateway's CPU, and its parts from its /metrics: statements at submission, a verification per job.
         let cpu = metric("gateway_cpu")
@@ -53,8 +54,7 @@ extension NetworkTests {
         #expect(number(metric("memory"), "gateway_rss_connected_bytes") > 0, "\(run.stdout)")
         #expect(metric("saturation")?["rule"] is String)
 
-        // A rerun on the same cache makes no proof again: the gateway made a new key, so it makes 8 new ones, but
-        // proofs are found by the key's hash (checked by the file layout: one directory per key).
+        // The proofs are kept by the hash of the gateway's proving key: one directory, named by a SHA-256.
         let keys = try FileManager.default.contentsOfDirectory(atPath: cache.path)
         #expect(keys.count == 1 && keys[0].count == 64, "\(keys)")
     }
@@ -78,7 +78,8 @@ extension NetworkTests {
         #expect(number(throughput, "rejected_total") >= 1, "\(run.stdout)")
         #expect(throughput?["sustained"] as? Bool == false)
         let reasons = metric("rejections")?["reasons"] as? [String: Any]
-        #expect(reasons?.keys.contains { $0.contains("public") || $0.contains("verify") || $0.contains("invalid") } == true,
+        #expect(
+            reasons?.keys.contains { $0.contains("public") || $0.contains("verify") || $0.contains("invalid") } == true,
             "\(run.stdout)")
     }
 }

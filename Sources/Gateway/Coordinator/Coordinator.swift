@@ -107,7 +107,8 @@ public actor Coordinator {
             do {
                 let committing = ContinuousClock.now
                 try await store.commit(changes)
-                metrics.committed(seconds: Self.seconds(ContinuousClock.now - committing), market: !changes.rounds.isEmpty)
+                metrics.committed(
+                    seconds: Self.seconds(ContinuousClock.now - committing), market: !changes.rounds.isEmpty)
                 writeFailure = nil
             } catch  where error.isRefusal {
                 // The store refused what the event asked (a balance that cannot cover it): not a fault of the

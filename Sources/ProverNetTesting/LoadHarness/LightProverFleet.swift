@@ -145,8 +145,10 @@ public struct LightProverFleet: Sendable {
                             } catch is CancellationError {
                                 break
                             } catch let error as RPCError {
-                                let refused = [.permissionDenied, .unauthenticated, .invalidArgument, .failedPrecondition]
-                                    .contains(error.code)
+                                let refused = [
+                                    .permissionDenied, .unauthenticated, .invalidArgument, .failedPrecondition,
+                                ]
+                                .contains(error.code)
                                 recorder.disconnected(refusal: refused ? "\(error.code): \(error.message)" : nil)
                                 if refused { break }
                             } catch {
@@ -223,7 +225,8 @@ public struct LightProverFleet: Sendable {
                         case .assignment(let assignment):
                             recorder.assigned(job: assignment.jobID, request: assignment.requestID)
                             if let proof = proofs.proof(forInput: assignment.inputJson, wrong: cheats) {
-                                outbound.yield(Self.result(job: assignment.jobID, epoch: assignment.epoch, proof: proof))
+                                outbound.yield(
+                                    Self.result(job: assignment.jobID, epoch: assignment.epoch, proof: proof))
                             } else {
                                 parked.list.withLock {
                                     $0.append(

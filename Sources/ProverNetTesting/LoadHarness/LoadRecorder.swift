@@ -211,7 +211,8 @@ public struct Percentiles: Sendable {
     public init(_ values: [Double]) {
         let sorted = values.sorted()
         func rank(_ q: Double) -> Double {
-            sorted.isEmpty ? .nan : sorted[Swift.min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.up)) - 1)]
+            sorted.isEmpty
+                ? .nan : sorted[Swift.min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.up)) - 1)]
         }
         count = sorted.count
         p50 = rank(0.5)

@@ -38,7 +38,8 @@ extension LoadBench {
                 throw failure("the load input \(input) has no numeric x")
             }
             let file = directory.appendingPathComponent("\(key).json")
-            if let data = try? Data(contentsOf: file), let proof = try? JSONDecoder().decode(PreparedProof.self, from: data)
+            if let data = try? Data(contentsOf: file),
+                let proof = try? JSONDecoder().decode(PreparedProof.self, from: data)
             {
                 proofs[key] = proof
             } else {
@@ -67,7 +68,9 @@ extension LoadBench {
             try JSONEncoder().encode(proof).write(to: directory.appendingPathComponent("\(name).json"))
         }
         let elapsed = ContinuousClock.now - started
-        return (proofs, missing.count, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return (
+            proofs, missing.count, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        )
     }
 
     /// An artifact from the gateway's artifact service, whole.
@@ -75,7 +78,9 @@ extension LoadBench {
         try await withGRPCClient(transport: try endpoint.makeTransport()) { client in
             let source = GRPCArtifactSource(client: client)
             let collected = Collected()
-            try await source.download(sha256: sha256, offset: 0) { chunk in collected.data.withLock { $0.append(chunk.data) } }
+            try await source.download(sha256: sha256, offset: 0) { chunk in
+                collected.data.withLock { $0.append(chunk.data) }
+            }
             return collected.data.withLock { $0 }
         }
     }

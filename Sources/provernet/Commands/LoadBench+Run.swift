@@ -126,7 +126,8 @@ extension LoadBench {
         let harness = (after.harnessCPU - before.harnessCPU) / wall
         let (saturated, why) = Self.saturation(
             sustained: sustained, machineBusy: busy, cores: cores, gatewayCores: total / wall, harnessCores: harness,
-            databaseShareOfWall: database / wall, marketShareOfWall: passSeconds / wall, generatorLate: outcome.lateSeconds,
+            databaseShareOfWall: database / wall, marketShareOfWall: passSeconds / wall,
+            generatorLate: outcome.lateSeconds,
             skipped: outcome.skipped)
         emit(
             String(
@@ -150,7 +151,8 @@ extension LoadBench {
             return (
                 "cpu",
                 String(
-                    format: "the machine's %.0f cores were %.0f%% busy, most of it %@ (gateway %.2f cores, harness %.2f)",
+                    format:
+                        "the machine's %.0f cores were %.0f%% busy, most of it %@ (gateway %.2f cores, harness %.2f)",
                     cores, machineBusy / cores * 100, who, gatewayCores, harnessCores)
             )
         }
@@ -169,7 +171,8 @@ extension LoadBench {
         return (
             "gateway",
             String(
-                format: "%.2f of %.0f cores busy, commits %.0f%% and market %.0f%% of the window: events waiting on one another",
+                format:
+                    "%.2f of %.0f cores busy, commits %.0f%% and market %.0f%% of the window: events waiting on one another",
                 machineBusy, cores, databaseShareOfWall * 100, marketShareOfWall * 100)
         )
     }

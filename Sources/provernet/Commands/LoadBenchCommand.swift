@@ -107,8 +107,14 @@ struct LoadBench: AsyncParsableCommand {
             "\"op\": \"load\", \"database\": \"\(store)\", \"gateways\": \(gateways), \"provers\": \(provers), \"circuit\": \"synth:\(constraints)\", \"inputs\": \(inputs), \"distinct\": \(distinct), \"clients\": \(clients), \"round_interval_ms\": \(roundIntervalMs), \"heartbeat_ms\": \(heartbeatMs), \"wrong_provers\": \(wrongProvers)"
     }
 
+    /// Prints one line; a figure that could not be measured (NaN, infinite) is written as null.
     func emit(_ body: String) {
-        print("{\(head), \(body)}")
+        var line = body
+        for word in ["-nan", "nan", "-inf", "inf"] {
+            line = line.replacingOccurrences(of: ": \(word),", with: ": null,")
+            if line.hasSuffix(": \(word)") { line = String(line.dropLast(word.count)) + "null" }
+        }
+        print("{\(head), \(line)}")
         fflush(nil)
     }
 
@@ -268,7 +274,8 @@ struct LoadBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(50))
             parked = fleet.firstParked
         }
-        let cache = proofCache.map { URL(fileURLWithPath: $0) }
+        let cache =
+            proofCache.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("provernet-load-proofs")
         let prepared = try await Self.prepareProofs(
             inputs: inputList, constraints: constraints, artifacts: parked?.artifacts ?? [], endpoint: endpoint,
