@@ -161,11 +161,15 @@ public actor Coordinator {
         }
         if !batches.isEmpty {
             do {
+                let committing = ContinuousClock.now
                 if batches.count == 1 {
                     try await store.commit(batches[0])
                 } else {
                     try await store.commit(group: batches)
                 }
+                metrics.committed(
+                    seconds: Self.seconds(ContinuousClock.now - committing),
+                    market: batches.contains { !$0.rounds.isEmpty })
                 writeFailure = nil
                 metrics.committed(events: batches.count)
             } catch {

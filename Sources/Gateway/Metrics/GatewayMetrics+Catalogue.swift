@@ -66,6 +66,12 @@ extension GatewayMetrics {
             help: "Events whose changes one store transaction committed (group commit under load).",
             buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]),
         MetricDescription(
+            "provernet_gateway_store_commit_duration_seconds",
+            help: "Time of one commit to the store (an event or a group of them): market when it holds a market pass."),
+        MetricDescription(
+            "provernet_gateway_statement_duration_seconds",
+            help: "Time to compute (or, when declared, check) the statements of one submission's inputs."),
+        MetricDescription(
             "provernet_gateway_verdicts_total", help: "Verdicts on results, accepted or rejected, by reason."),
         MetricDescription("provernet_gateway_submissions_total", help: "Requests submitted and accepted."),
         MetricDescription(

@@ -148,6 +148,19 @@ public final class GatewayMetrics: Sendable {
         timer("provernet_gateway_notice_delivery_seconds", ("kind", kind)).recordNanoseconds(Int64(seconds * 1e9))
     }
 
+    /// How long one event's commit to the store took (`market`: a market pass's, `event`: any other's): the
+    /// database's share of the gateway's time, which `provernet bench load` reports.
+    func committed(seconds: Double, market: Bool) {
+        timer("provernet_gateway_store_commit_duration_seconds", ("event", market ? "market" : "event"))
+            .recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    /// How long computing the statements of one submission's inputs took (the witness generator run for each
+    /// undeclared input; a declared statement is only checked).
+    public func statementsComputed(seconds: Double) {
+        timer("provernet_gateway_statement_duration_seconds").recordNanoseconds(Int64(seconds * 1e9))
+    }
+
     /// A write to the store failed: the event was refused.
     func storeWriteFailed() {
         counter("provernet_gateway_store_write_failures_total").increment()

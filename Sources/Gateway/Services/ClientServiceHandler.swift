@@ -165,6 +165,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                 )
             }
             let inputs = request.inputsJson
+            let computing = ContinuousClock.now
             let newJobs = try await Task.detached {
                 try inputs.enumerated().map { index, input in
                     if index < declarations.count, declarations[index].declared {
@@ -178,6 +179,7 @@ struct ClientServiceHandler: Provernet_V1_ClientService.SimpleServiceProtocol {
                         inputJSON: input, statementJSON: try circuit.statement(inputJSON: input, index: index))
                 }
             }.value
+            coordinator.metrics.statementsComputed(seconds: Coordinator.seconds(ContinuousClock.now - computing))
             let deadline =
                 request.deadlineSeconds == 0 ? configuration.defaultDeadlineSeconds : Int(request.deadlineSeconds)
             let record: ProofRequest

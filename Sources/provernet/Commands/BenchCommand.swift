@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks; each prints one JSON object per line.",
         subcommands: [
             Arithmetic.self, Groth16Bench.self, VerifyBench.self, SnarkPackBench.self, NetworkBench.self,
-            StatementBench.self,
+            StatementBench.self, LoadBench.self,
         ],
         defaultSubcommand: Arithmetic.self
     )
