@@ -38,7 +38,8 @@ struct GatewayFaultCycle: Sendable {
                 if await inject(fault, context, downUntil: &downUntil) {
                     counts[fault.rawValue, default: 0] += 1
                     context.fact(fault.rawValue, "\(counts[fault.rawValue] ?? 0)")
-                    context.fact("gateway_kills", "\(counts["leader_kills", default: 0] + counts["follower_kills", default: 0])")
+                    context.fact(
+                        "gateway_kills", "\(counts["leader_kills", default: 0] + counts["follower_kills", default: 0])")
                     turn += 1
                     next = elapsed + everySeconds
                 } else {
