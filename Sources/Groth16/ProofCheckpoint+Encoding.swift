@@ -93,18 +93,16 @@ extension ProofCheckpoint {
     /// Hashing every point instead would cost a pass over the whole key on every proof.
     static func fingerprint(of key: ProvingKey) -> CheckpointHash {
         var bytes: [UInt8] = []
-        for size in [key.nVars, key.nPublic, key.domainSize, key.coefficients.count] {
+        for size in [key.nVars, key.nPublic, key.domainSize, key.coefficientCount] {
             bytes.appendLittleEndian(UInt64(size))
         }
-        var g1 = [key.alpha1, key.beta1, key.delta1] + key.ic
-        var g2 = [key.beta2, key.gamma2, key.delta2]
-        for query in [key.a, key.b1, key.c, key.h] {
-            if let first = query.first, let last = query.last { g1 += [first, last] }
-        }
-        if let first = key.b2.first, let last = key.b2.last { g2 += [first, last] }
+        // The ends of each section, read without decoding the sections of an encoded key.
+        let ends = key.sectionEnds
+        let g1 = [key.alpha1, key.beta1, key.delta1] + key.ic + ends.g1
+        let g2 = [key.beta2, key.gamma2, key.delta2] + ends.g2
         for point in g1 { bytes += point.ethereumBytes }
         for point in g2 { bytes += point.ethereumBytes }
-        for k in [key.coefficients.first, key.coefficients.last].compactMap({ $0 }) {
+        for k in ends.coefficients {
             bytes.appendLittleEndian(k.matrix.rawValue)
             bytes.appendLittleEndian(k.constraint)
             bytes.appendLittleEndian(k.signal)

@@ -67,25 +67,23 @@ public enum Prover {
                 return h
             }
             let clock = now()
-            let msmH = MSM.g1(key.h, h, threads: threads)
+            let msmH = h.withUnsafeBufferPointer { key.msm(.h, $0, threads: threads) }
             timings.msmH = now() - clock
             return msmH
         }
         let msmA = stages.run(.msmA, ProofCheckpoint.g1Codec, &timings, progress) { timings in
-            timed(&timings.msmA) { MSM.g1(key.a, witness, threads: threads) }
+            timed(&timings.msmA) { witness.withUnsafeBufferPointer { key.msm(.a, $0, threads: threads) } }
         }
         let msmB1 = stages.run(.msmB1, ProofCheckpoint.g1Codec, &timings, progress) { timings in
-            timed(&timings.msmB1) { MSM.g1(key.b1, witness, threads: threads) }
+            timed(&timings.msmB1) { witness.withUnsafeBufferPointer { key.msm(.b1, $0, threads: threads) } }
         }
         let msmB2 = stages.run(.msmB2, ProofCheckpoint.g2Codec, &timings, progress) { timings in
-            timed(&timings.msmB2) { MSM.g2(key.b2, witness, threads: threads) }
+            timed(&timings.msmB2) { witness.withUnsafeBufferPointer { key.msmB2($0, threads: threads) } }
         }
         let msmC = stages.run(.msmC, ProofCheckpoint.g1Codec, &timings, progress) { timings in
             timed(&timings.msmC) {
-                key.c.withUnsafeBufferPointer { points in
-                    witness.withUnsafeBufferPointer { w in
-                        MSM.g1(points, UnsafeBufferPointer(rebasing: w[(key.nPublic + 1)...]), threads: threads)
-                    }
+                witness.withUnsafeBufferPointer { w in
+                    key.msm(.c, UnsafeBufferPointer(rebasing: w[(key.nPublic + 1)...]), threads: threads)
                 }
             }
         }
@@ -110,24 +108,23 @@ public enum Prover {
         let clock = now()
         var a = [Fr](repeating: .zero, count: n)
         var b = [Fr](repeating: .zero, count: n)
-        a.withUnsafeMutableBufferPointer { a in
+        let scale = a.withUnsafeMutableBufferPointer { a in
             b.withUnsafeMutableBufferPointer { b in
-                key.coefficients.withUnsafeBufferPointer { coefficients in
-                    witness.withUnsafeBufferPointer { w in
-                        for k in coefficients {
-                            let v = k.value * w[Int(k.signal)]
-                            if k.matrix == .a {
-                                a[Int(k.constraint)] += v
-                            } else {
-                                b[Int(k.constraint)] += v
-                            }
-                        }
-                    }
+                witness.withUnsafeBufferPointer { w in
+                    key.accumulateCoefficients(w, a: a.baseAddress!, b: b.baseAddress!)
                 }
             }
         }
         var c = [Fr](repeating: .zero, count: n)
-        for i in 0..<n { c[i] = a[i] * b[i] }
+        if scale == .one {
+            for i in 0..<n { c[i] = a[i] * b[i] }
+        } else {
+            for i in 0..<n {
+                a[i] *= scale
+                b[i] *= scale
+                c[i] = a[i] * b[i]
+            }
+        }
         timings.abEvaluation = now() - clock
 
         let domain: EvaluationDomain

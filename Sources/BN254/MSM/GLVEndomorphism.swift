@@ -14,6 +14,8 @@
 protocol GLVCurve: CurveParameters {
     /// φ(P) = λ·P for every P in the group.
     static func endomorphism(_ p: AffinePoint<Self>) -> AffinePoint<Self>
+    /// The x-coordinate of φ(P) for a point P with x-coordinate `x` (φ keeps y).
+    static func endomorphismX(_ x: Field) -> Field
 }
 
 extension G1Parameters: GLVCurve {
@@ -21,6 +23,9 @@ extension G1Parameters: GLVCurve {
     static func endomorphism(_ p: AffinePoint<Self>) -> AffinePoint<Self> {
         AffinePoint(unchecked: p.x * GLV.beta, p.y, isInfinity: p.isInfinity)
     }
+
+    @inlinable @inline(__always)
+    static func endomorphismX(_ x: Fq) -> Fq { x * GLV.beta }
 }
 
 extension G2Parameters: GLVCurve {
@@ -30,6 +35,9 @@ extension G2Parameters: GLVCurve {
     static func endomorphism(_ p: AffinePoint<Self>) -> AffinePoint<Self> {
         AffinePoint(unchecked: p.x.scaled(by: GLV.betaSquared), p.y, isInfinity: p.isInfinity)
     }
+
+    @inlinable @inline(__always)
+    static func endomorphismX(_ x: Fq2) -> Fq2 { x.scaled(by: GLV.betaSquared) }
 }
 
 /// The constants and the scalar decomposition of the GLV method on BN254.

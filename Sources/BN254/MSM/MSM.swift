@@ -55,6 +55,45 @@ public enum MSM {
         withEndomorphism(points, scalars, threads: threads, inversionCost: 110)
     }
 
+    /// Σ scalars[i]·points[i] in G1 for `count` points in their iden3 encoding (64 bytes each: x‖y, Montgomery
+    /// form, little-endian, infinity as zeros), read where they are, such as the pages of a mapped .zkey.
+    ///
+    /// The points are not checked: the caller must have checked each coordinate to be below q and each point to
+    /// be on the curve and in G1 (a .zkey loader does, once). The MSM reads them once, in order, in chunks, and
+    /// calls `release` with the bytes of each chunk it is done with (see `withEndomorphism`).
+    public static func g1(
+        iden3 points: UnsafeRawBufferPointer, count: Int, _ scalars: UnsafeBufferPointer<Fr>,
+        threads: Int = defaultThreads, release: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) -> G1Jacobian {
+        precondition(points.count >= count * 64, "\(points.count) bytes hold fewer than \(count) G1 points")
+        guard let base = points.baseAddress else { return .infinity }
+        return withEndomorphism(
+            Iden3Points<G1Parameters>(base), count: count, scalars, threads: threads, inversionCost: 300,
+            release: release.map { release in
+                { range in
+                    release(UnsafeRawBufferPointer(rebasing: points[(range.lowerBound * 64)..<(range.upperBound * 64)]))
+                }
+            })
+    }
+
+    /// Σ scalars[i]·points[i] in G2 for `count` points in their iden3 encoding (128 bytes each), read where they
+    /// are; the caller has checked them as for `g1(iden3:count:_:threads:)`.
+    public static func g2(
+        iden3 points: UnsafeRawBufferPointer, count: Int, _ scalars: UnsafeBufferPointer<Fr>,
+        threads: Int = defaultThreads, release: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) -> G2Jacobian {
+        precondition(points.count >= count * 128, "\(points.count) bytes hold fewer than \(count) G2 points")
+        guard let base = points.baseAddress else { return .infinity }
+        return withEndomorphism(
+            Iden3Points<G2Parameters>(base), count: count, scalars, threads: threads, inversionCost: 110,
+            release: release.map { release in
+                { range in
+                    release(
+                        UnsafeRawBufferPointer(rebasing: points[(range.lowerBound * 128)..<(range.upperBound * 128)]))
+                }
+            })
+    }
+
     /// Σ scalars[i]·points[i] on any short Weierstrass curve with a = 0, without an endomorphism.
     ///
     /// The bucket points assume that the group has no point with y = 0 (no point of order 2), as for any group
@@ -78,57 +117,147 @@ public enum MSM {
                     into: shared.base + i, stride: n)
             }
         }
-        return accumulate(
-            points.extracting(0..<n), UnsafeBufferPointer(start: nil, count: 0), digits: digits, plan: plan,
-            threads: threads)
+        let first = AffinePoints(points.baseAddress!)
+        return accumulate(first, count: n, first, count: 0, digits: digits, plan: plan, threads: threads)
     }
 
-    /// The GLV form: k·P = k1·P + k2·φ(P) with 127-bit k1 and k2, as an MSM over P₀…P_{n−1}, φ(P₀)…φ(P_{n−1}).
+    /// The GLV form on decoded points.
     @inlinable
     static func withEndomorphism<C: GLVCurve>(
         _ points: UnsafeBufferPointer<AffinePoint<C>>, _ scalars: UnsafeBufferPointer<Fr>, threads: Int,
         inversionCost: Double, plan fixedPlan: MSMPlan? = nil
     ) -> JacobianPoint<C> {
-        let n = min(points.count, scalars.count)
+        guard let base = points.baseAddress else { return .infinity }
+        return withEndomorphism(
+            AffinePoints(base), count: points.count, scalars, threads: threads, inversionCost: inversionCost,
+            plan: fixedPlan)
+    }
+
+    /// How many points the GLV MSM recodes and adds at a time (see `withEndomorphism`).
+    @usableFromInline static let chunkPoints = 1 << 14
+
+    /// The GLV form: k·P = k1·P + k2·φ(P) with 127-bit k1 and k2, as an MSM over P₀…P_{n−1}, φ(P₀)…φ(P_{n−1}).
+    ///
+    /// The points are streamed in chunks of `chunkPoints`: each chunk's scalars are decomposed and recoded, the
+    /// x-coordinates of its images φ(P) = (β·x, y) computed, and every window's buckets take the chunk's points
+    /// before the next chunk starts. The buckets of all windows live through the whole MSM; the digits and the
+    /// images exist for one chunk only, so the MSM's memory is its buckets, not a multiple of n, and it reads
+    /// the points once, in order: `release` is called with each chunk's index range once no worker reads it
+    /// again (a prover lets a mapped section's pages go there).
+    @inlinable
+    static func withEndomorphism<Points: MSMPoints>(
+        _ points: Points, count: Int, _ scalars: UnsafeBufferPointer<Fr>, threads: Int,
+        inversionCost: Double, plan fixedPlan: MSMPlan? = nil, chunkPoints: Int = MSM.chunkPoints,
+        release: ((Range<Int>) -> Void)? = nil
+    ) -> JacobianPoint<Points.C> where Points.C: GLVCurve {
+        typealias C = Points.C
+        let n = min(count, scalars.count)
         if n == 0 { return .infinity }
         let threads = max(1, threads)
-        let m = 2 * n
         let plan =
             fixedPlan
-            ?? MSMPlan.choose(points: m, scalarBits: 127, threads: threads, inversionCost: inversionCost)
-        let digits = UnsafeMutablePointer<UInt16>.allocate(capacity: plan.windows * m)
+            ?? MSMPlan.choose(points: 2 * n, scalarBits: 127, threads: threads, inversionCost: inversionCost)
+        let chunk = min(n, max(1, chunkPoints))
+        // Window j's digits for a chunk: the k1 digits of its points, then their k2 digits (for the images).
+        let digitStride = 2 * chunk
+        let digits = UnsafeMutablePointer<UInt16>.allocate(capacity: plan.windows * digitStride)
         defer { digits.deallocate() }
-        let images = UnsafeMutablePointer<AffinePoint<C>>.allocate(capacity: n)
-        defer { images.deallocate() }
+        let imageX = UnsafeMutablePointer<C.Field>.allocate(capacity: chunk)
+        defer { imageX.deallocate() }
+        let tasks = plan.windows * plan.splits
+        let buckets = UnsafeMutablePointer<BucketAccumulator<C>>.allocate(capacity: tasks)
+        for task in 0..<tasks {
+            let window = task / plan.splits
+            (buckets + task).initialize(
+                to: BucketAccumulator<C>(
+                    bucketCount: plan.bucketCount(window: window), batchCapacity: plan.batchCapacity(window: window)))
+        }
+        defer {
+            for task in 0..<tasks { buckets[task].deallocate() }
+            buckets.deinitialize(count: tasks)
+            buckets.deallocate()
+        }
         let sharedDigits = MSMShared(digits)
-        let sharedImages = MSMShared(images)
-        MSMParallel.forEachSlice(of: n, workers: threads) { range in
-            for i in range {
-                (sharedImages.base + i).initialize(to: C.endomorphism(points[i]))
-                let (k1, k2) = GLV.decompose(scalars[i].canonical)
-                let m1 = k1.magnitude
-                let m2 = k2.magnitude
-                SignedDigits.recode(
-                    (UInt64(truncatingIfNeeded: m1), UInt64(truncatingIfNeeded: m1 >> 64), 0, 0), negative: k1 < 0,
-                    windowBits: plan.windowBits, windows: plan.windows, into: sharedDigits.base + i, stride: m)
-                SignedDigits.recode(
-                    (UInt64(truncatingIfNeeded: m2), UInt64(truncatingIfNeeded: m2 >> 64), 0, 0), negative: k2 < 0,
-                    windowBits: plan.windowBits, windows: plan.windows, into: sharedDigits.base + n + i, stride: m)
+        let sharedImages = MSMShared(imageX)
+        let sharedBuckets = MSMShared(buckets)
+        let workers = min(threads, tasks)
+        var start = 0
+        while start < n {
+            let k = min(chunk, n - start)
+            let first = start
+            MSMParallel.forEachSlice(of: k, workers: threads) { range in
+                for i in range {
+                    (sharedImages.base + i).initialize(
+                        to: points.coordinates(first + i).map { C.endomorphismX($0.x) } ?? .zero)
+                    let (k1, k2) = GLV.decompose(scalars[first + i].canonical)
+                    let m1 = k1.magnitude
+                    let m2 = k2.magnitude
+                    SignedDigits.recode(
+                        (UInt64(truncatingIfNeeded: m1), UInt64(truncatingIfNeeded: m1 >> 64), 0, 0),
+                        negative: k1 < 0, windowBits: plan.windowBits, windows: plan.windows,
+                        into: sharedDigits.base + i, stride: digitStride)
+                    SignedDigits.recode(
+                        (UInt64(truncatingIfNeeded: m2), UInt64(truncatingIfNeeded: m2 >> 64), 0, 0),
+                        negative: k2 < 0, windowBits: plan.windowBits, windows: plan.windows,
+                        into: sharedDigits.base + chunk + i, stride: digitStride)
+                }
+            }
+            let images = EndomorphismImages(points, offset: first, x: imageX)
+            let body: (Int) -> Void = { worker in
+                var task = worker
+                while task < tasks {
+                    let window = task / plan.splits
+                    let range = MSMParallel.slice(task % plan.splits, of: plan.splits, count: k)
+                    let windowDigits = sharedDigits.base + window * digitStride
+                    addAll(
+                        points, pointOffset: first, range: range, digits: windowDigits, into: &sharedBuckets.base[task])
+                    addAll(
+                        images, pointOffset: 0, range: range, digits: windowDigits + chunk,
+                        into: &sharedBuckets.base[task])
+                    task += workers
+                }
+            }
+            if workers == 1 {
+                body(0)
+            } else {
+                MSMParallel.run(workers: workers, body)
+            }
+            release?(first..<(first + k))
+            start += k
+        }
+        let results = UnsafeMutablePointer<JacobianPoint<C>>.allocate(capacity: tasks)
+        defer { results.deallocate() }
+        let sharedResults = MSMShared(results)
+        let finish: (Int) -> Void = { worker in
+            var task = worker
+            while task < tasks {
+                (sharedResults.base + task).initialize(to: sharedBuckets.base[task].finish())
+                task += workers
             }
         }
-        return accumulate(
-            points.extracting(0..<n), UnsafeBufferPointer(start: images, count: n), digits: digits, plan: plan,
-            threads: threads)
+        if workers == 1 {
+            finish(0)
+        } else {
+            MSMParallel.run(workers: workers, finish)
+        }
+        // Horner over the windows, from the top: result = Σ_j 2^(j·c)·W_j.
+        var result = JacobianPoint<C>.infinity
+        for window in stride(from: plan.windows - 1, through: 0, by: -1) {
+            for _ in 0..<plan.windowBits where !result.isInfinity { result = result.doubled() }
+            for split in 0..<plan.splits { result = result + results[window * plan.splits + split] }
+        }
+        return result
     }
 
     /// Σ over windows of 2^(j·c)·(Σ digit·point) for the points `first` followed by `second`, whose digit codes
-    /// are at `digits[j·m + i]` (m = first.count + second.count).
+    /// are at `digits[j·m + i]` (m = firstCount + secondCount).
     @inlinable
-    static func accumulate<C: CurveParameters>(
-        _ first: UnsafeBufferPointer<AffinePoint<C>>, _ second: UnsafeBufferPointer<AffinePoint<C>>,
+    static func accumulate<First: MSMPoints, Second: MSMPoints>(
+        _ first: First, count firstCount: Int, _ second: Second, count secondCount: Int,
         digits: UnsafePointer<UInt16>, plan: MSMPlan, threads: Int
-    ) -> JacobianPoint<C> {
-        let m = first.count + second.count
+    ) -> JacobianPoint<First.C> where Second.C == First.C {
+        typealias C = First.C
+        let m = firstCount + secondCount
         let tasks = plan.windows * plan.splits
         let results = UnsafeMutablePointer<JacobianPoint<C>>.allocate(capacity: tasks)
         defer { results.deallocate() }
@@ -139,11 +268,18 @@ public enum MSM {
             while task < tasks {
                 let window = task / plan.splits
                 let range = MSMParallel.slice(task % plan.splits, of: plan.splits, count: m)
-                (shared.base + task).initialize(
-                    to: accumulateWindow(
-                        first, second, range: range, digits: digits + window * m,
-                        bucketCount: plan.bucketCount(window: window),
-                        batchCapacity: plan.batchCapacity(window: window)))
+                var buckets = BucketAccumulator<C>(
+                    bucketCount: plan.bucketCount(window: window), batchCapacity: plan.batchCapacity(window: window))
+                let windowDigits = digits + window * m
+                let firstRange = range.clamped(to: 0..<firstCount)
+                addAll(first, pointOffset: 0, range: firstRange, digits: windowDigits, into: &buckets)
+                let secondRange = range.clamped(to: firstCount..<m)
+                addAll(
+                    second, pointOffset: 0,
+                    range: (secondRange.lowerBound - firstCount)..<(secondRange.upperBound - firstCount),
+                    digits: windowDigits + firstCount, into: &buckets)
+                (shared.base + task).initialize(to: buckets.finish())
+                buckets.deallocate()
                 task += workers
             }
         }
@@ -161,38 +297,21 @@ public enum MSM {
         return result
     }
 
-    /// Σ digit_i·P_i over the points with index in `range` for one window.
-    @inlinable
-    static func accumulateWindow<C: CurveParameters>(
-        _ first: UnsafeBufferPointer<AffinePoint<C>>, _ second: UnsafeBufferPointer<AffinePoint<C>>,
-        range: Range<Int>, digits: UnsafePointer<UInt16>, bucketCount: Int, batchCapacity: Int
-    ) -> JacobianPoint<C> {
-        var buckets = BucketAccumulator<C>(bucketCount: bucketCount, batchCapacity: batchCapacity)
-        defer { buckets.deallocate() }
-        let split = first.count
-        addAll(first, offset: 0, range: range.clamped(to: 0..<split), digits: digits, into: &buckets)
-        addAll(
-            second, offset: split, range: range.clamped(to: split..<(split + second.count)), digits: digits,
-            into: &buckets)
-        return buckets.finish()
-    }
-
+    /// Adds point `pointOffset + i` with digit `digits[i]` into the buckets, for each i in `range`.
     @inlinable @inline(__always)
-    static func addAll<C: CurveParameters>(
-        _ points: UnsafeBufferPointer<AffinePoint<C>>, offset: Int, range: Range<Int>,
-        digits: UnsafePointer<UInt16>, into buckets: inout BucketAccumulator<C>
+    static func addAll<Points: MSMPoints>(
+        _ points: Points, pointOffset: Int, range: Range<Int>, digits: UnsafePointer<UInt16>,
+        into buckets: inout BucketAccumulator<Points.C>
     ) {
-        guard let base = points.baseAddress else { return }
         for i in range {
             let code = digits[i]
             if code == SignedDigits.zero { continue }
-            let p = base + (i - offset)
-            if p.pointee.isInfinity { continue }
+            guard let p = points.coordinates(pointOffset + i) else { continue }
             let bucket = Int(code & ~SignedDigits.negativeBit)
             if code & SignedDigits.negativeBit != 0 {
-                buckets.add(bucket, x: p.pointee.x, y: -p.pointee.y)
+                buckets.add(bucket, x: p.x, y: -p.y)
             } else {
-                buckets.add(bucket, x: p.pointee.x, y: p.pointee.y)
+                buckets.add(bucket, x: p.x, y: p.y)
             }
         }
     }

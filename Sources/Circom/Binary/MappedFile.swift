@@ -56,5 +56,13 @@ final class MappedFile: @unchecked Sendable {
         _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
     }
 
+    /// `discard(_:)` for bytes given as a buffer inside the mapping (nothing for any other buffer).
+    func discard(_ buffer: UnsafeRawBufferPointer) {
+        guard let base, let start = buffer.baseAddress, start >= base, start + buffer.count <= base + count else {
+            return
+        }
+        discard((start - base)..<(start - base + buffer.count))
+    }
+
     static func lastError() -> String { String(cString: strerror(errno)) }
 }

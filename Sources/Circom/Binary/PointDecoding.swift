@@ -130,6 +130,29 @@ enum PointDecoding {
         }
     }
 
+    /// Checks `count` G1 points as `g1Points` does, without keeping them.
+    static func checkG1Points(
+        _ cursor: inout ByteCursor, count: Int, workers: Int, release: MappedFile? = nil
+    ) throws(CircomError) {
+        // One byte per point for the (unused) results.
+        _ = try decode(
+            &cursor, count: count, stride: 64, group: "G1", workers: workers, infinity: false, release: release
+        ) {
+            decodeG1($0, $1).map { _ in true }
+        }
+    }
+
+    /// Checks `count` G2 points as `g2Points` does, without keeping them.
+    static func checkG2Points(
+        _ cursor: inout ByteCursor, count: Int, workers: Int, checkSubgroup: Bool, release: MappedFile? = nil
+    ) throws(CircomError) {
+        _ = try decode(
+            &cursor, count: count, stride: 128, group: "G2", workers: workers, infinity: false, release: release
+        ) {
+            decodeG2($0, $1, checkSubgroup: checkSubgroup).map { _ in true }
+        }
+    }
+
     static func g1(_ cursor: inout ByteCursor) throws(CircomError) -> G1Affine {
         try g1Points(&cursor, count: 1, workers: 1)[0]
     }

@@ -51,18 +51,26 @@ public struct ZKeyFile: Sendable {
         /// The number of threads that decode large sections; 0 (the default) uses every processor the system
         /// lets this process use.
         public var workers: Int
+        /// Whether the coefficients and the A, B1, B2, C, H points stay in the mapped file, in their encoding
+        /// (`EncodedProvingKeySections`), instead of being decoded into arrays. They are checked all the same,
+        /// and their pages let go as they are checked; the prover then reads each section in place during a
+        /// proof and lets it go again, so a proof never holds the whole key. Needs `init(contentsOf:options:)`:
+        /// a key parsed from bytes in memory is always decoded.
+        public var keepSectionsMapped: Bool
 
-        public init(checkB2Subgroup: Bool = true, workers: Int = 0) {
+        public init(checkB2Subgroup: Bool = true, workers: Int = 0, keepSectionsMapped: Bool = false) {
             self.checkB2Subgroup = checkB2Subgroup
             self.workers = workers
+            self.keepSectionsMapped = keepSectionsMapped
         }
 
         public static var `default`: ReadOptions { ReadOptions() }
 
         /// How a prover reads its key: every point on its curve, but no B2 subgroup checks (22 s for 2^16
-        /// wires on one core). A B2 point outside G2 can only spoil this prover's own proofs, and every proof
-        /// is verified against a verification key whose points are always subgroup-checked.
-        public static var prover: ReadOptions { ReadOptions(checkB2Subgroup: false) }
+        /// wires on one core), and the large sections kept mapped (`keepSectionsMapped`). A B2 point outside G2
+        /// can only spoil this prover's own proofs, and every proof is verified against a verification key whose
+        /// points are always subgroup-checked.
+        public static var prover: ReadOptions { ReadOptions(checkB2Subgroup: false, keepSectionsMapped: true) }
     }
 
     /// Reads a key through a read-only memory mapping: the points are decoded straight from the mapped pages
@@ -116,32 +124,67 @@ public struct ZKeyFile: Sendable {
         var coefficientSection = try container.section(4, "coefficients")
         let coefficientCount = Int(try coefficientSection.u32())
         try coefficientSection.expectSize(4 + coefficientCount * 44)
+        let keepMapped = options.keepSectionsMapped && mapped != nil
+        let coefficientStart = coefficientSection.position
         let coefficients = try Self.coefficients(
-            &coefficientSection, count: coefficientCount, rows: domainSize, wires: nVars)
+            &coefficientSection, count: coefficientCount, rows: domainSize, wires: nVars, keep: !keepMapped)
         mapped?.discard(coefficientSection.range)
 
-        func g1Section(_ type: UInt32, _ name: String, count: Int) throws(CircomError) -> [G1Affine] {
-            var section = try container.section(type, name)
-            try section.expectSize(count * 64)
-            return try PointDecoding.g1Points(&section, count: count, workers: workers, release: mapped)
+        if let mapped, keepMapped {
+            // Checked as when decoded, then handed over as bytes.
+            func pointSection(_ type: UInt32, _ name: String, count: Int, g2: Bool) throws(CircomError)
+                -> UnsafeRawBufferPointer
+            {
+                var section = try container.section(type, name)
+                let stride = g2 ? 128 : 64
+                try section.expectSize(count * stride)
+                let start = section.position
+                if g2 {
+                    try PointDecoding.checkG2Points(
+                        &section, count: count, workers: workers, checkSubgroup: options.checkB2Subgroup,
+                        release: mapped)
+                } else {
+                    try PointDecoding.checkG1Points(&section, count: count, workers: workers, release: mapped)
+                }
+                return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count * stride)])
+            }
+            let encoded = EncodedProvingKeySections(
+                coefficients: UnsafeRawBufferPointer(
+                    rebasing: bytes[coefficientStart..<(coefficientStart + 44 * coefficientCount)]),
+                coefficientCount: coefficientCount,
+                a: try pointSection(5, "A points", count: nVars, g2: false),
+                b1: try pointSection(6, "B1 points", count: nVars, g2: false),
+                b2: try pointSection(7, "B2 points", count: nVars, g2: true),
+                c: try pointSection(8, "C points", count: nVars - nPublic - 1, g2: false),
+                h: try pointSection(9, "H points", count: domainSize, g2: false),
+                owner: mapped, release: { mapped.discard($0) })
+            provingKey = ProvingKey(
+                nVars: nVars, nPublic: nPublic, domainSize: domainSize, alpha1: alpha1, beta1: beta1, beta2: beta2,
+                gamma2: gamma2, delta1: delta1, delta2: delta2, ic: ic, encoded: encoded)
+        } else {
+            func g1Section(_ type: UInt32, _ name: String, count: Int) throws(CircomError) -> [G1Affine] {
+                var section = try container.section(type, name)
+                try section.expectSize(count * 64)
+                return try PointDecoding.g1Points(&section, count: count, workers: workers, release: mapped)
+            }
+            let a = try g1Section(5, "A points", count: nVars)
+            let b1 = try g1Section(6, "B1 points", count: nVars)
+            var b2Section = try container.section(7, "B2 points")
+            try b2Section.expectSize(nVars * 128)
+            let b2 = try PointDecoding.g2Points(
+                &b2Section, count: nVars, workers: workers, checkSubgroup: options.checkB2Subgroup, release: mapped)
+            let c = try g1Section(8, "C points", count: nVars - nPublic - 1)
+            let h = try g1Section(9, "H points", count: domainSize)
+            provingKey = ProvingKey(
+                nVars: nVars, nPublic: nPublic, domainSize: domainSize, alpha1: alpha1, beta1: beta1, beta2: beta2,
+                gamma2: gamma2, delta1: delta1, delta2: delta2, ic: ic, coefficients: coefficients, a: a, b1: b1,
+                b2: b2, c: c, h: h)
         }
-        let a = try g1Section(5, "A points", count: nVars)
-        let b1 = try g1Section(6, "B1 points", count: nVars)
-        var b2Section = try container.section(7, "B2 points")
-        try b2Section.expectSize(nVars * 128)
-        let b2 = try PointDecoding.g2Points(
-            &b2Section, count: nVars, workers: workers, checkSubgroup: options.checkB2Subgroup, release: mapped)
-        let c = try g1Section(8, "C points", count: nVars - nPublic - 1)
-        let h = try g1Section(9, "H points", count: domainSize)
 
         let contributions = container.optionalSection(10).map {
             Array(UnsafeRawBufferPointer(rebasing: bytes[$0.range]))
         }
 
-        provingKey = ProvingKey(
-            nVars: nVars, nPublic: nPublic, domainSize: domainSize, alpha1: alpha1, beta1: beta1, beta2: beta2,
-            gamma2: gamma2, delta1: delta1, delta2: delta2, ic: ic, coefficients: coefficients, a: a, b1: b1, b2: b2,
-            c: c, h: h)
         self.contributions = contributions ?? Self.emptyContributions
         sectionOrder = container.order.filter { (1...10).contains($0) }
         do {
@@ -151,14 +194,15 @@ public struct ZKeyFile: Sendable {
         }
     }
 
-    /// Section 4's entries, each (u32 matrix, u32 row, u32 wire, 32-byte coef·R² mod r).
+    /// Section 4's entries, each (u32 matrix, u32 row, u32 wire, 32-byte coef·R² mod r), checked; kept only
+    /// when `keep` (else the result is empty).
     private static func coefficients(
-        _ cursor: inout ByteCursor, count: Int, rows: Int, wires: Int
+        _ cursor: inout ByteCursor, count: Int, rows: Int, wires: Int, keep: Bool
     ) throws(CircomError) -> [MatrixCoefficient] {
         let file = cursor.file
         let start = try cursor.take(count * 44)
         var result: [MatrixCoefficient] = []
-        result.reserveCapacity(count)
+        if keep { result.reserveCapacity(count) }
         let bytes = cursor.bytes
         let inverseRadix = FieldLimbs.inverseMontgomeryRadix
         for i in 0..<count {
@@ -182,6 +226,7 @@ public struct ZKeyFile: Sendable {
             guard FieldLimbs.less(limbs, FrParameters.modulus) else {
                 throw .valueOutOfRange(file: file, section: 4, offset: at + 12, field: "Fr")
             }
+            guard keep else { continue }
             // Montgomery representative coef·R² is the element coef·R; times R⁻¹ gives coef.
             let value = Fr(montgomeryLimbs: limbs) * inverseRadix
             result.append(MatrixCoefficient(matrix: matrix, constraint: row, signal: wire, value: value))
@@ -204,7 +249,9 @@ public struct ZKeyFile: Sendable {
     }
 
     private func write(into writer: inout Iden3Writer) throws(CircomError) {
-        let key = provingKey
+        var key = provingKey
+        // Writing reads every section several times: an encoded key is decoded once, here.
+        key.decode()
         var order = sectionOrder.filter { (1...10).contains($0) }
         for type in Self.defaultSectionOrder where !order.contains(type) { order.append(type) }
         try writer.header(magic: "zkey", version: 1, sections: order.count)
