@@ -75,7 +75,9 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (prover, job) in leases {
                 let proof = proofs[job.id]!
-                group.addTask { try await Self.deliver(proof, job: job, prover: prover, harness: harness, checker: checker) }
+                group.addTask {
+                    try await Self.deliver(proof, job: job, prover: prover, harness: harness, checker: checker)
+                }
             }
             try await group.waitForAll()
         }
@@ -175,7 +177,8 @@ import Testing
             #expect(
                 verdict
                     == .verdict(
-                        job: job.id, epoch: job.epoch, accepted: false, reason: "\(LeaseRefusal.notDurable(job: job.id))"))
+                        job: job.id, epoch: job.epoch, accepted: false,
+                        reason: "\(LeaseRefusal.notDurable(job: job.id))"))
         }
         #expect(try await harness.leases(request.id) == leases)
         #expect(try await harness.payments(request.id).isEmpty)
