@@ -98,6 +98,14 @@ public actor Coordinator {
             }
             return try result.get()
         }
+        if lazy {
+            // Nothing to commit and nothing in flight: applied in place, without a copy of the book (a
+            // heartbeat must not cost a copy of every job).
+            let actions = event(&book, clock())
+            unflushed.formUnion(actions.lazyJobs.union(actions.changes.jobs.map(\.id)))
+            deliver(actions)
+            return actions
+        }
         committing = true
         let result = await commitGroup([pending])[0]
         groupEnded()

@@ -46,7 +46,8 @@ public enum VerificationPathBench {
         let artifacts = try ArtifactStore(directory: configuration.artifactsDirectory)
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let registry = CircuitRegistry(
-            store: store, artifacts: artifacts, proofSystems: proofSystems, limits: configuration.limits, logger: logger)
+            store: store, artifacts: artifacts, proofSystems: proofSystems, limits: configuration.limits, logger: logger
+        )
         let circuit = try await registry.register(
             kind: .synthetic, constraints: constraints, name: "bench", uploaded: [])
         let coordinator = Coordinator(
@@ -58,7 +59,8 @@ public enum VerificationPathBench {
         for index in 0..<((proofs + slots - 1) / slots) {
             let key = [UInt8](hex: ContentHash.sha256Hex(Array("bench-prover-\(index)".utf8))) ?? []
             let id = ProverAuthentication.proverID(publicKey: key)
-            _ = try await store.allowProver(id: id, publicKeyHex: key.hex, name: "p\(index)", atMillis: Clock.nowMillis())
+            _ = try await store.allowProver(
+                id: id, publicKeyHex: key.hex, name: "p\(index)", atMillis: Clock.nowMillis())
             let hello = ProverAnnouncement(
                 id: id, name: "p\(index)", slots: slots, maxConstraints: 1 << 20,
                 proofSystems: [proofSystem], secondsPerJob: [jobClass: 0.01], askPerUnit: .zero,
@@ -82,7 +84,9 @@ public enum VerificationPathBench {
             rounds += 1
         }
         let (_, leased) = try await coordinator.snapshot(request.id)
-        guard let zkey = circuit.artifacts.first(where: { $0.role == .zkey }).flatMap({ artifacts.url(sha256: $0.sha256) })
+        guard
+            let zkey = circuit.artifacts.first(where: { $0.role == .zkey }).flatMap({ artifacts.url(sha256: $0.sha256) }
+            )
         else { throw GatewayError.configuration("the bench circuit has no zkey") }
         let made = leased.compactMap { job -> (ProverID, Job)? in job.state.lease.map { ($0.prover, job) } }
         guard made.count == proofs else {

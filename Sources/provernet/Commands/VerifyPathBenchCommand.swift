@@ -33,7 +33,8 @@ struct VerifyPathBench: AsyncParsableCommand {
         }
         let prove: @Sendable (String, URL) -> ProofPayload? = { input, zkey in
             guard let key = try? Groth16ProofSystem.loadProvingKey(zkey),
-                let witness = try? Groth16Circuit.Witnesses.synthetic(constraints: constraints).witness(inputJSON: input),
+                let witness = try? Groth16Circuit.Witnesses.synthetic(constraints: constraints).witness(
+                    inputJSON: input),
                 let (proof, signals) = try? Groth16ProofSystem.prove(key: key, witness: witness, threads: 1)
             else { return nil }
             return ProofPayload(
