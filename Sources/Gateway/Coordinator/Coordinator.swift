@@ -33,6 +33,8 @@ public actor Coordinator {
     public private(set) var writeFailure: StoreError?
     /// A commit is in flight (or the next group is about to be committed): events wait in `queued`.
     var committing = false
+    /// Store transactions committed by events, and the events (with changes) they held.
+    public private(set) var commitStatistics = (transactions: 0, events: 0)
     /// The events that arrived while a commit was in flight: the next group, in arrival order.
     var queued: [(PendingEvent, CheckedContinuation<Result<BookActions, EventFailure>, Never>)] = []
     /// Wakes the market loop when a round could trade something new.
@@ -95,6 +97,14 @@ public actor Coordinator {
                 queued.append((pending, continuation))
             }
             return try result.get()
+        }
+        if lazy {
+            // Nothing to commit and nothing in flight: applied in place, without a copy of the book (a
+            // heartbeat must not cost a copy of every job).
+            let actions = event(&book, clock())
+            unflushed.formUnion(actions.lazyJobs.union(actions.changes.jobs.map(\.id)))
+            deliver(actions)
+            return actions
         }
         committing = true
         let result = await commitGroup([pending])[0]
@@ -172,6 +182,8 @@ public actor Coordinator {
                     market: batches.contains { !$0.rounds.isEmpty })
                 writeFailure = nil
                 metrics.committed(events: batches.count)
+                commitStatistics.transactions += 1
+                commitStatistics.events += batches.count
             } catch {
                 return await groupFailed(group, error: error)
             }

@@ -8,8 +8,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks; each prints one JSON object per line.",
         subcommands: [
-            Arithmetic.self, Groth16Bench.self, VerifyBench.self, SnarkPackBench.self, NetworkBench.self,
-            StatementBench.self, LoadBench.self,
+            Arithmetic.self, Groth16Bench.self, VerifyBench.self, VerifyPathBench.self, SnarkPackBench.self,
+            NetworkBench.self, StatementBench.self, LoadBench.self,
         ],
         defaultSubcommand: Arithmetic.self
     )
