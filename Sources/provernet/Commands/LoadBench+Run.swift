@@ -42,16 +42,19 @@ extension LoadBench {
         let warm = min(5, seconds / 5)
         let windowStart = start + warm
         let windowEnd = start + seconds
-        let first = Task {
-            let wait = windowStart - recorder.now()
-            if wait > 0 { try? await Task.sleep(for: .microseconds(Int64(wait * 1e6))) }
-            return await sample(at: recorder.now(), pids: pids, healthPort: healthPort)
+        // Both samples at their times, while the generator may still wait for answers to its last submissions.
+        func sampled(at time: Double) -> Task<Sample, Never> {
+            Task {
+                let wait = time - recorder.now()
+                if wait > 0 { try? await Task.sleep(for: .microseconds(Int64(wait * 1e6))) }
+                return await sample(at: recorder.now(), pids: pids, healthPort: healthPort)
+            }
         }
+        let first = sampled(at: windowStart)
+        let last = sampled(at: windowEnd)
         let outcome = await generator.run(rate: rate, seconds: seconds, offset: offset)
-        let wait = windowEnd - recorder.now()
-        if wait > 0 { try await Task.sleep(for: .microseconds(Int64(wait * 1e6))) }
-        let after = await sample(at: recorder.now(), pids: pids, healthPort: healthPort)
         let before = await first.value
+        let after = await last.value
         // The jobs still open are given --drain-seconds to be verified, so that every request's latency is known.
         let drainDeadline = recorder.now() + drainSeconds
         while recorder.acceptedCount < recorder.submittedJobs, recorder.now() < drainDeadline {

@@ -68,6 +68,11 @@ struct LoadBench: AsyncParsableCommand {
     var proofCache: String?
     @Option(help: "Light provers that answer with the proof of another input (the gateway must refuse it).")
     var wrongProvers: Int = 0
+    @Option(
+        help:
+            "The provernet binary the gateways run (default: this one): a release build's gateway measured by any build's harness."
+    )
+    var gatewayExecutable: String?
 
     /// The most a job may cost: the harness's development client key holds 1,000,000 credits, and a request
     /// escrows its maximum cost until it ends.
@@ -148,7 +153,9 @@ struct LoadBench: AsyncParsableCommand {
         var logger = Logger(label: "provernet.bench.load")
         logger.logLevel = .warning
         let network = ProcessNetwork(
-            root: root, executable: ProverNodeConfiguration.currentExecutable, settings: settings, logger: logger)
+            root: root,
+            executable: gatewayExecutable.map { URL(fileURLWithPath: $0) } ?? ProverNodeConfiguration.currentExecutable,
+            settings: settings, logger: logger)
         do {
             try await measure(network)
         } catch {
