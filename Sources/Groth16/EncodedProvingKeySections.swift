@@ -78,21 +78,18 @@ public struct EncodedProvingKeySections: @unchecked Sendable {
         }
     }
 
-    static func decodedG1(_ bytes: UnsafeRawBufferPointer) -> [G1Affine] {
-        guard let base = bytes.baseAddress else { return [] }
-        return (0..<bytes.count / 64).map { i in
-            let x = G1Parameters.iden3Coordinate(base, 64 * i)
-            let y = G1Parameters.iden3Coordinate(base, 64 * i + 32)
-            return y.isZero ? .infinity : G1Affine(unchecked: x, y)
-        }
-    }
+    static func decodedG1(_ bytes: UnsafeRawBufferPointer) -> [G1Affine] { decoded(bytes) }
 
-    static func decodedG2(_ bytes: UnsafeRawBufferPointer) -> [G2Affine] {
+    static func decodedG2(_ bytes: UnsafeRawBufferPointer) -> [G2Affine] { decoded(bytes) }
+
+    /// A section's points in their iden3 encoding, decoded (all zeros is infinity: y alone decides, as in the MSM).
+    static func decoded<C: Iden3EncodedCurve>(_ bytes: UnsafeRawBufferPointer) -> [AffinePoint<C>] {
         guard let base = bytes.baseAddress else { return [] }
-        return (0..<bytes.count / 128).map { i in
-            let x = G2Parameters.iden3Coordinate(base, 128 * i)
-            let y = G2Parameters.iden3Coordinate(base, 128 * i + 64)
-            return y.isZero ? .infinity : G2Affine(unchecked: x, y)
+        let size = C.iden3PointSize
+        return (0..<bytes.count / size).map { i in
+            let x = C.iden3Coordinate(base, size * i)
+            let y = C.iden3Coordinate(base, size * i + size / 2)
+            return y.isZero ? .infinity : AffinePoint<C>(unchecked: x, y)
         }
     }
 }

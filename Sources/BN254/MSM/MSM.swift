@@ -240,7 +240,15 @@ public enum MSM {
         } else {
             MSMParallel.run(workers: workers, finish)
         }
-        // Horner over the windows, from the top: result = Σ_j 2^(j·c)·W_j.
+        return combineWindows(results, plan: plan)
+    }
+
+    /// Horner over the windows, from the top: Σ_j 2^(j·c)·W_j, W_j being the sum of window j's splits in
+    /// `results` (`results[j·splits + split]`).
+    @inlinable
+    static func combineWindows<C: CurveParameters>(_ results: UnsafePointer<JacobianPoint<C>>, plan: MSMPlan)
+        -> JacobianPoint<C>
+    {
         var result = JacobianPoint<C>.infinity
         for window in stride(from: plan.windows - 1, through: 0, by: -1) {
             for _ in 0..<plan.windowBits where !result.isInfinity { result = result.doubled() }
@@ -288,13 +296,7 @@ public enum MSM {
         } else {
             MSMParallel.run(workers: workers, body)
         }
-        // Horner over the windows, from the top: result = Σ_j 2^(j·c)·W_j.
-        var result = JacobianPoint<C>.infinity
-        for window in stride(from: plan.windows - 1, through: 0, by: -1) {
-            for _ in 0..<plan.windowBits where !result.isInfinity { result = result.doubled() }
-            for split in 0..<plan.splits { result = result + results[window * plan.splits + split] }
-        }
-        return result
+        return combineWindows(results, plan: plan)
     }
 
     /// Adds point `pointOffset + i` with digit `digits[i]` into the buckets, for each i in `range`.
